@@ -1,0 +1,20 @@
+import { z } from 'zod';
+import { BookingId, SchemaVersion1 } from './primitives';
+
+export const CrewNotified = z
+  .object({
+    schema_version: SchemaVersion1,
+    booking_id: BookingId,
+    event_id: z.string().min(1),
+    recipients: z
+      .array(
+        z.object({
+          member_id: z.string().min(1),
+          email: z.email(),
+          message_id: z.string().min(1),
+        }),
+      )
+      .min(1),
+  })
+  .meta({ title: 'CrewNotified', description: 'Every crew member of the event was emailed once.' });
+export type CrewNotified = z.infer<typeof CrewNotified>;

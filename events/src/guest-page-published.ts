@@ -1,0 +1,12 @@
+import { z } from 'zod';
+import { BookingId, SchemaVersion1 } from './primitives';
+
+export const GuestPagePublished = z
+  .object({
+    schema_version: SchemaVersion1,
+    booking_id: BookingId,
+    slug: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, { error: 'must be an unguessable URL-safe slug' }),
+    url: z.url({ error: 'must be a URL' }),
+  })
+  .meta({ title: 'GuestPagePublished', description: "The booking's guest page is live at url." });
+export type GuestPagePublished = z.infer<typeof GuestPagePublished>;

@@ -1,0 +1,12 @@
+/** Unit and end-to-end tests in one run; `npm test` is the README's test command. */
+const tsJest = ['ts-jest', { tsconfig: { isolatedModules: true } }];
+
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  transform: { '^.+\\.ts$': tsJest },
+  testMatch: ['<rootDir>/**/test/**/*.test.ts'],
+  testPathIgnorePatterns: ['/node_modules/', '/.serverless/', '/.esbuild/', '/.local/'],
+  modulePathIgnorePatterns: ['<rootDir>/.serverless/', '<rootDir>/services/.*/.serverless/', '<rootDir>/services/.*/.esbuild/'],
+  testTimeout: 60_000,
+};
