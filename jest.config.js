@@ -1,5 +1,6 @@
 /** Unit and end-to-end tests in one run; `npm test` is the README's test command. */
-const tsJest = ['ts-jest', { tsconfig: { isolatedModules: true } }];
+// CommonJS output, so a test's `await import()` (after the local cloud sets endpoints) becomes a require jest can load.
+const tsJest = ['ts-jest', { tsconfig: { isolatedModules: true, module: 'commonjs', moduleResolution: 'node10' } }];
 
 /** @type {import('jest').Config} */
 module.exports = {
