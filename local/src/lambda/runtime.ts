@@ -1,0 +1,239 @@
+import { randomUUID } from 'node:crypto';
+import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
+import { Worker } from 'node:worker_threads';
+import type { FunctionWiring } from '../definitions/service';
+
+export interface InvocationError {
+  errorType: string;
+  errorMessage: string;
+  stackTrace?: string[];
+}
+
+export type InvocationResult = { ok: true; result: unknown } | { ok: false; error: InvocationError };
+
+/** The record Lambda's onFailure destination writes for an asynchronous invocation. */
+export interface FailureRecord {
+  version: '1.0';
+  timestamp: string;
+  requestContext: { requestId: string; functionArn: string; condition: 'RetriesExhausted' | 'EventAgeExceeded'; approximateInvokeCount: number };
+  requestPayload: unknown;
+  responseContext: { statusCode: number; executedVersion: string; functionError: 'Unhandled' };
+  responsePayload: InvocationError;
+}
+
+export interface RuntimeOptions {
+  /** Environment every function gets besides its own (endpoints, region, credentials). */
+  baseEnv: Record<string, string>;
+  logsDir: string;
+  /** Waits between asynchronous retries. Lambda waits about 1 and 2 minutes; locally shorter. */
+  retryDelaysMs: number[];
+  /** Where an asynchronous invocation goes when its retries are spent (an SQS queue ARN). */
+  onFailure: (arn: string, record: FailureRecord) => Promise<void>;
+}
+
+/**
+ * One warm execution environment per function, started on first use (a cold start), running
+ * the function's bundle in a worker thread so each function sees only its own environment.
+ * Synchronous invocations answer with the result; asynchronous ones retry as Lambda does
+ * (`maximumRetryAttempts`, default 2, with backoff) and then go to the onFailure destination.
+ */
+export class LambdaRuntime {
+  private readonly functions = new Map<string, { wiring: FunctionWiring; bundle: string }>();
+  private readonly workers = new Map<string, Worker>();
+  private readonly pending = new Map<string, (result: InvocationResult) => void>();
+  private readonly logs = new Map<string, WriteStream>();
+  private inFlight = 0;
+  private idleWaiters: Array<() => void> = [];
+  private stopped = false;
+  readonly stats = { invocations: 0, errors: 0, retries: 0, deadLettered: 0 };
+
+  constructor(private readonly options: RuntimeOptions) {
+    mkdirSync(options.logsDir, { recursive: true });
+  }
+
+  register(wiring: FunctionWiring, bundle: string): void {
+    this.functions.set(wiring.name, { wiring, bundle });
+  }
+
+  names(): string[] {
+    return [...this.functions.keys()];
+  }
+
+  wiring(name: string): FunctionWiring {
+    const fn = this.functions.get(name);
+    if (!fn) throw new Error(`Function not found: ${name}`);
+    return fn.wiring;
+  }
+
+  private log(service: string): WriteStream {
+    let stream = this.logs.get(service);
+    if (!stream) {
+      stream = createWriteStream(join(this.options.logsDir, `${service}.log`), { flags: 'a' });
+      this.logs.set(service, stream);
+    }
+    return stream;
+  }
+
+  private pipeLines(input: Readable, wiring: FunctionWiring, level: string): void {
+    const out = this.log(wiring.service);
+    createInterface({ input }).on('line', (line) => {
+      if (!line.trim()) return;
+      // Powertools writes JSON lines; anything else (a runtime warning) is wrapped so every line is JSON.
+      const isJson = line.startsWith('{') && line.endsWith('}');
+      out.write(`${isJson ? line : JSON.stringify({ level, message: line, service: wiring.service, function_name: wiring.name, timestamp: new Date().toISOString() })}\n`);
+    });
+  }
+
+  private worker(name: string): Worker {
+    const existing = this.workers.get(name);
+    if (existing) return existing;
+    const { wiring, bundle } = this.functions.get(name)!;
+    const worker = new Worker(join(__dirname, 'worker.cjs'), {
+      workerData: { bundle, exportName: wiring.handlerExport, functionName: wiring.name },
+      env: {
+        ...this.options.baseEnv,
+        ...wiring.environment,
+        AWS_LAMBDA_FUNCTION_NAME: wiring.name,
+        AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(wiring.memorySize),
+        AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+        AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${wiring.name}`,
+      },
+      stdout: true,
+      stderr: true,
+    });
+    this.pipeLines(worker.stdout, wiring, 'INFO');
+    this.pipeLines(worker.stderr, wiring, 'WARN');
+    worker.on('message', (message: { id: string } & InvocationResult) => {
+      const resolve = this.pending.get(message.id);
+      this.pending.delete(message.id);
+      resolve?.(message.ok ? { ok: true, result: message.result } : { ok: false, error: message.error });
+    });
+    worker.on('error', (error) => {
+      // The environment crashed (a failing import, say): every invocation in it fails, the next starts a fresh one.
+      this.workers.delete(name);
+      for (const [id, resolve] of this.pending) {
+        if (id.startsWith(`${name}|`)) {
+          this.pending.delete(id);
+          resolve({ ok: false, error: { errorType: error.name, errorMessage: error.message } });
+        }
+      }
+    });
+    worker.unref();
+    this.workers.set(name, worker);
+    return worker;
+  }
+
+  /** A synchronous invocation (API Gateway, or Invoke with RequestResponse). */
+  async invoke(name: string, event: unknown, requestId = randomUUID()): Promise<InvocationResult> {
+    const { wiring } = this.functions.get(name) ?? {};
+    if (!wiring) return { ok: false, error: { errorType: 'ResourceNotFoundException', errorMessage: `Function not found: ${name}` } };
+    this.inFlight++;
+    this.stats.invocations++;
+    try {
+      const id = `${name}|${requestId}|${randomUUID()}`;
+      const result = await new Promise<InvocationResult>((resolve) => {
+        const timer = setTimeout(() => {
+          this.pending.delete(id);
+          resolve({ ok: false, error: { errorType: 'Sandbox.Timedout', errorMessage: `Task timed out after ${wiring.timeoutSeconds.toFixed(2)} seconds` } });
+        }, wiring.timeoutSeconds * 1000);
+        timer.unref();
+        this.pending.set(id, (r) => {
+          clearTimeout(timer);
+          resolve(r);
+        });
+        this.worker(name).postMessage({
+          id,
+          event,
+          context: {
+            functionName: wiring.name,
+            invokedFunctionArn: wiring.arn,
+            memoryLimitInMB: wiring.memorySize,
+            awsRequestId: requestId,
+            logStreamName: `local/[$LATEST]${requestId.replace(/-/g, '')}`,
+            timeoutMs: wiring.timeoutSeconds * 1000,
+          },
+        });
+      });
+      if (!result.ok) this.stats.errors++;
+      return result;
+    } finally {
+      this.settle();
+    }
+  }
+
+  /**
+   * An asynchronous invocation (a bus rule, a schedule, Invoke with Event): the same request id
+   * on every attempt, as Lambda keeps it, so a handler's idempotency sees one request retried.
+   */
+  invokeAsync(name: string, event: unknown): void {
+    const { wiring } = this.functions.get(name) ?? {};
+    if (!wiring) throw new Error(`Function not found: ${name}`);
+    const requestId = randomUUID();
+    const firstAttemptAt = Date.now();
+    this.inFlight++;
+    const attempt = async (count: number): Promise<void> => {
+      if (this.stopped) return;
+      const result = await this.invoke(name, event, requestId);
+      if (result.ok) return;
+      const ageExceeded = Date.now() - firstAttemptAt > wiring.maximumEventAgeSeconds * 1000;
+      if (count <= wiring.maximumRetryAttempts && !ageExceeded) {
+        this.stats.retries++;
+        await sleep(this.options.retryDelaysMs[count - 1] ?? this.options.retryDelaysMs.at(-1) ?? 1000);
+        return attempt(count + 1);
+      }
+      if (wiring.onFailureArn) {
+        this.stats.deadLettered++;
+        await this.options.onFailure(wiring.onFailureArn, {
+          version: '1.0',
+          timestamp: new Date().toISOString(),
+          requestContext: {
+            requestId,
+            functionArn: `${wiring.arn}:$LATEST`,
+            condition: ageExceeded ? 'EventAgeExceeded' : 'RetriesExhausted',
+            approximateInvokeCount: count,
+          },
+          requestPayload: event,
+          responseContext: { statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled' },
+          responsePayload: result.error,
+        });
+      }
+    };
+    void attempt(1)
+      .catch((error) => this.log(wiring.service).write(`${JSON.stringify({ level: 'ERROR', message: 'async invocation lost', error: String(error), function_name: name })}\n`))
+      .finally(() => this.settle());
+  }
+
+  private settle(): void {
+    this.inFlight--;
+    if (this.inFlight === 0) {
+      const waiters = this.idleWaiters;
+      this.idleWaiters = [];
+      waiters.forEach((w) => w());
+    }
+  }
+
+  /** Resolves when no invocation (nor a retry waiting its turn) is in flight. */
+  idle(): Promise<void> {
+    if (this.inFlight === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** Ends every warm environment, so the next invocation of each function is a cold start. */
+  async coldStart(): Promise<void> {
+    const workers = [...this.workers.values()];
+    this.workers.clear();
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.coldStart();
+    await Promise.all([...this.logs.values()].map((s) => new Promise((r) => s.end(r))));
+    this.logs.clear();
+  }
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

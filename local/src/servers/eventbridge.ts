@@ -1,0 +1,158 @@
+import { randomUUID } from 'node:crypto';
+import { compileEventPattern, InvalidEventPatternError, matchesEventPattern } from '../eventbridge/pattern';
+import { AwsError, awsJsonHandler, type Operations } from './aws-json';
+
+/** The event a rule target receives, as EventBridge builds it from a PutEvents entry. */
+export interface BusEnvelope {
+  version: '0';
+  id: string;
+  'detail-type': string;
+  source: string;
+  account: string;
+  time: string;
+  region: string;
+  resources: string[];
+  detail: Record<string, unknown>;
+}
+
+export interface BusRule {
+  name: string;
+  busName: string;
+  pattern: Record<string, unknown>;
+  target: (envelope: BusEnvelope) => void;
+}
+
+interface PutEventsEntry {
+  Source?: string;
+  DetailType?: string;
+  Detail?: string;
+  EventBusName?: string;
+  Resources?: string[];
+  Time?: number | string;
+  TraceHeader?: string;
+}
+
+/** EventBridge's limit on one entry (and on a whole PutEvents request). */
+export const MAX_ENTRY_BYTES = 256 * 1024;
+
+/** As EventBridge documents it: Time counts 14 bytes, then Source, DetailType, Detail and Resources. */
+export function entrySize(entry: PutEventsEntry): number {
+  let size = entry.Time !== undefined ? 14 : 0;
+  for (const part of [entry.Source, entry.DetailType, entry.Detail, ...(entry.Resources ?? [])]) {
+    if (part) size += Buffer.byteLength(part, 'utf8');
+  }
+  return size;
+}
+
+/** EventBridge writes times without milliseconds. */
+const isoSeconds = (date: Date) => date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+export class EventBridgeState {
+  private readonly rules: Array<BusRule & { matches: (event: Record<string, unknown>) => boolean }> = [];
+  readonly received: BusEnvelope[] = [];
+  /** Keeps the last few thousand envelopes for tests and `npm start`'s summary. */
+  private readonly keep = 5000;
+
+  constructor(
+    private readonly region: string,
+    private readonly accountId: string,
+    private readonly buses: Set<string>,
+  ) {}
+
+  addBus(name: string): void {
+    this.buses.add(name);
+  }
+
+  addRule(rule: BusRule): void {
+    const matches = compileEventPattern(rule.pattern);
+    this.rules.push({ ...rule, matches });
+  }
+
+  private busOf(nameOrArn: string | undefined): string {
+    const name = !nameOrArn ? 'default' : nameOrArn.startsWith('arn:') ? nameOrArn.slice(nameOrArn.indexOf('/') + 1) : nameOrArn;
+    if (!this.buses.has(name)) throw new AwsError('ResourceNotFoundException', `Event bus ${name} does not exist.`);
+    return name;
+  }
+
+  putEvents(input: { Entries?: PutEventsEntry[] }) {
+    const entries = input.Entries;
+    if (!Array.isArray(entries) || entries.length < 1 || entries.length > 10) {
+      throw new AwsError('ValidationException', "1 validation error detected: Value at 'entries' failed to satisfy constraint: Member must have length less than or equal to 10 and greater than or equal to 1");
+    }
+    const total = entries.reduce((sum, e) => sum + entrySize(e), 0);
+    if (total > MAX_ENTRY_BYTES) throw new AwsError('ValidationException', 'Total size of the entries in the request is over the limit.');
+    const results = entries.map((entry) => {
+      try {
+        const { bus, envelope } = this.envelopeOf(entry);
+        this.dispatch(bus, envelope);
+        return { EventId: envelope.id };
+      } catch (error) {
+        const aws = error instanceof AwsError ? error : new AwsError('InternalFailure', (error as Error).message);
+        return { ErrorCode: aws.code, ErrorMessage: aws.message };
+      }
+    });
+    return { FailedEntryCount: results.filter((r) => 'ErrorCode' in r).length, Entries: results };
+  }
+
+  private envelopeOf(entry: PutEventsEntry): { bus: string; envelope: BusEnvelope } {
+    const bus = this.busOf(entry.EventBusName);
+    if (!entry.Source) throw new AwsError('InvalidArgument', 'Parameter Source is not valid. Reason: Source is a required argument.');
+    if (!entry.DetailType) throw new AwsError('InvalidArgument', 'Parameter DetailType is not valid. Reason: DetailType is a required argument.');
+    if (entry.Detail === undefined) throw new AwsError('InvalidArgument', 'Parameter Detail is not valid. Reason: Detail is a required argument.');
+    if (entry.Source.startsWith('aws.')) throw new AwsError('NotAuthorizedForSourceException', `Not authorized for the source ${entry.Source}.`);
+    let detail: unknown;
+    try {
+      detail = JSON.parse(entry.Detail);
+    } catch {
+      throw new AwsError('MalformedDetail', 'Detail is malformed.');
+    }
+    if (!detail || typeof detail !== 'object' || Array.isArray(detail)) throw new AwsError('MalformedDetail', 'Detail is malformed.');
+    if (entrySize(entry) > MAX_ENTRY_BYTES) throw new AwsError('InvalidArgument', 'Entry size is over the 256 KB limit.');
+    const time = entry.Time === undefined ? new Date() : new Date(typeof entry.Time === 'number' ? entry.Time * 1000 : entry.Time);
+    const envelope: BusEnvelope = {
+      version: '0',
+      id: randomUUID(),
+      'detail-type': entry.DetailType,
+      source: entry.Source,
+      account: this.accountId,
+      time: isoSeconds(Number.isNaN(time.getTime()) ? new Date() : time),
+      region: this.region,
+      resources: entry.Resources ?? [],
+      detail: detail as Record<string, unknown>,
+    };
+    return { bus, envelope };
+  }
+
+  private dispatch(bus: string, envelope: BusEnvelope): void {
+    this.received.push(envelope);
+    if (this.received.length > this.keep) this.received.splice(0, this.received.length - this.keep);
+    for (const rule of this.rules) {
+      if (rule.busName === bus && rule.matches(envelope as unknown as Record<string, unknown>)) {
+        // Each target gets its own copy: one consumer cannot change what another sees.
+        rule.target(structuredClone(envelope));
+      }
+    }
+  }
+
+  operations(): Operations {
+    return {
+      PutEvents: (input) => this.putEvents(input),
+      TestEventPattern: (input: { EventPattern?: string; Event?: string }) => {
+        try {
+          return { Result: matchesEventPattern(String(input.EventPattern), JSON.parse(String(input.Event))) };
+        } catch (error) {
+          if (error instanceof InvalidEventPatternError) throw new AwsError('InvalidEventPatternException', error.message);
+          throw new AwsError('InvalidEventPatternException', `Event is not valid JSON: ${(error as Error).message}`);
+        }
+      },
+      ListEventBuses: () => ({ EventBuses: [...this.buses].map((name) => ({ Name: name, Arn: `arn:aws:events:${this.region}:${this.accountId}:event-bus/${name}` })) }),
+      ListRules: (input: { EventBusName?: string }) => ({
+        Rules: this.rules
+          .filter((r) => r.busName === (input.EventBusName ?? 'default'))
+          .map((r) => ({ Name: r.name, EventBusName: r.busName, EventPattern: JSON.stringify(r.pattern), State: 'ENABLED' })),
+      }),
+    };
+  }
+}
+
+export const eventBridgeHandler = (state: EventBridgeState) => awsJsonHandler('AWSEvents', state.operations(), '1.1');
