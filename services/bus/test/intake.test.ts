@@ -1,0 +1,98 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DeleteSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { startLocalCloud, type LocalCloud } from '../../../local/src/testing';
+import { signatureHeader } from '../src/domain/signature';
+
+const sample = readFileSync(join(__dirname, '../../../events/samples/boatsetter-xhqgmdh.json'), 'utf8');
+
+describe('POST /partners/{partner}/bookings through the local HTTP API', () => {
+  let cloud: LocalCloud;
+  let partnerSecrets: Record<string, string>;
+
+  beforeAll(async () => {
+    cloud = await startLocalCloud({ services: ['bus'], run: true });
+    partnerSecrets = JSON.parse(cloud.secrets['charter/local/partner-secrets']!);
+  });
+  afterAll(() => cloud.stop());
+
+  const post = (partner: string, body: string, signature?: string) =>
+    fetch(`${cloud.endpoints.api}/partners/${partner}/bookings`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(signature ? { 'x-charter-signature': signature } : {}) },
+      body,
+    });
+  const signed = (partner: string, body: string, timestamp?: number) => post(partner, body, signatureHeader(partnerSecrets[partner]!, body, timestamp));
+  const bookingsOnBus = (bookingId: string) => cloud.published().filter((e) => e['detail-type'] === 'BookingCreated' && e.detail.booking_id === bookingId);
+
+  it('answers 202 with the event id and publishes BookingCreated with source partner.<name>', async () => {
+    const res = await signed('boatsetter', sample);
+    expect(res.status).toBe(202);
+    const body = await res.json();
+    expect(body).toMatchObject({ status: 'accepted', booking_id: 'xhqgmdh', duplicate: false, event_id: expect.any(String) });
+    const [event] = bookingsOnBus('xhqgmdh');
+    expect(event).toMatchObject({ id: body.event_id, source: 'partner.boatsetter', detail: { booking_id: 'xhqgmdh', source: 'boatsetter', guest_count: 4 } });
+  });
+
+  it('answers a duplicate delivery with the first event id and publishes nothing new', async () => {
+    const reformatted = JSON.stringify(JSON.parse(sample), null, 4);
+    const first = await (await signed('boatsetter', sample)).json();
+    const again = await signed('boatsetter', reformatted);
+    expect(again.status).toBe(202);
+    expect(await again.json()).toMatchObject({ event_id: first.event_id, duplicate: true });
+    expect(bookingsOnBus('xhqgmdh')).toHaveLength(1);
+  });
+
+  it('forces the source to the partner in the path, whatever the body claims', async () => {
+    const body = JSON.stringify({ ...JSON.parse(sample), booking_id: 'claims-other', source: 'getmyboat' });
+    expect((await signed('direct', body)).status).toBe(202);
+    expect(bookingsOnBus('claims-other')[0]).toMatchObject({ source: 'partner.direct', detail: { source: 'direct' } });
+  });
+
+  it('refuses an unknown partner with 404', async () => {
+    const res = await post('nobody', sample, signatureHeader('x', sample));
+    expect(res.status).toBe(404);
+    expect(await res.json()).toMatchObject({ error: 'unknown_partner', message: expect.stringContaining('nobody') });
+  });
+
+  it.each([
+    ['a missing signature', undefined],
+    ['a signature with the wrong secret', signatureHeader('not-the-secret', sample)],
+    ['a stale signature', 'stale'],
+  ])('refuses %s with 401', async (_, header) => {
+    const signature = header === 'stale' ? signatureHeader(partnerSecrets.boatsetter!, sample, Math.floor(Date.now() / 1000) - 301) : header;
+    const res = await post('boatsetter', sample, signature);
+    expect(res.status).toBe(401);
+    expect(await res.json()).toMatchObject({ error: 'invalid_signature', message: expect.any(String) });
+  });
+
+  it('refuses a signed body that is not JSON with 400', async () => {
+    const res = await signed('boatsetter', '{"booking_id": ');
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ error: 'bad_json' });
+  });
+
+  it('refuses an invalid booking with 422 naming the field, and publishes nothing', async () => {
+    const body = JSON.stringify({ ...JSON.parse(sample), booking_id: 'bad-date', charter_date: '2027-02-30' });
+    const res = await signed('boatsetter', body);
+    expect(res.status).toBe(422);
+    const error = await res.json();
+    expect(error).toMatchObject({ error: 'invalid_booking', fields: [{ path: 'charter_date', message: expect.stringContaining('real date') }] });
+    expect(bookingsOnBus('bad-date')).toHaveLength(0);
+  });
+
+  it('refuses a body over the limit with 413', async () => {
+    const body = JSON.stringify({ ...JSON.parse(sample), notes: 'x'.repeat(70 * 1024) });
+    expect((await signed('boatsetter', body)).status).toBe(413);
+  });
+
+  it('answers 500 not_configured, naming the secret, when the partner secrets are missing', async () => {
+    const sm = new SecretsManagerClient({});
+    await sm.send(new DeleteSecretCommand({ SecretId: 'charter/local/partner-secrets', ForceDeleteWithoutRecovery: true }));
+    // The intake caches the secret for minutes; a fresh cold start is what a new stage would see.
+    await cloud.runtime!.coldStart();
+    const res = await fetch(`${cloud.endpoints.api}/partners/boatsetter/bookings`, { method: 'POST', body: sample });
+    expect(res.status).toBe(500);
+    expect(await res.json()).toMatchObject({ error: 'not_configured', message: expect.stringContaining('charter/local/partner-secrets') });
+  });
+});
