@@ -6,6 +6,9 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DEFAULT_PORTS } from '../local/src/cloud';
+import { IntrinsicResolver, localScheme, type CloudResource } from '../local/src/definitions/intrinsics';
+import { busNameOf, distributionEndpointKey, loadService, type ServiceWiring } from '../local/src/definitions/service';
 import { packageService, serviceDirs } from '../scripts/package-all';
 
 type Template = { Resources: Record<string, { Type: string; Properties: any; DependsOn?: unknown }>; Outputs?: Record<string, any> };
@@ -89,7 +92,9 @@ describe('sls package --stage ci (offline, no AWS credentials)', () => {
 
   it.each(Object.keys(CONTRACT_ROUTES))('%s gives every bus consumer two retries and an on-failure queue', (service) => {
     const consumers = new Set(
-      resourcesOf(service, 'AWS::Events::Rule').flatMap(([, r]) => r.Properties.Targets.map((t: any) => t.Arn['Fn::GetAtt'][0] as string)),
+      resourcesOf(service, 'AWS::Events::Rule')
+        .filter(([, r]) => r.Properties.EventPattern)
+        .flatMap(([, r]) => r.Properties.Targets.map((t: any) => t.Arn['Fn::GetAtt'][0] as string)),
     );
     const configs = resourcesOf(service, 'AWS::Lambda::EventInvokeConfig').map(([, r]) => r.Properties);
     for (const fn of consumers) {
@@ -121,5 +126,124 @@ describe('sls package --stage ci (offline, no AWS credentials)', () => {
         }
       }
     });
+  });
+});
+
+/**
+ * The local cloud reads serverless.yml itself; this proves it reads it as Serverless does. Both
+ * sides are resolved with the same intrinsic resolver and the same (local) endpoints, so any
+ * difference is a difference in routes, rules, environment, limits or retry policy.
+ */
+describe('the local cloud wiring equals what sls package puts into CloudFormation', () => {
+  const STAGE = 'ci';
+  const base = { stage: STAGE, region: 'us-west-2', accountId: '000000000000' };
+  const endpoints = Object.fromEntries(Object.entries(DEFAULT_PORTS).map(([k, port]) => [k, `http://127.0.0.1:${port}`]));
+  const importable = new Map<string, unknown>();
+  const local = { endpoints, distributionEndpoint: distributionEndpointKey, exports: importable };
+  const wirings = new Map<string, ServiceWiring>();
+
+  beforeAll(() => {
+    // Deployed alone, a service imports the bus's exports; load the bus first, as CloudFormation would.
+    for (const { key, dir } of serviceDirs()) {
+      const wiring = loadService(dir, { ...base, params: {}, env: {}, local });
+      for (const [name, value] of Object.entries(wiring.exports)) importable.set(name, value);
+      wirings.set(key, wiring);
+    }
+  });
+
+  const cloudFormationSide = (service: string) => {
+    const template = templates.get(service)!;
+    const resources = template.Resources;
+    const wiring = wirings.get(service)!;
+    const functionNames = new Map(
+      Object.entries(resources)
+        .filter(([, r]) => r.Type === 'AWS::Lambda::Function')
+        .map(([id, r]) => [id, r.Properties.FunctionName as string]),
+    );
+    const resolver = new IntrinsicResolver(resources as Record<string, CloudResource>, { ...base, ...local }, { name: wiring.name, functionNames });
+    const resolve = (value: unknown) => localScheme(resolver.resolve(value), endpoints);
+    const fnOf = (arn: any) => functionNames.get(arn['Fn::GetAtt'][0])!;
+    const invokeConfigs = Object.values(resources).filter((r) => r.Type === 'AWS::Lambda::EventInvokeConfig').map((r) => r.Properties);
+    const functions = [...functionNames].map(([id, name]) => {
+      const props = resources[id]!.Properties;
+      const config = invokeConfigs.find((c) => c.FunctionName.Ref === id);
+      return {
+        name,
+        environment: Object.fromEntries(Object.entries(props.Environment?.Variables ?? {}).map(([k, v]) => [k, String(resolve(v))])),
+        timeoutSeconds: props.Timeout,
+        memorySize: props.MemorySize,
+        maximumRetryAttempts: config?.MaximumRetryAttempts ?? 2,
+        onFailureArn: config?.DestinationConfig?.OnFailure ? resolve(config.DestinationConfig.OnFailure.Destination) : undefined,
+      };
+    });
+    const routes = Object.values(resources)
+      .filter((r) => r.Type === 'AWS::ApiGatewayV2::Route')
+      .map((r) => {
+        const integration = resources[r.Properties.Target['Fn::Join'][1][1].Ref]!;
+        return { routeKey: r.Properties.RouteKey, functionName: fnOf(integration.Properties.IntegrationUri) };
+      });
+    const rules = Object.values(resources)
+      .filter((r) => r.Type === 'AWS::Events::Rule')
+      .map((r) => ({
+        // A scheduled rule has no Name in the template (AWS generates one), so only bus rules compare names.
+        ...(r.Properties.EventPattern ? { name: r.Properties.Name } : {}),
+        busName: r.Properties.EventBusName ? busNameOf(String(resolve(r.Properties.EventBusName))) : 'default',
+        functionName: fnOf(r.Properties.Targets[0].Arn),
+        ...(r.Properties.EventPattern ? { pattern: resolve(r.Properties.EventPattern) } : {}),
+        ...(r.Properties.ScheduleExpression ? { schedule: r.Properties.ScheduleExpression } : {}),
+        enabled: r.Properties.State !== 'DISABLED',
+      }));
+    const api = Object.values(resources).find((r) => r.Type === 'AWS::ApiGatewayV2::Api');
+    return { functions, routes, rules, cors: resolve(api?.Properties.CorsConfiguration) as Record<string, unknown> | undefined };
+  };
+
+  const localSide = (service: string) => {
+    const wiring = wirings.get(service)!;
+    return {
+      functions: wiring.functions.map((f) => ({
+        name: f.name,
+        environment: f.environment,
+        timeoutSeconds: f.timeoutSeconds,
+        memorySize: f.memorySize,
+        maximumRetryAttempts: f.maximumRetryAttempts,
+        onFailureArn: f.onFailureArn,
+      })),
+      routes: wiring.routes.map((r) => ({ routeKey: r.routeKey, functionName: r.functionName })),
+      rules: wiring.rules.map((r) => ({
+        ...(r.pattern ? { name: r.name } : {}),
+        busName: r.busName,
+        functionName: r.functionName,
+        ...(r.pattern ? { pattern: r.pattern } : {}),
+        ...(r.schedule ? { schedule: r.schedule } : {}),
+        enabled: r.enabled,
+      })),
+      cors: wiring.cors,
+    };
+  };
+
+  const sortKey = (x: { name?: string; routeKey?: string; functionName?: string }) => `${x.name ?? x.routeKey ?? ''}|${x.functionName ?? ''}`;
+  const byName = <T extends { name?: string; routeKey?: string; functionName?: string }>(list: T[]) => [...list].sort((a, b) => sortKey(a).localeCompare(sortKey(b)));
+
+  it.each(Object.keys(CONTRACT_ROUTES))('%s: functions (environment, timeout, memory, retries, on-failure queue)', (service) => {
+    expect(byName(localSide(service).functions)).toEqual(byName(cloudFormationSide(service).functions));
+  });
+
+  it.each(Object.keys(CONTRACT_ROUTES))('%s: routes and the functions behind them', (service) => {
+    expect(byName(localSide(service).routes)).toEqual(byName(cloudFormationSide(service).routes));
+  });
+
+  it.each(Object.keys(CONTRACT_ROUTES))('%s: rules (bus, pattern, schedule, target)', (service) => {
+    expect(byName(localSide(service).rules)).toEqual(byName(cloudFormationSide(service).rules));
+  });
+
+  it.each(Object.keys(CONTRACT_ROUTES))('%s: CORS of the HTTP API', (service) => {
+    const cf = cloudFormationSide(service).cors;
+    const wiring = localSide(service).cors;
+    if (!cf) return expect(wiring).toBeUndefined();
+    expect({
+      allowedOrigins: wiring?.allowedOrigins,
+      allowedHeaders: wiring?.allowedHeaders,
+      allowedMethods: wiring?.allowedMethods,
+    }).toEqual({ allowedOrigins: cf.AllowOrigins, allowedHeaders: cf.AllowHeaders, allowedMethods: cf.AllowMethods });
   });
 });

@@ -6,7 +6,7 @@ import { CreateTableCommand, DynamoDBClient, ListTablesCommand, type CreateTable
 import { CreateBucketCommand, PutBucketCorsCommand, S3Client } from '@aws-sdk/client-s3';
 import { build } from 'esbuild';
 import { loadComposedServices } from './definitions/compose';
-import type { ServiceWiring } from './definitions/service';
+import { distributionEndpointKey, type ServiceWiring } from './definitions/service';
 import { invokeApiHandler } from './lambda/invoke-api';
 import { LambdaRuntime, type FailureRecord } from './lambda/runtime';
 import { close, listen } from './servers/aws-json';
@@ -239,7 +239,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       region: REGION,
       accountId: ACCOUNT_ID,
       env: {},
-      local: { endpoints, distributionEndpoint: (logicalId) => logicalId.replace(/Distribution$/, '').replace(/^./, (c) => c.toLowerCase()) },
+      local: { endpoints, distributionEndpoint: distributionEndpointKey },
     });
     const wanted = options.services === undefined || options.services === 'all' ? undefined : new Set(['bus', ...options.services]);
     const chosen = loaded.filter((s) => !wanted || wanted.has(s.key));

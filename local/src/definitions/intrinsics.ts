@@ -222,6 +222,8 @@ export class IntrinsicResolver {
  * API host>` is served at `http://` here. Applied to resolved settings only.
  */
 export function localScheme(value: unknown, endpoints: Record<string, string>): unknown {
+  if (Array.isArray(value)) return value.map((v) => localScheme(v, endpoints));
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, localScheme(v, endpoints)]));
   if (typeof value !== 'string') return value;
   let out = value;
   for (const url of Object.values(endpoints).filter(Boolean)) {

@@ -303,16 +303,16 @@ export function loadService(dir: string, options: LoadServiceOptions): ServiceWi
   }
 
   const outputs: Record<string, unknown> = {};
-  const exports: Record<string, unknown> = {};
+  const exported: Record<string, unknown> = {};
   for (const [outputName, output] of Object.entries(((config.resources ?? {}).Outputs ?? {}) as Record<string, any>)) {
     const value = resolve(output.Value);
     outputs[outputName] = value;
-    if (output.Export?.Name) exports[String(resolve(output.Export.Name))] = value;
+    if (output.Export?.Name) exported[String(resolve(output.Export.Name))] = value;
   }
   // Serverless adds this output to every stack with an HTTP API.
   if (routes.length > 0) outputs.HttpApiUrl = env.endpoints.api;
 
-  return { name, dir, stage, functions, routes, rules, ...(cors ? { cors } : {}), tables, buckets, queues, secrets, buses, distributions, outputs, exports };
+  return { name, dir, stage, functions, routes, rules, ...(cors ? { cors } : {}), tables, buckets, queues, secrets, buses, distributions, outputs, exports: exported };
 }
 
 function splitHandler(handler: string, service: string, key: string): [string, string] {
