@@ -49,6 +49,9 @@ export class LambdaRuntime {
   private idleWaiters: Array<() => void> = [];
   private stopped = false;
   readonly stats = { invocations: 0, errors: 0, retries: 0, deadLettered: 0 };
+  /** The latest invocations, oldest first, for tests and for `npm start` to say what ran. */
+  readonly history: Array<{ functionName: string; requestId: string; event: unknown; ok: boolean; at: number }> = [];
+  private readonly historyLimit = 10_000;
 
   constructor(private readonly options: RuntimeOptions) {
     mkdirSync(options.logsDir, { recursive: true });
@@ -158,6 +161,8 @@ export class LambdaRuntime {
         });
       });
       if (!result.ok) this.stats.errors++;
+      this.history.push({ functionName: name, requestId, event, ok: result.ok, at: Date.now() });
+      if (this.history.length > this.historyLimit) this.history.splice(0, this.history.length - this.historyLimit);
       return result;
     } finally {
       this.settle();
