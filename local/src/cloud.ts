@@ -96,6 +96,8 @@ export interface LocalCloud {
   distributions: Map<string, Distribution>;
   /** Resolves once no invocation or retry is in flight. */
   idle(): Promise<void>;
+  /** Requests each stand-in has served, by operation (`dynamodb:PutItem`, `s3:PUT object`...). */
+  requestCounts(): Record<string, number>;
   stop(): Promise<void>;
 }
 
@@ -153,8 +155,16 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
 
   const servers: Server[] = [];
   const endpoints = {} as Endpoints;
+  const requests = new Map<string, number>();
+  // Every request each stand-in serves, by operation: the benchmark replays this mix as its floor.
+  const count = (key: EndpointKey, server: Server) =>
+    server.on('request', (req: IncomingMessage) => {
+      const operation = operationOf(key, req);
+      requests.set(operation, (requests.get(operation) ?? 0) + 1);
+    });
   const started = async (key: EndpointKey, handler: (req: IncomingMessage, res: ServerResponse) => void) => {
     const { server, port } = await startServer(handler, portOf(key), key);
+    count(key, server);
     servers.push(server);
     endpoints[key] = `http://127.0.0.1:${port}`;
   };
@@ -164,6 +174,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     const dynamo = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, ...(options.persist ? { path: join(dataDir, 'dynamodb') } : {}) });
     endpoints.dynamodb = `http://127.0.0.1:${await listen(dynamo, portOf('dynamodb'), 'dynamodb')}`;
     servers.push(dynamo);
+    count('dynamodb', dynamo);
     const s3rver = new S3rver({ silent: true, directory: join(dataDir, 's3'), vhostBuckets: false });
     await started('s3', s3rver.callback());
     if (!random) {
@@ -175,6 +186,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const ses = (await (require('aws-ses-v2-local').default as (c: { host: string; port: number }) => Promise<Server>)({ host: '127.0.0.1', port: portOf('ses') })) as Server;
     servers.push(ses);
+    count('ses', ses);
     endpoints.ses = `http://127.0.0.1:${(ses.address() as { port: number }).port}`;
 
     const secretsManager = new SecretsManagerState(REGION, ACCOUNT_ID, options.persist ? join(dataDir, 'secrets.json') : undefined);
@@ -358,6 +370,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       secretsManager,
       distributions,
       idle: () => runtime?.idle() ?? Promise.resolve(),
+      requestCounts: () => Object.fromEntries(requests),
       stop: async () => {
         timers.forEach(clearInterval);
         await runtime?.stop();
@@ -371,6 +384,16 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     await Promise.all(servers.map(close));
     throw error;
   }
+}
+
+/** `dynamodb:PutItem` for the JSON protocols, `s3:PUT object`, `ses:POST /v2/email/outbound-emails`, `guestSite:GET`. */
+function operationOf(key: EndpointKey, req: IncomingMessage): string {
+  const target = req.headers['x-amz-target'];
+  if (typeof target === 'string') return `${key}:${target.split('.').pop()}`;
+  const path = new URL(req.url ?? '/', 'http://local').pathname;
+  if (key === 's3') return `s3:${req.method} ${path.split('/').filter(Boolean).length > 1 ? 'object' : 'bucket'}`;
+  if (key === 'ses') return `ses:${req.method} ${path}`;
+  return `${key}:${req.method}`;
 }
 
 function scheduledEvent(ruleName: string) {

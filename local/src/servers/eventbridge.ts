@@ -50,8 +50,15 @@ const isoSeconds = (date: Date) => date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 export class EventBridgeState {
   private readonly rules: Array<BusRule & { matches: (event: Record<string, unknown>) => boolean }> = [];
   readonly received: BusEnvelope[] = [];
+  /** When each received event arrived (ms), by event id: the benchmark's clock. */
+  readonly arrivedAt = new Map<string, number>();
+  /**
+   * EventBridge delivers at least once. Tests set this above 1 to deliver every matched event
+   * that many times to each target, at once, as a burst of redeliveries would.
+   */
+  deliveries = 1;
   /** Keeps the last few thousand envelopes for tests and `npm start`'s summary. */
-  private readonly keep = 5000;
+  private readonly keep = 20_000;
 
   constructor(
     private readonly region: string,
@@ -125,11 +132,14 @@ export class EventBridgeState {
 
   private dispatch(bus: string, envelope: BusEnvelope): void {
     this.received.push(envelope);
-    if (this.received.length > this.keep) this.received.splice(0, this.received.length - this.keep);
+    this.arrivedAt.set(envelope.id, Date.now());
+    if (this.received.length > this.keep) {
+      for (const old of this.received.splice(0, this.received.length - this.keep)) this.arrivedAt.delete(old.id);
+    }
     for (const rule of this.rules) {
       if (rule.busName === bus && rule.matches(envelope as unknown as Record<string, unknown>)) {
         // Each target gets its own copy: one consumer cannot change what another sees.
-        rule.target(structuredClone(envelope));
+        for (let i = 0; i < this.deliveries; i++) rule.target(structuredClone(envelope));
       }
     }
   }
