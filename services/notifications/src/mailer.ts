@@ -1,0 +1,50 @@
+import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import type { OutgoingEmail } from './domain/crew-email';
+import { SES_BACKOFF, backoffDelayMs, classifySesError, isRetriable, type BackoffPolicy, type SesFailure } from './domain/delivery';
+
+/**
+ * SDK retries are off for this client (maxAttempts 1): the SDK would retry a throttled send on
+ * its own schedule, and also a send whose answer was lost, which may double a crew email. The
+ * retry policy is ours, in one place: throttling and server faults only, jittered backoff.
+ */
+const ses = new SESv2Client({ maxAttempts: 1 });
+
+export type SendResult = { ok: true; messageId: string; attempts: number } | ({ ok: false; attempts: number } & SesFailure);
+
+export interface SendOptions {
+  policy?: BackoffPolicy;
+  /** SES tags (booking_id, kind) so bounces and complaints can be traced to a booking. */
+  tags?: Record<string, string>;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Sends one message with SES v2 SendEmail (Simple content, HTML and text). Never throws for an SES answer. */
+export async function sendEmail(email: OutgoingEmail, options: SendOptions = {}): Promise<SendResult> {
+  const policy = options.policy ?? SES_BACKOFF;
+  const sleep = options.sleep ?? defaultSleep;
+  const command = new SendEmailCommand({
+    FromEmailAddress: email.from,
+    Destination: { ToAddresses: [email.to], ...(email.bcc.length ? { BccAddresses: email.bcc } : {}) },
+    ...(email.replyTo.length ? { ReplyToAddresses: email.replyTo } : {}),
+    Content: {
+      Simple: {
+        Subject: { Data: email.subject, Charset: 'UTF-8' },
+        Body: { Text: { Data: email.text, Charset: 'UTF-8' }, Html: { Data: email.html, Charset: 'UTF-8' } },
+      },
+    },
+    ...(options.tags ? { EmailTags: Object.entries(options.tags).map(([Name, Value]) => ({ Name, Value })) } : {}),
+  });
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const result = await ses.send(command);
+      if (!result.MessageId) return { ok: false, attempts: attempt, kind: 'no_response', reason: 'SES answered without a MessageId' };
+      return { ok: true, messageId: result.MessageId, attempts: attempt };
+    } catch (error) {
+      const failure = classifySesError(error);
+      if (!isRetriable(failure) || attempt >= policy.attempts) return { ok: false, attempts: attempt, ...failure };
+      await sleep(backoffDelayMs(attempt, policy));
+    }
+  }
+}

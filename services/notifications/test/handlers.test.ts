@@ -1,0 +1,278 @@
+import { verifyCrewToken } from '@charter/shared/magic-link';
+import type { Context, EventBridgeEvent } from 'aws-lambda';
+import { startLocalCloud, type LocalCloud } from '../../../local/src/testing';
+import { ROSTER, calendarUpdated, eventCreated } from './fixtures';
+import { busEvent, lambdaContext, mailbox, scheduledEvent, type StoredEmail } from './harness';
+
+/**
+ * The notifier's handlers against the local cloud's real stores: dynalite for the join table,
+ * aws-ses-v2-local for mail, the project's EventBridge and Secrets Manager. Each test uses its
+ * own booking id, so the mailbox and the bus are filtered by it.
+ */
+type BusHandler = (event: EventBridgeEvent<string, unknown>, context: Context) => Promise<void>;
+type ScheduledHandler = typeof import('../src/handlers/check-stalls').handler;
+
+let cloud: LocalCloud;
+let onSuccessEvent: BusHandler;
+let checkStalls: ScheduledHandler;
+let store: typeof import('../src/store');
+let magicLinkKey: string;
+
+beforeAll(async () => {
+  process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
+  cloud = await startLocalCloud({ services: ['scc', 'notifications'], run: false });
+  Object.assign(process.env, cloud.functionEnv('notifications', 'checkStalls'), cloud.functionEnv('notifications', 'onSuccessEvent'));
+  magicLinkKey = cloud.secrets['charter/local/magic-link-key']!;
+  ({ handler: onSuccessEvent } = await import('../src/handlers/on-success-event'));
+  ({ handler: checkStalls } = await import('../src/handlers/check-stalls'));
+  store = await import('../src/store');
+});
+
+afterAll(async () => {
+  await cloud?.stop();
+});
+
+const deliver = (detailType: 'EventCreated' | 'CalendarUpdated', detail: unknown) => onSuccessEvent(busEvent(detailType, detail), lambdaContext());
+const runStallCheck = (at: Date) => checkStalls(scheduledEvent(at), lambdaContext('charter-notifications-local-checkStalls'));
+const minutesFromNow = (minutes: number) => new Date(Date.now() + minutes * 60_000);
+
+async function mailFor(bookingId: string): Promise<StoredEmail[]> {
+  return (await mailbox(cloud.endpoints.ses)).filter((m) => m.subject.includes(bookingId));
+}
+const crewCalls = async (bookingId: string) => (await mailFor(bookingId)).filter((m) => m.subject.startsWith('Crew call:'));
+const crewNotified = (bookingId: string) => cloud.published().filter((e) => e['detail-type'] === 'CrewNotified' && e.detail.booking_id === bookingId);
+const recipients = (emails: StoredEmail[]) => emails.map((m) => m.destination.to.join(',')).sort();
+const everyone = ROSTER.map((m) => m.email).sort();
+
+function expectOneCallPerMember(emails: StoredEmail[]) {
+  expect(recipients(emails)).toEqual(everyone);
+  for (const email of emails) {
+    const toCaptain = email.destination.to[0] === 'captain@crew.example.com';
+    expect(email.destination.bcc).toEqual(toCaptain ? [] : ['captain@crew.example.com']);
+    expect(email.from).toBe('crew-desk@crew.example.com');
+    expect(email.body.html).toBeTruthy();
+    expect(email.body.text).toBeTruthy();
+  }
+}
+
+describe('the crew email goes out once both success events are in', () => {
+  it('emails each crew member once when EventCreated arrives before CalendarUpdated', async () => {
+    const id = 'order-event-first';
+    await deliver('EventCreated', eventCreated(id));
+    expect(await crewCalls(id)).toHaveLength(0);
+    await deliver('CalendarUpdated', calendarUpdated(id));
+    expectOneCallPerMember(await crewCalls(id));
+  });
+
+  it('emails each crew member once when CalendarUpdated arrives before EventCreated', async () => {
+    const id = 'order-calendar-first';
+    await deliver('CalendarUpdated', calendarUpdated(id));
+    expect(await crewCalls(id)).toHaveLength(0);
+    await deliver('EventCreated', eventCreated(id));
+    expectOneCallPerMember(await crewCalls(id));
+  });
+
+  it("gives each member a link to the SCC crew page that SCC's key accepts for that member", async () => {
+    const id = 'magic-links';
+    // A charter a month ahead, so the link is live now (links expire a day after the charter).
+    const event = eventCreated(id, { charter_date: new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10) });
+    await Promise.all([deliver('EventCreated', event), deliver('CalendarUpdated', calendarUpdated(id))]);
+    const sccApi = cloud.functionEnv('notifications', 'onSuccessEvent').SCC_API_URL!;
+    for (const email of await crewCalls(id)) {
+      const link = new URL(/href="([^"]+)"/.exec(email.body.html!)![1]!.replace(/&amp;/g, '&'));
+      expect(`${link.origin}${link.pathname}`).toBe(`${sccApi.replace(/\/$/, '')}/crew/${event.event_id}`);
+      expect(email.body.text).toContain(link.toString());
+      const member = ROSTER.find((m) => m.email === email.destination.to[0])!;
+      expect(verifyCrewToken([magicLinkKey], event.event_id, link.searchParams.get('token')!)).toMatchObject({ ok: true, memberId: member.member_id });
+    }
+  });
+
+  it('publishes CrewNotified once, naming every recipient with its SES message id', async () => {
+    const id = 'crew-notified';
+    await deliver('EventCreated', eventCreated(id));
+    await deliver('CalendarUpdated', calendarUpdated(id));
+    const emails = await crewCalls(id);
+    const notices = crewNotified(id);
+    expect(notices).toHaveLength(1);
+    expect(notices[0]!.source).toBe('charter.notifications');
+    expect(notices[0]!.detail.recipients.map((r: { email: string; message_id: string }) => [r.email, r.message_id]).sort()).toEqual(
+      emails.map((m) => [m.destination.to[0], m.messageId]).sort(),
+    );
+  });
+});
+
+describe('at-least-once, any-order delivery', () => {
+  it('sends exactly one message per crew member when each event is delivered three times at once', async () => {
+    const id = 'triple-delivery';
+    const event = eventCreated(id);
+    const calendar = calendarUpdated(id);
+    await Promise.all([
+      ...[1, 2, 3].map(() => deliver('EventCreated', event)),
+      ...[1, 2, 3].map(() => deliver('CalendarUpdated', calendar)),
+    ]);
+    expectOneCallPerMember(await crewCalls(id));
+    expect(crewNotified(id)).toHaveLength(1);
+  });
+
+  it('ignores deliveries that come after the crew was notified', async () => {
+    const id = 'late-duplicate';
+    await deliver('EventCreated', eventCreated(id));
+    await deliver('CalendarUpdated', calendarUpdated(id));
+    await Promise.all([deliver('EventCreated', eventCreated(id)), deliver('CalendarUpdated', calendarUpdated(id))]);
+    expect(await crewCalls(id)).toHaveLength(3);
+    expect(crewNotified(id)).toHaveLength(1);
+  });
+
+  it('keeps the first crew event when a second, different one arrives for the booking', async () => {
+    const id = 'second-crew-event';
+    await deliver('EventCreated', eventCreated(id));
+    await deliver('EventCreated', eventCreated(id, { event_id: `evt_${id}9999`, vessel: 'OTHER' }));
+    await deliver('CalendarUpdated', calendarUpdated(id));
+    const emails = await crewCalls(id);
+    expect(emails).toHaveLength(3);
+    expect(emails.every((m) => m.subject.includes('JADA') && m.body.html!.includes(`/crew/evt_${id}0000`))).toBe(true);
+  });
+});
+
+describe('a crash between sending and recording', () => {
+  afterEach(() => jest.restoreAllMocks());
+
+  it('never sends that member a second email on retry, and the stall check tells the captain it is unconfirmed', async () => {
+    const id = 'crash-after-send';
+    await deliver('EventCreated', eventCreated(id));
+    // SES accepts the mate's message, then the invocation dies before recording its message id.
+    const realRecordSent = store.recordSent;
+    jest.spyOn(store, 'recordSent').mockImplementation(async (bookingId, memberId, ...rest) => {
+      if (memberId === 'isla-moreno') throw new Error('simulated crash after SendEmail');
+      return realRecordSent(bookingId, memberId, ...rest);
+    });
+    await expect(deliver('CalendarUpdated', calendarUpdated(id))).rejects.toThrow('simulated crash');
+    jest.restoreAllMocks();
+
+    // Lambda retries the failed invocation, and EventBridge delivers the other event again.
+    await deliver('CalendarUpdated', calendarUpdated(id));
+    await deliver('EventCreated', eventCreated(id));
+
+    expect(recipients(await crewCalls(id))).toEqual(everyone);
+    const item = await store.getJoin(id);
+    expect(item?.sends['isla-moreno']).toMatchObject({ status: 'claimed' });
+    expect(item?.sends['isla-moreno']?.message_id).toBeUndefined();
+    expect(crewNotified(id)).toHaveLength(0);
+
+    await runStallCheck(minutesFromNow(16));
+    await runStallCheck(minutesFromNow(17));
+    const alerts = (await mailFor(id)).filter((m) => !m.subject.startsWith('Crew call:'));
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]).toMatchObject({ subject: `Booking ${id}: the crew email did not reach one crew member`, destination: { to: ['captain@crew.example.com'] } });
+    expect(alerts[0]!.body.text).toContain('Isla Moreno <mate@crew.example.com> (mate): possibly sent');
+    expect(recipients(await crewCalls(id))).toEqual(everyone);
+  });
+});
+
+describe('the stall check', () => {
+  it('tells the captain once that the calendar entry was never confirmed', async () => {
+    const id = 'stall-no-calendar';
+    await deliver('EventCreated', eventCreated(id));
+    await runStallCheck(minutesFromNow(5));
+    expect(await mailFor(id)).toHaveLength(0);
+
+    await runStallCheck(minutesFromNow(16));
+    await runStallCheck(minutesFromNow(17));
+    const alerts = await mailFor(id);
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]).toMatchObject({ subject: `Booking ${id} is stuck: the calendar entry was never confirmed`, destination: { to: ['captain@crew.example.com'] } });
+    expect(alerts[0]!.body.text).toContain('the calendar entry was never confirmed');
+  });
+
+  it('tells the configured stall address once that the crew event was never created', async () => {
+    const id = 'stall-no-crew-event';
+    await deliver('CalendarUpdated', calendarUpdated(id));
+    await Promise.all([runStallCheck(minutesFromNow(16)), runStallCheck(minutesFromNow(16))]);
+    await runStallCheck(minutesFromNow(30));
+    const alerts = await mailFor(id);
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]).toMatchObject({
+      subject: `Booking ${id} is stuck: the crew event (SCC) was never created`,
+      destination: { to: [process.env.STALL_ALERT_ADDRESS] },
+    });
+  });
+
+  it('still emails the crew when the missing step finally happens after the alert', async () => {
+    const id = 'stall-then-recovered';
+    await deliver('EventCreated', eventCreated(id));
+    await runStallCheck(minutesFromNow(16));
+    await deliver('CalendarUpdated', calendarUpdated(id));
+    expectOneCallPerMember(await crewCalls(id));
+    expect(crewNotified(id)).toHaveLength(1);
+    expect(await mailFor(id)).toHaveLength(4);
+  });
+
+  it('publishes CrewNotified once when the invocation that claimed it died', async () => {
+    const id = 'stall-publisher-died';
+    await deliver('EventCreated', eventCreated(id));
+    // An earlier invocation claimed the publication and died before PutEvents.
+    expect(await store.claimOnce(id, 'crew_notified', 'dead-request/0000', new Date())).toBe(true);
+    await deliver('CalendarUpdated', calendarUpdated(id));
+    expectOneCallPerMember(await crewCalls(id));
+    expect(crewNotified(id)).toHaveLength(0);
+
+    await runStallCheck(minutesFromNow(20));
+    await runStallCheck(minutesFromNow(21));
+    expect(crewNotified(id)).toHaveLength(1);
+    expect(crewNotified(id)[0]!.detail.recipients).toHaveLength(3);
+    expect(await mailFor(id)).toHaveLength(3);
+  });
+
+  it('keeps watching a booking that an event touched after the check read it', async () => {
+    const id = 'stall-stale-read';
+    await deliver('EventCreated', eventCreated(id));
+    const seen = (await store.getJoin(id))!;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await deliver('EventCreated', eventCreated(id));
+    await store.stopWatching(seen);
+    expect(await store.watchedSince(minutesFromNow(1))).toContain(id);
+    await store.stopWatching((await store.getJoin(id))!);
+    expect(await store.watchedSince(minutesFromNow(1))).not.toContain(id);
+  });
+
+  it('says nothing about a booking whose crew was notified', async () => {
+    const id = 'stall-none';
+    await deliver('EventCreated', eventCreated(id));
+    await deliver('CalendarUpdated', calendarUpdated(id));
+    await runStallCheck(minutesFromNow(60));
+    expect(await mailFor(id)).toHaveLength(3);
+  });
+});
+
+describe('a stage that is not configured', () => {
+  /** Runs with the given environment and a fresh copy of the service's modules (settings are read once per module). */
+  async function withEnv(overrides: Record<string, string>, body: () => Promise<void>): Promise<void> {
+    const saved = Object.fromEntries(Object.keys(overrides).map((k) => [k, process.env[k]]));
+    Object.assign(process.env, overrides);
+    try {
+      await jest.isolateModulesAsync(body);
+    } finally {
+      Object.assign(process.env, saved);
+    }
+  }
+
+  it('fails loudly, naming the missing magic-link key, and leaves no claim behind', async () => {
+    const id = 'no-magic-link-key';
+    await withEnv({ MAGIC_LINK_KEY_NAME: 'charter/local/no-such-key' }, async () => {
+      const { handler } = await import('../src/handlers/on-success-event');
+      await handler(busEvent('EventCreated', eventCreated(id)), lambdaContext());
+      await expect(handler(busEvent('CalendarUpdated', calendarUpdated(id)), lambdaContext())).rejects.toThrow(
+        'secret charter/local/no-such-key is not configured',
+      );
+    });
+    expect((await store.getJoin(id))?.sends).toEqual({});
+    expect(await crewCalls(id)).toHaveLength(0);
+  });
+
+  it('fails the stall check loudly, naming STALL_ALERT_ADDRESS, when no alert address is set', async () => {
+    await withEnv({ STALL_ALERT_ADDRESS: '' }, async () => {
+      const { handler } = await import('../src/handlers/check-stalls');
+      await expect(handler(scheduledEvent(new Date()), lambdaContext())).rejects.toThrow('environment variable STALL_ALERT_ADDRESS is not configured');
+    });
+  });
+});

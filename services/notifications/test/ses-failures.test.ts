@@ -1,0 +1,152 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Context, EventBridgeEvent } from 'aws-lambda';
+import { startLocalCloud, type LocalCloud } from '../../../local/src/testing';
+import { calendarUpdated, eventCreated } from './fixtures';
+import { busEvent, lambdaContext } from './harness';
+
+/**
+ * SES's failure modes, which aws-ses-v2-local cannot produce, from a small stand-in speaking
+ * SES v2's SendEmail protocol: throttling (429 TooManyRequestsException), a permanent
+ * rejection (400 MessageRejected) and a connection dropped before the answer. The join table,
+ * secrets, bus and dead-letter queue are the local cloud's.
+ */
+type Behaviour = 'accept' | 'throttle' | 'reject' | 'hang_up';
+type Script = (to: string, attempt: number) => Behaviour;
+
+interface Call {
+  to: string;
+  bcc: string[];
+  subject: string;
+  outcome: Behaviour;
+}
+
+let script: Script = () => 'accept';
+const calls: Call[] = [];
+let fakeSes: Server;
+let cloud: LocalCloud;
+let onSuccessEvent: (event: EventBridgeEvent<string, unknown>, context: Context) => Promise<void>;
+let getJoin: typeof import('../src/store').getJoin;
+const deadLetters: Array<{ requestPayload: { detail: { booking_id: string } }; responsePayload: { errorType: string; errorMessage: string } }> = [];
+
+beforeAll(async () => {
+  process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
+  fakeSes = createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk) => (body += chunk));
+    req.on('end', () => {
+      const input = JSON.parse(body || '{}');
+      const to = String(input.Destination?.ToAddresses?.[0]);
+      const attempt = calls.filter((c) => c.to === to).length + 1;
+      const outcome = req.url === '/v2/email/outbound-emails' ? script(to, attempt) : 'reject';
+      calls.push({ to, bcc: input.Destination?.BccAddresses ?? [], subject: input.Content?.Simple?.Subject?.Data, outcome });
+      const answer = (status: number, payload: unknown, errorType?: string) => {
+        res.writeHead(status, { 'content-type': 'application/json', ...(errorType ? { 'x-amzn-errortype': errorType } : {}) });
+        res.end(JSON.stringify(payload));
+      };
+      if (outcome === 'accept') answer(200, { MessageId: `fake-${calls.length}` });
+      else if (outcome === 'throttle') answer(429, { message: 'Maximum sending rate exceeded.' }, 'TooManyRequestsException');
+      else if (outcome === 'reject') answer(400, { message: 'Email address is not verified.' }, 'MessageRejected');
+      else req.socket.destroy();
+    });
+  });
+  await new Promise<void>((resolve) => fakeSes.listen(0, '127.0.0.1', resolve));
+
+  cloud = await startLocalCloud({ services: ['scc', 'notifications'], run: false });
+  Object.assign(process.env, cloud.functionEnv('notifications', 'onSuccessEvent'), {
+    AWS_ENDPOINT_URL_SESV2: `http://127.0.0.1:${(fakeSes.address() as AddressInfo).port}`,
+  });
+  cloud.sqs.onMessage((queue, body) => {
+    if (queue === 'charter-notifications-dlq-local') deadLetters.push(JSON.parse(body));
+  });
+  ({ handler: onSuccessEvent } = await import('../src/handlers/on-success-event'));
+  ({ getJoin } = await import('../src/store'));
+});
+
+afterAll(async () => {
+  await cloud?.stop();
+  await new Promise((resolve) => fakeSes?.close(resolve));
+});
+
+/** A booking whose crew addresses say how the stand-in SES treats them. */
+function crewFor(bookingId: string, mate: string, deckhand: string) {
+  return eventCreated(bookingId, {
+    crew: [
+      { member_id: 'rowan-hale', name: 'Rowan Hale', email: `captain+${bookingId}@crew.example.com`, role: 'captain' },
+      { member_id: 'isla-moreno', name: 'Isla Moreno', email: `${mate}+${bookingId}@crew.example.com`, role: 'mate' },
+      { member_id: 'theo-park', name: 'Theo Park', email: `${deckhand}+${bookingId}@crew.example.com`, role: 'deckhand' },
+    ],
+  });
+}
+
+const deliver = (detailType: 'EventCreated' | 'CalendarUpdated', detail: unknown) => onSuccessEvent(busEvent(detailType, detail), lambdaContext());
+const callsTo = (address: string) => calls.filter((c) => c.to === address);
+const acceptedTo = (address: string) => callsTo(address).filter((c) => c.outcome === 'accept');
+const crewNotified = (bookingId: string) => cloud.published().filter((e) => e['detail-type'] === 'CrewNotified' && e.detail.booking_id === bookingId);
+const deadLettersFor = (bookingId: string) => deadLetters.filter((d) => d.requestPayload.detail.booking_id === bookingId);
+
+describe('SES throttling', () => {
+  it('is retried with backoff within the invocation, and the member gets one message', async () => {
+    const id = 'throttled-briefly';
+    script = (to, attempt) => (to.startsWith('mate+') && attempt <= 2 ? 'throttle' : 'accept');
+    await deliver('EventCreated', crewFor(id, 'mate', 'deckhand'));
+    await deliver('CalendarUpdated', calendarUpdated(id));
+
+    expect(callsTo(`mate+${id}@crew.example.com`).map((c) => c.outcome)).toEqual(['throttle', 'throttle', 'accept']);
+    for (const who of ['captain', 'mate', 'deckhand']) expect(acceptedTo(`${who}+${id}@crew.example.com`)).toHaveLength(1);
+    expect(acceptedTo(`mate+${id}@crew.example.com`)[0]!.bcc).toEqual([`captain+${id}@crew.example.com`]);
+    expect(crewNotified(id)).toHaveLength(1);
+  });
+
+  it('that outlasts the attempts releases the claim and fails the invocation, so a Lambda retry sends it once', async () => {
+    const id = 'throttled-long';
+    script = (to, attempt) => (to.startsWith('deckhand+') && attempt <= 4 ? 'throttle' : 'accept');
+    await deliver('EventCreated', crewFor(id, 'mate', 'deckhand'));
+    await expect(deliver('CalendarUpdated', calendarUpdated(id))).rejects.toThrow(/not sent yet to theo-park: TooManyRequestsException/);
+    expect(deadLettersFor(id)).toHaveLength(0);
+    expect((await getJoin(id))?.sends['theo-park']).toBeUndefined();
+    expect(crewNotified(id)).toHaveLength(0);
+
+    await deliver('CalendarUpdated', calendarUpdated(id));
+    for (const who of ['captain', 'mate', 'deckhand']) expect(acceptedTo(`${who}+${id}@crew.example.com`)).toHaveLength(1);
+    expect(crewNotified(id)).toHaveLength(1);
+  });
+});
+
+describe('a permanent SES rejection', () => {
+  it('dead-letters the event with the reason and the booking id, records the rejection and never retries it', async () => {
+    const id = 'rejected-mate';
+    script = (to) => (to.startsWith('bounce+') ? 'reject' : 'accept');
+    await deliver('EventCreated', crewFor(id, 'bounce', 'deckhand'));
+    await deliver('CalendarUpdated', calendarUpdated(id));
+
+    const letters = deadLettersFor(id);
+    expect(letters).toHaveLength(1);
+    expect(letters[0]!.responsePayload.errorType).toBe('PermanentFailure');
+    expect(letters[0]!.responsePayload.errorMessage).toContain(`booking ${id}`);
+    expect(letters[0]!.responsePayload.errorMessage).toContain('isla-moreno: MessageRejected: Email address is not verified.');
+    expect((await getJoin(id))?.sends['isla-moreno']).toMatchObject({ status: 'rejected', reason: 'MessageRejected: Email address is not verified.' });
+    expect(acceptedTo(`captain+${id}@crew.example.com`)).toHaveLength(1);
+    expect(acceptedTo(`deckhand+${id}@crew.example.com`)).toHaveLength(1);
+
+    await Promise.all([deliver('EventCreated', crewFor(id, 'bounce', 'deckhand')), deliver('CalendarUpdated', calendarUpdated(id))]);
+    expect(callsTo(`bounce+${id}@crew.example.com`)).toHaveLength(1);
+    expect(calls.filter((c) => c.to.endsWith(`+${id}@crew.example.com`))).toHaveLength(3);
+    expect(crewNotified(id)).toHaveLength(0);
+  });
+});
+
+describe('an SES answer lost on the way back', () => {
+  it('is recorded as unconfirmed and never sent again, since the message may have gone', async () => {
+    const id = 'answer-lost';
+    script = (to) => (to.startsWith('lost+') ? 'hang_up' : 'accept');
+    await deliver('EventCreated', crewFor(id, 'mate', 'lost'));
+    await deliver('CalendarUpdated', calendarUpdated(id));
+    await deliver('CalendarUpdated', calendarUpdated(id));
+
+    expect(callsTo(`lost+${id}@crew.example.com`)).toHaveLength(1);
+    expect((await getJoin(id))?.sends['theo-park']).toMatchObject({ status: 'unconfirmed' });
+    expect(deadLettersFor(id)).toHaveLength(0);
+    expect(crewNotified(id)).toHaveLength(0);
+  });
+});
