@@ -1,0 +1,178 @@
+import { createHash } from 'node:crypto';
+import type { BookingCreated } from '@charter/events';
+import { SafeHtml, html, jsonForScript } from '@charter/shared/html';
+import { charterEndsAt, clockInWords, dateInWords, durationInWords, zoneAbbreviation } from '@charter/shared/time';
+import { PAGE_SCRIPT, PAGE_STYLE } from './page-assets';
+import { MAX_IMAGE_BYTES, MAX_VIDEO_BYTES, UPLOAD_TYPES } from './uploads';
+
+/** What the page needs besides the booking: where it uploads and the token that lets it. */
+export interface GuestPageSettings {
+  /** Base URL of the HTTP API that answers POST /g/presign. */
+  apiUrl: string;
+  /** Any URL on the origin presigned POSTs go to (the uploads bucket's S3 endpoint). */
+  uploadsUrl: string;
+  /** The booking's upload token (see upload-token.ts). */
+  uploadToken: string;
+}
+
+/** The booking fields a guest page shows. Money, contact details and notes are not among them. */
+export type GuestPageBooking = Pick<
+  BookingCreated,
+  'booking_id' | 'charter_date' | 'charter_start' | 'charter_end' | 'timezone' | 'guest_count' | 'guest' | 'vessel' | 'location'
+>;
+
+const sha256 = (text: string) => `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
+const SCRIPT_HASH = sha256(PAGE_SCRIPT);
+const STYLE_HASH = sha256(PAGE_STYLE);
+
+if (/<\/(script|style)/i.test(PAGE_SCRIPT + PAGE_STYLE)) throw new Error('page assets must not close their own element');
+
+/**
+ * Only this page's own style and script (by hash), icons as data: URIs, and network access to
+ * the API and the uploads bucket and nothing else. `frame-ancestors` cannot be set from a meta
+ * tag; the page holds nothing worth clickjacking.
+ */
+export function contentSecurityPolicy(connectOrigins: readonly string[]): string {
+  const origins = [...new Set(connectOrigins)].join(' ');
+  return [
+    "default-src 'none'",
+    `script-src ${SCRIPT_HASH}`,
+    `style-src ${STYLE_HASH}`,
+    'img-src data:',
+    `connect-src ${origins}`,
+    `form-action ${origins}`,
+    "base-uri 'none'",
+  ].join('; ');
+}
+
+/** "Dana Whitfield" -> "Dana": the page greets the guest the way a crew member would. */
+export const firstName = (name: string) => name.trim().split(/\s+/)[0] ?? name;
+
+const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+
+const ICON_SVG =
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64"><rect width="64" height="64" rx="14" fill="#15364f"/>' +
+  '<path d="M33 10v32H16z" fill="#b98a3c"/><path d="M36 16v26h13z" fill="#ead5ab"/><path d="M10 46h44l-6 8H16z" fill="#fff"/></svg>';
+/** base64, so the page holds no URL text but the API's and the bucket's. */
+const FAVICON = `data:image/svg+xml;base64,${Buffer.from(ICON_SVG).toString('base64')}`;
+
+const BOAT_MARK = new SafeHtml(
+  '<svg class="mark" viewBox="0 0 48 48" aria-hidden="true" focusable="false"><path d="M24 5v28H9z" fill="currentColor"/>' +
+    '<path d="M27 10v23h12z" fill="currentColor" opacity=".65"/><path d="M5 36h38l-5 6.5H10z" fill="#fff"/></svg>',
+);
+const WAVE = new SafeHtml(
+  '<svg class="wave" viewBox="0 0 1200 40" preserveAspectRatio="none" aria-hidden="true" focusable="false">' +
+    '<path d="M0 22C150 44 330 2 600 20s450 20 600-2V40H0z"/></svg>',
+);
+const CAMERA = new SafeHtml(
+  '<svg viewBox="0 0 24 24" aria-hidden="true" focusable="false"><path d="M4 8h3l2-3h6l2 3h3v11H4z"/><circle cx="12" cy="13" r="3.5"/></svg>',
+);
+
+/**
+ * One self-contained HTML page for a booking's guests: the charter at a glance, a few words
+ * before they sail, and the photo-upload widget, open until the charter ends at the marina.
+ * Every booking value is escaped text; nothing loads from anywhere else.
+ */
+export function renderGuestPage(booking: GuestPageBooking, settings: GuestPageSettings): string {
+  const apiUrl = settings.apiUrl.replace(/\/+$/, '');
+  const csp = contentSecurityPolicy([new URL(apiUrl).origin, new URL(settings.uploadsUrl).origin]);
+  const zone = zoneAbbreviation(booking);
+  const date = dateInWords(booking.charter_date);
+  const start = clockInWords(booking.charter_start);
+  const end = clockInWords(booking.charter_end);
+  const times = `${start} – ${end} ${zone}`;
+  // In the narrow fact column, wrap only at the dash: "10:00 AM –" / "1:00 PM PDT".
+  const unbroken = (text: string) => text.replace(/ /g, '\u00a0');
+  const timesInColumn = `${unbroken(start)} – ${unbroken(`${end} ${zone}`)}`;
+  const closesAt = charterEndsAt(booking);
+  const config = {
+    bookingId: booking.booking_id,
+    presignUrl: `${apiUrl}/g/presign`,
+    uploadToken: settings.uploadToken,
+    closesAt: closesAt.toISOString(),
+    types: extensionTypes(),
+  };
+  const accept = [...Object.keys(UPLOAD_TYPES), ...Object.keys(extensionTypes()).map((e) => `.${e}`)].join(',');
+
+  const page = html`<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="referrer" content="no-referrer">
+<meta name="robots" content="noindex, nofollow">
+<meta name="theme-color" content="#0f2a3f">
+<title>Your charter aboard ${booking.vessel} · ${date}</title>
+<link rel="icon" href="${FAVICON}">
+<style>${new SafeHtml(PAGE_STYLE)}</style>
+</head>
+<body>
+<header class="hero">
+${BOAT_MARK}
+<p class="eyebrow">Your charter aboard</p>
+<h1>${booking.vessel}</h1>
+<p class="when">${date}<span>${times}</span></p>
+${WAVE}
+</header>
+<main>
+<p class="greeting" id="greeting-before">Hi ${firstName(booking.guest.name)}, we’re looking forward to welcoming you aboard.</p>
+<p class="greeting" id="greeting-after" hidden>Hi ${firstName(booking.guest.name)}, thank you for sailing with us aboard ${booking.vessel}.</p>
+
+<section class="card" aria-labelledby="details-heading">
+<h2 id="details-heading">Your charter</h2>
+<dl class="facts">
+<div><dt>Date</dt><dd id="charter-date">${date}</dd></div>
+<div><dt>Time</dt><dd id="charter-time">${timesInColumn}</dd></div>
+<div><dt>Duration</dt><dd id="charter-duration">${durationInWords(booking.charter_start, booking.charter_end)}</dd></div>
+<div><dt>Guests</dt><dd id="charter-guests">${plural(booking.guest_count, 'guest', 'guests')}</dd></div>
+<div><dt>Vessel</dt><dd id="charter-vessel">${booking.vessel}</dd></div>
+<div><dt>Meet at</dt><dd id="charter-location">${booking.location}</dd></div>
+</dl>
+</section>
+
+<section class="card tips" id="tips" aria-labelledby="tips-heading">
+<h2 id="tips-heading">Before you sail</h2>
+<ul>
+<li>Please arrive 15 minutes before ${start} so we can leave on time.</li>
+<li>Bring a layer: it is cooler on the water than on the dock.</li>
+<li>Soft-soled shoes are kindest to the deck and steadiest underfoot.</li>
+</ul>
+</section>
+
+<section class="card photos" aria-labelledby="photos-heading">
+<h2 id="photos-heading">Share your photos</h2>
+<div id="uploads-open">
+<p class="lead">Add your photos and videos from the day, and share this page with your party so they can too. Uploads stay open until ${end} ${zone} on ${date}.</p>
+<input class="visually-hidden" type="file" id="photo-input" multiple accept="${accept}">
+<label class="button" for="photo-input">${CAMERA}Choose photos or videos</label>
+<p class="fine">Photos up to ${MAX_IMAGE_BYTES / (1024 * 1024)} MB, videos up to ${MAX_VIDEO_BYTES / (1024 * 1024)} MB.</p>
+<div class="current" id="upload-current" hidden>
+<div class="current-line"><span id="upload-name"></span><span id="upload-percent">0%</span></div>
+<progress id="upload-progress" max="1" value="0">0%</progress>
+</div>
+<p class="problem" id="upload-error" role="alert" hidden></p>
+</div>
+<p class="closed" id="uploads-closed" hidden><strong>Photo uploads are closed.</strong>They closed when your charter ended at ${end} ${zone} on ${date}. Thank you for sailing with us!</p>
+<p class="done-heading" id="uploaded-heading" hidden>Uploaded from this device</p>
+<ul id="uploaded" aria-live="polite"></ul>
+</section>
+</main>
+<footer>
+<p>Booking reference ${booking.booking_id}</p>
+<p>See you on the water.</p>
+</footer>
+<script type="application/json" id="upload-config">${jsonForScript(config)}</script>
+<script>${new SafeHtml(PAGE_SCRIPT)}</script>
+</body>
+</html>
+`;
+  return page.value;
+}
+
+/** Extension -> type, for phones whose browser leaves File.type empty (HEIC on some Androids). */
+function extensionTypes(): Record<string, string> {
+  const map: Record<string, string> = {};
+  for (const [type, { extensions }] of Object.entries(UPLOAD_TYPES)) for (const extension of extensions) map[extension] = type;
+  return map;
+}

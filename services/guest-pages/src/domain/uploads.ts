@@ -1,0 +1,184 @@
+import type { PresignedPostOptions } from '@aws-sdk/s3-presigned-post';
+import { BookingId } from '@charter/events';
+import { charterEndsAt, type CharterTimes } from '@charter/shared/time';
+import { z } from 'zod';
+
+/**
+ * What a guest may upload from the page, and the presigned POST that lets them. Pure: the
+ * handler supplies the clock and the random id, the store signs the result.
+ */
+
+/**
+ * Photos from any phone camera are 2-15 MB (a 48 MP JPEG is the high end), so 25 MB leaves
+ * room without letting the bucket become a file host.
+ */
+export const MAX_IMAGE_BYTES = 25 * 1024 * 1024;
+/**
+ * One POST carries the whole file over the marina's mobile signal; 200 MB is about three
+ * minutes of 1080p or one of 4K from a phone. Longer clips are better trimmed than lost halfway.
+ */
+export const MAX_VIDEO_BYTES = 200 * 1024 * 1024;
+/** The presigned POST is used right away by the page; ten minutes covers a slow start. */
+export const PRESIGN_EXPIRES_SECONDS = 600;
+/** Long enough for any camera's name, short enough to read in a bucket listing. */
+export const MAX_FILE_NAME_LENGTH = 100;
+
+type Kind = 'image' | 'video';
+/** Each allowed type with the extensions a file of that type may keep (the first is canonical). */
+export const UPLOAD_TYPES: Readonly<Record<string, { kind: Kind; extensions: readonly string[] }>> = {
+  'image/jpeg': { kind: 'image', extensions: ['jpg', 'jpeg'] },
+  'image/png': { kind: 'image', extensions: ['png'] },
+  'image/gif': { kind: 'image', extensions: ['gif'] },
+  'image/webp': { kind: 'image', extensions: ['webp'] },
+  'image/heic': { kind: 'image', extensions: ['heic'] },
+  'image/heif': { kind: 'image', extensions: ['heif', 'hif'] },
+  'image/avif': { kind: 'image', extensions: ['avif'] },
+  'video/mp4': { kind: 'video', extensions: ['mp4', 'm4v'] },
+  'video/quicktime': { kind: 'video', extensions: ['mov', 'qt'] },
+  'video/webm': { kind: 'video', extensions: ['webm'] },
+};
+
+/** Names some browsers and older Android phones still send for the types above. */
+const TYPE_ALIASES: Readonly<Record<string, string>> = {
+  'image/jpg': 'image/jpeg',
+  'image/pjpeg': 'image/jpeg',
+  'image/x-png': 'image/png',
+};
+
+export const maxBytesFor = (kind: Kind) => (kind === 'video' ? MAX_VIDEO_BYTES : MAX_IMAGE_BYTES);
+
+/** `Image/JPEG; charset=x` -> `image/jpeg`; aliases to their standard name. */
+export function normalizeMimeType(value: string): string {
+  const bare = value.split(';')[0]!.trim().toLowerCase();
+  return TYPE_ALIASES[bare] ?? bare;
+}
+
+export const PresignRequest = z.object({
+  booking_id: BookingId,
+  file_name: z.string({ error: 'must be the file name' }).min(1, { error: 'must not be empty' }).max(1024, { error: 'must be at most 1024 characters' }),
+  file_size: z
+    .number({ error: 'must be the file size in bytes' })
+    .int({ error: 'must be a whole number of bytes' })
+    .positive({ error: 'must be at least 1 byte' }),
+  mime_type: z.string({ error: 'must be the file type, e.g. image/jpeg' }).trim().min(1, { error: 'must not be empty' }).max(255, { error: 'must be at most 255 characters' }),
+});
+export type PresignRequest = z.infer<typeof PresignRequest>;
+
+/**
+ * A name safe to put at the end of an S3 key: only the last path segment (so `../../x` and
+ * `C:\x` cannot climb out of the booking's folder), no control characters, accents folded,
+ * anything outside `A-Z a-z 0-9 . _ -` turned into `-`, no runs of dots, no leading dot,
+ * at most MAX_FILE_NAME_LENGTH characters with the extension kept. Never empty.
+ */
+export function sanitizeFileName(raw: string): string {
+  // NFKC first, so a full-width solidus or a fraction slash is split on like "/".
+  const lastSegment = raw.normalize('NFKC').split(/[\\/\u2044\u2215]/).pop() ?? '';
+  let name = lastSegment
+    .replace(/[\u0000-\u001f\u007f-\u009f]/g, '')
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[^A-Za-z0-9._-]+/g, '-')
+    .replace(/-*\.-*/g, '.')
+    .replace(/\.{2,}/g, '.')
+    .replace(/-{2,}/g, '-')
+    .replace(/^[._-]+/, '')
+    .replace(/[.-]+$/, '');
+  if (name.length > MAX_FILE_NAME_LENGTH) {
+    const dot = name.lastIndexOf('.');
+    const extension = dot > 0 && name.length - dot <= 11 ? name.slice(dot) : '';
+    name = name.slice(0, MAX_FILE_NAME_LENGTH - extension.length).replace(/[._-]+$/, '') + extension;
+  }
+  return name || 'upload';
+}
+
+/** The sanitized name with an extension that matches its type (`IMG_1` + image/jpeg -> `IMG_1.jpg`). */
+export function safeFileName(raw: string, mimeType: string): string {
+  const name = sanitizeFileName(raw);
+  const type = UPLOAD_TYPES[mimeType];
+  if (!type) return name;
+  const dot = name.lastIndexOf('.');
+  const extension = dot > 0 ? name.slice(dot + 1).toLowerCase() : '';
+  if (type.extensions.includes(extension)) return name;
+  const canonical = type.extensions[0]!;
+  const stem = name.replace(/\./g, '-').slice(0, MAX_FILE_NAME_LENGTH - canonical.length - 1);
+  return `${stem}.${canonical}`;
+}
+
+/** Every upload of a booking lives under its own prefix; the random id keeps same-named files apart. */
+export const uploadPrefix = (bookingId: string) => `uploads/${bookingId}/`;
+export const uploadKey = (bookingId: string, id: string, safeName: string) => `${uploadPrefix(bookingId)}${id}-${safeName}`;
+
+export interface UploadPlan {
+  key: string;
+  contentType: string;
+  maxBytes: number;
+  /** When uploads close: the charter's end at the marina. */
+  closesAt: Date;
+}
+
+export type UploadRefusal = { ok: false; reason: 'ended' | 'unsupported_type' | 'too_large'; message: string };
+export type UploadDecision = { ok: true; plan: UploadPlan } | UploadRefusal;
+
+/**
+ * Decides one upload: refused after the charter has ended in its own timezone, for a type
+ * outside the allowlist, or for a size over the type's limit; otherwise the exact key,
+ * Content-Type and size limit the presigned POST will pin.
+ */
+export function planUpload(input: { request: PresignRequest; charter: CharterTimes; now: Date; id: string }): UploadDecision {
+  const { request, charter, now, id } = input;
+  const closesAt = charterEndsAt(charter);
+  if (now.getTime() >= closesAt.getTime()) {
+    return { ok: false, reason: 'ended', message: `Uploads for this charter closed when it ended (${closesAt.toISOString()}).` };
+  }
+  const contentType = normalizeMimeType(request.mime_type);
+  const type = UPLOAD_TYPES[contentType];
+  if (!type) {
+    return {
+      ok: false,
+      reason: 'unsupported_type',
+      message: `${contentType} files cannot be uploaded here; send photos (${typesOf('image')}) or videos (${typesOf('video')}).`,
+    };
+  }
+  const maxBytes = maxBytesFor(type.kind);
+  if (request.file_size > maxBytes) {
+    return {
+      ok: false,
+      reason: 'too_large',
+      message: `This ${type.kind} is ${megabytes(request.file_size)}; the limit for ${type.kind}s is ${megabytes(maxBytes)}.`,
+    };
+  }
+  const key = uploadKey(request.booking_id, id, safeFileName(request.file_name, contentType));
+  return { ok: true, plan: { key, contentType, maxBytes, closesAt } };
+}
+
+/**
+ * The input for `@aws-sdk/s3-presigned-post`'s createPresignedPost. The policy it signs pins
+ * the exact key (`{key}`), the exact Content-Type (the field is sent, and an `eq` condition
+ * holds it), and a content-length-range of 1 byte to the type's limit; S3 refuses any POST
+ * that differs, whatever the page's script does.
+ */
+export function presignedPostInput(bucket: string, plan: UploadPlan): PresignedPostOptions {
+  return {
+    Bucket: bucket,
+    Key: plan.key,
+    Conditions: [
+      ['eq', '$key', plan.key],
+      ['eq', '$Content-Type', plan.contentType],
+      ['content-length-range', 1, plan.maxBytes],
+    ],
+    Fields: { 'Content-Type': plan.contentType },
+    Expires: PRESIGN_EXPIRES_SECONDS,
+  };
+}
+
+function typesOf(kind: Kind): string {
+  return Object.entries(UPLOAD_TYPES)
+    .filter(([, t]) => t.kind === kind)
+    .map(([, t]) => t.extensions[0]!.toUpperCase())
+    .join(', ');
+}
+
+function megabytes(bytes: number): string {
+  const mb = bytes / (1024 * 1024);
+  return `${mb >= 10 ? Math.round(mb) : Math.round(mb * 10) / 10} MB`;
+}

@@ -1,0 +1,317 @@
+import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import type { BookingCreatedInput } from '@charter/events';
+import type { HttpHandler, HttpResult } from '@charter/shared/http';
+import type { EventBridgeEvent } from 'aws-lambda';
+import type { LocalCloud } from '../../../local/src/testing';
+import { pageKey } from '../src/domain/slug';
+import { mintUploadToken, verifyUploadToken } from '../src/domain/upload-token';
+import { MAX_IMAGE_BYTES } from '../src/domain/uploads';
+import { PAGE_CACHE_CONTROL } from '../src/store';
+import {
+  SITE_BUCKET,
+  TABLE,
+  TINY_JPEG,
+  UPLOADS_BUCKET,
+  apiEvent,
+  bookingEnvelope,
+  lambdaContext,
+  marinaDate,
+  startGuestPages,
+  uploadConfigOf,
+} from './support/harness';
+import { sampleBooking } from './support/bookings';
+
+type BusHandler = (event: EventBridgeEvent<string, unknown>, context: ReturnType<typeof lambdaContext>) => Promise<void>;
+
+let cloud: LocalCloud;
+let uploadKey: string;
+let serviceKey: string;
+let s3: S3Client;
+let dynamo: DynamoDBDocumentClient;
+const h = {} as { onBookingCreated: BusHandler; presign: HttpHandler; getGuestPage: HttpHandler };
+
+beforeAll(async () => {
+  cloud = await startGuestPages();
+  uploadKey = cloud.secrets['charter/local/guest-upload-key']!;
+  serviceKey = cloud.secrets['charter/local/scc-service-key']!;
+  s3 = new S3Client({ forcePathStyle: true });
+  dynamo = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+  h.onBookingCreated = (await import('../src/handlers/on-booking-created')).handler as unknown as BusHandler;
+  h.presign = (await import('../src/handlers/presign')).handler;
+  h.getGuestPage = (await import('../src/handlers/get-guest-page')).handler;
+});
+afterAll(async () => {
+  s3?.destroy();
+  dynamo?.destroy();
+  await cloud?.stop();
+});
+
+const bodyOf = (result: HttpResult) => JSON.parse(String(result.body));
+/** A booking for a charter tomorrow at the marina (uploads open), with a unique id. */
+const upcoming = (bookingId: string, overrides: Partial<BookingCreatedInput> = {}): BookingCreatedInput => ({
+  ...sampleBooking(),
+  booking_id: bookingId,
+  charter_date: marinaDate(1),
+  ...overrides,
+});
+const deliver = (detail: BookingCreatedInput) => h.onBookingCreated(bookingEnvelope(detail), lambdaContext());
+const publishedPages = (bookingId: string) =>
+  cloud.published().filter((e) => e['detail-type'] === 'GuestPagePublished' && e.detail.booking_id === bookingId);
+const recordOf = async (bookingId: string) => (await dynamo.send(new GetCommand({ TableName: TABLE, Key: { booking_id: bookingId } }))).Item;
+const pageKeys = async () =>
+  ((await s3.send(new ListObjectsV2Command({ Bucket: SITE_BUCKET, Prefix: 'g/' }))).Contents ?? []).map((o) => o.Key!);
+async function storedPage(slug: string) {
+  const object = await s3.send(new GetObjectCommand({ Bucket: SITE_BUCKET, Key: pageKey(slug) }));
+  return { contentType: object.ContentType, cacheControl: object.CacheControl, body: await object.Body!.transformToString() };
+}
+const presign = (body: unknown, headers: Record<string, string> = {}) =>
+  h.presign(
+    apiEvent({
+      method: 'POST',
+      route: 'POST /g/presign',
+      path: '/g/presign',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    }),
+    lambdaContext(),
+  );
+const operator = (bookingId: string, headers: Record<string, string> = {}) =>
+  h.getGuestPage(
+    apiEvent({
+      method: 'GET',
+      route: 'GET /bookings/{booking_id}/guest-page',
+      path: `/bookings/${bookingId}/guest-page`,
+      pathParameters: { booking_id: bookingId },
+      headers,
+    }),
+    lambdaContext(),
+  );
+
+describe('onBookingCreated', () => {
+  it('stores the page at g/<slug>.html as HTML with a short revalidating cache, and publishes GuestPagePublished', async () => {
+    await deliver(upcoming('gp-first-1'));
+    const [event] = publishedPages('gp-first-1');
+    expect(event!.source).toBe('charter.guest-pages');
+    const { slug, url } = event!.detail;
+    expect(slug).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(url).toBe(`${cloud.endpoints.guestSite}/g/${slug}`);
+    expect(event!.detail).toEqual({ schema_version: 1, booking_id: 'gp-first-1', slug, url });
+
+    const page = await storedPage(slug);
+    expect(page.contentType).toBe('text/html; charset=utf-8');
+    expect(page.cacheControl).toBe(PAGE_CACHE_CONTROL);
+    expect(page.body).toContain('<h1>JADA</h1>');
+    // The page talks to this stage's API and S3 endpoint, and nothing else.
+    expect(page.body).toContain(`connect-src ${cloud.endpoints.api} ${cloud.endpoints.s3};`);
+    const config = uploadConfigOf(page.body);
+    expect(config.presignUrl).toBe(`${cloud.endpoints.api}/g/presign`);
+    expect(verifyUploadToken([uploadKey], 'gp-first-1', config.uploadToken)).toBe(true);
+  });
+
+  it('keeps the record free of guest contact data and money', async () => {
+    await deliver(upcoming('gp-private-1'));
+    const record = await recordOf('gp-private-1');
+    expect(Object.keys(record!).sort()).toEqual(['booking_id', 'charter_date', 'charter_end', 'charter_start', 'created_at', 'slug', 'timezone', 'updated_at']);
+  });
+
+  it('serves the page through the local CloudFront at /g/<slug> (the rewrite) with its headers', async () => {
+    await deliver(upcoming('gp-served-1'));
+    const { slug, url } = publishedPages('gp-served-1')[0]!.detail;
+    const response = await fetch(url);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(response.headers.get('cache-control')).toBe(PAGE_CACHE_CONTROL);
+    expect(await response.text()).toBe((await storedPage(slug)).body);
+    expect((await fetch(`${url}/`)).status).toBe(200);
+  });
+
+  it('keeps one slug and one page object when BookingCreated arrives twice', async () => {
+    const before = await pageKeys();
+    await deliver(upcoming('gp-twice-1'));
+    const firstPage = await storedPage(publishedPages('gp-twice-1')[0]!.detail.slug);
+    await deliver(upcoming('gp-twice-1'));
+
+    const events = publishedPages('gp-twice-1');
+    expect(events).toHaveLength(2);
+    expect(events[1]!.detail).toEqual(events[0]!.detail);
+    const slug = events[0]!.detail.slug;
+    expect((await recordOf('gp-twice-1'))!.slug).toBe(slug);
+    const added = (await pageKeys()).filter((key) => !before.includes(key));
+    expect(added).toEqual([pageKey(slug)]);
+    expect((await storedPage(slug)).body).toBe(firstPage.body);
+  });
+
+  it('keeps the slug but follows new times when a corrected booking is delivered, so page and window agree', async () => {
+    await deliver(upcoming('gp-moved-1'));
+    await deliver(upcoming('gp-moved-1', { charter_start: '14:00', charter_end: '17:30' }));
+    const [first, second] = publishedPages('gp-moved-1');
+    expect(second!.detail.slug).toBe(first!.detail.slug);
+    expect(await recordOf('gp-moved-1')).toMatchObject({ charter_start: '14:00', charter_end: '17:30' });
+    const page = (await storedPage(first!.detail.slug)).body;
+    expect(page).toContain('2:00 PM – 5:30 PM');
+  });
+
+  it('keeps slugs apart: two bookings get two different pages', async () => {
+    await deliver(upcoming('gp-a-1'));
+    await deliver(upcoming('gp-b-1'));
+    expect(publishedPages('gp-a-1')[0]!.detail.slug).not.toBe(publishedPages('gp-b-1')[0]!.detail.slug);
+  });
+
+  it('dead-letters a booking that can never be rendered, and makes no page', async () => {
+    const dlq = process.env.DLQ_URL!;
+    const before = await pageKeys();
+    const { vessel: _dropped, ...withoutVessel } = upcoming('gp-broken-1');
+    await deliver(withoutVessel as BookingCreatedInput);
+    const letters = cloud.sqs.receive({ QueueUrl: dlq, MaxNumberOfMessages: 10 }).Messages.map((m) => JSON.parse(m.Body));
+    expect(letters.some((l) => l.requestPayload.detail.booking_id === 'gp-broken-1' && /vessel/.test(l.responsePayload.errorMessage))).toBe(true);
+    expect(await pageKeys()).toEqual(before);
+    expect(publishedPages('gp-broken-1')).toHaveLength(0);
+  });
+});
+
+describe('POST /g/presign', () => {
+  let token: string;
+  beforeAll(async () => {
+    await deliver(upcoming('gp-upload-1'));
+    const slug = publishedPages('gp-upload-1')[0]!.detail.slug;
+    token = uploadConfigOf((await storedPage(slug)).body).uploadToken;
+  });
+  const photo = (overrides: Record<string, unknown> = {}) => ({
+    booking_id: 'gp-upload-1',
+    file_name: '../../Sunset over Point Loma.jpg',
+    file_size: TINY_JPEG.length,
+    mime_type: 'image/jpeg',
+    ...overrides,
+  });
+
+  it('answers a presigned POST that really uploads the file under the booking’s prefix', async () => {
+    const result = await presign(photo(), { 'x-upload-token': token });
+    expect(result.statusCode).toBe(200);
+    const answer = bodyOf(result);
+    expect(answer.key).toMatch(/^uploads\/gp-upload-1\/[0-9a-f]{16}-Sunset-over-Point-Loma\.jpg$/);
+    expect(answer.url).toBe(`${cloud.endpoints.s3}/${UPLOADS_BUCKET}`);
+    expect(answer.fields).toMatchObject({ key: answer.key, 'Content-Type': 'image/jpeg' });
+    expect(answer).toMatchObject({ max_bytes: MAX_IMAGE_BYTES, expires_in: 600 });
+
+    // What the page's script does: the fields, then the file, as multipart/form-data.
+    const form = new FormData();
+    for (const [name, value] of Object.entries(answer.fields as Record<string, string>)) form.append(name, value);
+    form.append('file', new Blob([TINY_JPEG], { type: 'image/jpeg' }), 'Sunset over Point Loma.jpg');
+    const upload = await fetch(answer.url, { method: 'POST', body: form });
+    expect(upload.status).toBeGreaterThanOrEqual(200);
+    expect(upload.status).toBeLessThan(300);
+
+    const stored = await s3.send(new GetObjectCommand({ Bucket: UPLOADS_BUCKET, Key: answer.key }));
+    expect(stored.ContentType).toBe('image/jpeg');
+    expect(Buffer.from(await stored.Body!.transformToByteArray())).toEqual(TINY_JPEG);
+    const listed = await s3.send(new ListObjectsV2Command({ Bucket: UPLOADS_BUCKET, Prefix: 'uploads/gp-upload-1/' }));
+    expect(listed.Contents?.map((o) => o.Key)).toContain(answer.key);
+  });
+
+  it('401 without a token', async () => {
+    const result = await presign(photo());
+    expect(result.statusCode).toBe(401);
+    expect(bodyOf(result)).toEqual({ error: 'missing_token', message: expect.any(String) });
+  });
+
+  it('403 with a token for another booking', async () => {
+    const result = await presign(photo(), { 'x-upload-token': mintUploadToken(uploadKey, 'someone-else') });
+    expect(result.statusCode).toBe(403);
+    expect(bodyOf(result).error).toBe('invalid_token');
+  });
+
+  it('403 with a forged token, before revealing whether the booking exists', async () => {
+    const forged = mintUploadToken('not-the-key', 'no-such-booking');
+    const result = await presign(photo({ booking_id: 'no-such-booking' }), { 'x-upload-token': forged });
+    expect(result.statusCode).toBe(403);
+  });
+
+  it('404 for a booking with no guest page', async () => {
+    const result = await presign(photo({ booking_id: 'never-delivered' }), { 'x-upload-token': mintUploadToken(uploadKey, 'never-delivered') });
+    expect(result.statusCode).toBe(404);
+    expect(bodyOf(result).error).toBe('unknown_booking');
+  });
+
+  it('409 once the charter has ended at the marina', async () => {
+    await deliver(upcoming('gp-past-1', { charter_date: marinaDate(-2) }));
+    const result = await presign(photo({ booking_id: 'gp-past-1' }), { 'x-upload-token': mintUploadToken(uploadKey, 'gp-past-1') });
+    expect(result.statusCode).toBe(409);
+    expect(bodyOf(result)).toEqual({ error: 'uploads_closed', message: expect.stringContaining('closed') });
+  });
+
+  it('415 for a file that is not a photo or video', async () => {
+    const result = await presign(photo({ mime_type: 'text/html', file_name: 'x.html' }), { 'x-upload-token': token });
+    expect(result.statusCode).toBe(415);
+    expect(bodyOf(result).error).toBe('unsupported_type');
+  });
+
+  it('413 for a photo over the limit', async () => {
+    const result = await presign(photo({ file_size: MAX_IMAGE_BYTES + 1 }), { 'x-upload-token': token });
+    expect(result.statusCode).toBe(413);
+    expect(bodyOf(result)).toEqual({ error: 'file_too_large', message: expect.stringContaining('25 MB') });
+  });
+
+  it('422 naming the bad field', async () => {
+    const result = await presign(photo({ file_size: 'big' }), { 'x-upload-token': token });
+    expect(result.statusCode).toBe(422);
+    expect(bodyOf(result).fields).toEqual([{ path: 'file_size', message: expect.any(String) }]);
+  });
+
+  it('400 for a body that is not JSON', async () => {
+    const result = await presign('{"booking_id":', { 'x-upload-token': token });
+    expect(result.statusCode).toBe(400);
+    expect(bodyOf(result).error).toBe('bad_json');
+  });
+});
+
+describe('GET /bookings/{booking_id}/guest-page (operator)', () => {
+  beforeAll(() => deliver(upcoming('gp-operator-1')));
+
+  it('answers the slug and link with the right X-Service-Key', async () => {
+    const result = await operator('gp-operator-1', { 'x-service-key': serviceKey });
+    expect(result.statusCode).toBe(200);
+    const { slug, url } = publishedPages('gp-operator-1')[0]!.detail;
+    expect(bodyOf(result)).toEqual({ booking_id: 'gp-operator-1', slug, url });
+  });
+
+  it('401 without the key', async () => {
+    const result = await operator('gp-operator-1');
+    expect(result.statusCode).toBe(401);
+    expect(bodyOf(result).error).toBe('missing_credentials');
+  });
+
+  it('403 with a wrong key', async () => {
+    const result = await operator('gp-operator-1', { 'x-service-key': `${serviceKey}x` });
+    expect(result.statusCode).toBe(403);
+    expect(bodyOf(result).error).toBe('invalid_credentials');
+  });
+
+  it('404 for a booking with no page', async () => {
+    const result = await operator('never-delivered', { 'x-service-key': serviceKey });
+    expect(result.statusCode).toBe(404);
+  });
+});
+
+describe('configuration', () => {
+  it('answers 500 not_configured, naming the secret, when the service key secret is missing', async () => {
+    const saved = process.env.SERVICE_KEY_SECRET_NAME;
+    process.env.SERVICE_KEY_SECRET_NAME = 'charter/local/no-such-secret';
+    try {
+      let handler: HttpHandler | undefined;
+      jest.isolateModules(() => {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        handler = require('../src/handlers/get-guest-page').handler;
+      });
+      const result = await handler!(
+        apiEvent({ method: 'GET', route: 'GET /bookings/{booking_id}/guest-page', path: '/bookings/x/guest-page', pathParameters: { booking_id: 'xhqgmdh' }, headers: { 'x-service-key': serviceKey } }),
+        lambdaContext(),
+      );
+      expect(result.statusCode).toBe(500);
+      expect(bodyOf(result)).toEqual({ error: 'not_configured', message: expect.stringContaining('charter/local/no-such-secret') });
+    } finally {
+      process.env.SERVICE_KEY_SECRET_NAME = saved;
+    }
+  });
+});

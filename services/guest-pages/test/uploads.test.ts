@@ -1,0 +1,256 @@
+import { createHmac } from 'node:crypto';
+import { S3Client } from '@aws-sdk/client-s3';
+import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
+import fc from 'fast-check';
+import {
+  MAX_FILE_NAME_LENGTH,
+  MAX_IMAGE_BYTES,
+  MAX_VIDEO_BYTES,
+  PRESIGN_EXPIRES_SECONDS,
+  PresignRequest,
+  normalizeMimeType,
+  planUpload,
+  presignedPostInput,
+  safeFileName,
+  sanitizeFileName,
+  type UploadPlan,
+} from '../src/domain/uploads';
+
+const charter = { charter_date: '2024-05-30', charter_start: '10:00', charter_end: '13:00', timezone: 'America/Los_Angeles' };
+/** 13:00 PDT at the marina. */
+const END = new Date('2024-05-30T20:00:00Z');
+const before = (ms: number) => new Date(END.getTime() - ms);
+const request = (overrides: Partial<PresignRequest> = {}): PresignRequest => ({
+  booking_id: 'xhqgmdh',
+  file_name: 'IMG_0042.HEIC',
+  file_size: 3_400_000,
+  mime_type: 'image/heic',
+  ...overrides,
+});
+const plan = (overrides: Partial<PresignRequest> = {}, now = before(60 * 60 * 1000)) =>
+  planUpload({ request: request(overrides), charter, now, id: '0123456789abcdef' });
+
+describe('presign rules: what may be uploaded, and until when', () => {
+  it('plans an upload under the booking’s prefix with a random id and the safe name', () => {
+    expect(plan()).toEqual({
+      ok: true,
+      plan: { key: 'uploads/xhqgmdh/0123456789abcdef-IMG_0042.HEIC', contentType: 'image/heic', maxBytes: MAX_IMAGE_BYTES, closesAt: END },
+    });
+  });
+
+  describe('the window: open until the charter ends in its own timezone', () => {
+    it('is open a minute before the end', () => {
+      expect(plan({}, before(60_000)).ok).toBe(true);
+    });
+
+    it('is closed at the end (409)', () => {
+      expect(plan({}, END)).toMatchObject({ ok: false, reason: 'ended' });
+    });
+
+    it('is closed any time after the end', () => {
+      expect(plan({}, new Date('2024-06-02T00:00:00Z'))).toMatchObject({ ok: false, reason: 'ended' });
+    });
+
+    it('is measured at the marina, not in UTC or the server’s zone', () => {
+      // 13:00 on May 30 has passed in UTC and in New York, but not in San Diego.
+      const sanDiegoAt1230 = new Date('2024-05-30T19:30:00Z');
+      expect(plan({}, sanDiegoAt1230).ok).toBe(true);
+      const newYorkCharter = { ...charter, timezone: 'America/New_York' };
+      const decision = planUpload({ request: request(), charter: newYorkCharter, now: sanDiegoAt1230, id: 'x' });
+      expect(decision).toMatchObject({ ok: false, reason: 'ended' });
+    });
+
+    it('is open before the charter starts (guests may share photos from the dock)', () => {
+      expect(plan({}, new Date('2024-05-29T12:00:00Z')).ok).toBe(true);
+    });
+  });
+
+  describe('types: photos and videos only (415)', () => {
+    it.each([
+      'image/jpeg', 'image/png', 'image/heic', 'image/heif', 'image/webp', 'image/gif', 'image/avif', 'video/mp4', 'video/quicktime', 'video/webm',
+    ])('accepts %s', (mime) => {
+      expect(plan({ mime_type: mime, file_size: 1000 }).ok).toBe(true);
+    });
+
+    it.each([
+      ['an SVG, which can carry script', 'image/svg+xml'],
+      ['an HTML page', 'text/html'],
+      ['a PDF', 'application/pdf'],
+      ['an unknown binary', 'application/octet-stream'],
+      ['a RAW photo', 'image/x-adobe-dng'],
+      ['a type with a trailing space trick', 'image/jpeg2'],
+    ])('refuses %s', (_label, mime) => {
+      expect(plan({ mime_type: mime })).toMatchObject({ ok: false, reason: 'unsupported_type' });
+    });
+
+    it('normalizes case, parameters and old aliases, and pins the normalized type', () => {
+      expect(normalizeMimeType(' IMAGE/JPG; charset=binary')).toBe('image/jpeg');
+      expect(plan({ mime_type: 'Image/PJPEG', file_name: 'a.jpg' })).toMatchObject({ ok: true, plan: { contentType: 'image/jpeg' } });
+    });
+  });
+
+  describe('sizes: 25 MB for a photo, 200 MB for a video (413)', () => {
+    it('accepts a photo of exactly the limit and refuses one byte more', () => {
+      expect(plan({ file_size: MAX_IMAGE_BYTES }).ok).toBe(true);
+      expect(plan({ file_size: MAX_IMAGE_BYTES + 1 })).toMatchObject({ ok: false, reason: 'too_large', message: expect.stringContaining('25 MB') });
+    });
+
+    it('accepts a video of exactly the limit and refuses one byte more', () => {
+      const video = { mime_type: 'video/mp4', file_name: 'whales.mp4' };
+      expect(plan({ ...video, file_size: MAX_VIDEO_BYTES })).toMatchObject({ ok: true, plan: { maxBytes: MAX_VIDEO_BYTES } });
+      expect(plan({ ...video, file_size: MAX_VIDEO_BYTES + 1 })).toMatchObject({ ok: false, reason: 'too_large' });
+    });
+
+    it('does not let a photo borrow the video limit', () => {
+      expect(plan({ mime_type: 'image/jpeg', file_size: 100 * 1024 * 1024 })).toMatchObject({ ok: false, reason: 'too_large' });
+    });
+  });
+
+  it('checks the window before the file, so an ended charter answers 409 whatever is sent', () => {
+    expect(plan({ mime_type: 'application/pdf', file_size: 10 ** 12 }, END)).toMatchObject({ ok: false, reason: 'ended' });
+  });
+
+  describe('the request body (422)', () => {
+    it.each([
+      ['no booking id', { booking_id: undefined }],
+      ['a booking id with a slash', { booking_id: 'abc/../def' }],
+      ['an empty file name', { file_name: '' }],
+      ['a size of zero', { file_size: 0 }],
+      ['a negative size', { file_size: -5 }],
+      ['a fractional size', { file_size: 1.5 }],
+      ['a size as text', { file_size: '1000' }],
+      ['no type', { mime_type: '' }],
+    ])('refuses %s', (_label, overrides) => {
+      expect(PresignRequest.safeParse({ ...request(), ...overrides }).success).toBe(false);
+    });
+
+    it('accepts the page’s request', () => {
+      expect(PresignRequest.parse(request())).toEqual(request());
+    });
+  });
+});
+
+describe('file names are sanitized, never trusted', () => {
+  it.each([
+    ['a path climbing out of the folder', '../../etc/passwd', 'passwd'],
+    ['a Windows path', 'C:\\Users\\dana\\Pictures\\IMG 0001.JPG', 'IMG-0001.JPG'],
+    ['a full-width solidus', 'evil／..／x.png', 'x.png'],
+    ['only dots', '..', 'upload'],
+    ['only a slash', '/', 'upload'],
+    ['a hidden-file name', '.htaccess', 'htaccess'],
+    ['dots in a run', 'a....b..jpg', 'a.b.jpg'],
+    ['dots split by dashes', 'a.-.-.b.jpg', 'a.b.jpg'],
+    ['control characters', 'sun\u0000set\r\n.jpg', 'sunset.jpg'],
+    ['accents and spaces', 'Été à bord.heic', 'Ete-a-bord.heic'],
+    ['shell and HTML characters', '$(rm -rf ~);<b>.png', 'rm-rf-b.png'],
+    ['an HTML closing tag (its slash is a path separator)', '<b>x</b>.png', 'b.png'],
+    ['emoji', '🐋 whale!!.mov', 'whale.mov'],
+  ])('%s', (_label, raw, safe) => {
+    expect(sanitizeFileName(raw)).toBe(safe);
+  });
+
+  it('caps the length and keeps the extension', () => {
+    const name = sanitizeFileName(`${'a'.repeat(300)}.jpeg`);
+    expect(name).toHaveLength(MAX_FILE_NAME_LENGTH);
+    expect(name.endsWith('.jpeg')).toBe(true);
+  });
+
+  it('always gives a short name of safe characters with no path and no ".."', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.string({ unit: 'binary', maxLength: 400 }), fc.string({ unit: fc.constantFrom('.', '-', '_', '/', '\\', ' ', 'a', '\u0000'), maxLength: 40 })), (raw) => {
+        const name = sanitizeFileName(raw);
+        expect(name).toMatch(/^[A-Za-z0-9][A-Za-z0-9._-]*$/);
+        expect(name.length).toBeLessThanOrEqual(MAX_FILE_NAME_LENGTH);
+        expect(name).not.toContain('..');
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('gives the name an extension that matches the type it is stored as', () => {
+    expect(safeFileName('IMG_1', 'image/jpeg')).toBe('IMG_1.jpg');
+    expect(safeFileName('photo.JPEG', 'image/jpeg')).toBe('photo.JPEG');
+    expect(safeFileName('invoice.exe', 'image/png')).toBe('invoice-exe.png');
+    expect(safeFileName('clip.MOV', 'video/quicktime')).toBe('clip.MOV');
+    expect(safeFileName(`${'v'.repeat(200)}.avi`, 'video/mp4')).toHaveLength(MAX_FILE_NAME_LENGTH);
+  });
+
+  it('keeps the key under the booking’s prefix whatever the name', () => {
+    const decision = plan({ file_name: '../../other-booking/x.jpg', mime_type: 'image/jpeg' });
+    expect(decision).toMatchObject({ ok: true, plan: { key: 'uploads/xhqgmdh/0123456789abcdef-x.jpg' } });
+  });
+});
+
+describe('the presigned POST policy', () => {
+  const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' };
+  const s3 = new S3Client({ region: 'us-west-2', credentials });
+  const uploadPlan: UploadPlan = {
+    key: 'uploads/xhqgmdh/0123456789abcdef-IMG_0042.jpg',
+    contentType: 'image/jpeg',
+    maxBytes: MAX_IMAGE_BYTES,
+    closesAt: END,
+  };
+
+  async function presign() {
+    const signedAfter = Date.now();
+    const post = await createPresignedPost(s3, presignedPostInput('charter-guest-uploads-test', uploadPlan));
+    const signedBefore = Date.now();
+    const policy = JSON.parse(Buffer.from(post.fields.Policy!, 'base64').toString('utf8')) as { expiration: string; conditions: unknown[] };
+    return { post, policy, signedAfter, signedBefore };
+  }
+
+  it('pins the exact key', async () => {
+    const { post, policy } = await presign();
+    expect(policy.conditions).toContainEqual({ key: uploadPlan.key });
+    expect(policy.conditions).toContainEqual(['eq', '$key', uploadPlan.key]);
+    expect(policy.conditions).not.toContainEqual(expect.arrayContaining(['starts-with']));
+    expect(post.fields.key).toBe(uploadPlan.key);
+  });
+
+  it('pins the exact Content-Type and sends it as a field', async () => {
+    const { post, policy } = await presign();
+    expect(policy.conditions).toContainEqual(['eq', '$Content-Type', 'image/jpeg']);
+    expect(policy.conditions).toContainEqual({ 'Content-Type': 'image/jpeg' });
+    expect(post.fields['Content-Type']).toBe('image/jpeg');
+  });
+
+  it('limits the size to 1 byte .. the type’s limit', async () => {
+    const { policy } = await presign();
+    expect(policy.conditions).toContainEqual(['content-length-range', 1, MAX_IMAGE_BYTES]);
+  });
+
+  it('pins the bucket and expires ten minutes after signing', async () => {
+    const { policy, signedAfter, signedBefore } = await presign();
+    expect(policy.conditions).toContainEqual({ bucket: 'charter-guest-uploads-test' });
+    expect(PRESIGN_EXPIRES_SECONDS).toBe(600);
+    const expiration = Date.parse(policy.expiration);
+    // The policy's expiration is written to the second.
+    expect(expiration).toBeGreaterThanOrEqual(Math.floor(signedAfter / 1000) * 1000 + 600_000);
+    expect(expiration).toBeLessThanOrEqual(signedBefore + 600_000);
+  });
+
+  it('is signed with SigV4 over exactly that policy, as S3 will check it', async () => {
+    const { post } = await presign();
+    const [accessKeyId, date, region, service, terminator] = post.fields['X-Amz-Credential']!.split('/');
+    expect([accessKeyId, region, service, terminator]).toEqual(['AKIDEXAMPLE', 'us-west-2', 's3', 'aws4_request']);
+    const hmac = (key: Buffer | string, data: string) => createHmac('sha256', key).update(data).digest();
+    const signingKey = hmac(hmac(hmac(hmac(`AWS4${credentials.secretAccessKey}`, date!), region!), service!), terminator!);
+    expect(post.fields['X-Amz-Signature']).toBe(createHmac('sha256', signingKey).update(post.fields.Policy!).digest('hex'));
+    expect(post.fields['X-Amz-Algorithm']).toBe('AWS4-HMAC-SHA256');
+  });
+
+  it('posts to the bucket’s regional endpoint', async () => {
+    const { post } = await presign();
+    expect(new URL(post.url).origin).toBe('https://charter-guest-uploads-test.s3.us-west-2.amazonaws.com');
+  });
+
+  it('pins a video’s own type and limit', async () => {
+    const video = planUpload({ request: request({ mime_type: 'video/quicktime', file_name: 'whales.mov', file_size: 150e6 }), charter, now: before(1000), id: 'id' });
+    if (!video.ok) throw new Error('expected a plan');
+    const post = await createPresignedPost(s3, presignedPostInput('b', video.plan));
+    const policy = JSON.parse(Buffer.from(post.fields.Policy!, 'base64').toString('utf8')) as { conditions: unknown[] };
+    expect(policy.conditions).toContainEqual(['eq', '$Content-Type', 'video/quicktime']);
+    expect(policy.conditions).toContainEqual(['content-length-range', 1, MAX_VIDEO_BYTES]);
+    expect(policy.conditions).toContainEqual({ key: 'uploads/xhqgmdh/id-whales.mov' });
+  });
+});
