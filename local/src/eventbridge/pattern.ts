@@ -217,6 +217,11 @@ function sameNumber(a: number, b: number): boolean {
 
 const OR = '$or';
 
+// Documented limit (user guide, "Complex example with $or matching"): PutRule, CreateArchive, UpdateArchive
+// and TestEventPattern throw InvalidEventPatternException "if the use of $or results in over 1000 rule
+// combinations". Not a Ruler rule, so the reason text is ours; AWS's wording is not documented.
+const MAX_OR_COMBINATIONS = 1000;
+
 // Ruler reserves these names inside $or so that a mistyped operator is not
 // silently taken for a field name.
 const RESERVED_IN_OR = new Set([
@@ -275,6 +280,10 @@ function parseOr(rules: SubRule[], path: string[], node: JsonNode): void {
     rules.push(...forked);
   }
   if (node.items.length < 2) invalid(`There must have at least 2 Objects in ${OR} relationship.`);
+  // Checked after every $or, so a pattern that multiplies past the limit is refused before it explodes.
+  if (rules.length > MAX_OR_COMBINATIONS) {
+    invalid(`The use of ${OR} results in ${rules.length} rule combinations, more than the ${MAX_OR_COMBINATIONS} allowed`);
+  }
 }
 
 function writeField(rules: SubRule[], name: string, node: JsonNode & { kind: 'array' }): void {
