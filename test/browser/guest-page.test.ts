@@ -1,0 +1,214 @@
+import { readFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { startLocalCloud, type LocalCloud } from '../../local/src/testing';
+
+/**
+ * The guest page as a guest's phone meets it: BookingCreated on the bus, the page rendered by
+ * the running guest-pages service, fetched through the local CloudFront distribution in Debian's
+ * headless Chromium, a photo chosen in the real upload widget and posted (presign, then a
+ * presigned POST) into the local S3 uploads bucket. A second booking whose charter is over shows
+ * uploads closed, and presign refuses it. Nothing on either page talks to any other origin.
+ */
+
+const TIMEOUT = 120_000;
+const SCREENSHOTS = join(__dirname, '..', '..', 'test-results', 'screenshots');
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run'];
+/** A phone: iPhone 12-15 sized viewport at 2x, touch. */
+const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
+
+const sample = JSON.parse(readFileSync(join(__dirname, '../../events/samples/boatsetter-xhqgmdh.json'), 'utf8')) as Record<string, unknown>;
+const MARINA_TZ = 'America/Los_Angeles';
+
+/** A 24x16 blue-to-sand gradient, encoded as a baseline JFIF JPEG by Chromium's canvas (802 bytes). */
+const PHOTO = Buffer.from(
+  '/9j/4AAQSkZJRgABAQAAAQABAAD/4gHYSUNDX1BST0ZJTEUAAQEAAAHIAAAAAAQwAABtbnRyUkdCIFhZWiAH4AABAAEAAAAAAABhY3NwAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAA9tYAAQAAAADTLQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAlkZXNjAAAA8AAAACRyWFlaAAABFAAAABRnWFlaAAABKAAAABRiWFlaAAABPAAAABR3dHB0AAABUAAAABRyVFJDAAABZAAAAChnVFJDAAABZAAAAChiVFJDAAABZAAAAChjcHJ0AAABjAAAADxtbHVjAAAAAAAAAAEAAAAMZW5VUwAAAAgAAAAcAHMAUgBHAEJYWVogAAAAAAAAb6IAADj1AAADkFhZWiAAAAAAAABimQAAt4UAABjaWFlaIAAAAAAAACSgAAAPhAAAts9YWVogAAAAAAAA9tYAAQAAAADTLXBhcmEAAAAAAAQAAAACZmYAAPKnAAANWQAAE9AAAApbAAAAAAAAAABtbHVjAAAAAAAAAAEAAAAMZW5VUwAAACAAAAAcAEcAbwBvAGcAbABlACAASQBuAGMALgAgADIAMAAxADb/2wBDAAYEBQYFBAYGBQYHBwYIChAKCgkJChQODwwQFxQYGBcUFhYaHSUfGhsjHBYWICwgIyYnKSopGR8tMC0oMCUoKSj/2wBDAQcHBwoIChMKChMoGhYaKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCj/wAARCAAQABgDASIAAhEBAxEB/8QAFwAAAwEAAAAAAAAAAAAAAAAAAAQFBv/EABgQAAIDAAAAAAAAAAAAAAAAAAAEBSEx/8QAFQEBAQAAAAAAAAAAAAAAAAAABQT/xAAYEQADAQEAAAAAAAAAAAAAAAAAAgMhBP/aAAwDAQACEQMRAD8AlRy2UaeOWyhKOWyjTxy2UUdFQ+Eh2OWygLUctlAEPXRRJYf/2Q==',
+  'base64',
+);
+const PHOTO_NAME = 'Sunset at Shelter Island.jpg';
+
+/** YYYY-MM-DD some days from today at the marina. */
+function marinaDate(daysFromToday: number): string {
+  const instant = new Date(Date.now() + daysFromToday * 24 * 3600 * 1000);
+  return new Intl.DateTimeFormat('en-CA', { timeZone: MARINA_TZ, year: 'numeric', month: '2-digit', day: '2-digit' }).format(instant);
+}
+
+/** "2025-07-14" -> "Monday, July 14, 2025", the way a person writes the date. */
+function dateAsWritten(date: string): string {
+  return new Intl.DateTimeFormat('en-US', { timeZone: 'UTC', weekday: 'long', year: 'numeric', month: 'long', day: 'numeric' }).format(new Date(`${date}T12:00:00Z`));
+}
+
+const upcoming = { ...sample, booking_id: 'xhqgmdh-upcoming', charter_date: marinaDate(30) };
+const ended = { ...sample, booking_id: 'xhqgmdh-ended', charter_date: marinaDate(-30) };
+
+interface SeenRequest {
+  page: string;
+  method: string;
+  url: string;
+}
+
+describe('the guest page in headless Chromium against the local cloud', () => {
+  let cloud: LocalCloud;
+  let browser: Browser;
+  let context: BrowserContext;
+  let s3: S3Client;
+  let uploadsBucket: string;
+  const pageUrls: Record<string, string> = {};
+  const requests: SeenRequest[] = [];
+  const problems: string[] = [];
+
+  beforeAll(async () => {
+    cloud = await startLocalCloud({ services: ['guest-pages'], run: true });
+    uploadsBucket = cloud.functionEnv('guest-pages', 'presign').UPLOADS_BUCKET!;
+    s3 = new S3Client({ forcePathStyle: true });
+
+    const bus = new EventBridgeClient({});
+    try {
+      const result = await bus.send(
+        new PutEventsCommand({
+          Entries: [upcoming, ended].map((booking) => ({
+            EventBusName: 'charter-bookings-local',
+            Source: 'partner.boatsetter',
+            DetailType: 'BookingCreated',
+            Detail: JSON.stringify(booking),
+          })),
+        }),
+      );
+      expect(result.FailedEntryCount ?? 0).toBe(0);
+    } finally {
+      bus.destroy();
+    }
+    await cloud.idle();
+    for (const booking of [upcoming, ended]) {
+      const published = cloud.published().find((e) => e['detail-type'] === 'GuestPagePublished' && e.detail.booking_id === booking.booking_id);
+      if (!published) throw new Error(`no GuestPagePublished for ${booking.booking_id}; see the logs in ${cloud.stateDir}/logs`);
+      pageUrls[booking.booking_id as string] = published.detail.url;
+    }
+
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    context = await browser.newContext(PHONE);
+  }, TIMEOUT);
+
+  afterAll(async () => {
+    await context?.close();
+    await browser?.close();
+    s3?.destroy();
+    await cloud?.stop();
+  }, TIMEOUT);
+
+  /** A fresh tab that records every request it makes and every console error (CSP violations land there). */
+  async function open(name: string, url: string): Promise<Page> {
+    const page = await context.newPage();
+    page.on('request', (request) => requests.push({ page: name, method: request.method(), url: request.url() }));
+    page.on('console', (message) => {
+      if (message.type() === 'error') problems.push(`${name}: console error: ${message.text()}`);
+    });
+    page.on('pageerror', (error) => problems.push(`${name}: script error: ${error.message}`));
+    const response = await page.goto(url, { waitUntil: 'load' });
+    expect(response?.status()).toBe(200);
+    return page;
+  }
+
+  it('publishes each booking a page on the guest site', () => {
+    for (const booking of [upcoming, ended]) {
+      expect(pageUrls[booking.booking_id as string]).toMatch(new RegExp(`^${cloud.endpoints.guestSite}/g/[A-Za-z0-9_-]{22}$`));
+    }
+  });
+
+  it(
+    'shows the upcoming charter and uploads a chosen photo straight into the uploads bucket under the booking',
+    async () => {
+      const page = await open('upcoming', pageUrls[upcoming.booking_id]!);
+      const date = dateAsWritten(upcoming.charter_date);
+
+      await expect(page.title()).resolves.toBe(`Your charter aboard JADA · ${date}`);
+      expect(await page.locator('h1').innerText()).toBe('JADA');
+      expect(await page.locator('#charter-date').innerText()).toBe(date);
+      expect(await page.locator('#charter-time').innerText()).toMatch(/^10:00\sAM\s–\s1:00\sPM\sP[DS]T$/);
+      expect(await page.locator('#charter-guests').innerText()).toBe('4 guests');
+      expect(await page.locator('#charter-location').innerText()).toBe('Shelter Island, San Diego');
+      expect(await page.locator('#greeting-before').innerText()).toMatch(/^Hi Dana,/);
+      expect(await page.locator('#uploads-open').isVisible()).toBe(true);
+      expect(await page.locator('#uploads-closed').isVisible()).toBe(false);
+      // The partner's notes carry the payout and the captain's fee: none of it reaches the guest.
+      const text = await page.locator('body').innerText();
+      expect(text).not.toMatch(/\$|1,450|payout|captain fee|cake|dana\.whitfield|555/i);
+
+      await page.locator('#photo-input').setInputFiles({ name: PHOTO_NAME, mimeType: 'image/jpeg', buffer: PHOTO });
+      const finished = page.locator('#uploaded li[data-key]');
+      await finished.waitFor({ state: 'visible', timeout: 30_000 });
+      await page.locator('#upload-current').waitFor({ state: 'hidden' });
+      expect(await page.locator('#upload-error').isVisible()).toBe(false);
+      expect(await finished.locator('.file-name').innerText()).toBe(PHOTO_NAME);
+      expect(await finished.locator('.file-size').innerText()).toBe('1 KB');
+      const key = (await finished.getAttribute('data-key'))!;
+      expect(key).toMatch(new RegExp(`^uploads/${upcoming.booking_id}/[0-9a-f]{16}-Sunset-at-Shelter-Island\\.jpg$`));
+
+      const listed = await s3.send(new ListObjectsV2Command({ Bucket: uploadsBucket, Prefix: `uploads/${upcoming.booking_id}/` }));
+      expect(listed.Contents?.map((o) => ({ key: o.Key, size: o.Size }))).toEqual([{ key, size: PHOTO.length }]);
+      const stored = await s3.send(new GetObjectCommand({ Bucket: uploadsBucket, Key: key }));
+      expect(stored.ContentType).toBe('image/jpeg');
+      expect(Buffer.from(await stored.Body!.transformToByteArray()).equals(PHOTO)).toBe(true);
+
+      await page.screenshot({ path: join(SCREENSHOTS, 'guest-page-open.png'), fullPage: true });
+      await page.close();
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'shows uploads closed once the charter has ended, and presign refuses the page its token with 409',
+    async () => {
+      const page = await open('ended', pageUrls[ended.booking_id]!);
+      const date = dateAsWritten(ended.charter_date);
+
+      expect(await page.locator('#charter-date').innerText()).toBe(date);
+      await page.locator('#uploads-closed').waitFor({ state: 'visible' });
+      expect(await page.locator('#uploads-closed').innerText()).toContain(`Photo uploads are closed.`);
+      expect(await page.locator('#uploads-closed').innerText()).toContain(`on ${date}`);
+      expect(await page.locator('#photo-input').isDisabled()).toBe(true);
+      expect(await page.locator('#uploads-open').isVisible()).toBe(false);
+      expect(await page.locator('#greeting-after').innerText()).toBe('Hi Dana, thank you for sailing with us aboard JADA.');
+      expect(await page.locator('#greeting-before').isVisible()).toBe(false);
+      expect(await page.locator('#tips').isVisible()).toBe(false);
+
+      // The same request the widget makes, with the token the page carries, from the page's origin (CORS and CSP apply).
+      const answer = await page.evaluate(async () => {
+        const config = JSON.parse(document.getElementById('upload-config')!.textContent!) as { bookingId: string; presignUrl: string; uploadToken: string };
+        const response = await fetch(config.presignUrl, {
+          method: 'POST',
+          mode: 'cors',
+          credentials: 'omit',
+          headers: { 'Content-Type': 'application/json', 'X-Upload-Token': config.uploadToken },
+          body: JSON.stringify({ booking_id: config.bookingId, file_name: 'late.jpg', file_size: 802, mime_type: 'image/jpeg' }),
+        });
+        return { status: response.status, body: (await response.json()) as unknown };
+      });
+      expect(answer).toEqual({ status: 409, body: { error: 'uploads_closed', message: expect.any(String) } });
+      const listed = await s3.send(new ListObjectsV2Command({ Bucket: uploadsBucket, Prefix: `uploads/${ended.booking_id}/` }));
+      expect(listed.KeyCount ?? 0).toBe(0);
+
+      await page.screenshot({ path: join(SCREENSHOTS, 'guest-page-closed.png'), fullPage: true });
+      await page.close();
+    },
+    TIMEOUT,
+  );
+
+  it('talked only to the guest site, the API and the uploads bucket, without console or CSP errors', () => {
+    const allowed = new Set([cloud.endpoints.guestSite, cloud.endpoints.api, cloud.endpoints.s3]);
+    const network = requests.filter((r) => !r.url.startsWith('data:'));
+    expect(network.filter((r) => !allowed.has(new URL(r.url).origin))).toEqual([]);
+    // The check above saw the traffic it is about: both pages, the presign calls and the upload.
+    const seen = (page: string, method: string, origin: string) => network.some((r) => r.page === page && r.method === method && new URL(r.url).origin === origin);
+    expect(seen('upcoming', 'GET', cloud.endpoints.guestSite)).toBe(true);
+    expect(seen('upcoming', 'POST', cloud.endpoints.api)).toBe(true);
+    expect(seen('upcoming', 'POST', cloud.endpoints.s3)).toBe(true);
+    expect(seen('ended', 'GET', cloud.endpoints.guestSite)).toBe(true);
+    expect(seen('ended', 'POST', cloud.endpoints.api)).toBe(true);
+    // The one console line is Chromium reporting the 409 the test provoked; no CSP violation, no script error.
+    expect(problems).toEqual(['ended: console error: Failed to load resource: the server responded with a status of 409 (Conflict)']);
+  });
+});

@@ -1,0 +1,72 @@
+/**
+ * EventBridge delivers at least once and in any order. Here every event is delivered three
+ * times at once, and the crew event is made to come after the calendar entry: SCC's table is
+ * gone when the bookings arrive, so its deliveries fail, are retried, and are dead-lettered;
+ * the table comes back and the dead letters are redriven. Nothing is lost, nothing doubled.
+ */
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { readDeadLetters, redrive } from '../../local/src/dlq-cli';
+import { startLocalCloud, type LocalCloud } from '../../local/src/testing';
+import { booking, crewEmailsOf, dropTable, emails, eventsOf, publishBookings, scanTable } from '../support/e2e';
+
+describe('triple delivery of every event, with CalendarUpdated before EventCreated', () => {
+  let cloud: LocalCloud;
+  const bookings = Array.from({ length: 5 }, (_, i) => booking(i, { booking_id: `redeliver-${i}` }));
+  let deadLettered: number;
+
+  beforeAll(async () => {
+    cloud = await startLocalCloud({ services: 'all', run: true });
+    cloud.eventBridge.deliveries = 3;
+    const restoreScc = await dropTable(cloud, 'ShipCaptainCrew-Events-local');
+    await publishBookings(bookings, true);
+    await cloud.idle();
+    await restoreScc();
+    const sqs = new SQSClient({});
+    const letters = (await readDeadLetters(sqs, 60)).filter((l) => l.functionName === 'charter-scc-local-onBookingCreated');
+    deadLettered = letters.length;
+    await redrive(sqs, new LambdaClient({}), letters);
+    await cloud.idle();
+  }, 180_000);
+  afterAll(() => cloud.stop());
+
+  it('dead-lettered every SCC delivery while its table was gone (three per booking)', () => {
+    expect(deadLettered).toBe(bookings.length * 3);
+  });
+
+  it('delivered the calendar entry before the crew event for every booking', () => {
+    for (const b of bookings) {
+      const calendar = eventsOf(cloud, 'CalendarUpdated', b.booking_id);
+      const crew = eventsOf(cloud, 'EventCreated', b.booking_id);
+      expect(calendar.length).toBeGreaterThanOrEqual(1);
+      expect(crew.length).toBeGreaterThanOrEqual(1);
+      const firstCrew = Math.min(...crew.map((e) => cloud.eventBridge.arrivedAt.get(e.id)!));
+      expect(Math.max(...calendar.map((e) => cloud.eventBridge.arrivedAt.get(e.id)!))).toBeLessThanOrEqual(firstCrew);
+    }
+  });
+
+  it('keeps one crew event, one guest page and one calendar entry per booking', async () => {
+    const scc = await scanTable('ShipCaptainCrew-Events-local');
+    const slugs = new Set(eventsOf(cloud, 'GuestPagePublished').map((e) => `${e.detail.booking_id}:${e.detail.slug}`));
+    for (const b of bookings) {
+      expect(scc.filter((i) => String(i.pk).startsWith('EVENT#') && i.booking_id === b.booking_id)).toHaveLength(1);
+      expect([...slugs].filter((s) => s.startsWith(`${b.booking_id}:`))).toHaveLength(1);
+    }
+    const json = await (await fetch(eventsOf(cloud, 'CalendarUpdated', bookings[0]!.booking_id)[0]!.detail.calendar_url)).json();
+    const ids = (json.entries as Array<{ booking_id: string }>).map((e) => e.booking_id).filter((id) => id.startsWith('redeliver-'));
+    expect(ids.sort()).toEqual(bookings.map((b) => b.booking_id).sort());
+  });
+
+  it('emails each crew member exactly once per booking, however often each event came', async () => {
+    const all = await emails(cloud);
+    for (const b of bookings) {
+      const recipients = crewEmailsOf(all, b.booking_id).map((e) => e.destination.to[0]).sort();
+      expect(recipients).toEqual(['captain@crew.example.com', 'deckhand@crew.example.com', 'mate@crew.example.com']);
+    }
+    expect(new Set(eventsOf(cloud, 'CrewNotified').map((e) => e.detail.booking_id)).size).toBe(bookings.length);
+  });
+
+  it('leaves no dead letter behind', async () => {
+    expect(await readDeadLetters(new SQSClient({}), 0)).toEqual([]);
+  });
+});
