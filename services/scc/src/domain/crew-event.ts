@@ -1,0 +1,285 @@
+import { createHash } from 'node:crypto';
+import {
+  BookingId,
+  CharterDate,
+  ClockTime,
+  CrewMember,
+  DEFAULT_TIMEZONE,
+  GuestCount,
+  NonEmptyText,
+  Timezone,
+  minutesOf,
+  type BookingCreated,
+  type EventCreated,
+} from '@charter/events';
+import { z } from 'zod';
+import { crewSafeNotes } from './redaction';
+
+/** Crew events are made for a crew of a boat; EventCreated allows at most 20. */
+export const MAX_CREW = 20;
+
+const uniqueMembers = (crew: CrewMember[], ctx: z.core.$RefinementCtx<CrewMember[]>) => {
+  const seen = new Set<string>();
+  crew.forEach((member, index) => {
+    if (seen.has(member.member_id)) {
+      ctx.addIssue({ code: 'custom', path: [index, 'member_id'], message: `${member.member_id} is listed twice` });
+    }
+    seen.add(member.member_id);
+  });
+};
+
+export const Crew = z
+  .array(CrewMember)
+  .min(1, { error: 'must name at least one crew member' })
+  .max(MAX_CREW, { error: `must name at most ${MAX_CREW} crew members` })
+  .superRefine(uniqueMembers);
+
+export const Notes = z.string().max(4000, { error: 'must be at most 4000 characters' });
+
+/**
+ * What a crew event holds about its charter: the crew-safe projection of a booking. No guest
+ * contact details and no money; the notes have had money removed.
+ */
+export interface CrewEventFields {
+  booking_id: string;
+  charter_date: string;
+  charter_start: string;
+  charter_end: string;
+  timezone: string;
+  vessel: string;
+  location: string;
+  guest_count: number;
+  notes?: string;
+  crew: CrewMember[];
+}
+
+/** A stored crew event, as the API shows it. */
+export interface CrewEvent extends CrewEventFields {
+  event_id: string;
+  /** member_id -> ISO time of the member's first confirmation. */
+  confirmations: Record<string, string>;
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+/**
+ * The event id is derived from the booking id, so every delivery of a booking, however
+ * concurrent, names the same event and the conditional writes in the store settle on one.
+ */
+export function eventIdFor(bookingId: string): string {
+  return `evt_${createHash('sha256').update(bookingId, 'utf8').digest('base64url').slice(0, 22)}`;
+}
+
+export const EventId = z.string().regex(/^evt_[A-Za-z0-9_-]{8,64}$/, { error: 'must be an SCC event id (evt_...)' });
+
+/**
+ * Builds the crew-safe fields field by field (never by spreading the booking), so a field added
+ * to BookingCreated later cannot reach crew by accident.
+ */
+export function projectBooking(booking: BookingCreated, crew: CrewMember[]): CrewEventFields {
+  const notes = crewSafeNotes(booking.notes, booking.guest);
+  return {
+    booking_id: booking.booking_id,
+    charter_date: booking.charter_date,
+    charter_start: booking.charter_start,
+    charter_end: booking.charter_end,
+    timezone: booking.timezone,
+    vessel: booking.vessel,
+    location: booking.location,
+    guest_count: booking.guest_count,
+    ...(notes === undefined ? {} : { notes }),
+    crew: crew.map(copyMember),
+  };
+}
+
+/** Exactly the crew-safe fields, whatever else the value carries: the store writes only these. */
+export function crewSafeFields(fields: CrewEventFields): CrewEventFields {
+  return {
+    booking_id: fields.booking_id,
+    charter_date: fields.charter_date,
+    charter_start: fields.charter_start,
+    charter_end: fields.charter_end,
+    timezone: fields.timezone,
+    vessel: fields.vessel,
+    location: fields.location,
+    guest_count: fields.guest_count,
+    ...(fields.notes === undefined ? {} : { notes: fields.notes }),
+    crew: fields.crew.map(copyMember),
+  };
+}
+
+/** True when two events say the same about the charter (a repeated POST, not a different one). */
+export function sameFields(a: CrewEventFields, b: CrewEventFields): boolean {
+  return canonical(crewSafeFields(a)) === canonical(crewSafeFields(b));
+}
+
+const canonical = (value: unknown): string =>
+  JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([x], [y]) => x.localeCompare(y)))
+      : v,
+  );
+
+const copyMember = (m: CrewMember): CrewMember => ({ member_id: m.member_id, name: m.name, email: m.email, role: m.role });
+
+/** The EventCreated detail: the projection without notes, and never a magic-link token. */
+export function eventCreatedDetail(event: CrewEventFields & { event_id: string }): EventCreated {
+  return {
+    schema_version: 1,
+    booking_id: event.booking_id,
+    event_id: event.event_id,
+    charter_date: event.charter_date,
+    charter_start: event.charter_start,
+    charter_end: event.charter_end,
+    timezone: event.timezone,
+    vessel: event.vessel,
+    location: event.location,
+    guest_count: event.guest_count,
+    crew: event.crew.map(copyMember),
+  };
+}
+
+const endAfterStart = (ctx: { value: { charter_start?: string; charter_end?: string }; issues: z.core.$ZodRawIssue[] }) => {
+  const { charter_start: start, charter_end: end } = ctx.value;
+  if (start && end && minutesOf(end) <= minutesOf(start)) {
+    ctx.issues.push({ code: 'custom', path: ['charter_end'], message: 'must be after charter_start', input: end });
+  }
+};
+
+/**
+ * POST /events: the operator's manual path. Same fields as the projection; crew is optional
+ * (the roster is used when absent). Other fields are dropped, not refused, so a caller that
+ * sends a whole booking still gets a crew event without its money or guest details.
+ */
+export const CreateEventRequest = z
+  .object({
+    booking_id: BookingId,
+    charter_date: CharterDate,
+    charter_start: ClockTime,
+    charter_end: ClockTime,
+    timezone: Timezone.default(DEFAULT_TIMEZONE),
+    vessel: NonEmptyText(100),
+    location: NonEmptyText(200),
+    guest_count: GuestCount,
+    notes: Notes.optional(),
+    crew: Crew.optional(),
+  })
+  .check(endAfterStart);
+export type CreateEventRequest = z.infer<typeof CreateEventRequest>;
+
+/** The crew-safe fields for a manual event: notes redacted as a booking's would be. */
+export function projectRequest(request: CreateEventRequest, roster: CrewMember[]): CrewEventFields {
+  const notes = crewSafeNotes(request.notes);
+  return {
+    booking_id: request.booking_id,
+    charter_date: request.charter_date,
+    charter_start: request.charter_start,
+    charter_end: request.charter_end,
+    timezone: request.timezone,
+    vessel: request.vessel,
+    location: request.location,
+    guest_count: request.guest_count,
+    ...(notes === undefined ? {} : { notes }),
+    crew: (request.crew ?? roster).map(copyMember),
+  };
+}
+
+/**
+ * PATCH /events/{event_id}: what may change after the booking (times, guest count, notes, crew).
+ * Strict, so an attempt to change the date or vessel is refused by name rather than ignored.
+ * `notes: null` clears the notes.
+ */
+export const UpdateEventRequest = z
+  .strictObject(
+    {
+      charter_start: ClockTime.optional(),
+      charter_end: ClockTime.optional(),
+      guest_count: GuestCount.optional(),
+      notes: Notes.nullable().optional(),
+      crew: Crew.optional(),
+      expected_version: z.number().int({ error: 'must be a whole number' }).min(1, { error: 'must be at least 1' }).optional(),
+    },
+    { error: (issue) => (issue.code === 'unrecognized_keys' ? `cannot be changed here: ${issue.keys.join(', ')} (only charter_start, charter_end, guest_count, notes and crew)` : undefined) },
+  )
+  .check((ctx) => {
+    const { expected_version: _version, ...changes } = ctx.value;
+    if (Object.keys(changes).length === 0) {
+      ctx.issues.push({ code: 'custom', path: [], message: 'name at least one of charter_start, charter_end, guest_count, notes, crew', input: ctx.value });
+    }
+  });
+export type UpdateEventRequest = z.infer<typeof UpdateEventRequest>;
+
+export interface EventChanges {
+  charter_start?: string;
+  charter_end?: string;
+  guest_count?: number;
+  /** null removes the notes. */
+  notes?: string | null;
+  crew?: CrewMember[];
+}
+
+export type ChangeCheck = { ok: true; changes: EventChanges } | { ok: false; fields: { path: string; message: string }[] };
+
+/**
+ * Applies a PATCH to an event on paper: redaction is applied to new notes as on creation, and
+ * the times are checked against each other as they will be after the change.
+ */
+export function planChanges(event: CrewEventFields, request: UpdateEventRequest): ChangeCheck {
+  const start = request.charter_start ?? event.charter_start;
+  const end = request.charter_end ?? event.charter_end;
+  if (minutesOf(end) <= minutesOf(start)) {
+    const path = request.charter_end !== undefined ? 'charter_end' : 'charter_start';
+    return { ok: false, fields: [{ path, message: `the charter would end at ${end}, not after it starts at ${start}` }] };
+  }
+  const changes: EventChanges = {};
+  if (request.charter_start !== undefined) changes.charter_start = request.charter_start;
+  if (request.charter_end !== undefined) changes.charter_end = request.charter_end;
+  if (request.guest_count !== undefined) changes.guest_count = request.guest_count;
+  if (request.notes !== undefined) changes.notes = request.notes === null ? null : (crewSafeNotes(request.notes) ?? null);
+  if (request.crew !== undefined) changes.crew = request.crew.map(copyMember);
+  return { ok: true, changes };
+}
+
+/** PUT /crew: the roster new events get. */
+export const PutRosterRequest = z.strictObject({ crew: Crew });
+export type PutRosterRequest = z.infer<typeof PutRosterRequest>;
+
+/** The version a client expects, from the body or an If-Match header ("3", W/"3", 3; * means any). */
+export function expectedVersion(
+  bodyVersion: number | undefined,
+  ifMatch: string | undefined,
+): { ok: true; version: number | 'any' } | { ok: false; message: string } | { ok: 'missing' } {
+  if (bodyVersion !== undefined) return { ok: true, version: bodyVersion };
+  if (ifMatch === undefined || ifMatch.trim() === '') return { ok: 'missing' };
+  const value = ifMatch.trim();
+  if (value === '*') return { ok: true, version: 'any' };
+  const match = /^(?:W\/)?"?(\d{1,9})"?$/.exec(value);
+  if (!match || Number(match[1]) < 1) return { ok: false, message: `If-Match must be the event's ETag, e.g. "3"; got ${value}` };
+  return { ok: true, version: Number(match[1]) };
+}
+
+export const etagOf = (version: number) => `"${version}"`;
+
+/** The API's view of an event: confirmations as a list in crew order. */
+export function eventView(event: CrewEvent) {
+  return {
+    event_id: event.event_id,
+    booking_id: event.booking_id,
+    charter_date: event.charter_date,
+    charter_start: event.charter_start,
+    charter_end: event.charter_end,
+    timezone: event.timezone,
+    vessel: event.vessel,
+    location: event.location,
+    guest_count: event.guest_count,
+    ...(event.notes === undefined ? {} : { notes: event.notes }),
+    crew: event.crew.map((member) => ({ ...copyMember(member), confirmed_at: event.confirmations[member.member_id] ?? null })),
+    version: event.version,
+    created_at: event.created_at,
+    updated_at: event.updated_at,
+  };
+}
+
+/** The default roster setting: a JSON list of crew members (empty until the operator sets one). */
+export const RosterSetting = z.array(CrewMember).superRefine(uniqueMembers);

@@ -1,0 +1,158 @@
+/**
+ * Crew never see money. Partners write free-text notes ("Birthday party, paid $1,450.00 in
+ * full; captain fee 300 USD"), so before a note reaches a crew event it loses every line,
+ * sentence or clause that talks about money, and the rest is put back together readably:
+ * "Birthday party."
+ *
+ * The rule errs on the side of removing: a clause is dropped when it holds an amount of money,
+ * a currency symbol or code, a word that is only ever about money (revenue, payout, fee,
+ * price...), or a word that is about money when a number is near it (tip 20%, total 1450).
+ */
+
+const CURRENCY_SYMBOLS = '$€£¥₹₩₽₪₱₺₫¢฿₦₴₲₵₡';
+/** Common ISO 4217 codes; a curated list, because codes like ALL or TOP are also English words. */
+const CURRENCY_CODES = [
+  'USD', 'EUR', 'GBP', 'CAD', 'AUD', 'NZD', 'MXN', 'JPY', 'CHF', 'CNY', 'HKD', 'SGD', 'SEK', 'NOK',
+  'DKK', 'BRL', 'INR', 'ZAR', 'AED', 'KRW', 'THB', 'PHP', 'CRC', 'COP', 'BTC', 'USDC', 'USDT',
+];
+const NUMBER = String.raw`\d{1,3}(?:[,.'’ ]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d+)?`;
+const MAGNITUDE = String.raw`(?:\s?(?:k|K|m|M|mm|MM|bn|million|thousand|grand)\b)?`;
+const CURRENCY_WORDS = String.raw`dollars?|bucks?|usd|euros?|cents?|quid|pesos?|yen|francs?|bitcoins?`;
+
+const SYMBOL = new RegExp(`[${CURRENCY_SYMBOLS}]`, 'u');
+const CODE_NEXT_TO_NUMBER = new RegExp(
+  String.raw`(?:\b(?:${CURRENCY_CODES.join('|')})\s?-?(?:${NUMBER}))|(?:(?:${NUMBER})${MAGNITUDE}\s?(?:${CURRENCY_CODES.join('|')})\b)`,
+  'i',
+);
+const NUMBER_WITH_MONEY_WORD = new RegExp(String.raw`(?:${NUMBER})${MAGNITUDE}\s?(?:${CURRENCY_WORDS}|grand)\b`, 'i');
+
+/** Words that are about money whatever surrounds them. */
+const MONEY_WORDS = new RegExp(
+  String.raw`\b(?:` +
+    [
+      'revenues?', 'pay-?outs?', 'payments?', 'paid', 'prepaid', 'unpaid', 'repaid', 'overpaid', 'underpaid',
+      'pays?', 'paying', 'payable', 'payroll', 'fees?', 'prices?', 'priced', 'pricing', 'costs?', 'costing',
+      'earn(?:s|ed|ing|ings)?', 'income', 'profits?', 'profitable', 'commissions?', 'invoic(?:e|es|ed|ing)',
+      'deposits?', 'refund(?:s|ed|able)?', 'gratuit(?:y|ies)', 'compensat(?:ion|ed)', 'wages?', 'salar(?:y|ies)',
+      'stipend', 'bonus(?:es)?', 'money', 'budget', 'billed', 'billing', 'discount(?:s|ed)?', 'surcharges?',
+      'upcharges?', 'financials?', 'accounting', 'venmo', 'zelle', 'paypal', 'stripe', 'cash ?app',
+      'credit card', 'debit card', 'checks? for', 'reimburs(?:e|ed|ement)', 'dollars?', 'bucks', 'euros?',
+      'cents', 'usd', 'currency', 'monetary', 'expensive', 'cheap(?:er)?', 'affordable', 'splurg(?:e|ed)',
+      'rates? card', 'day rate', 'hourly rate', 'net pay', 'take-?home',
+    ].join('|') +
+    String.raw`)\b`,
+  'i',
+);
+
+/** Words that are about money when a number sits in the same clause: "tip 20%", "total 1450". */
+const MONEY_WORDS_NEAR_NUMBERS = new RegExp(
+  String.raw`\b(?:tip(?:s|ped|ping)?|charg(?:e|es|ed|ing)|rates?|total(?:s|led)?|balance|cash|owe[sd]?|owing|net|gross|margin|spen[dt]|spending|worth|amount)\b`,
+  'i',
+);
+const NUMBER_LIKE = /\d|%|\bper ?cent\b|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|half|double)\b/i;
+
+/** True when a piece of text mentions money in any form the redaction knows. */
+export function mentionsMoney(text: string): boolean {
+  return (
+    SYMBOL.test(text) ||
+    CODE_NEXT_TO_NUMBER.test(text) ||
+    NUMBER_WITH_MONEY_WORD.test(text) ||
+    MONEY_WORDS.test(text) ||
+    (MONEY_WORDS_NEAR_NUMBERS.test(text) && NUMBER_LIKE.test(text))
+  );
+}
+
+/**
+ * Sentence and clause boundaries, kept so a line can be put back together. A full stop only
+ * ends a sentence before a space: "1,450.00" is one number.
+ */
+const BOUNDARY = /([.!?]+\s+|;\s*|,\s+|\s+[-–—]+\s+|\s+(?:and|but|plus|so|while|although|though|because)\s+)/i;
+const CONJUNCTIONS = 'and|but|plus|so|while|although|though|because';
+const DANGLING_END = new RegExp(`(?:[\\s,;:\\-–—]+|\\s+(?:${CONJUNCTIONS}))+$`, 'iu');
+const DANGLING_START = new RegExp(`^\\s*(?:${CONJUNCTIONS})\\s+`, 'i');
+/** "Captain fee - 300": the number after a money label is the amount, even without a symbol. */
+const BARE_NUMBER = /^[\s(]*[-+~]?\d[\d.,'’ ]*(?:k|K|%)?[\s)]*[.!?]?$/;
+const PARENTHESES = /\s*[([][^()[\]]*[)\]]/g;
+
+function redactLine(line: string, startsAfterMoney: boolean): { text: string; endsInMoney: boolean } {
+  // A parenthetical aside that mentions money goes entirely: "Ann's party (paid $300) at 5".
+  const withoutAsides = line.replace(PARENTHESES, (aside) => (mentionsMoney(aside) ? '' : aside));
+  const parts = withoutAsides.split(BOUNDARY);
+  let dropped = withoutAsides !== line;
+  let previousWasMoney = startsAfterMoney;
+  const kept: { text: string; boundary: string }[] = [];
+  for (let i = 0; i < parts.length; i += 2) {
+    const text = parts[i] ?? '';
+    const boundary = parts[i + 1] ?? '';
+    if (text.trim() === '') {
+      if (kept.length > 0 && /[.!?]/.test(boundary)) kept[kept.length - 1]!.boundary = boundary;
+      continue;
+    }
+    if (mentionsMoney(text) || (previousWasMoney && BARE_NUMBER.test(text))) {
+      dropped = true;
+      previousWasMoney = true;
+      // The clause goes; a sentence end it carried moves to the clause before it.
+      if (kept.length > 0 && /[.!?]/.test(boundary)) kept[kept.length - 1]!.boundary = boundary;
+      continue;
+    }
+    previousWasMoney = false;
+    kept.push({ text, boundary });
+  }
+  if (!dropped) return { text: line, endsInMoney: false };
+  let result = kept.map((part) => part.text + part.boundary).join('');
+  let previous;
+  do {
+    previous = result;
+    result = result.replace(DANGLING_END, '').replace(DANGLING_START, '');
+  } while (result !== previous);
+  result = result.replace(/ {2,}/g, ' ').trim();
+  if (result === '') return { text: '', endsInMoney: true };
+  // "Tip 20% expected; guests are celebrating" reads as "Guests are celebrating".
+  if (/^\s*[A-Z]/.test(line)) result = result.charAt(0).toUpperCase() + result.slice(1);
+  result = (/^\s*/.exec(line)?.[0] ?? '') + result;
+  // A line that ended a sentence still does when its last clause went.
+  if (/[.!?]\s*$/.test(line) && !/[.!?]$/.test(result)) result += '.';
+  return { text: result, endsInMoney: previousWasMoney };
+}
+
+/**
+ * Removes every mention of money from free text and keeps the rest readable: untouched lines
+ * stay as written, a line about money goes, a line with a money clause keeps its other clauses.
+ */
+export function redactMoney(notes: string): string {
+  const lines = notes.replace(/\r\n?/g, '\n').split('\n');
+  const out: string[] = [];
+  let afterMoney = false;
+  for (const line of lines) {
+    if (line.trim() === '') {
+      out.push('');
+      afterMoney = false;
+      continue;
+    }
+    const kept = redactLine(line, afterMoney);
+    afterMoney = kept.endsInMoney;
+    if (kept.text !== '') out.push(kept.text.replace(/\s+$/, ''));
+  }
+  return out
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+}
+
+/** Notes for crew: money removed, and the guest's own email and phone (crew reach guests through the captain). */
+export function crewSafeNotes(
+  notes: string | undefined | null,
+  guest?: { email?: string | undefined; phone?: string | undefined },
+): string | undefined {
+  if (!notes) return undefined;
+  let text = notes;
+  if (guest?.email) text = text.split(guest.email).join('[guest contact removed]');
+  const phoneDigits = guest?.phone?.replace(/\D/g, '') ?? '';
+  if (phoneDigits.length >= 7) {
+    text = text.replace(/\+?[\d().\-\s]{7,}\d/g, (candidate) =>
+      candidate.replace(/\D/g, '').endsWith(phoneDigits.slice(-7)) ? '[guest contact removed]' : candidate,
+    );
+  }
+  const redacted = redactMoney(text);
+  return redacted === '' ? undefined : redacted;
+}

@@ -1,0 +1,30 @@
+import { notFound } from '@charter/shared';
+import { json } from '@charter/shared/http';
+import { createLogger, withBookingId } from '@charter/shared/logger';
+import { crewHandler, redirect, requireCrewMember, tokenFrom, verifyCrewLink, wantsJson } from '../edges';
+import { confirmCrewMember, getCrewEvent } from '../store';
+
+const logger = createLogger('charter-scc');
+
+/**
+ * POST /crew/{event_id}/confirm: the crew member says they will be there. Idempotent (the first
+ * confirmation's time stays). A browser is sent back to the crew page (303, so a reload does not
+ * post again); a caller asking for JSON gets the confirmation.
+ */
+export const handler = crewHandler(logger, async (event) => {
+  const eventId = event.pathParameters?.event_id ?? '';
+  const token = tokenFrom(event);
+  const memberId = await verifyCrewLink(eventId, token);
+  const crewEvent = await getCrewEvent(eventId);
+  if (!crewEvent) throw notFound('This crew event no longer exists.', 'event_not_found');
+  withBookingId(logger, crewEvent.booking_id);
+  requireCrewMember(crewEvent, memberId);
+
+  const confirmed = await confirmCrewMember(eventId, memberId);
+  if (!confirmed) throw notFound('This crew event no longer exists.', 'event_not_found');
+  const confirmedAt = confirmed.confirmations[memberId]!;
+  logger.info('crew member confirmed', { crew_event_id: eventId, member_id: memberId, confirmed_at: confirmedAt });
+  if (wantsJson(event)) return json(200, { event_id: eventId, member_id: memberId, confirmed_at: confirmedAt });
+  const page = event.rawPath.replace(/\/confirm\/?$/, '');
+  return redirect(`${page}?token=${encodeURIComponent(token!)}`);
+});

@@ -1,0 +1,178 @@
+import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { CrewMember } from '@charter/events';
+import { defaultRoster, tableConfig } from './config';
+import { crewSafeFields, eventIdFor, type CrewEvent, type CrewEventFields, type EventChanges } from './domain/crew-event';
+
+/**
+ * The crew events table, one item per key `pk`:
+ *   EVENT#<event_id>     the crew event: crew-safe fields, crew, confirmations, version
+ *   BOOKING#<booking_id> the booking's one event: { event_id } (uniqueness and lookup)
+ *   ROSTER               the crew roster new events get
+ * Only crew-safe fields are written: the functions here take CrewEventFields, never a booking.
+ */
+const client = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+  marshallOptions: { removeUndefinedValues: true },
+});
+
+const table = () => tableConfig().EVENTS_TABLE;
+const eventKey = (eventId: string) => ({ pk: `EVENT#${eventId}` });
+const bookingKey = (bookingId: string) => ({ pk: `BOOKING#${bookingId}` });
+const ROSTER_KEY = { pk: 'ROSTER' };
+
+const isConditionFailure = (error: unknown) =>
+  error instanceof ConditionalCheckFailedException || (error as Error)?.name === 'ConditionalCheckFailedException';
+
+function toEvent(item: Record<string, unknown>): CrewEvent {
+  const { pk: _pk, kind: _kind, origin: _origin, ...event } = item;
+  return { confirmations: {}, ...event } as unknown as CrewEvent;
+}
+
+/**
+ * Creates the booking's crew event, once. DynamoDB Local stand-ins lack transactions, and the
+ * bus delivers at least once, possibly concurrently, so uniqueness comes from two conditional
+ * puts: first the booking's lookup item (the first writer decides the event id), then the event
+ * item under that id. A crash between the two is repaired by the next delivery, which finds the
+ * lookup item and writes the missing event. `created` is true for the one call that wrote it.
+ */
+export async function createCrewEvent(
+  fields: CrewEventFields,
+  origin: 'booking' | 'api',
+  now = new Date(),
+): Promise<{ event: CrewEvent; created: boolean }> {
+  const at = now.toISOString();
+  let eventId = eventIdFor(fields.booking_id);
+  try {
+    await client.send(
+      new PutCommand({
+        TableName: table(),
+        Item: { ...bookingKey(fields.booking_id), kind: 'booking', booking_id: fields.booking_id, event_id: eventId, created_at: at },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+    eventId = (await findEventIdByBooking(fields.booking_id)) ?? eventId;
+  }
+
+  const event: CrewEvent = { ...crewSafeFields(fields), event_id: eventId, confirmations: {}, version: 1, created_at: at, updated_at: at };
+  try {
+    await client.send(
+      new PutCommand({
+        TableName: table(),
+        Item: { ...eventKey(eventId), kind: 'event', origin, ...event },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+    return { event, created: true };
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+    const existing = await getCrewEvent(eventId);
+    if (!existing) throw new Error(`crew event ${eventId} was reported to exist but cannot be read`);
+    return { event: existing, created: false };
+  }
+}
+
+export async function getCrewEvent(eventId: string): Promise<CrewEvent | undefined> {
+  const { Item } = await client.send(new GetCommand({ TableName: table(), Key: eventKey(eventId), ConsistentRead: true }));
+  return Item ? toEvent(Item) : undefined;
+}
+
+export async function findEventIdByBooking(bookingId: string): Promise<string | undefined> {
+  const { Item } = await client.send(new GetCommand({ TableName: table(), Key: bookingKey(bookingId), ConsistentRead: true }));
+  return typeof Item?.event_id === 'string' ? Item.event_id : undefined;
+}
+
+export type UpdateResult =
+  | { outcome: 'updated'; event: CrewEvent }
+  | { outcome: 'not_found' }
+  | { outcome: 'stale'; currentVersion: number };
+
+/**
+ * Applies changes if the event is still at `expectedVersion` (optimistic concurrency: two
+ * operators editing at once cannot overwrite each other), bumping the version. Confirmations
+ * of members taken off the crew go with them.
+ */
+export async function updateCrewEvent(
+  eventId: string,
+  changes: EventChanges,
+  expectedVersion: number,
+  removedMembers: string[] = [],
+  now = new Date(),
+): Promise<UpdateResult> {
+  const names: Record<string, string> = { '#version': 'version', '#updated_at': 'updated_at' };
+  const values: Record<string, unknown> = { ':expected': expectedVersion, ':one': 1, ':now': now.toISOString() };
+  const sets = ['#version = #version + :one', '#updated_at = :now'];
+  const removes: string[] = [];
+  for (const [field, value] of Object.entries(changes)) {
+    names[`#${field}`] = field;
+    if (value === null) removes.push(`#${field}`);
+    else {
+      values[`:${field}`] = value;
+      sets.push(`#${field} = :${field}`);
+    }
+  }
+  if (removedMembers.length > 0) names['#confirmations'] = 'confirmations';
+  removedMembers.forEach((memberId, i) => {
+    names[`#m${i}`] = memberId;
+    removes.push(`#confirmations.#m${i}`);
+  });
+  try {
+    const { Attributes } = await client.send(
+      new UpdateCommand({
+        TableName: table(),
+        Key: eventKey(eventId),
+        UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
+        ConditionExpression: 'attribute_exists(pk) AND #version = :expected',
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return { outcome: 'updated', event: toEvent(Attributes ?? {}) };
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+    const current = await getCrewEvent(eventId);
+    return current ? { outcome: 'stale', currentVersion: current.version } : { outcome: 'not_found' };
+  }
+}
+
+/**
+ * Records that a crew member confirmed. Idempotent: the first confirmation's time is kept however
+ * often the button is pressed. Confirming is not an edit, so it leaves the version alone and an
+ * operator's pending PATCH is not made stale by it.
+ */
+export async function confirmCrewMember(eventId: string, memberId: string, now = new Date()): Promise<CrewEvent | undefined> {
+  try {
+    const { Attributes } = await client.send(
+      new UpdateCommand({
+        TableName: table(),
+        Key: eventKey(eventId),
+        UpdateExpression: 'SET #confirmations.#member = if_not_exists(#confirmations.#member, :now)',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeNames: { '#confirmations': 'confirmations', '#member': memberId },
+        ExpressionAttributeValues: { ':now': now.toISOString() },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return toEvent(Attributes ?? {});
+  } catch (error) {
+    if (isConditionFailure(error)) return undefined;
+    throw error;
+  }
+}
+
+/** The stored roster, or undefined when `PUT /crew` has never been called on this stage. */
+export async function getStoredRoster(): Promise<CrewMember[] | undefined> {
+  const { Item } = await client.send(new GetCommand({ TableName: table(), Key: ROSTER_KEY, ConsistentRead: true }));
+  return Item ? (Item.crew as CrewMember[]) : undefined;
+}
+
+export async function putRoster(crew: CrewMember[], now = new Date()): Promise<void> {
+  await client.send(new PutCommand({ TableName: table(), Item: { ...ROSTER_KEY, kind: 'roster', crew, updated_at: now.toISOString() } }));
+}
+
+/** The crew a new event gets: the stored roster, else the stage's default. */
+export async function currentRoster(): Promise<CrewMember[]> {
+  return (await getStoredRoster()) ?? defaultRoster();
+}

@@ -1,0 +1,208 @@
+import { EventCreated } from '@charter/events';
+import { ValidationError } from '@charter/shared';
+import { validate } from '@charter/shared/http';
+import {
+  CreateEventRequest,
+  PutRosterRequest,
+  UpdateEventRequest,
+  eventCreatedDetail,
+  eventIdFor,
+  eventView,
+  expectedVersion,
+  planChanges,
+  projectBooking,
+  projectRequest,
+  sameFields,
+  type CrewEvent,
+} from '../src/domain/crew-event';
+import { ROSTER, booking } from './fixtures';
+
+const fieldsOf = (schema: Parameters<typeof validate>[0], value: unknown) => {
+  try {
+    validate(schema, value);
+  } catch (error) {
+    if (error instanceof ValidationError) return error.fields.map((f) => f.path);
+    throw error;
+  }
+  return [];
+};
+
+describe('the crew-safe projection of a booking', () => {
+  const projection = projectBooking(booking(), ROSTER);
+
+  it('keeps what the crew needs: date, times, zone, vessel, location, guest count, crew', () => {
+    expect(projection).toEqual({
+      booking_id: 'xhqgmdh',
+      charter_date: '2027-05-30',
+      charter_start: '10:00',
+      charter_end: '13:00',
+      timezone: 'America/Los_Angeles',
+      vessel: 'JADA',
+      location: 'Shelter Island, San Diego',
+      guest_count: 6,
+      notes: 'Birthday party for Ann.\nBring a cake knife.',
+      crew: ROSTER,
+    });
+  });
+
+  it('never carries money or guest contact details', () => {
+    const text = JSON.stringify(projection);
+    for (const forbidden of ['revenue', 'captain_fee', 'currency', '145000', '30000', '1,450', '$', 'guest"', 'ann.lee@example.com', '555']) {
+      expect(text).not.toContain(forbidden);
+    }
+  });
+
+  it('omits notes that were only about money', () => {
+    expect(projectBooking(booking({ notes: 'Revenue $1,450' }), ROSTER)).not.toHaveProperty('notes');
+  });
+
+  it('copies the crew rather than sharing the roster objects', () => {
+    expect(projection.crew[0]).not.toBe(ROSTER[0]);
+  });
+});
+
+describe('event ids', () => {
+  it('are derived from the booking id, the same every time', () => {
+    expect(eventIdFor('xhqgmdh')).toBe(eventIdFor('xhqgmdh'));
+    expect(eventIdFor('xhqgmdh')).not.toBe(eventIdFor('xhqgmdi'));
+    expect(eventIdFor('xhqgmdh')).toMatch(/^evt_[A-Za-z0-9_-]{22}$/);
+  });
+});
+
+describe('EventCreated', () => {
+  it('is the projection without notes, valid against the strict contract schema', () => {
+    const detail = eventCreatedDetail({ ...projectBooking(booking(), ROSTER), event_id: eventIdFor('xhqgmdh') });
+    expect(EventCreated.parse(detail)).toEqual(detail);
+    expect(detail).not.toHaveProperty('notes');
+    expect(detail.crew).toHaveLength(3);
+  });
+});
+
+describe('POST /events body', () => {
+  const valid = {
+    booking_id: 'manual-001',
+    charter_date: '2027-06-01',
+    charter_start: '17:00',
+    charter_end: '19:30',
+    vessel: 'JADA',
+    location: 'Shelter Island, San Diego',
+    guest_count: 12,
+    notes: 'Sunset sail. Price $900.',
+  };
+
+  it('accepts the projection fields and defaults the time zone', () => {
+    expect(validate(CreateEventRequest, valid).timezone).toBe('America/Los_Angeles');
+  });
+
+  it('names each bad field', () => {
+    expect(fieldsOf(CreateEventRequest, { ...valid, charter_date: '2027-02-30', guest_count: 0, vessel: ' ' })).toEqual(
+      expect.arrayContaining(['charter_date', 'guest_count', 'vessel']),
+    );
+    expect(fieldsOf(CreateEventRequest, { ...valid, charter_end: '16:00' })).toEqual(['charter_end']);
+    expect(fieldsOf(CreateEventRequest, { ...valid, booking_id: undefined })).toEqual(['booking_id']);
+    expect(fieldsOf(CreateEventRequest, { ...valid, timezone: 'Mars/Olympus' })).toEqual(['timezone']);
+    expect(fieldsOf(CreateEventRequest, { ...valid, crew: [] })).toEqual(['crew']);
+    expect(fieldsOf(CreateEventRequest, { ...valid, crew: [ROSTER[0], ROSTER[0]] })).toEqual(['crew.1.member_id']);
+    expect(fieldsOf(CreateEventRequest, { ...valid, crew: [{ ...ROSTER[0], email: 'nope' }] })).toEqual(['crew.0.email']);
+  });
+
+  it('drops money and guest fields a caller sends, and redacts the notes', () => {
+    const request = validate(CreateEventRequest, { ...valid, revenue_cents: 90000, guest: { name: 'Ann', email: 'a@b.co' } });
+    const fields = projectRequest(request, ROSTER);
+    expect(JSON.stringify(fields)).not.toMatch(/90000|revenue|a@b\.co|\$900/);
+    expect(fields.notes).toBe('Sunset sail.');
+    expect(fields.crew).toEqual(ROSTER);
+  });
+
+  it('uses the crew it names instead of the roster', () => {
+    const request = validate(CreateEventRequest, { ...valid, crew: [ROSTER[1]] });
+    expect(projectRequest(request, ROSTER).crew).toEqual([ROSTER[1]]);
+  });
+});
+
+describe('PATCH /events/{id} body', () => {
+  const stored: CrewEvent = {
+    ...projectBooking(booking(), ROSTER),
+    event_id: eventIdFor('xhqgmdh'),
+    confirmations: { 'rowan-hale': '2027-05-01T10:00:00.000Z' },
+    version: 3,
+    created_at: '2027-04-01T00:00:00.000Z',
+    updated_at: '2027-04-02T00:00:00.000Z',
+  };
+
+  it('accepts times, guest count, notes, crew and an expected version', () => {
+    expect(validate(UpdateEventRequest, { guest_count: 8, expected_version: 3 })).toEqual({ guest_count: 8, expected_version: 3 });
+  });
+
+  it('refuses fields that cannot change here, naming them', () => {
+    expect(() => validate(UpdateEventRequest, { vessel: 'Other', guest_count: 8 })).toThrow(/vessel/);
+    expect(() => validate(UpdateEventRequest, { revenue_cents: 1 })).toThrow(/revenue_cents/);
+  });
+
+  it('needs at least one change', () => {
+    expect(() => validate(UpdateEventRequest, { expected_version: 3 })).toThrow(ValidationError);
+  });
+
+  it('checks the times as they will be after the change', () => {
+    expect(planChanges(stored, { charter_end: '09:00' })).toEqual({
+      ok: false,
+      fields: [{ path: 'charter_end', message: expect.stringContaining('09:00') }],
+    });
+    expect(planChanges(stored, { charter_start: '14:00' })).toMatchObject({ ok: false, fields: [{ path: 'charter_start' }] });
+    expect(planChanges(stored, { charter_start: '11:00', charter_end: '15:00' })).toEqual({
+      ok: true,
+      changes: { charter_start: '11:00', charter_end: '15:00' },
+    });
+  });
+
+  it('redacts new notes again, and null or all-money notes clear them', () => {
+    expect(planChanges(stored, { notes: 'Two more guests, they paid $200 extra.' })).toEqual({ ok: true, changes: { notes: 'Two more guests.' } });
+    expect(planChanges(stored, { notes: null })).toEqual({ ok: true, changes: { notes: null } });
+    expect(planChanges(stored, { notes: 'Fee $40' })).toEqual({ ok: true, changes: { notes: null } });
+  });
+});
+
+describe('the version a PATCH expects', () => {
+  it('comes from the body first, then If-Match', () => {
+    expect(expectedVersion(4, '"3"')).toEqual({ ok: true, version: 4 });
+    expect(expectedVersion(undefined, '"3"')).toEqual({ ok: true, version: 3 });
+    expect(expectedVersion(undefined, 'W/"7"')).toEqual({ ok: true, version: 7 });
+    expect(expectedVersion(undefined, '5')).toEqual({ ok: true, version: 5 });
+    expect(expectedVersion(undefined, '*')).toEqual({ ok: true, version: 'any' });
+  });
+
+  it('is missing without either, and refused when If-Match is not an ETag', () => {
+    expect(expectedVersion(undefined, undefined)).toEqual({ ok: 'missing' });
+    expect(expectedVersion(undefined, 'yesterday')).toMatchObject({ ok: false });
+  });
+});
+
+describe('PUT /crew body', () => {
+  it('is a list of crew members with unique ids', () => {
+    expect(validate(PutRosterRequest, { crew: ROSTER }).crew).toEqual(ROSTER);
+    expect(fieldsOf(PutRosterRequest, { crew: [] })).toEqual(['crew']);
+    expect(fieldsOf(PutRosterRequest, { crew: [{ ...ROSTER[0], member_id: 'Rowan Hale' }] })).toEqual(['crew.0.member_id']);
+    expect(fieldsOf(PutRosterRequest, { crew: [ROSTER[0], { ...ROSTER[1], member_id: 'rowan-hale' }] })).toEqual(['crew.1.member_id']);
+  });
+});
+
+describe('the API view of an event', () => {
+  it('lists each crew member with their confirmation time or null', () => {
+    const view = eventView({
+      ...projectBooking(booking(), ROSTER),
+      event_id: 'evt_abcdefghij',
+      confirmations: { 'isla-moreno': '2027-05-01T10:00:00.000Z' },
+      version: 2,
+      created_at: 'x',
+      updated_at: 'y',
+    });
+    expect(view.crew.map((m) => m.confirmed_at)).toEqual([null, '2027-05-01T10:00:00.000Z', null]);
+    expect(view.version).toBe(2);
+  });
+
+  it('sameFields tells a repeated request from a different one', () => {
+    const a = projectBooking(booking(), ROSTER);
+    expect(sameFields(a, { ...a })).toBe(true);
+    expect(sameFields(a, { ...a, guest_count: 7 })).toBe(false);
+  });
+});

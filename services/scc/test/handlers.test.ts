@@ -1,0 +1,504 @@
+import { EventCreated, type BookingCreatedInput } from '@charter/events';
+import type { HttpHandler, HttpResult } from '@charter/shared/http';
+import { mintCrewToken } from '@charter/shared/magic-link';
+import type { LocalCloud } from '../../../local/src/testing';
+import { eventIdFor } from '../src/domain/crew-event';
+import { ROSTER, bookingInput } from './fixtures';
+import { apiEvent, bookingEnvelope, lambdaContext, startScc, tableItems, type ApiRequest } from './harness';
+
+type BusHandler = (event: ReturnType<typeof bookingEnvelope>, context: ReturnType<typeof lambdaContext>) => Promise<void>;
+
+let cloud: LocalCloud;
+let serviceKey: string;
+let magicKey: string;
+const h = {} as Record<'createEvent' | 'listEvents' | 'getEvent' | 'updateEvent' | 'putCrew' | 'crewPage' | 'confirm', HttpHandler> & {
+  onBookingCreated: BusHandler;
+};
+
+beforeAll(async () => {
+  cloud = await startScc({ POWERTOOLS_LOG_LEVEL: 'SILENT' });
+  serviceKey = cloud.secrets['charter/local/scc-service-key']!;
+  magicKey = cloud.secrets['charter/local/magic-link-key']!;
+  h.onBookingCreated = (await import('../src/handlers/onBookingCreated')).handler as unknown as BusHandler;
+  for (const name of ['createEvent', 'listEvents', 'getEvent', 'updateEvent', 'putCrew', 'crewPage', 'confirm'] as const) {
+    h[name] = (await import(`../src/handlers/${name}`)).handler as HttpHandler;
+  }
+});
+afterAll(() => cloud?.stop());
+
+const call = (handler: HttpHandler, request: ApiRequest) => handler(apiEvent(request), lambdaContext());
+const bodyOf = (result: HttpResult) => JSON.parse(String(result.body));
+const keyed = (headers: Record<string, string> = {}): Record<string, string> => ({ 'x-service-key': serviceKey, 'content-type': 'application/json', ...headers });
+
+const deliver = (detail: BookingCreatedInput) => h.onBookingCreated(bookingEnvelope(detail), lambdaContext());
+const postEvent = (body: unknown, headers = keyed()) =>
+  call(h.createEvent, { method: 'POST', route: 'POST /events', path: '/events', headers, body: typeof body === 'string' ? body : JSON.stringify(body) });
+const listEvents = (query: Record<string, string>, headers = keyed()) =>
+  call(h.listEvents, { method: 'GET', route: 'GET /events', path: '/events', query, headers });
+const getEvent = (eventId: string, headers = keyed()) =>
+  call(h.getEvent, { method: 'GET', route: 'GET /events/{event_id}', path: `/events/${eventId}`, pathParameters: { event_id: eventId }, headers });
+const patchEvent = (eventId: string, body: unknown, headers = keyed()) =>
+  call(h.updateEvent, {
+    method: 'PATCH',
+    route: 'PATCH /events/{event_id}',
+    path: `/events/${eventId}`,
+    pathParameters: { event_id: eventId },
+    headers,
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+const putCrew = (body: unknown, headers = keyed()) =>
+  call(h.putCrew, { method: 'PUT', route: 'PUT /crew', path: '/crew', headers, body: JSON.stringify(body) });
+const crewPage = (eventId: string, token?: string, headers: Record<string, string> = {}) =>
+  call(h.crewPage, {
+    method: 'GET',
+    route: 'GET /crew/{event_id}',
+    path: `/crew/${eventId}`,
+    pathParameters: { event_id: eventId },
+    headers,
+    ...(token === undefined ? {} : { query: { token } }),
+  });
+const confirmForm = (eventId: string, token: string, headers: Record<string, string> = {}) =>
+  call(h.confirm, {
+    method: 'POST',
+    route: 'POST /crew/{event_id}/confirm',
+    path: `/crew/${eventId}/confirm`,
+    pathParameters: { event_id: eventId },
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+    body: new URLSearchParams({ token }).toString(),
+  });
+
+const inADay = () => Math.floor(Date.now() / 1000) + 24 * 3600;
+const tokenFor = (eventId: string, memberId: string, expiresAt = inADay()) => mintCrewToken(magicKey, { eventId, memberId, expiresAt });
+const published = (bookingId: string) => cloud.published().filter((e) => e['detail-type'] === 'EventCreated' && e.detail.booking_id === bookingId);
+const eventItems = async (bookingId: string) => (await tableItems()).filter((item) => item.kind === 'event' && item.booking_id === bookingId);
+
+/** An event made by a BookingCreated delivery; returns its id. */
+async function eventFromBooking(bookingId: string, overrides: Partial<BookingCreatedInput> = {}): Promise<string> {
+  await deliver(bookingInput({ booking_id: bookingId, ...overrides }));
+  return eventIdFor(bookingId);
+}
+
+describe('BookingCreated', () => {
+  it('creates the crew event from the crew-safe projection, with the roster as crew', async () => {
+    await deliver(bookingInput({ booking_id: 'bk-create' }));
+    const [item] = await eventItems('bk-create');
+    expect(item).toMatchObject({
+      pk: `EVENT#${eventIdFor('bk-create')}`,
+      event_id: eventIdFor('bk-create'),
+      charter_date: '2027-05-30',
+      charter_start: '10:00',
+      charter_end: '13:00',
+      timezone: 'America/Los_Angeles',
+      vessel: 'JADA',
+      location: 'Shelter Island, San Diego',
+      guest_count: 6,
+      notes: 'Birthday party for Ann.\nBring a cake knife.',
+      crew: ROSTER,
+      version: 1,
+    });
+  });
+
+  it('never writes money or guest contact details into the table', async () => {
+    await deliver(bookingInput({ booking_id: 'bk-nomoney' }));
+    const stored = JSON.stringify((await tableItems()).filter((item) => JSON.stringify(item).includes('bk-nomoney')));
+    for (const forbidden of ['145000', '1,450', '1450', '30000', '$', 'revenue', 'captain_fee', 'currency', 'ann.lee@example.com', '555', 'Ann Lee']) {
+      expect(stored).not.toContain(forbidden);
+    }
+  });
+
+  it('publishes EventCreated: the strict contract detail, no notes, no token', async () => {
+    await deliver(bookingInput({ booking_id: 'bk-publish' }));
+    const [event] = published('bk-publish');
+    expect(event).toMatchObject({ source: 'charter.scc', 'detail-type': 'EventCreated' });
+    expect(EventCreated.parse(event!.detail)).toEqual(event!.detail);
+    expect(event!.detail).toMatchObject({ event_id: eventIdFor('bk-publish'), crew: ROSTER, guest_count: 6 });
+    expect(JSON.stringify(event!.detail)).not.toMatch(/token|notes|145000|30000|revenue/);
+  });
+
+  it('keeps one crew event when BookingCreated arrives twice, and publishes the same event id again', async () => {
+    await deliver(bookingInput({ booking_id: 'bk-twice' }));
+    await deliver(bookingInput({ booking_id: 'bk-twice', guest_count: 9 }));
+    const items = await eventItems('bk-twice');
+    expect(items).toHaveLength(1);
+    expect(items[0]).toMatchObject({ guest_count: 6, version: 1 });
+    expect(published('bk-twice').map((e) => e.detail.event_id)).toEqual([eventIdFor('bk-twice'), eventIdFor('bk-twice')]);
+  });
+
+  it('keeps one crew event when five deliveries arrive at once', async () => {
+    await Promise.all(Array.from({ length: 5 }, () => deliver(bookingInput({ booking_id: 'bk-concurrent' }))));
+    expect(await eventItems('bk-concurrent')).toHaveLength(1);
+    const lookups = (await tableItems()).filter((item) => item.pk === 'BOOKING#bk-concurrent');
+    expect(lookups).toEqual([expect.objectContaining({ event_id: eventIdFor('bk-concurrent') })]);
+    expect(new Set(published('bk-concurrent').map((e) => e.detail.event_id))).toEqual(new Set([eventIdFor('bk-concurrent')]));
+  });
+
+  it('dead-letters a BookingCreated that can never be valid, naming the field', async () => {
+    const dlq = cloud.sqs.url('charter-scc-dlq-local');
+    const before = cloud.sqs.count(dlq);
+    await h.onBookingCreated(bookingEnvelope({ ...bookingInput({ booking_id: 'bk-invalid' }), guest_count: 0 }), lambdaContext());
+    expect(cloud.sqs.count(dlq)).toBe(before + 1);
+    expect(await eventItems('bk-invalid')).toHaveLength(0);
+  });
+});
+
+describe('X-Service-Key on the operator routes', () => {
+  it.each([
+    ['POST /events', () => postEvent({}, { 'content-type': 'application/json' })],
+    ['GET /events', () => listEvents({ booking_id: 'bk-create' }, {})],
+    ['GET /events/{event_id}', () => getEvent(eventIdFor('bk-create'), {})],
+    ['PATCH /events/{event_id}', () => patchEvent(eventIdFor('bk-create'), { guest_count: 2 }, {})],
+    ['PUT /crew', () => putCrew({ crew: ROSTER }, {})],
+  ])('%s without the key is 401', async (_, request) => {
+    const result = await request();
+    expect(result.statusCode).toBe(401);
+    expect(bodyOf(result)).toMatchObject({ error: 'missing_credentials', message: expect.stringContaining('X-Service-Key') });
+  });
+
+  it('a wrong key is 403', async () => {
+    const result = await getEvent(eventIdFor('bk-create'), { 'x-service-key': `${serviceKey}x` });
+    expect(result.statusCode).toBe(403);
+    expect(bodyOf(result)).toMatchObject({ error: 'invalid_credentials' });
+  });
+});
+
+describe('POST /events', () => {
+  const manual = {
+    booking_id: 'manual-001',
+    charter_date: '2027-06-01',
+    charter_start: '17:00',
+    charter_end: '19:30',
+    vessel: 'JADA',
+    location: 'Shelter Island, San Diego',
+    guest_count: 12,
+    notes: 'Sunset sail, price $900. Bring the speaker.',
+    revenue_cents: 90000,
+  };
+
+  it('creates the event (201, ETag, Location), redacts the notes, drops money fields and publishes EventCreated', async () => {
+    const result = await postEvent(manual);
+    expect(result.statusCode).toBe(201);
+    expect(result.headers).toMatchObject({ etag: '"1"', location: `/events/${eventIdFor('manual-001')}` });
+    const body = bodyOf(result);
+    expect(body).toMatchObject({ event_id: eventIdFor('manual-001'), notes: 'Sunset sail. Bring the speaker.', version: 1 });
+    expect(body.crew.map((m: { member_id: string }) => m.member_id)).toEqual(['rowan-hale', 'isla-moreno', 'theo-park']);
+    expect(JSON.stringify(await eventItems('manual-001'))).not.toMatch(/90000|900|revenue/);
+    expect(published('manual-001')).toHaveLength(1);
+  });
+
+  it('answers a repeat of the same request with the same event (200)', async () => {
+    const again = await postEvent(manual);
+    expect(again.statusCode).toBe(200);
+    expect(bodyOf(again).event_id).toBe(eventIdFor('manual-001'));
+    expect(await eventItems('manual-001')).toHaveLength(1);
+  });
+
+  it('refuses a different event for a booking that has one with 409 naming it', async () => {
+    const result = await postEvent({ ...manual, guest_count: 3 });
+    expect(result.statusCode).toBe(409);
+    expect(bodyOf(result)).toMatchObject({ error: 'event_exists', event_id: eventIdFor('manual-001') });
+  });
+
+  it('uses the crew the request names', async () => {
+    const result = await postEvent({ ...manual, booking_id: 'manual-crew', crew: [ROSTER[1]] });
+    expect(result.statusCode).toBe(201);
+    expect(bodyOf(result).crew).toEqual([{ ...ROSTER[1], confirmed_at: null }]);
+  });
+
+  it('refuses bad JSON with 400', async () => {
+    const result = await postEvent('{"booking_id": ');
+    expect(result.statusCode).toBe(400);
+    expect(bodyOf(result)).toMatchObject({ error: 'bad_json' });
+  });
+
+  it('refuses schema errors with 422 naming the fields', async () => {
+    const result = await postEvent({ ...manual, booking_id: 'manual-bad', charter_end: '16:00', guest_count: 500 });
+    expect(result.statusCode).toBe(422);
+    expect(bodyOf(result).fields.map((f: { path: string }) => f.path).sort()).toEqual(['charter_end', 'guest_count']);
+    expect(await eventItems('manual-bad')).toHaveLength(0);
+  });
+
+  it('refuses a body that is not an object with 422', async () => {
+    expect((await postEvent('[1,2]')).statusCode).toBe(422);
+  });
+
+  it('refuses a body over the limit with 413', async () => {
+    const result = await postEvent({ ...manual, booking_id: 'manual-big', notes: 'x'.repeat(40 * 1024) });
+    expect(result.statusCode).toBe(413);
+    expect(bodyOf(result)).toMatchObject({ error: 'payload_too_large' });
+  });
+});
+
+describe('GET /events?booking_id=', () => {
+  it("lists the booking's one event", async () => {
+    const result = await listEvents({ booking_id: 'bk-create' });
+    expect(result.statusCode).toBe(200);
+    expect(bodyOf(result).events).toEqual([expect.objectContaining({ event_id: eventIdFor('bk-create'), booking_id: 'bk-create' })]);
+  });
+
+  it('is an empty list for a booking without an event', async () => {
+    expect(bodyOf(await listEvents({ booking_id: 'never-booked' }))).toEqual({ events: [] });
+  });
+
+  it('needs a valid booking_id (422 naming it)', async () => {
+    for (const query of [{}, { booking_id: 'a b' }] as Record<string, string>[]) {
+      const result = await listEvents(query);
+      expect(result.statusCode).toBe(422);
+      expect(bodyOf(result).fields).toEqual([expect.objectContaining({ path: 'booking_id' })]);
+    }
+  });
+});
+
+describe('GET /events/{event_id}', () => {
+  it('returns the event with its version as ETag', async () => {
+    const result = await getEvent(eventIdFor('bk-create'));
+    expect(result.statusCode).toBe(200);
+    expect(result.headers?.etag).toBe('"1"');
+    expect(bodyOf(result)).toMatchObject({ event_id: eventIdFor('bk-create'), version: 1, crew: expect.any(Array) });
+  });
+
+  it('is 404 for an unknown or malformed id', async () => {
+    for (const id of [eventIdFor('no-such-booking'), 'not-an-id']) {
+      const result = await getEvent(id);
+      expect(result.statusCode).toBe(404);
+      expect(bodyOf(result)).toMatchObject({ error: 'event_not_found' });
+    }
+  });
+});
+
+describe('PATCH /events/{event_id}', () => {
+  let eventId: string;
+  beforeAll(async () => {
+    eventId = await eventFromBooking('bk-patch');
+  });
+
+  it('changes times, guest count and notes (redacted again), bumping the version', async () => {
+    const result = await patchEvent(eventId, {
+      charter_start: '11:00',
+      charter_end: '15:00',
+      guest_count: 8,
+      notes: 'Two more guests, they paid $200 extra.',
+      expected_version: 1,
+    });
+    expect(result.statusCode).toBe(200);
+    expect(result.headers?.etag).toBe('"2"');
+    expect(bodyOf(result)).toMatchObject({ charter_start: '11:00', charter_end: '15:00', guest_count: 8, notes: 'Two more guests.', version: 2 });
+    expect(JSON.stringify(await eventItems('bk-patch'))).not.toContain('200');
+  });
+
+  it('takes the expected version from If-Match', async () => {
+    const result = await patchEvent(eventId, { guest_count: 9 }, keyed({ 'if-match': '"2"' }));
+    expect(result.statusCode).toBe(200);
+    expect(bodyOf(result).version).toBe(3);
+  });
+
+  it('refuses a stale version with 409 and changes nothing', async () => {
+    const result = await patchEvent(eventId, { guest_count: 1, expected_version: 2 });
+    expect(result.statusCode).toBe(409);
+    expect(bodyOf(result)).toMatchObject({ error: 'version_conflict', message: expect.stringContaining('version 3') });
+    expect(bodyOf(await getEvent(eventId))).toMatchObject({ guest_count: 9, version: 3 });
+  });
+
+  it('lets exactly one of two edits of the same version win', async () => {
+    const [a, b] = await Promise.all([
+      patchEvent(eventId, { guest_count: 4, expected_version: 3 }),
+      patchEvent(eventId, { guest_count: 5, expected_version: 3 }),
+    ]);
+    expect([a!.statusCode, b!.statusCode].sort()).toEqual([200, 409]);
+    expect(bodyOf(await getEvent(eventId)).version).toBe(4);
+  });
+
+  it('needs a version: 428 without expected_version or If-Match', async () => {
+    const result = await patchEvent(eventId, { guest_count: 2 });
+    expect(result.statusCode).toBe(428);
+    expect(bodyOf(result)).toMatchObject({ error: 'version_required' });
+  });
+
+  it('is 404 for an unknown event', async () => {
+    const result = await patchEvent(eventIdFor('nothing-here'), { guest_count: 2, expected_version: 1 });
+    expect(result.statusCode).toBe(404);
+  });
+
+  it('refuses fields it cannot change and impossible times with 422 naming them', async () => {
+    const vessel = await patchEvent(eventId, { vessel: 'Other', expected_version: 4 });
+    expect(vessel.statusCode).toBe(422);
+    expect(bodyOf(vessel).message).toContain('vessel');
+    const times = await patchEvent(eventId, { charter_end: '10:30', expected_version: 4 });
+    expect(times.statusCode).toBe(422);
+    expect(bodyOf(times).fields).toEqual([expect.objectContaining({ path: 'charter_end' })]);
+  });
+
+  it('refuses bad JSON with 400 and oversized bodies with 413', async () => {
+    expect((await patchEvent(eventId, '{oops')).statusCode).toBe(400);
+    expect((await patchEvent(eventId, { notes: 'x'.repeat(40 * 1024), expected_version: 4 })).statusCode).toBe(413);
+  });
+
+  it('replaces the crew and forgets confirmations of members taken off it', async () => {
+    await confirmForm(eventId, tokenFor(eventId, 'theo-park'));
+    await confirmForm(eventId, tokenFor(eventId, 'isla-moreno'));
+    const result = await patchEvent(eventId, { crew: [ROSTER[0], ROSTER[1]], expected_version: 4 });
+    expect(result.statusCode).toBe(200);
+    const [item] = await eventItems('bk-patch');
+    expect(Object.keys(item!.confirmations as object)).toEqual(['isla-moreno']);
+    expect(bodyOf(result).crew.map((m: { member_id: string }) => m.member_id)).toEqual(['rowan-hale', 'isla-moreno']);
+  });
+});
+
+describe('PUT /crew', () => {
+  afterAll(async () => {
+    await putCrew({ crew: ROSTER });
+  });
+
+  it('stores the roster that new events get', async () => {
+    const crew = [{ member_id: 'sam-ray', name: 'Sam Ray', email: 'sam@crew.example.com', role: 'captain' }];
+    const result = await putCrew({ crew });
+    expect(result.statusCode).toBe(200);
+    expect(bodyOf(result)).toEqual({ crew });
+    await deliver(bookingInput({ booking_id: 'bk-new-roster' }));
+    expect((await eventItems('bk-new-roster'))[0]).toMatchObject({ crew });
+    expect((await eventItems('bk-create'))[0]).toMatchObject({ crew: ROSTER });
+  });
+
+  it('refuses an invalid roster with 422 naming the field', async () => {
+    const result = await putCrew({ crew: [{ ...ROSTER[0], email: 'not-an-email' }] });
+    expect(result.statusCode).toBe(422);
+    expect(bodyOf(result).fields).toEqual([expect.objectContaining({ path: 'crew.0.email' })]);
+  });
+});
+
+describe('the crew page, GET /crew/{event_id}?token=', () => {
+  let eventId: string;
+  beforeAll(async () => {
+    eventId = await eventFromBooking('bk-page');
+  });
+
+  it('shows the event and crew to a crew member with a valid link', async () => {
+    const result = await crewPage(eventId, tokenFor(eventId, 'isla-moreno'));
+    expect(result.statusCode).toBe(200);
+    expect(result.headers?.['content-type']).toContain('text/html');
+    expect(result.headers?.['content-security-policy']).toContain("default-src 'none'");
+    const page = String(result.body);
+    expect(page).toContain('<h1>JADA</h1>');
+    expect(page).toContain('Isla Moreno (you)');
+    expect(page).toContain(`action="/crew/${eventId}/confirm"`);
+    expect(page).not.toMatch(/1,450|145000|ann\.lee@example\.com/);
+  });
+
+  it.each([
+    ['no token', () => undefined, 'token_missing'],
+    ['a malformed token', () => 'nope', 'token_malformed'],
+    ['a tampered token', (id: string) => tokenFor(id, 'isla-moreno').replace(/.$/, (c) => (c === 'A' ? 'B' : 'A')), 'token_invalid'],
+    ['a token for another member, relabelled', (id: string) => tokenFor(id, 'isla-moreno').replace('isla-moreno', 'rowan-hale'), 'token_invalid'],
+    ['a token for another event', () => tokenFor(eventIdFor('bk-create'), 'isla-moreno'), 'token_invalid'],
+    ['an expired token', (id: string) => tokenFor(id, 'isla-moreno', Math.floor(Date.now() / 1000) - 60), 'token_expired'],
+    ['a token signed with another key', (id: string) => mintCrewToken('another-key', { eventId: id, memberId: 'isla-moreno', expiresAt: inADay() }), 'token_invalid'],
+  ])('answers %s with a 401 page', async (_, token, code) => {
+    const result = await crewPage(eventId, token(eventId));
+    expect(result.statusCode).toBe(401);
+    expect(result.headers?.['content-type']).toContain('text/html');
+    expect(String(result.body)).toContain('This crew link does not work');
+    expect(String(result.body)).not.toContain('JADA');
+    const asJson = await crewPage(eventId, token(eventId), { accept: 'application/json' });
+    expect(asJson.statusCode).toBe(401);
+    expect(bodyOf(asJson)).toMatchObject({ error: code });
+  });
+
+  it('answers a genuine link of someone no longer on the crew with a 403 page', async () => {
+    const other = await eventFromBooking('bk-page-removed');
+    await patchEvent(other, { crew: [ROSTER[0]], expected_version: 1 });
+    const result = await crewPage(other, tokenFor(other, 'theo-park'));
+    expect(result.statusCode).toBe(403);
+    expect(String(result.body)).toContain('no longer on the crew');
+  });
+
+  it('answers a valid link to an event that does not exist with a 404 page', async () => {
+    const missing = eventIdFor('bk-never');
+    const result = await crewPage(missing, tokenFor(missing, 'isla-moreno'));
+    expect(result.statusCode).toBe(404);
+    expect(String(result.body)).toContain('Crew event not found');
+  });
+});
+
+describe('POST /crew/{event_id}/confirm', () => {
+  let eventId: string;
+  beforeAll(async () => {
+    eventId = await eventFromBooking('bk-confirm');
+  });
+
+  it('records the confirmation and sends the browser back to the crew page (303), which then shows it', async () => {
+    const token = tokenFor(eventId, 'theo-park');
+    const result = await confirmForm(eventId, token);
+    expect(result.statusCode).toBe(303);
+    expect(result.headers?.location).toBe(`/crew/${eventId}?token=${encodeURIComponent(token)}`);
+    const page = String((await crewPage(eventId, token)).body);
+    expect(page).toMatch(/<li data-member-id="theo-park" data-confirmed="true"/);
+    expect(page).toMatch(/<li data-member-id="isla-moreno" data-confirmed="false"/);
+    expect(page).toContain('id="confirmed" data-confirmed="true"');
+    expect(page).not.toContain('id="confirm"');
+  });
+
+  it('is idempotent: confirming again keeps the first time', async () => {
+    const token = tokenFor(eventId, 'rowan-hale');
+    const first = bodyOf(await confirmForm(eventId, token, { accept: 'application/json' }));
+    const second = await confirmForm(eventId, token, { accept: 'application/json' });
+    expect(second.statusCode).toBe(200);
+    expect(bodyOf(second)).toEqual({ event_id: eventId, member_id: 'rowan-hale', confirmed_at: first.confirmed_at });
+    expect(bodyOf(await getEvent(eventId)).version).toBe(1);
+  });
+
+  it('takes the token from the query string or a JSON body too', async () => {
+    const token = tokenFor(eventId, 'isla-moreno');
+    const viaQuery = await call(h.confirm, {
+      method: 'POST',
+      route: 'POST /crew/{event_id}/confirm',
+      path: `/crew/${eventId}/confirm`,
+      pathParameters: { event_id: eventId },
+      query: { token },
+      headers: { accept: 'application/json' },
+    });
+    expect(viaQuery.statusCode).toBe(200);
+    const viaJson = await call(h.confirm, {
+      method: 'POST',
+      route: 'POST /crew/{event_id}/confirm',
+      path: `/crew/${eventId}/confirm`,
+      pathParameters: { event_id: eventId },
+      headers: { accept: 'application/json', 'content-type': 'application/json' },
+      body: JSON.stringify({ token }),
+    });
+    expect(bodyOf(viaJson)).toMatchObject({ member_id: 'isla-moreno' });
+  });
+
+  it('reads a base64-encoded form body, as API Gateway may send it', async () => {
+    const other = await eventFromBooking('bk-confirm-b64');
+    const token = tokenFor(other, 'theo-park');
+    const result = await call(h.confirm, {
+      method: 'POST',
+      route: 'POST /crew/{event_id}/confirm',
+      path: `/crew/${other}/confirm`,
+      pathParameters: { event_id: other },
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: Buffer.from(new URLSearchParams({ token }).toString()).toString('base64'),
+      isBase64Encoded: true,
+    });
+    expect(result.statusCode).toBe(303);
+  });
+
+  it('refuses a bad token: a 401 page for a browser, JSON for a JSON caller; nothing recorded', async () => {
+    const forged = mintCrewToken('another-key', { eventId, memberId: 'isla-moreno', expiresAt: inADay() });
+    const other = await eventFromBooking('bk-confirm-refused');
+    const page = await confirmForm(other, forged);
+    expect(page.statusCode).toBe(401);
+    expect(String(page.body)).toContain('This crew link does not work');
+    const json = await confirmForm(other, tokenFor(eventId, 'isla-moreno'), { accept: 'application/json' });
+    expect(json.statusCode).toBe(401);
+    expect(bodyOf(json)).toMatchObject({ error: 'token_invalid' });
+    expect((await eventItems('bk-confirm-refused'))[0]!.confirmations).toEqual({});
+  });
+
+  it('refuses someone taken off the crew with 403', async () => {
+    const other = await eventFromBooking('bk-confirm-removed');
+    await patchEvent(other, { crew: [ROSTER[0]], expected_version: 1 });
+    const result = await confirmForm(other, tokenFor(other, 'isla-moreno'), { accept: 'application/json' });
+    expect(result.statusCode).toBe(403);
+    expect(bodyOf(result)).toMatchObject({ error: 'not_on_crew' });
+  });
+});

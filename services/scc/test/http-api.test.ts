@@ -1,0 +1,80 @@
+import { mintCrewToken } from '@charter/shared/magic-link';
+import { startLocalCloud, type LocalCloud } from '../../../local/src/testing';
+import { ROSTER } from './fixtures';
+
+/**
+ * The same handlers bundled and served by the local HTTP API from serverless.yml's routes: the
+ * path an operator's script and a crew member's browser take.
+ */
+let cloud: LocalCloud;
+let api: string;
+let serviceKey: string;
+
+beforeAll(async () => {
+  cloud = await startLocalCloud({ services: ['scc'], run: true });
+  api = cloud.endpoints.api;
+  serviceKey = cloud.secrets['charter/local/scc-service-key']!;
+});
+afterAll(() => cloud?.stop());
+
+const manual = {
+  booking_id: 'http-001',
+  charter_date: '2027-07-04',
+  charter_start: '18:00',
+  charter_end: '21:00',
+  vessel: 'JADA',
+  location: 'Shelter Island, San Diego',
+  guest_count: 10,
+  notes: 'Fireworks cruise. Paid $2,400.00 by card.',
+};
+
+it('serves the operator routes with X-Service-Key, and refuses without it', async () => {
+  const headers = { 'x-service-key': serviceKey, 'content-type': 'application/json' };
+  expect((await fetch(`${api}/events?booking_id=http-001`)).status).toBe(401);
+  const created = await fetch(`${api}/events`, { method: 'POST', headers, body: JSON.stringify(manual) });
+  expect(created.status).toBe(201);
+  const event = await created.json();
+  expect(event.notes).toBe('Fireworks cruise.');
+  const patched = await fetch(`${api}/events/${event.event_id}`, {
+    method: 'PATCH',
+    headers: { ...headers, 'if-match': created.headers.get('etag')! },
+    body: JSON.stringify({ guest_count: 11 }),
+  });
+  expect(patched.status).toBe(200);
+  expect(patched.headers.get('etag')).toBe('"2"');
+  const listed = await (await fetch(`${api}/events?booking_id=http-001`, { headers })).json();
+  expect(listed.events).toEqual([expect.objectContaining({ event_id: event.event_id, guest_count: 11 })]);
+  expect((await fetch(`${api}/crew`, { method: 'PUT', headers, body: JSON.stringify({ crew: ROSTER }) })).status).toBe(200);
+});
+
+it('lets a crew member open their page, press Confirm (a plain form post) and see it on reload', async () => {
+  const { event_id: eventId } = (await (await fetch(`${api}/events?booking_id=http-001`, { headers: { 'x-service-key': serviceKey } })).json()).events[0];
+  const token = mintCrewToken(cloud.secrets['charter/local/magic-link-key']!, {
+    eventId,
+    memberId: 'isla-moreno',
+    expiresAt: Math.floor(Date.now() / 1000) + 3600,
+  });
+  const pageUrl = `${api}/crew/${eventId}?token=${encodeURIComponent(token)}`;
+  const page = await fetch(pageUrl);
+  expect(page.status).toBe(200);
+  const html = await page.text();
+  const action = /<form method="post" action="([^"]+)" id="confirm-form">/.exec(html)?.[1];
+  expect(action).toBe(`/crew/${eventId}/confirm`);
+
+  const posted = await fetch(new URL(action!, api), {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ token }).toString(),
+    redirect: 'manual',
+  });
+  expect(posted.status).toBe(303);
+  const reloaded = await (await fetch(new URL(posted.headers.get('location')!, api))).text();
+  expect(reloaded).toMatch(/<li data-member-id="isla-moreno" data-confirmed="true"/);
+  expect(reloaded).not.toContain('2,400');
+});
+
+it('answers a tampered link with a 401 page', async () => {
+  const response = await fetch(`${api}/crew/evt_aaaaaaaaaaaaaaaaaaaaaa?token=isla-moreno.1900000000.${'A'.repeat(43)}`);
+  expect(response.status).toBe(401);
+  expect(response.headers.get('content-type')).toContain('text/html');
+});

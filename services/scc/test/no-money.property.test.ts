@@ -1,0 +1,231 @@
+import type { BookingCreatedInput } from '@charter/events';
+import type { HttpHandler } from '@charter/shared/http';
+import { mintCrewToken } from '@charter/shared/magic-link';
+import fc from 'fast-check';
+import type { LocalCloud } from '../../../local/src/testing';
+import { eventCreatedDetail, eventIdFor, projectBooking, type CrewEvent } from '../src/domain/crew-event';
+import { renderCrewPage } from '../src/domain/crew-page';
+import { redactMoney } from '../src/domain/redaction';
+import { ROSTER, booking } from './fixtures';
+import { apiEvent, bookingEnvelope, lambdaContext, startScc, tableItems } from './harness';
+
+/**
+ * For arbitrary bookings whose revenue, captain fee and notes carry money, nothing a crew member
+ * can see holds the amounts: not the projection, the EventCreated detail, the crew page, nor
+ * (through the local cloud) the stored item and GET /events.
+ *
+ * Amounts are at least $3,000, so their digits cannot be confused with the dates (years
+ * 2026-2029), times and guest counts crew legitimately see.
+ */
+const cents = fc.integer({ min: 300_000, max: 99_999_999 });
+
+type Format = (cents: number) => string;
+const dollars = (c: number) => Math.floor(c / 100);
+const pennies = (c: number) => String(c % 100).padStart(2, '0');
+const FORMATS: Format[] = [
+  (c) => `$${dollars(c).toLocaleString('en-US')}.${pennies(c)}`,
+  (c) => `$${dollars(c)}`,
+  (c) => `${dollars(c)} USD`,
+  (c) => `USD ${dollars(c)}`,
+  (c) => `USD${dollars(c)}.${pennies(c)}`,
+  (c) => `€${dollars(c)}`,
+  (c) => `${dollars(c).toLocaleString('de-DE')},${pennies(c)} €`,
+  (c) => `${dollars(c)} dollars`,
+  (c) => `${c} cents`,
+  (c) => `US$ ${dollars(c).toLocaleString('en-US')}`,
+  (c) => `${dollars(c).toLocaleString('en-US')} usd`,
+  (c) => `£${dollars(c)}`,
+];
+const PHRASES: Array<(amount: string) => string> = [
+  (a) => `paid ${a} in full`,
+  (a) => `captain fee ${a}`,
+  (a) => `Captain fee: ${a}`,
+  (a) => `Revenue - ${a}`,
+  (a) => `payout of ${a} on Friday`,
+  (a) => `total was ${a}`,
+  (a) => `tip of ${a} for the crew`,
+  (a) => `guests spent ${a} on drinks`,
+  (a) => `(${a} received)`,
+  (a) => `${a}`,
+  (a) => `price ${a}`,
+];
+const WORDS = ['bring', 'ice', 'cake', 'sunscreen', 'vegetarian', 'lunch', 'birthday', 'guests', 'meet', 'early', 'fenders', 'port', 'side', 'music', 'towels', 'kids', 'sunset', 'photos', 'quiet', 'Ann', 'Bob', 'dock'];
+const SEPARATORS = [', ', '. ', '; ', ' and ', '\n', ' - ', ' '];
+
+const plainText = fc.array(fc.constantFrom(...WORDS), { minLength: 1, maxLength: 6 }).map((words) => words.join(' '));
+const moneyMention = fc
+  .tuple(fc.constantFrom(...PHRASES), fc.constantFrom(...FORMATS), cents)
+  .map(([phrase, format, amount]) => ({ text: phrase(format(amount)), amount }));
+
+/** Notes mixing plain text with money mentions; the amounts mentioned come back for checking. */
+const notesWithMoney = (bookingAmounts: number[]) =>
+  fc
+    .array(fc.oneof(plainText.map((text) => ({ text, amount: undefined as number | undefined })), moneyMention), { minLength: 1, maxLength: 8 })
+    .chain((parts) =>
+      fc.tuple(
+        fc.constant(parts),
+        fc.array(fc.constantFrom(...SEPARATORS), { minLength: parts.length, maxLength: parts.length }),
+        fc.constantFrom(...FORMATS),
+        fc.constantFrom(...FORMATS),
+      ),
+    )
+    .map(([parts, separators, revenueFormat, feeFormat]) => {
+      const [revenue, fee] = bookingAmounts as [number, number];
+      // The booking's own revenue and fee are mentioned too, as partners' notes often do.
+      const all = [...parts, { text: `Revenue ${revenueFormat(revenue)}`, amount: revenue }, { text: `captain fee ${feeFormat(fee)}`, amount: fee }];
+      const text = all.map((part, i) => part.text + (separators[i] ?? '\n')).join('');
+      return { text, amounts: all.flatMap((part) => (part.amount === undefined ? [] : [part.amount])) };
+    });
+
+const bookingWithMoney = fc
+  .record({
+    id: fc.stringMatching(/^[a-z][a-z0-9]{5,11}$/),
+    year: fc.integer({ min: 2026, max: 2029 }),
+    month: fc.integer({ min: 1, max: 12 }),
+    day: fc.integer({ min: 1, max: 28 }),
+    startHour: fc.integer({ min: 6, max: 15 }),
+    hours: fc.integer({ min: 1, max: 6 }),
+    guests: fc.integer({ min: 1, max: 150 }),
+    revenue: cents,
+    fee: cents,
+  })
+  .chain((b) => notesWithMoney([b.revenue, b.fee]).map((notes) => ({ ...b, notes })))
+  .map((b) => {
+    const input: BookingCreatedInput = {
+      schema_version: 1,
+      booking_id: b.id,
+      source: 'boatsetter',
+      charter_date: `${b.year}-${String(b.month).padStart(2, '0')}-${String(b.day).padStart(2, '0')}`,
+      charter_start: `${String(b.startHour).padStart(2, '0')}:00`,
+      charter_end: `${String(b.startHour + b.hours).padStart(2, '0')}:30`,
+      timezone: 'America/Los_Angeles',
+      guest_count: b.guests,
+      guest: { name: 'Ann Lee', email: 'ann.lee@example.com' },
+      vessel: 'JADA',
+      location: 'Shelter Island, San Diego',
+      revenue_cents: b.revenue,
+      captain_fee_cents: b.fee,
+      currency: 'USD',
+      notes: b.notes.text.slice(0, 4000),
+    };
+    return { input, amounts: [b.revenue, b.fee, ...b.notes.amounts] };
+  });
+
+/** Every way an amount could show: cents, whole dollars, with separators. */
+function amountSpellings(c: number): string[] {
+  const d = dollars(c);
+  return [String(c), String(d), d.toLocaleString('en-US'), d.toLocaleString('de-DE')];
+}
+
+/**
+ * Ids are random (booking ids from the generator, event ids from a hash) and could spell "fee" or
+ * "usd" by chance; they are not booking text, so they are taken out before looking.
+ */
+function expectNoMoney(visible: string, amounts: number[], ids: string[]): void {
+  const text = ids.reduce((rest, id) => rest.split(id).join('<id>'), visible);
+  for (const amount of amounts) {
+    for (const spelling of amountSpellings(amount)) {
+      if (text.includes(spelling)) throw new Error(`crew-visible text contains ${spelling} (from ${amount} cents):\n${text}`);
+    }
+  }
+  for (const marker of ['$', '€', '£', 'USD', 'usd', 'dollars', 'cents', 'revenue', 'Revenue', 'captain_fee', 'fee', 'payout', 'paid']) {
+    if (text.includes(marker)) throw new Error(`crew-visible text contains "${marker}":\n${text}`);
+  }
+}
+
+const stored = (fields: ReturnType<typeof projectBooking>, eventId: string): CrewEvent => ({
+  ...fields,
+  event_id: eventId,
+  confirmations: {},
+  version: 1,
+  created_at: '2026-01-01T00:00:00.000Z',
+  updated_at: '2026-01-01T00:00:00.000Z',
+});
+
+describe('no money reaches crew (pure)', () => {
+  it('holds for the projection, EventCreated and the crew page', () => {
+    fc.assert(
+      fc.property(bookingWithMoney, ({ input, amounts }) => {
+        const fields = projectBooking(booking(input), ROSTER);
+        const eventId = eventIdFor(input.booking_id);
+        const ids = [eventId, input.booking_id];
+        expectNoMoney(JSON.stringify(fields), amounts, ids);
+        expectNoMoney(JSON.stringify(eventCreatedDetail({ ...fields, event_id: eventId })), amounts, ids);
+        expectNoMoney(renderCrewPage({ event: stored(fields, eventId), memberId: 'isla-moreno', token: 'isla-moreno.token' }), amounts, ids);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('redaction is stable: what it keeps has nothing more to remove', () => {
+    fc.assert(
+      fc.property(bookingWithMoney, ({ input }) => {
+        const once = redactMoney(input.notes!);
+        expect(redactMoney(once)).toBe(once);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('keeps the plain words of the notes', () => {
+    fc.assert(
+      fc.property(plainText, plainText, moneyMention, (before, after, money) => {
+        const kept = redactMoney(`${before}.\n${money.text}\n${after}.`);
+        expect(kept).toBe(`${before}.\n${after}.`);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('no money reaches crew (through the local cloud)', () => {
+  let cloud: LocalCloud;
+  let onBookingCreated: (event: unknown, context: unknown) => Promise<void>;
+  let listEvents: HttpHandler;
+  let crewPage: HttpHandler;
+
+  beforeAll(async () => {
+    cloud = await startScc({ POWERTOOLS_LOG_LEVEL: 'SILENT' });
+    onBookingCreated = (await import('../src/handlers/onBookingCreated')).handler as never;
+    listEvents = (await import('../src/handlers/listEvents')).handler;
+    crewPage = (await import('../src/handlers/crewPage')).handler;
+  });
+  afterAll(() => cloud?.stop());
+
+  it('holds for the stored item, EventCreated, GET /events and the crew page', async () => {
+    const serviceKey = cloud.secrets['charter/local/scc-service-key']!;
+    const magicKey = cloud.secrets['charter/local/magic-link-key']!;
+    await fc.assert(
+      fc.asyncProperty(bookingWithMoney, async ({ input, amounts }) => {
+        await onBookingCreated(bookingEnvelope(input), lambdaContext());
+        const eventId = eventIdFor(input.booking_id);
+        const ids = [eventId, input.booking_id];
+
+        const items = (await tableItems()).filter((item) => item.booking_id === input.booking_id);
+        expect(items.length).toBeGreaterThan(0);
+        expectNoMoney(JSON.stringify(items), amounts, ids);
+
+        const published = cloud.published().filter((e) => e['detail-type'] === 'EventCreated' && e.detail.booking_id === input.booking_id);
+        expect(published.length).toBeGreaterThan(0);
+        expectNoMoney(JSON.stringify(published.map((envelope) => envelope.detail)), amounts, ids);
+
+        const list = await listEvents(
+          apiEvent({ method: 'GET', route: 'GET /events', path: '/events', query: { booking_id: input.booking_id }, headers: { 'x-service-key': serviceKey } }),
+          lambdaContext(),
+        );
+        expect(list.statusCode).toBe(200);
+        expectNoMoney(String(list.body), amounts, ids);
+
+        const token = mintCrewToken(magicKey, { eventId, memberId: 'theo-park', expiresAt: Math.floor(Date.now() / 1000) + 3600 });
+        const page = await crewPage(
+          apiEvent({ method: 'GET', route: 'GET /crew/{event_id}', path: `/crew/${eventId}`, pathParameters: { event_id: eventId }, query: { token } }),
+          lambdaContext(),
+        );
+        expect(page.statusCode).toBe(200);
+        // The token (with its expiry digits) is the member's own credential, not booking data.
+        expectNoMoney(String(page.body), amounts, [token, ...ids]);
+      }),
+      { numRuns: 40 },
+    );
+  });
+});

@@ -1,0 +1,163 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { HttpHandler, HttpResult } from '@charter/shared/http';
+import { mintCrewToken } from '@charter/shared/magic-link';
+import type { LocalCloud } from '../../../local/src/testing';
+import { main, parseArgs, rotateSecret } from '../../../scripts/rotate';
+import { eventIdFor } from '../src/domain/crew-event';
+import { bookingInput } from './fixtures';
+import { apiEvent, bookingEnvelope, lambdaContext, startScc } from './harness';
+
+const SERVICE_KEY = 'charter/local/scc-service-key';
+const MAGIC_LINK_KEY = 'charter/local/magic-link-key';
+
+let cloud: LocalCloud;
+let secretsManager: SecretsManagerClient;
+
+beforeAll(async () => {
+  // No cache: each request reads Secrets Manager, so the test needs no clock. The cached path is tested below.
+  cloud = await startScc({ SECRETS_CACHE_SECONDS: '0', POWERTOOLS_LOG_LEVEL: 'SILENT' });
+  secretsManager = new SecretsManagerClient({});
+});
+afterAll(async () => {
+  secretsManager?.destroy();
+  await cloud?.stop();
+});
+
+const listEvents = (handler: HttpHandler, key: string): Promise<HttpResult> =>
+  handler(apiEvent({ method: 'GET', route: 'GET /events', path: '/events', query: { booking_id: 'rot-booking' }, headers: { 'x-service-key': key } }), lambdaContext());
+const statusWith = async (handler: HttpHandler, key: string) => (await listEvents(handler, key)).statusCode;
+
+describe('rotating the service key', () => {
+  it('accepts the old and the new key until the next rotation, then refuses the oldest', async () => {
+    const { handler } = await import('../src/handlers/listEvents');
+    const first = cloud.secrets[SERVICE_KEY]!;
+    expect(await statusWith(handler, first)).toBe(200);
+
+    const { value: second } = await rotateSecret({ client: secretsManager, name: SERVICE_KEY });
+    expect(second).not.toBe(first);
+    expect(await statusWith(handler, second)).toBe(200);
+    expect(await statusWith(handler, first)).toBe(200);
+
+    const { value: third } = await rotateSecret({ client: secretsManager, name: SERVICE_KEY });
+    expect(await statusWith(handler, third)).toBe(200);
+    expect(await statusWith(handler, second)).toBe(200);
+    expect(await statusWith(handler, first)).toBe(403);
+  });
+
+  it('moves AWSPREVIOUS to the value it replaces', async () => {
+    const before = (await secretsManager.send(new GetSecretValueCommand({ SecretId: SERVICE_KEY }))).SecretString;
+    const { value } = await rotateSecret({ client: secretsManager, name: SERVICE_KEY });
+    const current = await secretsManager.send(new GetSecretValueCommand({ SecretId: SERVICE_KEY, VersionStage: 'AWSCURRENT' }));
+    const previous = await secretsManager.send(new GetSecretValueCommand({ SecretId: SERVICE_KEY, VersionStage: 'AWSPREVIOUS' }));
+    expect(current.SecretString).toBe(value);
+    expect(previous.SecretString).toBe(before);
+  });
+});
+
+describe('rotating the magic-link key', () => {
+  it('keeps links minted with the previous key working, and refuses them after the next rotation', async () => {
+    const { handler: onBookingCreated } = await import('../src/handlers/onBookingCreated');
+    const { handler: crewPage } = await import('../src/handlers/crewPage');
+    await onBookingCreated(bookingEnvelope(bookingInput({ booking_id: 'rot-link' })), lambdaContext());
+    const eventId = eventIdFor('rot-link');
+    const expiresAt = Math.floor(Date.now() / 1000) + 3600;
+    const open = async (key: string) =>
+      (
+        await crewPage(
+          apiEvent({
+            method: 'GET',
+            route: 'GET /crew/{event_id}',
+            path: `/crew/${eventId}`,
+            pathParameters: { event_id: eventId },
+            query: { token: mintCrewToken(key, { eventId, memberId: 'isla-moreno', expiresAt }) },
+          }),
+          lambdaContext(),
+        )
+      ).statusCode;
+
+    const oldKey = cloud.secrets[MAGIC_LINK_KEY]!;
+    expect(await open(oldKey)).toBe(200);
+    const { value: newKey } = await rotateSecret({ client: secretsManager, name: MAGIC_LINK_KEY });
+    expect(await open(newKey)).toBe(200);
+    expect(await open(oldKey)).toBe(200);
+    await rotateSecret({ client: secretsManager, name: MAGIC_LINK_KEY });
+    expect(await open(oldKey)).toBe(401);
+  });
+});
+
+describe('a cached service key', () => {
+  afterEach(() => jest.useRealTimers());
+
+  it('is refreshed on a miss, so a just-rotated key works without waiting out the cache', async () => {
+    // Only Date is faked: the clock moves when the test says, while the SDK's timers run for real.
+    jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'clearImmediate', 'setInterval', 'clearInterval', 'setTimeout', 'clearTimeout', 'queueMicrotask', 'hrtime', 'performance'] });
+    let handler!: HttpHandler;
+    process.env.SECRETS_CACHE_SECONDS = '300';
+    jest.isolateModules(() => {
+      handler = require('../src/handlers/listEvents').handler;
+    });
+    process.env.SECRETS_CACHE_SECONDS = '0';
+
+    const before = (await secretsManager.send(new GetSecretValueCommand({ SecretId: SERVICE_KEY }))).SecretString!;
+    expect(await statusWith(handler, before)).toBe(200);
+    const { value: rotated } = await rotateSecret({ client: secretsManager, name: SERVICE_KEY });
+    // Within seconds of the last read, a miss is not allowed to go back to Secrets Manager...
+    expect(await statusWith(handler, rotated)).toBe(403);
+    jest.setSystemTime(Date.now() + 6_000);
+    // ...after that it is, and the new key is accepted while the cache is still young.
+    expect(await statusWith(handler, rotated)).toBe(200);
+    expect(await statusWith(handler, before)).toBe(200);
+  });
+});
+
+describe('npm run rotate', () => {
+  const stateDir = () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rotate-'));
+    writeFileSync(join(dir, 'endpoints.json'), JSON.stringify(cloud.endpoints));
+    writeFileSync(join(dir, 'secrets.json'), JSON.stringify({ [SERVICE_KEY]: 'stale' }));
+    return dir;
+  };
+
+  it('rotates a local secret, prints the new value and updates .local/secrets.json', async () => {
+    const dir = stateDir();
+    const printed: string[] = [];
+    const log = jest.spyOn(console, 'log').mockImplementation((line: string) => void printed.push(line));
+    try {
+      await main(['scc-service-key', '--stage', 'local'], { stateDir: dir });
+    } finally {
+      log.mockRestore();
+    }
+    const current = (await secretsManager.send(new GetSecretValueCommand({ SecretId: SERVICE_KEY }))).SecretString;
+    expect(printed[0]).toContain(`rotated ${SERVICE_KEY}`);
+    expect(printed[1]).toBe(current);
+    expect(JSON.parse(readFileSync(join(dir, 'secrets.json'), 'utf8'))[SERVICE_KEY]).toBe(current);
+  });
+
+  it("replaces one partner's value in the partner map and keeps the others", async () => {
+    const name = 'charter/local/partner-secrets';
+    const before = JSON.parse((await secretsManager.send(new GetSecretValueCommand({ SecretId: name }))).SecretString!);
+    const { value } = await rotateSecret({ client: secretsManager, name, partner: 'boatsetter' });
+    const after = JSON.parse((await secretsManager.send(new GetSecretValueCommand({ SecretId: name }))).SecretString!);
+    expect(after).toEqual({ ...before, boatsetter: value });
+    const previous = JSON.parse((await secretsManager.send(new GetSecretValueCommand({ SecretId: name, VersionStage: 'AWSPREVIOUS' }))).SecretString!);
+    expect(previous).toEqual(before);
+  });
+
+  it('parses its arguments and refuses what it cannot do', () => {
+    expect(parseArgs(['scc-service-key'])).toEqual({ shortName: 'scc-service-key', stage: 'local', print: false });
+    expect(parseArgs(['partner-secrets', '--partner', 'getmyboat', '--stage=prod'])).toEqual({
+      shortName: 'partner-secrets',
+      stage: 'prod',
+      partner: 'getmyboat',
+      print: false,
+    });
+    expect(() => parseArgs([])).toThrow(/name one secret/);
+    expect(() => parseArgs(['nope'])).toThrow(/unknown secret/);
+    expect(() => parseArgs(['partner-secrets'])).toThrow(/--partner/);
+    expect(() => parseArgs(['scc-service-key', '--partner', 'x'])).toThrow(/only applies/);
+    expect(() => parseArgs(['scc-service-key', '--stage'])).toThrow(/needs a value/);
+  });
+});
