@@ -153,7 +153,7 @@ ${WAVE}
 </div>
 <p class="problem" id="upload-error" role="alert" hidden></p>
 </div>
-<p class="closed" id="uploads-closed" hidden><strong>Photo uploads are closed.</strong>They closed when your charter ended at ${end} ${zone} on ${date}. Thank you for sailing with us!</p>
+<p class="closed" id="uploads-closed" hidden><strong>Photo uploads are closed.</strong>They closed when your charter ended at ${end} ${zone} on ${date}.</p>
 <p class="done-heading" id="uploaded-heading" hidden>Uploaded from this device</p>
 <ul id="uploaded" aria-live="polite"></ul>
 </section>
