@@ -1,0 +1,16 @@
+import type { Context, ScheduledEvent } from 'aws-lambda';
+import { logger } from '../config';
+import { deadlineOf, sweepYears, type SweepReport } from '../publishing';
+
+/**
+ * Every minute: issues the trailing invalidation of each year still dirty after its window,
+ * finishes claimed-but-unconfirmed invalidations, and rebuilds a year a crashed builder left behind.
+ */
+export async function handler(_event: ScheduledEvent | Record<string, never>, context: Context): Promise<SweepReport> {
+  logger.resetKeys();
+  logger.addContext(context);
+  const report = await sweepYears(deadlineOf(context));
+  const acted = report.years.filter((y) => y.rebuilt || y.issued);
+  if (acted.length > 0) logger.info('calendar sweep acted', { years: acted });
+  return report;
+}

@@ -1,0 +1,187 @@
+import { randomUUID } from 'node:crypto';
+import { logger, siteConfig } from './config';
+import type { CalendarEntry } from './domain/entry';
+import { nextInvalidationStep, type CoalescingPolicy, type InvalidationStep } from './domain/invalidation';
+import { buildPublicCalendar, entriesDigest, publicCalendarJson } from './domain/public-calendar';
+import {
+  claimInvalidation,
+  completeInvalidation,
+  createInvalidation,
+  forgetBuild,
+  listYearStates,
+  putPublicCalendar,
+  queryYearEntries,
+  readYearState,
+  reclaimInvalidation,
+  recordBuild,
+  releaseRebuildLease,
+  tryAcquireRebuildLease,
+  upsertEntry,
+  type UpsertResult,
+  type YearState,
+} from './store';
+
+/**
+ * How an entry reaches `calendar/<year>.json` without losing a concurrent booking:
+ *
+ * 1. the entry is saved, then the year's `version` is bumped (store.upsertEntry);
+ * 2. `publishYear` waits until the bucket holds a build of at least that version. One caller at
+ *    a time holds the year's rebuild lease; it reads the version, queries every entry of the
+ *    year, PUTs the JSON and records the version it built, and repeats while the version moved
+ *    meanwhile. The others poll and return once the recorded build covers their version.
+ *
+ * Because a build reads the version before querying, a build of version v holds every change
+ * up to v. Because one holder writes at a time, builds land in order: a slow builder's older
+ * snapshot cannot overwrite a newer one, so once a booking is in the JSON it stays there. A
+ * burst of N bookings costs a handful of rebuilds, not N.
+ */
+export class RebuildTimeoutError extends Error {
+  constructor(
+    readonly year: number,
+    readonly target: number,
+    readonly built: number,
+  ) {
+    super(`calendar ${year} is still at version ${built}, below ${target}, as this invocation runs out of time; retry`);
+    this.name = 'RebuildTimeoutError';
+  }
+}
+
+export class LeaseLostError extends Error {
+  constructor(readonly year: number) {
+    super(`the rebuild lease of calendar ${year} expired while this builder held it; its build was discarded`);
+    this.name = 'LeaseLostError';
+  }
+}
+
+/** A holder rebuilds at most this many times in a row, then lets a waiter take over. */
+const MAX_PASSES_PER_LEASE = 5;
+const FIRST_POLL_MS = 40;
+const MAX_POLL_MS = 400;
+/** A claimed invalidation unconfirmed this long is finished by someone else (same reference). */
+const RESUME_INVALIDATION_AFTER_MS = 15_000;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const jitter = (ms: number) => ms / 2 + Math.random() * ms;
+
+const leaseMs = () => siteConfig().REBUILD_LEASE_SECONDS * 1000;
+export const coalescingPolicy = (): CoalescingPolicy => ({
+  windowMs: siteConfig().INVALIDATION_WINDOW_SECONDS * 1000,
+  resumeAfterMs: RESUME_INVALIDATION_AFTER_MS,
+});
+
+/** The time left for waiting on a rebuild, keeping a margin to answer or fail cleanly. */
+export function deadlineOf(context: { getRemainingTimeInMillis?: () => number } | undefined): number {
+  const remaining = typeof context?.getRemainingTimeInMillis === 'function' ? context.getRemainingTimeInMillis() : 10_000;
+  return Date.now() + Math.max(remaining - 1_500, 1_000);
+}
+
+/** Saves the entry and returns once every year it touched is in the bucket with it. */
+export async function saveAndPublish(entry: CalendarEntry, options: { keepStatus: boolean }, deadline: number): Promise<UpsertResult> {
+  siteConfig(); // a stage without its bucket or distribution fails before anything is written
+  const result = await upsertEntry(entry, options);
+  for (const { year, version } of result.years) await publishYear(year, version, deadline);
+  for (const { year } of result.years) await invalidateQuietly(year);
+  return result;
+}
+
+/** Returns once `calendar/<year>.json` was built from version `target` or later. */
+export async function publishYear(year: number, target: number, deadline: number): Promise<void> {
+  for (let wait = FIRST_POLL_MS; ; wait = Math.min(wait * 2, MAX_POLL_MS)) {
+    const state = await readYearState(year);
+    if (!state) throw new Error(`calendar ${year} has no year record; upsertEntry creates it before publishing`);
+    if (state.built_version >= target) return;
+    const now = Date.now();
+    if (state.lease_until === undefined || state.lease_until < now) {
+      const owner = randomUUID();
+      if (await tryAcquireRebuildLease(year, owner, now, leaseMs())) {
+        try {
+          await rebuildWhileBehind(year, owner);
+        } finally {
+          await releaseRebuildLease(year, owner);
+        }
+        wait = FIRST_POLL_MS / 2;
+        continue;
+      }
+    }
+    if (Date.now() + wait > deadline) throw new RebuildTimeoutError(year, target, state.built_version);
+    await sleep(jitter(wait));
+  }
+}
+
+async function rebuildWhileBehind(year: number, owner: string): Promise<void> {
+  for (let pass = 1; pass <= MAX_PASSES_PER_LEASE; pass++) {
+    const state = await readYearState(year);
+    if (!state || state.built_version >= state.version) return;
+    const started = Date.now();
+    // The version is read before the query: the build holds every change up to it.
+    const entries = await queryYearEntries(year);
+    const calendar = buildPublicCalendar(year, entries, new Date());
+    const digest = entriesDigest(calendar);
+    const wrote = digest !== state.built_digest;
+    if (wrote) await putPublicCalendar(year, publicCalendarJson(calendar), state.version);
+    if (!(await recordBuild(year, owner, { version: state.version, digest, wrote, leaseUntil: Date.now() + leaseMs() }))) {
+      await forgetBuild(year);
+      throw new LeaseLostError(year);
+    }
+    logger.info('calendar rebuilt', { year, version: state.version, entries: calendar.entries.length, wrote, pass, ms: Date.now() - started });
+  }
+}
+
+/** Takes the year's next invalidation step; issues at most one CreateInvalidation. */
+export async function invalidateIfDue(year: number, now = Date.now()): Promise<InvalidationStep & { issued?: string }> {
+  const state = await readYearState(year);
+  if (!state) return { kind: 'clean' };
+  const step = nextInvalidationStep(state, now, coalescingPolicy());
+  if (step.kind === 'claim' && (await claimInvalidation(state, step, now))) return { ...step, issued: await issue(year, step.ref) };
+  if (step.kind === 'resume' && (await reclaimInvalidation(year, step.ref, state.pending_claimed_at, now))) {
+    return { ...step, issued: await issue(year, step.ref) };
+  }
+  return step;
+}
+
+async function issue(year: number, ref: string): Promise<string> {
+  const id = await createInvalidation(year, ref);
+  await completeInvalidation(year, ref);
+  logger.info('calendar invalidation created', { year, caller_reference: ref, invalidation_id: id });
+  return id ?? ref;
+}
+
+/**
+ * A booking is saved and in the bucket by now; a failed invalidation must not fail it. The
+ * claim stays recorded, and the sweep finishes it with the same CallerReference.
+ */
+async function invalidateQuietly(year: number): Promise<void> {
+  try {
+    await invalidateIfDue(year);
+  } catch (error) {
+    logger.error('calendar invalidation failed; the sweep will retry it', { year, error: error as Error });
+  }
+}
+
+export interface SweepReport {
+  years: { year: number; rebuilt: boolean; step: InvalidationStep['kind'] | 'failed'; issued?: string }[];
+}
+
+/**
+ * The scheduled safety net: rebuilds a year whose builder died before catching up, issues the
+ * trailing invalidation of a burst once its window has passed, and finishes stale claims. One
+ * year's failure is logged and leaves the others to be swept; the next run tries it again.
+ */
+export async function sweepYears(deadline: number): Promise<SweepReport> {
+  const report: SweepReport = { years: [] };
+  for (const state of await listYearStates()) {
+    const rebuilt = needsRebuild(state, Date.now());
+    try {
+      if (rebuilt) await publishYear(state.year, state.version, deadline);
+      const step = await invalidateIfDue(state.year);
+      report.years.push({ year: state.year, rebuilt, step: step.kind, ...(step.issued ? { issued: step.issued } : {}) });
+    } catch (error) {
+      logger.error('calendar sweep failed for a year; the next sweep retries it', { year: state.year, error: error as Error });
+      report.years.push({ year: state.year, rebuilt: false, step: 'failed' });
+    }
+  }
+  return report;
+}
+
+const needsRebuild = (state: YearState, now: number) =>
+  state.built_version < state.version && (state.lease_until === undefined || state.lease_until < now);
