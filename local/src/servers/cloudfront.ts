@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createContext, Script } from 'node:vm';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
@@ -104,11 +104,18 @@ export class Distribution {
     return this.wiring.responseHeadersPolicyId === SIMPLE_CORS && req.headers.origin ? { 'access-control-allow-origin': '*' } : {};
   }
 
-  private async fetchOrigin(uri: string): Promise<Omit<CachedObject, 'storedAt'>> {
+  private async fetchOrigin(uri: string, attempt = 1): Promise<Omit<CachedObject, 'storedAt'>> {
     const key = decodeURIComponent(uri.replace(/^\//, ''));
     try {
       const object = await this.s3.send(new GetObjectCommand({ Bucket: this.wiring.originBucket, Key: key }));
       const body = Buffer.from(await object.Body!.transformToByteArray());
+      // s3rver writes objects in place, so a read racing a PUT can be torn; S3 never serves one. Read again.
+      const md5 = createHash('md5').update(body).digest('hex');
+      const torn = (object.ContentLength !== undefined && body.length !== object.ContentLength) || (object.ETag !== undefined && object.ETag.replace(/"/g, '') !== md5);
+      if (torn && attempt < 5) {
+        await new Promise((resolve) => setTimeout(resolve, 20 * attempt));
+        return this.fetchOrigin(uri, attempt + 1);
+      }
       const headers: Record<string, string> = {};
       if (object.ContentType) headers['content-type'] = object.ContentType;
       if (object.CacheControl) headers['cache-control'] = object.CacheControl;
@@ -118,6 +125,7 @@ export class Distribution {
     } catch (error) {
       // With origin access control and no s3:ListBucket, S3 answers a missing key with 403, as here.
       const name = (error as Error).name;
+      if ((name === 'AbortError' || /aborted|ECONNRESET|premature/i.test((error as Error).message)) && attempt < 5) return this.fetchOrigin(uri, attempt + 1);
       if (name === 'NoSuchKey' || name === 'NotFound' || name === 'AccessDenied') {
         const body = Buffer.from('<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>');
         return { status: 403, headers: { 'content-type': 'application/xml' }, body, ttlMs: 0 };
