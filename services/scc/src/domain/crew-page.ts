@@ -19,25 +19,28 @@ export const CREW_PAGE_HEADERS: Record<string, string> = {
 
 const STYLE = `
 *{box-sizing:border-box}
-body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#123;background:#eef3f7}
+body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#123;background:#eef3f7;overflow-wrap:anywhere}
 main{max-width:36rem;margin:0 auto;padding:1rem}
 .card{background:#fff;border-radius:.75rem;padding:1rem 1.25rem;margin:0 0 1rem;box-shadow:0 1px 3px rgba(0,0,0,.12)}
 .eyebrow{margin:0;color:#467;font-size:.85rem;text-transform:uppercase;letter-spacing:.06em}
 h1{margin:.25rem 0;font-size:1.6rem;line-height:1.2}
-h2{margin:0 0 .5rem;font-size:1.1rem}
+h2{margin:0 0 .5rem;font-size:1.1rem;line-height:1.3}
 .when{margin:0;font-weight:600}
 dl{margin:0;display:grid;grid-template-columns:auto 1fr;gap:.35rem 1rem}
 dt{color:#467}
 dd{margin:0}
 .notes{white-space:pre-line;margin:0}
 ul{list-style:none;margin:0;padding:0}
-li{display:flex;justify-content:space-between;gap:.75rem;padding:.6rem 0;border-top:1px solid #dde}
+li{display:flex;flex-wrap:wrap;justify-content:space-between;align-items:baseline;gap:.25rem .75rem;padding:.6rem 0;border-top:1px solid #dde}
+/* The status sits beside the name when both fit, and on its own line under the role when not. */
+li>span:first-child{flex:1 1 auto}
 li:first-child{border-top:0}
 .role{color:#467;font-size:.9rem}
 .status{white-space:nowrap;font-size:.9rem;color:#775}
 li[data-confirmed="true"] .status{color:#175}
+li[data-confirmed="true"] .status::before{content:"\\2713  "}
 .you{font-weight:600}
-button{width:100%;padding:.9rem;font-size:1.1rem;font-weight:600;color:#fff;background:#157;border:0;border-radius:.5rem}
+button{width:100%;padding:.9rem;font-family:inherit;font-size:1.1rem;font-weight:600;color:#fff;background:#157;border:0;border-radius:.5rem}
 .done{margin:0;color:#175;font-weight:600}
 `;
 
@@ -132,7 +135,7 @@ ${notes ? html`<section class="card"><h2>Notes</h2><p class="notes" id="notes">$
 ${crewRows}</ul>
 </section>
 <section class="card" id="your-confirmation" data-member-id="${memberId}">
-<h2>${you ? `${you.name}, are you on board?` : 'Your confirmation'}</h2>
+<h2>${!you ? 'Your confirmation' : yourConfirmation ? `Thanks, ${you.name}` : `${you.name}, are you on board?`}</h2>
 ${yourPart}
 </section>`;
 
