@@ -32,9 +32,12 @@ export function whereToLook(cloud: LocalCloud, bookingIds: string[]): string {
     lines.push(`  guest page     ${page ? page.url : '(not published: see .local/logs/charter-guest-pages.log)'}`);
     const crewEvent = of('EventCreated', id);
     if (crewEvent && key) {
+      const expiresAt = crewTokenExpiry(crewEvent);
+      // Links expire a day after the charter: a sample from the past prints links that will say so.
+      const expired = expiresAt * 1000 < Date.now() ? `, expired: the charter was on ${crewEvent.charter_date}` : '';
       for (const member of crewEvent.crew as Array<{ member_id: string; name: string; role: string }>) {
-        const token = mintCrewToken(key, { eventId: crewEvent.event_id, memberId: member.member_id, expiresAt: crewTokenExpiry(crewEvent) });
-        lines.push(`  crew page      ${crewPageUrl(cloud.endpoints.api, crewEvent.event_id, token)}  (${member.name}, ${member.role})`);
+        const token = mintCrewToken(key, { eventId: crewEvent.event_id, memberId: member.member_id, expiresAt });
+        lines.push(`  crew page      ${crewPageUrl(cloud.endpoints.api, crewEvent.event_id, token)}  (${member.name}, ${member.role}${expired})`);
       }
     } else {
       lines.push('  crew pages     (no crew event: see .local/logs/charter-scc.log)');
