@@ -1,9 +1,11 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import type { BookingCreatedInput } from '@charter/events';
 import { crewPageUrl, crewTokenExpiry, mintCrewToken, verifyCrewToken } from '@charter/shared/magic-link';
-import { chromium, type Browser, type BrowserContext, type Page, type Response } from 'playwright-core';
-import { startLocalCloud, type LocalCloud } from '../../local/src/testing';
+import type { Page } from 'playwright-core';
+import { marinaDate, startLocalCloud, type LocalCloud } from '../../local/src/testing';
+import { SCREENSHOTS, dateAsWritten, launchPhone, type Phone } from '../support/browser';
+import { publishBookings } from '../support/e2e';
 
 /**
  * The crew page as the mate's phone meets it: a BookingCreated on the bus becomes a crew event in
@@ -14,12 +16,6 @@ import { startLocalCloud, type LocalCloud } from '../../local/src/testing';
  */
 
 const TIMEOUT = 120_000;
-const SCREENSHOTS = join(__dirname, '..', '..', 'test-results', 'screenshots');
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run'];
-/** A phone: iPhone 12-15 sized viewport at 2x, touch. */
-const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
-
-const MARINA_TZ = 'America/Los_Angeles';
 const MAGIC_LINK_KEY = 'charter/local/magic-link-key';
 const SERVICE_KEY = 'charter/local/scc-service-key';
 /** The local stage's default roster (services/scc/serverless.yml): captain, mate, deckhand. */
@@ -27,18 +23,7 @@ const MATE = 'isla-moreno';
 const CAPTAIN = 'rowan-hale';
 const DECKHAND = 'theo-park';
 
-const sample = JSON.parse(readFileSync(join(__dirname, '../../events/samples/direct-2027-sunset.json'), 'utf8')) as Record<string, unknown>;
-
-/** YYYY-MM-DD some days from today at the marina. */
-function marinaDate(daysFromToday: number): string {
-  const instant = new Date(Date.now() + daysFromToday * 24 * 3600 * 1000);
-  return new Intl.DateTimeFormat('en-CA', { timeZone: MARINA_TZ, year: 'numeric', month: '2-digit', day: '2-digit' }).format(instant);
-}
-
-/** "2025-07-14" -> "Monday, July 14, 2025", the way a person writes the date. */
-function dateAsWritten(date: string): string {
-  return new Intl.DateTimeFormat('en-US', { timeZone: 'UTC', weekday: 'long', year: 'numeric', month: 'long', day: 'numeric' }).format(new Date(`${date}T12:00:00Z`));
-}
+const sample = JSON.parse(readFileSync(join(__dirname, '../../events/samples/direct-2027-sunset.json'), 'utf8')) as BookingCreatedInput;
 
 /** The booking the mate crews: the direct sample a month out, with money in the notes and the revenue field. */
 const booking = {
@@ -57,12 +42,6 @@ function tamper(token: string): string {
   return token.slice(0, -3) + tail;
 }
 
-interface SeenRequest {
-  page: string;
-  method: string;
-  url: string;
-}
-
 interface EventView {
   event_id: string;
   booking_id: string;
@@ -72,8 +51,7 @@ interface EventView {
 
 describe('the crew page in headless Chromium against the local cloud', () => {
   let cloud: LocalCloud;
-  let browser: Browser;
-  let context: BrowserContext;
+  let phone: Phone;
   let eventId: string;
   let otherEventId: string;
   let mateUrl: string;
@@ -82,27 +60,10 @@ describe('the crew page in headless Chromium against the local cloud', () => {
   /** A second tab the mate opened on the page before confirming in the first. */
   let staleTab: Page;
   let firstConfirmedAt: string;
-  const requests: SeenRequest[] = [];
-  const problems: string[] = [];
 
   beforeAll(async () => {
     cloud = await startLocalCloud({ services: ['scc'], run: true });
-    const bus = new EventBridgeClient({});
-    try {
-      const result = await bus.send(
-        new PutEventsCommand({
-          Entries: [booking, other].map((b) => ({
-            EventBusName: 'charter-bookings-local',
-            Source: 'partner.direct',
-            DetailType: 'BookingCreated',
-            Detail: JSON.stringify(b),
-          })),
-        }),
-      );
-      expect(result.FailedEntryCount ?? 0).toBe(0);
-    } finally {
-      bus.destroy();
-    }
+    await publishBookings([booking, other]);
     await cloud.idle();
 
     const created = (bookingId: string) => {
@@ -120,29 +81,15 @@ describe('the crew page in headless Chromium against the local cloud', () => {
     otherMateToken = mintCrewToken(key, { eventId: otherEventId, memberId: MATE, expiresAt: crewTokenExpiry(otherDetail) });
     mateUrl = crewPageUrl(cloud.endpoints.api, eventId, mateToken);
 
-    mkdirSync(SCREENSHOTS, { recursive: true });
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
-    context = await browser.newContext(PHONE);
+    phone = await launchPhone();
   }, TIMEOUT);
 
   afterAll(async () => {
-    await context?.close();
-    await browser?.close();
+    await phone?.close();
     await cloud?.stop();
   }, TIMEOUT);
 
-  /** A fresh tab that records every request it makes and every console error (CSP violations land there). */
-  async function open(name: string, url: string): Promise<{ page: Page; response: Response }> {
-    const page = await context.newPage();
-    page.on('request', (request) => requests.push({ page: name, method: request.method(), url: request.url() }));
-    page.on('console', (message) => {
-      if (message.type() === 'error') problems.push(`${name}: console error: ${message.text()}`);
-    });
-    page.on('pageerror', (error) => problems.push(`${name}: script error: ${error.message}`));
-    const response = await page.goto(url, { waitUntil: 'load' });
-    if (!response) throw new Error(`no response for ${name}`);
-    return { page, response };
-  }
+  const open = (name: string, url: string) => phone.open(name, url);
 
   /** The operator's view of the event (GET /events/{event_id} with the service key). */
   async function operatorView(id: string): Promise<EventView> {
@@ -325,13 +272,13 @@ describe('the crew page in headless Chromium against the local cloud', () => {
   );
 
   it('talked only to the API, without script or CSP errors', () => {
-    const network = requests.filter((r) => !r.url.startsWith('data:'));
+    const network = phone.requests.filter((r) => !r.url.startsWith('data:'));
     expect(network.filter((r) => new URL(r.url).origin !== cloud.endpoints.api)).toEqual([]);
     // The check above saw the traffic it is about: the pages and both Confirm posts.
     expect(network.filter((r) => r.method === 'POST').map((r) => r.page)).toEqual(['confirm', 'stale']);
     expect(network.some((r) => r.page === 'before' && r.method === 'GET')).toBe(true);
     // The only console lines are Chromium reporting the two 401s the test provoked.
-    expect(problems).toEqual([
+    expect(phone.problems).toEqual([
       'tampered: console error: Failed to load resource: the server responded with a status of 401 (Unauthorized)',
       'other-event: console error: Failed to load resource: the server responded with a status of 401 (Unauthorized)',
     ]);

@@ -1,9 +1,11 @@
-import { readFileSync, mkdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { startLocalCloud, type LocalCloud } from '../../local/src/testing';
+import type { BookingCreatedInput } from '@charter/events';
+import type { Page } from 'playwright-core';
+import { marinaDate, startLocalCloud, type LocalCloud } from '../../local/src/testing';
+import { SCREENSHOTS, dateAsWritten, launchPhone, type Phone } from '../support/browser';
+import { publishBookings } from '../support/e2e';
 
 /**
  * The guest page as a guest's phone meets it: BookingCreated on the bus, the page rendered by
@@ -14,13 +16,7 @@ import { startLocalCloud, type LocalCloud } from '../../local/src/testing';
  */
 
 const TIMEOUT = 120_000;
-const SCREENSHOTS = join(__dirname, '..', '..', 'test-results', 'screenshots');
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run'];
-/** A phone: iPhone 12-15 sized viewport at 2x, touch. */
-const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
-
-const sample = JSON.parse(readFileSync(join(__dirname, '../../events/samples/boatsetter-xhqgmdh.json'), 'utf8')) as Record<string, unknown>;
-const MARINA_TZ = 'America/Los_Angeles';
+const sample = JSON.parse(readFileSync(join(__dirname, '../../events/samples/boatsetter-xhqgmdh.json'), 'utf8')) as BookingCreatedInput;
 
 /** A 24x16 blue-to-sand gradient, encoded as a baseline JFIF JPEG by Chromium's canvas (802 bytes). */
 const PHOTO = Buffer.from(
@@ -29,57 +25,22 @@ const PHOTO = Buffer.from(
 );
 const PHOTO_NAME = 'Sunset at Shelter Island.jpg';
 
-/** YYYY-MM-DD some days from today at the marina. */
-function marinaDate(daysFromToday: number): string {
-  const instant = new Date(Date.now() + daysFromToday * 24 * 3600 * 1000);
-  return new Intl.DateTimeFormat('en-CA', { timeZone: MARINA_TZ, year: 'numeric', month: '2-digit', day: '2-digit' }).format(instant);
-}
-
-/** "2025-07-14" -> "Monday, July 14, 2025", the way a person writes the date. */
-function dateAsWritten(date: string): string {
-  return new Intl.DateTimeFormat('en-US', { timeZone: 'UTC', weekday: 'long', year: 'numeric', month: 'long', day: 'numeric' }).format(new Date(`${date}T12:00:00Z`));
-}
-
 const upcoming = { ...sample, booking_id: 'xhqgmdh-upcoming', charter_date: marinaDate(30) };
 const ended = { ...sample, booking_id: 'xhqgmdh-ended', charter_date: marinaDate(-30) };
 
-interface SeenRequest {
-  page: string;
-  method: string;
-  url: string;
-}
-
 describe('the guest page in headless Chromium against the local cloud', () => {
   let cloud: LocalCloud;
-  let browser: Browser;
-  let context: BrowserContext;
+  let phone: Phone;
   let s3: S3Client;
   let uploadsBucket: string;
   const pageUrls: Record<string, string> = {};
-  const requests: SeenRequest[] = [];
-  const problems: string[] = [];
 
   beforeAll(async () => {
     cloud = await startLocalCloud({ services: ['guest-pages'], run: true });
     uploadsBucket = cloud.functionEnv('guest-pages', 'presign').UPLOADS_BUCKET!;
     s3 = new S3Client({ forcePathStyle: true });
 
-    const bus = new EventBridgeClient({});
-    try {
-      const result = await bus.send(
-        new PutEventsCommand({
-          Entries: [upcoming, ended].map((booking) => ({
-            EventBusName: 'charter-bookings-local',
-            Source: 'partner.boatsetter',
-            DetailType: 'BookingCreated',
-            Detail: JSON.stringify(booking),
-          })),
-        }),
-      );
-      expect(result.FailedEntryCount ?? 0).toBe(0);
-    } finally {
-      bus.destroy();
-    }
+    await publishBookings([upcoming, ended]);
     await cloud.idle();
     for (const booking of [upcoming, ended]) {
       const published = cloud.published().find((e) => e['detail-type'] === 'GuestPagePublished' && e.detail.booking_id === booking.booking_id);
@@ -87,28 +48,19 @@ describe('the guest page in headless Chromium against the local cloud', () => {
       pageUrls[booking.booking_id as string] = published.detail.url;
     }
 
-    mkdirSync(SCREENSHOTS, { recursive: true });
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
-    context = await browser.newContext(PHONE);
+    phone = await launchPhone();
   }, TIMEOUT);
 
   afterAll(async () => {
-    await context?.close();
-    await browser?.close();
+    await phone?.close();
     s3?.destroy();
     await cloud?.stop();
   }, TIMEOUT);
 
-  /** A fresh tab that records every request it makes and every console error (CSP violations land there). */
+  /** A fresh recording tab on the page, which must answer 200. */
   async function open(name: string, url: string): Promise<Page> {
-    const page = await context.newPage();
-    page.on('request', (request) => requests.push({ page: name, method: request.method(), url: request.url() }));
-    page.on('console', (message) => {
-      if (message.type() === 'error') problems.push(`${name}: console error: ${message.text()}`);
-    });
-    page.on('pageerror', (error) => problems.push(`${name}: script error: ${error.message}`));
-    const response = await page.goto(url, { waitUntil: 'load' });
-    expect(response?.status()).toBe(200);
+    const { page, response } = await phone.open(name, url);
+    expect(response.status()).toBe(200);
     return page;
   }
 
@@ -199,7 +151,7 @@ describe('the guest page in headless Chromium against the local cloud', () => {
 
   it('talked only to the guest site, the API and the uploads bucket, without console or CSP errors', () => {
     const allowed = new Set([cloud.endpoints.guestSite, cloud.endpoints.api, cloud.endpoints.s3]);
-    const network = requests.filter((r) => !r.url.startsWith('data:'));
+    const network = phone.requests.filter((r) => !r.url.startsWith('data:'));
     expect(network.filter((r) => !allowed.has(new URL(r.url).origin))).toEqual([]);
     // The check above saw the traffic it is about: both pages, the presign calls and the upload.
     const seen = (page: string, method: string, origin: string) => network.some((r) => r.page === page && r.method === method && new URL(r.url).origin === origin);
@@ -209,6 +161,6 @@ describe('the guest page in headless Chromium against the local cloud', () => {
     expect(seen('ended', 'GET', cloud.endpoints.guestSite)).toBe(true);
     expect(seen('ended', 'POST', cloud.endpoints.api)).toBe(true);
     // The one console line is Chromium reporting the 409 the test provoked; no CSP violation, no script error.
-    expect(problems).toEqual(['ended: console error: Failed to load resource: the server responded with a status of 409 (Conflict)']);
+    expect(phone.problems).toEqual(['ended: console error: Failed to load resource: the server responded with a status of 409 (Conflict)']);
   });
 });

@@ -9,7 +9,7 @@ import { CreateTableCommand, DeleteTableCommand, DynamoDBClient } from '@aws-sdk
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { BookingCreatedInput } from '@charter/events';
-import type { LocalCloud } from '../../local/src/testing';
+import { mailbox, type LocalCloud, type StoredEmail } from '../../local/src/testing';
 
 export const BUS = 'charter-bookings-local';
 export const SAMPLES_DIR = join(__dirname, '..', '..', 'events', 'samples');
@@ -47,6 +47,7 @@ export function booking(index: number, overrides: Partial<BookingCreatedInput> =
 export const MONEY_STRINGS = ['9,876.54', '987654', '987,654', '432.10', '43210', '1,450', '145000', '$300', '30000', '98000', '64000', '20000', 'Revenue', 'payout', 'Captain fee'];
 export const moneyIn = (text: string) => MONEY_STRINGS.filter((m) => text.includes(m));
 
+/** Publishes the bookings on the bus as their partners do (PutEvents, ten a call); when each was sent, by booking id. */
 export async function publishBookings(bookings: BookingCreatedInput[], parallel = false): Promise<Map<string, number>> {
   const client = new EventBridgeClient({});
   const sentAt = new Map<string, number>();
@@ -60,24 +61,17 @@ export async function publishBookings(bookings: BookingCreatedInput[], parallel 
     if (result.FailedEntryCount) throw new Error(`PutEvents refused entries: ${JSON.stringify(result.Entries)}`);
     for (const b of batch) sentAt.set(b.booking_id, now);
   };
-  if (parallel) await Promise.all(batches.map(send));
-  else for (const batch of batches) await send(batch);
+  try {
+    if (parallel) await Promise.all(batches.map(send));
+    else for (const batch of batches) await send(batch);
+  } finally {
+    client.destroy();
+  }
   return sentAt;
 }
 
-export interface StoredEmail {
-  messageId: string;
-  from: string;
-  destination: { to: string[]; cc: string[]; bcc: string[] };
-  subject: string;
-  body: { html?: string; text?: string };
-  at: number;
-}
-
-export async function emails(cloud: LocalCloud): Promise<StoredEmail[]> {
-  const res = await fetch(`${cloud.endpoints.ses}/store`);
-  return ((await res.json()) as { emails: StoredEmail[] }).emails;
-}
+/** Every message the local cloud's SES has accepted. */
+export const emails = (cloud: LocalCloud): Promise<StoredEmail[]> => mailbox(cloud.endpoints.ses);
 
 /** The crew emails of one booking: the text names the booking id. */
 export const crewEmailsOf = (all: StoredEmail[], bookingId: string) =>

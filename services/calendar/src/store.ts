@@ -7,6 +7,7 @@ import {
   PutCommand,
   QueryCommand,
   UpdateCommand,
+  type QueryCommandInput,
   type QueryCommandOutput,
 } from '@aws-sdk/lib-dynamodb';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
@@ -209,23 +210,23 @@ async function bumpYearVersion(year: number, now: Date): Promise<number> {
 }
 
 /** Every entry of the year, read strongly consistent and page by page (a page stops at 1 MB). */
-export async function queryYearEntries(year: number): Promise<StoredEntry[]> {
-  const entries: StoredEntry[] = [];
+export function queryYearEntries(year: number): Promise<StoredEntry[]> {
+  return queryAll({ KeyConditionExpression: 'pk = :pk AND begins_with(sk, :entry)', ExpressionAttributeValues: { ':pk': `YEAR#${year}`, ':entry': 'ENTRY#' } }, toStoredEntry);
+}
+
+/** Every item a key condition matches, read strongly consistent and page by page, each mapped by `map`. */
+async function queryAll<T>(
+  condition: Pick<QueryCommandInput, 'KeyConditionExpression' | 'ExpressionAttributeValues'>,
+  map: (item: Record<string, any>) => T,
+): Promise<T[]> {
+  const found: T[] = [];
   let startKey: QueryCommandOutput['LastEvaluatedKey'];
   do {
-    const page = await ddb.send(
-      new QueryCommand({
-        TableName: table(),
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :entry)',
-        ExpressionAttributeValues: { ':pk': `YEAR#${year}`, ':entry': 'ENTRY#' },
-        ConsistentRead: true,
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    for (const item of page.Items ?? []) entries.push(toStoredEntry(item));
+    const page = await ddb.send(new QueryCommand({ TableName: table(), ...condition, ConsistentRead: true, ExclusiveStartKey: startKey }));
+    for (const item of page.Items ?? []) found.push(map(item));
     startKey = page.LastEvaluatedKey;
   } while (startKey);
-  return entries;
+  return found;
 }
 
 function toStoredEntry(item: Record<string, any>): StoredEntry {
@@ -255,23 +256,8 @@ export async function readYearState(year: number): Promise<YearState | undefined
   return Item ? toYearState(Item) : undefined;
 }
 
-export async function listYearStates(): Promise<YearState[]> {
-  const states: YearState[] = [];
-  let startKey: QueryCommandOutput['LastEvaluatedKey'];
-  do {
-    const page = await ddb.send(
-      new QueryCommand({
-        TableName: table(),
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': YEARS_PK },
-        ConsistentRead: true,
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    for (const item of page.Items ?? []) states.push(toYearState(item));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  return states;
+export function listYearStates(): Promise<YearState[]> {
+  return queryAll({ KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': YEARS_PK } }, toYearState);
 }
 
 /** One builder per year at a time, so an older snapshot can never land after a newer one. */

@@ -2,7 +2,7 @@ import { PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { startLocalCloud, type LocalCloud } from '../../../local/src/testing';
 import { probeBucket, publishedWhile } from './publish-probe';
-import { booking, bookingCreatedEvent, fetchThroughCloudFront, httpEvent, invalidatedPaths, lambdaContext, readCalendarObject } from './support';
+import { booking, bookingCreatedEvent, fetchThroughCloudFront, httpEvent, invalidatedPaths, lambdaContext, readCalendarObject, withClockAhead } from './support';
 
 // CalendarUpdated must only go out once the JSON holds the booking; the probe checks at each publish.
 jest.mock('@charter/shared/publisher', () => jest.requireActual('./publish-probe').probingPublisher());
@@ -241,14 +241,7 @@ describe('the public calendar on CloudFront', () => {
     expect((await fetchThroughCloudFront(env.CALENDAR_SITE_URL!, 2035)).calendar.entries.map((e) => e.booking_id)).toEqual(['cdn-first']);
 
     // ...and the sweep invalidates it once the window has passed.
-    const windowMs = Number(env.INVALIDATION_WINDOW_SECONDS) * 1000;
-    const now = Date.now();
-    const clock = jest.spyOn(Date, 'now').mockReturnValue(now + windowMs);
-    try {
-      await h.sweep({}, lambdaContext());
-    } finally {
-      clock.mockRestore();
-    }
+    await withClockAhead(Number(env.INVALIDATION_WINDOW_SECONDS) * 1000, () => h.sweep({}, lambdaContext()));
     expect(await invalidationsOf2035()).toBe(2);
     expect((await fetchThroughCloudFront(env.CALENDAR_SITE_URL!, 2035)).calendar.entries.map((e) => e.booking_id)).toEqual(['cdn-first', 'cdn-second']);
   });

@@ -3,7 +3,7 @@ import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { maxInvalidationsForBurst } from '../src/domain/invalidation';
 import { startLocalCloud, type LocalCloud } from '../../../local/src/testing';
 import { probeBucket, publishedWhile } from './publish-probe';
-import { booking, bookingCreatedEvent, fetchThroughCloudFront, invalidatedPaths, lambdaContext, readCalendarObject, withConcurrency } from './support';
+import { booking, bookingCreatedEvent, fetchThroughCloudFront, invalidatedPaths, lambdaContext, readCalendarObject, withClockAhead, withConcurrency } from './support';
 
 jest.mock('@charter/shared/publisher', () => jest.requireActual('./publish-probe').probingPublisher());
 
@@ -48,14 +48,7 @@ async function yearRecord() {
 }
 
 /** Runs the scheduled sweep as it would run once the coalescing window has passed. */
-async function sweepAfterWindow() {
-  const clock = jest.spyOn(Date, 'now').mockReturnValue(Date.now() + Number(env.INVALIDATION_WINDOW_SECONDS) * 1000);
-  try {
-    return await sweep({}, lambdaContext());
-  } finally {
-    clock.mockRestore();
-  }
-}
+const sweepAfterWindow = () => withClockAhead(Number(env.INVALIDATION_WINDOW_SECONDS) * 1000, () => sweep({}, lambdaContext()));
 
 beforeAll(async () => {
   cloud = await startLocalCloud({ services: ['calendar'], run: false });

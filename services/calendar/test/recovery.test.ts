@@ -1,6 +1,6 @@
 import { nextInvalidationStep } from '../src/domain/invalidation';
 import { startLocalCloud, type LocalCloud } from '../../../local/src/testing';
-import { booking, bookingCreatedEvent, invalidatedPaths, invalidations, lambdaContext, readCalendarObject, withConcurrency } from './support';
+import { booking, bookingCreatedEvent, invalidatedPaths, invalidations, lambdaContext, readCalendarObject, withClockAhead, withConcurrency } from './support';
 
 /**
  * What happens when an invocation dies halfway (Lambda timeouts, crashes) or when updates of
@@ -17,14 +17,7 @@ const windowMs = () => Number(env.INVALIDATION_WINDOW_SECONDS) * 1000;
 const pathsOf = async (year: number) => (await invalidatedPaths(env.CALENDAR_DISTRIBUTION_ID!)).filter((p) => p === `/calendar/${year}.json`).length;
 const idsIn = async (year: number) => (await readCalendarObject(env.CALENDAR_BUCKET!, year))?.calendar.entries.map((e) => e.booking_id) ?? [];
 
-async function sweepAt(offsetMs: number) {
-  const clock = jest.spyOn(Date, 'now').mockReturnValue(Date.now() + offsetMs);
-  try {
-    return await sweep({}, lambdaContext());
-  } finally {
-    clock.mockRestore();
-  }
-}
+const sweepAt = (offsetMs: number) => withClockAhead(offsetMs, () => sweep({}, lambdaContext()));
 
 beforeAll(async () => {
   cloud = await startLocalCloud({ services: ['calendar'], run: false });

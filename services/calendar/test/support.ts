@@ -1,93 +1,38 @@
-import { randomUUID } from 'node:crypto';
 import { CloudFrontClient, GetInvalidationCommand, ListInvalidationsCommand } from '@aws-sdk/client-cloudfront';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { BookingCreatedInput } from '@charter/events';
-import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { bookingInput, busEnvelope, httpApiEvent, lambdaContext as contextFor } from '../../../local/src/testing';
 
 /** Helpers for the handler tests: events as API Gateway and EventBridge deliver them, and readers of the bucket and CloudFront. */
 
-export function lambdaContext(name = 'charter-calendar-local-test'): Context {
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName: name,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:us-west-2:000000000000:function:${name}`,
-    memoryLimitInMB: '512',
-    awsRequestId: randomUUID(),
-    logGroupName: `/aws/lambda/${name}`,
-    logStreamName: 'test',
-    getRemainingTimeInMillis: () => 30_000,
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
-}
+/** A Lambda context for the calendar's functions, with the 30 s timeout of its publishing functions. */
+export const lambdaContext = (name = 'charter-calendar-local-test') => contextFor(name, 30_000);
 
+/** A dashboard request: JSON unless `rawBody` says otherwise, the route being the method and path. */
 export function httpEvent(
   method: 'GET' | 'POST',
   path: string,
   options: { body?: unknown; rawBody?: string; headers?: Record<string, string>; query?: Record<string, string> } = {},
 ): APIGatewayProxyEventV2 {
   const body = options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
-  const rawQueryString = new URLSearchParams(options.query ?? {}).toString();
-  return {
-    version: '2.0',
-    routeKey: `${method} ${path}`,
-    rawPath: path,
-    rawQueryString,
-    headers: { 'content-type': 'application/json', ...(options.headers ?? {}) },
-    ...(options.query ? { queryStringParameters: options.query } : {}),
-    requestContext: {
-      accountId: '000000000000',
-      apiId: 'local',
-      domainName: '127.0.0.1',
-      domainPrefix: '127',
-      http: { method, path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'jest' },
-      requestId: randomUUID(),
-      routeKey: `${method} ${path}`,
-      stage: '$default',
-      time: new Date().toUTCString(),
-      timeEpoch: Date.now(),
-    },
-    ...(body === undefined ? {} : { body }),
-    isBase64Encoded: false,
-  };
+  return httpApiEvent({ method, route: `${method} ${path}`, path, headers: { 'content-type': 'application/json', ...(options.headers ?? {}) }, query: options.query, body });
 }
 
-export function bookingCreatedEvent(booking: BookingCreatedInput, partner = booking.source) {
-  return {
-    version: '0',
-    id: randomUUID(),
-    'detail-type': 'BookingCreated',
-    source: `partner.${partner}`,
-    account: '000000000000',
-    time: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
-    region: 'us-west-2',
-    resources: [],
-    detail: booking,
-  };
-}
+/** A BookingCreated envelope from the booking's partner, as the rule delivers it. */
+export const bookingCreatedEvent = (detail: BookingCreatedInput, partner = detail.source) => busEnvelope('BookingCreated', detail, `partner.${partner}`);
 
 /** A full booking, with the personal data and money the calendar must never publish. */
-export function booking(overrides: Partial<BookingCreatedInput> = {}): BookingCreatedInput {
-  return {
-    schema_version: 1,
-    booking_id: 'xhqgmdh',
-    source: 'boatsetter',
-    charter_date: '2027-05-30',
-    charter_start: '10:00',
-    charter_end: '13:00',
-    timezone: 'America/Los_Angeles',
-    guest_count: 4,
-    guest: { name: 'Dana Whitfield', email: 'dana.whitfield@example.com', phone: '+1 619 555 0142' },
-    vessel: 'JADA',
-    location: 'Shelter Island, San Diego',
-    revenue_cents: 145000,
-    captain_fee_cents: 30000,
-    currency: 'USD',
-    notes: 'Birthday cruise, bringing a cake.\nRevenue: $1,450.00 (Boatsetter payout after fees)\nCaptain fee $300',
-    ...overrides,
-  };
+export const booking = bookingInput;
+
+/** Runs `task` with Date.now() `aheadMs` ahead (a scheduled sweep once the coalescing window has passed, say). */
+export async function withClockAhead<T>(aheadMs: number, task: () => Promise<T>): Promise<T> {
+  const clock = jest.spyOn(Date, 'now').mockReturnValue(Date.now() + aheadMs);
+  try {
+    return await task();
+  } finally {
+    clock.mockRestore();
+  }
 }
 
 export interface PublicCalendarFile {

@@ -4,7 +4,7 @@ import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { BookingCreatedInput } from '@charter/events';
 import type { HttpHandler, HttpResult } from '@charter/shared/http';
 import type { EventBridgeEvent } from 'aws-lambda';
-import type { LocalCloud } from '../../../local/src/testing';
+import { httpApiEvent, marinaDate, type LocalCloud } from '../../../local/src/testing';
 import { pageKey } from '../src/domain/slug';
 import { mintUploadToken, verifyUploadToken } from '../src/domain/upload-token';
 import { MAX_IMAGE_BYTES } from '../src/domain/uploads';
@@ -14,10 +14,8 @@ import {
   TABLE,
   TINY_JPEG,
   UPLOADS_BUCKET,
-  apiEvent,
   bookingEnvelope,
   lambdaContext,
-  marinaDate,
   startGuestPages,
   uploadConfigOf,
 } from './support/harness';
@@ -68,7 +66,7 @@ async function storedPage(slug: string) {
 }
 const presign = (body: unknown, headers: Record<string, string> = {}) =>
   h.presign(
-    apiEvent({
+    httpApiEvent({
       method: 'POST',
       route: 'POST /g/presign',
       path: '/g/presign',
@@ -79,7 +77,7 @@ const presign = (body: unknown, headers: Record<string, string> = {}) =>
   );
 const operator = (bookingId: string, headers: Record<string, string> = {}) =>
   h.getGuestPage(
-    apiEvent({
+    httpApiEvent({
       method: 'GET',
       route: 'GET /bookings/{booking_id}/guest-page',
       path: `/bookings/${bookingId}/guest-page`,
@@ -305,7 +303,7 @@ describe('configuration', () => {
         handler = require('../src/handlers/get-guest-page').handler;
       });
       const result = await handler!(
-        apiEvent({ method: 'GET', route: 'GET /bookings/{booking_id}/guest-page', path: '/bookings/x/guest-page', pathParameters: { booking_id: 'xhqgmdh' }, headers: { 'x-service-key': serviceKey } }),
+        httpApiEvent({ method: 'GET', route: 'GET /bookings/{booking_id}/guest-page', path: '/bookings/x/guest-page', pathParameters: { booking_id: 'xhqgmdh' }, headers: { 'x-service-key': serviceKey } }),
         lambdaContext(),
       );
       expect(result.statusCode).toBe(500);

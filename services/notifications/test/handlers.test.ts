@@ -1,8 +1,8 @@
 import { verifyCrewToken } from '@charter/shared/magic-link';
 import type { Context, EventBridgeEvent } from 'aws-lambda';
-import { startLocalCloud, type LocalCloud } from '../../../local/src/testing';
+import { mailbox, startLocalCloud, type LocalCloud, type StoredEmail } from '../../../local/src/testing';
 import { ROSTER, calendarUpdated, eventCreated } from './fixtures';
-import { busEvent, lambdaContext, mailbox, scheduledEvent, type StoredEmail } from './harness';
+import { busEvent, lambdaContext, scheduledEvent } from './harness';
 
 /**
  * The notifier's handlers against the local cloud's real stores: dynalite for the join table,

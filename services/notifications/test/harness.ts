@@ -1,62 +1,11 @@
-import { randomUUID } from 'node:crypto';
-import type { Context, EventBridgeEvent, ScheduledEvent } from 'aws-lambda';
 import { eventCatalog, type DetailType } from '@charter/events';
+import { busEnvelope, lambdaContext as contextFor, scheduledEvent as scheduledRuleEvent } from '../../../local/src/testing';
 
-/** An EventBridge envelope as Lambda receives it from a rule. */
-export function busEvent(detailType: DetailType, detail: unknown): EventBridgeEvent<string, unknown> {
-  return {
-    version: '0',
-    id: randomUUID(),
-    'detail-type': detailType,
-    source: eventCatalog[detailType].source,
-    account: '000000000000',
-    time: new Date().toISOString(),
-    region: 'us-west-2',
-    resources: [],
-    detail,
-  };
-}
+/** An EventBridge envelope as Lambda receives it from a rule, from the detail type's source in the catalog. */
+export const busEvent = (detailType: DetailType, detail: unknown) => busEnvelope(detailType, detail, eventCatalog[detailType].source);
 
-/** A scheduled-rule event for the given tick. */
-export const scheduledEvent = (time: Date): ScheduledEvent => ({
-  version: '0',
-  id: randomUUID(),
-  'detail-type': 'Scheduled Event',
-  source: 'aws.events',
-  account: '000000000000',
-  time: time.toISOString(),
-  region: 'us-west-2',
-  resources: ['arn:aws:events:us-west-2:000000000000:rule/charter-notifications-local-checkStalls-schedule-1'],
-  detail: {},
-});
+/** The checkStalls schedule's event for the given tick. */
+export const scheduledEvent = (time: Date) => scheduledRuleEvent('charter-notifications-local-checkStalls-schedule-1', time);
 
-export function lambdaContext(functionName = 'charter-notifications-local-onSuccessEvent'): Context {
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:us-west-2:000000000000:function:${functionName}`,
-    memoryLimitInMB: '512',
-    awsRequestId: randomUUID(),
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: 'test',
-    getRemainingTimeInMillis: () => 30_000,
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
-}
-
-/** A message as aws-ses-v2-local keeps it (GET /store). */
-export interface StoredEmail {
-  messageId: string;
-  from: string;
-  destination: { to: string[]; cc: string[]; bcc: string[] };
-  subject: string;
-  body: { html?: string; text?: string };
-}
-
-export async function mailbox(sesEndpoint: string): Promise<StoredEmail[]> {
-  const response = await fetch(`${sesEndpoint}/store`);
-  return ((await response.json()) as { emails: StoredEmail[] }).emails;
-}
+/** A Lambda context for this service's functions, with their 30 s timeout. */
+export const lambdaContext = (functionName = 'charter-notifications-local-onSuccessEvent') => contextFor(functionName, 30_000);

@@ -15,7 +15,7 @@ import {
   sameFields,
   type CrewEvent,
 } from '../src/domain/crew-event';
-import { ROSTER, booking } from './fixtures';
+import { PROJECTED_FIELDS, ROSTER, booking, manualEvent } from './fixtures';
 
 const fieldsOf = (schema: Parameters<typeof validate>[0], value: unknown) => {
   try {
@@ -31,18 +31,7 @@ describe('the crew-safe projection of a booking', () => {
   const projection = projectBooking(booking(), ROSTER);
 
   it('keeps what the crew needs: date, times, zone, vessel, location, guest count, crew', () => {
-    expect(projection).toEqual({
-      booking_id: 'xhqgmdh',
-      charter_date: '2027-05-30',
-      charter_start: '10:00',
-      charter_end: '13:00',
-      timezone: 'America/Los_Angeles',
-      vessel: 'JADA',
-      location: 'Shelter Island, San Diego',
-      guest_count: 6,
-      notes: 'Birthday party for Ann.\nBring a cake knife.',
-      crew: ROSTER,
-    });
+    expect(projection).toEqual({ booking_id: 'xhqgmdh', ...PROJECTED_FIELDS });
   });
 
   it('never carries money or guest contact details', () => {
@@ -79,16 +68,7 @@ describe('EventCreated', () => {
 });
 
 describe('POST /events body', () => {
-  const valid = {
-    booking_id: 'manual-001',
-    charter_date: '2027-06-01',
-    charter_start: '17:00',
-    charter_end: '19:30',
-    vessel: 'JADA',
-    location: 'Shelter Island, San Diego',
-    guest_count: 12,
-    notes: 'Sunset sail. Price $900.',
-  };
+  const valid = manualEvent({ notes: 'Sunset sail. Price $900.' });
 
   it('accepts the projection fields and defaults the time zone', () => {
     expect(validate(CreateEventRequest, valid).timezone).toBe('America/Los_Angeles');

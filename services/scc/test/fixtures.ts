@@ -1,4 +1,5 @@
 import { BookingCreated, type BookingCreatedInput, type CrewMember } from '@charter/events';
+import { bookingInput as sampleBooking } from '../../../local/src/testing';
 
 export const ROSTER: CrewMember[] = [
   { member_id: 'rowan-hale', name: 'Rowan Hale', email: 'captain@crew.example.com', role: 'captain' },
@@ -6,25 +7,38 @@ export const ROSTER: CrewMember[] = [
   { member_id: 'theo-park', name: 'Theo Park', email: 'deckhand@crew.example.com', role: 'deckhand' },
 ];
 
-export function bookingInput(overrides: Partial<BookingCreatedInput> = {}): BookingCreatedInput {
-  return {
-    schema_version: 1,
-    booking_id: 'xhqgmdh',
-    source: 'boatsetter',
-    charter_date: '2027-05-30',
-    charter_start: '10:00',
-    charter_end: '13:00',
-    timezone: 'America/Los_Angeles',
+/** The test booking for six with Ann Lee as the guest, and money in its notes. */
+export const bookingInput = (overrides: Partial<BookingCreatedInput> = {}): BookingCreatedInput =>
+  sampleBooking({
     guest_count: 6,
     guest: { name: 'Ann Lee', email: 'ann.lee@example.com', phone: '+1 619 555 0100' },
-    vessel: 'JADA',
-    location: 'Shelter Island, San Diego',
-    revenue_cents: 145000,
-    captain_fee_cents: 30000,
-    currency: 'USD',
     notes: 'Birthday party for Ann, paid $1,450.00 in full.\nCaptain fee: $300\nBring a cake knife.',
     ...overrides,
-  };
-}
+  });
 
 export const booking = (overrides: Partial<BookingCreatedInput> = {}): BookingCreated => BookingCreated.parse(bookingInput(overrides));
+
+/** What the crew-safe projection of `booking()` holds besides its booking id. */
+export const PROJECTED_FIELDS = {
+  charter_date: '2027-05-30',
+  charter_start: '10:00',
+  charter_end: '13:00',
+  timezone: 'America/Los_Angeles',
+  vessel: 'JADA',
+  location: 'Shelter Island, San Diego',
+  guest_count: 6,
+  notes: 'Birthday party for Ann.\nBring a cake knife.',
+  crew: ROSTER,
+};
+
+/** A POST /events body for a manual sunset sail; each test adds its own notes. */
+export const manualEvent = (extra: Record<string, unknown> = {}) => ({
+  booking_id: 'manual-001',
+  charter_date: '2027-06-01',
+  charter_start: '17:00',
+  charter_end: '19:30',
+  vessel: 'JADA',
+  location: 'Shelter Island, San Diego',
+  guest_count: 12,
+  ...extra,
+});

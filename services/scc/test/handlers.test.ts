@@ -1,10 +1,10 @@
 import { EventCreated, type BookingCreatedInput } from '@charter/events';
 import type { HttpHandler, HttpResult } from '@charter/shared/http';
 import { mintCrewToken } from '@charter/shared/magic-link';
-import type { LocalCloud } from '../../../local/src/testing';
+import { httpApiEvent, type HttpApiRequest, type LocalCloud } from '../../../local/src/testing';
 import { eventIdFor } from '../src/domain/crew-event';
-import { ROSTER, bookingInput } from './fixtures';
-import { apiEvent, bookingEnvelope, lambdaContext, startScc, tableItems, type ApiRequest } from './harness';
+import { PROJECTED_FIELDS, ROSTER, bookingInput, manualEvent } from './fixtures';
+import { bookingEnvelope, lambdaContext, startScc, tableItems } from './harness';
 
 type BusHandler = (event: ReturnType<typeof bookingEnvelope>, context: ReturnType<typeof lambdaContext>) => Promise<void>;
 
@@ -26,7 +26,7 @@ beforeAll(async () => {
 });
 afterAll(() => cloud?.stop());
 
-const call = (handler: HttpHandler, request: ApiRequest) => handler(apiEvent(request), lambdaContext());
+const call = (handler: HttpHandler, request: HttpApiRequest) => handler(httpApiEvent(request), lambdaContext());
 const bodyOf = (result: HttpResult) => JSON.parse(String(result.body));
 const keyed = (headers: Record<string, string> = {}): Record<string, string> => ({ 'x-service-key': serviceKey, 'content-type': 'application/json', ...headers });
 
@@ -82,20 +82,7 @@ describe('BookingCreated', () => {
   it('creates the crew event from the crew-safe projection, with the roster as crew', async () => {
     await deliver(bookingInput({ booking_id: 'bk-create' }));
     const [item] = await eventItems('bk-create');
-    expect(item).toMatchObject({
-      pk: `EVENT#${eventIdFor('bk-create')}`,
-      event_id: eventIdFor('bk-create'),
-      charter_date: '2027-05-30',
-      charter_start: '10:00',
-      charter_end: '13:00',
-      timezone: 'America/Los_Angeles',
-      vessel: 'JADA',
-      location: 'Shelter Island, San Diego',
-      guest_count: 6,
-      notes: 'Birthday party for Ann.\nBring a cake knife.',
-      crew: ROSTER,
-      version: 1,
-    });
+    expect(item).toMatchObject({ pk: `EVENT#${eventIdFor('bk-create')}`, event_id: eventIdFor('bk-create'), ...PROJECTED_FIELDS, version: 1 });
   });
 
   it('never writes money or guest contact details into the table', async () => {
@@ -162,17 +149,7 @@ describe('X-Service-Key on the operator routes', () => {
 });
 
 describe('POST /events', () => {
-  const manual = {
-    booking_id: 'manual-001',
-    charter_date: '2027-06-01',
-    charter_start: '17:00',
-    charter_end: '19:30',
-    vessel: 'JADA',
-    location: 'Shelter Island, San Diego',
-    guest_count: 12,
-    notes: 'Sunset sail, price $900. Bring the speaker.',
-    revenue_cents: 90000,
-  };
+  const manual = manualEvent({ notes: 'Sunset sail, price $900. Bring the speaker.', revenue_cents: 90000 });
 
   it('creates the event (201, ETag, Location), redacts the notes, drops money fields and publishes EventCreated', async () => {
     const result = await postEvent(manual);

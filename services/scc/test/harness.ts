@@ -1,8 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import type { APIGatewayProxyEventV2, Context, EventBridgeEvent } from 'aws-lambda';
-import { startLocalCloud, type LocalCloud } from '../../../local/src/testing';
+import { busEnvelope, lambdaContext as contextFor, startLocalCloud, type LocalCloud } from '../../../local/src/testing';
 
 export const FUNCTIONS = ['onBookingCreated', 'createEvent', 'listEvents', 'getEvent', 'updateEvent', 'putCrew', 'crewPage', 'confirm'] as const;
 
@@ -34,77 +32,11 @@ export async function tableItems(): Promise<Record<string, unknown>[]> {
   return items;
 }
 
-export interface ApiRequest {
-  method: string;
-  /** The route, e.g. 'PATCH /events/{event_id}'. */
-  route: string;
-  path: string;
-  pathParameters?: Record<string, string>;
-  query?: Record<string, string>;
-  headers?: Record<string, string>;
-  body?: string;
-  isBase64Encoded?: boolean;
-}
-
-/** An HTTP API (payload 2.0) event as API Gateway gives it to Lambda: header names lower-cased. */
-export function apiEvent(request: ApiRequest): APIGatewayProxyEventV2 {
-  const query = request.query ?? {};
-  const headers = Object.fromEntries(Object.entries(request.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
-  return {
-    version: '2.0',
-    routeKey: request.route,
-    rawPath: request.path,
-    rawQueryString: new URLSearchParams(query).toString(),
-    headers,
-    ...(Object.keys(query).length ? { queryStringParameters: query } : {}),
-    ...(request.pathParameters ? { pathParameters: request.pathParameters } : {}),
-    requestContext: {
-      accountId: '000000000000',
-      apiId: 'local',
-      domainName: '127.0.0.1',
-      domainPrefix: '127',
-      http: { method: request.method, path: request.path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'jest' },
-      requestId: randomUUID(),
-      routeKey: request.route,
-      stage: '$default',
-      time: new Date().toUTCString(),
-      timeEpoch: Date.now(),
-    },
-    ...(request.body !== undefined ? { body: request.body, isBase64Encoded: request.isBase64Encoded ?? false } : { isBase64Encoded: false }),
-  } as APIGatewayProxyEventV2;
-}
-
-export function lambdaContext(functionName = 'charter-scc-local-test'): Context {
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:us-west-2:000000000000:function:${functionName}`,
-    memoryLimitInMB: '512',
-    awsRequestId: randomUUID(),
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: 'test',
-    getRemainingTimeInMillis: () => 10_000,
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
-}
+/** A Lambda context for SCC's functions. */
+export const lambdaContext = (functionName = 'charter-scc-local-test') => contextFor(functionName);
 
 /** A BookingCreated envelope as the rule delivers it. */
-export function bookingEnvelope(detail: unknown, source = 'partner.boatsetter'): EventBridgeEvent<string, unknown> {
-  return {
-    version: '0',
-    id: randomUUID(),
-    'detail-type': 'BookingCreated',
-    source,
-    account: '000000000000',
-    time: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
-    region: 'us-west-2',
-    resources: [],
-    detail,
-  };
-}
+export const bookingEnvelope = (detail: unknown, source = 'partner.boatsetter') => busEnvelope('BookingCreated', detail, source);
 
 /** Log lines handlers wrote (Powertools writes JSON lines to stdout, ERROR and WARN to stderr), parsed. */
 export function captureLogs(): { lines: () => Array<Record<string, any>>; restore: () => void } {

@@ -2,12 +2,12 @@ import type { BookingCreatedInput } from '@charter/events';
 import type { HttpHandler } from '@charter/shared/http';
 import { mintCrewToken } from '@charter/shared/magic-link';
 import fc from 'fast-check';
-import type { LocalCloud } from '../../../local/src/testing';
+import { httpApiEvent, type LocalCloud } from '../../../local/src/testing';
 import { eventCreatedDetail, eventIdFor, projectBooking, type CrewEvent } from '../src/domain/crew-event';
 import { renderCrewPage } from '../src/domain/crew-page';
 import { redactMoney } from '../src/domain/redaction';
 import { ROSTER, booking } from './fixtures';
-import { apiEvent, bookingEnvelope, lambdaContext, startScc, tableItems } from './harness';
+import { bookingEnvelope, lambdaContext, startScc, tableItems } from './harness';
 
 /**
  * For arbitrary bookings whose revenue, captain fee and notes carry money, nothing a crew member
@@ -210,7 +210,7 @@ describe('no money reaches crew (through the local cloud)', () => {
         expectNoMoney(JSON.stringify(published.map((envelope) => envelope.detail)), amounts, ids);
 
         const list = await listEvents(
-          apiEvent({ method: 'GET', route: 'GET /events', path: '/events', query: { booking_id: input.booking_id }, headers: { 'x-service-key': serviceKey } }),
+          httpApiEvent({ method: 'GET', route: 'GET /events', path: '/events', query: { booking_id: input.booking_id }, headers: { 'x-service-key': serviceKey } }),
           lambdaContext(),
         );
         expect(list.statusCode).toBe(200);
@@ -218,7 +218,7 @@ describe('no money reaches crew (through the local cloud)', () => {
 
         const token = mintCrewToken(magicKey, { eventId, memberId: 'theo-park', expiresAt: Math.floor(Date.now() / 1000) + 3600 });
         const page = await crewPage(
-          apiEvent({ method: 'GET', route: 'GET /crew/{event_id}', path: `/crew/${eventId}`, pathParameters: { event_id: eventId }, query: { token } }),
+          httpApiEvent({ method: 'GET', route: 'GET /crew/{event_id}', path: `/crew/${eventId}`, pathParameters: { event_id: eventId }, query: { token } }),
           lambdaContext(),
         );
         expect(page.statusCode).toBe(200);

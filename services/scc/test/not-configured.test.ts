@@ -1,8 +1,8 @@
 import type { HttpHandler } from '@charter/shared/http';
-import type { LocalCloud } from '../../../local/src/testing';
+import { httpApiEvent, type LocalCloud } from '../../../local/src/testing';
 import { eventIdFor } from '../src/domain/crew-event';
 import { bookingInput } from './fixtures';
-import { apiEvent, bookingEnvelope, captureLogs, lambdaContext, startScc } from './harness';
+import { bookingEnvelope, captureLogs, lambdaContext, startScc } from './harness';
 
 /** A stage whose secrets were never created: every answer is a loud, named 500, never a quiet 401. */
 let cloud: LocalCloud;
@@ -21,7 +21,7 @@ describe('a missing secret', () => {
     let result;
     try {
       result = await handler(
-        apiEvent({
+        httpApiEvent({
           method: 'GET',
           route: 'GET /events/{event_id}',
           path: '/events/evt_aaaaaaaaaaaaaaaaaaaaaa',
@@ -44,7 +44,7 @@ describe('a missing secret', () => {
     const logs = captureLogs();
     let result;
     try {
-      result = await handler(apiEvent({ method: 'PUT', route: 'PUT /crew', path: '/crew', body: '{}' }), lambdaContext());
+      result = await handler(httpApiEvent({ method: 'PUT', route: 'PUT /crew', path: '/crew', body: '{}' }), lambdaContext());
     } finally {
       logs.restore();
     }
@@ -61,7 +61,7 @@ describe('a missing secret', () => {
       await onBookingCreated(bookingEnvelope(bookingInput({ booking_id: 'nc-page' })), lambdaContext());
       const eventId = eventIdFor('nc-page');
       result = await handler(
-        apiEvent({
+        httpApiEvent({
           method: 'GET',
           route: 'GET /crew/{event_id}',
           path: `/crew/${eventId}`,

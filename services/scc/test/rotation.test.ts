@@ -4,11 +4,11 @@ import { join } from 'node:path';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { HttpHandler, HttpResult } from '@charter/shared/http';
 import { mintCrewToken } from '@charter/shared/magic-link';
-import type { LocalCloud } from '../../../local/src/testing';
+import { httpApiEvent, type LocalCloud } from '../../../local/src/testing';
 import { main, parseArgs, rotateSecret } from '../../../scripts/rotate';
 import { eventIdFor } from '../src/domain/crew-event';
 import { bookingInput } from './fixtures';
-import { apiEvent, bookingEnvelope, lambdaContext, startScc } from './harness';
+import { bookingEnvelope, lambdaContext, startScc } from './harness';
 
 const SERVICE_KEY = 'charter/local/scc-service-key';
 const MAGIC_LINK_KEY = 'charter/local/magic-link-key';
@@ -27,7 +27,7 @@ afterAll(async () => {
 });
 
 const listEvents = (handler: HttpHandler, key: string): Promise<HttpResult> =>
-  handler(apiEvent({ method: 'GET', route: 'GET /events', path: '/events', query: { booking_id: 'rot-booking' }, headers: { 'x-service-key': key } }), lambdaContext());
+  handler(httpApiEvent({ method: 'GET', route: 'GET /events', path: '/events', query: { booking_id: 'rot-booking' }, headers: { 'x-service-key': key } }), lambdaContext());
 const statusWith = async (handler: HttpHandler, key: string) => (await listEvents(handler, key)).statusCode;
 
 describe('rotating the service key', () => {
@@ -67,7 +67,7 @@ describe('rotating the magic-link key', () => {
     const open = async (key: string) =>
       (
         await crewPage(
-          apiEvent({
+          httpApiEvent({
             method: 'GET',
             route: 'GET /crew/{event_id}',
             path: `/crew/${eventId}`,

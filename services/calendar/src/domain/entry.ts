@@ -1,14 +1,5 @@
-import {
-  BookingId,
-  CharterDate,
-  ClockTime,
-  DEFAULT_TIMEZONE,
-  GuestCount,
-  PartnerName,
-  Timezone,
-  minutesOf,
-  type BookingCreated,
-} from '@charter/events';
+import { GuestCount, PartnerName, type BookingCreated } from '@charter/events';
+import { charterScheduleFields, endAfterStart } from '@charter/shared/charter-schedule';
 import { z } from 'zod';
 
 /** The years CalendarUpdated can name; a public JSON per year outside them would never be announced. */
@@ -26,20 +17,14 @@ export type EntryStatus = (typeof ENTRY_STATUSES)[number];
  */
 export const CalendarEntryInput = z
   .object({
-    booking_id: BookingId,
-    charter_date: CharterDate,
-    charter_start: ClockTime,
-    charter_end: ClockTime,
-    timezone: Timezone.default(DEFAULT_TIMEZONE),
+    ...charterScheduleFields,
     guest_count: GuestCount,
     source: PartnerName,
     status: z.enum(ENTRY_STATUSES, { error: `must be one of ${ENTRY_STATUSES.join(', ')}` }).default('booked'),
   })
   .check((ctx) => {
-    const { charter_date: date, charter_start: start, charter_end: end } = ctx.value;
-    if (minutesOf(end) <= minutesOf(start)) {
-      ctx.issues.push({ code: 'custom', path: ['charter_end'], message: 'must be after charter_start', input: end });
-    }
+    endAfterStart(ctx);
+    const date = ctx.value.charter_date;
     const year = yearOf(date);
     if (year < FIRST_YEAR || year > LAST_YEAR) {
       ctx.issues.push({ code: 'custom', path: ['charter_date'], message: `must be in the years ${FIRST_YEAR}-${LAST_YEAR}`, input: date });

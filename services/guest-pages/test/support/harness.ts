@@ -1,6 +1,4 @@
-import { randomUUID } from 'node:crypto';
-import type { APIGatewayProxyEventV2, Context, EventBridgeEvent } from 'aws-lambda';
-import { startLocalCloud, type LocalCloud } from '../../../../local/src/testing';
+import { busEnvelope, lambdaContext as contextFor, startLocalCloud, type LocalCloud } from '../../../../local/src/testing';
 
 export const FUNCTIONS = ['onBookingCreated', 'presign', 'getGuestPage'] as const;
 export const SITE_BUCKET = 'charter-guest-site-local';
@@ -19,79 +17,11 @@ export async function startGuestPages(extraEnv: Record<string, string> = {}): Pr
   return cloud;
 }
 
-export interface ApiRequest {
-  method: string;
-  route: string;
-  path: string;
-  pathParameters?: Record<string, string>;
-  headers?: Record<string, string>;
-  body?: string;
-}
-
-/** An HTTP API (payload 2.0) event as API Gateway hands it to Lambda: header names lower-cased. */
-export function apiEvent(request: ApiRequest): APIGatewayProxyEventV2 {
-  const headers = Object.fromEntries(Object.entries(request.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
-  return {
-    version: '2.0',
-    routeKey: request.route,
-    rawPath: request.path,
-    rawQueryString: '',
-    headers,
-    ...(request.pathParameters ? { pathParameters: request.pathParameters } : {}),
-    requestContext: {
-      accountId: '000000000000',
-      apiId: 'local',
-      domainName: '127.0.0.1',
-      domainPrefix: '127',
-      http: { method: request.method, path: request.path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'jest' },
-      requestId: randomUUID(),
-      routeKey: request.route,
-      stage: '$default',
-      time: new Date().toUTCString(),
-      timeEpoch: Date.now(),
-    },
-    isBase64Encoded: false,
-    ...(request.body !== undefined ? { body: request.body } : {}),
-  } as APIGatewayProxyEventV2;
-}
-
-export function lambdaContext(functionName = 'charter-guest-pages-local-test'): Context {
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:us-west-2:000000000000:function:${functionName}`,
-    memoryLimitInMB: '512',
-    awsRequestId: randomUUID(),
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: 'test',
-    getRemainingTimeInMillis: () => 10_000,
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
-}
+/** A Lambda context for this service's functions. */
+export const lambdaContext = (functionName = 'charter-guest-pages-local-test') => contextFor(functionName);
 
 /** A BookingCreated envelope as the bus rule delivers it. */
-export function bookingEnvelope(detail: unknown, source = 'partner.boatsetter'): EventBridgeEvent<string, unknown> {
-  return {
-    version: '0',
-    id: randomUUID(),
-    'detail-type': 'BookingCreated',
-    source,
-    account: '000000000000',
-    time: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
-    region: 'us-west-2',
-    resources: [],
-    detail,
-  };
-}
-
-/** YYYY-MM-DD some days from today at the marina (America/Los_Angeles). */
-export function marinaDate(daysFromToday: number): string {
-  const instant = new Date(Date.now() + daysFromToday * 24 * 3600 * 1000);
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'America/Los_Angeles', year: 'numeric', month: '2-digit', day: '2-digit' }).format(instant);
-}
+export const bookingEnvelope = (detail: unknown, source = 'partner.boatsetter') => busEnvelope('BookingCreated', detail, source);
 
 /** The upload settings a rendered page embeds, read the way the page's script reads them. */
 export function uploadConfigOf(page: string): { bookingId: string; presignUrl: string; uploadToken: string; closesAt: string } {

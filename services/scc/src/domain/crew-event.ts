@@ -1,17 +1,6 @@
 import { createHash } from 'node:crypto';
-import {
-  BookingId,
-  CharterDate,
-  ClockTime,
-  CrewMember,
-  DEFAULT_TIMEZONE,
-  GuestCount,
-  NonEmptyText,
-  Timezone,
-  minutesOf,
-  type BookingCreated,
-  type EventCreated,
-} from '@charter/events';
+import { ClockTime, CrewMember, GuestCount, NonEmptyText, minutesOf, type BookingCreated, type EventCreated } from '@charter/events';
+import { charterScheduleFields, endAfterStart } from '@charter/shared/charter-schedule';
 import { z } from 'zod';
 import { crewSafeNotes } from './redaction';
 
@@ -73,21 +62,28 @@ export function eventIdFor(bookingId: string): string {
 
 export const EventId = z.string().regex(/^evt_[A-Za-z0-9_-]{8,64}$/, { error: 'must be an SCC event id (evt_...)' });
 
+type CharterFields = Omit<CrewEventFields, 'notes' | 'crew'>;
+
 /**
- * Builds the crew-safe fields field by field (never by spreading the booking), so a field added
- * to BookingCreated later cannot reach crew by accident.
+ * The charter's crew-safe fields, copied field by field (never by spreading the source), so a
+ * field added to BookingCreated later cannot reach crew by accident.
  */
+const charterFieldsOf = (source: CharterFields): CharterFields => ({
+  booking_id: source.booking_id,
+  charter_date: source.charter_date,
+  charter_start: source.charter_start,
+  charter_end: source.charter_end,
+  timezone: source.timezone,
+  vessel: source.vessel,
+  location: source.location,
+  guest_count: source.guest_count,
+});
+
+/** The crew-safe projection of a booking: its charter's fields, money-free notes and a copy of the crew. */
 export function projectBooking(booking: BookingCreated, crew: CrewMember[]): CrewEventFields {
   const notes = crewSafeNotes(booking.notes, booking.guest);
   return {
-    booking_id: booking.booking_id,
-    charter_date: booking.charter_date,
-    charter_start: booking.charter_start,
-    charter_end: booking.charter_end,
-    timezone: booking.timezone,
-    vessel: booking.vessel,
-    location: booking.location,
-    guest_count: booking.guest_count,
+    ...charterFieldsOf(booking),
     ...(notes === undefined ? {} : { notes }),
     crew: crew.map(copyMember),
   };
@@ -96,14 +92,7 @@ export function projectBooking(booking: BookingCreated, crew: CrewMember[]): Cre
 /** Exactly the crew-safe fields, whatever else the value carries: the store writes only these. */
 export function crewSafeFields(fields: CrewEventFields): CrewEventFields {
   return {
-    booking_id: fields.booking_id,
-    charter_date: fields.charter_date,
-    charter_start: fields.charter_start,
-    charter_end: fields.charter_end,
-    timezone: fields.timezone,
-    vessel: fields.vessel,
-    location: fields.location,
-    guest_count: fields.guest_count,
+    ...charterFieldsOf(fields),
     ...(fields.notes === undefined ? {} : { notes: fields.notes }),
     crew: fields.crew.map(copyMember),
   };
@@ -125,27 +114,9 @@ const copyMember = (m: CrewMember): CrewMember => ({ member_id: m.member_id, nam
 
 /** The EventCreated detail: the projection without notes, and never a magic-link token. */
 export function eventCreatedDetail(event: CrewEventFields & { event_id: string }): EventCreated {
-  return {
-    schema_version: 1,
-    booking_id: event.booking_id,
-    event_id: event.event_id,
-    charter_date: event.charter_date,
-    charter_start: event.charter_start,
-    charter_end: event.charter_end,
-    timezone: event.timezone,
-    vessel: event.vessel,
-    location: event.location,
-    guest_count: event.guest_count,
-    crew: event.crew.map(copyMember),
-  };
+  const { booking_id, ...charter } = charterFieldsOf(event);
+  return { schema_version: 1, booking_id, event_id: event.event_id, ...charter, crew: event.crew.map(copyMember) };
 }
-
-const endAfterStart = (ctx: { value: { charter_start?: string; charter_end?: string }; issues: z.core.$ZodRawIssue[] }) => {
-  const { charter_start: start, charter_end: end } = ctx.value;
-  if (start && end && minutesOf(end) <= minutesOf(start)) {
-    ctx.issues.push({ code: 'custom', path: ['charter_end'], message: 'must be after charter_start', input: end });
-  }
-};
 
 /**
  * POST /events: the operator's manual path. Same fields as the projection; crew is optional
@@ -154,11 +125,7 @@ const endAfterStart = (ctx: { value: { charter_start?: string; charter_end?: str
  */
 export const CreateEventRequest = z
   .object({
-    booking_id: BookingId,
-    charter_date: CharterDate,
-    charter_start: ClockTime,
-    charter_end: ClockTime,
-    timezone: Timezone.default(DEFAULT_TIMEZONE),
+    ...charterScheduleFields,
     vessel: NonEmptyText(100),
     location: NonEmptyText(200),
     guest_count: GuestCount,
@@ -172,14 +139,7 @@ export type CreateEventRequest = z.infer<typeof CreateEventRequest>;
 export function projectRequest(request: CreateEventRequest, roster: CrewMember[]): CrewEventFields {
   const notes = crewSafeNotes(request.notes);
   return {
-    booking_id: request.booking_id,
-    charter_date: request.charter_date,
-    charter_start: request.charter_start,
-    charter_end: request.charter_end,
-    timezone: request.timezone,
-    vessel: request.vessel,
-    location: request.location,
-    guest_count: request.guest_count,
+    ...charterFieldsOf(request),
     ...(notes === undefined ? {} : { notes }),
     crew: (request.crew ?? roster).map(copyMember),
   };
@@ -265,14 +225,7 @@ export const etagOf = (version: number) => `"${version}"`;
 export function eventView(event: CrewEvent) {
   return {
     event_id: event.event_id,
-    booking_id: event.booking_id,
-    charter_date: event.charter_date,
-    charter_start: event.charter_start,
-    charter_end: event.charter_end,
-    timezone: event.timezone,
-    vessel: event.vessel,
-    location: event.location,
-    guest_count: event.guest_count,
+    ...charterFieldsOf(event),
     ...(event.notes === undefined ? {} : { notes: event.notes }),
     crew: event.crew.map((member) => ({ ...copyMember(member), confirmed_at: event.confirmations[member.member_id] ?? null })),
     version: event.version,
