@@ -150,7 +150,10 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   const portOf = (key: EndpointKey) => (random ? 0 : DEFAULT_PORTS[key] + shift);
   const stateDir = options.stateDir ?? join(ROOT, '.local');
   const dataDir = join(stateDir, 'data');
-  if (!options.persist) rmSync(dataDir, { recursive: true, force: true });
+  mkdirSync(stateDir, { recursive: true });
+  const releaseLock = lockStateDir(stateDir);
+  // A fresh start forgets the last run's state and logs; --persist keeps both.
+  if (!options.persist) for (const dir of [dataDir, join(stateDir, 'logs')]) rmSync(dir, { recursive: true, force: true });
   for (const dir of [stateDir, dataDir, join(stateDir, 'logs'), join(dataDir, 's3'), join(dataDir, 'dynamodb')]) mkdirSync(dir, { recursive: true });
 
   const servers: Server[] = [];
@@ -377,13 +380,41 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
         await Promise.all(servers.map(close));
         dynamodb.destroy();
         s3.destroy();
+        // Tools that read endpoints.json (dlq, rotate) should find no cloud, not a dead one.
+        rmSync(join(stateDir, 'endpoints.json'), { force: true });
+        releaseLock();
       },
     };
     return cloud;
   } catch (error) {
     await Promise.all(servers.map(close));
+    releaseLock();
     throw error;
   }
+}
+
+/**
+ * One local cloud per state directory: a second start would wipe or share the first one's data,
+ * endpoints and secrets. The lock holds the owner's pid; a lock whose process is gone is stale.
+ */
+function lockStateDir(stateDir: string): () => void {
+  const lock = join(stateDir, 'lock');
+  if (existsSync(lock)) {
+    const [pid, owner] = readFileSync(lock, 'utf8').split(' ');
+    let alive = false;
+    try {
+      process.kill(Number(pid), 0);
+      alive = true;
+    } catch {
+      alive = false;
+    }
+    if (alive) throw new Error(`A local cloud (pid ${pid}${owner ? `, ${owner}` : ''}) is already running from ${stateDir}: stop it first (Ctrl-C in its terminal)`);
+  }
+  const token = `${process.pid} ${new Date().toISOString()}`;
+  writeFileSync(lock, token);
+  return () => {
+    if (existsSync(lock) && readFileSync(lock, 'utf8') === token) rmSync(lock);
+  };
 }
 
 /** `dynamodb:PutItem` for the JSON protocols, `s3:PUT object`, `ses:POST /v2/email/outbound-emails`, `guestSite:GET`. */

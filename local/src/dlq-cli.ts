@@ -7,7 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { DeleteMessageCommand, ListQueuesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { ChangeMessageVisibilityCommand, DeleteMessageCommand, ListQueuesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { CREDENTIALS, REGION, ROOT } from './cloud';
 
 export interface DeadLetter {
@@ -43,17 +43,22 @@ export function parseDeadLetter(queueUrl: string, receiptHandle: string, body: s
   };
 }
 
-export async function readDeadLetters(sqs: SQSClient, visibilitySeconds: number): Promise<DeadLetter[]> {
+/**
+ * Every dead letter of every `*dlq*` queue. Each page is hidden while the next is read (SQS hands
+ * out at most 10 at a time); `peek` makes them visible again at once, so listing changes nothing.
+ */
+export async function readDeadLetters(sqs: SQSClient, options: { peek: boolean }): Promise<DeadLetter[]> {
   const queues = ((await sqs.send(new ListQueuesCommand({}))).QueueUrls ?? []).filter((url) => /dlq/i.test(url));
   const letters: DeadLetter[] = [];
   for (const queueUrl of queues) {
     for (;;) {
-      const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, VisibilityTimeout: visibilitySeconds }));
+      const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 60 }));
       if (Messages.length === 0) break;
       letters.push(...Messages.map((m) => parseDeadLetter(queueUrl, m.ReceiptHandle!, m.Body!)));
-      // A zero visibility timeout would hand the same messages back forever; one page is the list.
-      if (visibilitySeconds === 0) break;
     }
+  }
+  if (options.peek) {
+    for (const l of letters) await sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: l.queueUrl, ReceiptHandle: l.receiptHandle, VisibilityTimeout: 0 }));
   }
   return letters;
 }
@@ -76,7 +81,7 @@ async function main(): Promise<void> {
   const sqs = new SQSClient({ ...config, endpoint: endpoints.sqs });
   const lambda = new LambdaClient({ ...config, endpoint: endpoints.lambda });
   const redriving = process.argv.includes('redrive');
-  const letters = await readDeadLetters(sqs, redriving ? 60 : 0);
+  const letters = await readDeadLetters(sqs, { peek: !redriving });
   if (letters.length === 0) {
     console.log('No dead letters.');
     return;

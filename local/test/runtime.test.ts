@@ -82,7 +82,7 @@ describe('the local Lambda runtime: asynchronous retries, dead letters and redri
     expect(attempts()).toBe(3);
 
     const sqs = new SQSClient({});
-    const [letter, ...rest] = await readDeadLetters(sqs, 0);
+    const [letter, ...rest] = await readDeadLetters(sqs, { peek: true });
     expect(rest).toHaveLength(0);
     expect(letter).toMatchObject({
       functionName: flaky,
@@ -93,18 +93,78 @@ describe('the local Lambda runtime: asynchronous retries, dead letters and redri
     });
 
     rmSync(failFlag);
-    const letters = await readDeadLetters(sqs, 30);
+    const letters = await readDeadLetters(sqs, { peek: false });
     expect(await redrive(sqs, new LambdaClient({}), letters)).toBe(1);
     await cloud.idle();
     expect(attempts()).toBe(4);
     expect(cloud.runtime!.history.at(-1)).toMatchObject({ functionName: flaky, ok: true, event: { detail: { booking_id: 'dlq-1' } } });
-    expect(await readDeadLetters(sqs, 0)).toHaveLength(0);
+    expect(await readDeadLetters(sqs, { peek: true })).toHaveLength(0);
+  });
+
+  it('lists every dead letter, past the ten SQS hands out at once, without consuming them', async () => {
+    writeFileSync(failFlag, 'fail');
+    for (let i = 0; i < 12; i++) await put({ kind: 'flaky', booking_id: `many-${i}` });
+    await cloud.idle();
+    rmSync(failFlag);
+    const sqs = new SQSClient({});
+    const listed = await readDeadLetters(sqs, { peek: true });
+    expect(listed.map((l) => l.bookingId).sort()).toEqual(Array.from({ length: 12 }, (_, i) => `many-${i}`).sort());
+    expect(await readDeadLetters(sqs, { peek: true })).toHaveLength(12);
+    expect(await redrive(sqs, new LambdaClient({}), await readDeadLetters(sqs, { peek: false }))).toBe(12);
+    await cloud.idle();
+    expect(await readDeadLetters(sqs, { peek: true })).toHaveLength(0);
   });
 
   it("writes the handler's log lines as JSON to the service's log file, with the booking id", async () => {
     await cloud.runtime!.coldStart();
     const lines = readFileSync(join(cloud.stateDir, 'logs', 'charter-test.log'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     expect(lines).toEqual(expect.arrayContaining([expect.objectContaining({ message: 'flaky handler called', booking_id: 'dlq-1' })]));
+  });
+});
+
+describe('the local Lambda runtime: execution environments', () => {
+  let cloud: LocalCloud;
+  const slow = 'charter-test-local-slow';
+
+  beforeAll(async () => {
+    cloud = await startLocalCloud({ services: [], run: true });
+    const handlerFile = join(__dirname, 'fixtures', 'slow.js');
+    cloud.runtime!.register(
+      {
+        service: 'charter-test',
+        key: 'slow',
+        name: slow,
+        logicalId: 'SlowLambdaFunction',
+        arn: `arn:aws:lambda:us-west-2:000000000000:function:${slow}`,
+        handlerFile,
+        handlerExport: 'handler',
+        environment: {},
+        timeoutSeconds: 1,
+        memorySize: 256,
+        maximumRetryAttempts: 0,
+        maximumEventAgeSeconds: 3600,
+      },
+      handlerFile,
+    );
+  });
+  afterAll(() => cloud.stop());
+
+  it('runs one invocation at a time in each environment, starting more up to its concurrency', async () => {
+    const results = await Promise.all(Array.from({ length: 10 }, () => cloud.runtime!.invoke(slow, { sleepMs: 50 })));
+    const outputs = results.map((r) => (r.ok ? (r.result as { concurrent: number; environment: number }) : undefined));
+    expect(outputs.every((o) => o?.concurrent === 1)).toBe(true);
+    const environments = new Set(outputs.map((o) => o!.environment));
+    expect(environments.size).toBeGreaterThan(1);
+    expect(environments.size).toBeLessThanOrEqual(4);
+  });
+
+  it('stops a timed-out environment, so the invocation does not go on behind the caller', async () => {
+    const marker = join(cloud.stateDir, 'timed-out-marker');
+    const result = await cloud.runtime!.invoke(slow, { sleepMs: 1500, writeFile: marker });
+    expect(result).toEqual({ ok: false, error: { errorType: 'Sandbox.Timedout', errorMessage: 'Task timed out after 1.00 seconds' } });
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    expect(existsSync(marker)).toBe(false);
+    expect((await cloud.runtime!.invoke(slow, { sleepMs: 1 })).ok).toBe(true);
   });
 });
 

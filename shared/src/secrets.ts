@@ -59,9 +59,18 @@ export class SecretReader {
   async matches(name: string, candidate: string | undefined): Promise<boolean> {
     if (!candidate) return false;
     if (matchesAny(candidate, valuesOf(await this.versions(name)))) return true;
+    const fresh = await this.refreshAfterMiss(name);
+    return fresh !== undefined && matchesAny(candidate, valuesOf(fresh));
+  }
+
+  /**
+   * After a value did not match: the versions read again, unless the cached copy is only seconds
+   * old (then undefined), so a rotation is seen at once but wrong values cannot hammer the API.
+   */
+  async refreshAfterMiss(name: string): Promise<SecretVersions | undefined> {
     const age = Date.now() - (this.cache.get(name)?.fetchedAt ?? 0);
-    if (age < REFRESH_ON_MISS_SECONDS * 1000) return false;
-    return matchesAny(candidate, valuesOf(await this.versions(name, true)));
+    if (age < REFRESH_ON_MISS_SECONDS * 1000) return undefined;
+    return this.versions(name, true);
   }
 
   private async fetch(name: string): Promise<SecretVersions> {

@@ -32,6 +32,15 @@ export interface RuntimeOptions {
   retryDelaysMs: number[];
   /** Where an asynchronous invocation goes when its retries are spent (an SQS queue ARN). */
   onFailure: (arn: string, record: FailureRecord) => Promise<void>;
+  /** Execution environments per function (Lambda's concurrency), each running one invocation at a time. Default 4. */
+  maxConcurrency?: number;
+}
+
+/** One Lambda execution environment and the invocation it is running, if any. */
+interface Environment {
+  worker: Worker;
+  busy: boolean;
+  current?: { id: string; resolve: (result: InvocationResult) => void };
 }
 
 /**
@@ -42,8 +51,9 @@ export interface RuntimeOptions {
  */
 export class LambdaRuntime {
   private readonly functions = new Map<string, { wiring: FunctionWiring; bundle: string }>();
-  private readonly workers = new Map<string, Worker>();
-  private readonly pending = new Map<string, (result: InvocationResult) => void>();
+  private readonly pools = new Map<string, Environment[]>();
+  private readonly waiting = new Map<string, Array<(environment: Environment) => void>>();
+  private readonly maxConcurrency: number;
   private readonly logs = new Map<string, WriteStream>();
   private inFlight = 0;
   private idleWaiters: Array<() => void> = [];
@@ -55,6 +65,7 @@ export class LambdaRuntime {
 
   constructor(private readonly options: RuntimeOptions) {
     mkdirSync(options.logsDir, { recursive: true });
+    this.maxConcurrency = options.maxConcurrency ?? 4;
   }
 
   register(wiring: FunctionWiring, bundle: string): void {
@@ -90,9 +101,8 @@ export class LambdaRuntime {
     });
   }
 
-  private worker(name: string): Worker {
-    const existing = this.workers.get(name);
-    if (existing) return existing;
+  /** Starts one execution environment for the function: its bundle in a worker with its own environment variables. */
+  private spawn(name: string): Environment {
     const { wiring, bundle } = this.functions.get(name)!;
     const worker = new Worker(join(__dirname, 'worker.cjs'), {
       workerData: { bundle, exportName: wiring.handlerExport, functionName: wiring.name },
@@ -107,26 +117,69 @@ export class LambdaRuntime {
       stdout: true,
       stderr: true,
     });
+    const environment: Environment = { worker, busy: true };
     this.pipeLines(worker.stdout, wiring, 'INFO');
     this.pipeLines(worker.stderr, wiring, 'WARN');
     worker.on('message', (message: { id: string } & InvocationResult) => {
-      const resolve = this.pending.get(message.id);
-      this.pending.delete(message.id);
-      resolve?.(message.ok ? { ok: true, result: message.result } : { ok: false, error: message.error });
+      const current = environment.current;
+      if (!current || current.id !== message.id) return;
+      environment.current = undefined;
+      current.resolve(message.ok ? { ok: true, result: message.result } : { ok: false, error: message.error });
     });
     worker.on('error', (error) => {
-      // The environment crashed (a failing import, say): every invocation in it fails, the next starts a fresh one.
-      this.workers.delete(name);
-      for (const [id, resolve] of this.pending) {
-        if (id.startsWith(`${name}|`)) {
-          this.pending.delete(id);
-          resolve({ ok: false, error: { errorType: error.name, errorMessage: error.message } });
-        }
-      }
+      // The environment crashed (a failing import, say): its invocation fails and the next one gets a fresh environment.
+      this.discard(name, environment, { errorType: error.name, errorMessage: error.message });
     });
     worker.unref();
-    this.workers.set(name, worker);
-    return worker;
+    return environment;
+  }
+
+  /**
+   * An environment runs one invocation at a time, as Lambda's do: a free one is reused (warm),
+   * else a new one starts (cold), up to the function's concurrency; beyond it invocations wait.
+   */
+  private acquire(name: string): Promise<Environment> {
+    const pool = this.pools.get(name) ?? [];
+    this.pools.set(name, pool);
+    const free = pool.find((e) => !e.busy);
+    if (free) {
+      free.busy = true;
+      return Promise.resolve(free);
+    }
+    if (pool.length < this.maxConcurrency) {
+      const environment = this.spawn(name);
+      pool.push(environment);
+      return Promise.resolve(environment);
+    }
+    return new Promise((resolve) => {
+      const queue = this.waiting.get(name) ?? [];
+      queue.push(resolve);
+      this.waiting.set(name, queue);
+    });
+  }
+
+  private release(name: string, environment: Environment): void {
+    const next = this.waiting.get(name)?.shift();
+    if (next) next(environment);
+    else environment.busy = false;
+  }
+
+  /** Ends an environment (crash, timeout, cold start); a waiting invocation gets a fresh one. */
+  private discard(name: string, environment: Environment, error: InvocationError): void {
+    const pool = this.pools.get(name) ?? [];
+    const index = pool.indexOf(environment);
+    if (index === -1) return;
+    pool.splice(index, 1);
+    void environment.worker.terminate();
+    const current = environment.current;
+    environment.current = undefined;
+    current?.resolve({ ok: false, error });
+    const next = this.waiting.get(name)?.shift();
+    if (next) {
+      const fresh = this.spawn(name);
+      pool.push(fresh);
+      next(fresh);
+    }
   }
 
   /** A synchronous invocation (API Gateway, or Invoke with RequestResponse). */
@@ -136,18 +189,22 @@ export class LambdaRuntime {
     this.inFlight++;
     this.stats.invocations++;
     try {
-      const id = `${name}|${requestId}|${randomUUID()}`;
+      const environment = await this.acquire(name);
+      const id = randomUUID();
       const result = await new Promise<InvocationResult>((resolve) => {
         const timer = setTimeout(() => {
-          this.pending.delete(id);
-          resolve({ ok: false, error: { errorType: 'Sandbox.Timedout', errorMessage: `Task timed out after ${wiring.timeoutSeconds.toFixed(2)} seconds` } });
+          // Lambda stops a timed-out environment; its work must not go on behind the caller's back.
+          this.discard(name, environment, { errorType: 'Sandbox.Timedout', errorMessage: `Task timed out after ${wiring.timeoutSeconds.toFixed(2)} seconds` });
         }, wiring.timeoutSeconds * 1000);
         timer.unref();
-        this.pending.set(id, (r) => {
-          clearTimeout(timer);
-          resolve(r);
-        });
-        this.worker(name).postMessage({
+        environment.current = {
+          id,
+          resolve: (r) => {
+            clearTimeout(timer);
+            resolve(r);
+          },
+        };
+        environment.worker.postMessage({
           id,
           event,
           context: {
@@ -160,6 +217,7 @@ export class LambdaRuntime {
           },
         });
       });
+      if ((this.pools.get(name) ?? []).includes(environment)) this.release(name, environment);
       if (!result.ok) this.stats.errors++;
       this.history.push({ functionName: name, requestId, event, ok: result.ok, at: Date.now() });
       if (this.history.length > this.historyLimit) this.history.splice(0, this.history.length - this.historyLimit);
@@ -189,7 +247,10 @@ export class LambdaRuntime {
         await sleep(this.options.retryDelaysMs[count - 1] ?? this.options.retryDelaysMs.at(-1) ?? 1000);
         return attempt(count + 1);
       }
-      if (wiring.onFailureArn) {
+      if (!wiring.onFailureArn) {
+        // Lambda drops such an event; say so where the operator looks.
+        this.log(wiring.service).write(`${JSON.stringify({ level: 'ERROR', message: 'asynchronous invocation failed after its retries and has no onFailure destination: event dropped', function_name: name, request_id: requestId, error: result.error, timestamp: new Date().toISOString() })}\n`);
+      } else {
         this.stats.deadLettered++;
         await this.options.onFailure(wiring.onFailureArn, {
           version: '1.0',
@@ -226,11 +287,10 @@ export class LambdaRuntime {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
-  /** Ends every warm environment, so the next invocation of each function is a cold start. */
+  /** Ends every environment, so the next invocation of each function is a cold start. */
   async coldStart(): Promise<void> {
-    const workers = [...this.workers.values()];
-    this.workers.clear();
-    await Promise.all(workers.map((w) => w.terminate()));
+    const all = [...this.pools.entries()].flatMap(([name, pool]) => pool.map((environment) => [name, environment] as const));
+    for (const [name, environment] of all) this.discard(name, environment, { errorType: 'Runtime.Stopped', errorMessage: 'the execution environment was stopped' });
   }
 
   async stop(): Promise<void> {

@@ -80,7 +80,8 @@ export class Distribution {
       }
       let uri = url.pathname;
       if (this.viewerRequest) {
-        const result = this.viewerRequest(viewerEvent(this.wiring.id, req, url));
+        // cloudfront-js-2.0 allows an async handler: await whatever it returns.
+        const result = await this.viewerRequest(viewerEvent(this.wiring.id, req, url));
         if (result && typeof result === 'object' && 'statusCode' in result) {
           const headers = Object.fromEntries(Object.entries(result.headers ?? {}).map(([k, v]) => [k, String((v as { value: string }).value)]));
           return send(res, Number(result.statusCode), headers, Buffer.from(String(result.body?.data ?? result.body ?? '')), method);

@@ -110,6 +110,15 @@ export class SqsState {
     return {};
   }
 
+  changeVisibility(input: { QueueUrl?: string; ReceiptHandle?: string; VisibilityTimeout?: number }) {
+    const [, messages] = this.queueOf(input.QueueUrl);
+    const message = messages.find((m) => m.receipt && m.receipt === input.ReceiptHandle);
+    if (!message) throw new AwsError('ReceiptHandleIsInvalid', 'The input receipt handle is invalid.');
+    message.invisibleUntil = Date.now() + (input.VisibilityTimeout ?? 0) * 1000;
+    this.save();
+    return {};
+  }
+
   count(queueUrl: string): number {
     return this.queueOf(queueUrl)[1].length;
   }
@@ -130,6 +139,7 @@ export class SqsState {
       SendMessage: (input: { QueueUrl: string; MessageBody: string }) => this.send(input.QueueUrl, input.MessageBody),
       ReceiveMessage: (input) => this.receive(input),
       DeleteMessage: (input) => this.delete(input),
+      ChangeMessageVisibility: (input) => this.changeVisibility(input),
       GetQueueAttributes: (input: { QueueUrl: string }) => {
         const [, messages] = this.queueOf(input.QueueUrl);
         const now = Date.now();

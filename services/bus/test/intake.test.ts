@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DeleteSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { DeleteSecretCommand, PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { startLocalCloud, type LocalCloud } from '../../../local/src/testing';
 import { signatureHeader } from '../src/domain/signature';
 
@@ -85,6 +85,22 @@ describe('POST /partners/{partner}/bookings through the local HTTP API', () => {
     const body = JSON.stringify({ ...JSON.parse(sample), notes: 'x'.repeat(70 * 1024) });
     expect((await signed('boatsetter', body)).status).toBe(413);
   });
+
+  it('accepts a rotated partner secret and a newly onboarded partner at once, and the old secret while it rotates', async () => {
+    // Warm the intake's cache with the current map, then rotate as `npm run rotate -- partner-secrets` does.
+    expect((await signed('boatsetter', JSON.stringify({ ...JSON.parse(sample), booking_id: 'before-rotation' }))).status).toBe(202);
+    const old = partnerSecrets.boatsetter!;
+    const rotated = { ...partnerSecrets, boatsetter: 'rotated-boatsetter-secret', newco: 'newco-secret' };
+    await new SecretsManagerClient({}).send(new PutSecretValueCommand({ SecretId: 'charter/local/partner-secrets', SecretString: JSON.stringify(rotated) }));
+    // The intake re-reads a secret after a miss at most every 5 s; its cached copy is that old by now.
+    await new Promise((resolve) => setTimeout(resolve, 5200));
+    const body = (id: string) => JSON.stringify({ ...JSON.parse(sample), booking_id: id });
+    expect((await post('boatsetter', body('after-rotation-new'), signatureHeader('rotated-boatsetter-secret', body('after-rotation-new')))).status).toBe(202);
+    expect((await post('boatsetter', body('after-rotation-old'), signatureHeader(old, body('after-rotation-old')))).status).toBe(202);
+    expect((await post('newco', body('newco-first'), signatureHeader('newco-secret', body('newco-first')))).status).toBe(202);
+    expect((await post('boatsetter', body('wrong'), signatureHeader('neither', body('wrong')))).status).toBe(401);
+    partnerSecrets = rotated;
+  }, 20_000);
 
   it('answers 500 not_configured, naming the secret, when the partner secrets are missing', async () => {
     const sm = new SecretsManagerClient({});

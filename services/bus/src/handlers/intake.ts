@@ -1,15 +1,15 @@
 import { IdempotencyAlreadyInProgressError, IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { BookingCreated } from '@charter/events';
-import { ValidationError, conflict, envString, lazyConfig, readConfig, unauthorized } from '@charter/shared';
+import { HttpError, ValidationError, conflict, envString, lazyConfig, readConfig, unauthorized } from '@charter/shared';
 import { header, httpHandler, json, parseJson, rawBody, validate } from '@charter/shared/http';
 import { createLogger, withBookingId } from '@charter/shared/logger';
 import { publishBooking } from '@charter/shared/publisher';
-import { SecretReader } from '@charter/shared/secrets';
+import { SecretReader, type SecretVersions } from '@charter/shared/secrets';
 import { z } from 'zod';
 import { intakeKey } from '../domain/intake-key';
 import { partnerSigningSecrets } from '../domain/partners';
-import { verifySignature } from '../domain/signature';
+import { verifySignature, type SignatureCheck } from '../domain/signature';
 
 const logger = createLogger('charter-bus');
 const secrets = new SecretReader();
@@ -39,10 +39,21 @@ function publisher() {
 export const handler = httpHandler(logger, async (event, context) => {
   const partner = event.pathParameters?.partner ?? '';
   const secretName = config().PARTNER_SECRETS_NAME;
-  const signingSecrets = partnerSigningSecrets(partner, await secrets.versions(secretName), secretName);
-
+  const versions = await secrets.versions(secretName);
   const body = rawBody(event, MAX_BODY_BYTES);
-  const signature = verifySignature(header(event, 'x-charter-signature'), body, signingSecrets);
+  const verify = (v: SecretVersions) => verifySignature(header(event, 'x-charter-signature'), body, partnerSigningSecrets(partner, v, secretName));
+
+  let signature: SignatureCheck | undefined;
+  try {
+    signature = verify(versions);
+  } catch (error) {
+    if (!(error instanceof HttpError && error.statusCode === 404)) throw error;
+  }
+  if (!signature?.ok) {
+    // A partner onboarded or a secret rotated a moment ago is not in the cached copy yet.
+    const fresh = await secrets.refreshAfterMiss(secretName);
+    signature = verify(fresh ?? versions);
+  }
   if (!signature.ok) throw unauthorized(signature.reason, 'invalid_signature');
 
   const payload = parseJson(body);
