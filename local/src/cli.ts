@@ -3,6 +3,7 @@
  * `npm start`: the same, then the sample bookings published through the real SDK, and where to look.
  *   --persist          keep tables, objects, secrets and dead letters in .local/data across restarts
  *   --port-base <n>    move every port (the API's is n, the others follow in the contract's order)
+ *   --concurrency <n>  execution environments per function (default 4)
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,6 +18,7 @@ function argValue(name: string): string | undefined {
 async function main(): Promise<void> {
   const started = Date.now();
   const portBase = argValue('--port-base');
+  const concurrency = argValue('--concurrency');
   let cloud: LocalCloud | undefined;
   const shutdown = async (signal: string) => {
     console.log(`\n${signal}: stopping the local cloud...`);
@@ -29,6 +31,7 @@ async function main(): Promise<void> {
   cloud = await startLocalCloud({
     ports: 'default',
     ...(portBase ? { portBase: Number(portBase) } : {}),
+    ...(concurrency ? { concurrency: Number(concurrency) } : {}),
     persist: process.argv.includes('--persist'),
     run: true,
     schedules: true,

@@ -76,6 +76,8 @@ export interface LocalCloudOptions {
   setProcessEnv?: boolean;
   /** Run scheduled functions on their schedule (tests usually invoke them directly). */
   schedules?: boolean;
+  /** Execution environments per function, each one invocation at a time (default 4, sized for a 2-core machine). */
+  concurrency?: number;
 }
 
 export interface LocalCloud {
@@ -233,6 +235,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       baseEnv,
       logsDir: join(stateDir, 'logs'),
       retryDelaysMs: options.retryDelaysMs ?? [1000, 2000],
+      ...(options.concurrency ? { maxConcurrency: options.concurrency } : {}),
       onFailure: async (arn: string, record: FailureRecord) => {
         const name = arn.split(':').pop()!;
         sqs.send(sqs.url(name), JSON.stringify(record));

@@ -8,7 +8,7 @@ import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { readDeadLetters, redrive } from '../../local/src/dlq-cli';
 import { startLocalCloud, type LocalCloud } from '../../local/src/testing';
-import { booking, crewEmailsOf, dropTable, emails, eventsOf, publishBookings, scanTable } from '../support/e2e';
+import { booking, crewEmailsOf, crewLinkIn, dropTable, emails, eventsOf, publishBookings, scanTable, serviceKey } from '../support/e2e';
 
 describe('triple delivery of every event, with CalendarUpdated before EventCreated', () => {
   let cloud: LocalCloud;
@@ -64,6 +64,30 @@ describe('triple delivery of every event, with CalendarUpdated before EventCreat
       expect(recipients).toEqual(['captain@crew.example.com', 'deckhand@crew.example.com', 'mate@crew.example.com']);
     }
     expect(new Set(eventsOf(cloud, 'CrewNotified').map((e) => e.detail.booking_id)).size).toBe(bookings.length);
+  });
+
+  it('keeps a crew confirmation and sends nothing more when every booking arrives again later', async () => {
+    const [first] = bookings;
+    const eventId = eventsOf(cloud, 'EventCreated', first!.booking_id)[0]!.detail.event_id as string;
+    const mateEmail = crewEmailsOf(await emails(cloud), first!.booking_id).find((e) => e.destination.to[0] === 'mate@crew.example.com')!;
+    const token = new URL(crewLinkIn(mateEmail, cloud.endpoints.api)!).searchParams.get('token')!;
+    const confirmed = await fetch(`${cloud.endpoints.api}/crew/${eventId}/confirm`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+      body: new URLSearchParams({ token }).toString(),
+    });
+    expect(confirmed.status).toBe(200);
+    const view = async () => (await fetch(`${cloud.endpoints.api}/events/${eventId}`, { headers: { 'x-service-key': serviceKey(cloud) } })).json();
+    const before = await view();
+    expect(before.crew.find((m: { member_id: string }) => m.member_id === 'isla-moreno').confirmed_at).toEqual(expect.any(String));
+    const mailBefore = (await emails(cloud)).length;
+
+    await publishBookings(bookings, true);
+    await cloud.idle();
+
+    // An unconditional write of the redelivered booking would reset the confirmation and the version.
+    expect(await view()).toEqual(before);
+    expect((await emails(cloud)).length).toBe(mailBefore);
   });
 
   it('leaves no dead letter behind', async () => {
