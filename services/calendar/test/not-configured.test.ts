@@ -77,3 +77,30 @@ it('answers 500 not_configured naming CALENDAR_BUCKET when the bucket setting is
   const listed = await h.listEntries(httpEvent('GET', '/calendar/entries', { query: { year: '2027' }, headers: token }), lambdaContext());
   expect(bodyOf(listed).entries).toEqual([]);
 });
+
+it('refuses a rebuild lease that does not outlast the function timeout: 500 not_configured naming REBUILD_LEASE_SECONDS', async () => {
+  const h = await handlersWith({ REBUILD_LEASE_SECONDS: '10', FUNCTION_TIMEOUT_SECONDS: '10' });
+  const token = { 'x-dashboard-token': cloud.secrets['charter/local/dashboard-token']! };
+
+  const response = await h.createEntry(httpEvent('POST', '/calendar/entries', { body: { ...entryBody, booking_id: 'nc-lease' }, headers: token }), lambdaContext());
+  expect(response.statusCode).toBe(500);
+  expect(bodyOf(response)).toMatchObject({ error: 'not_configured', message: expect.stringContaining('REBUILD_LEASE_SECONDS') });
+  expect(errorLogs().some((line) => line.includes('REBUILD_LEASE_SECONDS'))).toBe(true);
+  const listed = await h.listEntries(httpEvent('GET', '/calendar/entries', { query: { year: '2027' }, headers: token }), lambdaContext());
+  expect(bodyOf(listed).entries.map((e: { booking_id: string }) => e.booking_id)).not.toContain('nc-lease');
+});
+
+it('gives every publishing function its own timeout and a lease that outlasts it; the default lease does too', async () => {
+  const calendar = cloud.services.find((service) => service.name === 'charter-calendar')!;
+  for (const key of ['onBookingCreated', 'createEntry', 'sweepInvalidations']) {
+    const fn = calendar.functions.find((f) => f.key === key)!;
+    expect(Number(fn.environment.FUNCTION_TIMEOUT_SECONDS)).toBe(fn.timeoutSeconds);
+    expect(Number(fn.environment.REBUILD_LEASE_SECONDS)).toBeGreaterThan(fn.timeoutSeconds);
+  }
+  const longest = Math.max(...calendar.functions.filter((f) => f.environment.REBUILD_LEASE_SECONDS).map((f) => f.timeoutSeconds));
+  // Without the setting, checked against the longest of those timeouts.
+  await handlersWith({ REBUILD_LEASE_SECONDS: undefined, FUNCTION_TIMEOUT_SECONDS: String(longest) });
+  const { siteConfig } = await import('../src/config');
+  expect(siteConfig().REBUILD_LEASE_SECONDS).toBe(45);
+  expect(siteConfig().REBUILD_LEASE_SECONDS).toBeGreaterThan(longest);
+});

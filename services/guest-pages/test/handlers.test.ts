@@ -208,6 +208,26 @@ describe('POST /g/presign', () => {
     expect(listed.Contents?.map((o) => o.Key)).toContain(answer.key);
   });
 
+  it('lets only the guest site post to the uploads bucket from a browser (its CORS rule)', async () => {
+    const preflight = (origin: string) =>
+      fetch(`${cloud.endpoints.s3}/${UPLOADS_BUCKET}`, {
+        method: 'OPTIONS',
+        headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
+      });
+    const fromGuestSite = await preflight(new URL(cloud.endpoints.guestSite).origin);
+    expect(fromGuestSite.status).toBe(200);
+    expect(fromGuestSite.headers.get('access-control-allow-origin')).not.toBeNull();
+    const fromElsewhere = await preflight('https://elsewhere.example.com');
+    expect(fromElsewhere.status).toBe(403);
+    expect(fromElsewhere.headers.get('access-control-allow-origin')).toBeNull();
+    // A header the page never sends is not allowed either.
+    const withOtherHeader = await fetch(`${cloud.endpoints.s3}/${UPLOADS_BUCKET}`, {
+      method: 'OPTIONS',
+      headers: { origin: new URL(cloud.endpoints.guestSite).origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'x-anything' },
+    });
+    expect(withOtherHeader.status).toBe(403);
+  });
+
   it('401 without a token', async () => {
     const result = await presign(photo());
     expect(result.statusCode).toBe(401);

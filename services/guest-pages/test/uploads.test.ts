@@ -34,7 +34,29 @@ describe('presign rules: what may be uploaded, and until when', () => {
   it('plans an upload under the booking’s prefix with a random id and the safe name', () => {
     expect(plan()).toEqual({
       ok: true,
-      plan: { key: 'uploads/xhqgmdh/0123456789abcdef-IMG_0042.HEIC', contentType: 'image/heic', maxBytes: MAX_IMAGE_BYTES, closesAt: END },
+      plan: {
+        key: 'uploads/xhqgmdh/0123456789abcdef-IMG_0042.HEIC',
+        contentType: 'image/heic',
+        fileSize: 3_400_000,
+        maxBytes: MAX_IMAGE_BYTES,
+        closesAt: END,
+        expiresInSeconds: PRESIGN_EXPIRES_SECONDS,
+      },
+    });
+  });
+
+  describe('how long the presigned POST lives: ten minutes, never past the charter’s end', () => {
+    it('is ten minutes while the end is further away', () => {
+      expect(plan({}, before(PRESIGN_EXPIRES_SECONDS * 1000 + 1))).toMatchObject({ ok: true, plan: { expiresInSeconds: 600 } });
+    });
+
+    it('is the whole seconds left when the charter ends sooner', () => {
+      expect(plan({}, before(90_500))).toMatchObject({ ok: true, plan: { expiresInSeconds: 90 } });
+      expect(plan({}, before(1_000))).toMatchObject({ ok: true, plan: { expiresInSeconds: 1 } });
+    });
+
+    it('is a 409 when less than a second is left', () => {
+      expect(plan({}, before(999))).toMatchObject({ ok: false, reason: 'ended' });
     });
   });
 
@@ -187,13 +209,15 @@ describe('the presigned POST policy', () => {
   const uploadPlan: UploadPlan = {
     key: 'uploads/xhqgmdh/0123456789abcdef-IMG_0042.jpg',
     contentType: 'image/jpeg',
+    fileSize: 3_400_000,
     maxBytes: MAX_IMAGE_BYTES,
     closesAt: END,
+    expiresInSeconds: PRESIGN_EXPIRES_SECONDS,
   };
 
-  async function presign() {
+  async function presign(target: UploadPlan = uploadPlan) {
     const signedAfter = Date.now();
-    const post = await createPresignedPost(s3, presignedPostInput('charter-guest-uploads-test', uploadPlan));
+    const post = await createPresignedPost(s3, presignedPostInput('charter-guest-uploads-test', target));
     const signedBefore = Date.now();
     const policy = JSON.parse(Buffer.from(post.fields.Policy!, 'base64').toString('utf8')) as { expiration: string; conditions: unknown[] };
     return { post, policy, signedAfter, signedBefore };
@@ -214,9 +238,10 @@ describe('the presigned POST policy', () => {
     expect(post.fields['Content-Type']).toBe('image/jpeg');
   });
 
-  it('limits the size to 1 byte .. the type’s limit', async () => {
+  it('limits the size to 1 byte .. the size the page declared, not the type’s whole limit', async () => {
     const { policy } = await presign();
-    expect(policy.conditions).toContainEqual(['content-length-range', 1, MAX_IMAGE_BYTES]);
+    expect(policy.conditions).toContainEqual(['content-length-range', 1, 3_400_000]);
+    expect(policy.conditions.filter((c) => Array.isArray(c) && c[0] === 'content-length-range')).toHaveLength(1);
   });
 
   it('pins the bucket and expires ten minutes after signing', async () => {
@@ -227,6 +252,22 @@ describe('the presigned POST policy', () => {
     // The policy's expiration is written to the second.
     expect(expiration).toBeGreaterThanOrEqual(Math.floor(signedAfter / 1000) * 1000 + 600_000);
     expect(expiration).toBeLessThanOrEqual(signedBefore + 600_000);
+  });
+
+  it('expires no later than the charter’s end when that is within ten minutes', async () => {
+    // Planned and signed 90.5 s before the end (the signer reads Date.now()).
+    const now = before(90_500);
+    const clock = jest.spyOn(Date, 'now').mockReturnValue(now.getTime());
+    try {
+      const decision = planUpload({ request: request({ mime_type: 'image/jpeg', file_name: 'a.jpg' }), charter, now, id: 'id' });
+      if (!decision.ok) throw new Error(`expected a plan, got ${decision.message}`);
+      const { policy } = await presign(decision.plan);
+      expect(decision.plan.expiresInSeconds).toBe(90);
+      expect(Date.parse(policy.expiration)).toBeLessThanOrEqual(END.getTime());
+      expect(Date.parse(policy.expiration)).toBe(END.getTime() - 1_000);
+    } finally {
+      clock.mockRestore();
+    }
   });
 
   it('is signed with SigV4 over exactly that policy, as S3 will check it', async () => {
@@ -250,7 +291,8 @@ describe('the presigned POST policy', () => {
     const post = await createPresignedPost(s3, presignedPostInput('b', video.plan));
     const policy = JSON.parse(Buffer.from(post.fields.Policy!, 'base64').toString('utf8')) as { conditions: unknown[] };
     expect(policy.conditions).toContainEqual(['eq', '$Content-Type', 'video/quicktime']);
-    expect(policy.conditions).toContainEqual(['content-length-range', 1, MAX_VIDEO_BYTES]);
+    expect(video.plan.maxBytes).toBe(MAX_VIDEO_BYTES);
+    expect(policy.conditions).toContainEqual(['content-length-range', 1, 150e6]);
     expect(policy.conditions).toContainEqual({ key: 'uploads/xhqgmdh/id-whales.mov' });
   });
 });

@@ -58,11 +58,12 @@ export async function verifyCrewLink(eventId: string, token: string | undefined)
   return check.memberId;
 }
 
+/** The refusal of a genuine link of someone taken off the crew since it was sent. */
+export const notOnCrew = () => forbidden('You are no longer on the crew of this event.', 'not_on_crew');
+
 /** A genuine link of someone taken off the crew since it was sent. */
 export function requireCrewMember(event: CrewEvent, memberId: string): void {
-  if (!event.crew.some((member) => member.member_id === memberId)) {
-    throw forbidden('You are no longer on the crew of this event.', 'not_on_crew');
-  }
+  if (!event.crew.some((member) => member.member_id === memberId)) throw notOnCrew();
 }
 
 export function wantsJson(event: HttpEvent): boolean {

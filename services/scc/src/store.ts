@@ -6,7 +6,9 @@ import { crewSafeFields, eventIdFor, type CrewEvent, type CrewEventFields, type 
 
 /**
  * The crew events table, one item per key `pk`:
- *   EVENT#<event_id>     the crew event: crew-safe fields, crew, confirmations, version
+ *   EVENT#<event_id>     the crew event: crew-safe fields, crew, confirmations, version, and
+ *                        crew_ids (a string set of the crew's member ids, kept with the crew, so
+ *                        a confirmation can be conditional on the member still being on it)
  *   BOOKING#<booking_id> the booking's one event: { event_id } (uniqueness and lookup)
  *   ROSTER               the crew roster new events get
  * Only crew-safe fields are written: the functions here take CrewEventFields, never a booking.
@@ -23,8 +25,11 @@ const ROSTER_KEY = { pk: 'ROSTER' };
 const isConditionFailure = (error: unknown) =>
   error instanceof ConditionalCheckFailedException || (error as Error)?.name === 'ConditionalCheckFailedException';
 
+/** The crew's member ids as a DynamoDB string set (a crew has at least one member). */
+const crewIdsOf = (crew: CrewMember[]) => new Set(crew.map((member) => member.member_id));
+
 function toEvent(item: Record<string, unknown>): CrewEvent {
-  const { pk: _pk, kind: _kind, origin: _origin, ...event } = item;
+  const { pk: _pk, kind: _kind, origin: _origin, crew_ids: _crewIds, ...event } = item;
   return { confirmations: {}, ...event } as unknown as CrewEvent;
 }
 
@@ -60,7 +65,7 @@ export async function createCrewEvent(
     await client.send(
       new PutCommand({
         TableName: table(),
-        Item: { ...eventKey(eventId), kind: 'event', origin, ...event },
+        Item: { ...eventKey(eventId), kind: 'event', origin, ...event, crew_ids: crewIdsOf(event.crew) },
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
     );
@@ -112,6 +117,11 @@ export async function updateCrewEvent(
       sets.push(`#${field} = :${field}`);
     }
   }
+  if (changes.crew) {
+    names['#crew_ids'] = 'crew_ids';
+    values[':crew_ids'] = crewIdsOf(changes.crew);
+    sets.push('#crew_ids = :crew_ids');
+  }
   if (removedMembers.length > 0) names['#confirmations'] = 'confirmations';
   removedMembers.forEach((memberId, i) => {
     names[`#m${i}`] = memberId;
@@ -137,28 +147,33 @@ export async function updateCrewEvent(
   }
 }
 
+export type ConfirmResult = { outcome: 'confirmed'; event: CrewEvent } | { outcome: 'not_found' } | { outcome: 'not_on_crew' };
+
 /**
  * Records that a crew member confirmed. Idempotent: the first confirmation's time is kept however
  * often the button is pressed. Confirming is not an edit, so it leaves the version alone and an
- * operator's pending PATCH is not made stale by it.
+ * operator's pending PATCH is not made stale by it. The write is conditional on the member still
+ * being on the crew, so a confirmation racing a PATCH that removes the member is refused rather
+ * than recorded for someone no longer on it (a PATCH after the confirmation removes it with them).
+ * Events written before crew_ids existed have no set; for them the handler's read check stands.
  */
-export async function confirmCrewMember(eventId: string, memberId: string, now = new Date()): Promise<CrewEvent | undefined> {
+export async function confirmCrewMember(eventId: string, memberId: string, now = new Date()): Promise<ConfirmResult> {
   try {
     const { Attributes } = await client.send(
       new UpdateCommand({
         TableName: table(),
         Key: eventKey(eventId),
         UpdateExpression: 'SET #confirmations.#member = if_not_exists(#confirmations.#member, :now)',
-        ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeNames: { '#confirmations': 'confirmations', '#member': memberId },
-        ExpressionAttributeValues: { ':now': now.toISOString() },
+        ConditionExpression: 'attribute_exists(pk) AND (contains(#crew_ids, :member_id) OR attribute_not_exists(#crew_ids))',
+        ExpressionAttributeNames: { '#confirmations': 'confirmations', '#member': memberId, '#crew_ids': 'crew_ids' },
+        ExpressionAttributeValues: { ':now': now.toISOString(), ':member_id': memberId },
         ReturnValues: 'ALL_NEW',
       }),
     );
-    return toEvent(Attributes ?? {});
+    return { outcome: 'confirmed', event: toEvent(Attributes ?? {}) };
   } catch (error) {
-    if (isConditionFailure(error)) return undefined;
-    throw error;
+    if (!isConditionFailure(error)) throw error;
+    return (await getCrewEvent(eventId)) ? { outcome: 'not_on_crew' } : { outcome: 'not_found' };
   }
 }
 

@@ -45,6 +45,12 @@ describe('the crew-safe projection of a booking', () => {
     expect(projectBooking(booking({ notes: 'Revenue $1,450' }), ROSTER)).not.toHaveProperty('notes');
   });
 
+  it("removes the booking's own amounts from the notes however bare they are, and what the owner keeps", () => {
+    const notes = 'Boatsetter collected 1,450.00\nCaptain gets 300\nRev 1450 / capt 300\nCharter was 1.450,00\nOwner keeps 1,150 after the captain\nBoard at 10:00, dock 3.';
+    const projection = projectBooking(booking({ notes, revenue_cents: 145000, captain_fee_cents: 30000 }), ROSTER);
+    expect(projection.notes).toBe('Board at 10:00, dock 3.');
+  });
+
   it('copies the crew rather than sharing the roster objects', () => {
     expect(projection.crew[0]).not.toBe(ROSTER[0]);
   });
@@ -86,6 +92,13 @@ describe('POST /events body', () => {
     expect(fieldsOf(CreateEventRequest, { ...valid, crew: [{ ...ROSTER[0], email: 'nope' }] })).toEqual(['crew.0.email']);
   });
 
+  it("checks the notes against the amounts a caller sends, then drops them", () => {
+    const request = validate(CreateEventRequest, { ...valid, notes: 'Sunset sail. Charter was 900, captain gets 250.', revenue_cents: 90000, captain_fee_cents: 25000 });
+    const fields = projectRequest(request, ROSTER);
+    expect(fields.notes).toBe('Sunset sail.');
+    expect(JSON.stringify(fields)).not.toMatch(/90000|25000|900|250|revenue|captain_fee/);
+  });
+
   it('drops money and guest fields a caller sends, and redacts the notes', () => {
     const request = validate(CreateEventRequest, { ...valid, revenue_cents: 90000, guest: { name: 'Ann', email: 'a@b.co' } });
     const fields = projectRequest(request, ROSTER);
@@ -116,7 +129,12 @@ describe('PATCH /events/{id} body', () => {
 
   it('refuses fields that cannot change here, naming them', () => {
     expect(() => validate(UpdateEventRequest, { vessel: 'Other', guest_count: 8 })).toThrow(/vessel/);
-    expect(() => validate(UpdateEventRequest, { revenue_cents: 1 })).toThrow(/revenue_cents/);
+    expect(() => validate(UpdateEventRequest, { currency: 'USD', guest_count: 8 })).toThrow(/currency/);
+  });
+
+  it('takes the booking amounts only to redact notes: alone they are no change', () => {
+    expect(fieldsOf(UpdateEventRequest, { revenue_cents: 1, expected_version: 3 })).toEqual(['(body)']);
+    expect(fieldsOf(UpdateEventRequest, { notes: 'x', revenue_cents: -1 })).toEqual(['revenue_cents']);
   });
 
   it('needs at least one change', () => {
@@ -139,6 +157,13 @@ describe('PATCH /events/{id} body', () => {
     expect(planChanges(stored, { notes: 'Two more guests, they paid $200 extra.' })).toEqual({ ok: true, changes: { notes: 'Two more guests.' } });
     expect(planChanges(stored, { notes: null })).toEqual({ ok: true, changes: { notes: null } });
     expect(planChanges(stored, { notes: 'Fee $40' })).toEqual({ ok: true, changes: { notes: null } });
+  });
+
+  it("redacts new notes against the amounts the PATCH names, and never stores them", () => {
+    const notes = 'Two more guests. Charter is now 1,650 and the captain gets 350.';
+    expect(planChanges(stored, { notes, revenue_cents: 165000, captain_fee_cents: 35000 })).toEqual({ ok: true, changes: { notes: 'Two more guests.' } });
+    // Without the amounts only the vocabulary is known: the stored event has no money to check against.
+    expect(planChanges(stored, { notes })).toEqual({ ok: true, changes: { notes } });
   });
 });
 

@@ -9,6 +9,7 @@ import { bookingEnvelope, lambdaContext, startScc, tableItems } from './harness'
 type BusHandler = (event: ReturnType<typeof bookingEnvelope>, context: ReturnType<typeof lambdaContext>) => Promise<void>;
 
 let cloud: LocalCloud;
+let store: typeof import('../src/store');
 let serviceKey: string;
 let magicKey: string;
 const h = {} as Record<'createEvent' | 'listEvents' | 'getEvent' | 'updateEvent' | 'putCrew' | 'crewPage' | 'confirm', HttpHandler> & {
@@ -19,6 +20,7 @@ beforeAll(async () => {
   cloud = await startScc({ POWERTOOLS_LOG_LEVEL: 'SILENT' });
   serviceKey = cloud.secrets['charter/local/scc-service-key']!;
   magicKey = cloud.secrets['charter/local/magic-link-key']!;
+  store = await import('../src/store');
   h.onBookingCreated = (await import('../src/handlers/onBookingCreated')).handler as unknown as BusHandler;
   for (const name of ['createEvent', 'listEvents', 'getEvent', 'updateEvent', 'putCrew', 'crewPage', 'confirm'] as const) {
     h[name] = (await import(`../src/handlers/${name}`)).handler as HttpHandler;
@@ -111,12 +113,42 @@ describe('BookingCreated', () => {
     expect(published('bk-twice').map((e) => e.detail.event_id)).toEqual([eventIdFor('bk-twice'), eventIdFor('bk-twice')]);
   });
 
-  it('keeps one crew event when five deliveries arrive at once', async () => {
-    await Promise.all(Array.from({ length: 5 }, () => deliver(bookingInput({ booking_id: 'bk-concurrent' }))));
-    expect(await eventItems('bk-concurrent')).toHaveLength(1);
-    const lookups = (await tableItems()).filter((item) => item.pk === 'BOOKING#bk-concurrent');
-    expect(lookups).toEqual([expect.objectContaining({ event_id: eventIdFor('bk-concurrent') })]);
-    expect(new Set(published('bk-concurrent').map((e) => e.detail.event_id))).toEqual(new Set([eventIdFor('bk-concurrent')]));
+  it('keeps one crew event when five deliveries arrive at once, and exactly one of them creates it', async () => {
+    const creations = jest.spyOn(store, 'createCrewEvent');
+    try {
+      await Promise.all(Array.from({ length: 5 }, () => deliver(bookingInput({ booking_id: 'bk-concurrent' }))));
+      expect(await eventItems('bk-concurrent')).toHaveLength(1);
+      const lookups = (await tableItems()).filter((item) => item.pk === 'BOOKING#bk-concurrent');
+      expect(lookups).toEqual([expect.objectContaining({ event_id: eventIdFor('bk-concurrent') })]);
+      expect(new Set(published('bk-concurrent').map((e) => e.detail.event_id))).toEqual(new Set([eventIdFor('bk-concurrent')]));
+      // The id is the same for every delivery, so one item alone would not show that the writes
+      // were conditional: each call says whether it wrote the event, and only one may have.
+      const results = await Promise.all(creations.mock.results.map((result) => result.value as ReturnType<typeof store.createCrewEvent>));
+      expect(results.map((result) => result.created).sort()).toEqual([false, false, false, false, true]);
+    } finally {
+      creations.mockRestore();
+    }
+  });
+
+  it('leaves a confirmed and edited event as it is when BookingCreated arrives again, five times at once', async () => {
+    const creations = jest.spyOn(store, 'createCrewEvent');
+    try {
+      const eventId = await eventFromBooking('bk-redelivered');
+      expect((await confirmForm(eventId, tokenFor(eventId, 'isla-moreno'), { accept: 'application/json' })).statusCode).toBe(200);
+      expect((await patchEvent(eventId, { guest_count: 9, notes: 'Moved to dock 5.', expected_version: 1 })).statusCode).toBe(200);
+      const [before] = await eventItems('bk-redelivered');
+      expect(before).toMatchObject({ version: 2, guest_count: 9, notes: 'Moved to dock 5.', confirmations: { 'isla-moreno': expect.any(String) } });
+
+      await Promise.all(Array.from({ length: 5 }, () => deliver(bookingInput({ booking_id: 'bk-redelivered' }))));
+
+      const after = await eventItems('bk-redelivered');
+      expect(after).toEqual([before]);
+      const results = await Promise.all(creations.mock.results.map((result) => result.value as ReturnType<typeof store.createCrewEvent>));
+      expect(results.map((result) => result.created)).toEqual([true, false, false, false, false, false]);
+      expect(new Set(published('bk-redelivered').map((e) => e.detail.event_id))).toEqual(new Set([eventId]));
+    } finally {
+      creations.mockRestore();
+    }
   });
 
   it('dead-letters a BookingCreated that can never be valid, naming the field', async () => {
@@ -309,6 +341,19 @@ describe('PATCH /events/{event_id}', () => {
     expect((await patchEvent(eventId, { notes: 'x'.repeat(40 * 1024), expected_version: 4 })).statusCode).toBe(413);
   });
 
+  it("redacts new notes against the booking amounts the PATCH names, which are not stored", async () => {
+    const other = await eventFromBooking('bk-patch-amounts');
+    const result = await patchEvent(other, {
+      notes: 'Two more guests. Charter now 1,650 and the captain gets 350.',
+      revenue_cents: 165000,
+      captain_fee_cents: 35000,
+      expected_version: 1,
+    });
+    expect(result.statusCode).toBe(200);
+    expect(bodyOf(result)).toMatchObject({ notes: 'Two more guests.', version: 2 });
+    expect(JSON.stringify(await eventItems('bk-patch-amounts'))).not.toMatch(/165000|35000|1,650|350|revenue|captain_fee/);
+  });
+
   it('replaces the crew and forgets confirmations of members taken off it', async () => {
     await confirmForm(eventId, tokenFor(eventId, 'theo-park'));
     await confirmForm(eventId, tokenFor(eventId, 'isla-moreno'));
@@ -363,7 +408,8 @@ describe('the crew page, GET /crew/{event_id}?token=', () => {
   it.each([
     ['no token', () => undefined, 'token_missing'],
     ['a malformed token', () => 'nope', 'token_malformed'],
-    ['a tampered token', (id: string) => tokenFor(id, 'isla-moreno').replace(/.$/, (c) => (c === 'A' ? 'B' : 'A')), 'token_invalid'],
+    // The signature's first character: its last one has two padding bits, and A and B differ only there.
+    ['a tampered token', (id: string) => tokenFor(id, 'isla-moreno').replace(/\.([^.])([^.]*)$/, (_, c: string, rest: string) => `.${c === 'A' ? 'B' : 'A'}${rest}`), 'token_invalid'],
     ['a token for another member, relabelled', (id: string) => tokenFor(id, 'isla-moreno').replace('isla-moreno', 'rowan-hale'), 'token_invalid'],
     ['a token for another event', () => tokenFor(eventIdFor('bk-create'), 'isla-moreno'), 'token_invalid'],
     ['an expired token', (id: string) => tokenFor(id, 'isla-moreno', Math.floor(Date.now() / 1000) - 60), 'token_expired'],
@@ -477,5 +523,33 @@ describe('POST /crew/{event_id}/confirm', () => {
     const result = await confirmForm(other, tokenFor(other, 'isla-moreno'), { accept: 'application/json' });
     expect(result.statusCode).toBe(403);
     expect(bodyOf(result)).toMatchObject({ error: 'not_on_crew' });
+  });
+
+  it('does not record a confirmation whose write lands after a PATCH took the member off the crew', async () => {
+    const other = await eventFromBooking('bk-confirm-late');
+    // The confirm handler read the event while Theo was on the crew; the PATCH lands before its write.
+    await patchEvent(other, { crew: [ROSTER[0], ROSTER[1]], expected_version: 1 });
+    expect(await store.confirmCrewMember(other, 'theo-park')).toEqual({ outcome: 'not_on_crew' });
+    expect((await eventItems('bk-confirm-late'))[0]!.confirmations).toEqual({});
+    expect(await store.confirmCrewMember(other, 'isla-moreno')).toMatchObject({ outcome: 'confirmed' });
+    expect(await store.confirmCrewMember(eventIdFor('bk-never-confirmed'), 'isla-moreno')).toEqual({ outcome: 'not_found' });
+  });
+
+  it('ends consistent when a PATCH removing a member races their confirmation', async () => {
+    for (let i = 0; i < 8; i++) {
+      const bookingId = `bk-confirm-race-${i}`;
+      const other = await eventFromBooking(bookingId);
+      const [patch, confirm] = await Promise.all([
+        patchEvent(other, { crew: [ROSTER[0]], expected_version: 1 }),
+        confirmForm(other, tokenFor(other, 'theo-park'), { accept: 'application/json' }),
+      ]);
+      expect(patch.statusCode).toBe(200);
+      // Either the confirmation came first (and the PATCH took it away with Theo) or it is refused.
+      expect([200, 403]).toContain(confirm.statusCode);
+      const [item] = await eventItems(bookingId);
+      expect(item!.crew).toEqual([ROSTER[0]]);
+      expect(item!.confirmations).toEqual({});
+      expect(item!.crew_ids).toEqual(new Set(['rowan-hale']));
+    }
   });
 });

@@ -49,6 +49,33 @@ const PHRASES: Array<(amount: string) => string> = [
   (a) => `${a}`,
   (a) => `price ${a}`,
 ];
+/**
+ * Bare numbers, no currency and often no money word: partners write the booking's own amounts
+ * like this ("Captain gets 300"), so they are only recognisable as the booking's amounts.
+ */
+const BARE_FORMATS: Format[] = [
+  (c) => String(dollars(c)),
+  (c) => dollars(c).toLocaleString('en-US'),
+  (c) => `${dollars(c)}.${pennies(c)}`,
+  (c) => `${dollars(c).toLocaleString('en-US')}.${pennies(c)}`,
+  (c) => `${dollars(c).toLocaleString('de-DE')},${pennies(c)}`,
+  (c) => dollars(c).toLocaleString('de-DE'),
+  (c) => String(c),
+];
+type BookingMoney = { revenue: number; fee: number; net: number };
+const BARE_PHRASES: Array<(m: BookingMoney, f: Format) => string> = [
+  (m, f) => `Boatsetter collected ${f(m.revenue)}`,
+  (m, f) => `Rev ${f(m.revenue)} / capt ${f(m.fee)}`,
+  (m, f) => `Captain gets ${f(m.fee)}`,
+  (m, f) => `Owner nets ${f(m.net)}`,
+  (m, f) => `Captain comp ${f(m.fee)}`,
+  (m, f) => `Owner share ${f(m.net)}`,
+  (m, f) => `Amt ${f(m.revenue)}`,
+  (m, f) => `Charter was ${f(m.revenue)}`,
+  (m, f) => `${f(m.revenue)} minus ${f(m.fee)} leaves ${f(m.net)}`,
+  (m, f) => `Rowan ${f(m.fee)}, boat ${f(m.net)}`,
+];
+
 const WORDS = ['bring', 'ice', 'cake', 'sunscreen', 'vegetarian', 'lunch', 'birthday', 'guests', 'meet', 'early', 'fenders', 'port', 'side', 'music', 'towels', 'kids', 'sunset', 'photos', 'quiet', 'Ann', 'Bob', 'dock'];
 const SEPARATORS = [', ', '. ', '; ', ' and ', '\n', ' - ', ' '];
 
@@ -58,23 +85,40 @@ const moneyMention = fc
   .map(([phrase, format, amount]) => ({ text: phrase(format(amount)), amount }));
 
 /** Notes mixing plain text with money mentions; the amounts mentioned come back for checking. */
-const notesWithMoney = (bookingAmounts: number[]) =>
+const notesWithMoney = (money: BookingMoney) =>
   fc
-    .array(fc.oneof(plainText.map((text) => ({ text, amount: undefined as number | undefined })), moneyMention), { minLength: 1, maxLength: 8 })
+    .array(
+      fc.oneof(
+        plainText.map((text) => ({ text, amount: undefined as number | undefined })),
+        moneyMention,
+        // The booking's own amounts, bare.
+        fc.tuple(fc.constantFrom(...BARE_PHRASES), fc.constantFrom(...BARE_FORMATS)).map(([phrase, format]) => ({ text: phrase(money, format), amount: undefined as number | undefined })),
+      ),
+      { minLength: 1, maxLength: 8 },
+    )
     .chain((parts) =>
       fc.tuple(
         fc.constant(parts),
-        fc.array(fc.constantFrom(...SEPARATORS), { minLength: parts.length, maxLength: parts.length }),
+        fc.array(fc.constantFrom(...SEPARATORS), { minLength: parts.length + 2, maxLength: parts.length + 2 }),
         fc.constantFrom(...FORMATS),
         fc.constantFrom(...FORMATS),
+        fc.shuffledSubarray(BARE_PHRASES, { minLength: 1, maxLength: 3 }),
+        fc.constantFrom(...BARE_FORMATS),
       ),
     )
-    .map(([parts, separators, revenueFormat, feeFormat]) => {
-      const [revenue, fee] = bookingAmounts as [number, number];
-      // The booking's own revenue and fee are mentioned too, as partners' notes often do.
-      const all = [...parts, { text: `Revenue ${revenueFormat(revenue)}`, amount: revenue }, { text: `captain fee ${feeFormat(fee)}`, amount: fee }];
+    .map(([parts, separators, revenueFormat, feeFormat, barePhrases, bareFormat]) => {
+      const { revenue, fee, net } = money;
+      // The booking's own revenue and fee are mentioned too, as partners' notes often do, with
+      // symbols and without.
+      const all = [
+        ...parts,
+        { text: `Revenue ${revenueFormat(revenue)}`, amount: revenue },
+        { text: `captain fee ${feeFormat(fee)}`, amount: fee },
+        ...barePhrases.map((phrase) => ({ text: phrase(money, bareFormat), amount: undefined })),
+      ];
       const text = all.map((part, i) => part.text + (separators[i] ?? '\n')).join('');
-      return { text, amounts: all.flatMap((part) => (part.amount === undefined ? [] : [part.amount])) };
+      // The bare phrases hold only the booking's revenue, fee and net, which are always checked.
+      return { text, amounts: [...all.flatMap((part) => (part.amount === undefined ? [] : [part.amount])), revenue, fee, net] };
     });
 
 const bookingWithMoney = fc
@@ -86,10 +130,12 @@ const bookingWithMoney = fc
     startHour: fc.integer({ min: 6, max: 15 }),
     hours: fc.integer({ min: 1, max: 6 }),
     guests: fc.integer({ min: 1, max: 150 }),
-    revenue: cents,
     fee: cents,
+    // What the owner keeps: revenue is the fee plus this, so the difference is an amount too.
+    net: cents,
   })
-  .chain((b) => notesWithMoney([b.revenue, b.fee]).map((notes) => ({ ...b, notes })))
+  .map((b) => ({ ...b, revenue: b.fee + b.net }))
+  .chain((b) => notesWithMoney({ revenue: b.revenue, fee: b.fee, net: b.net }).map((notes) => ({ ...b, notes })))
   .map((b) => {
     const input: BookingCreatedInput = {
       schema_version: 1,
@@ -108,10 +154,13 @@ const bookingWithMoney = fc
       currency: 'USD',
       notes: b.notes.text.slice(0, 4000),
     };
-    return { input, amounts: [b.revenue, b.fee, ...b.notes.amounts] };
+    return { input, amounts: [b.revenue, b.fee, b.net, ...b.notes.amounts] };
   });
 
-/** Every way an amount could show: cents, whole dollars, with separators. */
+/**
+ * Every way an amount could show: cents, whole dollars, with separators (and so with decimals:
+ * "1,450" is in "1,450.00", "1.450" in "1.450,00").
+ */
 function amountSpellings(c: number): string[] {
   const d = dollars(c);
   return [String(c), String(d), d.toLocaleString('en-US'), d.toLocaleString('de-DE')];
@@ -162,6 +211,9 @@ describe('no money reaches crew (pure)', () => {
       fc.property(bookingWithMoney, ({ input }) => {
         const once = redactMoney(input.notes!);
         expect(redactMoney(once)).toBe(once);
+        const amounts = { revenue_cents: input.revenue_cents, captain_fee_cents: input.captain_fee_cents };
+        const withAmounts = redactMoney(input.notes!, amounts);
+        expect(redactMoney(withAmounts, amounts)).toBe(withAmounts);
       }),
       { numRuns: 300 },
     );

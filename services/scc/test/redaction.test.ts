@@ -97,6 +97,56 @@ describe('redactMoney', () => {
   });
 });
 
+describe("the booking's own amounts, written bare", () => {
+  const amounts = { revenue_cents: 145000, captain_fee_cents: 30000 };
+
+  it.each([
+    ['Boatsetter collected 1,450.00'],
+    ['Captain gets 300'],
+    ['Rev 1450 / capt 300'],
+    ['Owner nets 1,150'],
+    ['Captain comp 300'],
+    ['Owner share 1,150'],
+    ['Amt 1450'],
+    ['Charter was 1450'],
+    ['Charter was 1.450,00'],
+    ['Charter was 1 450'],
+    ['Charter was 1’450'],
+    ['Charter was 145000'],
+    ['Captain: 300.00'],
+    ['Owner keeps 1150 after the captain'],
+    ['Charter was 1450.40'],
+  ])('removes %s', (line) => {
+    expect(redactMoney(`${line}\nGuests bring their own wine.`, amounts)).toBe('Guests bring their own wine.');
+  });
+
+  it('reads the whole number, not digits inside another one', () => {
+    for (const text of ['Board at 13:00', 'Dock 3, slip 14500', 'Call the dock master at 619-555-0300', 'Harbor office 619 555 1450', 'Depart 2027-05-30', 'Gate code 1450300', 'Pier 0300']) {
+      expect(mentionsMoney(text, amounts)).toBe(false);
+    }
+  });
+
+  it('finds a bare amount only with the amounts; without them only the vocabulary applies', () => {
+    expect(mentionsMoney('Charter was 1450')).toBe(false);
+    expect(mentionsMoney('Charter was 1450', amounts)).toBe(true);
+    expect(mentionsMoney('Charter was 1450', { revenue_cents: 145000 })).toBe(true);
+    expect(mentionsMoney('Captain gets 300', { revenue_cents: 145000 })).toBe(false);
+  });
+
+  it('treats the money words that need a number as money only with a number that is not a time', () => {
+    for (const text of ['Rev 1450', 'Boatsetter collected 1,450', 'Owner nets 1,150', 'Captain comp 300', 'Owner share 1,150', 'Their cut 200', 'Amt 1450', 'Charged 90']) {
+      expect(mentionsMoney(text)).toBe(true);
+    }
+    for (const text of ['Cut the cake at 3:30', 'Share photos after 5pm', 'Collect the guests at the gate', 'Captain comp day tomorrow']) {
+      expect(mentionsMoney(text)).toBe(false);
+    }
+  });
+
+  it('keeps the rest of a sentence readable', () => {
+    expect(crewSafeNotes('Meet at dock 3 at 9:30, charter was 1450 and captain gets 300. Bring ice.', undefined, amounts)).toBe('Meet at dock 3 at 9:30. Bring ice.');
+  });
+});
+
 describe('crewSafeNotes', () => {
   const guest = { name: 'Ann Lee', email: 'ann@example.com', phone: '+1 (619) 555-0100' };
 

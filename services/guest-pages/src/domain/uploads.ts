@@ -18,7 +18,10 @@ export const MAX_IMAGE_BYTES = 25 * 1024 * 1024;
  * minutes of 1080p or one of 4K from a phone. Longer clips are better trimmed than lost halfway.
  */
 export const MAX_VIDEO_BYTES = 200 * 1024 * 1024;
-/** The presigned POST is used right away by the page; ten minutes covers a slow start. */
+/**
+ * The presigned POST is used right away by the page; ten minutes covers a slow start. Never
+ * longer than until the charter ends: a POST signed a minute before the end expires with it.
+ */
 export const PRESIGN_EXPIRES_SECONDS = 600;
 /** Long enough for any camera's name, short enough to read in a bucket listing. */
 export const MAX_FILE_NAME_LENGTH = 100;
@@ -111,23 +114,31 @@ export const uploadKey = (bookingId: string, id: string, safeName: string) => `$
 export interface UploadPlan {
   key: string;
   contentType: string;
+  /** The size the page declared, already within the type's limit: the POST may carry at most this. */
+  fileSize: number;
+  /** The type's limit (what the page is told it may send). */
   maxBytes: number;
   /** When uploads close: the charter's end at the marina. */
   closesAt: Date;
+  /** How long the presigned POST is valid: ten minutes, or less when the charter ends sooner. */
+  expiresInSeconds: number;
 }
 
 export type UploadRefusal = { ok: false; reason: 'ended' | 'unsupported_type' | 'too_large'; message: string };
 export type UploadDecision = { ok: true; plan: UploadPlan } | UploadRefusal;
 
 /**
- * Decides one upload: refused after the charter has ended in its own timezone, for a type
- * outside the allowlist, or for a size over the type's limit; otherwise the exact key,
- * Content-Type and size limit the presigned POST will pin.
+ * Decides one upload: refused after the charter has ended in its own timezone (or less than a
+ * second before), for a type outside the allowlist, or for a size over the type's limit;
+ * otherwise the exact key, Content-Type, size and lifetime the presigned POST will pin.
  */
 export function planUpload(input: { request: PresignRequest; charter: CharterTimes; now: Date; id: string }): UploadDecision {
   const { request, charter, now, id } = input;
   const closesAt = charterEndsAt(charter);
-  if (now.getTime() >= closesAt.getTime()) {
+  // Whole seconds, rounded down: the policy's expiration is written to the second, and the
+  // charter ends on a whole minute, so a POST signed now expires at the end at the latest.
+  const expiresInSeconds = Math.min(PRESIGN_EXPIRES_SECONDS, Math.floor((closesAt.getTime() - now.getTime()) / 1000));
+  if (expiresInSeconds <= 0) {
     return { ok: false, reason: 'ended', message: `Uploads for this charter closed when it ended (${closesAt.toISOString()}).` };
   }
   const contentType = normalizeMimeType(request.mime_type);
@@ -148,13 +159,14 @@ export function planUpload(input: { request: PresignRequest; charter: CharterTim
     };
   }
   const key = uploadKey(request.booking_id, id, safeFileName(request.file_name, contentType));
-  return { ok: true, plan: { key, contentType, maxBytes, closesAt } };
+  return { ok: true, plan: { key, contentType, fileSize: request.file_size, maxBytes, closesAt, expiresInSeconds } };
 }
 
 /**
  * The input for `@aws-sdk/s3-presigned-post`'s createPresignedPost. The policy it signs pins
  * the exact key (`{key}`), the exact Content-Type (the field is sent, and an `eq` condition
- * holds it), and a content-length-range of 1 byte to the type's limit; S3 refuses any POST
+ * holds it), a content-length-range of 1 byte to the size the page declared (checked against
+ * the type's limit), and an expiration no later than the charter's end; S3 refuses any POST
  * that differs, whatever the page's script does.
  */
 export function presignedPostInput(bucket: string, plan: UploadPlan): PresignedPostOptions {
@@ -164,10 +176,10 @@ export function presignedPostInput(bucket: string, plan: UploadPlan): PresignedP
     Conditions: [
       ['eq', '$key', plan.key],
       ['eq', '$Content-Type', plan.contentType],
-      ['content-length-range', 1, plan.maxBytes],
+      ['content-length-range', 1, plan.fileSize],
     ],
     Fields: { 'Content-Type': plan.contentType },
-    Expires: PRESIGN_EXPIRES_SECONDS,
+    Expires: plan.expiresInSeconds,
   };
 }
 

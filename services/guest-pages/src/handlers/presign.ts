@@ -6,7 +6,7 @@ import { createLogger, withBookingId } from '@charter/shared/logger';
 import { SecretReader } from '@charter/shared/secrets';
 import { z } from 'zod';
 import { verifyUploadToken } from '../domain/upload-token';
-import { PRESIGN_EXPIRES_SECONDS, PresignRequest, planUpload, type UploadRefusal } from '../domain/uploads';
+import { PresignRequest, planUpload, type UploadRefusal } from '../domain/uploads';
 import { findGuestPage, presignUpload } from '../store';
 
 const logger = createLogger('charter-guest-pages');
@@ -54,7 +54,7 @@ export const handler = httpHandler(logger, async (event) => {
     fields: post.fields,
     key: decision.plan.key,
     max_bytes: decision.plan.maxBytes,
-    expires_in: PRESIGN_EXPIRES_SECONDS,
+    expires_in: decision.plan.expiresInSeconds,
     uploads_close_at: decision.plan.closesAt.toISOString(),
   });
 });

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { ClockTime, CrewMember, GuestCount, NonEmptyText, minutesOf, type BookingCreated, type EventCreated } from '@charter/events';
+import { Cents, ClockTime, CrewMember, GuestCount, NonEmptyText, minutesOf, type BookingCreated, type EventCreated } from '@charter/events';
 import { charterScheduleFields, endAfterStart } from '@charter/shared/charter-schedule';
 import { z } from 'zod';
-import { crewSafeNotes } from './redaction';
+import { crewSafeNotes, type BookingAmounts } from './redaction';
 
 /** Crew events are made for a crew of a boat; EventCreated allows at most 20. */
 export const MAX_CREW = 20;
@@ -79,9 +79,13 @@ const charterFieldsOf = (source: CharterFields): CharterFields => ({
   guest_count: source.guest_count,
 });
 
-/** The crew-safe projection of a booking: its charter's fields, money-free notes and a copy of the crew. */
+/**
+ * The crew-safe projection of a booking: its charter's fields, money-free notes and a copy of the
+ * crew. The booking's own revenue and captain fee are used to find them in the notes however
+ * they are written ("Captain gets 300"), then dropped: this is the one place they are known.
+ */
 export function projectBooking(booking: BookingCreated, crew: CrewMember[]): CrewEventFields {
-  const notes = crewSafeNotes(booking.notes, booking.guest);
+  const notes = crewSafeNotes(booking.notes, booking.guest, amountsOf(booking));
   return {
     ...charterFieldsOf(booking),
     ...(notes === undefined ? {} : { notes }),
@@ -118,10 +122,27 @@ export function eventCreatedDetail(event: CrewEventFields & { event_id: string }
   return { schema_version: 1, booking_id, event_id: event.event_id, ...charter, crew: event.crew.map(copyMember) };
 }
 
+/** Only the amounts, never anything else of a value that carries them. */
+const amountsOf = (source: BookingAmounts): BookingAmounts => ({
+  revenue_cents: source.revenue_cents,
+  captain_fee_cents: source.captain_fee_cents,
+});
+
+/**
+ * The booking's amounts, accepted by POST and PATCH only so that notes can be checked against
+ * them (a bare "Captain gets 300"); they are never stored or shown. The stored event has no
+ * money, so a PATCH that does not send them has its notes checked by the vocabulary rules alone.
+ */
+const redactionAmounts = {
+  revenue_cents: Cents.optional(),
+  captain_fee_cents: Cents.optional(),
+};
+
 /**
  * POST /events: the operator's manual path. Same fields as the projection; crew is optional
  * (the roster is used when absent). Other fields are dropped, not refused, so a caller that
- * sends a whole booking still gets a crew event without its money or guest details.
+ * sends a whole booking still gets a crew event without its money or guest details; its
+ * revenue_cents and captain_fee_cents are used to redact the notes, then dropped.
  */
 export const CreateEventRequest = z
   .object({
@@ -131,13 +152,14 @@ export const CreateEventRequest = z
     guest_count: GuestCount,
     notes: Notes.optional(),
     crew: Crew.optional(),
+    ...redactionAmounts,
   })
   .check(endAfterStart);
 export type CreateEventRequest = z.infer<typeof CreateEventRequest>;
 
 /** The crew-safe fields for a manual event: notes redacted as a booking's would be. */
 export function projectRequest(request: CreateEventRequest, roster: CrewMember[]): CrewEventFields {
-  const notes = crewSafeNotes(request.notes);
+  const notes = crewSafeNotes(request.notes, undefined, amountsOf(request));
   return {
     ...charterFieldsOf(request),
     ...(notes === undefined ? {} : { notes }),
@@ -148,7 +170,9 @@ export function projectRequest(request: CreateEventRequest, roster: CrewMember[]
 /**
  * PATCH /events/{event_id}: what may change after the booking (times, guest count, notes, crew).
  * Strict, so an attempt to change the date or vessel is refused by name rather than ignored.
- * `notes: null` clears the notes.
+ * `notes: null` clears the notes. revenue_cents and captain_fee_cents change nothing: new notes
+ * are checked against them (the booking's amounts are only known at BookingCreated, and the
+ * stored event holds none), and without them against the money vocabulary only.
  */
 export const UpdateEventRequest = z
   .strictObject(
@@ -158,12 +182,13 @@ export const UpdateEventRequest = z
       guest_count: GuestCount.optional(),
       notes: Notes.nullable().optional(),
       crew: Crew.optional(),
+      ...redactionAmounts,
       expected_version: z.number().int({ error: 'must be a whole number' }).min(1, { error: 'must be at least 1' }).optional(),
     },
-    { error: (issue) => (issue.code === 'unrecognized_keys' ? `cannot be changed here: ${issue.keys.join(', ')} (only charter_start, charter_end, guest_count, notes and crew)` : undefined) },
+    { error: (issue) => (issue.code === 'unrecognized_keys' ? `cannot be changed here: ${issue.keys.join(', ')} (only charter_start, charter_end, guest_count, notes and crew; revenue_cents and captain_fee_cents only to redact the notes)` : undefined) },
   )
   .check((ctx) => {
-    const { expected_version: _version, ...changes } = ctx.value;
+    const { expected_version: _version, revenue_cents: _revenue, captain_fee_cents: _fee, ...changes } = ctx.value;
     if (Object.keys(changes).length === 0) {
       ctx.issues.push({ code: 'custom', path: [], message: 'name at least one of charter_start, charter_end, guest_count, notes, crew', input: ctx.value });
     }
@@ -196,7 +221,7 @@ export function planChanges(event: CrewEventFields, request: UpdateEventRequest)
   if (request.charter_start !== undefined) changes.charter_start = request.charter_start;
   if (request.charter_end !== undefined) changes.charter_end = request.charter_end;
   if (request.guest_count !== undefined) changes.guest_count = request.guest_count;
-  if (request.notes !== undefined) changes.notes = request.notes === null ? null : (crewSafeNotes(request.notes) ?? null);
+  if (request.notes !== undefined) changes.notes = request.notes === null ? null : (crewSafeNotes(request.notes, undefined, amountsOf(request)) ?? null);
   if (request.crew !== undefined) changes.crew = request.crew.map(copyMember);
   return { ok: true, changes };
 }

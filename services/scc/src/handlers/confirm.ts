@@ -1,7 +1,7 @@
 import { notFound } from '@charter/shared';
 import { json } from '@charter/shared/http';
 import { createLogger, withBookingId } from '@charter/shared/logger';
-import { crewHandler, redirect, requireCrewMember, tokenFrom, verifyCrewLink, wantsJson } from '../edges';
+import { crewHandler, notOnCrew, redirect, requireCrewMember, tokenFrom, verifyCrewLink, wantsJson } from '../edges';
 import { confirmCrewMember, getCrewEvent } from '../store';
 
 const logger = createLogger('charter-scc');
@@ -20,9 +20,11 @@ export const handler = crewHandler(logger, async (event) => {
   withBookingId(logger, crewEvent.booking_id);
   requireCrewMember(crewEvent, memberId);
 
+  // Checked again by the write: a PATCH may take the member off the crew in between.
   const confirmed = await confirmCrewMember(eventId, memberId);
-  if (!confirmed) throw notFound('This crew event no longer exists.', 'event_not_found');
-  const confirmedAt = confirmed.confirmations[memberId]!;
+  if (confirmed.outcome === 'not_found') throw notFound('This crew event no longer exists.', 'event_not_found');
+  if (confirmed.outcome === 'not_on_crew') throw notOnCrew();
+  const confirmedAt = confirmed.event.confirmations[memberId]!;
   logger.info('crew member confirmed', { crew_event_id: eventId, member_id: memberId, confirmed_at: confirmedAt });
   if (wantsJson(event)) return json(200, { event_id: eventId, member_id: memberId, confirmed_at: confirmedAt });
   const page = event.rawPath.replace(/\/confirm\/?$/, '');
