@@ -26,6 +26,16 @@ describe('the local CloudFront distributions', () => {
     expect(await res.text()).toBe('<h1>Welcome aboard</h1>');
   });
 
+  it("adds the guest site's managed security headers to every page", async () => {
+    const res = await fetch(`${cloud.endpoints.guestSite}/g/${slug}`);
+    expect(Object.fromEntries(['strict-transport-security', 'x-content-type-options', 'x-frame-options', 'referrer-policy'].map((h) => [h, res.headers.get(h)]))).toEqual({
+      'strict-transport-security': 'max-age=31536000',
+      'x-content-type-options': 'nosniff',
+      'x-frame-options': 'SAMEORIGIN',
+      'referrer-policy': 'strict-origin-when-cross-origin',
+    });
+  });
+
   it('answers a missing object with 403, as S3 behind origin access control does', async () => {
     expect((await fetch(`${cloud.endpoints.guestSite}/g/ZZZZZZZZZZZZZZZZZZZZ`)).status).toBe(403);
   });

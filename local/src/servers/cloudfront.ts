@@ -15,6 +15,15 @@ const API_PREFIX = '/2020-05-31/distribution/';
 const XMLNS = 'http://cloudfront.amazonaws.com/doc/2020-05-31/';
 /** The managed SimpleCORS response-headers policy. */
 const SIMPLE_CORS = '60669652-455b-4ae9-85a4-c4c02393f86c';
+/** The managed SecurityHeadersPolicy, with the headers CloudFront's documentation lists for it. */
+const SECURITY_HEADERS = '67f7725c-6f97-4210-82d7-5512b31e9d03';
+const SECURITY_HEADER_VALUES = {
+  'referrer-policy': 'strict-origin-when-cross-origin',
+  'strict-transport-security': 'max-age=31536000',
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'SAMEORIGIN',
+  'x-xss-protection': '1; mode=block',
+};
 /** Managed CachingOptimized: default TTL one day when the origin sends no Cache-Control. */
 const DEFAULT_TTL_SECONDS = 86400;
 
@@ -102,6 +111,7 @@ export class Distribution {
   }
 
   private policyHeaders(req: IncomingMessage): Record<string, string> {
+    if (this.wiring.responseHeadersPolicyId === SECURITY_HEADERS) return SECURITY_HEADER_VALUES;
     return this.wiring.responseHeadersPolicyId === SIMPLE_CORS && req.headers.origin ? { 'access-control-allow-origin': '*' } : {};
   }
 
