@@ -47,6 +47,8 @@ export function verifyCrewToken(
   const [, memberId, expiresText, signatureText] = match as unknown as [string, string, string, string];
   const claims = { eventId, memberId, expiresAt: Number(expiresText) };
   const given = Buffer.from(signatureText, 'base64url');
+  // 43 base64url characters carry 258 bits: only the canonical spelling of the 256-bit MAC is a token.
+  if (given.toString('base64url') !== signatureText) return { ok: false, reason: 'malformed' };
   let valid = false;
   for (const key of keys) {
     const expected = sign(key, claims);
