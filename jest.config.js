@@ -8,6 +8,10 @@ module.exports = {
   transform: { '^.+\\.ts$': tsJest },
   testMatch: ['<rootDir>/**/test/**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/.serverless/', '/.esbuild/', '/.local/'],
-  modulePathIgnorePatterns: ['<rootDir>/.serverless/', '<rootDir>/services/.*/.serverless/', '<rootDir>/services/.*/.esbuild/'],
+  modulePathIgnorePatterns: [
+    '<rootDir>/.serverless/',
+    '<rootDir>/services/.*/.serverless/',
+    '<rootDir>/services/.*/.esbuild/',
+  ],
   testTimeout: 60_000,
 };

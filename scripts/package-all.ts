@@ -17,7 +17,14 @@ export async function packageService(serviceDir: string, stage: string, outDir: 
   try {
     await run(process.execPath, [sls, 'package', '--stage', stage, '--package', outDir], {
       cwd: serviceDir,
-      env: { ...process.env, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off', AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '', AWS_PROFILE: '' },
+      env: {
+        ...process.env,
+        SLS_TELEMETRY_DISABLED: '1',
+        SLS_NOTIFICATIONS_MODE: 'off',
+        AWS_ACCESS_KEY_ID: '',
+        AWS_SECRET_ACCESS_KEY: '',
+        AWS_PROFILE: '',
+      },
       maxBuffer: 16 * 1024 * 1024,
     });
   } catch (error) {
@@ -38,7 +45,9 @@ async function main(): Promise<void> {
     await packageService(dir, stage, outDir);
     const zips = readdirSync(outDir).filter((f) => f.endsWith('.zip'));
     const sizes = zips.map((f) => `${f} ${(statSync(join(outDir, f)).size / 1024).toFixed(0)} KiB`).join(', ');
-    console.log(`${key}: packaged for stage ${stage} in ${((Date.now() - started) / 1000).toFixed(1)} s${sizes ? ` (${sizes})` : ''}`);
+    console.log(
+      `${key}: packaged for stage ${stage} in ${((Date.now() - started) / 1000).toFixed(1)} s${sizes ? ` (${sizes})` : ''}`,
+    );
   }
 }
 

@@ -38,7 +38,12 @@ export interface RotateOptions {
  * Puts a new AWSCURRENT value and returns it (for the partner map, the partner's new value and
  * the whole new map).
  */
-export async function rotateSecret({ client, name, partner, value = freshSecretValue() }: RotateOptions): Promise<{ value: string; secretString: string; versionId?: string }> {
+export async function rotateSecret({
+  client,
+  name,
+  partner,
+  value = freshSecretValue(),
+}: RotateOptions): Promise<{ value: string; secretString: string; versionId?: string }> {
   let secretString = value;
   if (partner !== undefined) {
     const current = await client.send(new GetSecretValueCommand({ SecretId: name }));
@@ -48,8 +53,10 @@ export async function rotateSecret({ client, name, partner, value = freshSecretV
     } catch {
       throw new Error(`${name} is not a JSON map of partner -> secret; fix it before rotating one partner`);
     }
-    if (!map || typeof map !== 'object' || Array.isArray(map)) throw new Error(`${name} is not a JSON map of partner -> secret`);
-    if (!/^[a-z0-9][a-z0-9-]{0,39}$/.test(partner)) throw new Error(`${partner} is not a partner name (lowercase letters, digits, -)`);
+    if (!map || typeof map !== 'object' || Array.isArray(map))
+      throw new Error(`${name} is not a JSON map of partner -> secret`);
+    if (!/^[a-z0-9][a-z0-9-]{0,39}$/.test(partner))
+      throw new Error(`${partner} is not a partner name (lowercase letters, digits, -)`);
     secretString = JSON.stringify({ ...(map as Record<string, string>), [partner]: value });
   }
   const result = await client.send(new PutSecretValueCommand({ SecretId: name, SecretString: secretString }));
@@ -83,9 +90,12 @@ export function parseArgs(argv: string[]): Args {
     else positional.push(arg);
   }
   const [shortName] = positional;
-  if (!shortName || positional.length > 1) throw new Error('name one secret: npm run rotate -- <secret> [--stage local] [--partner name]');
-  if (!(ROTATABLE as readonly string[]).includes(shortName)) throw new Error(`unknown secret ${shortName}; one of ${ROTATABLE.join(', ')}`);
-  if (shortName === 'partner-secrets' && !partner) throw new Error('partner-secrets holds one secret per partner: add --partner <name>');
+  if (!shortName || positional.length > 1)
+    throw new Error('name one secret: npm run rotate -- <secret> [--stage local] [--partner name]');
+  if (!(ROTATABLE as readonly string[]).includes(shortName))
+    throw new Error(`unknown secret ${shortName}; one of ${ROTATABLE.join(', ')}`);
+  if (shortName === 'partner-secrets' && !partner)
+    throw new Error('partner-secrets holds one secret per partner: add --partner <name>');
   if (shortName !== 'partner-secrets' && partner) throw new Error('--partner only applies to partner-secrets');
   if (!/^[a-z0-9-]{1,32}$/.test(stage)) throw new Error(`${stage} is not a stage name`);
   return { shortName, stage, print, ...(partner ? { partner } : {}) };
@@ -118,7 +128,9 @@ export async function main(argv: string[], options: { stateDir?: string } = {}):
   client.destroy();
   if (local) updateLocalSecretsFile(name, result.secretString, options.stateDir);
   const what = args.partner ? `${name} (partner ${args.partner})` : name;
-  console.log(`rotated ${what}: new version ${result.versionId ?? '(unknown)'} is AWSCURRENT; the old value stays valid as AWSPREVIOUS until the next rotation`);
+  console.log(
+    `rotated ${what}: new version ${result.versionId ?? '(unknown)'} is AWSCURRENT; the old value stays valid as AWSPREVIOUS until the next rotation`,
+  );
   if (local || args.print) console.log(result.value);
 }
 

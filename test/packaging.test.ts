@@ -11,7 +11,10 @@ import { IntrinsicResolver, localScheme, type CloudResource } from '../local/src
 import { busNameOf, distributionEndpointKey, loadService, type ServiceWiring } from '../local/src/definitions/service';
 import { packageService, serviceDirs } from '../scripts/package-all';
 
-type Template = { Resources: Record<string, { Type: string; Properties: any; DependsOn?: unknown }>; Outputs?: Record<string, any> };
+type Template = {
+  Resources: Record<string, { Type: string; Properties: any; DependsOn?: unknown }>;
+  Outputs?: Record<string, any>;
+};
 const templates = new Map<string, Template>();
 const outRoot = mkdtempSync(join(tmpdir(), 'charter-package-'));
 
@@ -19,7 +22,15 @@ const outRoot = mkdtempSync(join(tmpdir(), 'charter-package-'));
 const CONTRACT_ROUTES: Record<string, string[]> = {
   bus: ['POST /partners/{partner}/bookings'],
   'guest-pages': ['POST /g/presign', 'GET /bookings/{booking_id}/guest-page'],
-  scc: ['POST /events', 'GET /events', 'GET /events/{event_id}', 'PATCH /events/{event_id}', 'GET /crew/{event_id}', 'POST /crew/{event_id}/confirm', 'PUT /crew'],
+  scc: [
+    'POST /events',
+    'GET /events',
+    'GET /events/{event_id}',
+    'PATCH /events/{event_id}',
+    'GET /crew/{event_id}',
+    'POST /crew/{event_id}/confirm',
+    'PUT /crew',
+  ],
   calendar: ['POST /calendar/entries', 'GET /calendar/entries'],
   notifications: [],
 };
@@ -67,9 +78,16 @@ describe('sls package --stage ci (offline, no AWS credentials)', () => {
 
   it('lets each configured partner account put only BookingCreated with source partner.<its name>', () => {
     const policies = resourcesOf('bus', 'AWS::Events::EventBusPolicy').map(([, r]) => r.Properties);
-    expect(policies.map((p) => p.Statement.Condition.StringEquals['events:source']).sort()).toEqual(['partner.boatsetter', 'partner.getmyboat']);
+    expect(policies.map((p) => p.Statement.Condition.StringEquals['events:source']).sort()).toEqual([
+      'partner.boatsetter',
+      'partner.getmyboat',
+    ]);
     for (const policy of policies) {
-      expect(policy.Statement).toMatchObject({ Effect: 'Allow', Action: 'events:PutEvents', Principal: { AWS: expect.stringMatching(/^arn:aws:iam::\d{12}:root$/) } });
+      expect(policy.Statement).toMatchObject({
+        Effect: 'Allow',
+        Action: 'events:PutEvents',
+        Principal: { AWS: expect.stringMatching(/^arn:aws:iam::\d{12}:root$/) },
+      });
       expect(policy.Statement.Condition.StringEquals['events:detail-type']).toBe('BookingCreated');
     }
   });
@@ -79,30 +97,39 @@ describe('sls package --stage ci (offline, no AWS credentials)', () => {
     expect(routes.sort()).toEqual([...CONTRACT_ROUTES[service]!].sort());
   });
 
-  it.each(Object.keys(CONTRACT_SUBSCRIPTIONS))('%s subscribes on the bus to what the contract says it consumes', (service) => {
-    const rules = resourcesOf(service, 'AWS::Events::Rule').filter(([, r]) => r.Properties.EventPattern);
-    const subscriptions = rules.map(([, r]) => {
-      const pattern = typeof r.Properties.EventPattern === 'string' ? JSON.parse(r.Properties.EventPattern) : r.Properties.EventPattern;
-      // Rules sit on the bus (by the imported name), never on the default bus.
-      expect(JSON.stringify(r.Properties.EventBusName)).toContain('charter-bus-ci-EventBus');
-      return [pattern['detail-type'][0], pattern.source[0]];
-    });
-    expect(subscriptions.sort()).toEqual([...CONTRACT_SUBSCRIPTIONS[service]!].sort());
-  });
+  it.each(Object.keys(CONTRACT_SUBSCRIPTIONS))(
+    '%s subscribes on the bus to what the contract says it consumes',
+    (service) => {
+      const rules = resourcesOf(service, 'AWS::Events::Rule').filter(([, r]) => r.Properties.EventPattern);
+      const subscriptions = rules.map(([, r]) => {
+        const pattern =
+          typeof r.Properties.EventPattern === 'string'
+            ? JSON.parse(r.Properties.EventPattern)
+            : r.Properties.EventPattern;
+        // Rules sit on the bus (by the imported name), never on the default bus.
+        expect(JSON.stringify(r.Properties.EventBusName)).toContain('charter-bus-ci-EventBus');
+        return [pattern['detail-type'][0], pattern.source[0]];
+      });
+      expect(subscriptions.sort()).toEqual([...CONTRACT_SUBSCRIPTIONS[service]!].sort());
+    },
+  );
 
-  it.each(Object.keys(CONTRACT_ROUTES))('%s gives every bus consumer two retries and an on-failure queue', (service) => {
-    const consumers = new Set(
-      resourcesOf(service, 'AWS::Events::Rule')
-        .filter(([, r]) => r.Properties.EventPattern)
-        .flatMap(([, r]) => r.Properties.Targets.map((t: any) => t.Arn['Fn::GetAtt'][0] as string)),
-    );
-    const configs = resourcesOf(service, 'AWS::Lambda::EventInvokeConfig').map(([, r]) => r.Properties);
-    for (const fn of consumers) {
-      const config = configs.find((c) => c.FunctionName.Ref === fn);
-      expect({ fn, retries: config?.MaximumRetryAttempts }).toEqual({ fn, retries: 2 });
-      expect(config.DestinationConfig.OnFailure.Destination).toEqual({ 'Fn::GetAtt': ['DeadLetterQueue', 'Arn'] });
-    }
-  });
+  it.each(Object.keys(CONTRACT_ROUTES))(
+    '%s gives every bus consumer two retries and an on-failure queue',
+    (service) => {
+      const consumers = new Set(
+        resourcesOf(service, 'AWS::Events::Rule')
+          .filter(([, r]) => r.Properties.EventPattern)
+          .flatMap(([, r]) => r.Properties.Targets.map((t: any) => t.Arn['Fn::GetAtt'][0] as string)),
+      );
+      const configs = resourcesOf(service, 'AWS::Lambda::EventInvokeConfig').map(([, r]) => r.Properties);
+      for (const fn of consumers) {
+        const config = configs.find((c) => c.FunctionName.Ref === fn);
+        expect({ fn, retries: config?.MaximumRetryAttempts }).toEqual({ fn, retries: 2 });
+        expect(config.DestinationConfig.OnFailure.Destination).toEqual({ 'Fn::GetAtt': ['DeadLetterQueue', 'Arn'] });
+      }
+    },
+  );
 
   describe.each(Object.keys(CONTRACT_ROUTES))('%s IAM', (service) => {
     const statements = () =>
@@ -122,7 +149,11 @@ describe('sls package --stage ci (offline, no AWS credentials)', () => {
           expect({ role: s.role, action }).not.toEqual({ role: s.role, action: expect.stringMatching(/(^\*$|:\*$)/) });
         }
         for (const resource of [s.Resource].flat()) {
-          expect({ role: s.role, action: s.Action, resource }).not.toEqual({ role: s.role, action: s.Action, resource: '*' });
+          expect({ role: s.role, action: s.Action, resource }).not.toEqual({
+            role: s.role,
+            action: s.Action,
+            resource: '*',
+          });
         }
       }
     });
@@ -137,7 +168,9 @@ describe('sls package --stage ci (offline, no AWS credentials)', () => {
 describe('the local cloud wiring equals what sls package puts into CloudFormation', () => {
   const STAGE = 'ci';
   const base = { stage: STAGE, region: 'us-west-2', accountId: '000000000000' };
-  const endpoints = Object.fromEntries(Object.entries(DEFAULT_PORTS).map(([k, port]) => [k, `http://127.0.0.1:${port}`]));
+  const endpoints = Object.fromEntries(
+    Object.entries(DEFAULT_PORTS).map(([k, port]) => [k, `http://127.0.0.1:${port}`]),
+  );
   const importable = new Map<string, unknown>();
   const local = { endpoints, distributionEndpoint: distributionEndpointKey, exports: importable };
   const wirings = new Map<string, ServiceWiring>();
@@ -160,20 +193,30 @@ describe('the local cloud wiring equals what sls package puts into CloudFormatio
         .filter(([, r]) => r.Type === 'AWS::Lambda::Function')
         .map(([id, r]) => [id, r.Properties.FunctionName as string]),
     );
-    const resolver = new IntrinsicResolver(resources as Record<string, CloudResource>, { ...base, ...local }, { name: wiring.name, functionNames });
+    const resolver = new IntrinsicResolver(
+      resources as Record<string, CloudResource>,
+      { ...base, ...local },
+      { name: wiring.name, functionNames },
+    );
     const resolve = (value: unknown) => localScheme(resolver.resolve(value), endpoints);
     const fnOf = (arn: any) => functionNames.get(arn['Fn::GetAtt'][0])!;
-    const invokeConfigs = Object.values(resources).filter((r) => r.Type === 'AWS::Lambda::EventInvokeConfig').map((r) => r.Properties);
+    const invokeConfigs = Object.values(resources)
+      .filter((r) => r.Type === 'AWS::Lambda::EventInvokeConfig')
+      .map((r) => r.Properties);
     const functions = [...functionNames].map(([id, name]) => {
       const props = resources[id]!.Properties;
       const config = invokeConfigs.find((c) => c.FunctionName.Ref === id);
       return {
         name,
-        environment: Object.fromEntries(Object.entries(props.Environment?.Variables ?? {}).map(([k, v]) => [k, String(resolve(v))])),
+        environment: Object.fromEntries(
+          Object.entries(props.Environment?.Variables ?? {}).map(([k, v]) => [k, String(resolve(v))]),
+        ),
         timeoutSeconds: props.Timeout,
         memorySize: props.MemorySize,
         maximumRetryAttempts: config?.MaximumRetryAttempts ?? 2,
-        onFailureArn: config?.DestinationConfig?.OnFailure ? resolve(config.DestinationConfig.OnFailure.Destination) : undefined,
+        onFailureArn: config?.DestinationConfig?.OnFailure
+          ? resolve(config.DestinationConfig.OnFailure.Destination)
+          : undefined,
       };
     });
     const routes = Object.values(resources)
@@ -194,7 +237,12 @@ describe('the local cloud wiring equals what sls package puts into CloudFormatio
         enabled: r.Properties.State !== 'DISABLED',
       }));
     const api = Object.values(resources).find((r) => r.Type === 'AWS::ApiGatewayV2::Api');
-    return { functions, routes, rules, cors: resolve(api?.Properties.CorsConfiguration) as Record<string, unknown> | undefined };
+    return {
+      functions,
+      routes,
+      rules,
+      cors: resolve(api?.Properties.CorsConfiguration) as Record<string, unknown> | undefined,
+    };
   };
 
   const localSide = (service: string) => {
@@ -221,12 +269,17 @@ describe('the local cloud wiring equals what sls package puts into CloudFormatio
     };
   };
 
-  const sortKey = (x: { name?: string; routeKey?: string; functionName?: string }) => `${x.name ?? x.routeKey ?? ''}|${x.functionName ?? ''}`;
-  const byName = <T extends { name?: string; routeKey?: string; functionName?: string }>(list: T[]) => [...list].sort((a, b) => sortKey(a).localeCompare(sortKey(b)));
+  const sortKey = (x: { name?: string; routeKey?: string; functionName?: string }) =>
+    `${x.name ?? x.routeKey ?? ''}|${x.functionName ?? ''}`;
+  const byName = <T extends { name?: string; routeKey?: string; functionName?: string }>(list: T[]) =>
+    [...list].sort((a, b) => sortKey(a).localeCompare(sortKey(b)));
 
-  it.each(Object.keys(CONTRACT_ROUTES))('%s: functions (environment, timeout, memory, retries, on-failure queue)', (service) => {
-    expect(byName(localSide(service).functions)).toEqual(byName(cloudFormationSide(service).functions));
-  });
+  it.each(Object.keys(CONTRACT_ROUTES))(
+    '%s: functions (environment, timeout, memory, retries, on-failure queue)',
+    (service) => {
+      expect(byName(localSide(service).functions)).toEqual(byName(cloudFormationSide(service).functions));
+    },
+  );
 
   it.each(Object.keys(CONTRACT_ROUTES))('%s: routes and the functions behind them', (service) => {
     expect(byName(localSide(service).routes)).toEqual(byName(cloudFormationSide(service).routes));

@@ -10,6 +10,6 @@ export const CalendarUpdated = z
   })
   .meta({
     title: 'CalendarUpdated',
-    description: "The public calendar JSON for year is in the bucket and already contains the booking.",
+    description: 'The public calendar JSON for year is in the bucket and already contains the booking.',
   });
 export type CalendarUpdated = z.infer<typeof CalendarUpdated>;

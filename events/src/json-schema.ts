@@ -10,7 +10,12 @@ export const SCHEMA_ID_BASE = 'https://schemas.charter-booking.example/events/';
  */
 export function jsonSchemaFor(detailType: DetailType): Record<string, unknown> {
   const generated = z.toJSONSchema(eventCatalog[detailType].schema, { io: 'input', target: 'draft-2020-12' });
-  return { ...generated, $id: `${SCHEMA_ID_BASE}${detailType}.v1.json`, 'x-detail-type': detailType, 'x-source': eventCatalog[detailType].source };
+  return {
+    ...generated,
+    $id: `${SCHEMA_ID_BASE}${detailType}.v1.json`,
+    'x-detail-type': detailType,
+    'x-source': eventCatalog[detailType].source,
+  };
 }
 
 export const jsonSchemaFileName = (detailType: DetailType) => `${detailType}.v1.json`;

@@ -40,12 +40,19 @@ export const GuestCount = z
   .min(1, { error: 'must be at least 1' })
   .max(150, { error: 'must be at most 150' });
 
-export const Cents = z.number().int({ error: 'must be a whole number of cents' }).min(0, { error: 'must not be negative' });
+export const Cents = z
+  .number()
+  .int({ error: 'must be a whole number of cents' })
+  .min(0, { error: 'must not be negative' });
 
 export const SchemaVersion1 = z.literal(1).meta({ description: 'Version of this detail schema' });
 
 export const NonEmptyText = (max: number) =>
-  z.string().trim().min(1, { error: 'must not be empty' }).max(max, { error: `must be at most ${max} characters` });
+  z
+    .string()
+    .trim()
+    .min(1, { error: 'must not be empty' })
+    .max(max, { error: `must be at most ${max} characters` });
 
 /** Minutes since midnight of an HH:MM string already validated by ClockTime. */
 export function minutesOf(time: string): number {

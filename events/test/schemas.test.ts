@@ -1,12 +1,6 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  BookingCreated,
-  EventCreated,
-  detailTypes,
-  jsonSchemaFileName,
-  jsonSchemaText,
-} from '../src';
+import { BookingCreated, EventCreated, detailTypes, jsonSchemaFileName, jsonSchemaText } from '../src';
 
 const schemasDir = join(__dirname, '..', 'schemas');
 const samplesDir = join(__dirname, '..', 'samples');

@@ -40,7 +40,9 @@ async function main(): Promise<void> {
   });
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   const functions = cloud.runtime?.names().length ?? 0;
-  console.log(`local cloud ready in ${seconds} s: ${cloud.services.length} services, ${functions} functions, stage local, bus charter-bookings-local`);
+  console.log(
+    `local cloud ready in ${seconds} s: ${cloud.services.length} services, ${functions} functions, stage local, bus charter-bookings-local`,
+  );
   console.log(`  endpoints   ${join('.local', 'endpoints.json')}  (API ${cloud.endpoints.api})`);
   console.log(`  secrets     ${join('.local', 'secrets.json')}`);
   console.log(`  logs        ${join('.local', 'logs')}/<service>.log  (JSON lines, each with the booking id)`);
@@ -49,10 +51,17 @@ async function main(): Promise<void> {
 
   if (process.argv.includes('--samples')) {
     const dir = join(ROOT, 'events', 'samples');
-    const samples = readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')));
+    const samples = readdirSync(dir)
+      .filter((f) => f.endsWith('.json'))
+      .map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')));
     await publishSamples(cloud, samples);
     console.log(`\nPublished ${samples.length} sample bookings through PutEvents. Where to look:\n`);
-    console.log(whereToLook(cloud, samples.map((s) => s.booking_id)));
+    console.log(
+      whereToLook(
+        cloud,
+        samples.map((s) => s.booking_id),
+      ),
+    );
   }
   console.log('\nCtrl-C stops everything.');
 }

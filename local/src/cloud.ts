@@ -2,7 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { join, resolve } from 'node:path';
-import { CreateTableCommand, DynamoDBClient, ListTablesCommand, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DynamoDBClient,
+  ListTablesCommand,
+  type CreateTableCommandInput,
+} from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, PutBucketCorsCommand, S3Client } from '@aws-sdk/client-s3';
 import { build } from 'esbuild';
 import { loadComposedServices } from './definitions/compose';
@@ -20,7 +25,11 @@ import { parseSchedule } from './schedule';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const dynalite = require('dynalite') as (options: Record<string, unknown>) => Server;
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const S3rver = require('s3rver') as new (options: Record<string, unknown>) => { callback(): (req: IncomingMessage, res: ServerResponse) => void; configureBuckets(): Promise<void>; reset(): void };
+const S3rver = require('s3rver') as new (options: Record<string, unknown>) => {
+  callback(): (req: IncomingMessage, res: ServerResponse) => void;
+  configureBuckets(): Promise<void>;
+  reset(): void;
+};
 
 export const ROOT = resolve(__dirname, '..', '..');
 export const STAGE = 'local';
@@ -105,7 +114,9 @@ export interface LocalCloud {
 
 function generateSecret(spec: Record<string, any> | undefined): string {
   const length = Number(spec?.PasswordLength ?? 32);
-  const alphabet = spec?.ExcludePunctuation ? 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789' : 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789!#$%&*+-=?@^_';
+  const alphabet = spec?.ExcludePunctuation
+    ? 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'
+    : 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789!#$%&*+-=?@^_';
   const bytes = randomBytes(length);
   return Array.from(bytes, (b) => alphabet[b % alphabet.length]).join('');
 }
@@ -118,7 +129,14 @@ function localSecretValue(secret: ServiceWiring['secrets'][number]): string {
     const parsed = JSON.parse(text) as unknown;
     if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) {
       // The partner map ships with empty secrets that an operator fills per stage; locally we fill them.
-      return JSON.stringify(Object.fromEntries(Object.entries(parsed).map(([k, v]) => [k, v === '' ? generateSecret({ PasswordLength: 40, ExcludePunctuation: true }) : v])));
+      return JSON.stringify(
+        Object.fromEntries(
+          Object.entries(parsed).map(([k, v]) => [
+            k,
+            v === '' ? generateSecret({ PasswordLength: 40, ExcludePunctuation: true }) : v,
+          ]),
+        ),
+      );
     }
   } catch {
     /* a plain string secret */
@@ -128,7 +146,10 @@ function localSecretValue(secret: ServiceWiring['secrets'][number]): string {
 
 function tableInput(properties: Record<string, any>): CreateTableCommandInput {
   const billing = properties.BillingMode ?? 'PROVISIONED';
-  const throughput = billing === 'PAY_PER_REQUEST' ? {} : { ProvisionedThroughput: properties.ProvisionedThroughput ?? { ReadCapacityUnits: 5, WriteCapacityUnits: 5 } };
+  const throughput =
+    billing === 'PAY_PER_REQUEST'
+      ? {}
+      : { ProvisionedThroughput: properties.ProvisionedThroughput ?? { ReadCapacityUnits: 5, WriteCapacityUnits: 5 } };
   return {
     TableName: properties.TableName,
     AttributeDefinitions: properties.AttributeDefinitions,
@@ -140,7 +161,11 @@ function tableInput(properties: Record<string, any>): CreateTableCommandInput {
   };
 }
 
-async function startServer(handler: (req: IncomingMessage, res: ServerResponse) => void, port: number, what: string): Promise<{ server: Server; port: number }> {
+async function startServer(
+  handler: (req: IncomingMessage, res: ServerResponse) => void,
+  port: number,
+  what: string,
+): Promise<{ server: Server; port: number }> {
   const server = createServer(handler);
   server.keepAliveTimeout = 5000;
   return { server, port: await listen(server, port, what) };
@@ -155,8 +180,10 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   mkdirSync(stateDir, { recursive: true });
   const releaseLock = lockStateDir(stateDir);
   // A fresh start forgets the last run's state and logs; --persist keeps both.
-  if (!options.persist) for (const dir of [dataDir, join(stateDir, 'logs')]) rmSync(dir, { recursive: true, force: true });
-  for (const dir of [stateDir, dataDir, join(stateDir, 'logs'), join(dataDir, 's3'), join(dataDir, 'dynamodb')]) mkdirSync(dir, { recursive: true });
+  if (!options.persist)
+    for (const dir of [dataDir, join(stateDir, 'logs')]) rmSync(dir, { recursive: true, force: true });
+  for (const dir of [stateDir, dataDir, join(stateDir, 'logs'), join(dataDir, 's3'), join(dataDir, 'dynamodb')])
+    mkdirSync(dir, { recursive: true });
 
   const servers: Server[] = [];
   const endpoints = {} as Endpoints;
@@ -176,7 +203,12 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
 
   try {
     // Stores first: everything else is wired to their endpoints.
-    const dynamo = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, ...(options.persist ? { path: join(dataDir, 'dynamodb') } : {}) });
+    const dynamo = dynalite({
+      createTableMs: 0,
+      deleteTableMs: 0,
+      updateTableMs: 0,
+      ...(options.persist ? { path: join(dataDir, 'dynamodb') } : {}),
+    });
     endpoints.dynamodb = `http://127.0.0.1:${await listen(dynamo, portOf('dynamodb'), 'dynamodb')}`;
     servers.push(dynamo);
     count('dynamodb', dynamo);
@@ -189,12 +221,19 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       await close(probe);
     }
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const ses = (await (require('aws-ses-v2-local').default as (c: { host: string; port: number }) => Promise<Server>)({ host: '127.0.0.1', port: portOf('ses') })) as Server;
+    const ses = (await (require('aws-ses-v2-local').default as (c: { host: string; port: number }) => Promise<Server>)({
+      host: '127.0.0.1',
+      port: portOf('ses'),
+    })) as Server;
     servers.push(ses);
     count('ses', ses);
     endpoints.ses = `http://127.0.0.1:${(ses.address() as { port: number }).port}`;
 
-    const secretsManager = new SecretsManagerState(REGION, ACCOUNT_ID, options.persist ? join(dataDir, 'secrets.json') : undefined);
+    const secretsManager = new SecretsManagerState(
+      REGION,
+      ACCOUNT_ID,
+      options.persist ? join(dataDir, 'secrets.json') : undefined,
+    );
     await started('secretsmanager', secretsManagerHandler(secretsManager));
     const eventBridge = new EventBridgeState(REGION, ACCOUNT_ID, new Set(['default']));
     await started('eventbridge', eventBridgeHandler(eventBridge));
@@ -213,10 +252,12 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
           res.end(`No distribution is served at ${key}`);
           return;
         }
-        distribution.handler()(req, res).catch((error: Error) => {
-          res.writeHead(502, { 'content-type': 'text/plain' });
-          res.end(`CloudFront could not reach the origin: ${error.message}`);
-        });
+        distribution
+          .handler()(req, res)
+          .catch((error: Error) => {
+            res.writeHead(502, { 'content-type': 'text/plain' });
+            res.end(`CloudFront could not reach the origin: ${error.message}`);
+          });
       });
     }
 
@@ -231,25 +272,36 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       AWS_SDK_LOAD_CONFIG: '0',
     };
     // Endpoints for the runtime are fixed once the Lambda and API servers listen (below).
-    const runtime = options.run === false ? undefined : new LambdaRuntime({
-      baseEnv,
-      logsDir: join(stateDir, 'logs'),
-      retryDelaysMs: options.retryDelaysMs ?? [1000, 2000],
-      ...(options.concurrency ? { maxConcurrency: options.concurrency } : {}),
-      onFailure: async (arn: string, record: FailureRecord) => {
-        const name = arn.split(':').pop()!;
-        sqs.send(sqs.url(name), JSON.stringify(record));
-      },
-    });
-    const httpApi = runtime ? new HttpApi(runtime, { accountId: ACCOUNT_ID, apiId: 'local', domainName: '127.0.0.1' }) : undefined;
-    await started('api', httpApi ? httpApi.handler() : (_req, res) => {
-      res.writeHead(503, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ message: 'The local cloud was started without handlers (run: false)' }));
-    });
+    const runtime =
+      options.run === false
+        ? undefined
+        : new LambdaRuntime({
+            baseEnv,
+            logsDir: join(stateDir, 'logs'),
+            retryDelaysMs: options.retryDelaysMs ?? [1000, 2000],
+            ...(options.concurrency ? { maxConcurrency: options.concurrency } : {}),
+            onFailure: async (arn: string, record: FailureRecord) => {
+              const name = arn.split(':').pop()!;
+              sqs.send(sqs.url(name), JSON.stringify(record));
+            },
+          });
+    const httpApi = runtime
+      ? new HttpApi(runtime, { accountId: ACCOUNT_ID, apiId: 'local', domainName: '127.0.0.1' })
+      : undefined;
+    await started(
+      'api',
+      httpApi
+        ? httpApi.handler()
+        : (_req, res) => {
+            res.writeHead(503, { 'content-type': 'application/json' });
+            res.end(JSON.stringify({ message: 'The local cloud was started without handlers (run: false)' }));
+          },
+    );
     if (runtime) await started('lambda', invokeApiHandler(runtime));
     else endpoints.lambda = '';
 
-    for (const [key, variable] of Object.entries(ENDPOINT_ENV)) if (endpoints[key as EndpointKey]) baseEnv[variable] = endpoints[key as EndpointKey];
+    for (const [key, variable] of Object.entries(ENDPOINT_ENV))
+      if (endpoints[key as EndpointKey]) baseEnv[variable] = endpoints[key as EndpointKey];
     if (options.setProcessEnv ?? true) Object.assign(process.env, baseEnv);
 
     const loaded = loadComposedServices(ROOT, {
@@ -259,9 +311,12 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       env: {},
       local: { endpoints, distributionEndpoint: distributionEndpointKey },
     });
-    const wanted = options.services === undefined || options.services === 'all' ? undefined : new Set(['bus', ...options.services]);
+    const wanted =
+      options.services === undefined || options.services === 'all' ? undefined : new Set(['bus', ...options.services]);
     const chosen = loaded.filter((s) => !wanted || wanted.has(s.key));
-    if (wanted) for (const key of wanted) if (!loaded.some((s) => s.key === key)) throw new Error(`serverless-compose.yml has no service ${key}`);
+    if (wanted)
+      for (const key of wanted)
+        if (!loaded.some((s) => s.key === key)) throw new Error(`serverless-compose.yml has no service ${key}`);
 
     // Provision what the stacks define, from their own resources.
     const clientConfig = { region: REGION, credentials: CREDENTIALS };
@@ -269,7 +324,9 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     const s3 = new S3Client({ ...clientConfig, endpoint: endpoints.s3, forcePathStyle: true });
     const existingTables = new Set((await dynamodb.send(new ListTablesCommand({}))).TableNames ?? []);
     const secretsFile = join(stateDir, 'secrets.json');
-    const knownSecrets: Record<string, string> = existsSync(secretsFile) ? JSON.parse(readFileSync(secretsFile, 'utf8')) : {};
+    const knownSecrets: Record<string, string> = existsSync(secretsFile)
+      ? JSON.parse(readFileSync(secretsFile, 'utf8'))
+      : {};
     for (const { wiring } of chosen) {
       for (const table of wiring.tables) {
         if (!existingTables.has(table.name)) await dynamodb.send(new CreateTableCommand(tableInput(table.properties)));
@@ -279,25 +336,31 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
           if (error.name !== 'BucketAlreadyOwnedByYou' && error.name !== 'BucketAlreadyExists') throw error;
         });
         if (bucket.corsRules.length > 0) {
-          await s3.send(new PutBucketCorsCommand({
-            Bucket: bucket.name,
-            CORSConfiguration: {
-              CORSRules: bucket.corsRules.map((r) => ({
-                AllowedMethods: r.AllowedMethods,
-                AllowedOrigins: r.AllowedOrigins,
-                ...(r.AllowedHeaders ? { AllowedHeaders: r.AllowedHeaders } : {}),
-                ...(r.ExposedHeaders ? { ExposeHeaders: r.ExposedHeaders } : {}),
-                ...(r.MaxAge !== undefined ? { MaxAgeSeconds: Number(r.MaxAge) } : {}),
-              })),
-            },
-          }));
+          await s3.send(
+            new PutBucketCorsCommand({
+              Bucket: bucket.name,
+              CORSConfiguration: {
+                CORSRules: bucket.corsRules.map((r) => ({
+                  AllowedMethods: r.AllowedMethods,
+                  AllowedOrigins: r.AllowedOrigins,
+                  ...(r.AllowedHeaders ? { AllowedHeaders: r.AllowedHeaders } : {}),
+                  ...(r.ExposedHeaders ? { ExposeHeaders: r.ExposedHeaders } : {}),
+                  ...(r.MaxAge !== undefined ? { MaxAgeSeconds: Number(r.MaxAge) } : {}),
+                })),
+              },
+            }),
+          );
         }
       }
       for (const queue of wiring.queues) sqs.ensure(queue.name);
       for (const secret of wiring.secrets) {
         if (!secretsManager.has(secret.name)) {
           knownSecrets[secret.name] ??= localSecretValue(secret);
-          secretsManager.create({ Name: secret.name, SecretString: knownSecrets[secret.name], ...(secret.description ? { Description: secret.description } : {}) });
+          secretsManager.create({
+            Name: secret.name,
+            SecretString: knownSecrets[secret.name],
+            ...(secret.description ? { Description: secret.description } : {}),
+          });
         }
         knownSecrets[secret.name] = secretsManager.current(secret.name) ?? knownSecrets[secret.name]!;
       }
@@ -336,7 +399,9 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
           if (rule.schedule) {
             if (options.schedules ?? true) {
               const everyMs = parseSchedule(rule.schedule);
-              timers.push(setInterval(() => runtime.invokeAsync(rule.functionName, scheduledEvent(rule.name)), everyMs));
+              timers.push(
+                setInterval(() => runtime.invokeAsync(rule.functionName, scheduledEvent(rule.name)), everyMs),
+              );
             }
             continue;
           }
@@ -369,7 +434,14 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       secrets: knownSecrets,
       functionEnv: (s, f) => ({ ...functionOf(s, f).environment }),
       functionName: (s, f) => functionOf(s, f).name,
-      published: () => eventBridge.received.map((e) => ({ id: e.id, time: e.time, source: e.source, 'detail-type': e['detail-type'], detail: e.detail })),
+      published: () =>
+        eventBridge.received.map((e) => ({
+          id: e.id,
+          time: e.time,
+          source: e.source,
+          'detail-type': e['detail-type'],
+          detail: e.detail,
+        })),
       ...(runtime ? { runtime } : {}),
       eventBridge,
       sqs,
@@ -411,7 +483,10 @@ function lockStateDir(stateDir: string): () => void {
     } catch {
       alive = false;
     }
-    if (alive) throw new Error(`A local cloud (pid ${pid}${owner ? `, ${owner}` : ''}) is already running from ${stateDir}: stop it first (Ctrl-C in its terminal)`);
+    if (alive)
+      throw new Error(
+        `A local cloud (pid ${pid}${owner ? `, ${owner}` : ''}) is already running from ${stateDir}: stop it first (Ctrl-C in its terminal)`,
+      );
   }
   const token = `${process.pid} ${new Date().toISOString()}`;
   writeFileSync(lock, token);

@@ -7,7 +7,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { ChangeMessageVisibilityCommand, DeleteMessageCommand, ListQueuesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import {
+  ChangeMessageVisibilityCommand,
+  DeleteMessageCommand,
+  ListQueuesCommand,
+  ReceiveMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
 import { CREDENTIALS, REGION, ROOT } from './cloud';
 
 export interface DeadLetter {
@@ -52,13 +58,22 @@ export async function readDeadLetters(sqs: SQSClient, options: { peek: boolean }
   const letters: DeadLetter[] = [];
   for (const queueUrl of queues) {
     for (;;) {
-      const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 60 }));
+      const { Messages = [] } = await sqs.send(
+        new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 60 }),
+      );
       if (Messages.length === 0) break;
       letters.push(...Messages.map((m) => parseDeadLetter(queueUrl, m.ReceiptHandle!, m.Body!)));
     }
   }
   if (options.peek) {
-    for (const l of letters) await sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: l.queueUrl, ReceiptHandle: l.receiptHandle, VisibilityTimeout: 0 }));
+    for (const l of letters)
+      await sqs.send(
+        new ChangeMessageVisibilityCommand({
+          QueueUrl: l.queueUrl,
+          ReceiptHandle: l.receiptHandle,
+          VisibilityTimeout: 0,
+        }),
+      );
   }
   return letters;
 }
@@ -66,7 +81,13 @@ export async function readDeadLetters(sqs: SQSClient, options: { peek: boolean }
 export async function redrive(sqs: SQSClient, lambda: LambdaClient, letters: DeadLetter[]): Promise<number> {
   let count = 0;
   for (const letter of letters) {
-    await lambda.send(new InvokeCommand({ FunctionName: letter.functionName, InvocationType: 'Event', Payload: Buffer.from(JSON.stringify(letter.payload)) }));
+    await lambda.send(
+      new InvokeCommand({
+        FunctionName: letter.functionName,
+        InvocationType: 'Event',
+        Payload: Buffer.from(JSON.stringify(letter.payload)),
+      }),
+    );
     await sqs.send(new DeleteMessageCommand({ QueueUrl: letter.queueUrl, ReceiptHandle: letter.receiptHandle }));
     count++;
   }
@@ -75,7 +96,10 @@ export async function redrive(sqs: SQSClient, lambda: LambdaClient, letters: Dea
 
 async function main(): Promise<void> {
   const file = join(ROOT, '.local', 'endpoints.json');
-  if (!existsSync(file)) throw new Error('No local cloud is running here (.local/endpoints.json is missing): start it with `npm run local`.');
+  if (!existsSync(file))
+    throw new Error(
+      'No local cloud is running here (.local/endpoints.json is missing): start it with `npm run local`.',
+    );
   const endpoints = JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>;
   const config = { region: REGION, credentials: CREDENTIALS };
   const sqs = new SQSClient({ ...config, endpoint: endpoints.sqs });
@@ -87,7 +111,9 @@ async function main(): Promise<void> {
     return;
   }
   for (const l of letters) {
-    console.log(`${l.failedAt}  ${l.functionName}  booking ${l.bookingId ?? '-'}  ${l.condition}: ${l.errorType}: ${l.errorMessage}`);
+    console.log(
+      `${l.failedAt}  ${l.functionName}  booking ${l.bookingId ?? '-'}  ${l.condition}: ${l.errorType}: ${l.errorMessage}`,
+    );
   }
   if (redriving) console.log(`Redrove ${await redrive(sqs, lambda, letters)} dead letter(s) to their functions.`);
   else console.log(`${letters.length} dead letter(s). Fix the cause, then: npm run dlq -- redrive`);

@@ -15,7 +15,15 @@ export type { LocalCloud } from './cloud';
  */
 export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<LocalCloud> {
   const stateDir = options.stateDir ?? mkdtempSync(join(tmpdir(), 'charter-local-'));
-  const cloud = await start({ ports: 'random', run: false, schedules: false, retryDelaysMs: [50, 100], setProcessEnv: true, ...options, stateDir });
+  const cloud = await start({
+    ports: 'random',
+    run: false,
+    schedules: false,
+    retryDelaysMs: [50, 100],
+    setProcessEnv: true,
+    ...options,
+    stateDir,
+  });
   const stop = cloud.stop;
   return {
     ...cloud,
@@ -73,14 +81,22 @@ export function httpApiEvent(request: HttpApiRequest): APIGatewayProxyEventV2 {
       apiId: 'local',
       domainName: '127.0.0.1',
       domainPrefix: '127',
-      http: { method: request.method, path: request.path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'jest' },
+      http: {
+        method: request.method,
+        path: request.path,
+        protocol: 'HTTP/1.1',
+        sourceIp: '127.0.0.1',
+        userAgent: 'jest',
+      },
       requestId: randomUUID(),
       routeKey: request.route,
       stage: '$default',
       time: new Date().toUTCString(),
       timeEpoch: Date.now(),
     },
-    ...(request.body !== undefined ? { body: request.body, isBase64Encoded: request.isBase64Encoded ?? false } : { isBase64Encoded: false }),
+    ...(request.body !== undefined
+      ? { body: request.body, isBase64Encoded: request.isBase64Encoded ?? false }
+      : { isBase64Encoded: false }),
   } as APIGatewayProxyEventV2;
 }
 
@@ -133,7 +149,12 @@ export async function mailbox(sesEndpoint: string): Promise<StoredEmail[]> {
 /** YYYY-MM-DD some days from today at the marina (America/Los_Angeles). */
 export function marinaDate(daysFromToday: number): string {
   const instant = new Date(Date.now() + daysFromToday * 24 * 3600 * 1000);
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'America/Los_Angeles', year: 'numeric', month: '2-digit', day: '2-digit' }).format(instant);
+  return new Intl.DateTimeFormat('en-CA', {
+    timeZone: 'America/Los_Angeles',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(instant);
 }
 
 /** A full Boatsetter booking on 2027-05-30, with the guest's contact details and the money no service may pass on. */

@@ -31,7 +31,9 @@ describe('starting and stopping the local cloud', () => {
     const base = 20_000 + Math.floor(Math.random() * 20_000);
     await new Promise<void>((resolve) => blocker.listen(base + 4, '127.0.0.1', resolve));
     try {
-      await expect(startLocalCloud({ services: [], stateDir, ports: 'default', portBase: base })).rejects.toThrow(`Port ${base + 4} (dynamodb) is already in use`);
+      await expect(startLocalCloud({ services: [], stateDir, ports: 'default', portBase: base })).rejects.toThrow(
+        `Port ${base + 4} (dynamodb) is already in use`,
+      );
     } finally {
       blocker.close();
     }
@@ -43,18 +45,26 @@ describe('starting and stopping the local cloud', () => {
     const first = await startLocalCloud({ services: ['guest-pages', 'scc'], stateDir, persist: true });
     const bucket = first.services.flatMap((s) => s.buckets).find((b) => b.name.includes('guest-site'))!.name;
     await new S3Client({ forcePathStyle: true }).send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: 'kept' }));
-    await new SecretsManagerClient({}).send(new PutSecretValueCommand({ SecretId: secret, SecretString: 'rotated-value' }));
+    await new SecretsManagerClient({}).send(
+      new PutSecretValueCommand({ SecretId: secret, SecretString: 'rotated-value' }),
+    );
     await first.stop();
 
     const persisted = await startLocalCloud({ services: ['guest-pages', 'scc'], stateDir, persist: true });
-    const object = await new S3Client({ forcePathStyle: true }).send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    const object = await new S3Client({ forcePathStyle: true }).send(
+      new GetObjectCommand({ Bucket: bucket, Key: key }),
+    );
     expect(await object.Body!.transformToString()).toBe('kept');
-    const previous = await new SecretsManagerClient({}).send(new GetSecretValueCommand({ SecretId: secret, VersionStage: 'AWSCURRENT' }));
+    const previous = await new SecretsManagerClient({}).send(
+      new GetSecretValueCommand({ SecretId: secret, VersionStage: 'AWSCURRENT' }),
+    );
     expect(previous.SecretString).toBe('rotated-value');
     await persisted.stop();
 
     const fresh = await startLocalCloud({ services: ['guest-pages', 'scc'], stateDir });
-    await expect(new S3Client({ forcePathStyle: true }).send(new GetObjectCommand({ Bucket: bucket, Key: key }))).rejects.toMatchObject({ name: 'NoSuchKey' });
+    await expect(
+      new S3Client({ forcePathStyle: true }).send(new GetObjectCommand({ Bucket: bucket, Key: key })),
+    ).rejects.toMatchObject({ name: 'NoSuchKey' });
     await fresh.stop();
   });
 });

@@ -141,7 +141,9 @@ describe('Amazon EventBridge event patterns: creating event patterns', () => {
   it('a different state, source or detail-type does not match', () => {
     expect(matchesEventPattern(terminated, withField(EC2_EVENT, 'detail.state', 'running'))).toBe(false);
     expect(matchesEventPattern(terminated, withField(EC2_EVENT, 'source', 'aws.s3'))).toBe(false);
-    expect(matchesEventPattern(terminated, withField(EC2_EVENT, 'detail-type', 'EC2 Spot Instance Interruption Warning'))).toBe(false);
+    expect(
+      matchesEventPattern(terminated, withField(EC2_EVENT, 'detail-type', 'EC2 Spot Instance Interruption Warning')),
+    ).toBe(false);
   });
 
   it('fields not in the pattern are ignored (the implicit "*": "*")', () => {
@@ -333,7 +335,9 @@ describe('Arrays in Amazon EventBridge event patterns', () => {
   });
 
   it('does not match when the intersection is empty, or the event array is empty', () => {
-    expect(matchesEventPattern(resourcesPattern, { resources: ['arn:aws:ec2:us-east-1:999999999999:instance/i-b188560f'] })).toBe(false);
+    expect(
+      matchesEventPattern(resourcesPattern, { resources: ['arn:aws:ec2:us-east-1:999999999999:instance/i-b188560f'] }),
+    ).toBe(false);
     expect(matchesEventPattern(resourcesPattern, { resources: [] })).toBe(false);
   });
 
@@ -368,12 +372,18 @@ describe('Matching across array elements', () => {
   });
 
   it('fields from different elements of the same array do not combine ("Anna"/"Jones")', () => {
-    expect(matchesEventPattern('{ "employees": { "firstName": [ "Anna" ], "lastName": [ "Jones" ] } }', employees)).toBe(false);
+    expect(
+      matchesEventPattern('{ "employees": { "firstName": [ "Anna" ], "lastName": [ "Jones" ] } }', employees),
+    ).toBe(false);
   });
 
   it('fields from the same element do combine', () => {
-    expect(matchesEventPattern('{ "employees": { "firstName": [ "Anna" ], "lastName": [ "Smith" ] } }', employees)).toBe(true);
-    expect(matchesEventPattern('{ "employees": { "firstName": [ "Anna", "Peter" ], "lastName": [ "Jones" ] } }', employees)).toBe(true);
+    expect(
+      matchesEventPattern('{ "employees": { "firstName": [ "Anna" ], "lastName": [ "Smith" ] } }', employees),
+    ).toBe(true);
+    expect(
+      matchesEventPattern('{ "employees": { "firstName": [ "Anna", "Peter" ], "lastName": [ "Jones" ] } }', employees),
+    ).toBe(true);
   });
 
   it('works for multi-level arrays too', () => {
@@ -389,14 +399,30 @@ describe('Matching across array elements', () => {
   ]
 }`);
     expect(matchesEventPattern('{ "employees": { "firstName": [ "Anna" ] } }', nested)).toBe(true);
-    expect(matchesEventPattern('{ "employees": { "firstName": [ "Anna" ], "lastName": [ "Smith" ] } }', nested)).toBe(true);
-    expect(matchesEventPattern('{ "employees": { "firstName": [ "Anna" ], "lastName": [ "Jones" ] } }', nested)).toBe(false);
+    expect(matchesEventPattern('{ "employees": { "firstName": [ "Anna" ], "lastName": [ "Smith" ] } }', nested)).toBe(
+      true,
+    );
+    expect(matchesEventPattern('{ "employees": { "firstName": [ "Anna" ], "lastName": [ "Jones" ] } }', nested)).toBe(
+      false,
+    );
   });
 
   it('a field outside the array combines with any element', () => {
-    const event = { detail: { type: 'order', items: [{ sku: 'A', qty: 1 }, { sku: 'B', qty: 2 }] } };
-    expect(matchesEventPattern('{ "detail": { "type": ["order"], "items": { "sku": ["B"], "qty": [2] } } }', event)).toBe(true);
-    expect(matchesEventPattern('{ "detail": { "type": ["order"], "items": { "sku": ["A"], "qty": [2] } } }', event)).toBe(false);
+    const event = {
+      detail: {
+        type: 'order',
+        items: [
+          { sku: 'A', qty: 1 },
+          { sku: 'B', qty: 2 },
+        ],
+      },
+    };
+    expect(
+      matchesEventPattern('{ "detail": { "type": ["order"], "items": { "sku": ["B"], "qty": [2] } } }', event),
+    ).toBe(true);
+    expect(
+      matchesEventPattern('{ "detail": { "type": ["order"], "items": { "sku": ["A"], "qty": [2] } } }', event),
+    ).toBe(false);
   });
 });
 
@@ -443,16 +469,20 @@ describe('Prefix matching while ignoring case', () => {
   "detail": {"service" : [{ "prefix": { "equals-ignore-case": "EventB" }}]}
 }`;
 
-  it.each(['EventBridge', 'EVENTBRIDGE', 'eventbridge', 'eVeNtB'])('matches %s', service => {
+  it.each(['EventBridge', 'EVENTBRIDGE', 'eventbridge', 'eVeNtB'])('matches %s', (service) => {
     expect(matchesEventPattern(pattern, detailEvent({ service }))).toBe(true);
   });
 
-  it.each(['Event Bus', 'SEventBridge', 'Event', ''])('does not match %j', service => {
+  it.each(['Event Bus', 'SEventBridge', 'Event', ''])('does not match %j', (service) => {
     expect(matchesEventPattern(pattern, detailEvent({ service }))).toBe(false);
   });
 
   it('[table] {"service" : [{ "prefix": { "equals-ignore-case": "eventb" }}]}', () => {
-    expect(matchesEventPattern('{"service" : [{ "prefix": { "equals-ignore-case": "eventb" }}]}', { service: 'EventBridge' })).toBe(true);
+    expect(
+      matchesEventPattern('{"service" : [{ "prefix": { "equals-ignore-case": "eventb" }}]}', {
+        service: 'EventBridge',
+      }),
+    ).toBe(true);
   });
 });
 
@@ -480,11 +510,11 @@ describe('Suffix matching while ignoring case', () => {
   "detail": {"FileName" : [{ "suffix": { "equals-ignore-case": ".png" }}]}
 }`;
 
-  it.each(['image.png', 'IMAGE.PNG', 'photo.Png'])('matches %s', FileName => {
+  it.each(['image.png', 'IMAGE.PNG', 'photo.Png'])('matches %s', (FileName) => {
     expect(matchesEventPattern(pattern, detailEvent({ FileName }))).toBe(true);
   });
 
-  it.each(['image.jpg', 'image.png.zip'])('does not match %s', FileName => {
+  it.each(['image.jpg', 'image.png.zip'])('does not match %s', (FileName) => {
     expect(matchesEventPattern(pattern, detailEvent({ FileName }))).toBe(false);
   });
 
@@ -619,7 +649,8 @@ describe('Anything-but with equals-ignore-case', () => {
   });
 
   it('a list of values', () => {
-    const pattern = '{ "detail": { "state": [{ "anything-but": { "equals-ignore-case": ["initializing", "stopped"] }}] } }';
+    const pattern =
+      '{ "detail": { "state": [{ "anything-but": { "equals-ignore-case": ["initializing", "stopped"] }}] } }';
     expect(matchesEventPattern(pattern, withField(RULER_EVENT, 'detail.state', 'Stopped'))).toBe(false);
     expect(matchesEventPattern(pattern, withField(RULER_EVENT, 'detail.state', 'INITIALIZING'))).toBe(false);
     expect(matchesEventPattern(pattern, withField(RULER_EVENT, 'detail.state', 'running'))).toBe(true);
@@ -728,13 +759,16 @@ describe('IP address matching', () => {
   }
 }`;
 
-  it.each(['10.0.0.0', '10.0.0.24', '10.0.0.200', '10.0.0.255'])('matches %s', sourceIPAddress => {
+  it.each(['10.0.0.0', '10.0.0.24', '10.0.0.200', '10.0.0.255'])('matches %s', (sourceIPAddress) => {
     expect(matchesEventPattern(pattern, detailEvent({ sourceIPAddress }))).toBe(true);
   });
 
-  it.each(['10.0.1.0', '9.255.255.255', '11.0.0.1', 'not-an-ip', '10.0.0.256', ''])('does not match %j', sourceIPAddress => {
-    expect(matchesEventPattern(pattern, detailEvent({ sourceIPAddress }))).toBe(false);
-  });
+  it.each(['10.0.1.0', '9.255.255.255', '11.0.0.1', 'not-an-ip', '10.0.0.256', ''])(
+    'does not match %j',
+    (sourceIPAddress) => {
+      expect(matchesEventPattern(pattern, detailEvent({ sourceIPAddress }))).toBe(false);
+    },
+  );
 
   it('IPv6 ranges (the guide: "for IPv4 and IPv6 addresses")', () => {
     const v6 = '{ "detail": { "sourceIPAddress": [ { "cidr": "2001:db8::/32" } ] } }';
@@ -851,7 +885,9 @@ describe('Exists matching', () => {
   it('on arrays: a non-empty array has leaves; an empty one has none', () => {
     expect(matchesEventPattern(stateExists, detailEvent({ state: ['initializing', 'running'] }))).toBe(true);
     expect(matchesEventPattern(stateExists, detailEvent({ state: [] }))).toBe(false);
-    expect(matchesEventPattern('{ "detail": { "state": [ { "exists": false } ] } }', detailEvent({ state: [] }))).toBe(true);
+    expect(matchesEventPattern('{ "detail": { "state": [ { "exists": false } ] } }', detailEvent({ state: [] }))).toBe(
+      true,
+    );
   });
 
   it('on fields nested in arrays of objects', () => {
@@ -860,8 +896,12 @@ describe('Exists matching', () => {
     expect(matchesEventPattern('{ "detail": { "items": { "wrap": [ { "exists": true } ] } } }', event)).toBe(false);
     expect(matchesEventPattern('{ "detail": { "items": { "wrap": [ { "exists": false } ] } } }', event)).toBe(true);
     // Array-consistent: element A has a sku and no gift, element B has both.
-    expect(matchesEventPattern('{ "detail": { "items": { "sku": ["A"], "gift": [ { "exists": true } ] } } }', event)).toBe(false);
-    expect(matchesEventPattern('{ "detail": { "items": { "sku": ["B"], "gift": [ { "exists": true } ] } } }', event)).toBe(true);
+    expect(
+      matchesEventPattern('{ "detail": { "items": { "sku": ["A"], "gift": [ { "exists": true } ] } } }', event),
+    ).toBe(false);
+    expect(
+      matchesEventPattern('{ "detail": { "items": { "sku": ["B"], "gift": [ { "exists": true } ] } } }', event),
+    ).toBe(true);
   });
 
   it('exists combines with other values in the same list ("absent or positive")', () => {
@@ -878,7 +918,7 @@ describe('Equals-ignore-case matching', () => {
   "detail-type": [ { "equals-ignore-case": "ec2 instance state-change notification" } ]
 }`;
 
-  it('matches the guide\'s event (whose detail-type is an array)', () => {
+  it("matches the guide's event (whose detail-type is an array)", () => {
     const event = parse(`{
   "detail-type": [ "EC2 Instance State-change Notification" ],
   "resources": [ "arn:aws:ec2:us-east-1:123456789012:instance/i-02ebd4584a2ebd341" ],
@@ -893,7 +933,9 @@ describe('Equals-ignore-case matching', () => {
 
   it('matches a normal EC2 event, and not a different string', () => {
     expect(matchesEventPattern(pattern, EC2_EVENT)).toBe(true);
-    expect(matchesEventPattern(pattern, withField(EC2_EVENT, 'detail-type', 'EC2 Instance State-change Notification!'))).toBe(false);
+    expect(
+      matchesEventPattern(pattern, withField(EC2_EVENT, 'detail-type', 'EC2 Instance State-change Notification!')),
+    ).toBe(false);
     expect(matchesEventPattern(pattern, withField(EC2_EVENT, 'detail-type', 'EC2 Instance'))).toBe(false);
   });
 
@@ -911,13 +953,16 @@ describe('Equals-ignore-case matching', () => {
 describe('Wildcard matching', () => {
   const dirPng = '{ "FileName": [ { "wildcard": "dir/*.png" } ] }';
 
-  it.each(['dir/image.png', 'dir/sub/image.png', 'dir/.png'])('"dir/*.png" matches %s', FileName => {
+  it.each(['dir/image.png', 'dir/sub/image.png', 'dir/.png'])('"dir/*.png" matches %s', (FileName) => {
     expect(matchesEventPattern(dirPng, { FileName })).toBe(true);
   });
 
-  it.each(['dir/image.jpg', 'other/dir/image.png', 'dir/image.png.bak', 'DIR/image.png'])('"dir/*.png" does not match %s', FileName => {
-    expect(matchesEventPattern(dirPng, { FileName })).toBe(false);
-  });
+  it.each(['dir/image.jpg', 'other/dir/image.png', 'dir/image.png.bak', 'DIR/image.png'])(
+    '"dir/*.png" does not match %s',
+    (FileName) => {
+      expect(matchesEventPattern(dirPng, { FileName })).toBe(false);
+    },
+  );
 
   it('[ruler] "Simple*Service"', () => {
     const pattern = '{ "source": [ { "wildcard": "Simple*Service" } ] }';
@@ -928,8 +973,12 @@ describe('Wildcard matching', () => {
 
   it('several wildcards, as in an event bus ARN filter', () => {
     const pattern = '{ "EventBusArn": [ { "wildcard": "arn:aws:events:us-east-1:*:event-bus/*" } ] }';
-    expect(matchesEventPattern(pattern, { EventBusArn: 'arn:aws:events:us-east-1:123456789012:event-bus/charter' })).toBe(true);
-    expect(matchesEventPattern(pattern, { EventBusArn: 'arn:aws:events:us-west-2:123456789012:event-bus/charter' })).toBe(false);
+    expect(
+      matchesEventPattern(pattern, { EventBusArn: 'arn:aws:events:us-east-1:123456789012:event-bus/charter' }),
+    ).toBe(true);
+    expect(
+      matchesEventPattern(pattern, { EventBusArn: 'arn:aws:events:us-west-2:123456789012:event-bus/charter' }),
+    ).toBe(false);
   });
 
   it('an escaped star (\\* in the pattern string) matches only a literal *', () => {
@@ -945,7 +994,9 @@ describe('Wildcard matching', () => {
   });
 
   it('refuses other escapes and consecutive wildcards', () => {
-    expect(refusal(String.raw`{ "path": [ { "wildcard": "\\a*" } ] }`)).toMatch(/^Invalid escape character at pos \d+$/);
+    expect(refusal(String.raw`{ "path": [ { "wildcard": "\\a*" } ] }`)).toMatch(
+      /^Invalid escape character at pos \d+$/,
+    );
     expect(refusal('{ "path": [ { "wildcard": "a**b" } ] }')).toMatch(/^Consecutive wildcard characters at pos \d+$/);
   });
 
@@ -1047,7 +1098,9 @@ describe('Complex example with $or matching', () => {
 }`;
     expect(matchesEventPattern(normal, { source: 'aws.cloudwatch', metricName: 'ReadLatency' })).toBe(true);
     expect(matchesEventPattern(normal, { source: 'aws.cloudwatch', namespace: 'AWS/ES' })).toBe(true);
-    expect(matchesEventPattern(normal, { source: 'aws.cloudwatch', metricName: 'Other', namespace: 'AWS/S3' })).toBe(false);
+    expect(matchesEventPattern(normal, { source: 'aws.cloudwatch', metricName: 'Other', namespace: 'AWS/S3' })).toBe(
+      false,
+    );
     expect(matchesEventPattern(normal, { source: 'aws.ec2', metricName: 'ReadLatency' })).toBe(false);
   });
 
@@ -1064,8 +1117,15 @@ describe('Complex example with $or matching', () => {
     ]
   }
 }`;
-    expect(matchesEventPattern(parallel, { namespace: 'AWS/EC2', detail: { 'detail-type': 'CloudWatch Alarm State Change' } })).toBe(true);
-    expect(matchesEventPattern(parallel, { metricName: 'CPUUtilization', detail: { source: 'aws.cloudwatch' } })).toBe(true);
+    expect(
+      matchesEventPattern(parallel, {
+        namespace: 'AWS/EC2',
+        detail: { 'detail-type': 'CloudWatch Alarm State Change' },
+      }),
+    ).toBe(true);
+    expect(matchesEventPattern(parallel, { metricName: 'CPUUtilization', detail: { source: 'aws.cloudwatch' } })).toBe(
+      true,
+    );
     expect(matchesEventPattern(parallel, { metricName: 'CPUUtilization', detail: { source: 'aws.ec2' } })).toBe(false);
     expect(matchesEventPattern(parallel, { detail: { source: 'aws.cloudwatch' } })).toBe(false);
   });
@@ -1115,32 +1175,68 @@ describe('Invalid event patterns', () => {
   it.each<[string, string | Json, string]>([
     ['an empty array', '{ "source": [] }', 'Empty arrays are not allowed'],
     ['an empty array, nested', { detail: { state: [] } }, 'Empty arrays are not allowed'],
-    ['a leaf value that is a string, not an array', '{ "source": "aws.ec2" }', '"source" must be an object or an array'],
+    [
+      'a leaf value that is a string, not an array',
+      '{ "source": "aws.ec2" }',
+      '"source" must be an object or an array',
+    ],
     ['a leaf value that is a number, not an array', { detail: { count: 2 } }, '"count" must be an object or an array'],
-    ['a leaf value that is null', '{ "detail": { "responseElements": null } }', '"responseElements" must be an object or an array'],
-    ['$or with one branch', '{ "$or": [ { "source": [ "aws.ec2" ] } ] }', 'There must have at least 2 Objects in $or relationship.'],
+    [
+      'a leaf value that is null',
+      '{ "detail": { "responseElements": null } }',
+      '"responseElements" must be an object or an array',
+    ],
+    [
+      '$or with one branch',
+      '{ "$or": [ { "source": [ "aws.ec2" ] } ] }',
+      'There must have at least 2 Objects in $or relationship.',
+    ],
     ['$or with no branch', '{ "$or": [] }', 'There must have at least 2 Objects in $or relationship.'],
     ['$or that is not an array', '{ "$or": { "source": [ "aws.ec2" ] } }', 'It must be an Array followed with $or.'],
-    ['$or with a non-object branch', '{ "$or": [ "a", "b" ] }', 'Only JSON object is allowed in array of $or relationship.'],
-    ['an array inside a value list', '{ "source": [ [ "aws.ec2" ] ] }', 'Match value must be String, number, true, false, or null'],
+    [
+      '$or with a non-object branch',
+      '{ "$or": [ "a", "b" ] }',
+      'Only JSON object is allowed in array of $or relationship.',
+    ],
+    [
+      'an array inside a value list',
+      '{ "source": [ [ "aws.ec2" ] ] }',
+      'Match value must be String, number, true, false, or null',
+    ],
     ['an empty object', '{ "detail": {} }', 'Empty objects are not allowed'],
     ['an unknown operator', '{ "source": [ { "contains": "ec2" } ] }', 'Unrecognized match type contains'],
-    ['exists with a non-boolean', '{ "v": [ { "exists": "true" } ] }', 'exists match pattern must be either true or false.'],
+    [
+      'exists with a non-boolean',
+      '{ "v": [ { "exists": "true" } ] }',
+      'exists match pattern must be either true or false.',
+    ],
     ['prefix with a number', '{ "v": [ { "prefix": 5 } ] }', 'prefix match pattern must be a string'],
-    ['anything-but mixing strings and numbers', '{ "v": [ { "anything-but": [ "a", 1 ] } ] }',
-      'Inside anything but list, either all values are number or string, mixed type is not supported'],
+    [
+      'anything-but mixing strings and numbers',
+      '{ "v": [ { "anything-but": [ "a", 1 ] } ] }',
+      'Inside anything but list, either all values are number or string, mixed type is not supported',
+    ],
     ['numeric with a string operand', '{ "v": [ { "numeric": [ ">", "5" ] } ] }', 'Value of > must be numeric'],
-    ['a numeric range whose bottom is not below its top', '{ "v": [ { "numeric": [ ">", 5, "<", 5 ] } ] }', 'Bottom must be less than top'],
-    ['a numeric operand outside the documented -5.0e9..+5.0e9', '{ "v": [ { "numeric": [ ">", 5.1e9 ] } ] }',
-      'Value must be between -5.0E9 and 5.0E9, inclusive'],
+    [
+      'a numeric range whose bottom is not below its top',
+      '{ "v": [ { "numeric": [ ">", 5, "<", 5 ] } ] }',
+      'Bottom must be less than top',
+    ],
+    [
+      'a numeric operand outside the documented -5.0e9..+5.0e9',
+      '{ "v": [ { "numeric": [ ">", 5.1e9 ] } ] }',
+      'Value must be between -5.0E9 and 5.0E9, inclusive',
+    ],
     ['a malformed CIDR', '{ "v": [ { "cidr": "10.0.0.0" } ] }', "Malformed CIDR, one '/' required"],
     ['a pattern that is not an object', '[ { "source": [ "aws.ec2" ] } ]', 'Filter is not an object'],
   ])('%s', (_name, pattern, reason) => {
     expect(refusal(pattern)).toBe(reason);
   });
 
-  it('the error message has EventBridge\'s shape', () => {
-    expect(() => validateEventPattern('{ "source": [] }')).toThrow('Event pattern is not valid. Reason: Empty arrays are not allowed');
+  it("the error message has EventBridge's shape", () => {
+    expect(() => validateEventPattern('{ "source": [] }')).toThrow(
+      'Event pattern is not valid. Reason: Empty arrays are not allowed',
+    );
   });
 
   it('malformed JSON text is refused too', () => {

@@ -45,7 +45,18 @@ describe('the local Lambda runtime: asynchronous retries, dead letters and redri
 
   const attempts = () => (existsSync(attemptsFile) ? Number(readFileSync(attemptsFile, 'utf8')) : 0);
   const put = (detail: object, source = 'test.runtime') =>
-    new EventBridgeClient({}).send(new PutEventsCommand({ Entries: [{ EventBusName: 'charter-bookings-local', Source: source, DetailType: 'Probe', Detail: JSON.stringify(detail) }] }));
+    new EventBridgeClient({}).send(
+      new PutEventsCommand({
+        Entries: [
+          {
+            EventBusName: 'charter-bookings-local',
+            Source: source,
+            DetailType: 'Probe',
+            Detail: JSON.stringify(detail),
+          },
+        ],
+      }),
+    );
 
   it('delivers a matching PutEvents entry to the rule target as the envelope Lambda receives', async () => {
     rmSync(attemptsFile, { force: true });
@@ -97,7 +108,11 @@ describe('the local Lambda runtime: asynchronous retries, dead letters and redri
     expect(await redrive(sqs, new LambdaClient({}), letters)).toBe(1);
     await cloud.idle();
     expect(attempts()).toBe(4);
-    expect(cloud.runtime!.history.at(-1)).toMatchObject({ functionName: flaky, ok: true, event: { detail: { booking_id: 'dlq-1' } } });
+    expect(cloud.runtime!.history.at(-1)).toMatchObject({
+      functionName: flaky,
+      ok: true,
+      event: { detail: { booking_id: 'dlq-1' } },
+    });
     expect(await readDeadLetters(sqs, { peek: true })).toHaveLength(0);
   });
 
@@ -117,8 +132,13 @@ describe('the local Lambda runtime: asynchronous retries, dead letters and redri
 
   it("writes the handler's log lines as JSON to the service's log file, with the booking id", async () => {
     await cloud.runtime!.coldStart();
-    const lines = readFileSync(join(cloud.stateDir, 'logs', 'charter-test.log'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-    expect(lines).toEqual(expect.arrayContaining([expect.objectContaining({ message: 'flaky handler called', booking_id: 'dlq-1' })]));
+    const lines = readFileSync(join(cloud.stateDir, 'logs', 'charter-test.log'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(lines).toEqual(
+      expect.arrayContaining([expect.objectContaining({ message: 'flaky handler called', booking_id: 'dlq-1' })]),
+    );
   });
 });
 
@@ -161,7 +181,10 @@ describe('the local Lambda runtime: execution environments', () => {
   it('stops a timed-out environment, so the invocation does not go on behind the caller', async () => {
     const marker = join(cloud.stateDir, 'timed-out-marker');
     const result = await cloud.runtime!.invoke(slow, { sleepMs: 1500, writeFile: marker });
-    expect(result).toEqual({ ok: false, error: { errorType: 'Sandbox.Timedout', errorMessage: 'Task timed out after 1.00 seconds' } });
+    expect(result).toEqual({
+      ok: false,
+      error: { errorType: 'Sandbox.Timedout', errorMessage: 'Task timed out after 1.00 seconds' },
+    });
     await new Promise((resolve) => setTimeout(resolve, 800));
     expect(existsSync(marker)).toBe(false);
     expect((await cloud.runtime!.invoke(slow, { sleepMs: 1 })).ok).toBe(true);
@@ -178,7 +201,8 @@ describe('the local Secrets Manager', () => {
   it('moves AWSCURRENT to the new value and AWSPREVIOUS to the old one on PutSecretValue, as rotation does', async () => {
     const sm = new SecretsManagerClient({});
     const name = 'charter/local/scc-service-key';
-    const stage = async (VersionStage: string) => (await sm.send(new GetSecretValueCommand({ SecretId: name, VersionStage }))).SecretString;
+    const stage = async (VersionStage: string) =>
+      (await sm.send(new GetSecretValueCommand({ SecretId: name, VersionStage }))).SecretString;
     const first = await stage('AWSCURRENT');
     expect(first).toBe(cloud.secrets[name]);
     await expect(stage('AWSPREVIOUS')).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
@@ -190,6 +214,8 @@ describe('the local Secrets Manager', () => {
   });
 
   it('answers an unknown secret with ResourceNotFoundException, as AWS does', async () => {
-    await expect(new SecretsManagerClient({}).send(new GetSecretValueCommand({ SecretId: 'charter/local/nope' }))).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
+    await expect(
+      new SecretsManagerClient({}).send(new GetSecretValueCommand({ SecretId: 'charter/local/nope' })),
+    ).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
   });
 });

@@ -11,7 +11,10 @@ export const charterScheduleFields = {
 };
 
 /** A zod check: charter_end must come after charter_start, whenever the value names both. */
-export function endAfterStart(ctx: { value: { charter_start?: string; charter_end?: string }; issues: z.core.$ZodRawIssue[] }): void {
+export function endAfterStart(ctx: {
+  value: { charter_start?: string; charter_end?: string };
+  issues: z.core.$ZodRawIssue[];
+}): void {
   const { charter_start: start, charter_end: end } = ctx.value;
   if (start && end && minutesOf(end) <= minutesOf(start)) {
     ctx.issues.push({ code: 'custom', path: ['charter_end'], message: 'must be after charter_start', input: end });

@@ -61,12 +61,16 @@ export function busHandler(logger: Logger, handlers: Handlers) {
     logger.addContext(context);
     const detailType = event?.['detail-type'] as DetailType;
     const handle = handlers[detailType] as
-      | ((detail: unknown, envelope: BusEnvelope, context: Context) => Promise<void>)
-      | undefined;
+      ((detail: unknown, envelope: BusEnvelope, context: Context) => Promise<void>) | undefined;
     try {
-      if (!handle) throw new InvalidEventError([{ path: 'detail-type', message: `${String(detailType)} is not handled here` }]);
+      if (!handle)
+        throw new InvalidEventError([{ path: 'detail-type', message: `${String(detailType)} is not handled here` }]);
       const { detail, envelope } = parseBusEvent(detailType, event);
-      logger.appendKeys({ booking_id: (detail as { booking_id: string }).booking_id, event_id: envelope.id, detail_type: detailType });
+      logger.appendKeys({
+        booking_id: (detail as { booking_id: string }).booking_id,
+        event_id: envelope.id,
+        detail_type: detailType,
+      });
       logger.info('event received');
       await handle(detail, envelope, context);
     } catch (error) {

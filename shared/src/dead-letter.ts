@@ -8,7 +8,12 @@ const client = new SQSClient({});
  * Sends an event that can never succeed to the service's dead-letter queue, in the same record
  * shape Lambda's onFailure destination writes, so one tool lists and redrives both.
  */
-export async function deadLetter(input: { event: unknown; reason: string; errorType: string; context: Context }): Promise<void> {
+export async function deadLetter(input: {
+  event: unknown;
+  reason: string;
+  errorType: string;
+  context: Context;
+}): Promise<void> {
   const queueUrl = process.env.DLQ_URL;
   if (!queueUrl) throw new NotConfiguredError('environment variable DLQ_URL');
   const record = {

@@ -18,7 +18,12 @@ const SECURITY_HEADERS = {
 export function json(statusCode: number, body: unknown, headers: Record<string, string> = {}): HttpResult {
   return {
     statusCode,
-    headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...SECURITY_HEADERS, ...headers },
+    headers: {
+      'content-type': 'application/json; charset=utf-8',
+      'cache-control': 'no-store',
+      ...SECURITY_HEADERS,
+      ...headers,
+    },
     body: JSON.stringify(body),
   };
 }
@@ -26,7 +31,12 @@ export function json(statusCode: number, body: unknown, headers: Record<string, 
 export function html(statusCode: number, body: string, headers: Record<string, string> = {}): HttpResult {
   return {
     statusCode,
-    headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', ...SECURITY_HEADERS, ...headers },
+    headers: {
+      'content-type': 'text/html; charset=utf-8',
+      'cache-control': 'no-store',
+      ...SECURITY_HEADERS,
+      ...headers,
+    },
     body,
   };
 }
@@ -105,8 +115,17 @@ export function errorResponse(logger: Logger, error: unknown): HttpResult {
   }
   if (error instanceof NotConfiguredError) {
     logger.error(`not configured: ${error.message}`, { missing: error.missing });
-    return json(500, errorBody(error.code, `This service is not configured: ${error.message}. The operator has been told in the logs.`));
+    return json(
+      500,
+      errorBody(
+        error.code,
+        `This service is not configured: ${error.message}. The operator has been told in the logs.`,
+      ),
+    );
   }
   logger.error('unhandled error', { error: error as Error });
-  return json(500, errorBody('internal_error', 'Something went wrong on our side. It has been logged; please retry later.'));
+  return json(
+    500,
+    errorBody('internal_error', 'Something went wrong on our side. It has been logged; please retry later.'),
+  );
 }

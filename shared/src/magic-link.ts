@@ -27,7 +27,8 @@ const sign = (key: string, c: CrewTokenClaims) =>
 
 export function mintCrewToken(key: string, claims: CrewTokenClaims): string {
   if (!key) throw new Error('mintCrewToken needs the magic-link key');
-  if (!/^[a-z0-9][a-z0-9-]{0,63}$/.test(claims.memberId)) throw new Error(`member id ${claims.memberId} cannot be put in a token`);
+  if (!/^[a-z0-9][a-z0-9-]{0,63}$/.test(claims.memberId))
+    throw new Error(`member id ${claims.memberId} cannot be put in a token`);
   return `${claims.memberId}.${claims.expiresAt}.${sign(key, claims).toString('base64url')}`;
 }
 

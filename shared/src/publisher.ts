@@ -71,7 +71,11 @@ export async function publish<T extends ServiceDetailType>(detailType: T, detail
 export async function publishBooking(partner: string, booking: BookingCreatedInput): Promise<string> {
   const result = BookingCreated.safeParse({ ...booking, source: partner });
   if (!result.success) throw new EventValidationError('BookingCreated', issuesOf(result.error));
-  return putEntry({ Source: partnerSource(partner), DetailType: 'BookingCreated', Detail: JSON.stringify(result.data) });
+  return putEntry({
+    Source: partnerSource(partner),
+    DetailType: 'BookingCreated',
+    Detail: JSON.stringify(result.data),
+  });
 }
 
 async function putEntry(fields: Omit<PutEventsRequestEntry, 'EventBusName'>): Promise<string> {

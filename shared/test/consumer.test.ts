@@ -28,7 +28,9 @@ describe('parseBusEvent', () => {
     try {
       parseBusEvent('BookingCreated', envelope({ ...booking, guest_count: 0 }));
     } catch (error) {
-      expect((error as InvalidEventError).fields).toEqual([{ path: 'detail.guest_count', message: 'must be at least 1' }]);
+      expect((error as InvalidEventError).fields).toEqual([
+        { path: 'detail.guest_count', message: 'must be at least 1' },
+      ]);
       expect((error as InvalidEventError).bookingId).toBe('xhqgmdh');
     }
   });

@@ -8,18 +8,35 @@ describe('crew magic links', () => {
   const token = mintCrewToken(key, claims);
 
   it('verifies a token for its own event and member until it expires', () => {
-    expect(verifyCrewToken([key], claims.eventId, token, now)).toEqual({ ok: true, memberId: 'isla-moreno', expiresAt: claims.expiresAt });
-    expect(verifyCrewToken([key], claims.eventId, token, new Date(claims.expiresAt * 1000))).toEqual({ ok: false, reason: 'expired' });
+    expect(verifyCrewToken([key], claims.eventId, token, now)).toEqual({
+      ok: true,
+      memberId: 'isla-moreno',
+      expiresAt: claims.expiresAt,
+    });
+    expect(verifyCrewToken([key], claims.eventId, token, new Date(claims.expiresAt * 1000))).toEqual({
+      ok: false,
+      reason: 'expired',
+    });
   });
 
   it('refuses it on another event, for another member, or with another key', () => {
     expect(verifyCrewToken([key], 'evt_otherevent1', token, now)).toEqual({ ok: false, reason: 'invalid' });
-    expect(verifyCrewToken([key], claims.eventId, token.replace('isla-moreno', 'theo-park'), now)).toEqual({ ok: false, reason: 'invalid' });
+    expect(verifyCrewToken([key], claims.eventId, token.replace('isla-moreno', 'theo-park'), now)).toEqual({
+      ok: false,
+      reason: 'invalid',
+    });
     expect(verifyCrewToken(['another-key'], claims.eventId, token, now)).toEqual({ ok: false, reason: 'invalid' });
   });
 
   it('refuses a later expiry written into the token, since the signature covers it', () => {
-    expect(verifyCrewToken([key], claims.eventId, token.replace(String(claims.expiresAt), String(claims.expiresAt + 86400)), now)).toEqual({ ok: false, reason: 'invalid' });
+    expect(
+      verifyCrewToken(
+        [key],
+        claims.eventId,
+        token.replace(String(claims.expiresAt), String(claims.expiresAt + 86400)),
+        now,
+      ),
+    ).toEqual({ ok: false, reason: 'invalid' });
   });
 
   it('accepts only the canonical spelling of the signature', () => {
@@ -36,17 +53,27 @@ describe('crew magic links', () => {
     expect(verifyCrewToken(['new-key', key], claims.eventId, token, now).ok).toBe(true);
   });
 
-  it.each([undefined, '', 'not-a-token', `${claims.memberId}.abc.${'A'.repeat(43)}`])('refuses %p without verifying anything', (bad) => {
-    expect(verifyCrewToken([key], claims.eventId, bad, now).ok).toBe(false);
-  });
+  it.each([undefined, '', 'not-a-token', `${claims.memberId}.abc.${'A'.repeat(43)}`])(
+    'refuses %p without verifying anything',
+    (bad) => {
+      expect(verifyCrewToken([key], claims.eventId, bad, now).ok).toBe(false);
+    },
+  );
 
   it('expires links a day after the charter ends at the marina', () => {
-    const expiry = crewTokenExpiry({ charter_date: '2027-06-12', charter_start: '18:30', charter_end: '21:00', timezone: 'America/Los_Angeles' });
+    const expiry = crewTokenExpiry({
+      charter_date: '2027-06-12',
+      charter_start: '18:30',
+      charter_end: '21:00',
+      timezone: 'America/Los_Angeles',
+    });
     // 21:00 PDT on 12 June 2027 is 04:00 UTC on the 13th; a day later.
     expect(new Date(expiry * 1000).toISOString()).toBe('2027-06-14T04:00:00.000Z');
   });
 
   it('builds the crew page URL with the token encoded', () => {
-    expect(crewPageUrl('http://127.0.0.1:4700/', 'evt_x', 'a.b+c')).toBe('http://127.0.0.1:4700/crew/evt_x?token=a.b%2Bc');
+    expect(crewPageUrl('http://127.0.0.1:4700/', 'evt_x', 'a.b+c')).toBe(
+      'http://127.0.0.1:4700/crew/evt_x?token=a.b%2Bc',
+    );
   });
 });

@@ -13,7 +13,15 @@
 import { randomUUID } from 'node:crypto';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  ScanCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
@@ -31,14 +39,21 @@ const percentile = (values: number[], p: number) => {
 };
 
 const diff = (after: Record<string, number>, before: Record<string, number>) =>
-  Object.fromEntries(Object.entries(after).map(([k, v]) => [k, v - (before[k] ?? 0)]).filter(([, v]) => (v as number) > 0)) as Record<string, number>;
+  Object.fromEntries(
+    Object.entries(after)
+      .map(([k, v]) => [k, v - (before[k] ?? 0)])
+      .filter(([, v]) => (v as number) > 0),
+  ) as Record<string, number>;
 
 async function main(): Promise<void> {
   const n = argValue('--bookings', 200);
   const cloud = await startLocalCloud({ services: 'all', run: true });
   try {
     // Warm every function (cold starts are not what this measures) on bookings of another year.
-    await publishBookings(Array.from({ length: 10 }, (_, i) => booking(i, { booking_id: `warm-${i}`, charter_date: '2030-06-01' })), true);
+    await publishBookings(
+      Array.from({ length: 10 }, (_, i) => booking(i, { booking_id: `warm-${i}`, charter_date: '2030-06-01' })),
+      true,
+    );
     await cloud.idle();
 
     const bookings = Array.from({ length: n }, (_, i) => booking(i));
@@ -49,7 +64,12 @@ async function main(): Promise<void> {
     const elapsedMs = Date.now() - started;
     const operations = diff(cloud.requestCounts(), before);
 
-    const notified = new Map(eventsOf(cloud, 'CrewNotified').map((e) => [e.detail.booking_id as string, cloud.eventBridge.arrivedAt.get(e.id)!]));
+    const notified = new Map(
+      eventsOf(cloud, 'CrewNotified').map((e) => [
+        e.detail.booking_id as string,
+        cloud.eventBridge.arrivedAt.get(e.id)!,
+      ]),
+    );
     const latencies = bookings.map((b) => (notified.get(b.booking_id) ?? NaN) - sentAt.get(b.booking_id)!);
     const missing = latencies.filter(Number.isNaN).length;
 
@@ -65,17 +85,36 @@ async function main(): Promise<void> {
     }
 
     const floorMs = await replayFloor(cloud.endpoints.ses, operations, n);
-    const storeOps = Object.entries(operations).filter(([k]) => !k.startsWith('api:') && !k.startsWith('lambda:') && !k.startsWith('sqs:'));
+    const storeOps = Object.entries(operations).filter(
+      ([k]) => !k.startsWith('api:') && !k.startsWith('lambda:') && !k.startsWith('sqs:'),
+    );
     const replayed = storeOps.reduce((sum, [, v]) => sum + v, 0);
 
-    console.log(`\nbenchmark: ${n} bookings through the local cloud (${new Date().toISOString()}, node ${process.version})`);
-    console.log(`  end to end        ${(n / (elapsedMs / 1000)).toFixed(1)} bookings/s  (${(elapsedMs / 1000).toFixed(2)} s for all ${n})`);
-    console.log(`  burst             PutEvents -> last crew email  p50 ${percentile(latencies.filter((l) => !Number.isNaN(l)), 50)} ms, p95 ${percentile(latencies.filter((l) => !Number.isNaN(l)), 95)} ms${missing ? `  (${missing} bookings never notified!)` : ''}`);
-    console.log(`  one at a time     PutEvents -> last crew email  p50 ${percentile(single, 50)} ms, p95 ${percentile(single, 95)} ms  (${single.length} bookings, unloaded)`);
-    console.log(`  floor             ${(n / (floorMs / 1000)).toFixed(1)} bookings/s  (${(floorMs / 1000).toFixed(2)} s: the same ${replayed} store operations done directly)`);
+    console.log(
+      `\nbenchmark: ${n} bookings through the local cloud (${new Date().toISOString()}, node ${process.version})`,
+    );
+    console.log(
+      `  end to end        ${(n / (elapsedMs / 1000)).toFixed(1)} bookings/s  (${(elapsedMs / 1000).toFixed(2)} s for all ${n})`,
+    );
+    console.log(
+      `  burst             PutEvents -> last crew email  p50 ${percentile(
+        latencies.filter((l) => !Number.isNaN(l)),
+        50,
+      )} ms, p95 ${percentile(
+        latencies.filter((l) => !Number.isNaN(l)),
+        95,
+      )} ms${missing ? `  (${missing} bookings never notified!)` : ''}`,
+    );
+    console.log(
+      `  one at a time     PutEvents -> last crew email  p50 ${percentile(single, 50)} ms, p95 ${percentile(single, 95)} ms  (${single.length} bookings, unloaded)`,
+    );
+    console.log(
+      `  floor             ${(n / (floorMs / 1000)).toFixed(1)} bookings/s  (${(floorMs / 1000).toFixed(2)} s: the same ${replayed} store operations done directly)`,
+    );
     console.log(`  ratio             end to end takes ${(elapsedMs / floorMs).toFixed(2)}x the floor`);
     console.log(`  store operations per booking:`);
-    for (const [op, count] of storeOps.sort(([a], [b]) => a.localeCompare(b))) console.log(`    ${op.padEnd(44)} ${(count / n).toFixed(2)}`);
+    for (const [op, count] of storeOps.sort(([a], [b]) => a.localeCompare(b)))
+      console.log(`    ${op.padEnd(44)} ${(count / n).toFixed(2)}`);
   } finally {
     await cloud.stop();
   }
@@ -93,24 +132,75 @@ async function replayFloor(sesEndpoint: string, operations: Record<string, numbe
   const eb = new EventBridgeClient({});
   const sm = new SecretsManagerClient({});
   const table = `bench-floor-${randomUUID().slice(0, 8)}`;
-  await raw.send(new CreateTableCommand({ TableName: table, BillingMode: 'PAY_PER_REQUEST', AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }], KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }] }));
+  await raw.send(
+    new CreateTableCommand({
+      TableName: table,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+    }),
+  );
   const bucket = 'charter-guest-site-local';
   const item = (i: number) => ({ pk: `item-${i % 50}`, payload: 'x'.repeat(800), n: i });
   const page = 'x'.repeat(14_000);
 
   const actions: Record<string, (i: number) => Promise<unknown>> = {
     'dynamodb:PutItem': (i) => ddb.send(new PutCommand({ TableName: table, Item: item(i) })),
-    'dynamodb:UpdateItem': (i) => ddb.send(new UpdateCommand({ TableName: table, Key: { pk: `item-${i % 50}` }, UpdateExpression: 'SET n = :n', ExpressionAttributeValues: { ':n': i } })),
-    'dynamodb:GetItem': (i) => ddb.send(new GetCommand({ TableName: table, Key: { pk: `item-${i % 50}` }, ConsistentRead: true })),
-    'dynamodb:Query': (i) => ddb.send(new QueryCommand({ TableName: table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `item-${i % 50}` } })),
+    'dynamodb:UpdateItem': (i) =>
+      ddb.send(
+        new UpdateCommand({
+          TableName: table,
+          Key: { pk: `item-${i % 50}` },
+          UpdateExpression: 'SET n = :n',
+          ExpressionAttributeValues: { ':n': i },
+        }),
+      ),
+    'dynamodb:GetItem': (i) =>
+      ddb.send(new GetCommand({ TableName: table, Key: { pk: `item-${i % 50}` }, ConsistentRead: true })),
+    'dynamodb:Query': (i) =>
+      ddb.send(
+        new QueryCommand({
+          TableName: table,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': `item-${i % 50}` },
+        }),
+      ),
     'dynamodb:Scan': () => ddb.send(new ScanCommand({ TableName: table, Limit: 100 })),
     'dynamodb:DeleteItem': (i) => ddb.send(new DeleteCommand({ TableName: table, Key: { pk: `item-${i % 50}` } })),
-    's3:PUT object': (i) => s3.send(new PutObjectCommand({ Bucket: bucket, Key: `floor/${i}.html`, Body: page, ContentType: 'text/html' })),
-    's3:GET object': (i) => s3.send(new GetObjectCommand({ Bucket: bucket, Key: `floor/${i % 10}.html` })).then((r) => r.Body?.transformToString()),
+    's3:PUT object': (i) =>
+      s3.send(new PutObjectCommand({ Bucket: bucket, Key: `floor/${i}.html`, Body: page, ContentType: 'text/html' })),
+    's3:GET object': (i) =>
+      s3
+        .send(new GetObjectCommand({ Bucket: bucket, Key: `floor/${i % 10}.html` }))
+        .then((r) => r.Body?.transformToString()),
     'ses:POST /v2/email/outbound-emails': (i) =>
-      ses.send(new SendEmailCommand({ FromEmailAddress: 'floor@crew.example.com', Destination: { ToAddresses: ['floor@crew.example.com'] }, Content: { Simple: { Subject: { Data: `floor ${i}` }, Body: { Text: { Data: 'x'.repeat(1500) }, Html: { Data: 'x'.repeat(4000) } } } } })),
-    'eventbridge:PutEvents': (i) => eb.send(new PutEventsCommand({ Entries: [{ EventBusName: 'default', Source: 'bench.floor', DetailType: 'Floor', Detail: JSON.stringify({ i, pad: 'x'.repeat(600) }) }] })),
-    'secretsmanager:GetSecretValue': () => sm.send(new GetSecretValueCommand({ SecretId: 'charter/local/scc-service-key' })),
+      ses.send(
+        new SendEmailCommand({
+          FromEmailAddress: 'floor@crew.example.com',
+          Destination: { ToAddresses: ['floor@crew.example.com'] },
+          Content: {
+            Simple: {
+              Subject: { Data: `floor ${i}` },
+              Body: { Text: { Data: 'x'.repeat(1500) }, Html: { Data: 'x'.repeat(4000) } },
+            },
+          },
+        }),
+      ),
+    'eventbridge:PutEvents': (i) =>
+      eb.send(
+        new PutEventsCommand({
+          Entries: [
+            {
+              EventBusName: 'default',
+              Source: 'bench.floor',
+              DetailType: 'Floor',
+              Detail: JSON.stringify({ i, pad: 'x'.repeat(600) }),
+            },
+          ],
+        }),
+      ),
+    'secretsmanager:GetSecretValue': () =>
+      sm.send(new GetSecretValueCommand({ SecretId: 'charter/local/scc-service-key' })),
   };
   // Make sure every object a GET replays exists before the clock starts.
   await Promise.all(Array.from({ length: 10 }, (_, i) => actions['s3:PUT object']!(i)));
@@ -122,9 +212,11 @@ async function replayFloor(sesEndpoint: string, operations: Record<string, numbe
   }
   const started = Date.now();
   let next = 0;
-  await Promise.all(Array.from({ length: Math.min(lanes, work.length) }, async () => {
-    while (next < work.length) await work[next++]!();
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(lanes, work.length) }, async () => {
+      while (next < work.length) await work[next++]!();
+    }),
+  );
   const elapsed = Date.now() - started;
   for (const client of [raw, s3, ses, eb, sm]) client.destroy();
   return elapsed;

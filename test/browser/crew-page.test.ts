@@ -23,7 +23,9 @@ const MATE = 'isla-moreno';
 const CAPTAIN = 'rowan-hale';
 const DECKHAND = 'theo-park';
 
-const sample = JSON.parse(readFileSync(join(__dirname, '../../events/samples/direct-2027-sunset.json'), 'utf8')) as BookingCreatedInput;
+const sample = JSON.parse(
+  readFileSync(join(__dirname, '../../events/samples/direct-2027-sunset.json'), 'utf8'),
+) as BookingCreatedInput;
 
 /** The booking the mate crews: the direct sample a month out, with money in the notes and the revenue field. */
 const booking = {
@@ -34,7 +36,12 @@ const booking = {
   notes: 'Sunset sail. Revenue: $980.00, paid in full. One guest uses a wheelchair; board from the dock ramp.',
 };
 /** Another booking, so there is a real second event whose genuine link must not open the first. */
-const other = { ...sample, booking_id: 'dir-crew-page-other', charter_date: marinaDate(31), notes: 'Private dinner cruise.' };
+const other = {
+  ...sample,
+  booking_id: 'dir-crew-page-other',
+  charter_date: marinaDate(31),
+  notes: 'Private dinner cruise.',
+};
 
 /** The last signature characters changed so the signed bytes differ (the very last base64url char carries padding bits). */
 function tamper(token: string): string {
@@ -67,9 +74,17 @@ describe('the crew page in headless Chromium against the local cloud', () => {
     await cloud.idle();
 
     const created = (bookingId: string) => {
-      const envelope = cloud.published().find((e) => e['detail-type'] === 'EventCreated' && e.detail.booking_id === bookingId);
+      const envelope = cloud
+        .published()
+        .find((e) => e['detail-type'] === 'EventCreated' && e.detail.booking_id === bookingId);
       if (!envelope) throw new Error(`no EventCreated for ${bookingId}; see the logs in ${cloud.stateDir}/logs`);
-      return envelope.detail as { event_id: string; charter_date: string; charter_start: string; charter_end: string; timezone: string };
+      return envelope.detail as {
+        event_id: string;
+        charter_date: string;
+        charter_start: string;
+        charter_end: string;
+        timezone: string;
+      };
     };
     const detail = created(booking.booking_id);
     const otherDetail = created(other.booking_id);
@@ -78,7 +93,11 @@ describe('the crew page in headless Chromium against the local cloud', () => {
 
     const key = cloud.secrets[MAGIC_LINK_KEY]!;
     mateToken = mintCrewToken(key, { eventId, memberId: MATE, expiresAt: crewTokenExpiry(detail) });
-    otherMateToken = mintCrewToken(key, { eventId: otherEventId, memberId: MATE, expiresAt: crewTokenExpiry(otherDetail) });
+    otherMateToken = mintCrewToken(key, {
+      eventId: otherEventId,
+      memberId: MATE,
+      expiresAt: crewTokenExpiry(otherDetail),
+    });
     mateUrl = crewPageUrl(cloud.endpoints.api, eventId, mateToken);
 
     phone = await launchPhone();
@@ -100,7 +119,8 @@ describe('the crew page in headless Chromium against the local cloud', () => {
     return (await response.json()) as EventView;
   }
 
-  const confirmedAtOf = (view: EventView, memberId: string) => view.crew.find((m) => m.member_id === memberId)?.confirmed_at;
+  const confirmedAtOf = (view: EventView, memberId: string) =>
+    view.crew.find((m) => m.member_id === memberId)?.confirmed_at;
   const row = (page: Page, memberId: string) => page.locator(`#crew li[data-member-id="${memberId}"]`);
 
   it(
@@ -126,9 +146,15 @@ describe('the crew page in headless Chromium against the local cloud', () => {
       expect(notes).toContain('Sunset sail.');
       expect(notes).toContain('One guest uses a wheelchair; board from the dock ramp.');
 
-      const crew = await page.locator('#crew li').evaluateAll((items) =>
-        items.map((li) => ({ id: li.getAttribute('data-member-id'), confirmed: li.getAttribute('data-confirmed'), text: (li as HTMLElement).innerText })),
-      );
+      const crew = await page
+        .locator('#crew li')
+        .evaluateAll((items) =>
+          items.map((li) => ({
+            id: li.getAttribute('data-member-id'),
+            confirmed: li.getAttribute('data-confirmed'),
+            text: (li as HTMLElement).innerText,
+          })),
+        );
       expect(crew.map((c) => c.id)).toEqual([CAPTAIN, MATE, DECKHAND]);
       expect(crew.every((c) => c.confirmed === 'false')).toBe(true);
       expect(crew[0]!.text).toMatch(/Rowan Hale[\s\S]*captain[\s\S]*Not confirmed yet/);
@@ -160,8 +186,12 @@ describe('the crew page in headless Chromium against the local cloud', () => {
     async () => {
       const { page } = await open('confirm', mateUrl);
       const [posted, followed] = await Promise.all([
-        page.waitForResponse((r) => r.request().method() === 'POST' && r.url() === `${cloud.endpoints.api}/crew/${eventId}/confirm`),
-        page.waitForResponse((r) => r.request().method() === 'GET' && r.request().redirectedFrom()?.method() === 'POST'),
+        page.waitForResponse(
+          (r) => r.request().method() === 'POST' && r.url() === `${cloud.endpoints.api}/crew/${eventId}/confirm`,
+        ),
+        page.waitForResponse(
+          (r) => r.request().method() === 'GET' && r.request().redirectedFrom()?.method() === 'POST',
+        ),
         page.locator('#confirm').click(),
       ]);
       // The form post is answered 303 and the browser follows it back to the page with a GET.
@@ -175,7 +205,9 @@ describe('the crew page in headless Chromium against the local cloud', () => {
       await page.reload({ waitUntil: 'load' });
       const mate = row(page, MATE);
       expect(await mate.getAttribute('data-confirmed')).toBe('true');
-      expect(await mate.innerText()).toMatch(/Isla Moreno \(you\)[\s\S]*Confirmed [A-Z][a-z]{2} \d{1,2}, \d{1,2}:\d{2}\s[AP]M/);
+      expect(await mate.innerText()).toMatch(
+        /Isla Moreno \(you\)[\s\S]*Confirmed [A-Z][a-z]{2} \d{1,2}, \d{1,2}:\d{2}\s[AP]M/,
+      );
       expect(await row(page, CAPTAIN).getAttribute('data-confirmed')).toBe('false');
       expect(await row(page, DECKHAND).getAttribute('data-confirmed')).toBe('false');
       expect(await page.locator('#your-confirmation h2').innerText()).toBe('Thanks, Isla Moreno');
@@ -200,8 +232,12 @@ describe('the crew page in headless Chromium against the local cloud', () => {
     async () => {
       expect(await staleTab.locator('#confirm').isVisible()).toBe(true);
       const [posted, followed] = await Promise.all([
-        staleTab.waitForResponse((r) => r.request().method() === 'POST' && r.url() === `${cloud.endpoints.api}/crew/${eventId}/confirm`),
-        staleTab.waitForResponse((r) => r.request().method() === 'GET' && r.request().redirectedFrom()?.method() === 'POST'),
+        staleTab.waitForResponse(
+          (r) => r.request().method() === 'POST' && r.url() === `${cloud.endpoints.api}/crew/${eventId}/confirm`,
+        ),
+        staleTab.waitForResponse(
+          (r) => r.request().method() === 'GET' && r.request().redirectedFrom()?.method() === 'POST',
+        ),
         staleTab.locator('#confirm').click(),
       ]);
       expect(posted.status()).toBe(303);
@@ -224,7 +260,10 @@ describe('the crew page in headless Chromium against the local cloud', () => {
     async () => {
       const tampered = tamper(mateToken);
       expect(tampered).not.toBe(mateToken);
-      expect(verifyCrewToken([cloud.secrets[MAGIC_LINK_KEY]!], eventId, tampered)).toEqual({ ok: false, reason: 'invalid' });
+      expect(verifyCrewToken([cloud.secrets[MAGIC_LINK_KEY]!], eventId, tampered)).toEqual({
+        ok: false,
+        reason: 'invalid',
+      });
 
       const { page, response } = await open('tampered', crewPageUrl(cloud.endpoints.api, eventId, tampered));
       expect(response.status()).toBe(401);

@@ -16,7 +16,9 @@ import { publishBookings } from '../support/e2e';
  */
 
 const TIMEOUT = 120_000;
-const sample = JSON.parse(readFileSync(join(__dirname, '../../events/samples/boatsetter-xhqgmdh.json'), 'utf8')) as BookingCreatedInput;
+const sample = JSON.parse(
+  readFileSync(join(__dirname, '../../events/samples/boatsetter-xhqgmdh.json'), 'utf8'),
+) as BookingCreatedInput;
 
 /** A 24x16 blue-to-sand gradient, encoded as a baseline JFIF JPEG by Chromium's canvas (802 bytes). */
 const PHOTO = Buffer.from(
@@ -43,8 +45,11 @@ describe('the guest page in headless Chromium against the local cloud', () => {
     await publishBookings([upcoming, ended]);
     await cloud.idle();
     for (const booking of [upcoming, ended]) {
-      const published = cloud.published().find((e) => e['detail-type'] === 'GuestPagePublished' && e.detail.booking_id === booking.booking_id);
-      if (!published) throw new Error(`no GuestPagePublished for ${booking.booking_id}; see the logs in ${cloud.stateDir}/logs`);
+      const published = cloud
+        .published()
+        .find((e) => e['detail-type'] === 'GuestPagePublished' && e.detail.booking_id === booking.booking_id);
+      if (!published)
+        throw new Error(`no GuestPagePublished for ${booking.booking_id}; see the logs in ${cloud.stateDir}/logs`);
       pageUrls[booking.booking_id as string] = published.detail.url;
     }
 
@@ -66,7 +71,9 @@ describe('the guest page in headless Chromium against the local cloud', () => {
 
   it('publishes each booking a page on the guest site', () => {
     for (const booking of [upcoming, ended]) {
-      expect(pageUrls[booking.booking_id as string]).toMatch(new RegExp(`^${cloud.endpoints.guestSite}/g/[A-Za-z0-9_-]{22}$`));
+      expect(pageUrls[booking.booking_id as string]).toMatch(
+        new RegExp(`^${cloud.endpoints.guestSite}/g/[A-Za-z0-9_-]{22}$`),
+      );
     }
   });
 
@@ -99,7 +106,9 @@ describe('the guest page in headless Chromium against the local cloud', () => {
       const key = (await finished.getAttribute('data-key'))!;
       expect(key).toMatch(new RegExp(`^uploads/${upcoming.booking_id}/[0-9a-f]{16}-Sunset-at-Shelter-Island\\.jpg$`));
 
-      const listed = await s3.send(new ListObjectsV2Command({ Bucket: uploadsBucket, Prefix: `uploads/${upcoming.booking_id}/` }));
+      const listed = await s3.send(
+        new ListObjectsV2Command({ Bucket: uploadsBucket, Prefix: `uploads/${upcoming.booking_id}/` }),
+      );
       expect(listed.Contents?.map((o) => ({ key: o.Key, size: o.Size }))).toEqual([{ key, size: PHOTO.length }]);
       const stored = await s3.send(new GetObjectCommand({ Bucket: uploadsBucket, Key: key }));
       expect(stored.ContentType).toBe('image/jpeg');
@@ -123,24 +132,37 @@ describe('the guest page in headless Chromium against the local cloud', () => {
       expect(await page.locator('#uploads-closed').innerText()).toContain(`on ${date}`);
       expect(await page.locator('#photo-input').isDisabled()).toBe(true);
       expect(await page.locator('#uploads-open').isVisible()).toBe(false);
-      expect(await page.locator('#greeting-after').innerText()).toBe('Hi Dana, thank you for sailing with us aboard JADA.');
+      expect(await page.locator('#greeting-after').innerText()).toBe(
+        'Hi Dana, thank you for sailing with us aboard JADA.',
+      );
       expect(await page.locator('#greeting-before').isVisible()).toBe(false);
       expect(await page.locator('#tips').isVisible()).toBe(false);
 
       // The same request the widget makes, with the token the page carries, from the page's origin (CORS and CSP apply).
       const answer = await page.evaluate(async () => {
-        const config = JSON.parse(document.getElementById('upload-config')!.textContent!) as { bookingId: string; presignUrl: string; uploadToken: string };
+        const config = JSON.parse(document.getElementById('upload-config')!.textContent!) as {
+          bookingId: string;
+          presignUrl: string;
+          uploadToken: string;
+        };
         const response = await fetch(config.presignUrl, {
           method: 'POST',
           mode: 'cors',
           credentials: 'omit',
           headers: { 'Content-Type': 'application/json', 'X-Upload-Token': config.uploadToken },
-          body: JSON.stringify({ booking_id: config.bookingId, file_name: 'late.jpg', file_size: 802, mime_type: 'image/jpeg' }),
+          body: JSON.stringify({
+            booking_id: config.bookingId,
+            file_name: 'late.jpg',
+            file_size: 802,
+            mime_type: 'image/jpeg',
+          }),
         });
         return { status: response.status, body: (await response.json()) as unknown };
       });
       expect(answer).toEqual({ status: 409, body: { error: 'uploads_closed', message: expect.any(String) } });
-      const listed = await s3.send(new ListObjectsV2Command({ Bucket: uploadsBucket, Prefix: `uploads/${ended.booking_id}/` }));
+      const listed = await s3.send(
+        new ListObjectsV2Command({ Bucket: uploadsBucket, Prefix: `uploads/${ended.booking_id}/` }),
+      );
       expect(listed.KeyCount ?? 0).toBe(0);
 
       await page.screenshot({ path: join(SCREENSHOTS, 'guest-page-closed.png'), fullPage: true });
@@ -154,13 +176,16 @@ describe('the guest page in headless Chromium against the local cloud', () => {
     const network = phone.requests.filter((r) => !r.url.startsWith('data:'));
     expect(network.filter((r) => !allowed.has(new URL(r.url).origin))).toEqual([]);
     // The check above saw the traffic it is about: both pages, the presign calls and the upload.
-    const seen = (page: string, method: string, origin: string) => network.some((r) => r.page === page && r.method === method && new URL(r.url).origin === origin);
+    const seen = (page: string, method: string, origin: string) =>
+      network.some((r) => r.page === page && r.method === method && new URL(r.url).origin === origin);
     expect(seen('upcoming', 'GET', cloud.endpoints.guestSite)).toBe(true);
     expect(seen('upcoming', 'POST', cloud.endpoints.api)).toBe(true);
     expect(seen('upcoming', 'POST', cloud.endpoints.s3)).toBe(true);
     expect(seen('ended', 'GET', cloud.endpoints.guestSite)).toBe(true);
     expect(seen('ended', 'POST', cloud.endpoints.api)).toBe(true);
     // The one console line is Chromium reporting the 409 the test provoked; no CSP violation, no script error.
-    expect(phone.problems).toEqual(['ended: console error: Failed to load resource: the server responded with a status of 409 (Conflict)']);
+    expect(phone.problems).toEqual([
+      'ended: console error: Failed to load resource: the server responded with a status of 409 (Conflict)',
+    ]);
   });
 });

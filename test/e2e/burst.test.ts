@@ -5,7 +5,9 @@ import { booking, emails, eventsOf, publishBookings, scanTable } from '../suppor
 describe('a burst of 100 bookings published at once', () => {
   let cloud: LocalCloud;
   // All in one year, so the calendar's concurrent rebuilds of one JSON are put to the test.
-  const bookings = Array.from({ length: 100 }, (_, i) => booking(i, { booking_id: `burst-${String(i).padStart(3, '0')}` }));
+  const bookings = Array.from({ length: 100 }, (_, i) =>
+    booking(i, { booking_id: `burst-${String(i).padStart(3, '0')}` }),
+  );
 
   beforeAll(async () => {
     cloud = await startLocalCloud({ services: 'all', run: true });

@@ -9,7 +9,12 @@ import { booking, eventsOf, publishBookings } from '../support/e2e';
 
 describe('200 bookings for one year, published at once', () => {
   let cloud: LocalCloud;
-  const bookings = Array.from({ length: 200 }, (_, i) => booking(i, { booking_id: `cal-${String(i).padStart(3, '0')}`, charter_date: `2029-${String((i % 12) + 1).padStart(2, '0')}-${String((i % 28) + 1).padStart(2, '0')}` }));
+  const bookings = Array.from({ length: 200 }, (_, i) =>
+    booking(i, {
+      booking_id: `cal-${String(i).padStart(3, '0')}`,
+      charter_date: `2029-${String((i % 12) + 1).padStart(2, '0')}-${String((i % 28) + 1).padStart(2, '0')}`,
+    }),
+  );
   let invalidations: string[][];
 
   beforeAll(async () => {
@@ -23,8 +28,12 @@ describe('200 bookings for one year, published at once', () => {
 
   it('keeps all 200 in calendar/2029.json in the bucket, each once', async () => {
     const bucket = cloud.functionEnv('calendar', 'onBookingCreated').CALENDAR_BUCKET!;
-    const object = await new S3Client({ forcePathStyle: true }).send(new GetObjectCommand({ Bucket: bucket, Key: 'calendar/2029.json' }));
-    const ids = (JSON.parse(await object.Body!.transformToString()).entries as Array<{ booking_id: string }>).map((e) => e.booking_id);
+    const object = await new S3Client({ forcePathStyle: true }).send(
+      new GetObjectCommand({ Bucket: bucket, Key: 'calendar/2029.json' }),
+    );
+    const ids = (JSON.parse(await object.Body!.transformToString()).entries as Array<{ booking_id: string }>).map(
+      (e) => e.booking_id,
+    );
     expect(ids.sort()).toEqual(bookings.map((b) => b.booking_id).sort());
   });
 

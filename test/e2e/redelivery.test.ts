@@ -8,7 +8,17 @@ import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { readDeadLetters, redrive } from '../../local/src/dlq-cli';
 import { startLocalCloud, type LocalCloud } from '../../local/src/testing';
-import { booking, crewEmailsOf, crewLinkIn, dropTable, emails, eventsOf, publishBookings, scanTable, serviceKey } from '../support/e2e';
+import {
+  booking,
+  crewEmailsOf,
+  crewLinkIn,
+  dropTable,
+  emails,
+  eventsOf,
+  publishBookings,
+  scanTable,
+  serviceKey,
+} from '../support/e2e';
 
 describe('triple delivery of every event, with CalendarUpdated before EventCreated', () => {
   let cloud: LocalCloud;
@@ -23,7 +33,9 @@ describe('triple delivery of every event, with CalendarUpdated before EventCreat
     await cloud.idle();
     await restoreScc();
     const sqs = new SQSClient({});
-    const letters = (await readDeadLetters(sqs, { peek: false })).filter((l) => l.functionName === 'charter-scc-local-onBookingCreated');
+    const letters = (await readDeadLetters(sqs, { peek: false })).filter(
+      (l) => l.functionName === 'charter-scc-local-onBookingCreated',
+    );
     deadLettered = letters.length;
     await redrive(sqs, new LambdaClient({}), letters);
     await cloud.idle();
@@ -52,15 +64,21 @@ describe('triple delivery of every event, with CalendarUpdated before EventCreat
       expect(scc.filter((i) => String(i.pk).startsWith('EVENT#') && i.booking_id === b.booking_id)).toHaveLength(1);
       expect([...slugs].filter((s) => s.startsWith(`${b.booking_id}:`))).toHaveLength(1);
     }
-    const json = await (await fetch(eventsOf(cloud, 'CalendarUpdated', bookings[0]!.booking_id)[0]!.detail.calendar_url)).json();
-    const ids = (json.entries as Array<{ booking_id: string }>).map((e) => e.booking_id).filter((id) => id.startsWith('redeliver-'));
+    const json = await (
+      await fetch(eventsOf(cloud, 'CalendarUpdated', bookings[0]!.booking_id)[0]!.detail.calendar_url)
+    ).json();
+    const ids = (json.entries as Array<{ booking_id: string }>)
+      .map((e) => e.booking_id)
+      .filter((id) => id.startsWith('redeliver-'));
     expect(ids.sort()).toEqual(bookings.map((b) => b.booking_id).sort());
   });
 
   it('emails each crew member exactly once per booking, however often each event came', async () => {
     const all = await emails(cloud);
     for (const b of bookings) {
-      const recipients = crewEmailsOf(all, b.booking_id).map((e) => e.destination.to[0]).sort();
+      const recipients = crewEmailsOf(all, b.booking_id)
+        .map((e) => e.destination.to[0])
+        .sort();
       expect(recipients).toEqual(['captain@crew.example.com', 'deckhand@crew.example.com', 'mate@crew.example.com']);
     }
     expect(new Set(eventsOf(cloud, 'CrewNotified').map((e) => e.detail.booking_id)).size).toBe(bookings.length);
@@ -69,7 +87,9 @@ describe('triple delivery of every event, with CalendarUpdated before EventCreat
   it('keeps a crew confirmation and sends nothing more when every booking arrives again later', async () => {
     const [first] = bookings;
     const eventId = eventsOf(cloud, 'EventCreated', first!.booking_id)[0]!.detail.event_id as string;
-    const mateEmail = crewEmailsOf(await emails(cloud), first!.booking_id).find((e) => e.destination.to[0] === 'mate@crew.example.com')!;
+    const mateEmail = crewEmailsOf(await emails(cloud), first!.booking_id).find(
+      (e) => e.destination.to[0] === 'mate@crew.example.com',
+    )!;
     const token = new URL(crewLinkIn(mateEmail, cloud.endpoints.api)!).searchParams.get('token')!;
     const confirmed = await fetch(`${cloud.endpoints.api}/crew/${eventId}/confirm`, {
       method: 'POST',
@@ -77,9 +97,14 @@ describe('triple delivery of every event, with CalendarUpdated before EventCreat
       body: new URLSearchParams({ token }).toString(),
     });
     expect(confirmed.status).toBe(200);
-    const view = async () => (await fetch(`${cloud.endpoints.api}/events/${eventId}`, { headers: { 'x-service-key': serviceKey(cloud) } })).json();
+    const view = async () =>
+      (
+        await fetch(`${cloud.endpoints.api}/events/${eventId}`, { headers: { 'x-service-key': serviceKey(cloud) } })
+      ).json();
     const before = await view();
-    expect(before.crew.find((m: { member_id: string }) => m.member_id === 'isla-moreno').confirmed_at).toEqual(expect.any(String));
+    expect(before.crew.find((m: { member_id: string }) => m.member_id === 'isla-moreno').confirmed_at).toEqual(
+      expect.any(String),
+    );
     const mailBefore = (await emails(cloud)).length;
 
     await publishBookings(bookings, true);

@@ -3,7 +3,17 @@
  * everything ../shared/ARCHITECTURE.md promises, read through the protocols people use.
  */
 import { marinaDate, startLocalCloud, type LocalCloud } from '../../local/src/testing';
-import { crewEmailsOf, crewLinkIn, emails, eventsOf, moneyIn, publishBookings, samples, scanTable, serviceKey } from '../support/e2e';
+import {
+  crewEmailsOf,
+  crewLinkIn,
+  emails,
+  eventsOf,
+  moneyIn,
+  publishBookings,
+  samples,
+  scanTable,
+  serviceKey,
+} from '../support/e2e';
 
 const CREW = ['captain@crew.example.com', 'mate@crew.example.com', 'deckhand@crew.example.com'];
 
@@ -11,7 +21,11 @@ describe('the sample bookings, end to end in the local cloud', () => {
   let cloud: LocalCloud;
   // The samples as they are (one in 2024, two in 2027), and one that is always a month ahead, so
   // the live-link checks do not depend on today's date.
-  const upcoming = { ...samples().find((b) => b.source === 'direct')!, booking_id: 'upcoming-sunset', charter_date: marinaDate(30) };
+  const upcoming = {
+    ...samples().find((b) => b.source === 'direct')!,
+    booking_id: 'upcoming-sunset',
+    charter_date: marinaDate(30),
+  };
   const bookings = [...samples(), upcoming];
 
   beforeAll(async () => {
@@ -25,7 +39,9 @@ describe('the sample bookings, end to end in the local cloud', () => {
     const history = cloud.runtime!.history;
     const handlersOf = (detailType: string, bookingId: string) =>
       history
-        .filter((h) => (h.event as any)?.['detail-type'] === detailType && (h.event as any)?.detail?.booking_id === bookingId)
+        .filter(
+          (h) => (h.event as any)?.['detail-type'] === detailType && (h.event as any)?.detail?.booking_id === bookingId,
+        )
         .map((h) => h.functionName)
         .sort();
     for (const { booking_id } of bookings) {
@@ -55,7 +71,9 @@ describe('the sample bookings, end to end in the local cloud', () => {
 
   it('creates one SCC crew event per booking, and neither the API nor the table holds money', async () => {
     for (const b of bookings) {
-      const res = await fetch(`${cloud.endpoints.api}/events?booking_id=${b.booking_id}`, { headers: { 'x-service-key': serviceKey(cloud) } });
+      const res = await fetch(`${cloud.endpoints.api}/events?booking_id=${b.booking_id}`, {
+        headers: { 'x-service-key': serviceKey(cloud) },
+      });
       expect(res.status).toBe(200);
       const body = await res.text();
       const { events } = JSON.parse(body);
@@ -89,9 +107,15 @@ describe('the sample bookings, end to end in the local cloud', () => {
     const all = await emails(cloud);
     for (const b of bookings) {
       const mine = crewEmailsOf(all, b.booking_id);
-      expect(mine.map((e) => e.destination.to).flat().sort()).toEqual([...CREW].sort());
+      expect(
+        mine
+          .map((e) => e.destination.to)
+          .flat()
+          .sort(),
+      ).toEqual([...CREW].sort());
       for (const email of mine) {
-        if (email.destination.to[0] !== 'captain@crew.example.com') expect(email.destination.bcc).toEqual(['captain@crew.example.com']);
+        if (email.destination.to[0] !== 'captain@crew.example.com')
+          expect(email.destination.bcc).toEqual(['captain@crew.example.com']);
         expect(email.body.html).toBeTruthy();
         expect(email.body.text).toContain(b.vessel);
         expect(email.body.text).toContain(b.location);

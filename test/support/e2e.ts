@@ -44,7 +44,23 @@ export function booking(index: number, overrides: Partial<BookingCreatedInput> =
 }
 
 /** Strings that would betray the money of `booking()` or of the samples if crew could see them. */
-export const MONEY_STRINGS = ['9,876.54', '987654', '987,654', '432.10', '43210', '1,450', '145000', '$300', '30000', '98000', '64000', '20000', 'Revenue', 'payout', 'Captain fee'];
+export const MONEY_STRINGS = [
+  '9,876.54',
+  '987654',
+  '987,654',
+  '432.10',
+  '43210',
+  '1,450',
+  '145000',
+  '$300',
+  '30000',
+  '98000',
+  '64000',
+  '20000',
+  'Revenue',
+  'payout',
+  'Captain fee',
+];
 export const moneyIn = (text: string) => MONEY_STRINGS.filter((m) => text.includes(m));
 
 /** Publishes the bookings on the bus as their partners do (PutEvents, ten a call); when each was sent, by booking id. */
@@ -55,9 +71,16 @@ export async function publishBookings(bookings: BookingCreatedInput[], parallel 
   for (let i = 0; i < bookings.length; i += 10) batches.push(bookings.slice(i, i + 10));
   const send = async (batch: BookingCreatedInput[]) => {
     const now = Date.now();
-    const result = await client.send(new PutEventsCommand({
-      Entries: batch.map((b) => ({ EventBusName: BUS, Source: `partner.${b.source}`, DetailType: 'BookingCreated', Detail: JSON.stringify(b) })),
-    }));
+    const result = await client.send(
+      new PutEventsCommand({
+        Entries: batch.map((b) => ({
+          EventBusName: BUS,
+          Source: `partner.${b.source}`,
+          DetailType: 'BookingCreated',
+          Detail: JSON.stringify(b),
+        })),
+      }),
+    );
     if (result.FailedEntryCount) throw new Error(`PutEvents refused entries: ${JSON.stringify(result.Entries)}`);
     for (const b of batch) sentAt.set(b.booking_id, now);
   };
@@ -91,7 +114,13 @@ export async function scanTable(tableName: string): Promise<Record<string, unkno
   const items: Record<string, unknown>[] = [];
   let ExclusiveStartKey: Record<string, any> | undefined;
   do {
-    const page = await client.send(new ScanCommand({ TableName: tableName, ConsistentRead: true, ...(ExclusiveStartKey ? { ExclusiveStartKey } : {}) }));
+    const page = await client.send(
+      new ScanCommand({
+        TableName: tableName,
+        ConsistentRead: true,
+        ...(ExclusiveStartKey ? { ExclusiveStartKey } : {}),
+      }),
+    );
     items.push(...(page.Items ?? []));
     ExclusiveStartKey = page.LastEvaluatedKey;
   } while (ExclusiveStartKey);
@@ -106,13 +135,15 @@ export async function dropTable(cloud: LocalCloud, tableName: string): Promise<(
   await client.send(new DeleteTableCommand({ TableName: tableName }));
   return async () => {
     const p = table.properties;
-    await client.send(new CreateTableCommand({
-      TableName: p.TableName,
-      AttributeDefinitions: p.AttributeDefinitions,
-      KeySchema: p.KeySchema,
-      BillingMode: p.BillingMode ?? 'PAY_PER_REQUEST',
-      ...(p.GlobalSecondaryIndexes ? { GlobalSecondaryIndexes: p.GlobalSecondaryIndexes } : {}),
-    }));
+    await client.send(
+      new CreateTableCommand({
+        TableName: p.TableName,
+        AttributeDefinitions: p.AttributeDefinitions,
+        KeySchema: p.KeySchema,
+        BillingMode: p.BillingMode ?? 'PAY_PER_REQUEST',
+        ...(p.GlobalSecondaryIndexes ? { GlobalSecondaryIndexes: p.GlobalSecondaryIndexes } : {}),
+      }),
+    );
   };
 }
 

@@ -17,7 +17,9 @@ export function readCompose(root: string): ComposeService[] {
   const compose = readYaml(join(root, 'serverless-compose.yml')) as { services: Record<string, any> };
   return Object.entries(compose.services).map(([key, s]) => {
     const params = (s.params ?? {}) as Record<string, string>;
-    const referenced = Object.values(params).flatMap((v) => [...String(v).matchAll(/\$\{([\w-]+)\.[\w]+\}/g)].map((m) => m[1]!));
+    const referenced = Object.values(params).flatMap((v) =>
+      [...String(v).matchAll(/\$\{([\w-]+)\.[\w]+\}/g)].map((m) => m[1]!),
+    );
     return { key, path: s.path, params, dependsOn: [...new Set([...(s.dependsOn ?? []), ...referenced])] };
   });
 }
@@ -28,7 +30,8 @@ export function orderServices(services: ComposeService[]): ComposeService[] {
   const visiting = new Set<string>();
   const visit = (s: ComposeService) => {
     if (ordered.includes(s)) return;
-    if (visiting.has(s.key)) throw new Error(`serverless-compose.yml: services depend on each other in a cycle at ${s.key}`);
+    if (visiting.has(s.key))
+      throw new Error(`serverless-compose.yml: services depend on each other in a cycle at ${s.key}`);
     visiting.add(s.key);
     for (const dep of s.dependsOn) {
       const target = byKey.get(dep);
@@ -54,7 +57,10 @@ export function loadComposedServices(
       const whole = /^\$\{([\w-]+)\.([\w]+)\}$/.exec(value);
       if (whole) {
         const output = outputsByKey.get(whole[1]!)?.[whole[2]!];
-        if (output === undefined) throw new Error(`serverless-compose.yml: ${service.key} needs output ${whole[2]} of ${whole[1]}, which has none`);
+        if (output === undefined)
+          throw new Error(
+            `serverless-compose.yml: ${service.key} needs output ${whole[2]} of ${whole[1]}, which has none`,
+          );
         params[name] = output;
       } else {
         params[name] = value;

@@ -33,7 +33,13 @@ export class IntrinsicError extends Error {
 
 /** Deterministic stand-ins for ids AWS would generate (stable across restarts). */
 export const localId = (prefix: string, seed: string, length = 13) =>
-  prefix + createHash('sha256').update(seed).digest('hex').toUpperCase().replace(/[^A-Z0-9]/g, '').slice(0, length);
+  prefix +
+  createHash('sha256')
+    .update(seed)
+    .digest('hex')
+    .toUpperCase()
+    .replace(/[^A-Z0-9]/g, '')
+    .slice(0, length);
 
 export const secretArn = (env: Pick<LocalEnvironment, 'region' | 'accountId'>, name: string) =>
   `arn:aws:secretsmanager:${env.region}:${env.accountId}:secret:${name}-${localId('', name, 6)}`;
@@ -58,7 +64,10 @@ export class IntrinsicResolver {
         case 'Ref':
           return this.ref(String(arg));
         case 'Fn::GetAtt': {
-          const [logicalId, attribute] = (typeof arg === 'string' ? arg.split('.') : (arg as string[])) as [string, string];
+          const [logicalId, attribute] = (typeof arg === 'string' ? arg.split('.') : (arg as string[])) as [
+            string,
+            string,
+          ];
           return this.getAtt(logicalId, this.resolve(attribute));
         }
         case 'Fn::Join': {
@@ -193,7 +202,9 @@ export class IntrinsicResolver {
       case 'AWS::CloudFront::OriginAccessControl.Id':
         return localId('', `${this.service.name}/${logicalId}`, 14);
     }
-    throw new IntrinsicError(`${this.service.name}: Fn::GetAtt ${logicalId}.${attribute} (${resource.Type}) is not supported locally`);
+    throw new IntrinsicError(
+      `${this.service.name}: Fn::GetAtt ${logicalId}.${attribute} (${resource.Type}) is not supported locally`,
+    );
   }
 
   private distributionId(logicalId: string): string {
@@ -223,7 +234,8 @@ export class IntrinsicResolver {
  */
 export function localScheme(value: unknown, endpoints: Record<string, string>): unknown {
   if (Array.isArray(value)) return value.map((v) => localScheme(v, endpoints));
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, localScheme(v, endpoints)]));
+  if (value && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, localScheme(v, endpoints)]));
   if (typeof value !== 'string') return value;
   let out = value;
   for (const url of Object.values(endpoints).filter(Boolean)) {

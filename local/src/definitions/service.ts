@@ -1,12 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  IntrinsicResolver,
-  localScheme,
-  secretArn,
-  type CloudResource,
-  type LocalEnvironment,
-} from './intrinsics';
+import { IntrinsicResolver, localScheme, secretArn, type CloudResource, type LocalEnvironment } from './intrinsics';
 import { VariableResolver } from './variables';
 import { readYaml } from './yaml';
 
@@ -134,7 +128,13 @@ export function functionLogicalId(key: string): string {
 const DEFAULT_CORS: CorsWiring = {
   allowedOrigins: ['*'],
   allowedHeaders: [
-    'Content-Type', 'X-Amz-Date', 'Authorization', 'X-Api-Key', 'X-Amz-Security-Token', 'X-Amz-User-Agent', 'X-Amzn-Trace-Id',
+    'Content-Type',
+    'X-Amz-Date',
+    'Authorization',
+    'X-Api-Key',
+    'X-Amz-Security-Token',
+    'X-Amz-User-Agent',
+    'X-Amzn-Trace-Id',
   ],
   allowedMethods: ['OPTIONS', 'GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD'],
   allowCredentials: false,
@@ -205,7 +205,14 @@ export function loadService(dir: string, options: LoadServiceOptions): ServiceWi
       memorySize: Number(fn.memorySize ?? provider.memorySize ?? 1024),
       maximumRetryAttempts: Number(fn.maximumRetryAttempts ?? 2),
       maximumEventAgeSeconds: Number(fn.maximumEventAge ?? 21600),
-      ...(onFailure ? { onFailureArn: resolveString(typeof onFailure === 'string' ? onFailure : onFailure.arn, `destinations.onFailure of ${key}`) } : {}),
+      ...(onFailure
+        ? {
+            onFailureArn: resolveString(
+              typeof onFailure === 'string' ? onFailure : onFailure.arn,
+              `destinations.onFailure of ${key}`,
+            ),
+          }
+        : {}),
     });
 
     let ruleIndex = 0;
@@ -213,7 +220,13 @@ export function loadService(dir: string, options: LoadServiceOptions): ServiceWi
     for (const event of (fn.events ?? []) as Record<string, any>[]) {
       if (event.httpApi !== undefined) {
         const { method, path } = parseHttpApiEvent(event.httpApi, name, key);
-        routes.push({ service: name, routeKey: path === '*' ? '$default' : `${method} ${path}`, method, path, functionName });
+        routes.push({
+          service: name,
+          routeKey: path === '*' ? '$default' : `${method} ${path}`,
+          method,
+          path,
+          functionName,
+        });
       } else if (event.eventBridge) {
         ruleIndex++;
         const e = event.eventBridge;
@@ -227,7 +240,9 @@ export function loadService(dir: string, options: LoadServiceOptions): ServiceWi
           enabled: e.enabled !== false,
           ...(e.input !== undefined ? { input: resolve(e.input) } : {}),
           ...(e.retryPolicy ? { retryPolicy: e.retryPolicy } : {}),
-          ...(e.deadLetterQueueArn ? { deadLetterArn: resolveString(e.deadLetterQueueArn, `deadLetterQueueArn of ${key}`) } : {}),
+          ...(e.deadLetterQueueArn
+            ? { deadLetterArn: resolveString(e.deadLetterQueueArn, `deadLetterQueueArn of ${key}`) }
+            : {}),
         });
       } else if (event.schedule) {
         const s = typeof event.schedule === 'string' ? { rate: [event.schedule] } : event.schedule;
@@ -244,7 +259,9 @@ export function loadService(dir: string, options: LoadServiceOptions): ServiceWi
           });
         }
       } else {
-        throw new DefinitionError(`${name}.${key}: the local cloud does not run ${Object.keys(event).join(', ')} events`);
+        throw new DefinitionError(
+          `${name}.${key}: the local cloud does not run ${Object.keys(event).join(', ')} events`,
+        );
       }
     }
   }
@@ -277,10 +294,17 @@ export function loadService(dir: string, options: LoadServiceOptions): ServiceWi
         tables.push({ name: intrinsics.ref(logicalId), properties: resolve(properties) as Record<string, any> });
         break;
       case 'AWS::S3::Bucket':
-        buckets.push({ name: intrinsics.ref(logicalId), corsRules: (resolve(properties.CorsConfiguration?.CorsRules) as any[]) ?? [] });
+        buckets.push({
+          name: intrinsics.ref(logicalId),
+          corsRules: (resolve(properties.CorsConfiguration?.CorsRules) as any[]) ?? [],
+        });
         break;
       case 'AWS::SQS::Queue':
-        queues.push({ name: intrinsics.getAtt(logicalId, 'QueueName'), arn: intrinsics.getAtt(logicalId, 'Arn'), url: intrinsics.ref(logicalId) });
+        queues.push({
+          name: intrinsics.getAtt(logicalId, 'QueueName'),
+          arn: intrinsics.getAtt(logicalId, 'Arn'),
+          url: intrinsics.ref(logicalId),
+        });
         break;
       case 'AWS::SecretsManager::Secret': {
         const secretName = resolveString(properties.Name, `Name of ${logicalId}`);
@@ -288,7 +312,9 @@ export function loadService(dir: string, options: LoadServiceOptions): ServiceWi
           name: secretName,
           arn: secretArn(env, secretName),
           ...(properties.Description ? { description: String(resolve(properties.Description)) } : {}),
-          ...(properties.GenerateSecretString ? { generate: resolve(properties.GenerateSecretString) as Record<string, any> } : {}),
+          ...(properties.GenerateSecretString
+            ? { generate: resolve(properties.GenerateSecretString) as Record<string, any> }
+            : {}),
           ...(properties.SecretString !== undefined ? { secretString: String(resolve(properties.SecretString)) } : {}),
         });
         break;
@@ -312,7 +338,23 @@ export function loadService(dir: string, options: LoadServiceOptions): ServiceWi
   // Serverless adds this output to every stack with an HTTP API.
   if (routes.length > 0) outputs.HttpApiUrl = env.endpoints.api;
 
-  return { name, dir, stage, functions, routes, rules, ...(cors ? { cors } : {}), tables, buckets, queues, secrets, buses, distributions, outputs, exports: exported };
+  return {
+    name,
+    dir,
+    stage,
+    functions,
+    routes,
+    rules,
+    ...(cors ? { cors } : {}),
+    tables,
+    buckets,
+    queues,
+    secrets,
+    buses,
+    distributions,
+    outputs,
+    exports: exported,
+  };
 }
 
 function splitHandler(handler: string, service: string, key: string): [string, string] {
@@ -355,7 +397,9 @@ function distributionWiring(
     const target = association.FunctionARN?.['Fn::GetAtt']?.[0] as string | undefined;
     const fnResource = target ? resources[target] : undefined;
     if (!fnResource || fnResource.Type !== 'AWS::CloudFront::Function') {
-      throw new DefinitionError(`${service}: ${logicalId}'s viewer-request function must be an AWS::CloudFront::Function of the same stack`);
+      throw new DefinitionError(
+        `${service}: ${logicalId}'s viewer-request function must be an AWS::CloudFront::Function of the same stack`,
+      );
     }
     viewerRequestFunction = {
       name: String(intrinsics.resolve(fnResource.Properties?.Name)),

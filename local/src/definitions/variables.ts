@@ -118,7 +118,9 @@ export class VariableResolver {
     for (const span of spans) {
       const value = this.resolveExpression(span.inner);
       if (value !== null && typeof value === 'object') {
-        throw new VariableResolutionError(`\${${span.inner}} resolves to an object and cannot be part of the string "${text}"`);
+        throw new VariableResolutionError(
+          `\${${span.inner}} resolves to an object and cannot be part of the string "${text}"`,
+        );
       }
       out += text.slice(last, span.start) + String(value);
       last = span.end;
@@ -167,7 +169,9 @@ export class VariableResolver {
       case 'param':
         return this.resolveParam(address);
     }
-    throw new VariableResolutionError(`Unsupported variable source \${${expression}} (the local cloud reads self, sls, opt, env, aws, param and file)`);
+    throw new VariableResolutionError(
+      `Unsupported variable source \${${expression}} (the local cloud reads self, sls, opt, env, aws, param and file)`,
+    );
   }
 
   private resolveSelf(address: string): unknown {

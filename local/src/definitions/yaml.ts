@@ -6,8 +6,23 @@ import yaml from 'js-yaml';
  * so a serverless.yml parses here into exactly the object Serverless would build.
  */
 const INTRINSICS = [
-  'And', 'Base64', 'Cidr', 'Condition', 'Equals', 'FindInMap', 'GetAtt', 'GetAZs', 'If',
-  'ImportValue', 'Join', 'Not', 'Or', 'Ref', 'Select', 'Split', 'Sub',
+  'And',
+  'Base64',
+  'Cidr',
+  'Condition',
+  'Equals',
+  'FindInMap',
+  'GetAtt',
+  'GetAZs',
+  'If',
+  'ImportValue',
+  'Join',
+  'Not',
+  'Or',
+  'Ref',
+  'Select',
+  'Split',
+  'Sub',
 ];
 
 function intrinsicTypes(name: string): yaml.Type[] {

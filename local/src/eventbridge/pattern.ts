@@ -29,7 +29,10 @@ export function validateEventPattern(pattern: unknown): void {
 }
 
 /** True when the event (the full EventBridge envelope as a plain JSON object) matches the pattern. */
-export function matchesEventPattern(pattern: string | Record<string, unknown>, event: Record<string, unknown>): boolean {
+export function matchesEventPattern(
+  pattern: string | Record<string, unknown>,
+  event: Record<string, unknown>,
+): boolean {
   return compileEventPattern(pattern)(event);
 }
 
@@ -90,7 +93,16 @@ function parseJson(text: string): JsonNode {
         continue;
       }
       const esc = text.charAt(pos++);
-      const simple: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
+      const simple: Record<string, string> = {
+        '"': '"',
+        '\\': '\\',
+        '/': '/',
+        b: '\b',
+        f: '\f',
+        n: '\n',
+        r: '\r',
+        t: '\t',
+      };
       if (Object.hasOwn(simple, esc)) out += simple[esc];
       else if (esc === 'u' && /^[0-9a-fA-F]{4}$/.test(text.slice(pos, pos + 4))) {
         out += String.fromCharCode(parseInt(text.slice(pos, pos + 4), 16));
@@ -142,9 +154,9 @@ function parseJson(text: string): JsonNode {
       }
     }
     if (ch === '"') return { kind: 'string', value: parseString() };
-    if (text.startsWith('true', pos)) return (pos += 4), { kind: 'boolean', value: true };
-    if (text.startsWith('false', pos)) return (pos += 5), { kind: 'boolean', value: false };
-    if (text.startsWith('null', pos)) return (pos += 4), { kind: 'null' };
+    if (text.startsWith('true', pos)) return ((pos += 4), { kind: 'boolean', value: true });
+    if (text.startsWith('false', pos)) return ((pos += 5), { kind: 'boolean', value: false });
+    if (text.startsWith('null', pos)) return ((pos += 4), { kind: 'null' });
     const number = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/.exec(text.slice(pos));
     if (number) {
       pos += number[0].length;
@@ -225,9 +237,30 @@ const MAX_OR_COMBINATIONS = 1000;
 // Ruler reserves these names inside $or so that a mistyped operator is not
 // silently taken for a field name.
 const RESERVED_IN_OR = new Set([
-  'exactly', 'equals-ignore-case', 'prefix', 'suffix', 'anything-but', 'exists', 'wildcard', 'numeric', 'cidr',
-  '=', '<', '<=', '>', '>=', 'regex', 'not-wildcard', 'not-equals-ignore-case', 'date-after', 'date-on-or-after',
-  'date-before', 'date-on-or-before', 'in-date-range', 'ip-address-in-range', 'ip-address-not-in-range',
+  'exactly',
+  'equals-ignore-case',
+  'prefix',
+  'suffix',
+  'anything-but',
+  'exists',
+  'wildcard',
+  'numeric',
+  'cidr',
+  '=',
+  '<',
+  '<=',
+  '>',
+  '>=',
+  'regex',
+  'not-wildcard',
+  'not-equals-ignore-case',
+  'date-after',
+  'date-on-or-after',
+  'date-before',
+  'date-on-or-before',
+  'in-date-range',
+  'ip-address-in-range',
+  'ip-address-not-in-range',
 ]);
 
 function compile(pattern: unknown): EventMatcher {
@@ -236,10 +269,10 @@ function compile(pattern: unknown): EventMatcher {
   const rules: SubRule[] = [];
   parseObject(rules, [], root, false);
   checkWildcardComplexity(rules);
-  const compiled = rules.map(rule => [...rule.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-  return event => {
+  const compiled = rules.map((rule) => [...rule.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return (event) => {
     const fields = flattenEvent(event);
-    return compiled.some(rule => matchSubRule(rule, fields));
+    return compiled.some((rule) => matchSubRule(rule, fields));
   };
 }
 
@@ -260,7 +293,8 @@ function parseObject(rules: SubRule[], path: string[], node: JsonNode & { kind: 
       parseOr(rules, path, value);
       continue;
     }
-    if (insideOr && RESERVED_IN_OR.has(key)) invalid(`${key} is Ruler reserved fieldName which cannot be used inside ${OR}.`);
+    if (insideOr && RESERVED_IN_OR.has(key))
+      invalid(`${key} is Ruler reserved fieldName which cannot be used inside ${OR}.`);
     if (value.kind === 'object') parseObject(rules, [...path, key], value, insideOr);
     else if (value.kind === 'array') writeField(rules, [...path, key].join('.'), value);
     else invalid(`"${key}" must be an object or an array`);
@@ -269,12 +303,12 @@ function parseObject(rules: SubRule[], path: string[], node: JsonNode & { kind: 
 }
 
 function parseOr(rules: SubRule[], path: string[], node: JsonNode): void {
-  const before = rules.map(rule => new Map(rule));
+  const before = rules.map((rule) => new Map(rule));
   rules.length = 0;
   if (node.kind !== 'array') return invalid(`It must be an Array followed with ${OR}.`);
   for (const branch of node.items) {
     if (branch.kind !== 'object') invalid(`Only JSON object is allowed in array of ${OR} relationship.`);
-    const forked = before.map(rule => new Map(rule));
+    const forked = before.map((rule) => new Map(rule));
     if (forked.length === 0) forked.push(new Map());
     parseObject(forked, path, branch, true);
     rules.push(...forked);
@@ -282,7 +316,9 @@ function parseOr(rules: SubRule[], path: string[], node: JsonNode): void {
   if (node.items.length < 2) invalid(`There must have at least 2 Objects in ${OR} relationship.`);
   // Checked after every $or, so a pattern that multiplies past the limit is refused before it explodes.
   if (rules.length > MAX_OR_COMBINATIONS) {
-    invalid(`The use of ${OR} results in ${rules.length} rule combinations, more than the ${MAX_OR_COMBINATIONS} allowed`);
+    invalid(
+      `The use of ${OR} results in ${rules.length} rule combinations, more than the ${MAX_OR_COMBINATIONS} allowed`,
+    );
   }
 }
 
@@ -296,22 +332,23 @@ function writeField(rules: SubRule[], name: string, node: JsonNode & { kind: 'ar
       case 'string': {
         const ip = ipBytes(item.value);
         // Ruler turns IP literals into single-address ranges, so "::1" also matches "0:0:0:0:0:0:0:1".
-        if (ip instanceof Uint8Array) field.tests.push(leaf => leaf.kind === 'string' && sameBytes(ipBytes(leaf.value), ip));
+        if (ip instanceof Uint8Array)
+          field.tests.push((leaf) => leaf.kind === 'string' && sameBytes(ipBytes(leaf.value), ip));
         else field.tests.push(exactString(item.value));
         break;
       }
       case 'number': {
         const expected = item.value;
-        field.tests.push(leaf => leaf.kind === 'number' && sameNumber(leaf.value, expected));
+        field.tests.push((leaf) => leaf.kind === 'number' && sameNumber(leaf.value, expected));
         break;
       }
       case 'boolean': {
         const expected = item.value;
-        field.tests.push(leaf => leaf.kind === 'boolean' && leaf.value === expected);
+        field.tests.push((leaf) => leaf.kind === 'boolean' && leaf.value === expected);
         break;
       }
       case 'null':
-        field.tests.push(leaf => leaf.kind === 'null');
+        field.tests.push((leaf) => leaf.kind === 'null');
         break;
       case 'array':
         invalid('Match value must be String, number, true, false, or null');
@@ -324,7 +361,7 @@ function writeField(rules: SubRule[], name: string, node: JsonNode & { kind: 'ar
 }
 
 function exactString(expected: string): ValueTest {
-  return leaf => leaf.kind === 'string' && leaf.value === expected;
+  return (leaf) => leaf.kind === 'string' && leaf.value === expected;
 }
 
 function addOperator(field: FieldRule, node: JsonNode & { kind: 'object' }): void {
@@ -347,19 +384,22 @@ function addOperator(field: FieldRule, node: JsonNode & { kind: 'object' }): voi
     }
     case 'prefix':
     case 'suffix': {
-      const test = value.kind === 'object' ? affixIgnoringCase(operator, value) : affix(operator, str(value, `${operator} match pattern must be a string`));
+      const test =
+        value.kind === 'object'
+          ? affixIgnoringCase(operator, value)
+          : affix(operator, str(value, `${operator} match pattern must be a string`));
       field.tests.push(test);
       return onlyOneKey();
     }
     case 'equals-ignore-case': {
       const regex = ignoreCaseRegex(str(value, 'equals-ignore-case match pattern must be a string'), 'whole');
-      field.tests.push(leaf => leaf.kind === 'string' && regex.test(leaf.value));
+      field.tests.push((leaf) => leaf.kind === 'string' && regex.test(leaf.value));
       return onlyOneKey();
     }
     case 'wildcard': {
       const text = str(value, 'wildcard match pattern must be a string');
       const glob = parseWildcard(text);
-      field.tests.push(leaf => leaf.kind === 'string' && glob(leaf.value));
+      field.tests.push((leaf) => leaf.kind === 'string' && glob(leaf.value));
       field.wildcards.push({ id: `wildcard:${text}`, values: [text] });
       return onlyOneKey();
     }
@@ -381,7 +421,7 @@ function addOperator(field: FieldRule, node: JsonNode & { kind: 'object' }): voi
     case 'cidr': {
       // Ruler's message for a non-string CIDR really does say "prefix".
       const range = parseCidr(str(value, 'prefix match pattern must be a string'));
-      field.tests.push(leaf => leaf.kind === 'string' && inRange(ipBytes(leaf.value), range));
+      field.tests.push((leaf) => leaf.kind === 'string' && inRange(ipBytes(leaf.value), range));
       return onlyOneKey();
     }
     default:
@@ -391,8 +431,8 @@ function addOperator(field: FieldRule, node: JsonNode & { kind: 'object' }): voi
 
 function affix(operator: 'prefix' | 'suffix', text: string): ValueTest {
   return operator === 'prefix'
-    ? leaf => leaf.kind === 'string' && leaf.value.startsWith(text)
-    : leaf => leaf.kind === 'string' && leaf.value.endsWith(text);
+    ? (leaf) => leaf.kind === 'string' && leaf.value.startsWith(text)
+    : (leaf) => leaf.kind === 'string' && leaf.value.endsWith(text);
 }
 
 function affixIgnoringCase(operator: 'prefix' | 'suffix', node: JsonNode & { kind: 'object' }): ValueTest {
@@ -403,7 +443,7 @@ function affixIgnoringCase(operator: 'prefix' | 'suffix', node: JsonNode & { kin
   if (first[1].kind !== 'string') return invalid('equals-ignore-case match pattern must be a string');
   if (rest.length > 0) invalid('Only one key allowed in match expression');
   const regex = ignoreCaseRegex(first[1].value, operator);
-  return leaf => leaf.kind === 'string' && regex.test(leaf.value);
+  return (leaf) => leaf.kind === 'string' && regex.test(leaf.value);
 }
 
 /**
@@ -445,7 +485,7 @@ function parseWildcard(text: string): (value: string) => boolean {
       segments[segments.length - 1] += ch;
     }
   }
-  return value => globMatch(segments, value);
+  return (value) => globMatch(segments, value);
 }
 
 /** Literal segments separated by stars; leftmost-first search is exact for `*`-only globs and stays linear per segment. */
@@ -468,12 +508,18 @@ function numericTest(items: JsonNode[]): ValueTest {
   const tokenText = (node: JsonNode | undefined): string => {
     if (!node) return ']';
     switch (node.kind) {
-      case 'number': return node.text;
-      case 'string': return node.value;
-      case 'boolean': return String(node.value);
-      case 'null': return 'null';
-      case 'object': return '{';
-      case 'array': return '[';
+      case 'number':
+        return node.text;
+      case 'string':
+        return node.value;
+      case 'boolean':
+        return String(node.value);
+      case 'null':
+        return 'null';
+      case 'object':
+        return '{';
+      case 'array':
+        return '[';
     }
   };
   const [opNode, first, rangeOpNode, second] = items;
@@ -485,14 +531,14 @@ function numericTest(items: JsonNode[]): ValueTest {
   if (op === '=' || op === '<' || op === '<=') {
     if (items.length > 2) invalid('Too many elements in numeric expression');
     const bound = comparableOperand(first);
-    return numberTest(n => (op === '=' ? n === bound : op === '<' ? n < bound : n <= bound));
+    return numberTest((n) => (op === '=' ? n === bound : op === '<' ? n < bound : n <= bound));
   }
 
   // ">" and ">=" may be followed by an upper bound; the lower bound always comes first.
   const bottomOpen = op === '>';
   if (items.length === 2) {
     const bottom = comparableOperand(first);
-    return numberTest(n => (bottomOpen ? n > bottom : n >= bottom));
+    return numberTest((n) => (bottomOpen ? n > bottom : n >= bottom));
   }
   if (rangeOpNode?.kind !== 'string') return invalid(`Bad value in numeric range: ${tokenText(rangeOpNode)}`);
   const rangeOp = rangeOpNode.value;
@@ -503,12 +549,12 @@ function numericTest(items: JsonNode[]): ValueTest {
   const top = comparableOperand(second);
   if (bottom >= top) invalid('Bottom must be less than top');
   const topOpen = rangeOp === '<';
-  return numberTest(n => (bottomOpen ? n > bottom : n >= bottom) && (topOpen ? n < top : n <= top));
+  return numberTest((n) => (bottomOpen ? n > bottom : n >= bottom) && (topOpen ? n < top : n <= top));
 }
 
 /** Numeric operators only ever see JSON numbers inside the documented range. */
 function numberTest(predicate: (comparableValue: number) => boolean): ValueTest {
-  return leaf => {
+  return (leaf) => {
     if (leaf.kind !== 'number') return false;
     const value = comparable(leaf.value);
     return value !== undefined && predicate(value);
@@ -541,13 +587,14 @@ function addAnythingBut(field: FieldRule, value: JsonNode): void {
   }
   if (kind === 'plain') {
     const excluded = anythingButValues(operand);
-    field.tests.push(leaf => !excluded(leaf));
+    field.tests.push((leaf) => !excluded(leaf));
     return;
   }
   const { excluded, texts } = anythingButSet(kind, operand);
   if (innerKeys > 1) invalid('Too many elements in numeric expression');
-  field.tests.push(leaf => !excluded(leaf));
-  if (kind === 'wildcard') field.wildcards.push({ id: `anything-but-wildcard:${JSON.stringify([...new Set(texts)].sort())}`, values: texts });
+  field.tests.push((leaf) => !excluded(leaf));
+  if (kind === 'wildcard')
+    field.wildcards.push({ id: `anything-but-wildcard:${JSON.stringify([...new Set(texts)].sort())}`, values: texts });
 }
 
 function anythingButValues(operand: JsonNode): ValueTest {
@@ -561,12 +608,12 @@ function anythingButValues(operand: JsonNode): ValueTest {
       numbers.push(item.value);
     } else invalid('Inside anything but list, start|null|boolean is not supported.');
   }
-  if (operand.kind === 'array' && (strings.size > 0) === (numbers.length > 0)) {
+  if (operand.kind === 'array' && strings.size > 0 === numbers.length > 0) {
     invalid('Inside anything but list, either all values are number or string, mixed type is not supported');
   }
-  return leaf =>
+  return (leaf) =>
     (leaf.kind === 'string' && strings.has(leaf.value)) ||
-    (leaf.kind === 'number' && numbers.some(n => sameNumber(leaf.value, n)));
+    (leaf.kind === 'number' && numbers.some((n) => sameNumber(leaf.value, n)));
 }
 
 function anythingButSet(
@@ -580,39 +627,45 @@ function anythingButSet(
       : kind === 'wildcard'
         ? 'wildcard match pattern must be a string'
         : 'prefix/suffix match pattern must be a string';
-  const texts = items.map(item => {
+  const texts = items.map((item) => {
     if (item.kind !== 'string') return invalid(typeMessage);
     if ((kind === 'prefix' || kind === 'suffix') && item.value === '') invalid('Null prefix/suffix not allowed');
     return item.value;
   });
   // Ruler compiles an empty list but then fails on the first event; refusing it up front is the only sane local answer.
   if (texts.length === 0) invalid('Empty arrays are not allowed');
-  const tests: ValueTest[] = texts.map(text => {
+  const tests: ValueTest[] = texts.map((text) => {
     switch (kind) {
       case 'prefix':
       case 'suffix':
         return affix(kind, text);
       case 'equals-ignore-case': {
         const regex = ignoreCaseRegex(text, 'whole');
-        return leaf => leaf.kind === 'string' && regex.test(leaf.value);
+        return (leaf) => leaf.kind === 'string' && regex.test(leaf.value);
       }
       case 'wildcard': {
         const glob = parseWildcard(text);
-        return leaf => leaf.kind === 'string' && glob(leaf.value);
+        return (leaf) => leaf.kind === 'string' && glob(leaf.value);
       }
     }
   });
-  return { excluded: leaf => tests.some(test => test(leaf)), texts };
+  return { excluded: (leaf) => tests.some((test) => test(leaf)), texts };
 }
 
 function canonical(node: JsonNode): string {
   switch (node.kind) {
-    case 'object': return `{${node.entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
-    case 'array': return `[${node.items.map(canonical).join(',')}]`;
-    case 'string': return JSON.stringify(node.value);
-    case 'number': return node.text;
-    case 'boolean': return String(node.value);
-    case 'null': return 'null';
+    case 'object':
+      return `{${node.entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+    case 'array':
+      return `[${node.items.map(canonical).join(',')}]`;
+    case 'string':
+      return JSON.stringify(node.value);
+    case 'number':
+      return node.text;
+    case 'boolean':
+      return String(node.value);
+    case 'null':
+      return 'null';
   }
 }
 
@@ -628,7 +681,7 @@ const IPV6_SHAPE = /^[0-9a-fA-F:]*:[0-9a-fA-F:]*$/;
 function ipBytes(text: string): Uint8Array | 'invalid' | undefined {
   if (IPV4_SHAPE.test(text)) {
     const octets = text.split('.').map(Number);
-    return octets.every(o => o <= 255) ? Uint8Array.from(octets) : 'invalid';
+    return octets.every((o) => o <= 255) ? Uint8Array.from(octets) : 'invalid';
   }
   if (!IPV6_SHAPE.test(text)) return undefined;
   if (!isIPv6(text)) return 'invalid';
@@ -643,7 +696,7 @@ function ipBytes(text: string): Uint8Array | 'invalid' | undefined {
     bytes[2 * i] = value >> 8;
     bytes[2 * i + 1] = value & 0xff;
   });
-  const mapped = bytes.subarray(0, 10).every(b => b === 0) && bytes[10] === 0xff && bytes[11] === 0xff;
+  const mapped = bytes.subarray(0, 10).every((b) => b === 0) && bytes[10] === 0xff && bytes[11] === 0xff;
   return mapped ? bytes.slice(12) : bytes;
 }
 
@@ -651,7 +704,10 @@ function sameBytes(a: Uint8Array | 'invalid' | undefined, b: Uint8Array): boolea
   return a instanceof Uint8Array && a.length === b.length && a.every((byte, i) => byte === b[i]);
 }
 
-interface IpRange { min: Uint8Array; max: Uint8Array }
+interface IpRange {
+  min: Uint8Array;
+  max: Uint8Array;
+}
 
 function parseCidr(text: string): IpRange {
   // Java's String.split drops trailing empty strings, so "10.0.0.0/8/" has one slash as far as Ruler is concerned.
@@ -660,7 +716,8 @@ function parseCidr(text: string): IpRange {
   const [address = '', maskText = ''] = parts;
   if (parts.length !== 2) return invalid("Malformed CIDR, one '/' required");
   const mask = /^[+-]?\d+$/.test(maskText) ? Number(maskText) : NaN;
-  if (!Number.isInteger(mask) || mask > 2 ** 31 - 1 || mask < -(2 ** 31)) return invalid('Malformed CIDR, mask bits must be an integer');
+  if (!Number.isInteger(mask) || mask > 2 ** 31 - 1 || mask < -(2 ** 31))
+    return invalid('Malformed CIDR, mask bits must be an integer');
   if (mask < 0) return invalid('Malformed CIDR, mask bits must not be negative');
   const bytes = ipBytes(address);
   if (bytes === undefined) return invalid(`Nonstandard IP address: ${address}`);
@@ -696,7 +753,10 @@ function inRange(bytes: Uint8Array | 'invalid' | undefined, range: IpRange): boo
 // elements of the same array.
 
 type Membership = ReadonlyMap<number, number>;
-interface FieldValue { leaf: Leaf; membership: Membership }
+interface FieldValue {
+  leaf: Leaf;
+  membership: Membership;
+}
 type EventFields = Map<string, FieldValue[]>;
 
 function flattenEvent(event: unknown): EventFields {
@@ -734,7 +794,8 @@ function flattenEvent(event: unknown): EventFields {
         visit(child, path === '' ? key : `${path}.${key}`);
       }
     } else if (typeof value === 'string') add(path, { kind: 'string', value });
-    else if (typeof value === 'number') add(path, Number.isFinite(value) ? { kind: 'number', value } : { kind: 'null' });
+    else if (typeof value === 'number')
+      add(path, Number.isFinite(value) ? { kind: 'number', value } : { kind: 'null' });
     else if (typeof value === 'bigint') add(path, { kind: 'number', value: Number(value) });
     else if (typeof value === 'boolean') add(path, { kind: 'boolean', value });
     else if (value === null) add(path, { kind: 'null' });
@@ -761,13 +822,16 @@ function matchSubRule(rule: Array<[string, FieldRule]>, fields: EventFields): bo
   const walk = (i: number, constraints: Membership): boolean => {
     const entry = rule[i];
     if (!entry) return true;
-    const memoKey = `${i}|${[...constraints].map(([a, b]) => `${a}:${b}`).sort().join(',')}`;
+    const memoKey = `${i}|${[...constraints]
+      .map(([a, b]) => `${a}:${b}`)
+      .sort()
+      .join(',')}`;
     if (failed.has(memoKey)) return false;
     const [path, field] = entry;
-    const candidates = (fields.get(path) ?? []).filter(value => consistent(constraints, value.membership));
+    const candidates = (fields.get(path) ?? []).filter((value) => consistent(constraints, value.membership));
     if (field.absence && candidates.length === 0 && walk(i + 1, constraints)) return true;
     for (const { leaf, membership } of candidates) {
-      if (!field.tests.some(test => test(leaf))) continue;
+      if (!field.tests.some((test) => test(leaf))) continue;
       const merged = membership.size === 0 ? constraints : new Map([...constraints, ...membership]);
       if (walk(i + 1, merged)) return true;
     }
@@ -798,7 +862,10 @@ function checkWildcardComplexity(rules: SubRule[]): void {
     keys.forEach((key, index) => {
       const field = rule.get(key);
       if (!field || field.wildcards.length === 0) return;
-      const context = keys.slice(0, index).map(k => `${JSON.stringify(k)}=${rule.get(k)?.signature}`).join('&');
+      const context = keys
+        .slice(0, index)
+        .map((k) => `${JSON.stringify(k)}=${rule.get(k)?.signature}`)
+        .join('&');
       const machineKey = `${context}#${key}`;
       let patterns = machines.get(machineKey);
       if (!patterns) machines.set(machineKey, (patterns = new Map()));
@@ -810,7 +877,12 @@ function checkWildcardComplexity(rules: SubRule[]): void {
   }
 }
 
-interface GlobAutomaton { group: number; bytes: number[]; stars: Set<number>; firstStar: number }
+interface GlobAutomaton {
+  group: number;
+  bytes: number[];
+  stars: Set<number>;
+  firstStar: number;
+}
 
 /** Each group is one Ruler pattern; an anything-but wildcard list is one pattern with several values. */
 function wildcardComplexity(groups: string[][]): number {
@@ -830,13 +902,14 @@ function wildcardComplexity(groups: string[][]): number {
     }
   });
   const OTHER = -1;
-  const alphabet = [...new Set(automata.flatMap(a => a.bytes)), OTHER];
+  const alphabet = [...new Set(automata.flatMap((a) => a.bytes)), OTHER];
   // A state is [automaton, kind, position]: 'L' after a literal byte, 'S' looping on a star.
   type State = readonly [number, 'L' | 'S', number];
   // Before the first star, values of one pattern share their prefix in Ruler's trie.
   const identity = ([a, kind, p]: State) => {
     const automaton = automata[a];
-    if (automaton && kind === 'L' && p <= automaton.firstStar) return `${automaton.group}|L|${automaton.bytes.slice(0, p).join(',')}`;
+    if (automaton && kind === 'L' && p <= automaton.firstStar)
+      return `${automaton.group}|L|${automaton.bytes.slice(0, p).join(',')}`;
     return `${a}|${kind}|${p}`;
   };
   const start: State[] = automata.map((_, a) => [a, 'L', 0] as const);
@@ -858,7 +931,10 @@ function wildcardComplexity(groups: string[][]): number {
   while (queue.length > 0 && seen.size < 20_000) {
     const states = queue.shift() ?? [];
     if (states.length === 0) continue;
-    const key = states.map(([a, k, p]) => `${a}${k}${p}`).sort().join(',');
+    const key = states
+      .map(([a, k, p]) => `${a}${k}${p}`)
+      .sort()
+      .join(',');
     if (seen.has(key)) continue;
     seen.add(key);
     const ids = new Set(states.map(identity));

@@ -18,7 +18,12 @@ export type InvocationResult = { ok: true; result: unknown } | { ok: false; erro
 export interface FailureRecord {
   version: '1.0';
   timestamp: string;
-  requestContext: { requestId: string; functionArn: string; condition: 'RetriesExhausted' | 'EventAgeExceeded'; approximateInvokeCount: number };
+  requestContext: {
+    requestId: string;
+    functionArn: string;
+    condition: 'RetriesExhausted' | 'EventAgeExceeded';
+    approximateInvokeCount: number;
+  };
   requestPayload: unknown;
   responseContext: { statusCode: number; executedVersion: string; functionError: 'Unhandled' };
   responsePayload: InvocationError;
@@ -97,7 +102,9 @@ export class LambdaRuntime {
       if (!line.trim()) return;
       // Powertools writes JSON lines; anything else (a runtime warning) is wrapped so every line is JSON.
       const isJson = line.startsWith('{') && line.endsWith('}');
-      out.write(`${isJson ? line : JSON.stringify({ level, message: line, service: wiring.service, function_name: wiring.name, timestamp: new Date().toISOString() })}\n`);
+      out.write(
+        `${isJson ? line : JSON.stringify({ level, message: line, service: wiring.service, function_name: wiring.name, timestamp: new Date().toISOString() })}\n`,
+      );
     });
   }
 
@@ -185,7 +192,11 @@ export class LambdaRuntime {
   /** A synchronous invocation (API Gateway, or Invoke with RequestResponse). */
   async invoke(name: string, event: unknown, requestId = randomUUID()): Promise<InvocationResult> {
     const { wiring } = this.functions.get(name) ?? {};
-    if (!wiring) return { ok: false, error: { errorType: 'ResourceNotFoundException', errorMessage: `Function not found: ${name}` } };
+    if (!wiring)
+      return {
+        ok: false,
+        error: { errorType: 'ResourceNotFoundException', errorMessage: `Function not found: ${name}` },
+      };
     this.inFlight++;
     this.stats.invocations++;
     try {
@@ -194,7 +205,10 @@ export class LambdaRuntime {
       const result = await new Promise<InvocationResult>((resolve) => {
         const timer = setTimeout(() => {
           // Lambda stops a timed-out environment; its work must not go on behind the caller's back.
-          this.discard(name, environment, { errorType: 'Sandbox.Timedout', errorMessage: `Task timed out after ${wiring.timeoutSeconds.toFixed(2)} seconds` });
+          this.discard(name, environment, {
+            errorType: 'Sandbox.Timedout',
+            errorMessage: `Task timed out after ${wiring.timeoutSeconds.toFixed(2)} seconds`,
+          });
         }, wiring.timeoutSeconds * 1000);
         timer.unref();
         environment.current = {
@@ -249,7 +263,9 @@ export class LambdaRuntime {
       }
       if (!wiring.onFailureArn) {
         // Lambda drops such an event; say so where the operator looks.
-        this.log(wiring.service).write(`${JSON.stringify({ level: 'ERROR', message: 'asynchronous invocation failed after its retries and has no onFailure destination: event dropped', function_name: name, request_id: requestId, error: result.error, timestamp: new Date().toISOString() })}\n`);
+        this.log(wiring.service).write(
+          `${JSON.stringify({ level: 'ERROR', message: 'asynchronous invocation failed after its retries and has no onFailure destination: event dropped', function_name: name, request_id: requestId, error: result.error, timestamp: new Date().toISOString() })}\n`,
+        );
       } else {
         this.stats.deadLettered++;
         await this.options.onFailure(wiring.onFailureArn, {
@@ -268,7 +284,11 @@ export class LambdaRuntime {
       }
     };
     void attempt(1)
-      .catch((error) => this.log(wiring.service).write(`${JSON.stringify({ level: 'ERROR', message: 'async invocation lost', error: String(error), function_name: name })}\n`))
+      .catch((error) =>
+        this.log(wiring.service).write(
+          `${JSON.stringify({ level: 'ERROR', message: 'async invocation lost', error: String(error), function_name: name })}\n`,
+        ),
+      )
       .finally(() => this.settle());
   }
 
@@ -289,8 +309,14 @@ export class LambdaRuntime {
 
   /** Ends every environment, so the next invocation of each function is a cold start. */
   async coldStart(): Promise<void> {
-    const all = [...this.pools.entries()].flatMap(([name, pool]) => pool.map((environment) => [name, environment] as const));
-    for (const [name, environment] of all) this.discard(name, environment, { errorType: 'Runtime.Stopped', errorMessage: 'the execution environment was stopped' });
+    const all = [...this.pools.entries()].flatMap(([name, pool]) =>
+      pool.map((environment) => [name, environment] as const),
+    );
+    for (const [name, environment] of all)
+      this.discard(name, environment, {
+        errorType: 'Runtime.Stopped',
+        errorMessage: 'the execution environment was stopped',
+      });
   }
 
   async stop(): Promise<void> {

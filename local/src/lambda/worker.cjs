@@ -33,6 +33,10 @@ parentPort.on('message', async ({ id, event, context }) => {
     parentPort.postMessage({ id, ok: true, result: result === undefined ? null : JSON.parse(JSON.stringify(result)) });
   } catch (error) {
     const err = error instanceof Error ? error : new Error(String(error));
-    parentPort.postMessage({ id, ok: false, error: { errorType: err.name, errorMessage: err.message, stackTrace: String(err.stack || '').split('\n') } });
+    parentPort.postMessage({
+      id,
+      ok: false,
+      error: { errorType: err.name, errorMessage: err.message, stackTrace: String(err.stack || '').split('\n') },
+    });
   }
 });

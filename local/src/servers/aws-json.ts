@@ -37,9 +37,20 @@ export function readBody(req: IncomingMessage, limit = 10 * 1024 * 1024): Promis
   });
 }
 
-export function sendJson(res: ServerResponse, status: number, body: unknown, contentType: string, extra: Record<string, string> = {}): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  contentType: string,
+  extra: Record<string, string> = {},
+): void {
   const text = JSON.stringify(body ?? {});
-  res.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(text), 'x-amzn-requestid': cryptoRandomId(), ...extra });
+  res.writeHead(status, {
+    'content-type': contentType,
+    'content-length': Buffer.byteLength(text),
+    'x-amzn-requestid': cryptoRandomId(),
+    ...extra,
+  });
   res.end(text);
 }
 
@@ -52,10 +63,14 @@ export function awsJsonHandler(targetPrefix: string, operations: Operations, ver
       const target = String(req.headers['x-amz-target'] ?? '');
       const [prefix, operation] = target.split('.');
       if (req.method !== 'POST' || prefix !== targetPrefix || !operation) {
-        throw new AwsError('UnknownOperationException', `Expected POST with X-Amz-Target ${targetPrefix}.<Operation>, got ${req.method} ${target || '(none)'}`);
+        throw new AwsError(
+          'UnknownOperationException',
+          `Expected POST with X-Amz-Target ${targetPrefix}.<Operation>, got ${req.method} ${target || '(none)'}`,
+        );
       }
       const handler = operations[operation];
-      if (!handler) throw new AwsError('UnknownOperationException', `${operation} is not supported by the local ${targetPrefix}`);
+      if (!handler)
+        throw new AwsError('UnknownOperationException', `${operation} is not supported by the local ${targetPrefix}`);
       const body = await readBody(req);
       let input: unknown = {};
       if (body.length > 0) {
@@ -69,7 +84,9 @@ export function awsJsonHandler(targetPrefix: string, operations: Operations, ver
       sendJson(res, 200, output ?? {}, contentType);
     } catch (error) {
       const aws = error instanceof AwsError ? error : new AwsError('InternalFailure', (error as Error).message, 500);
-      sendJson(res, aws.statusCode, { __type: aws.code, message: aws.message }, contentType, { 'x-amzn-errortype': aws.code });
+      sendJson(res, aws.statusCode, { __type: aws.code, message: aws.message }, contentType, {
+        'x-amzn-errortype': aws.code,
+      });
     }
   };
 }
@@ -78,7 +95,11 @@ export function awsJsonHandler(targetPrefix: string, operations: Operations, ver
 export function listen(server: Server, port: number, what: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException) => {
-      reject(error.code === 'EADDRINUSE' ? new Error(`Port ${port} (${what}) is already in use: stop whatever holds it, or start with --port-base <n>`) : error);
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new Error(`Port ${port} (${what}) is already in use: stop whatever holds it, or start with --port-base <n>`)
+          : error,
+      );
     };
     server.once('error', onError);
     server.listen(port, '127.0.0.1', () => {

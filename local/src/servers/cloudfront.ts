@@ -57,19 +57,35 @@ export class Distribution {
     readonly wiring: DistributionWiring,
     private readonly s3: S3Client,
   ) {
-    if (wiring.viewerRequestFunction) this.viewerRequest = loadFunction(wiring.viewerRequestFunction.code, wiring.viewerRequestFunction.name);
+    if (wiring.viewerRequestFunction)
+      this.viewerRequest = loadFunction(wiring.viewerRequestFunction.code, wiring.viewerRequestFunction.name);
   }
 
   invalidate(callerReference: string, paths: string[]): { invalidation: Invalidation; created: boolean } {
     const existing = this.invalidations.find((i) => i.callerReference === callerReference);
     if (existing) {
-      if (JSON.stringify(existing.paths) !== JSON.stringify(paths)) throw new CloudFrontError(409, 'InvalidationBatchAlreadyExists', 'The CallerReference you attempted to use is already in use with a different batch.');
+      if (JSON.stringify(existing.paths) !== JSON.stringify(paths))
+        throw new CloudFrontError(
+          409,
+          'InvalidationBatchAlreadyExists',
+          'The CallerReference you attempted to use is already in use with a different batch.',
+        );
       return { invalidation: existing, created: false };
     }
     for (const path of paths) {
-      if (!path.startsWith('/')) throw new CloudFrontError(400, 'InvalidArgument', `Your request contains one or more invalid invalidation paths: ${path}`);
+      if (!path.startsWith('/'))
+        throw new CloudFrontError(
+          400,
+          'InvalidArgument',
+          `Your request contains one or more invalid invalidation paths: ${path}`,
+        );
     }
-    const invalidation = { id: `I${randomUUID().replace(/-/g, '').slice(0, 13).toUpperCase()}`, callerReference, paths, createdAt: new Date() };
+    const invalidation = {
+      id: `I${randomUUID().replace(/-/g, '').slice(0, 13).toUpperCase()}`,
+      callerReference,
+      paths,
+      createdAt: new Date(),
+    };
     this.invalidations.push(invalidation);
     for (const key of [...this.cache.keys()]) {
       if (paths.some((p) => (p.endsWith('*') ? key.startsWith(p.slice(0, -1)) : key === p))) {
@@ -85,15 +101,31 @@ export class Distribution {
       const method = (req.method ?? 'GET').toUpperCase();
       const url = new URL(req.url ?? '/', 'http://local');
       if (method !== 'GET' && method !== 'HEAD') {
-        return send(res, 403, { 'content-type': 'text/plain' }, Buffer.from('This distribution is not configured to allow the HTTP request method that was used for this request.'), method);
+        return send(
+          res,
+          403,
+          { 'content-type': 'text/plain' },
+          Buffer.from(
+            'This distribution is not configured to allow the HTTP request method that was used for this request.',
+          ),
+          method,
+        );
       }
       let uri = url.pathname;
       if (this.viewerRequest) {
         // cloudfront-js-2.0 allows an async handler: await whatever it returns.
         const result = await this.viewerRequest(viewerEvent(this.wiring.id, req, url));
         if (result && typeof result === 'object' && 'statusCode' in result) {
-          const headers = Object.fromEntries(Object.entries(result.headers ?? {}).map(([k, v]) => [k, String((v as { value: string }).value)]));
-          return send(res, Number(result.statusCode), headers, Buffer.from(String(result.body?.data ?? result.body ?? '')), method);
+          const headers = Object.fromEntries(
+            Object.entries(result.headers ?? {}).map(([k, v]) => [k, String((v as { value: string }).value)]),
+          );
+          return send(
+            res,
+            Number(result.statusCode),
+            headers,
+            Buffer.from(String(result.body?.data ?? result.body ?? '')),
+            method,
+          );
         }
         uri = String(result?.uri ?? uri);
       }
@@ -101,18 +133,41 @@ export class Distribution {
       const now = Date.now();
       if (cached && now - cached.storedAt < cached.ttlMs) {
         this.stats.hits++;
-        return send(res, cached.status, { ...cached.headers, ...this.policyHeaders(req), 'x-cache': 'Hit from cloudfront', age: String(Math.floor((now - cached.storedAt) / 1000)) }, cached.body, method);
+        return send(
+          res,
+          cached.status,
+          {
+            ...cached.headers,
+            ...this.policyHeaders(req),
+            'x-cache': 'Hit from cloudfront',
+            age: String(Math.floor((now - cached.storedAt) / 1000)),
+          },
+          cached.body,
+          method,
+        );
       }
       this.stats.misses++;
       const object = await this.fetchOrigin(uri);
       if (object.status === 200 && object.ttlMs > 0) this.cache.set(uri, { ...object, storedAt: now });
-      return send(res, object.status, { ...object.headers, ...this.policyHeaders(req), 'x-cache': object.status === 200 ? 'Miss from cloudfront' : 'Error from cloudfront' }, object.body, method);
+      return send(
+        res,
+        object.status,
+        {
+          ...object.headers,
+          ...this.policyHeaders(req),
+          'x-cache': object.status === 200 ? 'Miss from cloudfront' : 'Error from cloudfront',
+        },
+        object.body,
+        method,
+      );
     };
   }
 
   private policyHeaders(req: IncomingMessage): Record<string, string> {
     if (this.wiring.responseHeadersPolicyId === SECURITY_HEADERS) return SECURITY_HEADER_VALUES;
-    return this.wiring.responseHeadersPolicyId === SIMPLE_CORS && req.headers.origin ? { 'access-control-allow-origin': '*' } : {};
+    return this.wiring.responseHeadersPolicyId === SIMPLE_CORS && req.headers.origin
+      ? { 'access-control-allow-origin': '*' }
+      : {};
   }
 
   private async fetchOrigin(uri: string, attempt = 1): Promise<Omit<CachedObject, 'storedAt'>> {
@@ -122,7 +177,9 @@ export class Distribution {
       const body = Buffer.from(await object.Body!.transformToByteArray());
       // s3rver writes objects in place, so a read racing a PUT can be torn; S3 never serves one. Read again.
       const md5 = createHash('md5').update(body).digest('hex');
-      const torn = (object.ContentLength !== undefined && body.length !== object.ContentLength) || (object.ETag !== undefined && object.ETag.replace(/"/g, '') !== md5);
+      const torn =
+        (object.ContentLength !== undefined && body.length !== object.ContentLength) ||
+        (object.ETag !== undefined && object.ETag.replace(/"/g, '') !== md5);
       if (torn && attempt < 5) {
         await new Promise((resolve) => setTimeout(resolve, 20 * attempt));
         return this.fetchOrigin(uri, attempt + 1);
@@ -136,9 +193,12 @@ export class Distribution {
     } catch (error) {
       // With origin access control and no s3:ListBucket, S3 answers a missing key with 403, as here.
       const name = (error as Error).name;
-      if ((name === 'AbortError' || /aborted|ECONNRESET|premature/i.test((error as Error).message)) && attempt < 5) return this.fetchOrigin(uri, attempt + 1);
+      if ((name === 'AbortError' || /aborted|ECONNRESET|premature/i.test((error as Error).message)) && attempt < 5)
+        return this.fetchOrigin(uri, attempt + 1);
       if (name === 'NoSuchKey' || name === 'NotFound' || name === 'AccessDenied') {
-        const body = Buffer.from('<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>');
+        const body = Buffer.from(
+          '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>',
+        );
         return { status: 403, headers: { 'content-type': 'application/xml' }, body, ttlMs: 0 };
       }
       throw error;
@@ -166,18 +226,30 @@ export function loadFunction(code: string, name: string): ViewerRequestFunction 
 
 function viewerEvent(distributionId: string, req: IncomingMessage, url: URL) {
   const headers: Record<string, { value: string }> = {};
-  for (const [name, value] of Object.entries(req.headers)) if (name !== 'cookie' && value !== undefined) headers[name] = { value: String(value) };
+  for (const [name, value] of Object.entries(req.headers))
+    if (name !== 'cookie' && value !== undefined) headers[name] = { value: String(value) };
   const querystring: Record<string, { value: string }> = {};
   for (const [key, value] of url.searchParams) querystring[key] = { value };
   return {
     version: '1.0',
-    context: { distributionDomainName: req.headers.host ?? '', distributionId, eventType: 'viewer-request', requestId: randomUUID() },
+    context: {
+      distributionDomainName: req.headers.host ?? '',
+      distributionId,
+      eventType: 'viewer-request',
+      requestId: randomUUID(),
+    },
     viewer: { ip: req.socket.remoteAddress ?? '127.0.0.1' },
     request: { method: req.method, uri: url.pathname, querystring, headers, cookies: {} },
   };
 }
 
-function send(res: ServerResponse, status: number, headers: Record<string, string>, body: Buffer, method: string): void {
+function send(
+  res: ServerResponse,
+  status: number,
+  headers: Record<string, string>,
+  body: Buffer,
+  method: string,
+): void {
   res.writeHead(status, { ...headers, 'content-length': body.length, via: '1.1 local.cloudfront.net (CloudFront)' });
   res.end(method === 'HEAD' ? undefined : body);
 }
@@ -195,7 +267,10 @@ export class CloudFrontError extends Error {
 const invalidationXml = (i: Invalidation) =>
   `<?xml version="1.0" encoding="UTF-8"?>\n<Invalidation xmlns="${XMLNS}">${tag('Id', i.id)}${tag('Status', 'Completed')}${tag('CreateTime', i.createdAt.toISOString())}${tag(
     'InvalidationBatch',
-    tag('Paths', tag('Quantity', String(i.paths.length)) + tag('Items', i.paths.map((p) => tag('Path', xmlEscape(p))).join(''))) + tag('CallerReference', xmlEscape(i.callerReference)),
+    tag(
+      'Paths',
+      tag('Quantity', String(i.paths.length)) + tag('Items', i.paths.map((p) => tag('Path', xmlEscape(p))).join('')),
+    ) + tag('CallerReference', xmlEscape(i.callerReference)),
   )}</Invalidation>`;
 
 /** The CloudFront control-plane API for the local distributions. */
@@ -208,36 +283,65 @@ export function cloudFrontApiHandler(distributions: Map<string, Distribution>) {
     };
     try {
       const match = /^\/2020-05-31\/distribution\/([^/]+)\/invalidation(?:\/([^/]+))?$/.exec(url.pathname);
-      if (!url.pathname.startsWith(API_PREFIX) || !match) throw new CloudFrontError(404, 'NotFound', `No local CloudFront API at ${req.method} ${url.pathname}`);
+      if (!url.pathname.startsWith(API_PREFIX) || !match)
+        throw new CloudFrontError(404, 'NotFound', `No local CloudFront API at ${req.method} ${url.pathname}`);
       const distribution = distributions.get(match[1]!);
-      if (!distribution) throw new CloudFrontError(404, 'NoSuchDistribution', 'The specified distribution does not exist.');
+      if (!distribution)
+        throw new CloudFrontError(404, 'NoSuchDistribution', 'The specified distribution does not exist.');
       if (req.method === 'POST' && !match[2]) {
         const xml = (await readBody(req)).toString('utf8');
         const callerReference = /<CallerReference>([\s\S]*?)<\/CallerReference>/.exec(xml)?.[1];
-        const paths = [...xml.matchAll(/<Path>([\s\S]*?)<\/Path>/g)].map((m) => m[1]!.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&'));
+        const paths = [...xml.matchAll(/<Path>([\s\S]*?)<\/Path>/g)].map((m) =>
+          m[1]!.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&'),
+        );
         const quantity = Number(/<Quantity>(\d+)<\/Quantity>/.exec(xml)?.[1]);
         if (!callerReference) throw new CloudFrontError(400, 'MissingBody', 'CallerReference is required.');
-        if (paths.length === 0 || quantity !== paths.length) throw new CloudFrontError(400, 'InconsistentQuantities', 'The value of Quantity and the size of Items do not match.');
+        if (paths.length === 0 || quantity !== paths.length)
+          throw new CloudFrontError(
+            400,
+            'InconsistentQuantities',
+            'The value of Quantity and the size of Items do not match.',
+          );
         const { invalidation, created } = distribution.invalidate(callerReference, paths);
-        return respond(created ? 201 : 200, invalidationXml(invalidation), { location: `${API_PREFIX}${distribution.wiring.id}/invalidation/${invalidation.id}` });
+        return respond(created ? 201 : 200, invalidationXml(invalidation), {
+          location: `${API_PREFIX}${distribution.wiring.id}/invalidation/${invalidation.id}`,
+        });
       }
       if (req.method === 'GET' && match[2]) {
         const invalidation = distribution.invalidations.find((i) => i.id === match[2]);
-        if (!invalidation) throw new CloudFrontError(404, 'NoSuchInvalidation', 'The specified invalidation does not exist.');
+        if (!invalidation)
+          throw new CloudFrontError(404, 'NoSuchInvalidation', 'The specified invalidation does not exist.');
         return respond(200, invalidationXml(invalidation));
       }
       if (req.method === 'GET') {
         const items = [...distribution.invalidations]
           .reverse()
-          .map((i) => tag('InvalidationSummary', tag('Id', i.id) + tag('CreateTime', i.createdAt.toISOString()) + tag('Status', 'Completed')))
+          .map((i) =>
+            tag(
+              'InvalidationSummary',
+              tag('Id', i.id) + tag('CreateTime', i.createdAt.toISOString()) + tag('Status', 'Completed'),
+            ),
+          )
           .join('');
-        const list = tag('Marker', '') + tag('MaxItems', '1000') + tag('IsTruncated', 'false') + tag('Quantity', String(distribution.invalidations.length)) + (items ? tag('Items', items) : '');
-        return respond(200, `<?xml version="1.0" encoding="UTF-8"?>\n<InvalidationList xmlns="${XMLNS}">${list}</InvalidationList>`);
+        const list =
+          tag('Marker', '') +
+          tag('MaxItems', '1000') +
+          tag('IsTruncated', 'false') +
+          tag('Quantity', String(distribution.invalidations.length)) +
+          (items ? tag('Items', items) : '');
+        return respond(
+          200,
+          `<?xml version="1.0" encoding="UTF-8"?>\n<InvalidationList xmlns="${XMLNS}">${list}</InvalidationList>`,
+        );
       }
       throw new CloudFrontError(405, 'MethodNotAllowed', `${req.method} is not supported here`);
     } catch (error) {
-      const cf = error instanceof CloudFrontError ? error : new CloudFrontError(500, 'InternalError', (error as Error).message);
-      respond(cf.status, `<?xml version="1.0"?>\n<ErrorResponse xmlns="${XMLNS}"><Error><Type>Sender</Type>${tag('Code', cf.code)}${tag('Message', xmlEscape(cf.message))}</Error>${tag('RequestId', randomUUID())}</ErrorResponse>`);
+      const cf =
+        error instanceof CloudFrontError ? error : new CloudFrontError(500, 'InternalError', (error as Error).message);
+      respond(
+        cf.status,
+        `<?xml version="1.0"?>\n<ErrorResponse xmlns="${XMLNS}"><Error><Type>Sender</Type>${tag('Code', cf.code)}${tag('Message', xmlEscape(cf.message))}</Error>${tag('RequestId', randomUUID())}</ErrorResponse>`,
+      );
     }
   };
 }

@@ -80,7 +80,11 @@ export class EventBridgeState {
   }
 
   private busOf(nameOrArn: string | undefined): string {
-    const name = !nameOrArn ? 'default' : nameOrArn.startsWith('arn:') ? nameOrArn.slice(nameOrArn.indexOf('/') + 1) : nameOrArn;
+    const name = !nameOrArn
+      ? 'default'
+      : nameOrArn.startsWith('arn:')
+        ? nameOrArn.slice(nameOrArn.indexOf('/') + 1)
+        : nameOrArn;
     if (!this.buses.has(name)) throw new AwsError('ResourceNotFoundException', `Event bus ${name} does not exist.`);
     return name;
   }
@@ -88,10 +92,14 @@ export class EventBridgeState {
   putEvents(input: { Entries?: PutEventsEntry[] }) {
     const entries = input.Entries;
     if (!Array.isArray(entries) || entries.length < 1 || entries.length > 10) {
-      throw new AwsError('ValidationException', "1 validation error detected: Value at 'entries' failed to satisfy constraint: Member must have length less than or equal to 10 and greater than or equal to 1");
+      throw new AwsError(
+        'ValidationException',
+        "1 validation error detected: Value at 'entries' failed to satisfy constraint: Member must have length less than or equal to 10 and greater than or equal to 1",
+      );
     }
     const total = entries.reduce((sum, e) => sum + entrySize(e), 0);
-    if (total > MAX_ENTRY_BYTES) throw new AwsError('ValidationException', 'Total size of the entries in the request is over the limit.');
+    if (total > MAX_ENTRY_BYTES)
+      throw new AwsError('ValidationException', 'Total size of the entries in the request is over the limit.');
     const results = entries.map((entry) => {
       try {
         const { bus, envelope } = this.envelopeOf(entry);
@@ -107,19 +115,29 @@ export class EventBridgeState {
 
   private envelopeOf(entry: PutEventsEntry): { bus: string; envelope: BusEnvelope } {
     const bus = this.busOf(entry.EventBusName);
-    if (!entry.Source) throw new AwsError('InvalidArgument', 'Parameter Source is not valid. Reason: Source is a required argument.');
-    if (!entry.DetailType) throw new AwsError('InvalidArgument', 'Parameter DetailType is not valid. Reason: DetailType is a required argument.');
-    if (entry.Detail === undefined) throw new AwsError('InvalidArgument', 'Parameter Detail is not valid. Reason: Detail is a required argument.');
-    if (entry.Source.startsWith('aws.')) throw new AwsError('NotAuthorizedForSourceException', `Not authorized for the source ${entry.Source}.`);
+    if (!entry.Source)
+      throw new AwsError('InvalidArgument', 'Parameter Source is not valid. Reason: Source is a required argument.');
+    if (!entry.DetailType)
+      throw new AwsError(
+        'InvalidArgument',
+        'Parameter DetailType is not valid. Reason: DetailType is a required argument.',
+      );
+    if (entry.Detail === undefined)
+      throw new AwsError('InvalidArgument', 'Parameter Detail is not valid. Reason: Detail is a required argument.');
+    if (entry.Source.startsWith('aws.'))
+      throw new AwsError('NotAuthorizedForSourceException', `Not authorized for the source ${entry.Source}.`);
     let detail: unknown;
     try {
       detail = JSON.parse(entry.Detail);
     } catch {
       throw new AwsError('MalformedDetail', 'Detail is malformed.');
     }
-    if (!detail || typeof detail !== 'object' || Array.isArray(detail)) throw new AwsError('MalformedDetail', 'Detail is malformed.');
-    if (entrySize(entry) > MAX_ENTRY_BYTES) throw new AwsError('InvalidArgument', 'Entry size is over the 256 KB limit.');
-    const time = entry.Time === undefined ? new Date() : new Date(typeof entry.Time === 'number' ? entry.Time * 1000 : entry.Time);
+    if (!detail || typeof detail !== 'object' || Array.isArray(detail))
+      throw new AwsError('MalformedDetail', 'Detail is malformed.');
+    if (entrySize(entry) > MAX_ENTRY_BYTES)
+      throw new AwsError('InvalidArgument', 'Entry size is over the 256 KB limit.');
+    const time =
+      entry.Time === undefined ? new Date() : new Date(typeof entry.Time === 'number' ? entry.Time * 1000 : entry.Time);
     const envelope: BusEnvelope = {
       version: '0',
       id: randomUUID(),
@@ -155,15 +173,26 @@ export class EventBridgeState {
         try {
           return { Result: matchesEventPattern(String(input.EventPattern), JSON.parse(String(input.Event))) };
         } catch (error) {
-          if (error instanceof InvalidEventPatternError) throw new AwsError('InvalidEventPatternException', error.message);
+          if (error instanceof InvalidEventPatternError)
+            throw new AwsError('InvalidEventPatternException', error.message);
           throw new AwsError('InvalidEventPatternException', `Event is not valid JSON: ${(error as Error).message}`);
         }
       },
-      ListEventBuses: () => ({ EventBuses: [...this.buses].map((name) => ({ Name: name, Arn: `arn:aws:events:${this.region}:${this.accountId}:event-bus/${name}` })) }),
+      ListEventBuses: () => ({
+        EventBuses: [...this.buses].map((name) => ({
+          Name: name,
+          Arn: `arn:aws:events:${this.region}:${this.accountId}:event-bus/${name}`,
+        })),
+      }),
       ListRules: (input: { EventBusName?: string }) => ({
         Rules: this.rules
           .filter((r) => r.busName === (input.EventBusName ?? 'default'))
-          .map((r) => ({ Name: r.name, EventBusName: r.busName, EventPattern: JSON.stringify(r.pattern), State: 'ENABLED' })),
+          .map((r) => ({
+            Name: r.name,
+            EventBusName: r.busName,
+            EventPattern: JSON.stringify(r.pattern),
+            State: 'ENABLED',
+          })),
       }),
     };
   }

@@ -60,7 +60,10 @@ export class HttpApi {
     return this.routes.map((r) => r.routeKey);
   }
 
-  private match(method: string, path: string): { route: CompiledRoute; pathParameters: Record<string, string> } | undefined {
+  private match(
+    method: string,
+    path: string,
+  ): { route: CompiledRoute; pathParameters: Record<string, string> } | undefined {
     for (const route of this.routes) {
       if (route.method !== method && route.method !== 'ANY' && route.method !== '*') continue;
       const m = route.regex.exec(path);
@@ -78,7 +81,9 @@ export class HttpApi {
     return {
       'access-control-allow-origin': cors.allowedOrigins.includes('*') && !cors.allowCredentials ? '*' : origin,
       ...(cors.allowCredentials ? { 'access-control-allow-credentials': 'true' } : {}),
-      ...(cors.exposedResponseHeaders.length ? { 'access-control-expose-headers': cors.exposedResponseHeaders.join(',') } : {}),
+      ...(cors.exposedResponseHeaders.length
+        ? { 'access-control-expose-headers': cors.exposedResponseHeaders.join(',') }
+        : {}),
       vary: 'origin',
     };
   }
@@ -94,41 +99,77 @@ export class HttpApi {
           const cors = this.match(requested, url.pathname)?.route.cors;
           const base = this.corsHeaders(cors, origin);
           if (!cors || !base['access-control-allow-origin']) return end(res, 204, {}, '');
-          return end(res, 204, {
-            ...base,
-            'access-control-allow-methods': cors.allowedMethods.join(','),
-            'access-control-allow-headers': cors.allowedHeaders.join(','),
-            ...(cors.maxAge !== undefined ? { 'access-control-max-age': String(cors.maxAge) } : {}),
-          }, '');
+          return end(
+            res,
+            204,
+            {
+              ...base,
+              'access-control-allow-methods': cors.allowedMethods.join(','),
+              'access-control-allow-headers': cors.allowedHeaders.join(','),
+              ...(cors.maxAge !== undefined ? { 'access-control-max-age': String(cors.maxAge) } : {}),
+            },
+            '',
+          );
         }
         const matched = this.match(method, url.pathname);
-        if (!matched) return end(res, 404, { 'content-type': 'application/json' }, JSON.stringify({ message: 'Not Found' }));
+        if (!matched)
+          return end(res, 404, { 'content-type': 'application/json' }, JSON.stringify({ message: 'Not Found' }));
         const body = await readBody(req, MAX_PAYLOAD_BYTES).catch(() => undefined);
-        if (body === undefined) return end(res, 413, { 'content-type': 'application/json' }, JSON.stringify({ message: 'Request Entity Too Large' }));
+        if (body === undefined)
+          return end(
+            res,
+            413,
+            { 'content-type': 'application/json' },
+            JSON.stringify({ message: 'Request Entity Too Large' }),
+          );
         const event = this.eventOf(req, url, method, matched.route, matched.pathParameters, body);
         const result = await this.runtime.invoke(matched.route.functionName, event, event.requestContext.requestId);
         const cors = this.corsHeaders(matched.route.cors, origin);
         if (!result.ok) {
-          return end(res, 500, { 'content-type': 'application/json', ...cors }, JSON.stringify({ message: 'Internal Server Error' }));
+          return end(
+            res,
+            500,
+            { 'content-type': 'application/json', ...cors },
+            JSON.stringify({ message: 'Internal Server Error' }),
+          );
         }
         return this.respond(res, result.result, cors);
       } catch (error) {
-        return end(res, 500, { 'content-type': 'application/json' }, JSON.stringify({ message: 'Internal Server Error', detail: (error as Error).message }));
+        return end(
+          res,
+          500,
+          { 'content-type': 'application/json' },
+          JSON.stringify({ message: 'Internal Server Error', detail: (error as Error).message }),
+        );
       }
     };
   }
 
-  private eventOf(req: IncomingMessage, url: URL, method: string, route: CompiledRoute, pathParameters: Record<string, string>, body: Buffer) {
+  private eventOf(
+    req: IncomingMessage,
+    url: URL,
+    method: string,
+    route: CompiledRoute,
+    pathParameters: Record<string, string>,
+    body: Buffer,
+  ) {
     const headers: Record<string, string> = {};
     const cookies: string[] = [];
     for (let i = 0; i < req.rawHeaders.length; i += 2) {
       const name = req.rawHeaders[i]!.toLowerCase();
       const value = req.rawHeaders[i + 1]!;
-      if (name === 'cookie') cookies.push(...value.split(';').map((c) => c.trim()).filter(Boolean));
+      if (name === 'cookie')
+        cookies.push(
+          ...value
+            .split(';')
+            .map((c) => c.trim())
+            .filter(Boolean),
+        );
       else headers[name] = headers[name] === undefined ? value : `${headers[name]},${value}`;
     }
     const query: Record<string, string> = {};
-    for (const [key, value] of url.searchParams) query[key] = query[key] === undefined ? value : `${query[key]},${value}`;
+    for (const [key, value] of url.searchParams)
+      query[key] = query[key] === undefined ? value : `${query[key]},${value}`;
     const contentType = headers['content-type'] ?? '';
     const isText = body.length === 0 || TEXT_TYPES.test(contentType);
     const now = new Date();
@@ -147,7 +188,13 @@ export class HttpApi {
         apiId: this.meta.apiId,
         domainName: headers.host ?? this.meta.domainName,
         domainPrefix: (headers.host ?? this.meta.domainName).split('.')[0],
-        http: { method, path: url.pathname, protocol: `HTTP/${req.httpVersion}`, sourceIp: req.socket.remoteAddress ?? '127.0.0.1', userAgent: headers['user-agent'] ?? '' },
+        http: {
+          method,
+          path: url.pathname,
+          protocol: `HTTP/${req.httpVersion}`,
+          sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+          userAgent: headers['user-agent'] ?? '',
+        },
         requestId,
         routeKey: route.routeKey,
         stage: '$default',
@@ -162,18 +209,39 @@ export class HttpApi {
   private respond(res: ServerResponse, result: unknown, cors: Record<string, string>): void {
     // Payload 2.0: a result without statusCode is taken as a 200 JSON body.
     if (!result || typeof result !== 'object' || !('statusCode' in result)) {
-      return end(res, 200, { 'content-type': 'application/json', ...cors }, typeof result === 'string' ? result : JSON.stringify(result));
+      return end(
+        res,
+        200,
+        { 'content-type': 'application/json', ...cors },
+        typeof result === 'string' ? result : JSON.stringify(result),
+      );
     }
-    const r = result as { statusCode: number; headers?: Record<string, unknown>; cookies?: string[]; body?: string; isBase64Encoded?: boolean };
+    const r = result as {
+      statusCode: number;
+      headers?: Record<string, unknown>;
+      cookies?: string[];
+      body?: string;
+      isBase64Encoded?: boolean;
+    };
     const headers: Record<string, string | string[]> = { ...cors };
     for (const [name, value] of Object.entries(r.headers ?? {})) headers[name.toLowerCase()] = String(value);
     if (r.cookies?.length) headers['set-cookie'] = r.cookies;
-    const body = r.body === undefined ? Buffer.alloc(0) : r.isBase64Encoded ? Buffer.from(r.body, 'base64') : Buffer.from(r.body, 'utf8');
+    const body =
+      r.body === undefined
+        ? Buffer.alloc(0)
+        : r.isBase64Encoded
+          ? Buffer.from(r.body, 'base64')
+          : Buffer.from(r.body, 'utf8');
     end(res, r.statusCode, headers, body);
   }
 }
 
-function end(res: ServerResponse, status: number, headers: Record<string, string | string[]>, body: string | Buffer): void {
+function end(
+  res: ServerResponse,
+  status: number,
+  headers: Record<string, string | string[]>,
+  body: string | Buffer,
+): void {
   res.writeHead(status, { ...headers, 'content-length': Buffer.byteLength(body), 'apigw-requestid': randomUUID() });
   res.end(body);
 }

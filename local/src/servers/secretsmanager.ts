@@ -40,12 +40,14 @@ export class SecretsManagerState {
   }
 
   find(secretId: unknown): Secret {
-    if (typeof secretId !== 'string' || !secretId) throw new AwsError('InvalidParameterException', 'SecretId is required');
+    if (typeof secretId !== 'string' || !secretId)
+      throw new AwsError('InvalidParameterException', 'SecretId is required');
     const byName = this.secrets.get(secretId);
     if (byName) return byName;
     for (const secret of this.secrets.values()) {
       // A full ARN, or a partial ARN without the random suffix, names the secret too.
-      if (secret.arn === secretId || (secretId.startsWith('arn:') && secret.arn.startsWith(`${secretId}-`))) return secret;
+      if (secret.arn === secretId || (secretId.startsWith('arn:') && secret.arn.startsWith(`${secretId}-`)))
+        return secret;
     }
     throw new AwsError('ResourceNotFoundException', "Secrets Manager can't find the specified secret.");
   }
@@ -60,13 +62,21 @@ export class SecretsManagerState {
 
   create(input: { Name?: string; SecretString?: string; Description?: string; ClientRequestToken?: string }) {
     const name = input.Name;
-    if (!name || !/^[A-Za-z0-9/_+=.@-]{1,512}$/.test(name)) throw new AwsError('InvalidParameterException', 'Name must be 1-512 of A-Za-z0-9/_+=.@-');
-    if (this.secrets.has(name)) throw new AwsError('ResourceExistsException', `The operation failed because the secret ${name} already exists.`);
-    const secret: Secret = { name, arn: secretArn({ region: this.region, accountId: this.accountId }, name), versions: [], createdAt: Date.now() };
+    if (!name || !/^[A-Za-z0-9/_+=.@-]{1,512}$/.test(name))
+      throw new AwsError('InvalidParameterException', 'Name must be 1-512 of A-Za-z0-9/_+=.@-');
+    if (this.secrets.has(name))
+      throw new AwsError('ResourceExistsException', `The operation failed because the secret ${name} already exists.`);
+    const secret: Secret = {
+      name,
+      arn: secretArn({ region: this.region, accountId: this.accountId }, name),
+      versions: [],
+      createdAt: Date.now(),
+    };
     if (input.Description) secret.description = input.Description;
     this.secrets.set(name, secret);
     let versionId: string | undefined;
-    if (input.SecretString !== undefined) versionId = this.addVersion(secret, input.SecretString, input.ClientRequestToken);
+    if (input.SecretString !== undefined)
+      versionId = this.addVersion(secret, input.SecretString, input.ClientRequestToken);
     this.save();
     return { ARN: secret.arn, Name: name, ...(versionId ? { VersionId: versionId } : {}) };
   }
@@ -76,12 +86,17 @@ export class SecretsManagerState {
     const existing = secret.versions.find((v) => v.id === id);
     if (existing) {
       // ClientRequestToken makes PutSecretValue idempotent; a different value under it is refused.
-      if (existing.value !== value) throw new AwsError('ResourceExistsException', 'A version with this ClientRequestToken already exists with a different value.');
+      if (existing.value !== value)
+        throw new AwsError(
+          'ResourceExistsException',
+          'A version with this ClientRequestToken already exists with a different value.',
+        );
       return id;
     }
     for (const version of secret.versions) {
       version.stages = version.stages.filter((s) => s !== 'AWSPREVIOUS');
-      if (version.stages.includes('AWSCURRENT')) version.stages = [...version.stages.filter((s) => s !== 'AWSCURRENT'), 'AWSPREVIOUS'];
+      if (version.stages.includes('AWSCURRENT'))
+        version.stages = [...version.stages.filter((s) => s !== 'AWSCURRENT'), 'AWSPREVIOUS'];
     }
     secret.versions.push({ id, value, stages: ['AWSCURRENT'], createdAt: Date.now() });
     // Versions without a stage are deprecated and eventually removed, as AWS does.
@@ -100,9 +115,14 @@ export class SecretsManagerState {
   get(input: { SecretId?: string; VersionId?: string; VersionStage?: string }) {
     const secret = this.find(input.SecretId);
     const stage = input.VersionStage ?? (input.VersionId ? undefined : 'AWSCURRENT');
-    const version = secret.versions.find((v) => (input.VersionId ? v.id === input.VersionId : true) && (stage ? v.stages.includes(stage) : true));
+    const version = secret.versions.find(
+      (v) => (input.VersionId ? v.id === input.VersionId : true) && (stage ? v.stages.includes(stage) : true),
+    );
     if (!version) {
-      throw new AwsError('ResourceNotFoundException', `Secrets Manager can't find the specified secret value for ${input.VersionId ? `VersionId: ${input.VersionId}` : `staging label: ${stage}`}`);
+      throw new AwsError(
+        'ResourceNotFoundException',
+        `Secrets Manager can't find the specified secret value for ${input.VersionId ? `VersionId: ${input.VersionId}` : `staging label: ${stage}`}`,
+      );
     }
     return {
       ARN: secret.arn,

@@ -28,7 +28,9 @@ export class SqsState {
     private readonly file?: string,
   ) {
     if (file && existsSync(file)) {
-      for (const [name, messages] of Object.entries(JSON.parse(readFileSync(file, 'utf8')) as Record<string, Message[]>)) {
+      for (const [name, messages] of Object.entries(
+        JSON.parse(readFileSync(file, 'utf8')) as Record<string, Message[]>,
+      )) {
         this.queues.set(name, messages);
       }
     }
@@ -59,7 +61,7 @@ export class SqsState {
   }
 
   private queueOf(queueUrl: unknown): [string, Message[]] {
-    const name = typeof queueUrl === 'string' ? queueUrl.split('/').pop() ?? '' : '';
+    const name = typeof queueUrl === 'string' ? (queueUrl.split('/').pop() ?? '') : '';
     const messages = this.queues.get(name);
     if (!messages) throw new AwsError('AWS.SimpleQueueService.NonExistentQueue', 'The specified queue does not exist.');
     return [name, messages];
@@ -68,7 +70,11 @@ export class SqsState {
   send(queueUrl: string, body: string): { MessageId: string; MD5OfMessageBody: string } {
     const [name, messages] = this.queueOf(queueUrl);
     if (!body) throw new AwsError('MissingParameter', 'The request must contain the parameter MessageBody.');
-    if (Buffer.byteLength(body) > 256 * 1024) throw new AwsError('InvalidParameterValue', 'One or more parameters are invalid. Reason: Message must be shorter than 262144 bytes.');
+    if (Buffer.byteLength(body) > 256 * 1024)
+      throw new AwsError(
+        'InvalidParameterValue',
+        'One or more parameters are invalid. Reason: Message must be shorter than 262144 bytes.',
+      );
     const message: Message = { id: randomUUID(), body, sentAt: Date.now(), receiveCount: 0, invisibleUntil: 0 };
     messages.push(message);
     this.save();

@@ -22,16 +22,27 @@ describe('POST /partners/{partner}/bookings through the local HTTP API', () => {
       headers: { 'content-type': 'application/json', ...(signature ? { 'x-charter-signature': signature } : {}) },
       body,
     });
-  const signed = (partner: string, body: string, timestamp?: number) => post(partner, body, signatureHeader(partnerSecrets[partner]!, body, timestamp));
-  const bookingsOnBus = (bookingId: string) => cloud.published().filter((e) => e['detail-type'] === 'BookingCreated' && e.detail.booking_id === bookingId);
+  const signed = (partner: string, body: string, timestamp?: number) =>
+    post(partner, body, signatureHeader(partnerSecrets[partner]!, body, timestamp));
+  const bookingsOnBus = (bookingId: string) =>
+    cloud.published().filter((e) => e['detail-type'] === 'BookingCreated' && e.detail.booking_id === bookingId);
 
   it('answers 202 with the event id and publishes BookingCreated with source partner.<name>', async () => {
     const res = await signed('boatsetter', sample);
     expect(res.status).toBe(202);
     const body = await res.json();
-    expect(body).toMatchObject({ status: 'accepted', booking_id: 'xhqgmdh', duplicate: false, event_id: expect.any(String) });
+    expect(body).toMatchObject({
+      status: 'accepted',
+      booking_id: 'xhqgmdh',
+      duplicate: false,
+      event_id: expect.any(String),
+    });
     const [event] = bookingsOnBus('xhqgmdh');
-    expect(event).toMatchObject({ id: body.event_id, source: 'partner.boatsetter', detail: { booking_id: 'xhqgmdh', source: 'boatsetter', guest_count: 4 } });
+    expect(event).toMatchObject({
+      id: body.event_id,
+      source: 'partner.boatsetter',
+      detail: { booking_id: 'xhqgmdh', source: 'boatsetter', guest_count: 4 },
+    });
   });
 
   it('answers a duplicate delivery with the first event id and publishes nothing new', async () => {
@@ -60,7 +71,10 @@ describe('POST /partners/{partner}/bookings through the local HTTP API', () => {
     ['a signature with the wrong secret', signatureHeader('not-the-secret', sample)],
     ['a stale signature', 'stale'],
   ])('refuses %s with 401', async (_, header) => {
-    const signature = header === 'stale' ? signatureHeader(partnerSecrets.boatsetter!, sample, Math.floor(Date.now() / 1000) - 301) : header;
+    const signature =
+      header === 'stale'
+        ? signatureHeader(partnerSecrets.boatsetter!, sample, Math.floor(Date.now() / 1000) - 301)
+        : header;
     const res = await post('boatsetter', sample, signature);
     expect(res.status).toBe(401);
     expect(await res.json()).toMatchObject({ error: 'invalid_signature', message: expect.any(String) });
@@ -77,7 +91,10 @@ describe('POST /partners/{partner}/bookings through the local HTTP API', () => {
     const res = await signed('boatsetter', body);
     expect(res.status).toBe(422);
     const error = await res.json();
-    expect(error).toMatchObject({ error: 'invalid_booking', fields: [{ path: 'charter_date', message: expect.stringContaining('real date') }] });
+    expect(error).toMatchObject({
+      error: 'invalid_booking',
+      fields: [{ path: 'charter_date', message: expect.stringContaining('real date') }],
+    });
     expect(bookingsOnBus('bad-date')).toHaveLength(0);
   });
 
@@ -88,27 +105,48 @@ describe('POST /partners/{partner}/bookings through the local HTTP API', () => {
 
   it('accepts a rotated partner secret and a newly onboarded partner at once, and the old secret while it rotates', async () => {
     // Warm the intake's cache with the current map, then rotate as `npm run rotate -- partner-secrets` does.
-    expect((await signed('boatsetter', JSON.stringify({ ...JSON.parse(sample), booking_id: 'before-rotation' }))).status).toBe(202);
+    expect(
+      (await signed('boatsetter', JSON.stringify({ ...JSON.parse(sample), booking_id: 'before-rotation' }))).status,
+    ).toBe(202);
     const old = partnerSecrets.boatsetter!;
     const rotated = { ...partnerSecrets, boatsetter: 'rotated-boatsetter-secret', newco: 'newco-secret' };
-    await new SecretsManagerClient({}).send(new PutSecretValueCommand({ SecretId: 'charter/local/partner-secrets', SecretString: JSON.stringify(rotated) }));
+    await new SecretsManagerClient({}).send(
+      new PutSecretValueCommand({ SecretId: 'charter/local/partner-secrets', SecretString: JSON.stringify(rotated) }),
+    );
     // The intake re-reads a secret after a miss at most every 5 s; its cached copy is that old by now.
     await new Promise((resolve) => setTimeout(resolve, 5200));
     const body = (id: string) => JSON.stringify({ ...JSON.parse(sample), booking_id: id });
-    expect((await post('boatsetter', body('after-rotation-new'), signatureHeader('rotated-boatsetter-secret', body('after-rotation-new')))).status).toBe(202);
-    expect((await post('boatsetter', body('after-rotation-old'), signatureHeader(old, body('after-rotation-old')))).status).toBe(202);
-    expect((await post('newco', body('newco-first'), signatureHeader('newco-secret', body('newco-first')))).status).toBe(202);
+    expect(
+      (
+        await post(
+          'boatsetter',
+          body('after-rotation-new'),
+          signatureHeader('rotated-boatsetter-secret', body('after-rotation-new')),
+        )
+      ).status,
+    ).toBe(202);
+    expect(
+      (await post('boatsetter', body('after-rotation-old'), signatureHeader(old, body('after-rotation-old')))).status,
+    ).toBe(202);
+    expect(
+      (await post('newco', body('newco-first'), signatureHeader('newco-secret', body('newco-first')))).status,
+    ).toBe(202);
     expect((await post('boatsetter', body('wrong'), signatureHeader('neither', body('wrong')))).status).toBe(401);
     partnerSecrets = rotated;
   }, 20_000);
 
   it('answers 500 not_configured, naming the secret, when the partner secrets are missing', async () => {
     const sm = new SecretsManagerClient({});
-    await sm.send(new DeleteSecretCommand({ SecretId: 'charter/local/partner-secrets', ForceDeleteWithoutRecovery: true }));
+    await sm.send(
+      new DeleteSecretCommand({ SecretId: 'charter/local/partner-secrets', ForceDeleteWithoutRecovery: true }),
+    );
     // The intake caches the secret for minutes; a fresh cold start is what a new stage would see.
     await cloud.runtime!.coldStart();
     const res = await fetch(`${cloud.endpoints.api}/partners/boatsetter/bookings`, { method: 'POST', body: sample });
     expect(res.status).toBe(500);
-    expect(await res.json()).toMatchObject({ error: 'not_configured', message: expect.stringContaining('charter/local/partner-secrets') });
+    expect(await res.json()).toMatchObject({
+      error: 'not_configured',
+      message: expect.stringContaining('charter/local/partner-secrets'),
+    });
   });
 });

@@ -20,9 +20,14 @@ describe('X-Charter-Signature', () => {
   it(`refuses a timestamp more than ${SIGNATURE_TOLERANCE_SECONDS / 60} minutes away, either way`, () => {
     const old = signatureHeader('s3cret', body, now - SIGNATURE_TOLERANCE_SECONDS - 1);
     const future = signatureHeader('s3cret', body, now + SIGNATURE_TOLERANCE_SECONDS + 1);
-    expect(verifySignature(old, body, ['s3cret'], now)).toMatchObject({ ok: false, reason: expect.stringContaining('minutes') });
+    expect(verifySignature(old, body, ['s3cret'], now)).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('minutes'),
+    });
     expect(verifySignature(future, body, ['s3cret'], now).ok).toBe(false);
-    expect(verifySignature(signatureHeader('s3cret', body, now - SIGNATURE_TOLERANCE_SECONDS), body, ['s3cret'], now).ok).toBe(true);
+    expect(
+      verifySignature(signatureHeader('s3cret', body, now - SIGNATURE_TOLERANCE_SECONDS), body, ['s3cret'], now).ok,
+    ).toBe(true);
   });
 
   it.each([undefined, '', 'v1=abc', 't=abc,v1=00', `t=${now}`])('refuses the malformed header %p', (header) => {

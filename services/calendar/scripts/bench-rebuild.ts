@@ -11,7 +11,10 @@
  */
 import { startLocalCloud } from '../../../local/src/testing';
 
-const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
+const sizes = process.argv
+  .slice(2)
+  .map(Number)
+  .filter((n) => n > 0);
 const SIZES = sizes.length > 0 ? sizes : [100, 1_000, 10_000];
 const RUNS = 5;
 const SEED_CONCURRENCY = 32;
@@ -75,11 +78,21 @@ async function main() {
         if (entries.length !== size) throw new Error(`expected ${size} entries in ${year}, queried ${entries.length}`);
       }
       rows.push(
-        [size, median(full), median(query), median(build), median(put), (bytes / 1024).toFixed(0), (seedMs / 1000).toFixed(1)]
+        [
+          size,
+          median(full),
+          median(query),
+          median(build),
+          median(put),
+          (bytes / 1024).toFixed(0),
+          (seedMs / 1000).toFixed(1),
+        ]
           .map((v) => (typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toFixed(1)) : v))
           .join('\t'),
       );
-      console.log(`${size} entries: rebuild median ${median(full).toFixed(1)} ms (runs: ${full.map((v) => v.toFixed(0)).join(', ')})`);
+      console.log(
+        `${size} entries: rebuild median ${median(full).toFixed(1)} ms (runs: ${full.map((v) => v.toFixed(0)).join(', ')})`,
+      );
     }
     console.log('\nentries\trebuild ms\tquery ms\tbuild ms\tPUT ms\tJSON KiB\tseed s');
     for (const row of rows) console.log(row);

@@ -71,12 +71,17 @@ export const coalescingPolicy = (): CoalescingPolicy => ({
 
 /** The time left for waiting on a rebuild, keeping a margin to answer or fail cleanly. */
 export function deadlineOf(context: { getRemainingTimeInMillis?: () => number } | undefined): number {
-  const remaining = typeof context?.getRemainingTimeInMillis === 'function' ? context.getRemainingTimeInMillis() : 10_000;
+  const remaining =
+    typeof context?.getRemainingTimeInMillis === 'function' ? context.getRemainingTimeInMillis() : 10_000;
   return Date.now() + Math.max(remaining - 1_500, 1_000);
 }
 
 /** Saves the entry and returns once every year it touched is in the bucket with it. */
-export async function saveAndPublish(entry: CalendarEntry, options: { keepStatus: boolean }, deadline: number): Promise<UpsertResult> {
+export async function saveAndPublish(
+  entry: CalendarEntry,
+  options: { keepStatus: boolean },
+  deadline: number,
+): Promise<UpsertResult> {
   siteConfig(); // a stage without its bucket or distribution fails before anything is written
   const result = await upsertEntry(entry, options);
   for (const { year, version } of result.years) await publishYear(year, version, deadline);
@@ -119,11 +124,20 @@ async function rebuildWhileBehind(year: number, owner: string): Promise<void> {
     const digest = entriesDigest(calendar);
     const wrote = digest !== state.built_digest;
     if (wrote) await putPublicCalendar(year, publicCalendarJson(calendar), state.version);
-    if (!(await recordBuild(year, owner, { version: state.version, digest, wrote, leaseUntil: Date.now() + leaseMs() }))) {
+    if (
+      !(await recordBuild(year, owner, { version: state.version, digest, wrote, leaseUntil: Date.now() + leaseMs() }))
+    ) {
       await forgetBuild(year);
       throw new LeaseLostError(year);
     }
-    logger.info('calendar rebuilt', { year, version: state.version, entries: calendar.entries.length, wrote, pass, ms: Date.now() - started });
+    logger.info('calendar rebuilt', {
+      year,
+      version: state.version,
+      entries: calendar.entries.length,
+      wrote,
+      pass,
+      ms: Date.now() - started,
+    });
   }
 }
 
@@ -132,7 +146,8 @@ export async function invalidateIfDue(year: number, now = Date.now()): Promise<I
   const state = await readYearState(year);
   if (!state) return { kind: 'clean' };
   const step = nextInvalidationStep(state, now, coalescingPolicy());
-  if (step.kind === 'claim' && (await claimInvalidation(state, step, now))) return { ...step, issued: await issue(year, step.ref) };
+  if (step.kind === 'claim' && (await claimInvalidation(state, step, now)))
+    return { ...step, issued: await issue(year, step.ref) };
   if (step.kind === 'resume' && (await reclaimInvalidation(year, step.ref, state.pending_claimed_at, now))) {
     return { ...step, issued: await issue(year, step.ref) };
   }
@@ -174,9 +189,17 @@ export async function sweepYears(deadline: number): Promise<SweepReport> {
     try {
       if (rebuilt) await publishYear(state.year, state.version, deadline);
       const step = await invalidateIfDue(state.year);
-      report.years.push({ year: state.year, rebuilt, step: step.kind, ...(step.issued ? { issued: step.issued } : {}) });
+      report.years.push({
+        year: state.year,
+        rebuilt,
+        step: step.kind,
+        ...(step.issued ? { issued: step.issued } : {}),
+      });
     } catch (error) {
-      logger.error('calendar sweep failed for a year; the next sweep retries it', { year: state.year, error: error as Error });
+      logger.error('calendar sweep failed for a year; the next sweep retries it', {
+        year: state.year,
+        error: error as Error,
+      });
       report.years.push({ year: state.year, rebuilt: false, step: 'failed' });
     }
   }

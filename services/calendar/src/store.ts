@@ -15,7 +15,12 @@ import { s3ClientConfig } from '@charter/shared/aws';
 import { siteConfig, tableConfig } from './config';
 import { yearOf, type CalendarEntry, type EntryStatus } from './domain/entry';
 import type { InvalidationState } from './domain/invalidation';
-import { PUBLIC_CALENDAR_CACHE_CONTROL, PUBLIC_CALENDAR_CONTENT_TYPE, calendarKey, calendarPath } from './domain/public-calendar';
+import {
+  PUBLIC_CALENDAR_CACHE_CONTROL,
+  PUBLIC_CALENDAR_CONTENT_TYPE,
+  calendarKey,
+  calendarPath,
+} from './domain/public-calendar';
 
 /**
  * The calendar table, `JadaCalendar-<stage>` (pk, sk):
@@ -105,7 +110,11 @@ async function conditionally(write: () => Promise<unknown>): Promise<boolean> {
  * `keepStatus`: a redelivered BookingCreated (EventBridge retries for up to a day) must not undo
  * a status the operator set since, so the bus path keeps the stored status.
  */
-export async function upsertEntry(entry: CalendarEntry, options: { keepStatus: boolean }, now = new Date()): Promise<UpsertResult> {
+export async function upsertEntry(
+  entry: CalendarEntry,
+  options: { keepStatus: boolean },
+  now = new Date(),
+): Promise<UpsertResult> {
   const year = yearOf(entry.charter_date);
   for (let attempt = 1; attempt <= MAX_UPSERT_ATTEMPTS; attempt++) {
     const pointer = await readPointer(entry.booking_id);
@@ -127,7 +136,9 @@ export async function upsertEntry(entry: CalendarEntry, options: { keepStatus: b
     const latest = await readPointer(entry.booking_id);
     if (latest && latest.rev !== rev && latest.year !== year) await deleteEntryOfRev(year, entry.booking_id, rev);
 
-    const versions = await Promise.all([...changed].map(async (y) => ({ year: y, version: await bumpYearVersion(y, now) })));
+    const versions = await Promise.all(
+      [...changed].map(async (y) => ({ year: y, version: await bumpYearVersion(y, now) })),
+    );
     return { created: !pointer, entry: stored, years: versions };
   }
   throw new Error(`booking ${entry.booking_id} lost ${MAX_UPSERT_ATTEMPTS} races to concurrent writers; retry`);
@@ -136,7 +147,9 @@ export async function upsertEntry(entry: CalendarEntry, options: { keepStatus: b
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function readPointer(bookingId: string): Promise<BookingPointer | undefined> {
-  const { Item } = await ddb.send(new GetCommand({ TableName: table(), Key: pointerKey(bookingId), ConsistentRead: true }));
+  const { Item } = await ddb.send(
+    new GetCommand({ TableName: table(), Key: pointerKey(bookingId), ConsistentRead: true }),
+  );
   return Item as BookingPointer | undefined;
 }
 
@@ -211,7 +224,13 @@ async function bumpYearVersion(year: number, now: Date): Promise<number> {
 
 /** Every entry of the year, read strongly consistent and page by page (a page stops at 1 MB). */
 export function queryYearEntries(year: number): Promise<StoredEntry[]> {
-  return queryAll({ KeyConditionExpression: 'pk = :pk AND begins_with(sk, :entry)', ExpressionAttributeValues: { ':pk': `YEAR#${year}`, ':entry': 'ENTRY#' } }, toStoredEntry);
+  return queryAll(
+    {
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :entry)',
+      ExpressionAttributeValues: { ':pk': `YEAR#${year}`, ':entry': 'ENTRY#' },
+    },
+    toStoredEntry,
+  );
 }
 
 /** Every item a key condition matches, read strongly consistent and page by page, each mapped by `map`. */
@@ -222,7 +241,9 @@ async function queryAll<T>(
   const found: T[] = [];
   let startKey: QueryCommandOutput['LastEvaluatedKey'];
   do {
-    const page = await ddb.send(new QueryCommand({ TableName: table(), ...condition, ConsistentRead: true, ExclusiveStartKey: startKey }));
+    const page = await ddb.send(
+      new QueryCommand({ TableName: table(), ...condition, ConsistentRead: true, ExclusiveStartKey: startKey }),
+    );
     for (const item of page.Items ?? []) found.push(map(item));
     startKey = page.LastEvaluatedKey;
   } while (startKey);
@@ -333,15 +354,22 @@ export async function releaseRebuildLease(year: number, owner: string): Promise<
  * Claims the year's next invalidation. The condition on `last_invalidated_at` (as read) makes
  * the claim exclusive: of concurrent claimers, one wins and the rest see a fresh invalidation.
  */
-export function claimInvalidation(state: YearState, claim: { seq: number; ref: string }, now: number): Promise<boolean> {
+export function claimInvalidation(
+  state: YearState,
+  claim: { seq: number; ref: string },
+  now: number,
+): Promise<boolean> {
   const sinceRead =
-    state.last_invalidated_at === undefined ? 'attribute_not_exists(last_invalidated_at)' : 'last_invalidated_at = :previous';
+    state.last_invalidated_at === undefined
+      ? 'attribute_not_exists(last_invalidated_at)'
+      : 'last_invalidated_at = :previous';
   return conditionally(() =>
     ddb.send(
       new UpdateCommand({
         TableName: table(),
         Key: yearKey(state.year),
-        UpdateExpression: 'SET invalidated_seq = :seq, last_invalidated_at = :now, pending_ref = :ref, pending_claimed_at = :now',
+        UpdateExpression:
+          'SET invalidated_seq = :seq, last_invalidated_at = :now, pending_ref = :ref, pending_claimed_at = :now',
         ConditionExpression: `attribute_not_exists(pending_ref) AND ${sinceRead}`,
         ExpressionAttributeValues: {
           ':seq': claim.seq,
@@ -355,7 +383,12 @@ export function claimInvalidation(state: YearState, claim: { seq: number; ref: s
 }
 
 /** Takes over a claim whose invalidation was never confirmed (its claimer crashed or failed). */
-export function reclaimInvalidation(year: number, ref: string, claimedAt: number | undefined, now: number): Promise<boolean> {
+export function reclaimInvalidation(
+  year: number,
+  ref: string,
+  claimedAt: number | undefined,
+  now: number,
+): Promise<boolean> {
   return conditionally(() =>
     ddb.send(
       new UpdateCommand({

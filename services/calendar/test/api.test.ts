@@ -2,7 +2,16 @@ import { PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { startLocalCloud, type LocalCloud } from '../../../local/src/testing';
 import { probeBucket, publishedWhile } from './publish-probe';
-import { booking, bookingCreatedEvent, fetchThroughCloudFront, httpEvent, invalidatedPaths, lambdaContext, readCalendarObject, withClockAhead } from './support';
+import {
+  booking,
+  bookingCreatedEvent,
+  fetchThroughCloudFront,
+  httpEvent,
+  invalidatedPaths,
+  lambdaContext,
+  readCalendarObject,
+  withClockAhead,
+} from './support';
 
 // CalendarUpdated must only go out once the JSON holds the booking; the probe checks at each publish.
 jest.mock('@charter/shared/publisher', () => jest.requireActual('./publish-probe').probingPublisher());
@@ -32,8 +41,12 @@ const entryBody = {
 const post = (body: unknown, headers: Record<string, string> = { 'x-dashboard-token': token }) =>
   h.createEntry(httpEvent('POST', '/calendar/entries', { body, headers }), lambdaContext());
 const list = (year: string | undefined, headers: Record<string, string> = { 'x-dashboard-token': token }) =>
-  h.listEntries(httpEvent('GET', '/calendar/entries', { headers, ...(year === undefined ? {} : { query: { year } }) }), lambdaContext());
-const deliver = (detail: ReturnType<typeof booking>) => h.onBookingCreated(bookingCreatedEvent(detail), lambdaContext());
+  h.listEntries(
+    httpEvent('GET', '/calendar/entries', { headers, ...(year === undefined ? {} : { query: { year } }) }),
+    lambdaContext(),
+  );
+const deliver = (detail: ReturnType<typeof booking>) =>
+  h.onBookingCreated(bookingCreatedEvent(detail), lambdaContext());
 const bodyOf = (response: { body?: string }) => JSON.parse(response.body ?? 'null');
 
 beforeAll(async () => {
@@ -85,9 +98,16 @@ describe('POST /calendar/entries', () => {
     expect((await post({ ...entryBody, booking_id: 'dash-move', charter_date: '2031-01-02' })).statusCode).toBe(200);
 
     expect(bodyOf(await list('2030')).entries).toEqual([]);
-    expect(bodyOf(await list('2031')).entries.map((e: { booking_id: string; charter_date: string }) => [e.booking_id, e.charter_date])).toEqual([['dash-move', '2031-01-02']]);
+    expect(
+      bodyOf(await list('2031')).entries.map((e: { booking_id: string; charter_date: string }) => [
+        e.booking_id,
+        e.charter_date,
+      ]),
+    ).toEqual([['dash-move', '2031-01-02']]);
     expect((await readCalendarObject(env.CALENDAR_BUCKET!, 2030))?.calendar.entries).toEqual([]);
-    expect((await readCalendarObject(env.CALENDAR_BUCKET!, 2031))?.calendar.entries.map((e) => e.booking_id)).toEqual(['dash-move']);
+    expect((await readCalendarObject(env.CALENDAR_BUCKET!, 2031))?.calendar.entries.map((e) => e.booking_id)).toEqual([
+      'dash-move',
+    ]);
   });
 
   it.each([
@@ -98,13 +118,21 @@ describe('POST /calendar/entries', () => {
   ])('refuses %s with 422 naming %s, and writes nothing', async (_what, field, change) => {
     const response = await post({ ...entryBody, booking_id: 'dash-refused', ...change });
     expect(response.statusCode).toBe(422);
-    expect(bodyOf(response)).toMatchObject({ error: 'invalid_entry', fields: [expect.objectContaining({ path: field })] });
+    expect(bodyOf(response)).toMatchObject({
+      error: 'invalid_entry',
+      fields: [expect.objectContaining({ path: field })],
+    });
     expect(bodyOf(response).message).toContain(field);
-    expect(bodyOf(await list('2027')).entries.map((e: { booking_id: string }) => e.booking_id)).not.toContain('dash-refused');
+    expect(bodyOf(await list('2027')).entries.map((e: { booking_id: string }) => e.booking_id)).not.toContain(
+      'dash-refused',
+    );
   });
 
   it('refuses a body that is not JSON with 400', async () => {
-    const response = await h.createEntry(httpEvent('POST', '/calendar/entries', { rawBody: '{"booking_id":', headers: { 'x-dashboard-token': token } }), lambdaContext());
+    const response = await h.createEntry(
+      httpEvent('POST', '/calendar/entries', { rawBody: '{"booking_id":', headers: { 'x-dashboard-token': token } }),
+      lambdaContext(),
+    );
     expect(response.statusCode).toBe(400);
     expect(bodyOf(response).error).toBe('bad_json');
   });
@@ -112,20 +140,49 @@ describe('POST /calendar/entries', () => {
 
 describe('GET /calendar/entries?year=YYYY', () => {
   it("lists the year's entries in date, then time order", async () => {
-    await post({ ...entryBody, booking_id: 'order-late', charter_date: '2032-08-01', charter_start: '15:00', charter_end: '17:00' });
-    await post({ ...entryBody, booking_id: 'order-early', charter_date: '2032-08-01', charter_start: '09:00', charter_end: '11:00' });
-    await post({ ...entryBody, booking_id: 'order-march', charter_date: '2032-03-01', charter_start: '12:00', charter_end: '14:00' });
+    await post({
+      ...entryBody,
+      booking_id: 'order-late',
+      charter_date: '2032-08-01',
+      charter_start: '15:00',
+      charter_end: '17:00',
+    });
+    await post({
+      ...entryBody,
+      booking_id: 'order-early',
+      charter_date: '2032-08-01',
+      charter_start: '09:00',
+      charter_end: '11:00',
+    });
+    await post({
+      ...entryBody,
+      booking_id: 'order-march',
+      charter_date: '2032-03-01',
+      charter_start: '12:00',
+      charter_end: '14:00',
+    });
     const response = await list('2032');
     expect(response.statusCode).toBe(200);
     expect(bodyOf(response)).toMatchObject({ year: 2032, count: 3 });
-    expect(bodyOf(response).entries.map((e: { booking_id: string }) => e.booking_id)).toEqual(['order-march', 'order-early', 'order-late']);
-    expect((await readCalendarObject(env.CALENDAR_BUCKET!, 2032))?.calendar.entries.map((e) => e.booking_id)).toEqual(['order-march', 'order-early', 'order-late']);
+    expect(bodyOf(response).entries.map((e: { booking_id: string }) => e.booking_id)).toEqual([
+      'order-march',
+      'order-early',
+      'order-late',
+    ]);
+    expect((await readCalendarObject(env.CALENDAR_BUCKET!, 2032))?.calendar.entries.map((e) => e.booking_id)).toEqual([
+      'order-march',
+      'order-early',
+      'order-late',
+    ]);
   });
 
   it.each([['27'], ['2O27'], ['1999'], ['2101']])('refuses year=%s with 422 naming year', async (year) => {
     const response = await list(year);
     expect(response.statusCode).toBe(422);
-    expect(bodyOf(response)).toMatchObject({ error: 'invalid_year', fields: [expect.objectContaining({ path: 'year' })] });
+    expect(bodyOf(response)).toMatchObject({
+      error: 'invalid_year',
+      fields: [expect.objectContaining({ path: 'year' })],
+    });
   });
 
   it('refuses a request without a year with 422 naming year', async () => {
@@ -137,7 +194,10 @@ describe('GET /calendar/entries?year=YYYY', () => {
 
 describe('X-Dashboard-Token', () => {
   it('is required on both routes (401 without it, 403 with a wrong one)', async () => {
-    for (const call of [(headers: Record<string, string>) => post(entryBody, headers), (headers: Record<string, string>) => list('2027', headers)]) {
+    for (const call of [
+      (headers: Record<string, string>) => post(entryBody, headers),
+      (headers: Record<string, string>) => list('2027', headers),
+    ]) {
       const missing = await call({});
       expect(missing.statusCode).toBe(401);
       expect(bodyOf(missing).error).toBe('missing_credentials');
@@ -156,7 +216,9 @@ describe('X-Dashboard-Token', () => {
       await secrets.send(new PutSecretValueCommand({ SecretId: secretName, SecretString: second }));
       for (const value of [original, second]) {
         expect((await list('2027', { 'x-dashboard-token': value })).statusCode).toBe(200);
-        expect((await post({ ...entryBody, booking_id: 'dash-rotation' }, { 'x-dashboard-token': value })).statusCode).toBeLessThan(300);
+        expect(
+          (await post({ ...entryBody, booking_id: 'dash-rotation' }, { 'x-dashboard-token': value })).statusCode,
+        ).toBeLessThan(300);
       }
 
       await secrets.send(new PutSecretValueCommand({ SecretId: secretName, SecretString: third }));
@@ -175,15 +237,26 @@ describe('BookingCreated', () => {
     await deliver(booking({ booking_id: 'bus-0001', charter_date: '2033-05-30' }));
 
     const file = await readCalendarObject(env.CALENDAR_BUCKET!, 2033);
-    expect(file?.calendar.entries).toEqual([{ booking_id: 'bus-0001', date: '2033-05-30', start: '10:00', end: '13:00', guest_count: 4, status: 'booked' }]);
-    const announced = cloud.published().filter((e) => e['detail-type'] === 'CalendarUpdated' && e.detail.booking_id === 'bus-0001');
+    expect(file?.calendar.entries).toEqual([
+      { booking_id: 'bus-0001', date: '2033-05-30', start: '10:00', end: '13:00', guest_count: 4, status: 'booked' },
+    ]);
+    const announced = cloud
+      .published()
+      .filter((e) => e['detail-type'] === 'CalendarUpdated' && e.detail.booking_id === 'bus-0001');
     expect(announced).toEqual([
       expect.objectContaining({
         source: 'charter.calendar',
-        detail: { schema_version: 1, booking_id: 'bus-0001', year: 2033, calendar_url: `${env.CALENDAR_SITE_URL}/calendar/2033.json` },
+        detail: {
+          schema_version: 1,
+          booking_id: 'bus-0001',
+          year: 2033,
+          calendar_url: `${env.CALENDAR_SITE_URL}/calendar/2033.json`,
+        },
       }),
     ]);
-    expect(publishedWhile.filter((p) => p.booking_id === 'bus-0001')).toEqual([{ booking_id: 'bus-0001', year: 2033, inBucket: true }]);
+    expect(publishedWhile.filter((p) => p.booking_id === 'bus-0001')).toEqual([
+      { booking_id: 'bus-0001', year: 2033, inBucket: true },
+    ]);
   });
 
   it("keeps one entry when the same booking arrives twice, and never publishes the guest's name, email, phone, notes or money", async () => {
@@ -195,18 +268,46 @@ describe('BookingCreated', () => {
     expect(listed.map((e: { booking_id: string }) => e.booking_id)).toEqual(['bus-twice']);
     const file = await readCalendarObject(env.CALENDAR_BUCKET!, 2034);
     expect(file?.calendar.entries.map((e) => e.booking_id)).toEqual(['bus-twice']);
-    for (const secret of ['Dana', 'Whitfield', 'dana.whitfield@example.com', '555 0142', 'Birthday', 'cake', '1,450', '145000', '30000', '$300', 'boatsetter', 'Shelter Island']) {
+    for (const secret of [
+      'Dana',
+      'Whitfield',
+      'dana.whitfield@example.com',
+      '555 0142',
+      'Birthday',
+      'cake',
+      '1,450',
+      '145000',
+      '30000',
+      '$300',
+      'boatsetter',
+      'Shelter Island',
+    ]) {
       expect(file!.body).not.toContain(secret);
     }
     // Nor does the internal calendar keep them: it stores what it needs to show a schedule.
     expect(JSON.stringify(listed)).not.toMatch(/Dana|dana\.whitfield|555 0142|Birthday|145000/);
-    expect(cloud.published().filter((e) => e['detail-type'] === 'CalendarUpdated' && e.detail.booking_id === 'bus-twice')).toHaveLength(2);
+    expect(
+      cloud.published().filter((e) => e['detail-type'] === 'CalendarUpdated' && e.detail.booking_id === 'bus-twice'),
+    ).toHaveLength(2);
   });
 
   it('keeps a status the operator set when the booking is delivered again', async () => {
     const detail = booking({ booking_id: 'bus-cancelled', charter_date: '2034-08-01' });
     await deliver(detail);
-    expect((await post({ ...entryBody, booking_id: 'bus-cancelled', charter_date: '2034-08-01', charter_start: '10:00', charter_end: '13:00', guest_count: 4, source: 'boatsetter', status: 'cancelled' })).statusCode).toBe(200);
+    expect(
+      (
+        await post({
+          ...entryBody,
+          booking_id: 'bus-cancelled',
+          charter_date: '2034-08-01',
+          charter_start: '10:00',
+          charter_end: '13:00',
+          guest_count: 4,
+          source: 'boatsetter',
+          status: 'cancelled',
+        })
+      ).statusCode,
+    ).toBe(200);
     await deliver(detail);
     const file = await readCalendarObject(env.CALENDAR_BUCKET!, 2034);
     expect(file?.calendar.entries.find((e) => e.booking_id === 'bus-cancelled')?.status).toBe('cancelled');
@@ -216,8 +317,12 @@ describe('BookingCreated', () => {
     await expect(deliver(booking({ booking_id: 'bus-1999', charter_date: '1999-12-31' }))).resolves.toBeUndefined();
     const sqs = new SQSClient({});
     try {
-      const { Messages } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: env.DLQ_URL!, MaxNumberOfMessages: 10 }));
-      const record = (Messages ?? []).map((m) => JSON.parse(m.Body!)).find((r) => r.requestPayload.detail.booking_id === 'bus-1999');
+      const { Messages } = await sqs.send(
+        new ReceiveMessageCommand({ QueueUrl: env.DLQ_URL!, MaxNumberOfMessages: 10 }),
+      );
+      const record = (Messages ?? [])
+        .map((m) => JSON.parse(m.Body!))
+        .find((r) => r.requestPayload.detail.booking_id === 'bus-1999');
       expect(record?.responsePayload.errorMessage).toContain('charter_date');
     } finally {
       sqs.destroy();
@@ -229,7 +334,8 @@ describe('BookingCreated', () => {
 describe('the public calendar on CloudFront', () => {
   it('is invalidated after a change, so the edge serves the new JSON', async () => {
     const distributionId = env.CALENDAR_DISTRIBUTION_ID!;
-    const invalidationsOf2035 = async () => (await invalidatedPaths(distributionId)).filter((p) => p === '/calendar/2035.json').length;
+    const invalidationsOf2035 = async () =>
+      (await invalidatedPaths(distributionId)).filter((p) => p === '/calendar/2035.json').length;
     await deliver(booking({ booking_id: 'cdn-first', charter_date: '2035-01-10' }));
     expect(await invalidationsOf2035()).toBe(1);
     const first = await fetchThroughCloudFront(env.CALENDAR_SITE_URL!, 2035);
@@ -238,11 +344,15 @@ describe('the public calendar on CloudFront', () => {
     // The first change to 2035 was invalidated at once; this one falls inside the window...
     await deliver(booking({ booking_id: 'cdn-second', charter_date: '2035-01-11' }));
     expect(await invalidationsOf2035()).toBe(1);
-    expect((await fetchThroughCloudFront(env.CALENDAR_SITE_URL!, 2035)).calendar.entries.map((e) => e.booking_id)).toEqual(['cdn-first']);
+    expect(
+      (await fetchThroughCloudFront(env.CALENDAR_SITE_URL!, 2035)).calendar.entries.map((e) => e.booking_id),
+    ).toEqual(['cdn-first']);
 
     // ...and the sweep invalidates it once the window has passed.
     await withClockAhead(Number(env.INVALIDATION_WINDOW_SECONDS) * 1000, () => h.sweep({}, lambdaContext()));
     expect(await invalidationsOf2035()).toBe(2);
-    expect((await fetchThroughCloudFront(env.CALENDAR_SITE_URL!, 2035)).calendar.entries.map((e) => e.booking_id)).toEqual(['cdn-first', 'cdn-second']);
+    expect(
+      (await fetchThroughCloudFront(env.CALENDAR_SITE_URL!, 2035)).calendar.entries.map((e) => e.booking_id),
+    ).toEqual(['cdn-first', 'cdn-second']);
   });
 });

@@ -3,7 +3,16 @@ import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { maxInvalidationsForBurst } from '../src/domain/invalidation';
 import { startLocalCloud, type LocalCloud } from '../../../local/src/testing';
 import { probeBucket, publishedWhile } from './publish-probe';
-import { booking, bookingCreatedEvent, fetchThroughCloudFront, invalidatedPaths, lambdaContext, readCalendarObject, withClockAhead, withConcurrency } from './support';
+import {
+  booking,
+  bookingCreatedEvent,
+  fetchThroughCloudFront,
+  invalidatedPaths,
+  lambdaContext,
+  readCalendarObject,
+  withClockAhead,
+  withConcurrency,
+} from './support';
 
 jest.mock('@charter/shared/publisher', () => jest.requireActual('./publish-probe').probingPublisher());
 
@@ -34,13 +43,16 @@ const bookings = Array.from({ length: BOOKINGS }, (_, i) => {
   });
 });
 const deliver = (detail: ReturnType<typeof booking>) => onBookingCreated(bookingCreatedEvent(detail), lambdaContext());
-const invalidationsOfYear = async () => (await invalidatedPaths(env.CALENDAR_DISTRIBUTION_ID!)).filter((p) => p === `/calendar/${YEAR}.json`).length;
+const invalidationsOfYear = async () =>
+  (await invalidatedPaths(env.CALENDAR_DISTRIBUTION_ID!)).filter((p) => p === `/calendar/${YEAR}.json`).length;
 
 /** The year's record: how many times the JSON was actually written (put_seq) and built (version). */
 async function yearRecord() {
   const ddb = DynamoDBDocumentClient.from(new DynamoDBClient({}));
   try {
-    const { Item } = await ddb.send(new GetCommand({ TableName: env.CALENDAR_TABLE!, Key: { pk: 'CALENDAR', sk: `YEAR#${YEAR}` } }));
+    const { Item } = await ddb.send(
+      new GetCommand({ TableName: env.CALENDAR_TABLE!, Key: { pk: 'CALENDAR', sk: `YEAR#${YEAR}` } }),
+    );
     return Item as { put_seq: number; version: number; built_version: number };
   } finally {
     ddb.destroy();
@@ -48,7 +60,8 @@ async function yearRecord() {
 }
 
 /** Runs the scheduled sweep as it would run once the coalescing window has passed. */
-const sweepAfterWindow = () => withClockAhead(Number(env.INVALIDATION_WINDOW_SECONDS) * 1000, () => sweep({}, lambdaContext()));
+const sweepAfterWindow = () =>
+  withClockAhead(Number(env.INVALIDATION_WINDOW_SECONDS) * 1000, () => sweep({}, lambdaContext()));
 
 beforeAll(async () => {
   cloud = await startLocalCloud({ services: ['calendar'], run: false });
@@ -65,7 +78,10 @@ afterAll(async () => {
 
 it(`keeps all ${BOOKINGS} bookings of a concurrent burst into one year in the JSON, with far fewer invalidations than bookings`, async () => {
   const started = Date.now();
-  await withConcurrency(CONCURRENCY, bookings.map((detail) => () => deliver(detail)));
+  await withConcurrency(
+    CONCURRENCY,
+    bookings.map((detail) => () => deliver(detail)),
+  );
   const burstMs = Date.now() - started;
 
   const file = await readCalendarObject(env.CALENDAR_BUCKET!, YEAR);
@@ -80,7 +96,14 @@ it(`keeps all ${BOOKINGS} bookings of a concurrent burst into one year in the JS
   const announced = publishedWhile.filter((p) => p.year === YEAR);
   expect(announced).toHaveLength(BOOKINGS);
   expect(announced.filter((p) => !p.inBucket)).toEqual([]);
-  expect(new Set(cloud.published().filter((e) => e['detail-type'] === 'CalendarUpdated').map((e) => e.detail.booking_id))).toEqual(new Set(ids));
+  expect(
+    new Set(
+      cloud
+        .published()
+        .filter((e) => e['detail-type'] === 'CalendarUpdated')
+        .map((e) => e.detail.booking_id),
+    ),
+  ).toEqual(new Set(ids));
 
   const record = await yearRecord();
   expect(record.built_version).toBe(record.version);
@@ -106,7 +129,10 @@ it('changes nothing when the whole burst is delivered again: same JSON, no new i
   const before = await readCalendarObject(env.CALENDAR_BUCKET!, YEAR);
   const invalidationsBefore = await invalidationsOfYear();
 
-  await withConcurrency(CONCURRENCY, bookings.map((detail) => () => deliver(detail)));
+  await withConcurrency(
+    CONCURRENCY,
+    bookings.map((detail) => () => deliver(detail)),
+  );
   await sweepAfterWindow();
 
   const after = await readCalendarObject(env.CALENDAR_BUCKET!, YEAR);

@@ -13,7 +13,10 @@ const body = {
 };
 
 /** The fields a 422 names, as the dashboard would read them. */
-function refusedFields(value: unknown, schema: typeof CalendarEntryInput | typeof YearQuery = CalendarEntryInput): string[] {
+function refusedFields(
+  value: unknown,
+  schema: typeof CalendarEntryInput | typeof YearQuery = CalendarEntryInput,
+): string[] {
   try {
     validate(schema, value);
   } catch (error) {
@@ -56,7 +59,15 @@ describe('a calendar entry (POST /calendar/entries body)', () => {
 
   it('refuses times, counts, ids, sources and statuses that are not what they claim, naming each field', () => {
     expect(
-      refusedFields({ booking_id: 'x y', charter_date: '2027-05-30', charter_start: '25:00', charter_end: '13:00', guest_count: 0, source: 'Boat Setter', status: 'maybe' }).sort(),
+      refusedFields({
+        booking_id: 'x y',
+        charter_date: '2027-05-30',
+        charter_start: '25:00',
+        charter_end: '13:00',
+        guest_count: 0,
+        source: 'Boat Setter',
+        status: 'maybe',
+      }).sort(),
     ).toEqual(['booking_id', 'charter_start', 'guest_count', 'source', 'status']);
     expect(refusedFields({ ...body, guest_count: 151 })).toEqual(['guest_count']);
   });
@@ -66,12 +77,33 @@ describe('a calendar entry (POST /calendar/entries body)', () => {
   });
 
   it('names every missing field', () => {
-    expect(refusedFields({}).sort()).toEqual(['booking_id', 'charter_date', 'charter_end', 'charter_start', 'guest_count', 'source']);
+    expect(refusedFields({}).sort()).toEqual([
+      'booking_id',
+      'charter_date',
+      'charter_end',
+      'charter_start',
+      'guest_count',
+      'source',
+    ]);
   });
 
   it('does not keep personal data or money sent alongside the entry', () => {
-    const entry = validate(CalendarEntryInput, { ...body, guest: { name: 'Dana Whitfield' }, notes: 'cake', revenue_cents: 145000 });
-    expect(Object.keys(entry).sort()).toEqual(['booking_id', 'charter_date', 'charter_end', 'charter_start', 'guest_count', 'source', 'status', 'timezone']);
+    const entry = validate(CalendarEntryInput, {
+      ...body,
+      guest: { name: 'Dana Whitfield' },
+      notes: 'cake',
+      revenue_cents: 145000,
+    });
+    expect(Object.keys(entry).sort()).toEqual([
+      'booking_id',
+      'charter_date',
+      'charter_end',
+      'charter_start',
+      'guest_count',
+      'source',
+      'status',
+      'timezone',
+    ]);
   });
 });
 
@@ -95,9 +127,12 @@ describe('?year= of GET /calendar/entries', () => {
     expect(validate(YearQuery, { year: '2027' })).toEqual({ year: 2027 });
   });
 
-  it.each([['27'], ['2027a'], ['twenty'], ['1999'], ['2101'], [''], [undefined]])('refuses year=%p, naming year', (year) => {
-    expect(refusedFields({ year }, YearQuery)).toEqual(['year']);
-  });
+  it.each([['27'], ['2027a'], ['twenty'], ['1999'], ['2101'], [''], [undefined]])(
+    'refuses year=%p, naming year',
+    (year) => {
+      expect(refusedFields({ year }, YearQuery)).toEqual(['year']);
+    },
+  );
 });
 
 describe('entry order', () => {

@@ -13,7 +13,9 @@ const clean: InvalidationState = { year: 2027, epoch: 1_700_000_000_000, put_seq
 describe('when to invalidate /calendar/<year>.json', () => {
   it('does nothing for a year whose every PUT is already invalidated', () => {
     expect(nextInvalidationStep(clean, 0, policy)).toEqual({ kind: 'clean' });
-    expect(nextInvalidationStep({ ...clean, put_seq: 4, invalidated_seq: 4, last_invalidated_at: 0 }, 1, policy)).toEqual({ kind: 'clean' });
+    expect(
+      nextInvalidationStep({ ...clean, put_seq: 4, invalidated_seq: 4, last_invalidated_at: 0 }, 1, policy),
+    ).toEqual({ kind: 'clean' });
   });
 
   it('invalidates the first change at once (leading edge)', () => {
@@ -31,7 +33,14 @@ describe('when to invalidate /calendar/<year>.json', () => {
   });
 
   it('leaves a fresh claim to its claimer and finishes a stale one with the same reference', () => {
-    const state = { ...clean, put_seq: 3, invalidated_seq: 3, last_invalidated_at: 0, pending_ref: 'calendar-2027-1-3', pending_claimed_at: 0 };
+    const state = {
+      ...clean,
+      put_seq: 3,
+      invalidated_seq: 3,
+      last_invalidated_at: 0,
+      pending_ref: 'calendar-2027-1-3',
+      pending_claimed_at: 0,
+    };
     expect(nextInvalidationStep(state, 14_999, policy)).toEqual({ kind: 'in_flight', ref: 'calendar-2027-1-3' });
     expect(nextInvalidationStep(state, 15_000, policy)).toEqual({ kind: 'resume', ref: 'calendar-2027-1-3' });
   });
@@ -70,7 +79,12 @@ describe('when to invalidate /calendar/<year>.json', () => {
             const step = nextInvalidationStep({ ...state }, now, policy);
             if (step.kind === 'claim') {
               // The conditional write: only the first of the concurrent readers gets here.
-              Object.assign(state, { invalidated_seq: step.seq, last_invalidated_at: now, pending_ref: step.ref, pending_claimed_at: now });
+              Object.assign(state, {
+                invalidated_seq: step.seq,
+                last_invalidated_at: now,
+                pending_ref: step.ref,
+                pending_claimed_at: now,
+              });
               if (crashes[claims++ % crashes.length]) return; // crashed before CloudFront answered
               issued.add(step.ref);
               delete state.pending_ref;
@@ -80,7 +94,12 @@ describe('when to invalidate /calendar/<year>.json', () => {
               delete state.pending_ref;
               delete state.pending_claimed_at;
             } else return;
-            if (state.invalidated_seq === times.length && lastPutCoveredAt === undefined && state.pending_ref === undefined) lastPutCoveredAt = now;
+            if (
+              state.invalidated_seq === times.length &&
+              lastPutCoveredAt === undefined &&
+              state.pending_ref === undefined
+            )
+              lastPutCoveredAt = now;
           };
 
           const events: { at: number; kind: 'put' | 'sweep' }[] = times.map((at) => ({ at, kind: 'put' }));
@@ -101,7 +120,8 @@ describe('when to invalidate /calendar/<year>.json', () => {
           expect(state.invalidated_seq).toBe(times.length);
           expect(state.pending_ref).toBeUndefined();
           // Without crashes the last change is invalidated within the window plus one sweep interval.
-          if (!crashes.includes(true)) expect(lastPutCoveredAt).toBeLessThanOrEqual(times[times.length - 1]! + policy.windowMs + SWEEP_MS);
+          if (!crashes.includes(true))
+            expect(lastPutCoveredAt).toBeLessThanOrEqual(times[times.length - 1]! + policy.windowMs + SWEEP_MS);
         },
       ),
       { numRuns: 300 },

@@ -7,7 +7,14 @@ let env: Record<string, string>;
 let logged: string[];
 let spies: jest.SpyInstance[];
 
-const entryBody = { booking_id: 'nc-0001', charter_date: '2027-06-12', charter_start: '18:30', charter_end: '21:00', guest_count: 6, source: 'direct' };
+const entryBody = {
+  booking_id: 'nc-0001',
+  charter_date: '2027-06-12',
+  charter_start: '18:30',
+  charter_end: '21:00',
+  guest_count: 6,
+  source: 'direct',
+};
 const bodyOf = (response: { body?: string }) => JSON.parse(response.body ?? 'null');
 const errorLogs = () => logged.filter((line) => line.includes('"level":"ERROR"'));
 
@@ -52,7 +59,10 @@ it('answers 500 not_configured on both routes, naming the dashboard-token secret
 
   for (const response of [
     await h.createEntry(httpEvent('POST', '/calendar/entries', { body: entryBody, headers: token }), lambdaContext()),
-    await h.listEntries(httpEvent('GET', '/calendar/entries', { query: { year: '2027' }, headers: token }), lambdaContext()),
+    await h.listEntries(
+      httpEvent('GET', '/calendar/entries', { query: { year: '2027' }, headers: token }),
+      lambdaContext(),
+    ),
     // Even without a token: the stage is broken, and saying 401 would hide it.
     await h.listEntries(httpEvent('GET', '/calendar/entries', { query: { year: '2027' } }), lambdaContext()),
   ]) {
@@ -68,13 +78,19 @@ it('answers 500 not_configured naming CALENDAR_BUCKET when the bucket setting is
   const h = await handlersWith({ CALENDAR_BUCKET: undefined });
   const token = { 'x-dashboard-token': cloud.secrets['charter/local/dashboard-token']! };
 
-  const response = await h.createEntry(httpEvent('POST', '/calendar/entries', { body: entryBody, headers: token }), lambdaContext());
+  const response = await h.createEntry(
+    httpEvent('POST', '/calendar/entries', { body: entryBody, headers: token }),
+    lambdaContext(),
+  );
   expect(response.statusCode).toBe(500);
   expect(bodyOf(response)).toMatchObject({ error: 'not_configured' });
   expect(bodyOf(response).message).toContain('CALENDAR_BUCKET');
   expect(errorLogs().some((line) => line.includes('CALENDAR_BUCKET'))).toBe(true);
 
-  const listed = await h.listEntries(httpEvent('GET', '/calendar/entries', { query: { year: '2027' }, headers: token }), lambdaContext());
+  const listed = await h.listEntries(
+    httpEvent('GET', '/calendar/entries', { query: { year: '2027' }, headers: token }),
+    lambdaContext(),
+  );
   expect(bodyOf(listed).entries).toEqual([]);
 });
 
@@ -82,11 +98,20 @@ it('refuses a rebuild lease that does not outlast the function timeout: 500 not_
   const h = await handlersWith({ REBUILD_LEASE_SECONDS: '10', FUNCTION_TIMEOUT_SECONDS: '10' });
   const token = { 'x-dashboard-token': cloud.secrets['charter/local/dashboard-token']! };
 
-  const response = await h.createEntry(httpEvent('POST', '/calendar/entries', { body: { ...entryBody, booking_id: 'nc-lease' }, headers: token }), lambdaContext());
+  const response = await h.createEntry(
+    httpEvent('POST', '/calendar/entries', { body: { ...entryBody, booking_id: 'nc-lease' }, headers: token }),
+    lambdaContext(),
+  );
   expect(response.statusCode).toBe(500);
-  expect(bodyOf(response)).toMatchObject({ error: 'not_configured', message: expect.stringContaining('REBUILD_LEASE_SECONDS') });
+  expect(bodyOf(response)).toMatchObject({
+    error: 'not_configured',
+    message: expect.stringContaining('REBUILD_LEASE_SECONDS'),
+  });
   expect(errorLogs().some((line) => line.includes('REBUILD_LEASE_SECONDS'))).toBe(true);
-  const listed = await h.listEntries(httpEvent('GET', '/calendar/entries', { query: { year: '2027' }, headers: token }), lambdaContext());
+  const listed = await h.listEntries(
+    httpEvent('GET', '/calendar/entries', { query: { year: '2027' }, headers: token }),
+    lambdaContext(),
+  );
   expect(bodyOf(listed).entries.map((e: { booking_id: string }) => e.booking_id)).not.toContain('nc-lease');
 });
 
@@ -97,7 +122,9 @@ it('gives every publishing function its own timeout and a lease that outlasts it
     expect(Number(fn.environment.FUNCTION_TIMEOUT_SECONDS)).toBe(fn.timeoutSeconds);
     expect(Number(fn.environment.REBUILD_LEASE_SECONDS)).toBeGreaterThan(fn.timeoutSeconds);
   }
-  const longest = Math.max(...calendar.functions.filter((f) => f.environment.REBUILD_LEASE_SECONDS).map((f) => f.timeoutSeconds));
+  const longest = Math.max(
+    ...calendar.functions.filter((f) => f.environment.REBUILD_LEASE_SECONDS).map((f) => f.timeoutSeconds),
+  );
   // Without the setting, checked against the longest of those timeouts.
   await handlersWith({ REBUILD_LEASE_SECONDS: undefined, FUNCTION_TIMEOUT_SECONDS: String(longest) });
   const { siteConfig } = await import('../src/config');

@@ -29,7 +29,9 @@ describe('the public calendar JSON', () => {
     expect(calendar).toEqual({
       year: 2027,
       generated_at: '2027-01-15T12:00:00.000Z',
-      entries: [{ booking_id: 'xhqgmdh', date: '2027-05-30', start: '10:00', end: '13:00', guest_count: 4, status: 'booked' }],
+      entries: [
+        { booking_id: 'xhqgmdh', date: '2027-05-30', start: '10:00', end: '13:00', guest_count: 4, status: 'booked' },
+      ],
     });
     expect(Object.keys(calendar.entries[0]!)).toEqual([...PUBLIC_ENTRY_FIELDS]);
   });
@@ -49,7 +51,22 @@ describe('the public calendar JSON', () => {
       location: 'Shelter Island, San Diego',
     };
     const json = publicCalendarJson(buildPublicCalendar(2027, [booking], generatedAt));
-    for (const secret of ['Dana', 'Whitfield', 'dana.whitfield@example.com', '619 555 0142', 'Birthday', '1,450', '145000', '30000', 'USD', 'captain', 'revenue', 'boatsetter', 'Shelter Island', 'timezone']) {
+    for (const secret of [
+      'Dana',
+      'Whitfield',
+      'dana.whitfield@example.com',
+      '619 555 0142',
+      'Birthday',
+      '1,450',
+      '145000',
+      '30000',
+      'USD',
+      'captain',
+      'revenue',
+      'boatsetter',
+      'Shelter Island',
+      'timezone',
+    ]) {
       expect(json).not.toContain(secret);
     }
     expect(json).toContain('xhqgmdh');
@@ -70,12 +87,20 @@ describe('the public calendar JSON', () => {
   });
 
   it('leaves out entries of other years', () => {
-    const calendar = buildPublicCalendar(2027, [entry({ booking_id: 'other', charter_date: '2028-01-01' }), entry({})], generatedAt);
+    const calendar = buildPublicCalendar(
+      2027,
+      [entry({ booking_id: 'other', charter_date: '2028-01-01' }), entry({})],
+      generatedAt,
+    );
     expect(calendar.entries.map((e) => e.booking_id)).toEqual(['xhqgmdh']);
   });
 
   it('is a valid JSON document for an empty year', () => {
-    expect(JSON.parse(publicCalendarJson(buildPublicCalendar(2030, [], generatedAt)))).toEqual({ year: 2030, generated_at: generatedAt.toISOString(), entries: [] });
+    expect(JSON.parse(publicCalendarJson(buildPublicCalendar(2030, [], generatedAt)))).toEqual({
+      year: 2030,
+      generated_at: generatedAt.toISOString(),
+      entries: [],
+    });
   });
 
   it('fingerprints what the page shows, not when it was generated', () => {

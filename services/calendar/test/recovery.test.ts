@@ -1,6 +1,15 @@
 import { nextInvalidationStep } from '../src/domain/invalidation';
 import { startLocalCloud, type LocalCloud } from '../../../local/src/testing';
-import { booking, bookingCreatedEvent, invalidatedPaths, invalidations, lambdaContext, readCalendarObject, withClockAhead, withConcurrency } from './support';
+import {
+  booking,
+  bookingCreatedEvent,
+  invalidatedPaths,
+  invalidations,
+  lambdaContext,
+  readCalendarObject,
+  withClockAhead,
+  withConcurrency,
+} from './support';
 
 /**
  * What happens when an invocation dies halfway (Lambda timeouts, crashes) or when updates of
@@ -14,8 +23,10 @@ let onBookingCreated: typeof import('../src/handlers/on-booking-created').handle
 let sweep: typeof import('../src/handlers/sweep-invalidations').handler;
 
 const windowMs = () => Number(env.INVALIDATION_WINDOW_SECONDS) * 1000;
-const pathsOf = async (year: number) => (await invalidatedPaths(env.CALENDAR_DISTRIBUTION_ID!)).filter((p) => p === `/calendar/${year}.json`).length;
-const idsIn = async (year: number) => (await readCalendarObject(env.CALENDAR_BUCKET!, year))?.calendar.entries.map((e) => e.booking_id) ?? [];
+const pathsOf = async (year: number) =>
+  (await invalidatedPaths(env.CALENDAR_DISTRIBUTION_ID!)).filter((p) => p === `/calendar/${year}.json`).length;
+const idsIn = async (year: number) =>
+  (await readCalendarObject(env.CALENDAR_BUCKET!, year))?.calendar.entries.map((e) => e.booking_id) ?? [];
 
 const sweepAt = (offsetMs: number) => withClockAhead(offsetMs, () => sweep({}, lambdaContext()));
 
@@ -35,7 +46,16 @@ afterAll(async () => {
 
 it('rebuilds, on the next sweep, a year whose invocation saved an entry and died before writing the JSON', async () => {
   await store.upsertEntry(
-    { booking_id: 'crashed-1', charter_date: '2036-04-01', charter_start: '10:00', charter_end: '12:00', timezone: 'America/Los_Angeles', guest_count: 2, source: 'direct', status: 'booked' },
+    {
+      booking_id: 'crashed-1',
+      charter_date: '2036-04-01',
+      charter_start: '10:00',
+      charter_end: '12:00',
+      timezone: 'America/Los_Angeles',
+      guest_count: 2,
+      source: 'direct',
+      status: 'booked',
+    },
     { keepStatus: true },
   );
   expect(await idsIn(2036)).toEqual([]);
@@ -47,9 +67,15 @@ it('rebuilds, on the next sweep, a year whose invocation saved an entry and died
 });
 
 it('finishes, with the same CallerReference, an invalidation whose claimer died before calling CloudFront', async () => {
-  await onBookingCreated(bookingCreatedEvent(booking({ booking_id: 'claim-1', charter_date: '2037-02-01' })), lambdaContext());
+  await onBookingCreated(
+    bookingCreatedEvent(booking({ booking_id: 'claim-1', charter_date: '2037-02-01' })),
+    lambdaContext(),
+  );
   expect(await pathsOf(2037)).toBe(1);
-  await onBookingCreated(bookingCreatedEvent(booking({ booking_id: 'claim-2', charter_date: '2037-02-02' })), lambdaContext());
+  await onBookingCreated(
+    bookingCreatedEvent(booking({ booking_id: 'claim-2', charter_date: '2037-02-02' })),
+    lambdaContext(),
+  );
 
   // An invocation claims the year's next invalidation once the window has passed, then dies.
   const claimedAt = Date.now() + windowMs();
@@ -63,22 +89,33 @@ it('finishes, with the same CallerReference, an invalidation whose claimer died 
   // A sweep soon after leaves it to its claimer; one after the resume delay finishes it.
   expect((await sweepAt(windowMs() + 1_000)).years.find((y) => y.year === 2037)?.step).toBe('in_flight');
   expect(await pathsOf(2037)).toBe(1);
-  const resumed = (await sweepAt(windowMs() + publishing.coalescingPolicy().resumeAfterMs)).years.find((y) => y.year === 2037);
+  const resumed = (await sweepAt(windowMs() + publishing.coalescingPolicy().resumeAfterMs)).years.find(
+    (y) => y.year === 2037,
+  );
   expect(resumed).toMatchObject({ step: 'resume' });
   expect(await pathsOf(2037)).toBe(2);
 
   // Done: the next sweep finds the year clean, and the reference is the claimed one.
   expect((await sweepAt(3 * windowMs())).years.find((y) => y.year === 2037)?.step).toBe('clean');
-  const of2037 = (await invalidations(env.CALENDAR_DISTRIBUTION_ID!)).filter((i) => i.paths.includes('/calendar/2037.json'));
+  const of2037 = (await invalidations(env.CALENDAR_DISTRIBUTION_ID!)).filter((i) =>
+    i.paths.includes('/calendar/2037.json'),
+  );
   expect(of2037.map((i) => i.callerReference)).toContain(step.ref);
 });
 
 it('leaves a booking in exactly one year, in the table and in the JSON, when updates moving it between years race', async () => {
   const years = [2038, 2039, 2040];
-  const moves = Array.from({ length: 24 }, (_, i) => booking({ booking_id: 'racing-1', charter_date: `${years[i % 3]}-06-01`, guest_count: 1 + i }));
-  await withConcurrency(12, moves.map((detail) => () => onBookingCreated(bookingCreatedEvent(detail), lambdaContext())));
+  const moves = Array.from({ length: 24 }, (_, i) =>
+    booking({ booking_id: 'racing-1', charter_date: `${years[i % 3]}-06-01`, guest_count: 1 + i }),
+  );
+  await withConcurrency(
+    12,
+    moves.map((detail) => () => onBookingCreated(bookingCreatedEvent(detail), lambdaContext())),
+  );
 
-  const found = (await Promise.all(years.map((y) => store.queryYearEntries(y)))).flat().filter((e) => e.booking_id === 'racing-1');
+  const found = (await Promise.all(years.map((y) => store.queryYearEntries(y))))
+    .flat()
+    .filter((e) => e.booking_id === 'racing-1');
   expect(found).toHaveLength(1);
   const keptYear = Number(found[0]!.charter_date.slice(0, 4));
   for (const y of years) expect(await idsIn(y)).toEqual(y === keptYear ? ['racing-1'] : []);

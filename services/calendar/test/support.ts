@@ -16,11 +16,19 @@ export function httpEvent(
   options: { body?: unknown; rawBody?: string; headers?: Record<string, string>; query?: Record<string, string> } = {},
 ): APIGatewayProxyEventV2 {
   const body = options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
-  return httpApiEvent({ method, route: `${method} ${path}`, path, headers: { 'content-type': 'application/json', ...(options.headers ?? {}) }, query: options.query, body });
+  return httpApiEvent({
+    method,
+    route: `${method} ${path}`,
+    path,
+    headers: { 'content-type': 'application/json', ...(options.headers ?? {}) },
+    query: options.query,
+    body,
+  });
 }
 
 /** A BookingCreated envelope from the booking's partner, as the rule delivers it. */
-export const bookingCreatedEvent = (detail: BookingCreatedInput, partner = detail.source) => busEnvelope('BookingCreated', detail, `partner.${partner}`);
+export const bookingCreatedEvent = (detail: BookingCreatedInput, partner = detail.source) =>
+  busEnvelope('BookingCreated', detail, `partner.${partner}`);
 
 /** A full booking, with the personal data and money the calendar must never publish. */
 export const booking = bookingInput;
@@ -57,7 +65,9 @@ export async function readCalendarObject(bucket: string, year: number): Promise<
         return { body, cacheControl: object.CacheControl, contentType: object.ContentType, calendar: JSON.parse(body) };
       } catch (error) {
         if ((error as Error).name === 'NoSuchKey') return undefined;
-        const torn = error instanceof SyntaxError || /aborted|ECONNRESET/.test(`${(error as Error).message} ${(error as { code?: string }).code}`);
+        const torn =
+          error instanceof SyntaxError ||
+          /aborted|ECONNRESET/.test(`${(error as Error).message} ${(error as { code?: string }).code}`);
         if (!torn || attempt >= 20) throw error;
         await new Promise((resolve) => setTimeout(resolve, 5));
       }
@@ -70,18 +80,29 @@ export async function readCalendarObject(bucket: string, year: number): Promise<
 /** What a visitor gets through the calendar's CloudFront distribution. */
 export async function fetchThroughCloudFront(siteUrl: string, year: number) {
   const response = await fetch(`${siteUrl}/calendar/${year}.json`);
-  return { status: response.status, cache: response.headers.get('x-cache'), calendar: (await response.json()) as PublicCalendarFile['calendar'] };
+  return {
+    status: response.status,
+    cache: response.headers.get('x-cache'),
+    calendar: (await response.json()) as PublicCalendarFile['calendar'],
+  };
 }
 
 /** Every invalidation of the distribution (its paths and CallerReference), through the CloudFront API. */
-export async function invalidations(distributionId: string): Promise<Array<{ paths: string[]; callerReference: string }>> {
+export async function invalidations(
+  distributionId: string,
+): Promise<Array<{ paths: string[]; callerReference: string }>> {
   const cloudfront = new CloudFrontClient({});
   try {
     const list = await cloudfront.send(new ListInvalidationsCommand({ DistributionId: distributionId }));
     const found: Array<{ paths: string[]; callerReference: string }> = [];
     for (const summary of list.InvalidationList?.Items ?? []) {
-      const { Invalidation } = await cloudfront.send(new GetInvalidationCommand({ DistributionId: distributionId, Id: summary.Id! }));
-      found.push({ paths: Invalidation?.InvalidationBatch?.Paths?.Items ?? [], callerReference: Invalidation?.InvalidationBatch?.CallerReference ?? '' });
+      const { Invalidation } = await cloudfront.send(
+        new GetInvalidationCommand({ DistributionId: distributionId, Id: summary.Id! }),
+      );
+      found.push({
+        paths: Invalidation?.InvalidationBatch?.Paths?.Items ?? [],
+        callerReference: Invalidation?.InvalidationBatch?.CallerReference ?? '',
+      });
     }
     return found;
   } finally {
@@ -90,7 +111,8 @@ export async function invalidations(distributionId: string): Promise<Array<{ pat
 }
 
 /** The path of every invalidation of the distribution, one per path per invalidation. */
-export const invalidatedPaths = async (distributionId: string) => (await invalidations(distributionId)).flatMap((i) => i.paths);
+export const invalidatedPaths = async (distributionId: string) =>
+  (await invalidations(distributionId)).flatMap((i) => i.paths);
 
 /**
  * Runs tasks with at most `limit` in flight, like concurrent Lambda invocations. Every task runs
@@ -111,6 +133,10 @@ export async function withConcurrency<T>(limit: number, tasks: Array<() => Promi
     }
   };
   await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, worker));
-  if (errors.length > 0) throw new AggregateError(errors, `${errors.length} of ${tasks.length} tasks failed: ${(errors[0] as Error).message}`);
+  if (errors.length > 0)
+    throw new AggregateError(
+      errors,
+      `${errors.length} of ${tasks.length} tasks failed: ${(errors[0] as Error).message}`,
+    );
   return results;
 }

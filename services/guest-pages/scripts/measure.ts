@@ -13,7 +13,9 @@ import { BookingCreated } from '@charter/events';
 import { startLocalCloud } from '../../../local/src/testing';
 
 const runs = Number(process.argv[2] ?? 200);
-const sample = BookingCreated.parse(JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'events', 'samples', 'boatsetter-xhqgmdh.json'), 'utf8')));
+const sample = BookingCreated.parse(
+  JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'events', 'samples', 'boatsetter-xhqgmdh.json'), 'utf8')),
+);
 
 const stats = (ms: number[]) => {
   const sorted = [...ms].sort((a, b) => a - b);
@@ -24,7 +26,9 @@ const stats = (ms: number[]) => {
 async function main() {
   const cloud = await startLocalCloud({ services: ['guest-pages'], run: false });
   try {
-    Object.assign(process.env, cloud.functionEnv('guest-pages', 'onBookingCreated'), { POWERTOOLS_LOG_LEVEL: 'SILENT' });
+    Object.assign(process.env, cloud.functionEnv('guest-pages', 'onBookingCreated'), {
+      POWERTOOLS_LOG_LEVEL: 'SILENT',
+    });
     const { renderGuestPage } = await import('../src/domain/render');
     const { mintUploadToken } = await import('../src/domain/upload-token');
     const { newSlug } = await import('../src/domain/slug');
@@ -38,7 +42,9 @@ async function main() {
     };
 
     const page = renderGuestPage(sample, settings);
-    console.log(`page for ${sample.booking_id}: ${Buffer.byteLength(page)} bytes, ${gzipSync(page).length} bytes gzipped`);
+    console.log(
+      `page for ${sample.booking_id}: ${Buffer.byteLength(page)} bytes, ${gzipSync(page).length} bytes gzipped`,
+    );
 
     const render: number[] = [];
     const renderAndStore: number[] = [];
@@ -52,7 +58,17 @@ async function main() {
       const stored = performance.now() - t;
       t = performance.now();
       await handler(
-        { version: '0', id: `e-${i}`, 'detail-type': 'BookingCreated', source: 'partner.boatsetter', account: '000000000000', time: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'), region: 'us-west-2', resources: [], detail: { ...sample, booking_id: `bench-h-${i}` } },
+        {
+          version: '0',
+          id: `e-${i}`,
+          'detail-type': 'BookingCreated',
+          source: 'partner.boatsetter',
+          account: '000000000000',
+          time: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+          region: 'us-west-2',
+          resources: [],
+          detail: { ...sample, booking_id: `bench-h-${i}` },
+        },
         { awsRequestId: `r-${i}`, functionName: 'bench' } as never,
       );
       if (warm) {

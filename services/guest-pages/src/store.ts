@@ -73,7 +73,9 @@ export async function recordGuestPage(
 
 /** Strongly consistent: a guest may upload a second after the page is published. */
 export async function findGuestPage(table: string, bookingId: string): Promise<GuestPageRecord | undefined> {
-  const result = await dynamo.send(new GetCommand({ TableName: table, Key: { booking_id: bookingId }, ConsistentRead: true }));
+  const result = await dynamo.send(
+    new GetCommand({ TableName: table, Key: { booking_id: bookingId }, ConsistentRead: true }),
+  );
   return result.Item as GuestPageRecord | undefined;
 }
 

@@ -10,15 +10,34 @@ import vm from 'node:vm';
 const FILE = join(__dirname, '..', 'src', 'cloudfront', 'rewrite.js');
 const code = readFileSync(FILE, 'utf8');
 
-type Request = { method: string; uri: string; querystring: Record<string, unknown>; headers: Record<string, unknown>; cookies: Record<string, unknown> };
-const handler = vm.runInNewContext(`${code}\n;handler`, Object.create(null), { filename: 'rewrite.js' }) as (event: unknown) => Request;
+type Request = {
+  method: string;
+  uri: string;
+  querystring: Record<string, unknown>;
+  headers: Record<string, unknown>;
+  cookies: Record<string, unknown>;
+};
+const handler = vm.runInNewContext(`${code}\n;handler`, Object.create(null), { filename: 'rewrite.js' }) as (
+  event: unknown,
+) => Request;
 
 function viewerRequest(uri: string) {
   return {
     version: '1.0',
-    context: { distributionDomainName: 'd111111abcdef8.cloudfront.net', distributionId: 'EDFDVBD6EXAMPLE', eventType: 'viewer-request', requestId: 'r-1' },
+    context: {
+      distributionDomainName: 'd111111abcdef8.cloudfront.net',
+      distributionId: 'EDFDVBD6EXAMPLE',
+      eventType: 'viewer-request',
+      requestId: 'r-1',
+    },
     viewer: { ip: '198.51.100.7' },
-    request: { method: 'GET', uri, querystring: { utm: { value: 'x' } }, headers: { host: { value: 'guests.example.com' } }, cookies: {} },
+    request: {
+      method: 'GET',
+      uri,
+      querystring: { utm: { value: 'x' } },
+      headers: { host: { value: 'guests.example.com' } },
+      cookies: {},
+    },
   };
 }
 

@@ -21,7 +21,10 @@ import {
 } from './support/harness';
 import { sampleBooking } from './support/bookings';
 
-type BusHandler = (event: EventBridgeEvent<string, unknown>, context: ReturnType<typeof lambdaContext>) => Promise<void>;
+type BusHandler = (
+  event: EventBridgeEvent<string, unknown>,
+  context: ReturnType<typeof lambdaContext>,
+) => Promise<void>;
 
 let cloud: LocalCloud;
 let uploadKey: string;
@@ -57,12 +60,17 @@ const upcoming = (bookingId: string, overrides: Partial<BookingCreatedInput> = {
 const deliver = (detail: BookingCreatedInput) => h.onBookingCreated(bookingEnvelope(detail), lambdaContext());
 const publishedPages = (bookingId: string) =>
   cloud.published().filter((e) => e['detail-type'] === 'GuestPagePublished' && e.detail.booking_id === bookingId);
-const recordOf = async (bookingId: string) => (await dynamo.send(new GetCommand({ TableName: TABLE, Key: { booking_id: bookingId } }))).Item;
+const recordOf = async (bookingId: string) =>
+  (await dynamo.send(new GetCommand({ TableName: TABLE, Key: { booking_id: bookingId } }))).Item;
 const pageKeys = async () =>
   ((await s3.send(new ListObjectsV2Command({ Bucket: SITE_BUCKET, Prefix: 'g/' }))).Contents ?? []).map((o) => o.Key!);
 async function storedPage(slug: string) {
   const object = await s3.send(new GetObjectCommand({ Bucket: SITE_BUCKET, Key: pageKey(slug) }));
-  return { contentType: object.ContentType, cacheControl: object.CacheControl, body: await object.Body!.transformToString() };
+  return {
+    contentType: object.ContentType,
+    cacheControl: object.CacheControl,
+    body: await object.Body!.transformToString(),
+  };
 }
 const presign = (body: unknown, headers: Record<string, string> = {}) =>
   h.presign(
@@ -111,7 +119,16 @@ describe('onBookingCreated', () => {
   it('keeps the record free of guest contact data and money', async () => {
     await deliver(upcoming('gp-private-1'));
     const record = await recordOf('gp-private-1');
-    expect(Object.keys(record!).sort()).toEqual(['booking_id', 'charter_date', 'charter_end', 'charter_start', 'created_at', 'slug', 'timezone', 'updated_at']);
+    expect(Object.keys(record!).sort()).toEqual([
+      'booking_id',
+      'charter_date',
+      'charter_end',
+      'charter_start',
+      'created_at',
+      'slug',
+      'timezone',
+      'updated_at',
+    ]);
   });
 
   it('serves the page through the local CloudFront at /g/<slug> (the rewrite) with its headers', async () => {
@@ -162,8 +179,14 @@ describe('onBookingCreated', () => {
     const before = await pageKeys();
     const { vessel: _dropped, ...withoutVessel } = upcoming('gp-broken-1');
     await deliver(withoutVessel as BookingCreatedInput);
-    const letters = cloud.sqs.receive({ QueueUrl: dlq, MaxNumberOfMessages: 10 }).Messages.map((m) => JSON.parse(m.Body));
-    expect(letters.some((l) => l.requestPayload.detail.booking_id === 'gp-broken-1' && /vessel/.test(l.responsePayload.errorMessage))).toBe(true);
+    const letters = cloud.sqs
+      .receive({ QueueUrl: dlq, MaxNumberOfMessages: 10 })
+      .Messages.map((m) => JSON.parse(m.Body));
+    expect(
+      letters.some(
+        (l) => l.requestPayload.detail.booking_id === 'gp-broken-1' && /vessel/.test(l.responsePayload.errorMessage),
+      ),
+    ).toBe(true);
     expect(await pageKeys()).toEqual(before);
     expect(publishedPages('gp-broken-1')).toHaveLength(0);
   });
@@ -223,7 +246,11 @@ describe('POST /g/presign', () => {
     // A header the page never sends is not allowed either.
     const withOtherHeader = await fetch(`${cloud.endpoints.s3}/${UPLOADS_BUCKET}`, {
       method: 'OPTIONS',
-      headers: { origin: new URL(cloud.endpoints.guestSite).origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'x-anything' },
+      headers: {
+        origin: new URL(cloud.endpoints.guestSite).origin,
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'x-anything',
+      },
     });
     expect(withOtherHeader.status).toBe(403);
   });
@@ -247,14 +274,18 @@ describe('POST /g/presign', () => {
   });
 
   it('404 for a booking with no guest page', async () => {
-    const result = await presign(photo({ booking_id: 'never-delivered' }), { 'x-upload-token': mintUploadToken(uploadKey, 'never-delivered') });
+    const result = await presign(photo({ booking_id: 'never-delivered' }), {
+      'x-upload-token': mintUploadToken(uploadKey, 'never-delivered'),
+    });
     expect(result.statusCode).toBe(404);
     expect(bodyOf(result).error).toBe('unknown_booking');
   });
 
   it('409 once the charter has ended at the marina', async () => {
     await deliver(upcoming('gp-past-1', { charter_date: marinaDate(-2) }));
-    const result = await presign(photo({ booking_id: 'gp-past-1' }), { 'x-upload-token': mintUploadToken(uploadKey, 'gp-past-1') });
+    const result = await presign(photo({ booking_id: 'gp-past-1' }), {
+      'x-upload-token': mintUploadToken(uploadKey, 'gp-past-1'),
+    });
     expect(result.statusCode).toBe(409);
     expect(bodyOf(result)).toEqual({ error: 'uploads_closed', message: expect.stringContaining('closed') });
   });
@@ -323,11 +354,20 @@ describe('configuration', () => {
         handler = require('../src/handlers/get-guest-page').handler;
       });
       const result = await handler!(
-        httpApiEvent({ method: 'GET', route: 'GET /bookings/{booking_id}/guest-page', path: '/bookings/x/guest-page', pathParameters: { booking_id: 'xhqgmdh' }, headers: { 'x-service-key': serviceKey } }),
+        httpApiEvent({
+          method: 'GET',
+          route: 'GET /bookings/{booking_id}/guest-page',
+          path: '/bookings/x/guest-page',
+          pathParameters: { booking_id: 'xhqgmdh' },
+          headers: { 'x-service-key': serviceKey },
+        }),
         lambdaContext(),
       );
       expect(result.statusCode).toBe(500);
-      expect(bodyOf(result)).toEqual({ error: 'not_configured', message: expect.stringContaining('charter/local/no-such-secret') });
+      expect(bodyOf(result)).toEqual({
+        error: 'not_configured',
+        message: expect.stringContaining('charter/local/no-such-secret'),
+      });
     } finally {
       process.env.SERVICE_KEY_SECRET_NAME = saved;
     }

@@ -22,7 +22,10 @@ class FakeElement {
   readonly children: FakeElement[] = [];
   readonly attributes: Record<string, string> = {};
   private readonly listeners: Record<string, (() => void)[]> = {};
-  constructor(readonly tag: string, readonly id?: string) {}
+  constructor(
+    readonly tag: string,
+    readonly id?: string,
+  ) {}
   appendChild(child: FakeElement) {
     this.children.push(child);
     return child;
@@ -93,7 +96,11 @@ function openPage(options: { now: number; presignReplies?: Reply[]; uploadStatus
     fetch: (url: string, init: FetchCall['init']) => {
       fetches.push({ url, init });
       const reply = replies.shift() ?? { status: 500, body: {} };
-      return Promise.resolve({ status: reply.status, ok: reply.status >= 200 && reply.status < 300, json: () => Promise.resolve(reply.body) });
+      return Promise.resolve({
+        status: reply.status,
+        ok: reply.status >= 200 && reply.status < 300,
+        json: () => Promise.resolve(reply.body),
+      });
     },
     FormData: FakeFormData,
     XMLHttpRequest: FakeXhr,
@@ -126,7 +133,11 @@ const settle = async () => {
 
 const presigned = (key: string): Reply => ({
   status: 200,
-  body: { url: 'https://charter-guest-uploads-test.s3.us-west-2.amazonaws.com/', key, fields: { key, 'Content-Type': 'image/heic', Policy: 'cG9saWN5', 'X-Amz-Signature': 'abc' } },
+  body: {
+    url: 'https://charter-guest-uploads-test.s3.us-west-2.amazonaws.com/',
+    key,
+    fields: { key, 'Content-Type': 'image/heic', Policy: 'cG9saWN5', 'X-Amz-Signature': 'abc' },
+  },
 });
 
 describe('the upload widget’s script', () => {
@@ -169,7 +180,12 @@ describe('the upload widget’s script', () => {
     expect(call!.init.method).toBe('POST');
     expect(call!.init.headers['X-Upload-Token']).toBe(TOKEN);
     // An empty File.type (HEIC on some phones) is filled in from the extension.
-    expect(JSON.parse(call!.init.body)).toEqual({ booking_id: 'xhqgmdh', file_name: 'IMG_1.HEIC', file_size: 2_400_000, mime_type: 'image/heic' });
+    expect(JSON.parse(call!.init.body)).toEqual({
+      booking_id: 'xhqgmdh',
+      file_name: 'IMG_1.HEIC',
+      file_size: 2_400_000,
+      mime_type: 'image/heic',
+    });
 
     expect(widget.posts).toHaveLength(1);
     const [post] = widget.posts;
@@ -189,17 +205,25 @@ describe('the upload widget’s script', () => {
   });
 
   it('uploads several chosen files one after another', async () => {
-    const widget = openPage({ now: END - 3_600_000, presignReplies: [presigned('uploads/x/1-a.jpg'), presigned('uploads/x/2-b.jpg')] });
+    const widget = openPage({
+      now: END - 3_600_000,
+      presignReplies: [presigned('uploads/x/1-a.jpg'), presigned('uploads/x/2-b.jpg')],
+    });
     widget.choose({ name: 'a.jpg', size: 1000, type: 'image/jpeg' }, { name: 'b.jpg', size: 2000, type: 'image/jpeg' });
     await settle();
     expect(widget.fetches.map((f) => JSON.parse(f.init.body).file_name)).toEqual(['a.jpg', 'b.jpg']);
-    expect(widget.el('uploaded').children.map((li) => li.attributes['data-key'])).toEqual(['uploads/x/1-a.jpg', 'uploads/x/2-b.jpg']);
+    expect(widget.el('uploaded').children.map((li) => li.attributes['data-key'])).toEqual([
+      'uploads/x/1-a.jpg',
+      'uploads/x/2-b.jpg',
+    ]);
   });
 
   it('closes uploads when presign answers 409: the closed notice replaces the picker', async () => {
     const widget = openPage({
       now: END - 1000,
-      presignReplies: [{ status: 409, body: { error: 'uploads_closed', message: 'Uploads for this charter closed when it ended.' } }],
+      presignReplies: [
+        { status: 409, body: { error: 'uploads_closed', message: 'Uploads for this charter closed when it ended.' } },
+      ],
     });
     widget.choose({ name: 'late.jpg', size: 1000, type: 'image/jpeg' });
     await settle();
@@ -212,7 +236,9 @@ describe('the upload widget’s script', () => {
   it('shows the server’s message when a file is refused, and lists nothing', async () => {
     const widget = openPage({
       now: END - 3_600_000,
-      presignReplies: [{ status: 415, body: { error: 'unsupported_type', message: 'application/pdf files cannot be uploaded here.' } }],
+      presignReplies: [
+        { status: 415, body: { error: 'unsupported_type', message: 'application/pdf files cannot be uploaded here.' } },
+      ],
     });
     widget.choose({ name: 'menu.pdf', size: 1000, type: 'application/pdf' });
     await settle();
@@ -223,7 +249,11 @@ describe('the upload widget’s script', () => {
   });
 
   it('does not list a file the bucket refused', async () => {
-    const widget = openPage({ now: END - 3_600_000, presignReplies: [presigned('uploads/x/1-a.jpg')], uploadStatus: 403 });
+    const widget = openPage({
+      now: END - 3_600_000,
+      presignReplies: [presigned('uploads/x/1-a.jpg')],
+      uploadStatus: 403,
+    });
     widget.choose({ name: 'a.jpg', size: 1000, type: 'image/jpeg' });
     await settle();
     expect(widget.el('uploaded').children).toHaveLength(0);

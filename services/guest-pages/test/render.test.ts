@@ -6,7 +6,12 @@ const settings = { apiUrl: API_URL, uploadsUrl: UPLOADS_URL, uploadToken: TOKEN 
 const render = (...args: Parameters<typeof sampleBooking>) => renderGuestPage(sampleBooking(...args), settings);
 
 const decode = (text: string) =>
-  text.replace(/&#39;/g, "'").replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  text
+    .replace(/&#39;/g, "'")
+    .replace(/&quot;/g, '"')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
 /** Text of the page with tags removed and entities decoded: what a guest reads. */
 const visibleText = (page: string) =>
   decode(page.replace(/<(script|style)[^>]*>[\s\S]*?<\/\1>/g, ' ').replace(/<[^>]+>/g, ' ')).replace(/\s+/g, ' ');
@@ -26,11 +31,20 @@ const cspOf = (page: string) => {
   );
 };
 const inline = (page: string, tag: 'script' | 'style') =>
-  [...page.matchAll(new RegExp(`<${tag}(\\s[^>]*)?>([\\s\\S]*?)</${tag}>`, 'g'))].map((m) => ({ attributes: m[1] ?? '', body: m[2]! }));
+  [...page.matchAll(new RegExp(`<${tag}(\\s[^>]*)?>([\\s\\S]*?)</${tag}>`, 'g'))].map((m) => ({
+    attributes: m[1] ?? '',
+    body: m[2]!,
+  }));
 const hash = (text: string) => `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
 const uploadConfig = (page: string) => {
   const [config] = inline(page, 'script').filter((s) => s.attributes.includes('application/json'));
-  return JSON.parse(config!.body) as { bookingId: string; presignUrl: string; uploadToken: string; closesAt: string; types: Record<string, string> };
+  return JSON.parse(config!.body) as {
+    bookingId: string;
+    presignUrl: string;
+    uploadToken: string;
+    closesAt: string;
+    types: Record<string, string>;
+  };
 };
 
 describe('renderGuestPage', () => {
@@ -96,8 +110,23 @@ describe('renderGuestPage', () => {
     const booking = sampleBooking();
     expect(booking.revenue_cents).toBe(145000);
     expect(booking.notes).toContain('$1,450.00');
-    for (const secret of ['$', '1,450', '1450', '145000', '30000', '300', 'USD', 'payout', 'Captain fee', 'Revenue', 'cake', 'whale',
-      booking.guest.email!, booking.guest.phone!, 'Whitfield']) {
+    for (const secret of [
+      '$',
+      '1,450',
+      '1450',
+      '145000',
+      '30000',
+      '300',
+      'USD',
+      'payout',
+      'Captain fee',
+      'Revenue',
+      'cake',
+      'whale',
+      booking.guest.email!,
+      booking.guest.phone!,
+      'Whitfield',
+    ]) {
       expect(visibleText(page)).not.toContain(secret);
     }
     expect(page).not.toContain('$');
@@ -113,7 +142,10 @@ describe('renderGuestPage', () => {
     expect(csp['script-src']).toEqual([hash(script!.body)]);
     expect(csp['style-src']).toEqual([hash(style!.body)]);
     expect(csp['img-src']).toEqual(['data:']);
-    const origins = ['https://a1b2c3d4e5.execute-api.us-west-2.amazonaws.com', 'https://charter-guest-uploads-test.s3.us-west-2.amazonaws.com'];
+    const origins = [
+      'https://a1b2c3d4e5.execute-api.us-west-2.amazonaws.com',
+      'https://charter-guest-uploads-test.s3.us-west-2.amazonaws.com',
+    ];
     expect(csp['connect-src']).toEqual(origins);
     expect(csp['form-action']).toEqual(origins);
     expect(csp['base-uri']).toEqual(["'none'"]);
@@ -122,7 +154,11 @@ describe('renderGuestPage', () => {
   });
 
   it('allows a local, path-style uploads endpoint by its origin', () => {
-    const local = renderGuestPage(sampleBooking(), { ...settings, apiUrl: 'http://127.0.0.1:4700', uploadsUrl: 'http://127.0.0.1:4705/charter-guest-uploads-local' });
+    const local = renderGuestPage(sampleBooking(), {
+      ...settings,
+      apiUrl: 'http://127.0.0.1:4700',
+      uploadsUrl: 'http://127.0.0.1:4705/charter-guest-uploads-local',
+    });
     expect(cspOf(local)['connect-src']).toEqual(['http://127.0.0.1:4700', 'http://127.0.0.1:4705']);
     expect(contentSecurityPolicy(['http://a', 'http://a'])).toContain('connect-src http://a;');
   });
@@ -136,7 +172,10 @@ describe('renderGuestPage', () => {
     const urls = [...page.matchAll(/(?:https?:)?\/\/[A-Za-z0-9.-]+(?::\d+)?/g)].map((m) => m[0]);
     expect(urls.length).toBeGreaterThan(0);
     for (const url of urls) {
-      expect(['https://a1b2c3d4e5.execute-api.us-west-2.amazonaws.com', 'https://charter-guest-uploads-test.s3.us-west-2.amazonaws.com']).toContain(url);
+      expect([
+        'https://a1b2c3d4e5.execute-api.us-west-2.amazonaws.com',
+        'https://charter-guest-uploads-test.s3.us-west-2.amazonaws.com',
+      ]).toContain(url);
     }
   });
 
@@ -152,11 +191,15 @@ describe('renderGuestPage', () => {
   });
 
   it('has the widget’s stable hooks: #photo-input, #uploaded, and a hidden #uploads-closed', () => {
-    expect(page).toMatch(/<input [^>]*type="file" id="photo-input" multiple accept="[^"]*image\/jpeg[^"]*video\/quicktime[^"]*"/);
+    expect(page).toMatch(
+      /<input [^>]*type="file" id="photo-input" multiple accept="[^"]*image\/jpeg[^"]*video\/quicktime[^"]*"/,
+    );
     expect(page).toMatch(/<ul id="uploaded"/);
     expect(page).toMatch(/<p class="closed" id="uploads-closed" hidden>/);
     expect(page).toMatch(/<progress id="upload-progress"/);
-    expect(elementText(page, 'uploads-closed')).toContain('closed when your charter ended at 1:00 PM PDT on Thursday, May 30, 2024');
+    expect(elementText(page, 'uploads-closed')).toContain(
+      'closed when your charter ended at 1:00 PM PDT on Thursday, May 30, 2024',
+    );
   });
 
   it('is a phone-ready, unindexed, self-contained document', () => {

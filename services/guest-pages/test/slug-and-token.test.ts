@@ -24,7 +24,12 @@ describe('guest page slugs', () => {
       return bytes;
     });
     expect(one).not.toBe(flipped);
-    expect(Buffer.from(newSlug((size) => Buffer.alloc(size, 0xc3)), 'base64url')).toEqual(Buffer.alloc(SLUG_BYTES, 0xc3));
+    expect(
+      Buffer.from(
+        newSlug((size) => Buffer.alloc(size, 0xc3)),
+        'base64url',
+      ),
+    ).toEqual(Buffer.alloc(SLUG_BYTES, 0xc3));
   });
 
   it('are URL-safe, 16-64 characters, accepted by GuestPagePublished and rewritten by the CloudFront Function', () => {
@@ -45,8 +50,12 @@ describe('guest page slugs', () => {
 
   it('name the page object g/<slug>.html and the link <site>/g/<slug>', () => {
     expect(pageKey('abcdefghijklmnopqrstuv')).toBe('g/abcdefghijklmnopqrstuv.html');
-    expect(guestPageUrl('http://127.0.0.1:4701', 'abcdefghijklmnopqrstuv')).toBe('http://127.0.0.1:4701/g/abcdefghijklmnopqrstuv');
-    expect(guestPageUrl('https://d1.cloudfront.net//', 'abcdefghijklmnopqrstuv')).toBe('https://d1.cloudfront.net/g/abcdefghijklmnopqrstuv');
+    expect(guestPageUrl('http://127.0.0.1:4701', 'abcdefghijklmnopqrstuv')).toBe(
+      'http://127.0.0.1:4701/g/abcdefghijklmnopqrstuv',
+    );
+    expect(guestPageUrl('https://d1.cloudfront.net//', 'abcdefghijklmnopqrstuv')).toBe(
+      'https://d1.cloudfront.net/g/abcdefghijklmnopqrstuv',
+    );
   });
 });
 

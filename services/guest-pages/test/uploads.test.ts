@@ -16,7 +16,12 @@ import {
   type UploadPlan,
 } from '../src/domain/uploads';
 
-const charter = { charter_date: '2024-05-30', charter_start: '10:00', charter_end: '13:00', timezone: 'America/Los_Angeles' };
+const charter = {
+  charter_date: '2024-05-30',
+  charter_start: '10:00',
+  charter_end: '13:00',
+  timezone: 'America/Los_Angeles',
+};
 /** 13:00 PDT at the marina. */
 const END = new Date('2024-05-30T20:00:00Z');
 const before = (ms: number) => new Date(END.getTime() - ms);
@@ -47,7 +52,10 @@ describe('presign rules: what may be uploaded, and until when', () => {
 
   describe('how long the presigned POST lives: ten minutes, never past the charter’s end', () => {
     it('is ten minutes while the end is further away', () => {
-      expect(plan({}, before(PRESIGN_EXPIRES_SECONDS * 1000 + 1))).toMatchObject({ ok: true, plan: { expiresInSeconds: 600 } });
+      expect(plan({}, before(PRESIGN_EXPIRES_SECONDS * 1000 + 1))).toMatchObject({
+        ok: true,
+        plan: { expiresInSeconds: 600 },
+      });
     });
 
     it('is the whole seconds left when the charter ends sooner', () => {
@@ -89,7 +97,16 @@ describe('presign rules: what may be uploaded, and until when', () => {
 
   describe('types: photos and videos only (415)', () => {
     it.each([
-      'image/jpeg', 'image/png', 'image/heic', 'image/heif', 'image/webp', 'image/gif', 'image/avif', 'video/mp4', 'video/quicktime', 'video/webm',
+      'image/jpeg',
+      'image/png',
+      'image/heic',
+      'image/heif',
+      'image/webp',
+      'image/gif',
+      'image/avif',
+      'video/mp4',
+      'video/quicktime',
+      'video/webm',
     ])('accepts %s', (mime) => {
       expect(plan({ mime_type: mime, file_size: 1000 }).ok).toBe(true);
     });
@@ -107,29 +124,45 @@ describe('presign rules: what may be uploaded, and until when', () => {
 
     it('normalizes case, parameters and old aliases, and pins the normalized type', () => {
       expect(normalizeMimeType(' IMAGE/JPG; charset=binary')).toBe('image/jpeg');
-      expect(plan({ mime_type: 'Image/PJPEG', file_name: 'a.jpg' })).toMatchObject({ ok: true, plan: { contentType: 'image/jpeg' } });
+      expect(plan({ mime_type: 'Image/PJPEG', file_name: 'a.jpg' })).toMatchObject({
+        ok: true,
+        plan: { contentType: 'image/jpeg' },
+      });
     });
   });
 
   describe('sizes: 25 MB for a photo, 200 MB for a video (413)', () => {
     it('accepts a photo of exactly the limit and refuses one byte more', () => {
       expect(plan({ file_size: MAX_IMAGE_BYTES }).ok).toBe(true);
-      expect(plan({ file_size: MAX_IMAGE_BYTES + 1 })).toMatchObject({ ok: false, reason: 'too_large', message: expect.stringContaining('25 MB') });
+      expect(plan({ file_size: MAX_IMAGE_BYTES + 1 })).toMatchObject({
+        ok: false,
+        reason: 'too_large',
+        message: expect.stringContaining('25 MB'),
+      });
     });
 
     it('accepts a video of exactly the limit and refuses one byte more', () => {
       const video = { mime_type: 'video/mp4', file_name: 'whales.mp4' };
-      expect(plan({ ...video, file_size: MAX_VIDEO_BYTES })).toMatchObject({ ok: true, plan: { maxBytes: MAX_VIDEO_BYTES } });
+      expect(plan({ ...video, file_size: MAX_VIDEO_BYTES })).toMatchObject({
+        ok: true,
+        plan: { maxBytes: MAX_VIDEO_BYTES },
+      });
       expect(plan({ ...video, file_size: MAX_VIDEO_BYTES + 1 })).toMatchObject({ ok: false, reason: 'too_large' });
     });
 
     it('does not let a photo borrow the video limit', () => {
-      expect(plan({ mime_type: 'image/jpeg', file_size: 100 * 1024 * 1024 })).toMatchObject({ ok: false, reason: 'too_large' });
+      expect(plan({ mime_type: 'image/jpeg', file_size: 100 * 1024 * 1024 })).toMatchObject({
+        ok: false,
+        reason: 'too_large',
+      });
     });
   });
 
   it('checks the window before the file, so an ended charter answers 409 whatever is sent', () => {
-    expect(plan({ mime_type: 'application/pdf', file_size: 10 ** 12 }, END)).toMatchObject({ ok: false, reason: 'ended' });
+    expect(plan({ mime_type: 'application/pdf', file_size: 10 ** 12 }, END)).toMatchObject({
+      ok: false,
+      reason: 'ended',
+    });
   });
 
   describe('the request body (422)', () => {
@@ -179,12 +212,18 @@ describe('file names are sanitized, never trusted', () => {
 
   it('always gives a short name of safe characters with no path and no ".."', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string({ unit: 'binary', maxLength: 400 }), fc.string({ unit: fc.constantFrom('.', '-', '_', '/', '\\', ' ', 'a', '\u0000'), maxLength: 40 })), (raw) => {
-        const name = sanitizeFileName(raw);
-        expect(name).toMatch(/^[A-Za-z0-9][A-Za-z0-9._-]*$/);
-        expect(name.length).toBeLessThanOrEqual(MAX_FILE_NAME_LENGTH);
-        expect(name).not.toContain('..');
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string({ unit: 'binary', maxLength: 400 }),
+          fc.string({ unit: fc.constantFrom('.', '-', '_', '/', '\\', ' ', 'a', '\u0000'), maxLength: 40 }),
+        ),
+        (raw) => {
+          const name = sanitizeFileName(raw);
+          expect(name).toMatch(/^[A-Za-z0-9][A-Za-z0-9._-]*$/);
+          expect(name.length).toBeLessThanOrEqual(MAX_FILE_NAME_LENGTH);
+          expect(name).not.toContain('..');
+        },
+      ),
       { numRuns: 2000 },
     );
   });
@@ -219,7 +258,10 @@ describe('the presigned POST policy', () => {
     const signedAfter = Date.now();
     const post = await createPresignedPost(s3, presignedPostInput('charter-guest-uploads-test', target));
     const signedBefore = Date.now();
-    const policy = JSON.parse(Buffer.from(post.fields.Policy!, 'base64').toString('utf8')) as { expiration: string; conditions: unknown[] };
+    const policy = JSON.parse(Buffer.from(post.fields.Policy!, 'base64').toString('utf8')) as {
+      expiration: string;
+      conditions: unknown[];
+    };
     return { post, policy, signedAfter, signedBefore };
   }
 
@@ -259,7 +301,12 @@ describe('the presigned POST policy', () => {
     const now = before(90_500);
     const clock = jest.spyOn(Date, 'now').mockReturnValue(now.getTime());
     try {
-      const decision = planUpload({ request: request({ mime_type: 'image/jpeg', file_name: 'a.jpg' }), charter, now, id: 'id' });
+      const decision = planUpload({
+        request: request({ mime_type: 'image/jpeg', file_name: 'a.jpg' }),
+        charter,
+        now,
+        id: 'id',
+      });
       if (!decision.ok) throw new Error(`expected a plan, got ${decision.message}`);
       const { policy } = await presign(decision.plan);
       expect(decision.plan.expiresInSeconds).toBe(90);
@@ -275,8 +322,13 @@ describe('the presigned POST policy', () => {
     const [accessKeyId, date, region, service, terminator] = post.fields['X-Amz-Credential']!.split('/');
     expect([accessKeyId, region, service, terminator]).toEqual(['AKIDEXAMPLE', 'us-west-2', 's3', 'aws4_request']);
     const hmac = (key: Buffer | string, data: string) => createHmac('sha256', key).update(data).digest();
-    const signingKey = hmac(hmac(hmac(hmac(`AWS4${credentials.secretAccessKey}`, date!), region!), service!), terminator!);
-    expect(post.fields['X-Amz-Signature']).toBe(createHmac('sha256', signingKey).update(post.fields.Policy!).digest('hex'));
+    const signingKey = hmac(
+      hmac(hmac(hmac(`AWS4${credentials.secretAccessKey}`, date!), region!), service!),
+      terminator!,
+    );
+    expect(post.fields['X-Amz-Signature']).toBe(
+      createHmac('sha256', signingKey).update(post.fields.Policy!).digest('hex'),
+    );
     expect(post.fields['X-Amz-Algorithm']).toBe('AWS4-HMAC-SHA256');
   });
 
@@ -286,7 +338,12 @@ describe('the presigned POST policy', () => {
   });
 
   it('pins a video’s own type and limit', async () => {
-    const video = planUpload({ request: request({ mime_type: 'video/quicktime', file_name: 'whales.mov', file_size: 150e6 }), charter, now: before(1000), id: 'id' });
+    const video = planUpload({
+      request: request({ mime_type: 'video/quicktime', file_name: 'whales.mov', file_size: 150e6 }),
+      charter,
+      now: before(1000),
+      id: 'id',
+    });
     if (!video.ok) throw new Error('expected a plan');
     const post = await createPresignedPost(s3, presignedPostInput('b', video.plan));
     const policy = JSON.parse(Buffer.from(post.fields.Policy!, 'base64').toString('utf8')) as { conditions: unknown[] };

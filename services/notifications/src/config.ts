@@ -27,7 +27,9 @@ export const stallConfig = lazyConfig(() =>
       SENDER_ADDRESS: z.email({ error: 'must be the verified sender address' }),
       STALL_MINUTES: envInt(15),
       /** Who hears about a stuck booking when no captain is known (the crew event never arrived). */
-      STALL_ALERT_ADDRESS: z.email({ error: 'must be the operator address stall alerts go to (param stallAlertAddress)' }),
+      STALL_ALERT_ADDRESS: z.email({
+        error: 'must be the operator address stall alerts go to (param stallAlertAddress)',
+      }),
       EVENT_BUS_NAME: envString,
     }),
   ),

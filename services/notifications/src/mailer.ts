@@ -1,6 +1,13 @@
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import type { OutgoingEmail } from './domain/crew-email';
-import { SES_BACKOFF, backoffDelayMs, classifySesError, isRetriable, type BackoffPolicy, type SesFailure } from './domain/delivery';
+import {
+  SES_BACKOFF,
+  backoffDelayMs,
+  classifySesError,
+  isRetriable,
+  type BackoffPolicy,
+  type SesFailure,
+} from './domain/delivery';
 
 /**
  * SDK retries are off for this client (maxAttempts 1): the SDK would retry a throttled send on
@@ -9,7 +16,8 @@ import { SES_BACKOFF, backoffDelayMs, classifySesError, isRetriable, type Backof
  */
 const ses = new SESv2Client({ maxAttempts: 1 });
 
-export type SendResult = { ok: true; messageId: string; attempts: number } | ({ ok: false; attempts: number } & SesFailure);
+export type SendResult =
+  { ok: true; messageId: string; attempts: number } | ({ ok: false; attempts: number } & SesFailure);
 
 export interface SendOptions {
   policy?: BackoffPolicy;
@@ -39,7 +47,8 @@ export async function sendEmail(email: OutgoingEmail, options: SendOptions = {})
   for (let attempt = 1; ; attempt++) {
     try {
       const result = await ses.send(command);
-      if (!result.MessageId) return { ok: false, attempts: attempt, kind: 'no_response', reason: 'SES answered without a MessageId' };
+      if (!result.MessageId)
+        return { ok: false, attempts: attempt, kind: 'no_response', reason: 'SES answered without a MessageId' };
       return { ok: true, messageId: result.MessageId, attempts: attempt };
     } catch (error) {
       const failure = classifySesError(error);

@@ -8,7 +8,16 @@ import { crewMailConfig } from './config';
 import { renderCrewEmail, type OutgoingEmail } from './domain/crew-email';
 import { CLAIM_LEASE_MS, nextStep, type CrewNotice, type JoinState } from './domain/join';
 import { sendEmail } from './mailer';
-import { claimOnce, claimSend, getJoin, markSendFailed, recordOnce, recordSent, releaseOnce, releaseSend } from './store';
+import {
+  claimOnce,
+  claimSend,
+  getJoin,
+  markSendFailed,
+  recordOnce,
+  recordSent,
+  releaseOnce,
+  releaseSend,
+} from './store';
 
 const secrets = new SecretReader();
 
@@ -45,7 +54,12 @@ export async function notifyCrewIfReady(state: JoinState, claimer: string, logge
   failFor(state.booking_id, deliveries);
 }
 
-async function sendCrewCalls(event: EventCreated, members: CrewMember[], claimer: string, logger: Logger): Promise<Delivery[]> {
+async function sendCrewCalls(
+  event: EventCreated,
+  members: CrewMember[],
+  claimer: string,
+  logger: Logger,
+): Promise<Delivery[]> {
   const settings = crewMailConfig();
   // Read before claiming anything: a missing key must not leave claims behind.
   const { current: key } = await secrets.versions(settings.MAGIC_LINK_KEY_NAME);
@@ -55,14 +69,22 @@ async function sendCrewCalls(event: EventCreated, members: CrewMember[], claimer
     const crewPageLink = crewPageUrl(settings.SCC_API_URL, event.event_id, token);
     return { member, email: renderCrewEmail({ event, member, crewPageLink, from: settings.SENDER_ADDRESS }) };
   });
-  const settled = await Promise.allSettled(emails.map(({ member, email }) => deliverOnce(event.booking_id, member, email, claimer, logger)));
+  const settled = await Promise.allSettled(
+    emails.map(({ member, email }) => deliverOnce(event.booking_id, member, email, claimer, logger)),
+  );
   const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
   if (failed) throw failed.reason;
   return settled.map((s) => (s as PromiseFulfilledResult<Delivery>).value);
 }
 
 /** Claim, send, record: the claim makes this invocation the only one that may email the member. */
-async function deliverOnce(bookingId: string, member: CrewMember, email: OutgoingEmail, claimer: string, logger: Logger): Promise<Delivery> {
+async function deliverOnce(
+  bookingId: string,
+  member: CrewMember,
+  email: OutgoingEmail,
+  claimer: string,
+  logger: Logger,
+): Promise<Delivery> {
   const log = { member_id: member.member_id, role: member.role };
   if (!(await claimSend(bookingId, member, claimer, new Date()))) {
     logger.info('crew email already claimed by another delivery', log);
@@ -71,14 +93,23 @@ async function deliverOnce(bookingId: string, member: CrewMember, email: Outgoin
   const result = await sendEmail(email, { tags: { booking_id: bookingId, kind: 'crew-call' } });
   if (result.ok) {
     await recordSent(bookingId, member.member_id, claimer, result.messageId, new Date());
-    logger.info('crew email sent', { ...log, message_id: result.messageId, attempts: result.attempts, bcc: email.bcc.length });
+    logger.info('crew email sent', {
+      ...log,
+      message_id: result.messageId,
+      attempts: result.attempts,
+      bcc: email.bcc.length,
+    });
     return { member, outcome: 'sent', messageId: result.messageId };
   }
   switch (result.kind) {
     case 'throttled':
     case 'transient':
       await releaseSend(bookingId, member.member_id, claimer);
-      logger.warn('crew email not sent; claim released for a retry', { ...log, reason: result.reason, attempts: result.attempts });
+      logger.warn('crew email not sent; claim released for a retry', {
+        ...log,
+        reason: result.reason,
+        attempts: result.attempts,
+      });
       return { member, outcome: 'retry', reason: result.reason };
     case 'rejected':
       await markSendFailed(bookingId, member.member_id, claimer, 'rejected', result.reason, new Date());
@@ -86,7 +117,10 @@ async function deliverOnce(bookingId: string, member: CrewMember, email: Outgoin
       return { member, outcome: 'rejected', reason: result.reason };
     case 'no_response':
       await markSendFailed(bookingId, member.member_id, claimer, 'unconfirmed', result.reason, new Date());
-      logger.error('SES gave no answer; the crew email may have gone and is not re-sent', { ...log, reason: result.reason });
+      logger.error('SES gave no answer; the crew email may have gone and is not re-sent', {
+        ...log,
+        reason: result.reason,
+      });
       return { member, outcome: 'unconfirmed', reason: result.reason };
   }
 }
@@ -97,10 +131,14 @@ function failFor(bookingId: string, deliveries: Delivery[]): void {
   const retry = deliveries.filter((d) => d.outcome === 'retry');
   const rejected = deliveries.filter((d) => d.outcome === 'rejected');
   if (retry.length > 0) {
-    throw new Error(`booking ${bookingId}: crew email not sent yet to ${[...retry, ...rejected].map(describe).join('; ')}`);
+    throw new Error(
+      `booking ${bookingId}: crew email not sent yet to ${[...retry, ...rejected].map(describe).join('; ')}`,
+    );
   }
   if (rejected.length > 0) {
-    throw new PermanentFailure(`booking ${bookingId}: SES rejected the crew email to ${rejected.map(describe).join('; ')}`);
+    throw new PermanentFailure(
+      `booking ${bookingId}: SES rejected the crew email to ${rejected.map(describe).join('; ')}`,
+    );
   }
 }
 
@@ -109,8 +147,15 @@ function failFor(bookingId: string, deliveries: Delivery[]): void {
  * over after the lease, so the audit event is published at least once, and exactly once unless
  * a publisher dies between PutEvents and its record.
  */
-export async function publishCrewNotifiedOnce(notice: CrewNotice, claimer: string, logger: Logger, now = new Date()): Promise<void> {
-  const claimed = await claimOnce(notice.booking_id, 'crew_notified', claimer, now, { staleBefore: new Date(now.getTime() - CLAIM_LEASE_MS) });
+export async function publishCrewNotifiedOnce(
+  notice: CrewNotice,
+  claimer: string,
+  logger: Logger,
+  now = new Date(),
+): Promise<void> {
+  const claimed = await claimOnce(notice.booking_id, 'crew_notified', claimer, now, {
+    staleBefore: new Date(now.getTime() - CLAIM_LEASE_MS),
+  });
   if (!claimed) {
     logger.info('CrewNotified already published or being published');
     return;

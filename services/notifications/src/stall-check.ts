@@ -5,7 +5,16 @@ import { alertRecipient, stallDecision, type JoinState, type MissingStep } from 
 import { renderDeliveryAlert, renderStallAlert } from './domain/stall-email';
 import { sendEmail } from './mailer';
 import { publishCrewNotifiedOnce } from './notify-crew';
-import { claimOnce, getJoin, markOnceRejected, recordOnce, releaseOnce, stopWatching, watchedSince, type OnceField } from './store';
+import {
+  claimOnce,
+  getJoin,
+  markOnceRejected,
+  recordOnce,
+  releaseOnce,
+  stopWatching,
+  watchedSince,
+  type OnceField,
+} from './store';
 
 export interface StallCheckSummary {
   watched: number;
@@ -36,7 +45,8 @@ export async function checkStalls(now: Date, claimer: string, logger: Logger): P
       logger.error('stall check failed for a booking', { booking_id: bookingId, error: error as Error });
     }
   }
-  if (errors.length > 0) throw new AggregateError(errors, `${errors.length} of ${ids.length} watched bookings could not be checked`);
+  if (errors.length > 0)
+    throw new AggregateError(errors, `${errors.length} of ${ids.length} watched bookings could not be checked`);
   return summary;
 }
 
@@ -53,10 +63,18 @@ async function checkBooking(bookingId: string, now: Date, claimer: string, logge
       await stopWatching(state);
       return 'unwatched';
     case 'publish':
-      await publishCrewNotifiedOnce(decision.notice, claimer, logger.createChild({ persistentKeys: { booking_id: bookingId } }), now);
+      await publishCrewNotifiedOnce(
+        decision.notice,
+        claimer,
+        logger.createChild({ persistentKeys: { booking_id: bookingId } }),
+        now,
+      );
       return 'republished';
     case 'missing_step': {
-      const to = decision.missing === 'crew_event' ? settings.STALL_ALERT_ADDRESS : alertRecipient(state, settings.STALL_ALERT_ADDRESS);
+      const to =
+        decision.missing === 'crew_event'
+          ? settings.STALL_ALERT_ADDRESS
+          : alertRecipient(state, settings.STALL_ALERT_ADDRESS);
       const email = renderStallAlert({ state, missing: decision.missing, since: decision.since, now, from, to });
       return alertOnce(state, 'stall_alert', email, claimer, logger, decision.missing);
     }
@@ -89,7 +107,11 @@ async function alertOnce(
   const result = await sendEmail(email, { tags: { booking_id: bookingId, kind: field.replace('_', '-') } });
   if (result.ok) {
     await recordOnce(bookingId, field, claimer, result.messageId, new Date());
-    logger.warn('booking needs attention; alert sent', { ...log, subject: email.subject, message_id: result.messageId });
+    logger.warn('booking needs attention; alert sent', {
+      ...log,
+      subject: email.subject,
+      message_id: result.messageId,
+    });
     return 'alerted';
   }
   switch (result.kind) {
@@ -100,12 +122,18 @@ async function alertOnce(
       throw new Error(`alert for booking ${bookingId} not sent: ${result.reason}`);
     case 'rejected':
       await markOnceRejected(bookingId, field, claimer, result.reason);
-      logger.error('SES rejected the alert; nobody was told this booking needs attention', { ...log, reason: result.reason });
+      logger.error('SES rejected the alert; nobody was told this booking needs attention', {
+        ...log,
+        reason: result.reason,
+      });
       return 'rejected';
     case 'no_response':
       // It may have gone: keep the claim (never re-sent) and stop watching.
       await stopWatching(state);
-      logger.error('SES gave no answer to the alert; it may have gone and is not re-sent', { ...log, reason: result.reason });
+      logger.error('SES gave no answer to the alert; it may have gone and is not re-sent', {
+        ...log,
+        reason: result.reason,
+      });
       return 'unconfirmed';
   }
 }

@@ -1,5 +1,11 @@
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  UpdateCommand,
+  type UpdateCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 import type { CalendarUpdated, CrewMember, EventCreated } from '@charter/events';
 import { tableConfig as config } from './config';
 import { JoinState } from './domain/join';
@@ -13,7 +19,9 @@ import { JoinState } from './domain/join';
  * index WATCH_INDEX holds only those, so the stall check queries the unfinished bookings instead
  * of scanning every booking ever made.
  */
-const client = DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
+const client = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+  marshallOptions: { removeUndefinedValues: true },
+});
 
 export const WATCH_INDEX = 'watching';
 const OPEN = 'open';
@@ -35,8 +43,7 @@ async function conditionally(input: Omit<UpdateCommandInput, 'TableName'>): Prom
 }
 
 export type Arrival =
-  | { kind: 'EventCreated'; detail: EventCreated }
-  | { kind: 'CalendarUpdated'; detail: CalendarUpdated };
+  { kind: 'EventCreated'; detail: EventCreated } | { kind: 'CalendarUpdated'; detail: CalendarUpdated };
 
 export type ArrivalResult = { kind: 'recorded'; state: JoinState } | { kind: 'already_notified' };
 
@@ -59,8 +66,19 @@ export async function recordArrival(arrival: Arrival, now: Date): Promise<Arriva
           'SET #field = if_not_exists(#field, :value), #at = if_not_exists(#at, :now), sends = if_not_exists(sends, :none), ' +
           '#watch = :open, watch_since = if_not_exists(watch_since, :now), updated_at = :now ADD #deliveries :one',
         ConditionExpression: 'attribute_not_exists(notified_at)',
-        ExpressionAttributeNames: { '#field': field, '#at': `${field}_at`, '#watch': 'watch', '#deliveries': `${field}_deliveries` },
-        ExpressionAttributeValues: { ':value': value, ':now': now.toISOString(), ':none': {}, ':open': OPEN, ':one': 1 },
+        ExpressionAttributeNames: {
+          '#field': field,
+          '#at': `${field}_at`,
+          '#watch': 'watch',
+          '#deliveries': `${field}_deliveries`,
+        },
+        ExpressionAttributeValues: {
+          ':value': value,
+          ':now': now.toISOString(),
+          ':none': {},
+          ':open': OPEN,
+          ':one': 1,
+        },
         ReturnValues: 'ALL_NEW',
       }),
     );
@@ -73,7 +91,9 @@ export async function recordArrival(arrival: Arrival, now: Date): Promise<Arriva
 
 /** The booking's join item, read consistently (it decides who is still to be emailed). */
 export async function getJoin(bookingId: string): Promise<JoinState | undefined> {
-  const result = await client.send(new GetCommand({ TableName: config().JOIN_TABLE, Key: { booking_id: bookingId }, ConsistentRead: true }));
+  const result = await client.send(
+    new GetCommand({ TableName: config().JOIN_TABLE, Key: { booking_id: bookingId }, ConsistentRead: true }),
+  );
   return result.Item ? JoinState.parse(result.Item) : undefined;
 }
 
@@ -96,15 +116,30 @@ const ownClaim = {
 };
 
 /** SES accepted the message: the claim becomes a record with its message id. */
-export async function recordSent(bookingId: string, memberId: string, claimer: string, messageId: string, now: Date): Promise<void> {
+export async function recordSent(
+  bookingId: string,
+  memberId: string,
+  claimer: string,
+  messageId: string,
+  now: Date,
+): Promise<void> {
   const recorded = await conditionally({
     Key: { booking_id: bookingId },
     UpdateExpression: 'SET sends.#member.#status = :sent, sends.#member.message_id = :id, sends.#member.sent_at = :now',
     ConditionExpression: ownClaim.ConditionExpression,
     ExpressionAttributeNames: ownClaim.names(memberId),
-    ExpressionAttributeValues: { ':me': claimer, ':claimed': 'claimed', ':sent': 'sent', ':id': messageId, ':now': now.toISOString() },
+    ExpressionAttributeValues: {
+      ':me': claimer,
+      ':claimed': 'claimed',
+      ':sent': 'sent',
+      ':id': messageId,
+      ':now': now.toISOString(),
+    },
   });
-  if (!recorded) throw new Error(`the send to ${memberId} was claimed by ${claimer} but its claim is gone; message ${messageId} not recorded`);
+  if (!recorded)
+    throw new Error(
+      `the send to ${memberId} was claimed by ${claimer} but its claim is gone; message ${messageId} not recorded`,
+    );
 }
 
 /** SES certainly did not send (it refused for rate, or failed before sending): let a retry claim it again. */
@@ -129,10 +164,17 @@ export function markSendFailed(
 ): Promise<boolean> {
   return conditionally({
     Key: { booking_id: bookingId },
-    UpdateExpression: 'SET sends.#member.#status = :status, sends.#member.reason = :reason, sends.#member.failed_at = :now',
+    UpdateExpression:
+      'SET sends.#member.#status = :status, sends.#member.reason = :reason, sends.#member.failed_at = :now',
     ConditionExpression: ownClaim.ConditionExpression,
     ExpressionAttributeNames: ownClaim.names(memberId),
-    ExpressionAttributeValues: { ':me': claimer, ':claimed': 'claimed', ':status': status, ':reason': reason, ':now': now.toISOString() },
+    ExpressionAttributeValues: {
+      ':me': claimer,
+      ':claimed': 'claimed',
+      ':status': status,
+      ':reason': reason,
+      ':now': now.toISOString(),
+    },
   });
 }
 
@@ -144,9 +186,17 @@ export interface OnceClaimOptions {
 }
 
 /** Claims a one-off action (publishing CrewNotified, sending an alert) for this invocation. */
-export function claimOnce(bookingId: string, field: OnceField, claimer: string, now: Date, options: OnceClaimOptions = {}): Promise<boolean> {
+export function claimOnce(
+  bookingId: string,
+  field: OnceField,
+  claimer: string,
+  now: Date,
+  options: OnceClaimOptions = {},
+): Promise<boolean> {
   const names: Record<string, string> = { '#once': field };
-  const values: Record<string, unknown> = { ':claim': { status: 'claimed', claimed_at: now.toISOString(), claimed_by: claimer } };
+  const values: Record<string, unknown> = {
+    ':claim': { status: 'claimed', claimed_at: now.toISOString(), claimed_by: claimer },
+  };
   let condition = 'attribute_not_exists(#once)';
   if (options.staleBefore) {
     condition = '(attribute_not_exists(#once) OR (#once.#status = :claimed AND #once.claimed_at < :stale))';
@@ -170,12 +220,17 @@ export function claimOnce(bookingId: string, field: OnceField, claimer: string, 
  * Records a claimed one-off action as done. CrewNotified closes the booking: it leaves the watch
  * index, and later duplicates of its events are ignored (notified_at).
  */
-export async function recordOnce(bookingId: string, field: OnceField, claimer: string, id: string, now: Date): Promise<void> {
+export async function recordOnce(
+  bookingId: string,
+  field: OnceField,
+  claimer: string,
+  id: string,
+  now: Date,
+): Promise<void> {
   const closes = field === 'crew_notified';
   await conditionally({
     Key: { booking_id: bookingId },
-    UpdateExpression:
-      `SET #once.#status = :done, #once.id = :id, #once.done_at = :now${closes ? ', notified_at = :now' : ''} REMOVE #watch, watch_since`,
+    UpdateExpression: `SET #once.#status = :done, #once.id = :id, #once.done_at = :now${closes ? ', notified_at = :now' : ''} REMOVE #watch, watch_since`,
     ConditionExpression: '#once.claimed_by = :me',
     ExpressionAttributeNames: { '#once': field, '#status': 'status', '#watch': 'watch' },
     ExpressionAttributeValues: { ':done': 'done', ':id': id, ':now': now.toISOString(), ':me': claimer },
@@ -194,7 +249,12 @@ export function releaseOnce(bookingId: string, field: OnceField, claimer: string
 }
 
 /** An alert SES refused for good: kept as rejected (never retried) and the booking unwatched. */
-export function markOnceRejected(bookingId: string, field: OnceField, claimer: string, reason: string): Promise<boolean> {
+export function markOnceRejected(
+  bookingId: string,
+  field: OnceField,
+  claimer: string,
+  reason: string,
+): Promise<boolean> {
   return conditionally({
     Key: { booking_id: bookingId },
     UpdateExpression: 'SET #once.#status = :rejected, #once.reason = :reason REMOVE #watch, watch_since',
@@ -212,7 +272,9 @@ export async function stopWatching(state: Pick<JoinState, 'booking_id' | 'update
   await conditionally({
     Key: { booking_id: state.booking_id },
     UpdateExpression: 'REMOVE #watch, watch_since',
-    ConditionExpression: state.updated_at ? 'updated_at = :seen' : 'attribute_exists(booking_id) AND attribute_not_exists(updated_at)',
+    ConditionExpression: state.updated_at
+      ? 'updated_at = :seen'
+      : 'attribute_exists(booking_id) AND attribute_not_exists(updated_at)',
     ExpressionAttributeNames: { '#watch': 'watch' },
     ...(state.updated_at ? { ExpressionAttributeValues: { ':seen': state.updated_at } } : {}),
   });

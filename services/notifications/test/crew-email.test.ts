@@ -20,7 +20,12 @@ describe('the crew email', () => {
   const mate = emailFor('isla-moreno');
 
   it('goes from the configured sender to the member, with the captain in BCC and replies to the captain', () => {
-    expect(mate).toMatchObject({ from: FROM, to: 'mate@crew.example.com', bcc: ['captain@crew.example.com'], replyTo: ['captain@crew.example.com'] });
+    expect(mate).toMatchObject({
+      from: FROM,
+      to: 'mate@crew.example.com',
+      bcc: ['captain@crew.example.com'],
+      replyTo: ['captain@crew.example.com'],
+    });
   });
 
   it("does not BCC the captain on the captain's own message", () => {
@@ -36,12 +41,23 @@ describe('the crew email', () => {
     expect(mate.subject).toBe('Crew call: JADA, Thursday, May 30, 2024 (booking xhqgmdh)');
   });
 
-  it.each(['text', 'html'] as const)('gives the booking, date, time with zone, vessel, location and guest count in %s', (part) => {
-    const body = mate[part];
-    for (const fact of ['xhqgmdh', 'Thursday, May 30, 2024', '10:00 AM – 1:00 PM PDT', 'JADA', 'Shelter Island, San Diego', '4 guests', 'mate']) {
-      expect(body).toContain(fact);
-    }
-  });
+  it.each(['text', 'html'] as const)(
+    'gives the booking, date, time with zone, vessel, location and guest count in %s',
+    (part) => {
+      const body = mate[part];
+      for (const fact of [
+        'xhqgmdh',
+        'Thursday, May 30, 2024',
+        '10:00 AM – 1:00 PM PDT',
+        'JADA',
+        'Shelter Island, San Diego',
+        '4 guests',
+        'mate',
+      ]) {
+        expect(body).toContain(fact);
+      }
+    },
+  );
 
   it("carries the member's own magic link, valid for this event and this member only", () => {
     const textLink = linkIn(mate.text)!;
@@ -49,7 +65,10 @@ describe('the crew email', () => {
     const url = new URL(textLink);
     expect(url.pathname).toBe(`/crew/${event.event_id}`);
     const token = url.searchParams.get('token')!;
-    expect(verifyCrewToken([KEY], event.event_id, token, minutesAfter(0))).toMatchObject({ ok: true, memberId: 'isla-moreno' });
+    expect(verifyCrewToken([KEY], event.event_id, token, minutesAfter(0))).toMatchObject({
+      ok: true,
+      memberId: 'isla-moreno',
+    });
     expect(verifyCrewToken([KEY], 'evt_someotherevent', token, minutesAfter(0)).ok).toBe(false);
   });
 
@@ -71,7 +90,13 @@ describe('the crew email', () => {
   });
 
   it('says nothing about money, even when the detail it is given carries some', () => {
-    const withMoney = { ...event, revenue_cents: 145000, captain_fee_cents: 30000, currency: 'USD', notes: 'Revenue: $1,450.00' };
+    const withMoney = {
+      ...event,
+      revenue_cents: 145000,
+      captain_fee_cents: 30000,
+      currency: 'USD',
+      notes: 'Revenue: $1,450.00',
+    };
     const email = emailFor('isla-moreno', withMoney as typeof event);
     for (const part of [email.subject, email.text, email.html]) {
       expect(part).not.toMatch(/\$|USD|1,?450|145000|30000|revenue|fee/i);
@@ -82,7 +107,14 @@ describe('the crew email', () => {
 describe('the stall alerts', () => {
   it('names the missing calendar step and what is known of the charter', () => {
     const state = joinState({ crew_event: event, crew_event_at: at(0) });
-    const alert = renderStallAlert({ state, missing: 'calendar', since: at(0), now: minutesAfter(16), from: FROM, to: 'captain@crew.example.com' });
+    const alert = renderStallAlert({
+      state,
+      missing: 'calendar',
+      since: at(0),
+      now: minutesAfter(16),
+      from: FROM,
+      to: 'captain@crew.example.com',
+    });
     expect(alert.subject).toBe('Booking xhqgmdh is stuck: the calendar entry was never confirmed');
     expect(alert.text).toContain('The crew event was created 16 minutes ago');
     expect(alert.html).toContain('JADA');
@@ -91,7 +123,14 @@ describe('the stall alerts', () => {
 
   it('names the missing crew event step', () => {
     const state = joinState({ calendar: calendarUpdated(), calendar_at: at(0) });
-    const alert = renderStallAlert({ state, missing: 'crew_event', since: at(0), now: minutesAfter(15), from: FROM, to: 'ops@crew.example.com' });
+    const alert = renderStallAlert({
+      state,
+      missing: 'crew_event',
+      since: at(0),
+      now: minutesAfter(15),
+      from: FROM,
+      to: 'ops@crew.example.com',
+    });
     expect(alert.subject).toBe('Booking xhqgmdh is stuck: the crew event (SCC) was never created');
     expect(alert.text).toContain(calendarUpdated().calendar_url);
   });
@@ -109,7 +148,9 @@ describe('the stall alerts', () => {
     });
     expect(alert.subject).toBe('Booking xhqgmdh: the crew email did not reach 2 crew members');
     expect(alert.text).toContain('Isla Moreno <mate@crew.example.com> (mate): possibly sent');
-    expect(alert.text).toContain('Theo Park <deckhand@crew.example.com> (deckhand): not delivered: SES refused it (MessageRejected: <bad> address)');
+    expect(alert.text).toContain(
+      'Theo Park <deckhand@crew.example.com> (deckhand): not delivered: SES refused it (MessageRejected: <bad> address)',
+    );
     expect(alert.html).toContain('MessageRejected: &lt;bad&gt; address');
   });
 });

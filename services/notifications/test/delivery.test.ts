@@ -2,7 +2,12 @@ import { SESv2ServiceException } from '@aws-sdk/client-sesv2';
 import { backoffDelayMs, classifySesError } from '../src/domain/delivery';
 
 const sesError = (name: string, status: number) =>
-  new SESv2ServiceException({ name, $fault: status >= 500 ? 'server' : 'client', $metadata: { httpStatusCode: status }, message: `${name} happened` });
+  new SESv2ServiceException({
+    name,
+    $fault: status >= 500 ? 'server' : 'client',
+    $metadata: { httpStatusCode: status },
+    message: `${name} happened`,
+  });
 
 describe('reading an SES failure', () => {
   it.each([
@@ -29,11 +34,15 @@ describe('reading an SES failure', () => {
   });
 
   it('treats a refused connection as transient: nothing reached SES', () => {
-    expect(classifySesError(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' })).kind).toBe('transient');
+    expect(classifySesError(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' })).kind).toBe(
+      'transient',
+    );
   });
 
   it('treats a lost answer as no response: the message may have gone, so it is never retried', () => {
-    expect(classifySesError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })).kind).toBe('no_response');
+    expect(classifySesError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })).kind).toBe(
+      'no_response',
+    );
     expect(classifySesError(Object.assign(new Error('timed out'), { name: 'TimeoutError' })).kind).toBe('no_response');
   });
 });
@@ -42,7 +51,9 @@ describe('backoff between SES attempts', () => {
   const policy = { attempts: 4, baseMs: 200, capMs: 1000 };
 
   it('grows exponentially up to the cap', () => {
-    expect([1, 2, 3, 4, 5].map((attempt) => backoffDelayMs(attempt, policy, () => 0.999999))).toEqual([199, 399, 799, 999, 999]);
+    expect([1, 2, 3, 4, 5].map((attempt) => backoffDelayMs(attempt, policy, () => 0.999999))).toEqual([
+      199, 399, 799, 999, 999,
+    ]);
   });
 
   it('is jittered: anywhere from zero to the ceiling', () => {

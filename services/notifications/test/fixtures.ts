@@ -26,7 +26,12 @@ export function eventCreated(bookingId = 'xhqgmdh', overrides: Partial<EventCrea
 }
 
 export function calendarUpdated(bookingId = 'xhqgmdh'): CalendarUpdated {
-  return { schema_version: 1, booking_id: bookingId, year: 2024, calendar_url: 'https://calendar.example.com/calendar/2024.json' };
+  return {
+    schema_version: 1,
+    booking_id: bookingId,
+    year: 2024,
+    calendar_url: 'https://calendar.example.com/calendar/2024.json',
+  };
 }
 
 export const T0 = new Date('2024-05-01T12:00:00.000Z');

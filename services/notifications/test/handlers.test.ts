@@ -21,7 +21,11 @@ let magicLinkKey: string;
 beforeAll(async () => {
   process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
   cloud = await startLocalCloud({ services: ['scc', 'notifications'], run: false });
-  Object.assign(process.env, cloud.functionEnv('notifications', 'checkStalls'), cloud.functionEnv('notifications', 'onSuccessEvent'));
+  Object.assign(
+    process.env,
+    cloud.functionEnv('notifications', 'checkStalls'),
+    cloud.functionEnv('notifications', 'onSuccessEvent'),
+  );
   magicLinkKey = cloud.secrets['charter/local/magic-link-key']!;
   ({ handler: onSuccessEvent } = await import('../src/handlers/on-success-event'));
   ({ handler: checkStalls } = await import('../src/handlers/check-stalls'));
@@ -32,15 +36,19 @@ afterAll(async () => {
   await cloud?.stop();
 });
 
-const deliver = (detailType: 'EventCreated' | 'CalendarUpdated', detail: unknown) => onSuccessEvent(busEvent(detailType, detail), lambdaContext());
-const runStallCheck = (at: Date) => checkStalls(scheduledEvent(at), lambdaContext('charter-notifications-local-checkStalls'));
+const deliver = (detailType: 'EventCreated' | 'CalendarUpdated', detail: unknown) =>
+  onSuccessEvent(busEvent(detailType, detail), lambdaContext());
+const runStallCheck = (at: Date) =>
+  checkStalls(scheduledEvent(at), lambdaContext('charter-notifications-local-checkStalls'));
 const minutesFromNow = (minutes: number) => new Date(Date.now() + minutes * 60_000);
 
 async function mailFor(bookingId: string): Promise<StoredEmail[]> {
   return (await mailbox(cloud.endpoints.ses)).filter((m) => m.subject.includes(bookingId));
 }
-const crewCalls = async (bookingId: string) => (await mailFor(bookingId)).filter((m) => m.subject.startsWith('Crew call:'));
-const crewNotified = (bookingId: string) => cloud.published().filter((e) => e['detail-type'] === 'CrewNotified' && e.detail.booking_id === bookingId);
+const crewCalls = async (bookingId: string) =>
+  (await mailFor(bookingId)).filter((m) => m.subject.startsWith('Crew call:'));
+const crewNotified = (bookingId: string) =>
+  cloud.published().filter((e) => e['detail-type'] === 'CrewNotified' && e.detail.booking_id === bookingId);
 const recipients = (emails: StoredEmail[]) => emails.map((m) => m.destination.to.join(',')).sort();
 const everyone = ROSTER.map((m) => m.email).sort();
 
@@ -83,7 +91,10 @@ describe('the crew email goes out once both success events are in', () => {
       expect(`${link.origin}${link.pathname}`).toBe(`${sccApi.replace(/\/$/, '')}/crew/${event.event_id}`);
       expect(email.body.text).toContain(link.toString());
       const member = ROSTER.find((m) => m.email === email.destination.to[0])!;
-      expect(verifyCrewToken([magicLinkKey], event.event_id, link.searchParams.get('token')!)).toMatchObject({ ok: true, memberId: member.member_id });
+      expect(verifyCrewToken([magicLinkKey], event.event_id, link.searchParams.get('token')!)).toMatchObject({
+        ok: true,
+        memberId: member.member_id,
+      });
     }
   });
 
@@ -95,9 +106,9 @@ describe('the crew email goes out once both success events are in', () => {
     const notices = crewNotified(id);
     expect(notices).toHaveLength(1);
     expect(notices[0]!.source).toBe('charter.notifications');
-    expect(notices[0]!.detail.recipients.map((r: { email: string; message_id: string }) => [r.email, r.message_id]).sort()).toEqual(
-      emails.map((m) => [m.destination.to[0], m.messageId]).sort(),
-    );
+    expect(
+      notices[0]!.detail.recipients.map((r: { email: string; message_id: string }) => [r.email, r.message_id]).sort(),
+    ).toEqual(emails.map((m) => [m.destination.to[0], m.messageId]).sort());
   });
 });
 
@@ -163,7 +174,10 @@ describe('a crash between sending and recording', () => {
     await runStallCheck(minutesFromNow(17));
     const alerts = (await mailFor(id)).filter((m) => !m.subject.startsWith('Crew call:'));
     expect(alerts).toHaveLength(1);
-    expect(alerts[0]).toMatchObject({ subject: `Booking ${id}: the crew email did not reach one crew member`, destination: { to: ['captain@crew.example.com'] } });
+    expect(alerts[0]).toMatchObject({
+      subject: `Booking ${id}: the crew email did not reach one crew member`,
+      destination: { to: ['captain@crew.example.com'] },
+    });
     expect(alerts[0]!.body.text).toContain('Isla Moreno <mate@crew.example.com> (mate): possibly sent');
     expect(recipients(await crewCalls(id))).toEqual(everyone);
   });
@@ -180,7 +194,10 @@ describe('the stall check', () => {
     await runStallCheck(minutesFromNow(17));
     const alerts = await mailFor(id);
     expect(alerts).toHaveLength(1);
-    expect(alerts[0]).toMatchObject({ subject: `Booking ${id} is stuck: the calendar entry was never confirmed`, destination: { to: ['captain@crew.example.com'] } });
+    expect(alerts[0]).toMatchObject({
+      subject: `Booking ${id} is stuck: the calendar entry was never confirmed`,
+      destination: { to: ['captain@crew.example.com'] },
+    });
     expect(alerts[0]!.body.text).toContain('the calendar entry was never confirmed');
   });
 
@@ -272,7 +289,9 @@ describe('a stage that is not configured', () => {
   it('fails the stall check loudly, naming STALL_ALERT_ADDRESS, when no alert address is set', async () => {
     await withEnv({ STALL_ALERT_ADDRESS: '' }, async () => {
       const { handler } = await import('../src/handlers/check-stalls');
-      await expect(handler(scheduledEvent(new Date()), lambdaContext())).rejects.toThrow('environment variable STALL_ALERT_ADDRESS is not configured');
+      await expect(handler(scheduledEvent(new Date()), lambdaContext())).rejects.toThrow(
+        'environment variable STALL_ALERT_ADDRESS is not configured',
+      );
     });
   });
 });

@@ -12,13 +12,17 @@ import { ROSTER, at, calendarUpdated, eventCreated, joinState, minutesAfter, sen
 
 const crewEvent = eventCreated();
 const calendar = { year: 2024, calendar_url: calendarUpdated().calendar_url };
-const both = (parts: Partial<JoinState> = {}) => joinState({ crew_event: crewEvent, crew_event_at: at(0), calendar, calendar_at: at(1), ...parts });
+const both = (parts: Partial<JoinState> = {}) =>
+  joinState({ crew_event: crewEvent, crew_event_at: at(0), calendar, calendar_at: at(1), ...parts });
 const allSent = () => Object.fromEntries(ROSTER.map((m) => [m.member_id, sent(m.email)]));
 const policy = { stallMinutes: 15 };
 
 describe('the join decides what to do next from the item alone', () => {
   it('waits for the calendar when only EventCreated has arrived', () => {
-    expect(nextStep(joinState({ crew_event: crewEvent, crew_event_at: at(0) }))).toEqual({ kind: 'wait', missing: 'calendar' });
+    expect(nextStep(joinState({ crew_event: crewEvent, crew_event_at: at(0) }))).toEqual({
+      kind: 'wait',
+      missing: 'calendar',
+    });
   });
 
   it('waits for the crew event when only CalendarUpdated has arrived', () => {
@@ -42,7 +46,12 @@ describe('the join decides what to do next from the item alone', () => {
   });
 
   it('sends nothing while another delivery holds the remaining claims', () => {
-    const claimed: SendRecord = { status: 'claimed', email: 'mate@crew.example.com', claimed_at: at(1), claimed_by: 'other' };
+    const claimed: SendRecord = {
+      status: 'claimed',
+      email: 'mate@crew.example.com',
+      claimed_at: at(1),
+      claimed_by: 'other',
+    };
     const step = nextStep(both({ sends: { ...allSent(), 'isla-moreno': claimed } }));
     expect(step).toEqual({ kind: 'in_progress', members: [ROSTER[1]] });
   });
@@ -50,8 +59,19 @@ describe('the join decides what to do next from the item alone', () => {
   it('never re-sends to a member whose send was rejected or is unconfirmed', () => {
     const sends = {
       ...allSent(),
-      'isla-moreno': { status: 'rejected' as const, email: 'mate@crew.example.com', claimed_at: at(1), claimed_by: 'x', reason: 'MessageRejected: no' },
-      'theo-park': { status: 'unconfirmed' as const, email: 'deckhand@crew.example.com', claimed_at: at(1), claimed_by: 'x' },
+      'isla-moreno': {
+        status: 'rejected' as const,
+        email: 'mate@crew.example.com',
+        claimed_at: at(1),
+        claimed_by: 'x',
+        reason: 'MessageRejected: no',
+      },
+      'theo-park': {
+        status: 'unconfirmed' as const,
+        email: 'deckhand@crew.example.com',
+        claimed_at: at(1),
+        claimed_by: 'x',
+      },
     };
     const step = nextStep(both({ sends }));
     expect(step.kind).toBe('blocked');
@@ -74,7 +94,10 @@ describe('the join decides what to do next from the item alone', () => {
   });
 
   it('is done once CrewNotified is recorded, however often the events arrive again', () => {
-    const done = both({ sends: allSent(), crew_notified: { status: 'done', claimed_at: at(2), claimed_by: 'x', id: 'evt-1' } });
+    const done = both({
+      sends: allSent(),
+      crew_notified: { status: 'done', claimed_at: at(2), claimed_by: 'x', id: 'evt-1' },
+    });
     expect(nextStep(done)).toEqual({ kind: 'done' });
   });
 
@@ -86,7 +109,9 @@ describe('the join decides what to do next from the item alone', () => {
 
 describe('the captain', () => {
   it('is the crew member whose role is captain, whatever its case', () => {
-    expect(captainOf(eventCreated('b-1', { crew: [ROSTER[1]!, { ...ROSTER[0]!, role: ' Captain ' }] }))?.member_id).toBe('rowan-hale');
+    expect(
+      captainOf(eventCreated('b-1', { crew: [ROSTER[1]!, { ...ROSTER[0]!, role: ' Captain ' }] }))?.member_id,
+    ).toBe('rowan-hale');
   });
 
   it('is unknown when the roster has none', () => {
@@ -96,15 +121,19 @@ describe('the captain', () => {
 
 describe('the stall check', () => {
   it('keeps watching a booking whose other event may still come', () => {
-    expect(stallDecision(joinState({ crew_event: crewEvent, crew_event_at: at(0) }), minutesAfter(14), policy)).toEqual({ kind: 'keep_watching' });
+    expect(stallDecision(joinState({ crew_event: crewEvent, crew_event_at: at(0) }), minutesAfter(14), policy)).toEqual(
+      { kind: 'keep_watching' },
+    );
   });
 
   it('names the calendar entry as missing when only the crew event arrived STALL_MINUTES ago', () => {
-    expect(stallDecision(joinState({ crew_event: crewEvent, crew_event_at: at(0) }), minutesAfter(15), policy)).toEqual({
-      kind: 'missing_step',
-      missing: 'calendar',
-      since: at(0),
-    });
+    expect(stallDecision(joinState({ crew_event: crewEvent, crew_event_at: at(0) }), minutesAfter(15), policy)).toEqual(
+      {
+        kind: 'missing_step',
+        missing: 'calendar',
+        since: at(0),
+      },
+    );
   });
 
   it('names the crew event as missing when only the calendar entry arrived STALL_MINUTES ago', () => {
@@ -116,21 +145,35 @@ describe('the stall check', () => {
   });
 
   it('honours a shorter configured stall time', () => {
-    expect(stallDecision(joinState({ calendar, calendar_at: at(0) }), minutesAfter(5), { stallMinutes: 5 }).kind).toBe('missing_step');
+    expect(stallDecision(joinState({ calendar, calendar_at: at(0) }), minutesAfter(5), { stallMinutes: 5 }).kind).toBe(
+      'missing_step',
+    );
   });
 
   it('reports a stuck booking once: after the alert it stops watching it', () => {
-    const alerted = joinState({ calendar, calendar_at: at(0), stall_alert: { status: 'done', claimed_at: at(15), claimed_by: 'x' } });
+    const alerted = joinState({
+      calendar,
+      calendar_at: at(0),
+      stall_alert: { status: 'done', claimed_at: at(15), claimed_by: 'x' },
+    });
     expect(stallDecision(alerted, minutesAfter(30), policy)).toEqual({ kind: 'stop_watching' });
   });
 
   it('stops watching a booking whose crew has been notified', () => {
-    const done = both({ sends: allSent(), crew_notified: { status: 'done', claimed_at: at(2), claimed_by: 'x', id: 'e' } });
+    const done = both({
+      sends: allSent(),
+      crew_notified: { status: 'done', claimed_at: at(2), claimed_by: 'x', id: 'e' },
+    });
     expect(stallDecision(done, minutesAfter(60), policy)).toEqual({ kind: 'stop_watching' });
   });
 
   it('reports a claim left without a message id (the sender died) as possibly sent, never as a resend', () => {
-    const orphan: SendRecord = { status: 'claimed', email: 'mate@crew.example.com', claimed_at: at(1), claimed_by: 'dead' };
+    const orphan: SendRecord = {
+      status: 'claimed',
+      email: 'mate@crew.example.com',
+      claimed_at: at(1),
+      claimed_by: 'dead',
+    };
     const decision = stallDecision(both({ sends: { ...allSent(), 'isla-moreno': orphan } }), minutesAfter(16), policy);
     expect(decision.kind).toBe('undelivered');
     if (decision.kind !== 'undelivered') return;
@@ -138,13 +181,26 @@ describe('the stall check', () => {
   });
 
   it('leaves a fresh claim alone: its sender may still be working', () => {
-    const fresh: SendRecord = { status: 'claimed', email: 'mate@crew.example.com', claimed_at: minutesAfter(16).toISOString(), claimed_by: 'live' };
-    const decision = stallDecision(both({ sends: { ...allSent(), 'isla-moreno': fresh } }), new Date(minutesAfter(16).getTime() + CLAIM_LEASE_MS - 1), policy);
+    const fresh: SendRecord = {
+      status: 'claimed',
+      email: 'mate@crew.example.com',
+      claimed_at: minutesAfter(16).toISOString(),
+      claimed_by: 'live',
+    };
+    const decision = stallDecision(
+      both({ sends: { ...allSent(), 'isla-moreno': fresh } }),
+      new Date(minutesAfter(16).getTime() + CLAIM_LEASE_MS - 1),
+      policy,
+    );
     expect(decision).toEqual({ kind: 'keep_watching' });
   });
 
   it('reports members nobody managed to email (their event was dead-lettered)', () => {
-    const decision = stallDecision(both({ sends: { 'rowan-hale': sent('captain@crew.example.com') } }), minutesAfter(30), policy);
+    const decision = stallDecision(
+      both({ sends: { 'rowan-hale': sent('captain@crew.example.com') } }),
+      minutesAfter(30),
+      policy,
+    );
     expect(decision.kind === 'undelivered' && decision.undelivered.map((u) => [u.member.member_id, u.status])).toEqual([
       ['isla-moreno', 'not_sent'],
       ['theo-park', 'not_sent'],
@@ -152,9 +208,15 @@ describe('the stall check', () => {
   });
 
   it('publishes CrewNotified when every member is recorded but its publisher died', () => {
-    const stale = both({ sends: allSent(), crew_notified: { status: 'claimed', claimed_at: at(2), claimed_by: 'dead' } });
+    const stale = both({
+      sends: allSent(),
+      crew_notified: { status: 'claimed', claimed_at: at(2), claimed_by: 'dead' },
+    });
     expect(stallDecision(stale, minutesAfter(20), policy).kind).toBe('publish');
-    const live = both({ sends: allSent(), crew_notified: { status: 'claimed', claimed_at: minutesAfter(20).toISOString(), claimed_by: 'live' } });
+    const live = both({
+      sends: allSent(),
+      crew_notified: { status: 'claimed', claimed_at: minutesAfter(20).toISOString(), claimed_by: 'live' },
+    });
     expect(stallDecision(live, minutesAfter(20), policy)).toEqual({ kind: 'keep_watching' });
   });
 });
@@ -168,6 +230,8 @@ describe('who hears about a stall', () => {
     expect(alertRecipient(joinState({ calendar }), operator)).toBe(operator);
   });
   it('is the operator when the captain is the one who could not be reached', () => {
-    expect(alertRecipient(joinState({ crew_event: crewEvent }), operator, [{ member: ROSTER[0]!, status: 'rejected' }])).toBe(operator);
+    expect(
+      alertRecipient(joinState({ crew_event: crewEvent }), operator, [{ member: ROSTER[0]!, status: 'rejected' }]),
+    ).toBe(operator);
   });
 });

@@ -27,7 +27,10 @@ let fakeSes: Server;
 let cloud: LocalCloud;
 let onSuccessEvent: (event: EventBridgeEvent<string, unknown>, context: Context) => Promise<void>;
 let getJoin: typeof import('../src/store').getJoin;
-const deadLetters: Array<{ requestPayload: { detail: { booking_id: string } }; responsePayload: { errorType: string; errorMessage: string } }> = [];
+const deadLetters: Array<{
+  requestPayload: { detail: { booking_id: string } };
+  responsePayload: { errorType: string; errorMessage: string };
+}> = [];
 
 beforeAll(async () => {
   process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
@@ -39,13 +42,22 @@ beforeAll(async () => {
       const to = String(input.Destination?.ToAddresses?.[0]);
       const attempt = calls.filter((c) => c.to === to).length + 1;
       const outcome = req.url === '/v2/email/outbound-emails' ? script(to, attempt) : 'reject';
-      calls.push({ to, bcc: input.Destination?.BccAddresses ?? [], subject: input.Content?.Simple?.Subject?.Data, outcome });
+      calls.push({
+        to,
+        bcc: input.Destination?.BccAddresses ?? [],
+        subject: input.Content?.Simple?.Subject?.Data,
+        outcome,
+      });
       const answer = (status: number, payload: unknown, errorType?: string) => {
-        res.writeHead(status, { 'content-type': 'application/json', ...(errorType ? { 'x-amzn-errortype': errorType } : {}) });
+        res.writeHead(status, {
+          'content-type': 'application/json',
+          ...(errorType ? { 'x-amzn-errortype': errorType } : {}),
+        });
         res.end(JSON.stringify(payload));
       };
       if (outcome === 'accept') answer(200, { MessageId: `fake-${calls.length}` });
-      else if (outcome === 'throttle') answer(429, { message: 'Maximum sending rate exceeded.' }, 'TooManyRequestsException');
+      else if (outcome === 'throttle')
+        answer(429, { message: 'Maximum sending rate exceeded.' }, 'TooManyRequestsException');
       else if (outcome === 'reject') answer(400, { message: 'Email address is not verified.' }, 'MessageRejected');
       else req.socket.destroy();
     });
@@ -74,16 +86,24 @@ function crewFor(bookingId: string, mate: string, deckhand: string) {
     crew: [
       { member_id: 'rowan-hale', name: 'Rowan Hale', email: `captain+${bookingId}@crew.example.com`, role: 'captain' },
       { member_id: 'isla-moreno', name: 'Isla Moreno', email: `${mate}+${bookingId}@crew.example.com`, role: 'mate' },
-      { member_id: 'theo-park', name: 'Theo Park', email: `${deckhand}+${bookingId}@crew.example.com`, role: 'deckhand' },
+      {
+        member_id: 'theo-park',
+        name: 'Theo Park',
+        email: `${deckhand}+${bookingId}@crew.example.com`,
+        role: 'deckhand',
+      },
     ],
   });
 }
 
-const deliver = (detailType: 'EventCreated' | 'CalendarUpdated', detail: unknown) => onSuccessEvent(busEvent(detailType, detail), lambdaContext());
+const deliver = (detailType: 'EventCreated' | 'CalendarUpdated', detail: unknown) =>
+  onSuccessEvent(busEvent(detailType, detail), lambdaContext());
 const callsTo = (address: string) => calls.filter((c) => c.to === address);
 const acceptedTo = (address: string) => callsTo(address).filter((c) => c.outcome === 'accept');
-const crewNotified = (bookingId: string) => cloud.published().filter((e) => e['detail-type'] === 'CrewNotified' && e.detail.booking_id === bookingId);
-const deadLettersFor = (bookingId: string) => deadLetters.filter((d) => d.requestPayload.detail.booking_id === bookingId);
+const crewNotified = (bookingId: string) =>
+  cloud.published().filter((e) => e['detail-type'] === 'CrewNotified' && e.detail.booking_id === bookingId);
+const deadLettersFor = (bookingId: string) =>
+  deadLetters.filter((d) => d.requestPayload.detail.booking_id === bookingId);
 
 describe('SES throttling', () => {
   it('is retried with backoff within the invocation, and the member gets one message', async () => {
@@ -93,7 +113,8 @@ describe('SES throttling', () => {
     await deliver('CalendarUpdated', calendarUpdated(id));
 
     expect(callsTo(`mate+${id}@crew.example.com`).map((c) => c.outcome)).toEqual(['throttle', 'throttle', 'accept']);
-    for (const who of ['captain', 'mate', 'deckhand']) expect(acceptedTo(`${who}+${id}@crew.example.com`)).toHaveLength(1);
+    for (const who of ['captain', 'mate', 'deckhand'])
+      expect(acceptedTo(`${who}+${id}@crew.example.com`)).toHaveLength(1);
     expect(acceptedTo(`mate+${id}@crew.example.com`)[0]!.bcc).toEqual([`captain+${id}@crew.example.com`]);
     expect(crewNotified(id)).toHaveLength(1);
   });
@@ -102,13 +123,16 @@ describe('SES throttling', () => {
     const id = 'throttled-long';
     script = (to, attempt) => (to.startsWith('deckhand+') && attempt <= 4 ? 'throttle' : 'accept');
     await deliver('EventCreated', crewFor(id, 'mate', 'deckhand'));
-    await expect(deliver('CalendarUpdated', calendarUpdated(id))).rejects.toThrow(/not sent yet to theo-park: TooManyRequestsException/);
+    await expect(deliver('CalendarUpdated', calendarUpdated(id))).rejects.toThrow(
+      /not sent yet to theo-park: TooManyRequestsException/,
+    );
     expect(deadLettersFor(id)).toHaveLength(0);
     expect((await getJoin(id))?.sends['theo-park']).toBeUndefined();
     expect(crewNotified(id)).toHaveLength(0);
 
     await deliver('CalendarUpdated', calendarUpdated(id));
-    for (const who of ['captain', 'mate', 'deckhand']) expect(acceptedTo(`${who}+${id}@crew.example.com`)).toHaveLength(1);
+    for (const who of ['captain', 'mate', 'deckhand'])
+      expect(acceptedTo(`${who}+${id}@crew.example.com`)).toHaveLength(1);
     expect(crewNotified(id)).toHaveLength(1);
   });
 });
@@ -124,12 +148,20 @@ describe('a permanent SES rejection', () => {
     expect(letters).toHaveLength(1);
     expect(letters[0]!.responsePayload.errorType).toBe('PermanentFailure');
     expect(letters[0]!.responsePayload.errorMessage).toContain(`booking ${id}`);
-    expect(letters[0]!.responsePayload.errorMessage).toContain('isla-moreno: MessageRejected: Email address is not verified.');
-    expect((await getJoin(id))?.sends['isla-moreno']).toMatchObject({ status: 'rejected', reason: 'MessageRejected: Email address is not verified.' });
+    expect(letters[0]!.responsePayload.errorMessage).toContain(
+      'isla-moreno: MessageRejected: Email address is not verified.',
+    );
+    expect((await getJoin(id))?.sends['isla-moreno']).toMatchObject({
+      status: 'rejected',
+      reason: 'MessageRejected: Email address is not verified.',
+    });
     expect(acceptedTo(`captain+${id}@crew.example.com`)).toHaveLength(1);
     expect(acceptedTo(`deckhand+${id}@crew.example.com`)).toHaveLength(1);
 
-    await Promise.all([deliver('EventCreated', crewFor(id, 'bounce', 'deckhand')), deliver('CalendarUpdated', calendarUpdated(id))]);
+    await Promise.all([
+      deliver('EventCreated', crewFor(id, 'bounce', 'deckhand')),
+      deliver('CalendarUpdated', calendarUpdated(id)),
+    ]);
     expect(callsTo(`bounce+${id}@crew.example.com`)).toHaveLength(1);
     expect(calls.filter((c) => c.to.endsWith(`+${id}@crew.example.com`))).toHaveLength(3);
     expect(crewNotified(id)).toHaveLength(0);

@@ -23,7 +23,10 @@ export const defaultRoster = lazyConfig((): CrewMember[] => {
   }
   const result = RosterSetting.safeParse(value);
   if (!result.success) {
-    throw new NotConfiguredError('environment variable DEFAULT_ROSTER', result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+    throw new NotConfiguredError(
+      'environment variable DEFAULT_ROSTER',
+      result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
+    );
   }
   return result.data;
 });

@@ -105,5 +105,9 @@ export function crewHandler(logger: Logger, fn: HttpHandler): HttpHandler {
 }
 
 export function redirect(location: string): HttpResult {
-  return { statusCode: 303, headers: { location, 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' }, body: '' };
+  return {
+    statusCode: 303,
+    headers: { location, 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' },
+    body: '',
+  };
 }

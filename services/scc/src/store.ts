@@ -2,7 +2,13 @@ import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client
 import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { CrewMember } from '@charter/events';
 import { defaultRoster, tableConfig } from './config';
-import { crewSafeFields, eventIdFor, type CrewEvent, type CrewEventFields, type EventChanges } from './domain/crew-event';
+import {
+  crewSafeFields,
+  eventIdFor,
+  type CrewEvent,
+  type CrewEventFields,
+  type EventChanges,
+} from './domain/crew-event';
 
 /**
  * The crew events table, one item per key `pk`:
@@ -51,7 +57,13 @@ export async function createCrewEvent(
     await client.send(
       new PutCommand({
         TableName: table(),
-        Item: { ...bookingKey(fields.booking_id), kind: 'booking', booking_id: fields.booking_id, event_id: eventId, created_at: at },
+        Item: {
+          ...bookingKey(fields.booking_id),
+          kind: 'booking',
+          booking_id: fields.booking_id,
+          event_id: eventId,
+          created_at: at,
+        },
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
     );
@@ -60,7 +72,14 @@ export async function createCrewEvent(
     eventId = (await findEventIdByBooking(fields.booking_id)) ?? eventId;
   }
 
-  const event: CrewEvent = { ...crewSafeFields(fields), event_id: eventId, confirmations: {}, version: 1, created_at: at, updated_at: at };
+  const event: CrewEvent = {
+    ...crewSafeFields(fields),
+    event_id: eventId,
+    confirmations: {},
+    version: 1,
+    created_at: at,
+    updated_at: at,
+  };
   try {
     await client.send(
       new PutCommand({
@@ -79,19 +98,21 @@ export async function createCrewEvent(
 }
 
 export async function getCrewEvent(eventId: string): Promise<CrewEvent | undefined> {
-  const { Item } = await client.send(new GetCommand({ TableName: table(), Key: eventKey(eventId), ConsistentRead: true }));
+  const { Item } = await client.send(
+    new GetCommand({ TableName: table(), Key: eventKey(eventId), ConsistentRead: true }),
+  );
   return Item ? toEvent(Item) : undefined;
 }
 
 export async function findEventIdByBooking(bookingId: string): Promise<string | undefined> {
-  const { Item } = await client.send(new GetCommand({ TableName: table(), Key: bookingKey(bookingId), ConsistentRead: true }));
+  const { Item } = await client.send(
+    new GetCommand({ TableName: table(), Key: bookingKey(bookingId), ConsistentRead: true }),
+  );
   return typeof Item?.event_id === 'string' ? Item.event_id : undefined;
 }
 
 export type UpdateResult =
-  | { outcome: 'updated'; event: CrewEvent }
-  | { outcome: 'not_found' }
-  | { outcome: 'stale'; currentVersion: number };
+  { outcome: 'updated'; event: CrewEvent } | { outcome: 'not_found' } | { outcome: 'stale'; currentVersion: number };
 
 /**
  * Applies changes if the event is still at `expectedVersion` (optimistic concurrency: two
@@ -147,7 +168,8 @@ export async function updateCrewEvent(
   }
 }
 
-export type ConfirmResult = { outcome: 'confirmed'; event: CrewEvent } | { outcome: 'not_found' } | { outcome: 'not_on_crew' };
+export type ConfirmResult =
+  { outcome: 'confirmed'; event: CrewEvent } | { outcome: 'not_found' } | { outcome: 'not_on_crew' };
 
 /**
  * Records that a crew member confirmed. Idempotent: the first confirmation's time is kept however
@@ -164,7 +186,8 @@ export async function confirmCrewMember(eventId: string, memberId: string, now =
         TableName: table(),
         Key: eventKey(eventId),
         UpdateExpression: 'SET #confirmations.#member = if_not_exists(#confirmations.#member, :now)',
-        ConditionExpression: 'attribute_exists(pk) AND (contains(#crew_ids, :member_id) OR attribute_not_exists(#crew_ids))',
+        ConditionExpression:
+          'attribute_exists(pk) AND (contains(#crew_ids, :member_id) OR attribute_not_exists(#crew_ids))',
         ExpressionAttributeNames: { '#confirmations': 'confirmations', '#member': memberId, '#crew_ids': 'crew_ids' },
         ExpressionAttributeValues: { ':now': now.toISOString(), ':member_id': memberId },
         ReturnValues: 'ALL_NEW',
@@ -184,7 +207,12 @@ export async function getStoredRoster(): Promise<CrewMember[] | undefined> {
 }
 
 export async function putRoster(crew: CrewMember[], now = new Date()): Promise<void> {
-  await client.send(new PutCommand({ TableName: table(), Item: { ...ROSTER_KEY, kind: 'roster', crew, updated_at: now.toISOString() } }));
+  await client.send(
+    new PutCommand({
+      TableName: table(),
+      Item: { ...ROSTER_KEY, kind: 'roster', crew, updated_at: now.toISOString() },
+    }),
+  );
 }
 
 /** The crew a new event gets: the stored roster, else the stage's default. */

@@ -36,7 +36,18 @@ describe('the crew-safe projection of a booking', () => {
 
   it('never carries money or guest contact details', () => {
     const text = JSON.stringify(projection);
-    for (const forbidden of ['revenue', 'captain_fee', 'currency', '145000', '30000', '1,450', '$', 'guest"', 'ann.lee@example.com', '555']) {
+    for (const forbidden of [
+      'revenue',
+      'captain_fee',
+      'currency',
+      '145000',
+      '30000',
+      '1,450',
+      '$',
+      'guest"',
+      'ann.lee@example.com',
+      '555',
+    ]) {
       expect(text).not.toContain(forbidden);
     }
   });
@@ -46,7 +57,8 @@ describe('the crew-safe projection of a booking', () => {
   });
 
   it("removes the booking's own amounts from the notes however bare they are, and what the owner keeps", () => {
-    const notes = 'Boatsetter collected 1,450.00\nCaptain gets 300\nRev 1450 / capt 300\nCharter was 1.450,00\nOwner keeps 1,150 after the captain\nBoard at 10:00, dock 3.';
+    const notes =
+      'Boatsetter collected 1,450.00\nCaptain gets 300\nRev 1450 / capt 300\nCharter was 1.450,00\nOwner keeps 1,150 after the captain\nBoard at 10:00, dock 3.';
     const projection = projectBooking(booking({ notes, revenue_cents: 145000, captain_fee_cents: 30000 }), ROSTER);
     expect(projection.notes).toBe('Board at 10:00, dock 3.');
   });
@@ -89,18 +101,29 @@ describe('POST /events body', () => {
     expect(fieldsOf(CreateEventRequest, { ...valid, timezone: 'Mars/Olympus' })).toEqual(['timezone']);
     expect(fieldsOf(CreateEventRequest, { ...valid, crew: [] })).toEqual(['crew']);
     expect(fieldsOf(CreateEventRequest, { ...valid, crew: [ROSTER[0], ROSTER[0]] })).toEqual(['crew.1.member_id']);
-    expect(fieldsOf(CreateEventRequest, { ...valid, crew: [{ ...ROSTER[0], email: 'nope' }] })).toEqual(['crew.0.email']);
+    expect(fieldsOf(CreateEventRequest, { ...valid, crew: [{ ...ROSTER[0], email: 'nope' }] })).toEqual([
+      'crew.0.email',
+    ]);
   });
 
-  it("checks the notes against the amounts a caller sends, then drops them", () => {
-    const request = validate(CreateEventRequest, { ...valid, notes: 'Sunset sail. Charter was 900, captain gets 250.', revenue_cents: 90000, captain_fee_cents: 25000 });
+  it('checks the notes against the amounts a caller sends, then drops them', () => {
+    const request = validate(CreateEventRequest, {
+      ...valid,
+      notes: 'Sunset sail. Charter was 900, captain gets 250.',
+      revenue_cents: 90000,
+      captain_fee_cents: 25000,
+    });
     const fields = projectRequest(request, ROSTER);
     expect(fields.notes).toBe('Sunset sail.');
     expect(JSON.stringify(fields)).not.toMatch(/90000|25000|900|250|revenue|captain_fee/);
   });
 
   it('drops money and guest fields a caller sends, and redacts the notes', () => {
-    const request = validate(CreateEventRequest, { ...valid, revenue_cents: 90000, guest: { name: 'Ann', email: 'a@b.co' } });
+    const request = validate(CreateEventRequest, {
+      ...valid,
+      revenue_cents: 90000,
+      guest: { name: 'Ann', email: 'a@b.co' },
+    });
     const fields = projectRequest(request, ROSTER);
     expect(JSON.stringify(fields)).not.toMatch(/90000|revenue|a@b\.co|\$900/);
     expect(fields.notes).toBe('Sunset sail.');
@@ -124,7 +147,10 @@ describe('PATCH /events/{id} body', () => {
   };
 
   it('accepts times, guest count, notes, crew and an expected version', () => {
-    expect(validate(UpdateEventRequest, { guest_count: 8, expected_version: 3 })).toEqual({ guest_count: 8, expected_version: 3 });
+    expect(validate(UpdateEventRequest, { guest_count: 8, expected_version: 3 })).toEqual({
+      guest_count: 8,
+      expected_version: 3,
+    });
   });
 
   it('refuses fields that cannot change here, naming them', () => {
@@ -146,7 +172,10 @@ describe('PATCH /events/{id} body', () => {
       ok: false,
       fields: [{ path: 'charter_end', message: expect.stringContaining('09:00') }],
     });
-    expect(planChanges(stored, { charter_start: '14:00' })).toMatchObject({ ok: false, fields: [{ path: 'charter_start' }] });
+    expect(planChanges(stored, { charter_start: '14:00' })).toMatchObject({
+      ok: false,
+      fields: [{ path: 'charter_start' }],
+    });
     expect(planChanges(stored, { charter_start: '11:00', charter_end: '15:00' })).toEqual({
       ok: true,
       changes: { charter_start: '11:00', charter_end: '15:00' },
@@ -154,14 +183,20 @@ describe('PATCH /events/{id} body', () => {
   });
 
   it('redacts new notes again, and null or all-money notes clear them', () => {
-    expect(planChanges(stored, { notes: 'Two more guests, they paid $200 extra.' })).toEqual({ ok: true, changes: { notes: 'Two more guests.' } });
+    expect(planChanges(stored, { notes: 'Two more guests, they paid $200 extra.' })).toEqual({
+      ok: true,
+      changes: { notes: 'Two more guests.' },
+    });
     expect(planChanges(stored, { notes: null })).toEqual({ ok: true, changes: { notes: null } });
     expect(planChanges(stored, { notes: 'Fee $40' })).toEqual({ ok: true, changes: { notes: null } });
   });
 
-  it("redacts new notes against the amounts the PATCH names, and never stores them", () => {
+  it('redacts new notes against the amounts the PATCH names, and never stores them', () => {
     const notes = 'Two more guests. Charter is now 1,650 and the captain gets 350.';
-    expect(planChanges(stored, { notes, revenue_cents: 165000, captain_fee_cents: 35000 })).toEqual({ ok: true, changes: { notes: 'Two more guests.' } });
+    expect(planChanges(stored, { notes, revenue_cents: 165000, captain_fee_cents: 35000 })).toEqual({
+      ok: true,
+      changes: { notes: 'Two more guests.' },
+    });
     // Without the amounts only the vocabulary is known: the stored event has no money to check against.
     expect(planChanges(stored, { notes })).toEqual({ ok: true, changes: { notes } });
   });
@@ -186,8 +221,12 @@ describe('PUT /crew body', () => {
   it('is a list of crew members with unique ids', () => {
     expect(validate(PutRosterRequest, { crew: ROSTER }).crew).toEqual(ROSTER);
     expect(fieldsOf(PutRosterRequest, { crew: [] })).toEqual(['crew']);
-    expect(fieldsOf(PutRosterRequest, { crew: [{ ...ROSTER[0], member_id: 'Rowan Hale' }] })).toEqual(['crew.0.member_id']);
-    expect(fieldsOf(PutRosterRequest, { crew: [ROSTER[0], { ...ROSTER[1], member_id: 'rowan-hale' }] })).toEqual(['crew.1.member_id']);
+    expect(fieldsOf(PutRosterRequest, { crew: [{ ...ROSTER[0], member_id: 'Rowan Hale' }] })).toEqual([
+      'crew.0.member_id',
+    ]);
+    expect(fieldsOf(PutRosterRequest, { crew: [ROSTER[0], { ...ROSTER[1], member_id: 'rowan-hale' }] })).toEqual([
+      'crew.1.member_id',
+    ]);
   });
 });
 

@@ -47,7 +47,12 @@ describe('the crew page', () => {
   });
 
   it('offers a plain-HTML Confirm form posting the token back', () => {
-    const page = renderCrewPage({ event: event(), memberId: 'isla-moreno', token, confirmAction: '/crew/evt_x/confirm' });
+    const page = renderCrewPage({
+      event: event(),
+      memberId: 'isla-moreno',
+      token,
+      confirmAction: '/crew/evt_x/confirm',
+    });
     expect(page).toMatch(/<form method="post" action="\/crew\/evt_x\/confirm" id="confirm-form">/);
     expect(page).toContain(`<input type="hidden" name="token" value="${token}">`);
     expect(page).toContain('<button type="submit" id="confirm">');
@@ -86,7 +91,11 @@ describe('the crew page', () => {
   });
 
   it('redacts money from notes again on the way out', () => {
-    const page = renderCrewPage({ event: event({ notes: 'Bring ice. Revenue $1,450.00' }), memberId: 'rowan-hale', token });
+    const page = renderCrewPage({
+      event: event({ notes: 'Bring ice. Revenue $1,450.00' }),
+      memberId: 'rowan-hale',
+      token,
+    });
     expect(page).toContain('Bring ice.');
     expect(page).not.toContain('1,450');
   });

@@ -16,7 +16,8 @@ export const bookingInput = (overrides: Partial<BookingCreatedInput> = {}): Book
     ...overrides,
   });
 
-export const booking = (overrides: Partial<BookingCreatedInput> = {}): BookingCreated => BookingCreated.parse(bookingInput(overrides));
+export const booking = (overrides: Partial<BookingCreatedInput> = {}): BookingCreated =>
+  BookingCreated.parse(bookingInput(overrides));
 
 /** What the crew-safe projection of `booking()` holds besides its booking id. */
 export const PROJECTED_FIELDS = {

@@ -6,13 +6,19 @@ import { eventIdFor } from '../src/domain/crew-event';
 import { PROJECTED_FIELDS, ROSTER, bookingInput, manualEvent } from './fixtures';
 import { bookingEnvelope, lambdaContext, startScc, tableItems } from './harness';
 
-type BusHandler = (event: ReturnType<typeof bookingEnvelope>, context: ReturnType<typeof lambdaContext>) => Promise<void>;
+type BusHandler = (
+  event: ReturnType<typeof bookingEnvelope>,
+  context: ReturnType<typeof lambdaContext>,
+) => Promise<void>;
 
 let cloud: LocalCloud;
 let store: typeof import('../src/store');
 let serviceKey: string;
 let magicKey: string;
-const h = {} as Record<'createEvent' | 'listEvents' | 'getEvent' | 'updateEvent' | 'putCrew' | 'crewPage' | 'confirm', HttpHandler> & {
+const h = {} as Record<
+  'createEvent' | 'listEvents' | 'getEvent' | 'updateEvent' | 'putCrew' | 'crewPage' | 'confirm',
+  HttpHandler
+> & {
   onBookingCreated: BusHandler;
 };
 
@@ -22,7 +28,15 @@ beforeAll(async () => {
   magicKey = cloud.secrets['charter/local/magic-link-key']!;
   store = await import('../src/store');
   h.onBookingCreated = (await import('../src/handlers/onBookingCreated')).handler as unknown as BusHandler;
-  for (const name of ['createEvent', 'listEvents', 'getEvent', 'updateEvent', 'putCrew', 'crewPage', 'confirm'] as const) {
+  for (const name of [
+    'createEvent',
+    'listEvents',
+    'getEvent',
+    'updateEvent',
+    'putCrew',
+    'crewPage',
+    'confirm',
+  ] as const) {
     h[name] = (await import(`../src/handlers/${name}`)).handler as HttpHandler;
   }
 });
@@ -30,15 +44,31 @@ afterAll(() => cloud?.stop());
 
 const call = (handler: HttpHandler, request: HttpApiRequest) => handler(httpApiEvent(request), lambdaContext());
 const bodyOf = (result: HttpResult) => JSON.parse(String(result.body));
-const keyed = (headers: Record<string, string> = {}): Record<string, string> => ({ 'x-service-key': serviceKey, 'content-type': 'application/json', ...headers });
+const keyed = (headers: Record<string, string> = {}): Record<string, string> => ({
+  'x-service-key': serviceKey,
+  'content-type': 'application/json',
+  ...headers,
+});
 
 const deliver = (detail: BookingCreatedInput) => h.onBookingCreated(bookingEnvelope(detail), lambdaContext());
 const postEvent = (body: unknown, headers = keyed()) =>
-  call(h.createEvent, { method: 'POST', route: 'POST /events', path: '/events', headers, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  call(h.createEvent, {
+    method: 'POST',
+    route: 'POST /events',
+    path: '/events',
+    headers,
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
 const listEvents = (query: Record<string, string>, headers = keyed()) =>
   call(h.listEvents, { method: 'GET', route: 'GET /events', path: '/events', query, headers });
 const getEvent = (eventId: string, headers = keyed()) =>
-  call(h.getEvent, { method: 'GET', route: 'GET /events/{event_id}', path: `/events/${eventId}`, pathParameters: { event_id: eventId }, headers });
+  call(h.getEvent, {
+    method: 'GET',
+    route: 'GET /events/{event_id}',
+    path: `/events/${eventId}`,
+    pathParameters: { event_id: eventId },
+    headers,
+  });
 const patchEvent = (eventId: string, body: unknown, headers = keyed()) =>
   call(h.updateEvent, {
     method: 'PATCH',
@@ -70,9 +100,12 @@ const confirmForm = (eventId: string, token: string, headers: Record<string, str
   });
 
 const inADay = () => Math.floor(Date.now() / 1000) + 24 * 3600;
-const tokenFor = (eventId: string, memberId: string, expiresAt = inADay()) => mintCrewToken(magicKey, { eventId, memberId, expiresAt });
-const published = (bookingId: string) => cloud.published().filter((e) => e['detail-type'] === 'EventCreated' && e.detail.booking_id === bookingId);
-const eventItems = async (bookingId: string) => (await tableItems()).filter((item) => item.kind === 'event' && item.booking_id === bookingId);
+const tokenFor = (eventId: string, memberId: string, expiresAt = inADay()) =>
+  mintCrewToken(magicKey, { eventId, memberId, expiresAt });
+const published = (bookingId: string) =>
+  cloud.published().filter((e) => e['detail-type'] === 'EventCreated' && e.detail.booking_id === bookingId);
+const eventItems = async (bookingId: string) =>
+  (await tableItems()).filter((item) => item.kind === 'event' && item.booking_id === bookingId);
 
 /** An event made by a BookingCreated delivery; returns its id. */
 async function eventFromBooking(bookingId: string, overrides: Partial<BookingCreatedInput> = {}): Promise<string> {
@@ -84,13 +117,30 @@ describe('BookingCreated', () => {
   it('creates the crew event from the crew-safe projection, with the roster as crew', async () => {
     await deliver(bookingInput({ booking_id: 'bk-create' }));
     const [item] = await eventItems('bk-create');
-    expect(item).toMatchObject({ pk: `EVENT#${eventIdFor('bk-create')}`, event_id: eventIdFor('bk-create'), ...PROJECTED_FIELDS, version: 1 });
+    expect(item).toMatchObject({
+      pk: `EVENT#${eventIdFor('bk-create')}`,
+      event_id: eventIdFor('bk-create'),
+      ...PROJECTED_FIELDS,
+      version: 1,
+    });
   });
 
   it('never writes money or guest contact details into the table', async () => {
     await deliver(bookingInput({ booking_id: 'bk-nomoney' }));
     const stored = JSON.stringify((await tableItems()).filter((item) => JSON.stringify(item).includes('bk-nomoney')));
-    for (const forbidden of ['145000', '1,450', '1450', '30000', '$', 'revenue', 'captain_fee', 'currency', 'ann.lee@example.com', '555', 'Ann Lee']) {
+    for (const forbidden of [
+      '145000',
+      '1,450',
+      '1450',
+      '30000',
+      '$',
+      'revenue',
+      'captain_fee',
+      'currency',
+      'ann.lee@example.com',
+      '555',
+      'Ann Lee',
+    ]) {
       expect(stored).not.toContain(forbidden);
     }
   });
@@ -110,7 +160,10 @@ describe('BookingCreated', () => {
     const items = await eventItems('bk-twice');
     expect(items).toHaveLength(1);
     expect(items[0]).toMatchObject({ guest_count: 6, version: 1 });
-    expect(published('bk-twice').map((e) => e.detail.event_id)).toEqual([eventIdFor('bk-twice'), eventIdFor('bk-twice')]);
+    expect(published('bk-twice').map((e) => e.detail.event_id)).toEqual([
+      eventIdFor('bk-twice'),
+      eventIdFor('bk-twice'),
+    ]);
   });
 
   it('keeps one crew event when five deliveries arrive at once, and exactly one of them creates it', async () => {
@@ -120,10 +173,14 @@ describe('BookingCreated', () => {
       expect(await eventItems('bk-concurrent')).toHaveLength(1);
       const lookups = (await tableItems()).filter((item) => item.pk === 'BOOKING#bk-concurrent');
       expect(lookups).toEqual([expect.objectContaining({ event_id: eventIdFor('bk-concurrent') })]);
-      expect(new Set(published('bk-concurrent').map((e) => e.detail.event_id))).toEqual(new Set([eventIdFor('bk-concurrent')]));
+      expect(new Set(published('bk-concurrent').map((e) => e.detail.event_id))).toEqual(
+        new Set([eventIdFor('bk-concurrent')]),
+      );
       // The id is the same for every delivery, so one item alone would not show that the writes
       // were conditional: each call says whether it wrote the event, and only one may have.
-      const results = await Promise.all(creations.mock.results.map((result) => result.value as ReturnType<typeof store.createCrewEvent>));
+      const results = await Promise.all(
+        creations.mock.results.map((result) => result.value as ReturnType<typeof store.createCrewEvent>),
+      );
       expect(results.map((result) => result.created).sort()).toEqual([false, false, false, false, true]);
     } finally {
       creations.mockRestore();
@@ -134,16 +191,27 @@ describe('BookingCreated', () => {
     const creations = jest.spyOn(store, 'createCrewEvent');
     try {
       const eventId = await eventFromBooking('bk-redelivered');
-      expect((await confirmForm(eventId, tokenFor(eventId, 'isla-moreno'), { accept: 'application/json' })).statusCode).toBe(200);
-      expect((await patchEvent(eventId, { guest_count: 9, notes: 'Moved to dock 5.', expected_version: 1 })).statusCode).toBe(200);
+      expect(
+        (await confirmForm(eventId, tokenFor(eventId, 'isla-moreno'), { accept: 'application/json' })).statusCode,
+      ).toBe(200);
+      expect(
+        (await patchEvent(eventId, { guest_count: 9, notes: 'Moved to dock 5.', expected_version: 1 })).statusCode,
+      ).toBe(200);
       const [before] = await eventItems('bk-redelivered');
-      expect(before).toMatchObject({ version: 2, guest_count: 9, notes: 'Moved to dock 5.', confirmations: { 'isla-moreno': expect.any(String) } });
+      expect(before).toMatchObject({
+        version: 2,
+        guest_count: 9,
+        notes: 'Moved to dock 5.',
+        confirmations: { 'isla-moreno': expect.any(String) },
+      });
 
       await Promise.all(Array.from({ length: 5 }, () => deliver(bookingInput({ booking_id: 'bk-redelivered' }))));
 
       const after = await eventItems('bk-redelivered');
       expect(after).toEqual([before]);
-      const results = await Promise.all(creations.mock.results.map((result) => result.value as ReturnType<typeof store.createCrewEvent>));
+      const results = await Promise.all(
+        creations.mock.results.map((result) => result.value as ReturnType<typeof store.createCrewEvent>),
+      );
       expect(results.map((result) => result.created)).toEqual([true, false, false, false, false, false]);
       expect(new Set(published('bk-redelivered').map((e) => e.detail.event_id))).toEqual(new Set([eventId]));
     } finally {
@@ -154,7 +222,10 @@ describe('BookingCreated', () => {
   it('dead-letters a BookingCreated that can never be valid, naming the field', async () => {
     const dlq = cloud.sqs.url('charter-scc-dlq-local');
     const before = cloud.sqs.count(dlq);
-    await h.onBookingCreated(bookingEnvelope({ ...bookingInput({ booking_id: 'bk-invalid' }), guest_count: 0 }), lambdaContext());
+    await h.onBookingCreated(
+      bookingEnvelope({ ...bookingInput({ booking_id: 'bk-invalid' }), guest_count: 0 }),
+      lambdaContext(),
+    );
     expect(cloud.sqs.count(dlq)).toBe(before + 1);
     expect(await eventItems('bk-invalid')).toHaveLength(0);
   });
@@ -170,7 +241,10 @@ describe('X-Service-Key on the operator routes', () => {
   ])('%s without the key is 401', async (_, request) => {
     const result = await request();
     expect(result.statusCode).toBe(401);
-    expect(bodyOf(result)).toMatchObject({ error: 'missing_credentials', message: expect.stringContaining('X-Service-Key') });
+    expect(bodyOf(result)).toMatchObject({
+      error: 'missing_credentials',
+      message: expect.stringContaining('X-Service-Key'),
+    });
   });
 
   it('a wrong key is 403', async () => {
@@ -188,8 +262,16 @@ describe('POST /events', () => {
     expect(result.statusCode).toBe(201);
     expect(result.headers).toMatchObject({ etag: '"1"', location: `/events/${eventIdFor('manual-001')}` });
     const body = bodyOf(result);
-    expect(body).toMatchObject({ event_id: eventIdFor('manual-001'), notes: 'Sunset sail. Bring the speaker.', version: 1 });
-    expect(body.crew.map((m: { member_id: string }) => m.member_id)).toEqual(['rowan-hale', 'isla-moreno', 'theo-park']);
+    expect(body).toMatchObject({
+      event_id: eventIdFor('manual-001'),
+      notes: 'Sunset sail. Bring the speaker.',
+      version: 1,
+    });
+    expect(body.crew.map((m: { member_id: string }) => m.member_id)).toEqual([
+      'rowan-hale',
+      'isla-moreno',
+      'theo-park',
+    ]);
     expect(JSON.stringify(await eventItems('manual-001'))).not.toMatch(/90000|900|revenue/);
     expect(published('manual-001')).toHaveLength(1);
   });
@@ -222,7 +304,11 @@ describe('POST /events', () => {
   it('refuses schema errors with 422 naming the fields', async () => {
     const result = await postEvent({ ...manual, booking_id: 'manual-bad', charter_end: '16:00', guest_count: 500 });
     expect(result.statusCode).toBe(422);
-    expect(bodyOf(result).fields.map((f: { path: string }) => f.path).sort()).toEqual(['charter_end', 'guest_count']);
+    expect(
+      bodyOf(result)
+        .fields.map((f: { path: string }) => f.path)
+        .sort(),
+    ).toEqual(['charter_end', 'guest_count']);
     expect(await eventItems('manual-bad')).toHaveLength(0);
   });
 
@@ -241,7 +327,9 @@ describe('GET /events?booking_id=', () => {
   it("lists the booking's one event", async () => {
     const result = await listEvents({ booking_id: 'bk-create' });
     expect(result.statusCode).toBe(200);
-    expect(bodyOf(result).events).toEqual([expect.objectContaining({ event_id: eventIdFor('bk-create'), booking_id: 'bk-create' })]);
+    expect(bodyOf(result).events).toEqual([
+      expect.objectContaining({ event_id: eventIdFor('bk-create'), booking_id: 'bk-create' }),
+    ]);
   });
 
   it('is an empty list for a booking without an event', async () => {
@@ -290,7 +378,13 @@ describe('PATCH /events/{event_id}', () => {
     });
     expect(result.statusCode).toBe(200);
     expect(result.headers?.etag).toBe('"2"');
-    expect(bodyOf(result)).toMatchObject({ charter_start: '11:00', charter_end: '15:00', guest_count: 8, notes: 'Two more guests.', version: 2 });
+    expect(bodyOf(result)).toMatchObject({
+      charter_start: '11:00',
+      charter_end: '15:00',
+      guest_count: 8,
+      notes: 'Two more guests.',
+      version: 2,
+    });
     expect(JSON.stringify(await eventItems('bk-patch'))).not.toContain('200');
   });
 
@@ -341,7 +435,7 @@ describe('PATCH /events/{event_id}', () => {
     expect((await patchEvent(eventId, { notes: 'x'.repeat(40 * 1024), expected_version: 4 })).statusCode).toBe(413);
   });
 
-  it("redacts new notes against the booking amounts the PATCH names, which are not stored", async () => {
+  it('redacts new notes against the booking amounts the PATCH names, which are not stored', async () => {
     const other = await eventFromBooking('bk-patch-amounts');
     const result = await patchEvent(other, {
       notes: 'Two more guests. Charter now 1,650 and the captain gets 350.',
@@ -351,7 +445,9 @@ describe('PATCH /events/{event_id}', () => {
     });
     expect(result.statusCode).toBe(200);
     expect(bodyOf(result)).toMatchObject({ notes: 'Two more guests.', version: 2 });
-    expect(JSON.stringify(await eventItems('bk-patch-amounts'))).not.toMatch(/165000|35000|1,650|350|revenue|captain_fee/);
+    expect(JSON.stringify(await eventItems('bk-patch-amounts'))).not.toMatch(
+      /165000|35000|1,650|350|revenue|captain_fee/,
+    );
   });
 
   it('replaces the crew and forgets confirmations of members taken off it', async () => {
@@ -409,11 +505,31 @@ describe('the crew page, GET /crew/{event_id}?token=', () => {
     ['no token', () => undefined, 'token_missing'],
     ['a malformed token', () => 'nope', 'token_malformed'],
     // The signature's first character: its last one has two padding bits, and A and B differ only there.
-    ['a tampered token', (id: string) => tokenFor(id, 'isla-moreno').replace(/\.([^.])([^.]*)$/, (_, c: string, rest: string) => `.${c === 'A' ? 'B' : 'A'}${rest}`), 'token_invalid'],
-    ['a token for another member, relabelled', (id: string) => tokenFor(id, 'isla-moreno').replace('isla-moreno', 'rowan-hale'), 'token_invalid'],
+    [
+      'a tampered token',
+      (id: string) =>
+        tokenFor(id, 'isla-moreno').replace(
+          /\.([^.])([^.]*)$/,
+          (_, c: string, rest: string) => `.${c === 'A' ? 'B' : 'A'}${rest}`,
+        ),
+      'token_invalid',
+    ],
+    [
+      'a token for another member, relabelled',
+      (id: string) => tokenFor(id, 'isla-moreno').replace('isla-moreno', 'rowan-hale'),
+      'token_invalid',
+    ],
     ['a token for another event', () => tokenFor(eventIdFor('bk-create'), 'isla-moreno'), 'token_invalid'],
-    ['an expired token', (id: string) => tokenFor(id, 'isla-moreno', Math.floor(Date.now() / 1000) - 60), 'token_expired'],
-    ['a token signed with another key', (id: string) => mintCrewToken('another-key', { eventId: id, memberId: 'isla-moreno', expiresAt: inADay() }), 'token_invalid'],
+    [
+      'an expired token',
+      (id: string) => tokenFor(id, 'isla-moreno', Math.floor(Date.now() / 1000) - 60),
+      'token_expired',
+    ],
+    [
+      'a token signed with another key',
+      (id: string) => mintCrewToken('another-key', { eventId: id, memberId: 'isla-moreno', expiresAt: inADay() }),
+      'token_invalid',
+    ],
   ])('answers %s with a 401 page', async (_, token, code) => {
     const result = await crewPage(eventId, token(eventId));
     expect(result.statusCode).toBe(401);
@@ -532,7 +648,9 @@ describe('POST /crew/{event_id}/confirm', () => {
     expect(await store.confirmCrewMember(other, 'theo-park')).toEqual({ outcome: 'not_on_crew' });
     expect((await eventItems('bk-confirm-late'))[0]!.confirmations).toEqual({});
     expect(await store.confirmCrewMember(other, 'isla-moreno')).toMatchObject({ outcome: 'confirmed' });
-    expect(await store.confirmCrewMember(eventIdFor('bk-never-confirmed'), 'isla-moreno')).toEqual({ outcome: 'not_found' });
+    expect(await store.confirmCrewMember(eventIdFor('bk-never-confirmed'), 'isla-moreno')).toEqual({
+      outcome: 'not_found',
+    });
   });
 
   it('ends consistent when a PATCH removing a member races their confirmation', async () => {

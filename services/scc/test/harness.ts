@@ -2,7 +2,16 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { busEnvelope, lambdaContext as contextFor, startLocalCloud, type LocalCloud } from '../../../local/src/testing';
 
-export const FUNCTIONS = ['onBookingCreated', 'createEvent', 'listEvents', 'getEvent', 'updateEvent', 'putCrew', 'crewPage', 'confirm'] as const;
+export const FUNCTIONS = [
+  'onBookingCreated',
+  'createEvent',
+  'listEvents',
+  'getEvent',
+  'updateEvent',
+  'putCrew',
+  'crewPage',
+  'confirm',
+] as const;
 
 /**
  * The local cloud with SCC's table, secrets and queue, and this process's environment set to
@@ -36,7 +45,8 @@ export async function tableItems(): Promise<Record<string, unknown>[]> {
 export const lambdaContext = (functionName = 'charter-scc-local-test') => contextFor(functionName);
 
 /** A BookingCreated envelope as the rule delivers it. */
-export const bookingEnvelope = (detail: unknown, source = 'partner.boatsetter') => busEnvelope('BookingCreated', detail, source);
+export const bookingEnvelope = (detail: unknown, source = 'partner.boatsetter') =>
+  busEnvelope('BookingCreated', detail, source);
 
 /** Log lines handlers wrote (Powertools writes JSON lines to stdout, ERROR and WARN to stderr), parsed. */
 export function captureLogs(): { lines: () => Array<Record<string, any>>; restore: () => void } {
@@ -45,7 +55,10 @@ export function captureLogs(): { lines: () => Array<Record<string, any>>; restor
     written.push(String(chunk));
     return true;
   };
-  const spies = [jest.spyOn(process.stdout, 'write').mockImplementation(capture), jest.spyOn(process.stderr, 'write').mockImplementation(capture)];
+  const spies = [
+    jest.spyOn(process.stdout, 'write').mockImplementation(capture),
+    jest.spyOn(process.stderr, 'write').mockImplementation(capture),
+  ];
   return {
     lines: () =>
       written

@@ -44,11 +44,15 @@ it('serves the operator routes with X-Service-Key, and refuses without it', asyn
   expect(patched.headers.get('etag')).toBe('"2"');
   const listed = await (await fetch(`${api}/events?booking_id=http-001`, { headers })).json();
   expect(listed.events).toEqual([expect.objectContaining({ event_id: event.event_id, guest_count: 11 })]);
-  expect((await fetch(`${api}/crew`, { method: 'PUT', headers, body: JSON.stringify({ crew: ROSTER }) })).status).toBe(200);
+  expect((await fetch(`${api}/crew`, { method: 'PUT', headers, body: JSON.stringify({ crew: ROSTER }) })).status).toBe(
+    200,
+  );
 });
 
 it('lets a crew member open their page, press Confirm (a plain form post) and see it on reload', async () => {
-  const { event_id: eventId } = (await (await fetch(`${api}/events?booking_id=http-001`, { headers: { 'x-service-key': serviceKey } })).json()).events[0];
+  const { event_id: eventId } = (
+    await (await fetch(`${api}/events?booking_id=http-001`, { headers: { 'x-service-key': serviceKey } })).json()
+  ).events[0];
   const token = mintCrewToken(cloud.secrets['charter/local/magic-link-key']!, {
     eventId,
     memberId: 'isla-moreno',

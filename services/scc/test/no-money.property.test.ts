@@ -76,7 +76,30 @@ const BARE_PHRASES: Array<(m: BookingMoney, f: Format) => string> = [
   (m, f) => `Rowan ${f(m.fee)}, boat ${f(m.net)}`,
 ];
 
-const WORDS = ['bring', 'ice', 'cake', 'sunscreen', 'vegetarian', 'lunch', 'birthday', 'guests', 'meet', 'early', 'fenders', 'port', 'side', 'music', 'towels', 'kids', 'sunset', 'photos', 'quiet', 'Ann', 'Bob', 'dock'];
+const WORDS = [
+  'bring',
+  'ice',
+  'cake',
+  'sunscreen',
+  'vegetarian',
+  'lunch',
+  'birthday',
+  'guests',
+  'meet',
+  'early',
+  'fenders',
+  'port',
+  'side',
+  'music',
+  'towels',
+  'kids',
+  'sunset',
+  'photos',
+  'quiet',
+  'Ann',
+  'Bob',
+  'dock',
+];
 const SEPARATORS = [', ', '. ', '; ', ' and ', '\n', ' - ', ' '];
 
 const plainText = fc.array(fc.constantFrom(...WORDS), { minLength: 1, maxLength: 6 }).map((words) => words.join(' '));
@@ -92,7 +115,9 @@ const notesWithMoney = (money: BookingMoney) =>
         plainText.map((text) => ({ text, amount: undefined as number | undefined })),
         moneyMention,
         // The booking's own amounts, bare.
-        fc.tuple(fc.constantFrom(...BARE_PHRASES), fc.constantFrom(...BARE_FORMATS)).map(([phrase, format]) => ({ text: phrase(money, format), amount: undefined as number | undefined })),
+        fc
+          .tuple(fc.constantFrom(...BARE_PHRASES), fc.constantFrom(...BARE_FORMATS))
+          .map(([phrase, format]) => ({ text: phrase(money, format), amount: undefined as number | undefined })),
       ),
       { minLength: 1, maxLength: 8 },
     )
@@ -118,7 +143,10 @@ const notesWithMoney = (money: BookingMoney) =>
       ];
       const text = all.map((part, i) => part.text + (separators[i] ?? '\n')).join('');
       // The bare phrases hold only the booking's revenue, fee and net, which are always checked.
-      return { text, amounts: [...all.flatMap((part) => (part.amount === undefined ? [] : [part.amount])), revenue, fee, net] };
+      return {
+        text,
+        amounts: [...all.flatMap((part) => (part.amount === undefined ? [] : [part.amount])), revenue, fee, net],
+      };
     });
 
 const bookingWithMoney = fc
@@ -174,10 +202,25 @@ function expectNoMoney(visible: string, amounts: number[], ids: string[]): void 
   const text = ids.reduce((rest, id) => rest.split(id).join('<id>'), visible);
   for (const amount of amounts) {
     for (const spelling of amountSpellings(amount)) {
-      if (text.includes(spelling)) throw new Error(`crew-visible text contains ${spelling} (from ${amount} cents):\n${text}`);
+      if (text.includes(spelling))
+        throw new Error(`crew-visible text contains ${spelling} (from ${amount} cents):\n${text}`);
     }
   }
-  for (const marker of ['$', '€', '£', 'USD', 'usd', 'dollars', 'cents', 'revenue', 'Revenue', 'captain_fee', 'fee', 'payout', 'paid']) {
+  for (const marker of [
+    '$',
+    '€',
+    '£',
+    'USD',
+    'usd',
+    'dollars',
+    'cents',
+    'revenue',
+    'Revenue',
+    'captain_fee',
+    'fee',
+    'payout',
+    'paid',
+  ]) {
     if (text.includes(marker)) throw new Error(`crew-visible text contains "${marker}":\n${text}`);
   }
 }
@@ -200,7 +243,11 @@ describe('no money reaches crew (pure)', () => {
         const ids = [eventId, input.booking_id];
         expectNoMoney(JSON.stringify(fields), amounts, ids);
         expectNoMoney(JSON.stringify(eventCreatedDetail({ ...fields, event_id: eventId })), amounts, ids);
-        expectNoMoney(renderCrewPage({ event: stored(fields, eventId), memberId: 'isla-moreno', token: 'isla-moreno.token' }), amounts, ids);
+        expectNoMoney(
+          renderCrewPage({ event: stored(fields, eventId), memberId: 'isla-moreno', token: 'isla-moreno.token' }),
+          amounts,
+          ids,
+        );
       }),
       { numRuns: 500 },
     );
@@ -257,20 +304,38 @@ describe('no money reaches crew (through the local cloud)', () => {
         expect(items.length).toBeGreaterThan(0);
         expectNoMoney(JSON.stringify(items), amounts, ids);
 
-        const published = cloud.published().filter((e) => e['detail-type'] === 'EventCreated' && e.detail.booking_id === input.booking_id);
+        const published = cloud
+          .published()
+          .filter((e) => e['detail-type'] === 'EventCreated' && e.detail.booking_id === input.booking_id);
         expect(published.length).toBeGreaterThan(0);
         expectNoMoney(JSON.stringify(published.map((envelope) => envelope.detail)), amounts, ids);
 
         const list = await listEvents(
-          httpApiEvent({ method: 'GET', route: 'GET /events', path: '/events', query: { booking_id: input.booking_id }, headers: { 'x-service-key': serviceKey } }),
+          httpApiEvent({
+            method: 'GET',
+            route: 'GET /events',
+            path: '/events',
+            query: { booking_id: input.booking_id },
+            headers: { 'x-service-key': serviceKey },
+          }),
           lambdaContext(),
         );
         expect(list.statusCode).toBe(200);
         expectNoMoney(String(list.body), amounts, ids);
 
-        const token = mintCrewToken(magicKey, { eventId, memberId: 'theo-park', expiresAt: Math.floor(Date.now() / 1000) + 3600 });
+        const token = mintCrewToken(magicKey, {
+          eventId,
+          memberId: 'theo-park',
+          expiresAt: Math.floor(Date.now() / 1000) + 3600,
+        });
         const page = await crewPage(
-          httpApiEvent({ method: 'GET', route: 'GET /crew/{event_id}', path: `/crew/${eventId}`, pathParameters: { event_id: eventId }, query: { token } }),
+          httpApiEvent({
+            method: 'GET',
+            route: 'GET /crew/{event_id}',
+            path: `/crew/${eventId}`,
+            pathParameters: { event_id: eventId },
+            query: { token },
+          }),
           lambdaContext(),
         );
         expect(page.statusCode).toBe(200);

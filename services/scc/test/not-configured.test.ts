@@ -34,9 +34,14 @@ describe('a missing secret', () => {
       logs.restore();
     }
     expect(result.statusCode).toBe(500);
-    expect(JSON.parse(String(result.body))).toMatchObject({ error: 'not_configured', message: expect.stringContaining('scc-service-key') });
+    expect(JSON.parse(String(result.body))).toMatchObject({
+      error: 'not_configured',
+      message: expect.stringContaining('scc-service-key'),
+    });
     const errors = logs.lines().filter((line) => line.level === 'ERROR');
-    expect(errors).toEqual([expect.objectContaining({ message: expect.stringContaining('charter/local/scc-service-key') })]);
+    expect(errors).toEqual([
+      expect.objectContaining({ message: expect.stringContaining('charter/local/scc-service-key') }),
+    ]);
   });
 
   it('is a 500 even for a request without a key, so a broken stage is not mistaken for a bad caller', async () => {
@@ -44,7 +49,10 @@ describe('a missing secret', () => {
     const logs = captureLogs();
     let result;
     try {
-      result = await handler(httpApiEvent({ method: 'PUT', route: 'PUT /crew', path: '/crew', body: '{}' }), lambdaContext());
+      result = await handler(
+        httpApiEvent({ method: 'PUT', route: 'PUT /crew', path: '/crew', body: '{}' }),
+        lambdaContext(),
+      );
     } finally {
       logs.restore();
     }
@@ -78,6 +86,8 @@ describe('a missing secret', () => {
     expect(String(result.body)).toContain('Something went wrong on our side');
     expect(String(result.body)).not.toContain('magic-link-key');
     const errors = logs.lines().filter((line) => line.level === 'ERROR');
-    expect(errors).toEqual([expect.objectContaining({ message: expect.stringContaining('charter/local/magic-link-key') })]);
+    expect(errors).toEqual([
+      expect.objectContaining({ message: expect.stringContaining('charter/local/magic-link-key') }),
+    ]);
   });
 });

@@ -50,7 +50,8 @@ describe('redactMoney', () => {
   });
 
   it('keeps a note without money exactly as written', () => {
-    const notes = 'Anniversary: Ann & Bob.\n\n  - Vegetarian lunch for 4\n  - Fenders out, port side\nMeet at dock 3 at 9:30; parking on Shelter Island Dr.';
+    const notes =
+      'Anniversary: Ann & Bob.\n\n  - Vegetarian lunch for 4\n  - Fenders out, port side\nMeet at dock 3 at 9:30; parking on Shelter Island Dr.';
     expect(redactMoney(notes)).toBe(notes);
   });
 
@@ -68,7 +69,8 @@ describe('redactMoney', () => {
   });
 
   it('drops money lines from a list and collapses the blank lines they leave', () => {
-    const notes = 'Notes:\n- Vegetarian lunch\n- Revenue: $1,450.00\n- Captain fee $300 (paid by Venmo)\n\n\n\nDocking at 5';
+    const notes =
+      'Notes:\n- Vegetarian lunch\n- Revenue: $1,450.00\n- Captain fee $300 (paid by Venmo)\n\n\n\nDocking at 5';
     expect(redactMoney(notes)).toBe('Notes:\n- Vegetarian lunch\n\nDocking at 5');
   });
 
@@ -121,7 +123,15 @@ describe("the booking's own amounts, written bare", () => {
   });
 
   it('reads the whole number, not digits inside another one', () => {
-    for (const text of ['Board at 13:00', 'Dock 3, slip 14500', 'Call the dock master at 619-555-0300', 'Harbor office 619 555 1450', 'Depart 2027-05-30', 'Gate code 1450300', 'Pier 0300']) {
+    for (const text of [
+      'Board at 13:00',
+      'Dock 3, slip 14500',
+      'Call the dock master at 619-555-0300',
+      'Harbor office 619 555 1450',
+      'Depart 2027-05-30',
+      'Gate code 1450300',
+      'Pier 0300',
+    ]) {
       expect(mentionsMoney(text, amounts)).toBe(false);
     }
   });
@@ -134,16 +144,32 @@ describe("the booking's own amounts, written bare", () => {
   });
 
   it('treats the money words that need a number as money only with a number that is not a time', () => {
-    for (const text of ['Rev 1450', 'Boatsetter collected 1,450', 'Owner nets 1,150', 'Captain comp 300', 'Owner share 1,150', 'Their cut 200', 'Amt 1450', 'Charged 90']) {
+    for (const text of [
+      'Rev 1450',
+      'Boatsetter collected 1,450',
+      'Owner nets 1,150',
+      'Captain comp 300',
+      'Owner share 1,150',
+      'Their cut 200',
+      'Amt 1450',
+      'Charged 90',
+    ]) {
       expect(mentionsMoney(text)).toBe(true);
     }
-    for (const text of ['Cut the cake at 3:30', 'Share photos after 5pm', 'Collect the guests at the gate', 'Captain comp day tomorrow']) {
+    for (const text of [
+      'Cut the cake at 3:30',
+      'Share photos after 5pm',
+      'Collect the guests at the gate',
+      'Captain comp day tomorrow',
+    ]) {
       expect(mentionsMoney(text)).toBe(false);
     }
   });
 
   it('keeps the rest of a sentence readable', () => {
-    expect(crewSafeNotes('Meet at dock 3 at 9:30, charter was 1450 and captain gets 300. Bring ice.', undefined, amounts)).toBe('Meet at dock 3 at 9:30. Bring ice.');
+    expect(
+      crewSafeNotes('Meet at dock 3 at 9:30, charter was 1450 and captain gets 300. Bring ice.', undefined, amounts),
+    ).toBe('Meet at dock 3 at 9:30. Bring ice.');
   });
 });
 

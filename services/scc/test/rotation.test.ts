@@ -27,7 +27,16 @@ afterAll(async () => {
 });
 
 const listEvents = (handler: HttpHandler, key: string): Promise<HttpResult> =>
-  handler(httpApiEvent({ method: 'GET', route: 'GET /events', path: '/events', query: { booking_id: 'rot-booking' }, headers: { 'x-service-key': key } }), lambdaContext());
+  handler(
+    httpApiEvent({
+      method: 'GET',
+      route: 'GET /events',
+      path: '/events',
+      query: { booking_id: 'rot-booking' },
+      headers: { 'x-service-key': key },
+    }),
+    lambdaContext(),
+  );
 const statusWith = async (handler: HttpHandler, key: string) => (await listEvents(handler, key)).statusCode;
 
 describe('rotating the service key', () => {
@@ -50,8 +59,12 @@ describe('rotating the service key', () => {
   it('moves AWSPREVIOUS to the value it replaces', async () => {
     const before = (await secretsManager.send(new GetSecretValueCommand({ SecretId: SERVICE_KEY }))).SecretString;
     const { value } = await rotateSecret({ client: secretsManager, name: SERVICE_KEY });
-    const current = await secretsManager.send(new GetSecretValueCommand({ SecretId: SERVICE_KEY, VersionStage: 'AWSCURRENT' }));
-    const previous = await secretsManager.send(new GetSecretValueCommand({ SecretId: SERVICE_KEY, VersionStage: 'AWSPREVIOUS' }));
+    const current = await secretsManager.send(
+      new GetSecretValueCommand({ SecretId: SERVICE_KEY, VersionStage: 'AWSCURRENT' }),
+    );
+    const previous = await secretsManager.send(
+      new GetSecretValueCommand({ SecretId: SERVICE_KEY, VersionStage: 'AWSPREVIOUS' }),
+    );
     expect(current.SecretString).toBe(value);
     expect(previous.SecretString).toBe(before);
   });
@@ -93,7 +106,20 @@ describe('a cached service key', () => {
 
   it('is refreshed on a miss, so a just-rotated key works without waiting out the cache', async () => {
     // Only Date is faked: the clock moves when the test says, while the SDK's timers run for real.
-    jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'clearImmediate', 'setInterval', 'clearInterval', 'setTimeout', 'clearTimeout', 'queueMicrotask', 'hrtime', 'performance'] });
+    jest.useFakeTimers({
+      doNotFake: [
+        'nextTick',
+        'setImmediate',
+        'clearImmediate',
+        'setInterval',
+        'clearInterval',
+        'setTimeout',
+        'clearTimeout',
+        'queueMicrotask',
+        'hrtime',
+        'performance',
+      ],
+    });
     let handler!: HttpHandler;
     process.env.SECRETS_CACHE_SECONDS = '300';
     jest.isolateModules(() => {
@@ -142,7 +168,10 @@ describe('npm run rotate', () => {
     const { value } = await rotateSecret({ client: secretsManager, name, partner: 'boatsetter' });
     const after = JSON.parse((await secretsManager.send(new GetSecretValueCommand({ SecretId: name }))).SecretString!);
     expect(after).toEqual({ ...before, boatsetter: value });
-    const previous = JSON.parse((await secretsManager.send(new GetSecretValueCommand({ SecretId: name, VersionStage: 'AWSPREVIOUS' }))).SecretString!);
+    const previous = JSON.parse(
+      (await secretsManager.send(new GetSecretValueCommand({ SecretId: name, VersionStage: 'AWSPREVIOUS' })))
+        .SecretString!,
+    );
     expect(previous).toEqual(before);
   });
 

@@ -32,7 +32,10 @@ export function verifySignature(
     return { ok: false, reason: 'The X-Charter-Signature header must look like t=<unix seconds>,v1=<hex>.' };
   }
   if (Math.abs(nowSeconds - Number(timestamp)) > SIGNATURE_TOLERANCE_SECONDS) {
-    return { ok: false, reason: `The signature timestamp is more than ${SIGNATURE_TOLERANCE_SECONDS / 60} minutes from our clock.` };
+    return {
+      ok: false,
+      reason: `The signature timestamp is more than ${SIGNATURE_TOLERANCE_SECONDS / 60} minutes from our clock.`,
+    };
   }
   let matched = false;
   for (const secret of secrets) {

@@ -1,4 +1,8 @@
-import { IdempotencyAlreadyInProgressError, IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
+import {
+  IdempotencyAlreadyInProgressError,
+  IdempotencyConfig,
+  makeIdempotent,
+} from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { BookingCreated } from '@charter/events';
 import { HttpError, ValidationError, conflict, envString, lazyConfig, readConfig, unauthorized } from '@charter/shared';
@@ -22,16 +26,38 @@ const config = lazyConfig(() =>
   readConfig(z.object({ PARTNER_SECRETS_NAME: envString, IDEMPOTENCY_TABLE: envString })),
 );
 
-const idempotencyConfig = new IdempotencyConfig({ eventKeyJmesPath: 'key', expiresAfterSeconds: DUPLICATE_WINDOW_SECONDS });
-let publishOnce: ((input: { key: string; partner: string; booking: BookingCreated; requestId: string }) => Promise<{ event_id: string; request_id: string }>) | undefined;
+const idempotencyConfig = new IdempotencyConfig({
+  eventKeyJmesPath: 'key',
+  expiresAfterSeconds: DUPLICATE_WINDOW_SECONDS,
+});
+let publishOnce:
+  | ((input: {
+      key: string;
+      partner: string;
+      booking: BookingCreated;
+      requestId: string;
+    }) => Promise<{ event_id: string; request_id: string }>)
+  | undefined;
 
 function publisher() {
   publishOnce ??= makeIdempotent(
-    async ({ partner, booking, requestId }: { key: string; partner: string; booking: BookingCreated; requestId: string }) => ({
+    async ({
+      partner,
+      booking,
+      requestId,
+    }: {
+      key: string;
+      partner: string;
+      booking: BookingCreated;
+      requestId: string;
+    }) => ({
       event_id: await publishBooking(partner, booking),
       request_id: requestId,
     }),
-    { persistenceStore: new DynamoDBPersistenceLayer({ tableName: config().IDEMPOTENCY_TABLE }), config: idempotencyConfig },
+    {
+      persistenceStore: new DynamoDBPersistenceLayer({ tableName: config().IDEMPOTENCY_TABLE }),
+      config: idempotencyConfig,
+    },
   );
   return publishOnce;
 }
@@ -41,7 +67,8 @@ export const handler = httpHandler(logger, async (event, context) => {
   const secretName = config().PARTNER_SECRETS_NAME;
   const versions = await secrets.versions(secretName);
   const body = rawBody(event, MAX_BODY_BYTES);
-  const verify = (v: SecretVersions) => verifySignature(header(event, 'x-charter-signature'), body, partnerSigningSecrets(partner, v, secretName));
+  const verify = (v: SecretVersions) =>
+    verifySignature(header(event, 'x-charter-signature'), body, partnerSigningSecrets(partner, v, secretName));
 
   let signature: SignatureCheck | undefined;
   try {
@@ -69,7 +96,9 @@ export const handler = httpHandler(logger, async (event, context) => {
     const key = intakeKey(partner, booking);
     const accepted = await publisher()({ key, partner, booking, requestId: context.awsRequestId });
     const duplicate = accepted.request_id !== context.awsRequestId;
-    logger.info(duplicate ? 'duplicate booking delivery answered from the first' : 'booking accepted', { event_id: accepted.event_id });
+    logger.info(duplicate ? 'duplicate booking delivery answered from the first' : 'booking accepted', {
+      event_id: accepted.event_id,
+    });
     return json(202, { status: 'accepted', booking_id: booking.booking_id, event_id: accepted.event_id, duplicate });
   } catch (error) {
     if (error instanceof IdempotencyAlreadyInProgressError) {

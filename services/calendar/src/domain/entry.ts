@@ -27,7 +27,12 @@ export const CalendarEntryInput = z
     const date = ctx.value.charter_date;
     const year = yearOf(date);
     if (year < FIRST_YEAR || year > LAST_YEAR) {
-      ctx.issues.push({ code: 'custom', path: ['charter_date'], message: `must be in the years ${FIRST_YEAR}-${LAST_YEAR}`, input: date });
+      ctx.issues.push({
+        code: 'custom',
+        path: ['charter_date'],
+        message: `must be in the years ${FIRST_YEAR}-${LAST_YEAR}`,
+        input: date,
+      });
     }
   });
 
@@ -60,7 +65,9 @@ export const YearQuery = z.object({
     .string({ error: 'is required: send ?year=YYYY' })
     .regex(/^\d{4}$/, { error: 'must be a year written YYYY' })
     .transform(Number)
-    .refine((year) => year >= FIRST_YEAR && year <= LAST_YEAR, { error: `must be in the years ${FIRST_YEAR}-${LAST_YEAR}` }),
+    .refine((year) => year >= FIRST_YEAR && year <= LAST_YEAR, {
+      error: `must be in the years ${FIRST_YEAR}-${LAST_YEAR}`,
+    }),
 });
 
 /** Entry order everywhere (internal list and public JSON): by date, then start, then booking id. */
@@ -68,7 +75,11 @@ export function compareEntries(
   a: { charter_date: string; charter_start: string; booking_id: string },
   b: { charter_date: string; charter_start: string; booking_id: string },
 ): number {
-  return compareText(a.charter_date, b.charter_date) || compareText(a.charter_start, b.charter_start) || compareText(a.booking_id, b.booking_id);
+  return (
+    compareText(a.charter_date, b.charter_date) ||
+    compareText(a.charter_start, b.charter_start) ||
+    compareText(a.booking_id, b.booking_id)
+  );
 }
 
 /** Code-unit order, not locale order: the same bytes sort the same on every machine. */

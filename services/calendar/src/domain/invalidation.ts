@@ -41,10 +41,16 @@ export type InvalidationStep =
   | { kind: 'resume'; ref: string }
   | { kind: 'claim'; seq: number; ref: string };
 
-export function nextInvalidationStep(state: InvalidationState, now: number, policy: CoalescingPolicy): InvalidationStep {
+export function nextInvalidationStep(
+  state: InvalidationState,
+  now: number,
+  policy: CoalescingPolicy,
+): InvalidationStep {
   if (state.pending_ref !== undefined) {
     const claimedAt = state.pending_claimed_at ?? 0;
-    return now - claimedAt >= policy.resumeAfterMs ? { kind: 'resume', ref: state.pending_ref } : { kind: 'in_flight', ref: state.pending_ref };
+    return now - claimedAt >= policy.resumeAfterMs
+      ? { kind: 'resume', ref: state.pending_ref }
+      : { kind: 'in_flight', ref: state.pending_ref };
   }
   if (state.put_seq <= state.invalidated_seq) return { kind: 'clean' };
   if (state.last_invalidated_at !== undefined) {

@@ -39,7 +39,10 @@ export const calendarKey = (year: number) => `calendar/${year}.json`;
 export const calendarPath = (year: number) => `/${calendarKey(year)}`;
 export const calendarUrl = (siteUrl: string, year: number) => `${siteUrl.replace(/\/+$/, '')}${calendarPath(year)}`;
 
-type EntryLike = Pick<CalendarEntry, 'booking_id' | 'charter_date' | 'charter_start' | 'charter_end' | 'guest_count' | 'status'>;
+type EntryLike = Pick<
+  CalendarEntry,
+  'booking_id' | 'charter_date' | 'charter_start' | 'charter_end' | 'guest_count' | 'status'
+>;
 
 export function publicEntry(entry: EntryLike): PublicEntry {
   return {

@@ -22,7 +22,11 @@ export const handler = httpHandler(logger, async (event, context) => {
 
   const saved = await saveAndPublish(entry, { keepStatus: false }, deadlineOf(context)).catch((error: unknown) => {
     if (error instanceof RebuildTimeoutError) {
-      throw new HttpError(503, 'calendar_busy', 'The entry is saved but the public calendar is still being rebuilt; retry the same request in a few seconds.');
+      throw new HttpError(
+        503,
+        'calendar_busy',
+        'The entry is saved but the public calendar is still being rebuilt; retry the same request in a few seconds.',
+      );
     }
     throw error;
   });

@@ -18,14 +18,23 @@ export interface GuestPageSettings {
 /** The booking fields a guest page shows. Money, contact details and notes are not among them. */
 export type GuestPageBooking = Pick<
   BookingCreated,
-  'booking_id' | 'charter_date' | 'charter_start' | 'charter_end' | 'timezone' | 'guest_count' | 'guest' | 'vessel' | 'location'
+  | 'booking_id'
+  | 'charter_date'
+  | 'charter_start'
+  | 'charter_end'
+  | 'timezone'
+  | 'guest_count'
+  | 'guest'
+  | 'vessel'
+  | 'location'
 >;
 
 const sha256 = (text: string) => `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
 const SCRIPT_HASH = sha256(PAGE_SCRIPT);
 const STYLE_HASH = sha256(PAGE_STYLE);
 
-if (/<\/(script|style)/i.test(PAGE_SCRIPT + PAGE_STYLE)) throw new Error('page assets must not close their own element');
+if (/<\/(script|style)/i.test(PAGE_SCRIPT + PAGE_STYLE))
+  throw new Error('page assets must not close their own element');
 
 /**
  * Only this page's own style and script (by hash), icons as data: URIs, and network access to
@@ -173,6 +182,7 @@ ${WAVE}
 /** Extension -> type, for phones whose browser leaves File.type empty (HEIC on some Androids). */
 function extensionTypes(): Record<string, string> {
   const map: Record<string, string> = {};
-  for (const [type, { extensions }] of Object.entries(UPLOAD_TYPES)) for (const extension of extensions) map[extension] = type;
+  for (const [type, { extensions }] of Object.entries(UPLOAD_TYPES))
+    for (const extension of extensions) map[extension] = type;
   return map;
 }

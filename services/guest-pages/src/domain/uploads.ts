@@ -58,12 +58,19 @@ export function normalizeMimeType(value: string): string {
 
 export const PresignRequest = z.object({
   booking_id: BookingId,
-  file_name: z.string({ error: 'must be the file name' }).min(1, { error: 'must not be empty' }).max(1024, { error: 'must be at most 1024 characters' }),
+  file_name: z
+    .string({ error: 'must be the file name' })
+    .min(1, { error: 'must not be empty' })
+    .max(1024, { error: 'must be at most 1024 characters' }),
   file_size: z
     .number({ error: 'must be the file size in bytes' })
     .int({ error: 'must be a whole number of bytes' })
     .positive({ error: 'must be at least 1 byte' }),
-  mime_type: z.string({ error: 'must be the file type, e.g. image/jpeg' }).trim().min(1, { error: 'must not be empty' }).max(255, { error: 'must be at most 255 characters' }),
+  mime_type: z
+    .string({ error: 'must be the file type, e.g. image/jpeg' })
+    .trim()
+    .min(1, { error: 'must not be empty' })
+    .max(255, { error: 'must be at most 255 characters' }),
 });
 export type PresignRequest = z.infer<typeof PresignRequest>;
 
@@ -75,7 +82,11 @@ export type PresignRequest = z.infer<typeof PresignRequest>;
  */
 export function sanitizeFileName(raw: string): string {
   // NFKC first, so a full-width solidus or a fraction slash is split on like "/".
-  const lastSegment = raw.normalize('NFKC').split(/[\\/\u2044\u2215]/).pop() ?? '';
+  const lastSegment =
+    raw
+      .normalize('NFKC')
+      .split(/[\\/\u2044\u2215]/)
+      .pop() ?? '';
   let name = lastSegment
     .replace(/[\u0000-\u001f\u007f-\u009f]/g, '')
     .normalize('NFD')
@@ -109,7 +120,8 @@ export function safeFileName(raw: string, mimeType: string): string {
 
 /** Every upload of a booking lives under its own prefix; the random id keeps same-named files apart. */
 export const uploadPrefix = (bookingId: string) => `uploads/${bookingId}/`;
-export const uploadKey = (bookingId: string, id: string, safeName: string) => `${uploadPrefix(bookingId)}${id}-${safeName}`;
+export const uploadKey = (bookingId: string, id: string, safeName: string) =>
+  `${uploadPrefix(bookingId)}${id}-${safeName}`;
 
 export interface UploadPlan {
   key: string;
@@ -132,14 +144,23 @@ export type UploadDecision = { ok: true; plan: UploadPlan } | UploadRefusal;
  * second before), for a type outside the allowlist, or for a size over the type's limit;
  * otherwise the exact key, Content-Type, size and lifetime the presigned POST will pin.
  */
-export function planUpload(input: { request: PresignRequest; charter: CharterTimes; now: Date; id: string }): UploadDecision {
+export function planUpload(input: {
+  request: PresignRequest;
+  charter: CharterTimes;
+  now: Date;
+  id: string;
+}): UploadDecision {
   const { request, charter, now, id } = input;
   const closesAt = charterEndsAt(charter);
   // Whole seconds, rounded down: the policy's expiration is written to the second, and the
   // charter ends on a whole minute, so a POST signed now expires at the end at the latest.
   const expiresInSeconds = Math.min(PRESIGN_EXPIRES_SECONDS, Math.floor((closesAt.getTime() - now.getTime()) / 1000));
   if (expiresInSeconds <= 0) {
-    return { ok: false, reason: 'ended', message: `Uploads for this charter closed when it ended (${closesAt.toISOString()}).` };
+    return {
+      ok: false,
+      reason: 'ended',
+      message: `Uploads for this charter closed when it ended (${closesAt.toISOString()}).`,
+    };
   }
   const contentType = normalizeMimeType(request.mime_type);
   const type = UPLOAD_TYPES[contentType];

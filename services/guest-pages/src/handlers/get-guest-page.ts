@@ -24,6 +24,14 @@ export const handler = httpHandler(logger, async (event) => {
   withBookingId(logger, bookingId);
 
   const record = await findGuestPage(settings.GUEST_PAGES_TABLE, bookingId);
-  if (!record) throw notFound(`Booking ${bookingId} has no guest page (yet): it is made when BookingCreated arrives.`, 'unknown_booking');
-  return json(200, { booking_id: bookingId, slug: record.slug, url: guestPageUrl(settings.GUEST_SITE_URL, record.slug) });
+  if (!record)
+    throw notFound(
+      `Booking ${bookingId} has no guest page (yet): it is made when BookingCreated arrives.`,
+      'unknown_booking',
+    );
+  return json(200, {
+    booking_id: bookingId,
+    slug: record.slug,
+    url: guestPageUrl(settings.GUEST_SITE_URL, record.slug),
+  });
 });

@@ -45,6 +45,9 @@ export const handler = busHandler(logger, {
 
     const url = guestPageUrl(settings.GUEST_SITE_URL, record.slug);
     await publish('GuestPagePublished', { schema_version: 1, booking_id: booking.booking_id, slug: record.slug, url });
-    logger.info('guest page published', { page_bytes: Buffer.byteLength(page), first_render: record.created_at === record.updated_at });
+    logger.info('guest page published', {
+      page_bytes: Buffer.byteLength(page),
+      first_render: record.created_at === record.updated_at,
+    });
   },
 });

@@ -1,6 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { envString, lazyConfig, readConfig } from '@charter/shared/config';
-import { HttpError, conflict, forbidden, notFound, payloadTooLarge, unauthorized, unsupportedMediaType } from '@charter/shared/errors';
+import {
+  HttpError,
+  conflict,
+  forbidden,
+  notFound,
+  payloadTooLarge,
+  unauthorized,
+  unsupportedMediaType,
+} from '@charter/shared/errors';
 import { header, httpHandler, json, jsonBody, validate } from '@charter/shared/http';
 import { createLogger, withBookingId } from '@charter/shared/logger';
 import { SecretReader } from '@charter/shared/secrets';
@@ -39,7 +47,10 @@ export const handler = httpHandler(logger, async (event) => {
   withBookingId(logger, request.booking_id);
   // The token is checked before the table is read, so without one nobody learns which bookings exist.
   if (!verifyUploadToken([keys.current, keys.previous ?? ''], request.booking_id, token)) {
-    throw forbidden('This upload token is not valid for that booking; reopen the guest page and try again.', 'invalid_token');
+    throw forbidden(
+      'This upload token is not valid for that booking; reopen the guest page and try again.',
+      'invalid_token',
+    );
   }
   const record = await findGuestPage(settings.GUEST_PAGES_TABLE, request.booking_id);
   if (!record) throw notFound(`There is no guest page for booking ${request.booking_id}.`, 'unknown_booking');
@@ -48,7 +59,11 @@ export const handler = httpHandler(logger, async (event) => {
   if (!decision.ok) throw refusals[decision.reason](decision.message);
 
   const post = await presignUpload(settings.UPLOADS_BUCKET, decision.plan);
-  logger.info('upload presigned', { key: decision.plan.key, content_type: decision.plan.contentType, file_size: request.file_size });
+  logger.info('upload presigned', {
+    key: decision.plan.key,
+    content_type: decision.plan.contentType,
+    file_size: request.file_size,
+  });
   return json(200, {
     url: post.url,
     fields: post.fields,

@@ -5,7 +5,10 @@ import { BookingCreated, type BookingCreatedInput } from '@charter/events';
 const SAMPLES = join(__dirname, '..', '..', '..', '..', 'events', 'samples');
 
 /** A sample booking from events/samples, parsed by the contract's schema, with overrides. */
-export function sampleBooking(name = 'boatsetter-xhqgmdh', overrides: Partial<BookingCreatedInput> = {}): BookingCreated {
+export function sampleBooking(
+  name = 'boatsetter-xhqgmdh',
+  overrides: Partial<BookingCreatedInput> = {},
+): BookingCreated {
   const raw = JSON.parse(readFileSync(join(SAMPLES, `${name}.json`), 'utf8')) as BookingCreatedInput;
   return BookingCreated.parse({ ...raw, ...overrides });
 }

@@ -1,4 +1,9 @@
-import { busEnvelope, lambdaContext as contextFor, startLocalCloud, type LocalCloud } from '../../../../local/src/testing';
+import {
+  busEnvelope,
+  lambdaContext as contextFor,
+  startLocalCloud,
+  type LocalCloud,
+} from '../../../../local/src/testing';
 
 export const FUNCTIONS = ['onBookingCreated', 'presign', 'getGuestPage'] as const;
 export const SITE_BUCKET = 'charter-guest-site-local';
@@ -21,10 +26,16 @@ export async function startGuestPages(extraEnv: Record<string, string> = {}): Pr
 export const lambdaContext = (functionName = 'charter-guest-pages-local-test') => contextFor(functionName);
 
 /** A BookingCreated envelope as the bus rule delivers it. */
-export const bookingEnvelope = (detail: unknown, source = 'partner.boatsetter') => busEnvelope('BookingCreated', detail, source);
+export const bookingEnvelope = (detail: unknown, source = 'partner.boatsetter') =>
+  busEnvelope('BookingCreated', detail, source);
 
 /** The upload settings a rendered page embeds, read the way the page's script reads them. */
-export function uploadConfigOf(page: string): { bookingId: string; presignUrl: string; uploadToken: string; closesAt: string } {
+export function uploadConfigOf(page: string): {
+  bookingId: string;
+  presignUrl: string;
+  uploadToken: string;
+  closesAt: string;
+} {
   const match = /<script type="application\/json" id="upload-config">([\s\S]*?)<\/script>/.exec(page);
   if (!match) throw new Error('the page has no upload-config');
   return JSON.parse(match[1]!);

@@ -22,7 +22,11 @@ export interface CrewEmailInput {
 }
 
 /** Mail headers cannot carry line breaks; partner text in a subject is flattened to one line. */
-export const oneLine = (text: string) => text.replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/\s+/g, ' ').trim();
+export const oneLine = (text: string) =>
+  text
+    .replace(/[\u0000-\u001f\u007f]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
 
 /** "Thursday, May 30, 2024, 10:00 AM – 1:00 PM PDT (3 hours)" */
 export function charterWhen(event: EventCreated): string {
@@ -43,7 +47,9 @@ export function renderCrewEmail({ event, member, crewPageLink, from }: CrewEmail
   const bccCaptain = captain !== undefined && captain.email.toLowerCase() !== member.email.toLowerCase();
   const when = charterWhen(event);
   const guests = `${event.guest_count} guest${event.guest_count === 1 ? '' : 's'}`;
-  const subject = oneLine(`Crew call: ${event.vessel}, ${dateInWords(event.charter_date)} (booking ${event.booking_id})`);
+  const subject = oneLine(
+    `Crew call: ${event.vessel}, ${dateInWords(event.charter_date)} (booking ${event.booking_id})`,
+  );
   const rows: [string, string][] = [
     ['Booking', event.booking_id],
     ['When', when],

@@ -35,7 +35,14 @@ const PERMANENT = new Set([
 ]);
 
 /** Errors raised before a request left this machine or reached SES: nothing was sent. */
-const NEVER_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'CredentialsProviderError']);
+const NEVER_CONNECTED = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'CredentialsProviderError',
+]);
 
 interface SdkErrorShape {
   name?: string;
@@ -72,7 +79,11 @@ export const SES_BACKOFF: BackoffPolicy = { attempts: 4, baseMs: 200, capMs: 300
  * "Full jitter" backoff: a random wait up to base * 2^(attempt-1), capped, so many invocations
  * throttled together do not retry in lockstep. `attempt` counts failures so far (1 = after the first).
  */
-export function backoffDelayMs(attempt: number, policy: BackoffPolicy = SES_BACKOFF, random: () => number = Math.random): number {
+export function backoffDelayMs(
+  attempt: number,
+  policy: BackoffPolicy = SES_BACKOFF,
+  random: () => number = Math.random,
+): number {
   const ceiling = Math.min(policy.capMs, policy.baseMs * 2 ** (attempt - 1));
   return Math.floor(random() * ceiling);
 }

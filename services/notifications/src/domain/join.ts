@@ -170,7 +170,9 @@ export function stallDecision(state: JoinState, now: Date, policy: StallPolicy):
     const present = step.missing === 'calendar' ? state.crew_event_at : state.calendar_at;
     if (!present) return { kind: 'stop_watching' };
     if (!olderThan(present, stallMs)) return { kind: 'keep_watching' };
-    return state.stall_alert ? { kind: 'stop_watching' } : { kind: 'missing_step', missing: step.missing, since: present };
+    return state.stall_alert
+      ? { kind: 'stop_watching' }
+      : { kind: 'missing_step', missing: step.missing, since: present };
   }
 
   const joinedAt = [state.crew_event_at, state.calendar_at].sort().at(-1);

@@ -20,7 +20,8 @@ const WHAT_TO_DO: Record<MissingStep, string> = {
 
 const UNDELIVERED_TEXT: Record<Undelivered['status'], string> = {
   not_sent: 'not sent: the notifier failed before sending (its event is in the notifications dead-letter queue)',
-  claimed: 'possibly sent: the notifier stopped between sending and recording; it is not re-sent automatically, to avoid a duplicate',
+  claimed:
+    'possibly sent: the notifier stopped between sending and recording; it is not re-sent automatically, to avoid a duplicate',
   unconfirmed: 'possibly sent: SES gave no answer; it is not re-sent automatically, to avoid a duplicate',
   rejected: 'not delivered: SES refused it',
 };
@@ -31,14 +32,31 @@ function facts(state: JoinState): [string, string][] {
   const rows: [string, string][] = [['Booking', state.booking_id]];
   const event = state.crew_event;
   if (event) {
-    rows.push(['When', charterWhen(event)], ['Vessel', event.vessel], ['Where', event.location], ['Crew event', event.event_id]);
+    rows.push(
+      ['When', charterWhen(event)],
+      ['Vessel', event.vessel],
+      ['Where', event.location],
+      ['Crew event', event.event_id],
+    );
   }
   if (state.calendar) rows.push(['Calendar', state.calendar.calendar_url]);
   return rows;
 }
 
-function assemble(from: string, to: string, subject: string, intro: string[], rows: [string, string][], list: string[]): OutgoingEmail {
-  const text = [...intro, '', ...rows.map(([label, value]) => `${label}: ${value}`), ...(list.length ? ['', ...list.map((l) => `- ${l}`)] : [])].join('\n');
+function assemble(
+  from: string,
+  to: string,
+  subject: string,
+  intro: string[],
+  rows: [string, string][],
+  list: string[],
+): OutgoingEmail {
+  const text = [
+    ...intro,
+    '',
+    ...rows.map(([label, value]) => `${label}: ${value}`),
+    ...(list.length ? ['', ...list.map((l) => `- ${l}`)] : []),
+  ].join('\n');
   const body = html`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${subject}</title></head>
 <body style="font-family: -apple-system, Segoe UI, Helvetica, Arial, sans-serif; color: #1b2733; line-height: 1.5">
@@ -50,7 +68,14 @@ ${list.length ? html`<ul>\n${list.map((l) => html`<li>${l}</li>\n`)}</ul>\n` : '
 }
 
 /** "Booking xhqgmdh is stuck: the calendar entry was never confirmed". */
-export function renderStallAlert(input: { state: JoinState; missing: MissingStep; since: string; now: Date; from: string; to: string }): OutgoingEmail {
+export function renderStallAlert(input: {
+  state: JoinState;
+  missing: MissingStep;
+  since: string;
+  now: Date;
+  from: string;
+  to: string;
+}): OutgoingEmail {
   const { state, missing, since, now } = input;
   const arrived = missing === 'calendar' ? 'The crew event was created' : 'The calendar entry was confirmed';
   const date = state.crew_event ? ` (${state.crew_event.vessel}, ${dateInWords(state.crew_event.charter_date)})` : '';
@@ -69,7 +94,12 @@ export function renderStallAlert(input: { state: JoinState; missing: MissingStep
 }
 
 /** Crew members whose crew call did not certainly go out. */
-export function renderDeliveryAlert(input: { state: JoinState; undelivered: Undelivered[]; from: string; to: string }): OutgoingEmail {
+export function renderDeliveryAlert(input: {
+  state: JoinState;
+  undelivered: Undelivered[];
+  from: string;
+  to: string;
+}): OutgoingEmail {
   const { state, undelivered } = input;
   return assemble(
     input.from,
@@ -80,7 +110,8 @@ export function renderDeliveryAlert(input: { state: JoinState; undelivered: Unde
     ],
     facts(state),
     undelivered.map(
-      (u) => `${u.member.name} <${u.member.email}> (${u.member.role}): ${UNDELIVERED_TEXT[u.status]}${u.reason ? ` (${u.reason})` : ''}`,
+      (u) =>
+        `${u.member.name} <${u.member.email}> (${u.member.role}): ${UNDELIVERED_TEXT[u.status]}${u.reason ? ` (${u.reason})` : ''}`,
     ),
   );
 }

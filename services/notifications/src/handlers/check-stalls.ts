@@ -19,7 +19,8 @@ export const handler = async (event: Partial<ScheduledEvent> | undefined, contex
     const summary = await checkStalls(now, `${context.awsRequestId}/${randomUUID().slice(0, 8)}`, logger);
     logger.info('stall check done', { ...summary, as_of: now.toISOString() });
   } catch (error) {
-    if (error instanceof NotConfiguredError) logger.error(`not configured: ${error.message}`, { missing: error.missing });
+    if (error instanceof NotConfiguredError)
+      logger.error(`not configured: ${error.message}`, { missing: error.missing });
     else logger.error('stall check failed', { error: error as Error });
     throw error;
   }

@@ -25,7 +25,10 @@ async function join(arrival: Arrival, context: Context): Promise<void> {
   }
   const kept = recorded.state.crew_event;
   if (arrival.kind === 'EventCreated' && kept && kept.event_id !== arrival.detail.event_id) {
-    logger.warn('a second crew event for the booking; the first one is kept', { kept: kept.event_id, ignored: arrival.detail.event_id });
+    logger.warn('a second crew event for the booking; the first one is kept', {
+      kept: kept.event_id,
+      ignored: arrival.detail.event_id,
+    });
   }
   await notifyCrewIfReady(recorded.state, claimerOf(context), logger);
 }

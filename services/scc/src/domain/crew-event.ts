@@ -1,5 +1,14 @@
 import { createHash } from 'node:crypto';
-import { Cents, ClockTime, CrewMember, GuestCount, NonEmptyText, minutesOf, type BookingCreated, type EventCreated } from '@charter/events';
+import {
+  Cents,
+  ClockTime,
+  CrewMember,
+  GuestCount,
+  NonEmptyText,
+  minutesOf,
+  type BookingCreated,
+  type EventCreated,
+} from '@charter/events';
 import { charterScheduleFields, endAfterStart } from '@charter/shared/charter-schedule';
 import { z } from 'zod';
 import { crewSafeNotes, type BookingAmounts } from './redaction';
@@ -114,7 +123,12 @@ const canonical = (value: unknown): string =>
       : v,
   );
 
-const copyMember = (m: CrewMember): CrewMember => ({ member_id: m.member_id, name: m.name, email: m.email, role: m.role });
+const copyMember = (m: CrewMember): CrewMember => ({
+  member_id: m.member_id,
+  name: m.name,
+  email: m.email,
+  role: m.role,
+});
 
 /** The EventCreated detail: the projection without notes, and never a magic-link token. */
 export function eventCreatedDetail(event: CrewEventFields & { event_id: string }): EventCreated {
@@ -183,14 +197,28 @@ export const UpdateEventRequest = z
       notes: Notes.nullable().optional(),
       crew: Crew.optional(),
       ...redactionAmounts,
-      expected_version: z.number().int({ error: 'must be a whole number' }).min(1, { error: 'must be at least 1' }).optional(),
+      expected_version: z
+        .number()
+        .int({ error: 'must be a whole number' })
+        .min(1, { error: 'must be at least 1' })
+        .optional(),
     },
-    { error: (issue) => (issue.code === 'unrecognized_keys' ? `cannot be changed here: ${issue.keys.join(', ')} (only charter_start, charter_end, guest_count, notes and crew; revenue_cents and captain_fee_cents only to redact the notes)` : undefined) },
+    {
+      error: (issue) =>
+        issue.code === 'unrecognized_keys'
+          ? `cannot be changed here: ${issue.keys.join(', ')} (only charter_start, charter_end, guest_count, notes and crew; revenue_cents and captain_fee_cents only to redact the notes)`
+          : undefined,
+    },
   )
   .check((ctx) => {
     const { expected_version: _version, revenue_cents: _revenue, captain_fee_cents: _fee, ...changes } = ctx.value;
     if (Object.keys(changes).length === 0) {
-      ctx.issues.push({ code: 'custom', path: [], message: 'name at least one of charter_start, charter_end, guest_count, notes, crew', input: ctx.value });
+      ctx.issues.push({
+        code: 'custom',
+        path: [],
+        message: 'name at least one of charter_start, charter_end, guest_count, notes, crew',
+        input: ctx.value,
+      });
     }
   });
 export type UpdateEventRequest = z.infer<typeof UpdateEventRequest>;
@@ -204,7 +232,8 @@ export interface EventChanges {
   crew?: CrewMember[];
 }
 
-export type ChangeCheck = { ok: true; changes: EventChanges } | { ok: false; fields: { path: string; message: string }[] };
+export type ChangeCheck =
+  { ok: true; changes: EventChanges } | { ok: false; fields: { path: string; message: string }[] };
 
 /**
  * Applies a PATCH to an event on paper: redaction is applied to new notes as on creation, and
@@ -215,13 +244,18 @@ export function planChanges(event: CrewEventFields, request: UpdateEventRequest)
   const end = request.charter_end ?? event.charter_end;
   if (minutesOf(end) <= minutesOf(start)) {
     const path = request.charter_end !== undefined ? 'charter_end' : 'charter_start';
-    return { ok: false, fields: [{ path, message: `the charter would end at ${end}, not after it starts at ${start}` }] };
+    return {
+      ok: false,
+      fields: [{ path, message: `the charter would end at ${end}, not after it starts at ${start}` }],
+    };
   }
   const changes: EventChanges = {};
   if (request.charter_start !== undefined) changes.charter_start = request.charter_start;
   if (request.charter_end !== undefined) changes.charter_end = request.charter_end;
   if (request.guest_count !== undefined) changes.guest_count = request.guest_count;
-  if (request.notes !== undefined) changes.notes = request.notes === null ? null : (crewSafeNotes(request.notes, undefined, amountsOf(request)) ?? null);
+  if (request.notes !== undefined)
+    changes.notes =
+      request.notes === null ? null : (crewSafeNotes(request.notes, undefined, amountsOf(request)) ?? null);
   if (request.crew !== undefined) changes.crew = request.crew.map(copyMember);
   return { ok: true, changes };
 }
@@ -240,7 +274,8 @@ export function expectedVersion(
   const value = ifMatch.trim();
   if (value === '*') return { ok: true, version: 'any' };
   const match = /^(?:W\/)?"?(\d{1,9})"?$/.exec(value);
-  if (!match || Number(match[1]) < 1) return { ok: false, message: `If-Match must be the event's ETag, e.g. "3"; got ${value}` };
+  if (!match || Number(match[1]) < 1)
+    return { ok: false, message: `If-Match must be the event's ETag, e.g. "3"; got ${value}` };
   return { ok: true, version: Number(match[1]) };
 }
 
@@ -252,7 +287,10 @@ export function eventView(event: CrewEvent) {
     event_id: event.event_id,
     ...charterFieldsOf(event),
     ...(event.notes === undefined ? {} : { notes: event.notes }),
-    crew: event.crew.map((member) => ({ ...copyMember(member), confirmed_at: event.confirmations[member.member_id] ?? null })),
+    crew: event.crew.map((member) => ({
+      ...copyMember(member),
+      confirmed_at: event.confirmations[member.member_id] ?? null,
+    })),
     version: event.version,
     created_at: event.created_at,
     updated_at: event.updated_at,

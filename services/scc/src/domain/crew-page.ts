@@ -67,7 +67,6 @@ ${body}
 `.value;
 }
 
-
 function confirmedAt(iso: string, timeZone: string): string {
   return new Intl.DateTimeFormat('en-US', {
     timeZone,

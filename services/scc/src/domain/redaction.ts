@@ -19,8 +19,33 @@
 const CURRENCY_SYMBOLS = '$€£¥₹₩₽₪₱₺₫¢฿₦₴₲₵₡';
 /** Common ISO 4217 codes; a curated list, because codes like ALL or TOP are also English words. */
 const CURRENCY_CODES = [
-  'USD', 'EUR', 'GBP', 'CAD', 'AUD', 'NZD', 'MXN', 'JPY', 'CHF', 'CNY', 'HKD', 'SGD', 'SEK', 'NOK',
-  'DKK', 'BRL', 'INR', 'ZAR', 'AED', 'KRW', 'THB', 'PHP', 'CRC', 'COP', 'BTC', 'USDC', 'USDT',
+  'USD',
+  'EUR',
+  'GBP',
+  'CAD',
+  'AUD',
+  'NZD',
+  'MXN',
+  'JPY',
+  'CHF',
+  'CNY',
+  'HKD',
+  'SGD',
+  'SEK',
+  'NOK',
+  'DKK',
+  'BRL',
+  'INR',
+  'ZAR',
+  'AED',
+  'KRW',
+  'THB',
+  'PHP',
+  'CRC',
+  'COP',
+  'BTC',
+  'USDC',
+  'USDT',
 ];
 const NUMBER = String.raw`\d{1,3}(?:[,.'’ ]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d+)?`;
 const MAGNITUDE = String.raw`(?:\s?(?:k|K|m|M|mm|MM|bn|million|thousand|grand)\b)?`;
@@ -37,15 +62,73 @@ const NUMBER_WITH_MONEY_WORD = new RegExp(String.raw`(?:${NUMBER})${MAGNITUDE}\s
 const MONEY_WORDS = new RegExp(
   String.raw`\b(?:` +
     [
-      'revenues?', 'pay-?outs?', 'payments?', 'paid', 'prepaid', 'unpaid', 'repaid', 'overpaid', 'underpaid',
-      'pays?', 'paying', 'payable', 'payroll', 'fees?', 'prices?', 'priced', 'pricing', 'costs?', 'costing',
-      'earn(?:s|ed|ing|ings)?', 'income', 'profits?', 'profitable', 'commissions?', 'invoic(?:e|es|ed|ing)',
-      'deposits?', 'refund(?:s|ed|able)?', 'gratuit(?:y|ies)', 'compensat(?:ion|ed)', 'wages?', 'salar(?:y|ies)',
-      'stipend', 'bonus(?:es)?', 'money', 'budget', 'billed', 'billing', 'discount(?:s|ed)?', 'surcharges?',
-      'upcharges?', 'financials?', 'accounting', 'venmo', 'zelle', 'paypal', 'stripe', 'cash ?app',
-      'credit card', 'debit card', 'checks? for', 'reimburs(?:e|ed|ement)', 'dollars?', 'bucks', 'euros?',
-      'cents', 'usd', 'currency', 'monetary', 'expensive', 'cheap(?:er)?', 'affordable', 'splurg(?:e|ed)',
-      'rates? card', 'day rate', 'hourly rate', 'net pay', 'take-?home',
+      'revenues?',
+      'pay-?outs?',
+      'payments?',
+      'paid',
+      'prepaid',
+      'unpaid',
+      'repaid',
+      'overpaid',
+      'underpaid',
+      'pays?',
+      'paying',
+      'payable',
+      'payroll',
+      'fees?',
+      'prices?',
+      'priced',
+      'pricing',
+      'costs?',
+      'costing',
+      'earn(?:s|ed|ing|ings)?',
+      'income',
+      'profits?',
+      'profitable',
+      'commissions?',
+      'invoic(?:e|es|ed|ing)',
+      'deposits?',
+      'refund(?:s|ed|able)?',
+      'gratuit(?:y|ies)',
+      'compensat(?:ion|ed)',
+      'wages?',
+      'salar(?:y|ies)',
+      'stipend',
+      'bonus(?:es)?',
+      'money',
+      'budget',
+      'billed',
+      'billing',
+      'discount(?:s|ed)?',
+      'surcharges?',
+      'upcharges?',
+      'financials?',
+      'accounting',
+      'venmo',
+      'zelle',
+      'paypal',
+      'stripe',
+      'cash ?app',
+      'credit card',
+      'debit card',
+      'checks? for',
+      'reimburs(?:e|ed|ement)',
+      'dollars?',
+      'bucks',
+      'euros?',
+      'cents',
+      'usd',
+      'currency',
+      'monetary',
+      'expensive',
+      'cheap(?:er)?',
+      'affordable',
+      'splurg(?:e|ed)',
+      'rates? card',
+      'day rate',
+      'hourly rate',
+      'net pay',
+      'take-?home',
     ].join('|') +
     String.raw`)\b`,
   'i',
@@ -56,14 +139,16 @@ const MONEY_WORDS_NEAR_NUMBERS = new RegExp(
   String.raw`\b(?:tip(?:s|ped|ping)?|charg(?:e|es|ed|ing)|rates?|total(?:s|led)?|balance|cash|owe[sd]?|owing|net|gross|margin|spen[dt]|spending|worth|amount)\b`,
   'i',
 );
-const NUMBER_LIKE = /\d|%|\bper ?cent\b|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|half|double)\b/i;
+const NUMBER_LIKE =
+  /\d|%|\bper ?cent\b|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|half|double)\b/i;
 
 /**
  * Words that are about money when an amount sits in the same clause: "Rev 1450 / capt 300",
  * "Boatsetter collected 1,450", "Owner share 1,150". Weaker words than the ones above, so only a
  * written number counts, and not a time, a date or a phone number ("cut the cake at 3:30").
  */
-const MONEY_WORDS_NEAR_AMOUNTS = /\b(?:revs?|collect(?:s|ed|ing)?|nets|netted|netting|comps?|comped|shares?|cut|amts?|charged|prices?|rates?|totals?)\b/i;
+const MONEY_WORDS_NEAR_AMOUNTS =
+  /\b(?:revs?|collect(?:s|ed|ing)?|nets|netted|netting|comps?|comped|shares?|cut|amts?|charged|prices?|rates?|totals?)\b/i;
 
 /**
  * A number as written, as a whole token: 1450, 1,450, 1.450, 1’450, 1450.00, 1,450.00,
@@ -73,7 +158,10 @@ const MONEY_WORDS_NEAR_AMOUNTS = /\b(?:revs?|collect(?:s|ed|ing)?|nets|netted|ne
 const TOKEN_START = String.raw`(?<!\d|\d[.,'’:\-])`;
 const TOKEN_END = String.raw`(?!\d|[.,'’:\-]\d)`;
 const AMOUNT_TOKENS = [
-  new RegExp(String.raw`${TOKEN_START}(?:\d{1,3}([,.'’])\d{3}(?:\1\d{3})*(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?)${TOKEN_END}`, 'g'),
+  new RegExp(
+    String.raw`${TOKEN_START}(?:\d{1,3}([,.'’])\d{3}(?:\1\d{3})*(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?)${TOKEN_END}`,
+    'g',
+  ),
   // French and Swiss spacing: 1 450,00.
   new RegExp(String.raw`${TOKEN_START}\d{1,3}(?:[ \u00A0\u202F]\d{3})+(?:[.,]\d{1,2})?${TOKEN_END}`, 'g'),
 ];
@@ -98,7 +186,9 @@ function numberTokens(text: string): NumberToken[] {
       const whole = (decimals ? token.slice(0, decimals.index) : token).replace(/\D/g, '');
       if ((whole.length > 1 && whole.startsWith('0')) || whole.length > 13) continue;
       // A token with cents also reads as its whole dollars: "1450.40" where the booking says $1,450.
-      const cents = decimals ? [Number(whole) * 100 + Number(decimals[1]!.padEnd(2, '0')), Number(whole) * 100] : [Number(whole) * 100, Number(whole)];
+      const cents = decimals
+        ? [Number(whole) * 100 + Number(decimals[1]!.padEnd(2, '0')), Number(whole) * 100]
+        : [Number(whole) * 100, Number(whole)];
       tokens.push({ cents, clock: CLOCK_AFTER.test(masked.slice(match.index + token.length)) });
     }
   }
@@ -170,7 +260,11 @@ const DANGLING_START = new RegExp(`^\\s*(?:${CONJUNCTIONS})\\s+`, 'i');
 const BARE_NUMBER = /^[\s(]*[-+~]?\d[\d.,'’ ]*(?:k|K|%)?[\s)]*[.!?]?$/;
 const PARENTHESES = /\s*[([][^()[\]]*[)\]]/g;
 
-function redactLine(line: string, startsAfterMoney: boolean, amounts: ReadonlySet<number>): { text: string; endsInMoney: boolean } {
+function redactLine(
+  line: string,
+  startsAfterMoney: boolean,
+  amounts: ReadonlySet<number>,
+): { text: string; endsInMoney: boolean } {
   // A parenthetical aside that mentions money goes entirely: "Ann's party (paid $300) at 5".
   const withoutAsides = line.replace(PARENTHESES, (aside) => (mentions(aside, amounts) ? '' : aside));
   const parts = withoutAsides.split(BOUNDARY);

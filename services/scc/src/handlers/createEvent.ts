@@ -2,7 +2,14 @@ import { HttpError, NotConfiguredError } from '@charter/shared';
 import { httpHandler, json, validate } from '@charter/shared/http';
 import { createLogger, withBookingId } from '@charter/shared/logger';
 import { publish } from '@charter/shared/publisher';
-import { CreateEventRequest, etagOf, eventCreatedDetail, eventView, projectRequest, sameFields } from '../domain/crew-event';
+import {
+  CreateEventRequest,
+  etagOf,
+  eventCreatedDetail,
+  eventView,
+  projectRequest,
+  sameFields,
+} from '../domain/crew-event';
 import { jsonObjectBody, requireServiceKey } from '../edges';
 import { createCrewEvent, currentRoster } from '../store';
 
@@ -20,7 +27,10 @@ export const handler = httpHandler(logger, async (event) => {
   withBookingId(logger, request.booking_id);
   const roster = request.crew ? [] : await currentRoster();
   if (!request.crew && roster.length === 0) {
-    throw new NotConfiguredError('crew roster', 'no roster is stored (PUT /crew) and DEFAULT_ROSTER is empty; or name crew in the request');
+    throw new NotConfiguredError(
+      'crew roster',
+      'no roster is stored (PUT /crew) and DEFAULT_ROSTER is empty; or name crew in the request',
+    );
   }
   const fields = projectRequest(request, roster);
   const { event: crewEvent, created } = await createCrewEvent(fields, 'api');

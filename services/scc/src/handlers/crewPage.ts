@@ -17,6 +17,11 @@ export const handler = crewHandler(logger, async (event) => {
   if (!crewEvent) throw notFound('This crew event no longer exists.', 'event_not_found');
   withBookingId(logger, crewEvent.booking_id);
   requireCrewMember(crewEvent, memberId);
-  const page = renderCrewPage({ event: crewEvent, memberId, token: token!, confirmAction: `${event.rawPath.replace(/\/+$/, '')}/confirm` });
+  const page = renderCrewPage({
+    event: crewEvent,
+    memberId,
+    token: token!,
+    confirmAction: `${event.rawPath.replace(/\/+$/, '')}/confirm`,
+  });
   return html(200, page, CREW_PAGE_HEADERS);
 });

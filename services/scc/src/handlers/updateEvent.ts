@@ -18,7 +18,11 @@ export const handler = httpHandler(logger, async (event) => {
   const request = validate(UpdateEventRequest, jsonObjectBody(event));
   const expected = expectedVersion(request.expected_version, header(event, 'if-match'));
   if (expected.ok === 'missing') {
-    throw new HttpError(428, 'version_required', 'Send the version you are changing: expected_version in the body or an If-Match header with the ETag.');
+    throw new HttpError(
+      428,
+      'version_required',
+      'Send the version you are changing: expected_version in the body or an If-Match header with the ETag.',
+    );
   }
   if (!expected.ok) throw badRequest(expected.message, 'bad_if_match');
 
@@ -40,6 +44,10 @@ export const handler = httpHandler(logger, async (event) => {
       'version_conflict',
     );
   }
-  logger.info('crew event updated', { crew_event_id: eventId, version: result.event.version, fields: Object.keys(plan.changes) });
+  logger.info('crew event updated', {
+    crew_event_id: eventId,
+    version: result.event.version,
+    fields: Object.keys(plan.changes),
+  });
   return json(200, eventView(result.event), { etag: etagOf(result.event.version) });
 });
