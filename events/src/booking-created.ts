@@ -9,7 +9,7 @@ import {
   NonEmptyText,
   SchemaVersion1,
   Timezone,
-  minutesOf,
+  endAfterStart,
 } from './primitives';
 
 export const PartnerName = z
@@ -48,17 +48,7 @@ export const BookingCreated = z
       .optional()
       .meta({ description: 'Free text; money in it is removed before crew see it' }),
   })
-  .check((ctx) => {
-    const { charter_start: start, charter_end: end } = ctx.value;
-    if (minutesOf(end) <= minutesOf(start)) {
-      ctx.issues.push({
-        code: 'custom',
-        path: ['charter_end'],
-        message: 'must be after charter_start',
-        input: end,
-      });
-    }
-  })
+  .check(endAfterStart)
   .meta({ title: 'BookingCreated', description: 'A partner booked a charter (detail, schema v1).' });
 
 export type BookingCreated = z.infer<typeof BookingCreated>;

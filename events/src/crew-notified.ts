@@ -1,15 +1,15 @@
 import { z } from 'zod';
-import { BookingId, SchemaVersion1 } from './primitives';
+import { BookingId, EventId, MemberId, SchemaVersion1 } from './primitives';
 
 export const CrewNotified = z
   .object({
     schema_version: SchemaVersion1,
     booking_id: BookingId,
-    event_id: z.string().min(1),
+    event_id: EventId,
     recipients: z
       .array(
         z.object({
-          member_id: z.string().min(1),
+          member_id: MemberId,
           email: z.email(),
           message_id: z.string().min(1),
         }),

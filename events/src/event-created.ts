@@ -4,6 +4,7 @@ import {
   CharterDate,
   ClockTime,
   CrewMember,
+  EventId,
   GuestCount,
   NonEmptyText,
   SchemaVersion1,
@@ -18,7 +19,7 @@ export const EventCreated = z
   .object({
     schema_version: SchemaVersion1,
     booking_id: BookingId,
-    event_id: z.string().regex(/^evt_[A-Za-z0-9_-]{8,64}$/, { error: 'must be an SCC event id (evt_...)' }),
+    event_id: EventId,
     charter_date: CharterDate,
     charter_start: ClockTime,
     charter_end: ClockTime,

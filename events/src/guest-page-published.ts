@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { BookingId, SchemaVersion1 } from './primitives';
+import { BookingId, SchemaVersion1, Slug } from './primitives';
 
 export const GuestPagePublished = z
   .object({
     schema_version: SchemaVersion1,
     booking_id: BookingId,
-    slug: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, { error: 'must be an unguessable URL-safe slug' }),
+    slug: Slug,
     url: z.url({ error: 'must be a URL' }),
   })
   .meta({ title: 'GuestPagePublished', description: "The booking's guest page is live at url." });

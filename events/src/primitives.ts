@@ -60,9 +60,35 @@ export function minutesOf(time: string): number {
   return (hours ?? 0) * 60 + (minutes ?? 0);
 }
 
+/** Crew member ids travel in magic-link tokens (`<member_id>.<expiry>.<mac>`), so no dots. */
+export const MEMBER_ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,63}$/;
+export const MemberId = z.string().regex(MEMBER_ID_PATTERN, { error: 'must be lowercase letters, digits or -' });
+
+/** SCC's crew event ids: `evt_` and a URL-safe suffix. */
+export const EVENT_ID_PATTERN = /^evt_[A-Za-z0-9_-]{8,64}$/;
+export const EventId = z.string().regex(EVENT_ID_PATTERN, { error: 'must be an SCC event id (evt_...)' });
+
+/** A guest page's slug: URL-safe, long enough to be unguessable (the service mints 128 random bits). */
+export const SLUG_PATTERN = /^[A-Za-z0-9_-]{16,64}$/;
+export const Slug = z.string().regex(SLUG_PATTERN, { error: 'must be an unguessable URL-safe slug' });
+
+/**
+ * A zod check for any object schema with charter_start and charter_end: the end must come after
+ * the start (charters do not run past midnight). Skipped while either is missing (a partial PATCH).
+ */
+export function endAfterStart(ctx: {
+  value: { charter_start?: string; charter_end?: string };
+  issues: z.core.$ZodRawIssue[];
+}): void {
+  const { charter_start: start, charter_end: end } = ctx.value;
+  if (start && end && minutesOf(end) <= minutesOf(start)) {
+    ctx.issues.push({ code: 'custom', path: ['charter_end'], message: 'must be after charter_start', input: end });
+  }
+}
+
 export const CrewMember = z
   .object({
-    member_id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, { error: 'must be lowercase letters, digits or -' }),
+    member_id: MemberId,
     name: NonEmptyText(120),
     email: z.email({ error: 'must be an email address' }),
     role: NonEmptyText(40).meta({ description: 'captain, mate, deckhand, ...; the captain is BCC’d on crew email' }),

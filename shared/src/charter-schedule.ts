@@ -1,5 +1,4 @@
-import { BookingId, CharterDate, ClockTime, DEFAULT_TIMEZONE, Timezone, minutesOf } from '@charter/events';
-import type { z } from 'zod';
+import { BookingId, CharterDate, ClockTime, DEFAULT_TIMEZONE, Timezone } from '@charter/events';
 
 /** The fields that place a booking's charter in time, as the calendar and SCC accept them (the zone defaults to the marina's). */
 export const charterScheduleFields = {
@@ -9,14 +8,3 @@ export const charterScheduleFields = {
   charter_end: ClockTime,
   timezone: Timezone.default(DEFAULT_TIMEZONE),
 };
-
-/** A zod check: charter_end must come after charter_start, whenever the value names both. */
-export function endAfterStart(ctx: {
-  value: { charter_start?: string; charter_end?: string };
-  issues: z.core.$ZodRawIssue[];
-}): void {
-  const { charter_start: start, charter_end: end } = ctx.value;
-  if (start && end && minutesOf(end) <= minutesOf(start)) {
-    ctx.issues.push({ code: 'custom', path: ['charter_end'], message: 'must be after charter_start', input: end });
-  }
-}

@@ -1,11 +1,51 @@
 import { z } from 'zod';
 import { NotConfiguredError } from './errors';
 
+type Shape = Record<string, z.ZodType>;
+
 /**
- * Reads a service's settings from the environment once, validated by a zod object whose keys
- * are the variable names. A missing or malformed variable is a NotConfiguredError naming it,
- * raised at cold start rather than halfway through a booking.
+ * A service's settings: one reader per service (its `src/config.ts`), declared once as a map of
+ * environment variable name -> zod schema. Each setting is validated the first time a function
+ * asks for it and then memoised, so a function is never failed by a variable it does not use,
+ * and a missing or malformed one is a NotConfiguredError naming the variable (and what it is for).
+ *
+ *   export const setting = defineConfig({ EVENTS_TABLE: envString, STALL_MINUTES: envInt(15) });
+ *   setting('EVENTS_TABLE'); // string
  */
+export function defineConfig<S extends Shape>(shape: S, env: NodeJS.ProcessEnv = process.env) {
+  const read = new Map<keyof S, unknown>();
+  return function setting<K extends keyof S & string>(name: K): z.infer<S[K]> {
+    if (read.has(name)) return read.get(name) as z.infer<S[K]>;
+    const result = shape[name]!.safeParse(env[name]);
+    if (!result.success) {
+      const detail = result.error.issues.map((issue) => issue.message).join('; ');
+      throw new NotConfiguredError(`environment variable ${name}`, detail);
+    }
+    read.set(name, result.data);
+    return result.data as z.infer<S[K]>;
+  };
+}
+
+export const envString = z.string({ error: 'is required' }).trim().min(1, { error: 'is required' });
+export const envUrl = z.url({ error: 'must be a URL' });
+export const envEmail = (purpose: string) => z.email({ error: `must be ${purpose}` });
+export const envInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+/** A setting holding JSON, parsed and then validated by `schema`. */
+export const envJson = <T extends z.ZodType>(schema: T) =>
+  z
+    .string({ error: 'is required' })
+    .transform((text, ctx) => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        ctx.issues.push({ code: 'custom', message: 'is not JSON', input: text });
+        return z.NEVER;
+      }
+    })
+    .pipe(schema);
+
+/** @deprecated Being replaced by defineConfig in every service (issue 11); removed once none uses it. */
 export function readConfig<S extends z.ZodObject>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {
   const result = schema.safeParse(env);
   if (result.success) return result.data;
@@ -14,12 +54,8 @@ export function readConfig<S extends z.ZodObject>(schema: S, env: NodeJS.Process
   throw new NotConfiguredError(`environment variable ${names.join(', ')}`, detail);
 }
 
-/** Memoises a config reader so handlers call it per invocation but read the env once. */
+/** @deprecated See readConfig. */
 export function lazyConfig<T>(read: () => T): () => T {
   let value: T | undefined;
   return () => (value ??= read());
 }
-
-export const envString = z.string({ error: 'is required' }).trim().min(1, { error: 'is required' });
-export const envUrl = z.url({ error: 'must be a URL' });
-export const envInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);

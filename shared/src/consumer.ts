@@ -5,27 +5,9 @@ import type { Context, EventBridgeEvent } from 'aws-lambda';
 import { z } from 'zod';
 import { issuesOf } from './http';
 import { deadLetter } from './dead-letter';
+import { InvalidEventError, PermanentFailure } from './errors';
 
 export type BusEnvelope = z.infer<typeof EventBridgeSchema>;
-
-/** A bus event that can never succeed, whatever the retry: its fields are named in the message. */
-export class InvalidEventError extends Error {
-  constructor(
-    readonly fields: { path: string; message: string }[],
-    readonly bookingId?: string,
-  ) {
-    super(`invalid event: ${fields.map((f) => `${f.path}: ${f.message}`).join('; ')}`);
-    this.name = 'InvalidEventError';
-  }
-}
-
-/** A failure no retry will cure (a refused recipient, say): dead-lettered at once with its reason. */
-export class PermanentFailure extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'PermanentFailure';
-  }
-}
 
 /**
  * Parses an EventBridge envelope with Powertools' schema and the detail with ours. The error
@@ -74,7 +56,7 @@ export function busHandler(logger: Logger, handlers: Handlers) {
       logger.info('event received');
       await handle(detail, envelope, context);
     } catch (error) {
-      if (error instanceof InvalidEventError || error instanceof PermanentFailure) {
+      if (error instanceof PermanentFailure) {
         const bookingId = error instanceof InvalidEventError ? error.bookingId : undefined;
         if (bookingId) logger.appendKeys({ booking_id: bookingId });
         logger.error('event dead-lettered', { reason: error.message });

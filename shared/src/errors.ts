@@ -1,7 +1,23 @@
 /**
- * Errors that cross an HTTP edge. Each carries the contract's `{error, message}` pair, so a
- * handler throws one and `httpHandler` maps it to a response in one place.
+ * Every error the services raise on purpose, in one hierarchy. What a caller or Lambda does with
+ * one follows from its class alone:
+ *
+ * | class                | an HTTP route answers                     | a bus consumer                   |
+ * |----------------------|-------------------------------------------|----------------------------------|
+ * | HttpError            | its status and `{error, message}`         | (not raised there)               |
+ * | NotConfiguredError   | 500 `not_configured`, ERROR log naming it | throws: retried, then DLQ        |
+ * | PermanentFailure     | 500 (a fault of ours)                     | dead-letters at once, no retry   |
+ * | anything else        | 500 `internal_error`                      | throws: Lambda retries, then DLQ |
+ *
+ * A missing setting is retried rather than dead-lettered: the operator fixes the stage, and the
+ * retries (or a redrive) then succeed.
  */
+
+export type FieldIssue = { path: string; message: string };
+
+const describeFields = (fields: readonly FieldIssue[]) => fields.map((f) => `${f.path}: ${f.message}`).join('; ');
+
+/** An error that crosses an HTTP edge: `httpHandler` maps it to the contract's response in one place. */
 export class HttpError extends Error {
   constructor(
     readonly statusCode: number,
@@ -26,10 +42,10 @@ export const unsupportedMediaType = (message: string, code = 'unsupported_media_
 /** A field-level validation failure: 422 with every bad field named. */
 export class ValidationError extends HttpError {
   constructor(
-    readonly fields: { path: string; message: string }[],
+    readonly fields: FieldIssue[],
     code = 'validation_failed',
   ) {
-    super(422, code, fields.map((f) => `${f.path}: ${f.message}`).join('; '), { fields });
+    super(422, code, describeFields(fields), { fields });
     this.name = 'ValidationError';
   }
 }
@@ -47,5 +63,60 @@ export class NotConfiguredError extends Error {
   ) {
     super(`${missing} is not configured${detail ? `: ${detail}` : ''}`);
     this.name = 'NotConfiguredError';
+  }
+}
+
+/**
+ * A failure no retry will cure (a refused recipient, an event that can never be valid): a bus
+ * consumer dead-letters it at once with its reason instead of letting Lambda retry it twice.
+ */
+export class PermanentFailure extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'PermanentFailure';
+  }
+}
+
+/** A bus event that can never succeed, whatever the retry: its fields are named in the message. */
+export class InvalidEventError extends PermanentFailure {
+  constructor(
+    readonly fields: FieldIssue[],
+    readonly bookingId?: string,
+  ) {
+    super(`invalid event: ${describeFields(fields)}`);
+    this.name = 'InvalidEventError';
+  }
+}
+
+/** A detail we were about to publish breaks its own contract: a bug, which no retry cures. */
+export class EventValidationError extends PermanentFailure {
+  constructor(
+    readonly detailType: string,
+    readonly fields: FieldIssue[],
+  ) {
+    super(`${detailType} detail is invalid: ${describeFields(fields)}`);
+    this.name = 'EventValidationError';
+  }
+}
+
+/** EventBridge refuses a PutEvents entry over 256 KB; the same entry is refused every time. */
+export class EventTooLargeError extends PermanentFailure {
+  constructor(
+    readonly bytes: number,
+    limit: number,
+  ) {
+    super(`The event entry is ${bytes} bytes; EventBridge accepts at most ${limit}.`);
+    this.name = 'EventTooLargeError';
+  }
+}
+
+/** EventBridge refused an entry after our retries (throttling that outlasted them, or a refusal). */
+export class PublishError extends Error {
+  constructor(
+    readonly errorCode: string | undefined,
+    message: string | undefined,
+  ) {
+    super(`EventBridge refused the event: ${errorCode ?? 'unknown'} ${message ?? ''}`.trim());
+    this.name = 'PublishError';
   }
 }

@@ -8,39 +8,12 @@ import {
   type ServiceDetailType,
 } from '@charter/events';
 import { issuesOf } from './http';
-import { NotConfiguredError } from './errors';
+import { EventTooLargeError, EventValidationError, NotConfiguredError, PublishError } from './errors';
 
 /** EventBridge refuses a PutEvents entry over 256 KB (sum of Time, Source, DetailType, Detail, Resources). */
 export const MAX_ENTRY_BYTES = 256 * 1024;
 const TRANSIENT_ENTRY_ERRORS = new Set(['ThrottlingException', 'InternalFailure', 'InternalException']);
 const MAX_ATTEMPTS = 3;
-
-export class EventValidationError extends Error {
-  constructor(
-    readonly detailType: string,
-    readonly fields: { path: string; message: string }[],
-  ) {
-    super(`${detailType} detail is invalid: ${fields.map((f) => `${f.path}: ${f.message}`).join('; ')}`);
-    this.name = 'EventValidationError';
-  }
-}
-
-export class EventTooLargeError extends Error {
-  constructor(readonly bytes: number) {
-    super(`The event entry is ${bytes} bytes; EventBridge accepts at most ${MAX_ENTRY_BYTES}.`);
-    this.name = 'EventTooLargeError';
-  }
-}
-
-export class PublishError extends Error {
-  constructor(
-    readonly errorCode: string | undefined,
-    message: string | undefined,
-  ) {
-    super(`EventBridge refused the event: ${errorCode ?? 'unknown'} ${message ?? ''}`.trim());
-    this.name = 'PublishError';
-  }
-}
 
 /** The size EventBridge charges an entry against its limit, as its documentation defines it. */
 export function entrySize(entry: PutEventsRequestEntry): number {
@@ -81,7 +54,7 @@ export async function publishBooking(partner: string, booking: BookingCreatedInp
 async function putEntry(fields: Omit<PutEventsRequestEntry, 'EventBusName'>): Promise<string> {
   const entry = { ...fields, EventBusName: busName() };
   const bytes = entrySize(entry);
-  if (bytes > MAX_ENTRY_BYTES) throw new EventTooLargeError(bytes);
+  if (bytes > MAX_ENTRY_BYTES) throw new EventTooLargeError(bytes, MAX_ENTRY_BYTES);
   for (let attempt = 1; ; attempt++) {
     const response = await client.send(new PutEventsCommand({ Entries: [entry] }));
     const result = response.Entries?.[0];

@@ -52,25 +52,30 @@ export class SecretReader {
   }
 
   /**
-   * True when the candidate equals the current or the previous value. On a miss it refetches
-   * (at most every few seconds) so a key rotated a moment ago is accepted without waiting for
-   * the cache to expire, while a stream of wrong keys cannot hammer Secrets Manager.
+   * The one way a presented credential is checked against a rotating secret (a shared key, a
+   * partner's signature, a magic link, an upload token). `check` runs on the accepted values,
+   * AWSCURRENT and, while a rotation is under way, AWSPREVIOUS; when its result is a miss, the
+   * values are read again (at most every few seconds per secret) and checked once more, so a key
+   * rotated a moment ago is accepted without waiting for the cache to expire, while a stream of
+   * wrong keys cannot hammer Secrets Manager. The comparison itself belongs to `check`, which
+   * must be constant-time.
    */
-  async matches(name: string, candidate: string | undefined): Promise<boolean> {
-    if (!candidate) return false;
-    if (matchesAny(candidate, valuesOf(await this.versions(name)))) return true;
-    const fresh = await this.refreshAfterMiss(name);
-    return fresh !== undefined && matchesAny(candidate, valuesOf(fresh));
+  async check<R>(
+    name: string,
+    check: (accepted: SecretVersions) => R,
+    isMiss: (result: R) => boolean = (result) => !result,
+  ): Promise<R> {
+    const result = check(await this.versions(name));
+    if (!isMiss(result)) return result;
+    const age = Date.now() - (this.cache.get(name)?.fetchedAt ?? 0);
+    if (age < REFRESH_ON_MISS_SECONDS * 1000) return result;
+    return check(await this.versions(name, true));
   }
 
-  /**
-   * After a value did not match: the versions read again, unless the cached copy is only seconds
-   * old (then undefined), so a rotation is seen at once but wrong values cannot hammer the API.
-   */
-  async refreshAfterMiss(name: string): Promise<SecretVersions | undefined> {
-    const age = Date.now() - (this.cache.get(name)?.fetchedAt ?? 0);
-    if (age < REFRESH_ON_MISS_SECONDS * 1000) return undefined;
-    return this.versions(name, true);
+  /** True when the candidate equals the current or the previous value (constant-time). */
+  matches(name: string, candidate: string | undefined): Promise<boolean> {
+    if (!candidate) return Promise.resolve(false);
+    return this.check(name, (accepted) => matchesAny(candidate, acceptedValues(accepted)));
   }
 
   private async fetch(name: string): Promise<SecretVersions> {
@@ -97,7 +102,9 @@ export class SecretReader {
   }
 }
 
-const valuesOf = (v: SecretVersions) => (v.previous === undefined ? [v.current] : [v.current, v.previous]);
+/** The values a credential may match: AWSCURRENT, and AWSPREVIOUS while a rotation is under way. */
+export const acceptedValues = (v: SecretVersions): string[] =>
+  v.previous === undefined ? [v.current] : [v.current, v.previous];
 
 const digest = (value: string) => createHash('sha256').update(value, 'utf8').digest();
 
@@ -113,3 +120,6 @@ export function matchesAny(candidate: string, accepted: readonly string[]): bool
   }
   return matched;
 }
+
+/** One reader per Lambda environment: every function of a service shares its cache. */
+export const secrets = new SecretReader();

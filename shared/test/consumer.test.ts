@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { InvalidEventError, parseBusEvent } from '../src/consumer';
+import { InvalidEventError } from '../src/errors';
+import { parseBusEvent } from '../src/consumer';
 
 const booking = JSON.parse(readFileSync(join(__dirname, '../../events/samples/boatsetter-xhqgmdh.json'), 'utf8'));
 const envelope = (detail: unknown, detailType = 'BookingCreated') => ({

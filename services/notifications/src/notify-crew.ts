@@ -1,6 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { CrewMember, EventCreated } from '@charter/events';
-import { PermanentFailure } from '@charter/shared/consumer';
+import { PermanentFailure } from '@charter/shared/errors';
 import { crewPageUrl, crewTokenExpiry, mintCrewToken } from '@charter/shared/magic-link';
 import { publish } from '@charter/shared/publisher';
 import { SecretReader } from '@charter/shared/secrets';

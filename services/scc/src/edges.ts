@@ -19,7 +19,7 @@ import { CREW_PAGE_HEADERS, renderCrewErrorPage } from './domain/crew-page';
 
 /** The operator's routes: X-Service-Key against charter/<stage>/scc-service-key (current or previous). */
 export async function requireServiceKey(event: HttpEvent): Promise<void> {
-  await requireSharedKey(event, secrets, serviceKeyConfig().SERVICE_KEY_SECRET, 'X-Service-Key');
+  await requireSharedKey(event, serviceKeyConfig().SERVICE_KEY_SECRET, 'X-Service-Key');
 }
 
 /** A JSON object body, or 400 (bad JSON) / 413 (too large) / 422 (not an object). */

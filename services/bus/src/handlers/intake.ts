@@ -9,14 +9,13 @@ import { HttpError, ValidationError, conflict, envString, lazyConfig, readConfig
 import { header, httpHandler, json, parseJson, rawBody, validate } from '@charter/shared/http';
 import { createLogger, withBookingId } from '@charter/shared/logger';
 import { publishBooking } from '@charter/shared/publisher';
-import { SecretReader, type SecretVersions } from '@charter/shared/secrets';
+import { secrets, type SecretVersions } from '@charter/shared/secrets';
 import { z } from 'zod';
 import { intakeKey } from '../domain/intake-key';
 import { partnerSigningSecrets } from '../domain/partners';
 import { verifySignature, type SignatureCheck } from '../domain/signature';
 
 const logger = createLogger('charter-bus');
-const secrets = new SecretReader();
 /** A booking is a few KB; anything near EventBridge's 256 KB is not a booking. */
 const MAX_BODY_BYTES = 64 * 1024;
 /** Partners retry webhooks for hours; a retry within a day gets the first answer back. */
@@ -65,22 +64,22 @@ function publisher() {
 export const handler = httpHandler(logger, async (event, context) => {
   const partner = event.pathParameters?.partner ?? '';
   const secretName = config().PARTNER_SECRETS_NAME;
-  const versions = await secrets.versions(secretName);
   const body = rawBody(event, MAX_BODY_BYTES);
-  const verify = (v: SecretVersions) =>
-    verifySignature(header(event, 'x-charter-signature'), body, partnerSigningSecrets(partner, v, secretName));
-
-  let signature: SignatureCheck | undefined;
-  try {
-    signature = verify(versions);
-  } catch (error) {
-    if (!(error instanceof HttpError && error.statusCode === 404)) throw error;
-  }
-  if (!signature?.ok) {
-    // A partner onboarded or a secret rotated a moment ago is not in the cached copy yet.
-    const fresh = await secrets.refreshAfterMiss(secretName);
-    signature = verify(fresh ?? versions);
-  }
+  // An unknown partner is a miss too: one onboarded a moment ago is not in the cached copy yet.
+  const signature = await secrets.check(
+    secretName,
+    (accepted: SecretVersions): SignatureCheck | HttpError => {
+      try {
+        const signingSecrets = partnerSigningSecrets(partner, accepted, secretName);
+        return verifySignature(header(event, 'x-charter-signature'), body, signingSecrets);
+      } catch (error) {
+        if (error instanceof HttpError && error.statusCode === 404) return error;
+        throw error;
+      }
+    },
+    (result) => result instanceof HttpError || !result.ok,
+  );
+  if (signature instanceof HttpError) throw signature;
   if (!signature.ok) throw unauthorized(signature.reason, 'invalid_signature');
 
   const payload = parseJson(body);

@@ -1,5 +1,5 @@
-import { GuestCount, PartnerName, type BookingCreated } from '@charter/events';
-import { charterScheduleFields, endAfterStart } from '@charter/shared/charter-schedule';
+import { GuestCount, PartnerName, endAfterStart, type BookingCreated } from '@charter/events';
+import { charterScheduleFields } from '@charter/shared/charter-schedule';
 import { z } from 'zod';
 
 /** The years CalendarUpdated can name; a public JSON per year outside them would never be announced. */

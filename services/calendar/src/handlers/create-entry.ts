@@ -16,7 +16,7 @@ const secrets = new SecretReader();
  * entry, answering once the public JSON holds it, and announces it like a bus booking would.
  */
 export const handler = httpHandler(logger, async (event, context) => {
-  await requireSharedKey(event, secrets, dashboardConfig().DASHBOARD_TOKEN_SECRET, 'X-Dashboard-Token');
+  await requireSharedKey(event, dashboardConfig().DASHBOARD_TOKEN_SECRET, 'X-Dashboard-Token');
   const entry = validate(CalendarEntryInput, jsonBody(event), 'invalid_entry');
   withBookingId(logger, entry.booking_id);
 

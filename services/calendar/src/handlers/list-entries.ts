@@ -9,7 +9,7 @@ const secrets = new SecretReader();
 
 /** GET /calendar/entries?year=YYYY: the year's internal entries, in calendar order. */
 export const handler = httpHandler(logger, async (event) => {
-  await requireSharedKey(event, secrets, dashboardConfig().DASHBOARD_TOKEN_SECRET, 'X-Dashboard-Token');
+  await requireSharedKey(event, dashboardConfig().DASHBOARD_TOKEN_SECRET, 'X-Dashboard-Token');
   const { year } = validate(YearQuery, { year: event.queryStringParameters?.year }, 'invalid_year');
   const entries = (await queryYearEntries(year)).sort(compareEntries);
   return json(200, { year, count: entries.length, entries });

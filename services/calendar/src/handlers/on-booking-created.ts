@@ -1,4 +1,5 @@
-import { InvalidEventError, busHandler } from '@charter/shared/consumer';
+import { busHandler } from '@charter/shared/consumer';
+import { InvalidEventError } from '@charter/shared/errors';
 import { issuesOf } from '@charter/shared/http';
 import { publish } from '@charter/shared/publisher';
 import { logger, siteConfig } from '../config';

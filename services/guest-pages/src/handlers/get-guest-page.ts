@@ -19,7 +19,7 @@ const config = lazyConfig(() =>
 /** GET /bookings/{booking_id}/guest-page (X-Service-Key): the link the operator sends the guest. */
 export const handler = httpHandler(logger, async (event) => {
   const settings = config();
-  await requireSharedKey(event, secrets, settings.SERVICE_KEY_SECRET_NAME, 'X-Service-Key');
+  await requireSharedKey(event, settings.SERVICE_KEY_SECRET_NAME, 'X-Service-Key');
   const bookingId = validate(BookingId, event.pathParameters?.booking_id, 'invalid_booking_id');
   withBookingId(logger, bookingId);
 

@@ -5,11 +5,12 @@ import {
   CrewMember,
   GuestCount,
   NonEmptyText,
+  endAfterStart,
   minutesOf,
   type BookingCreated,
   type EventCreated,
 } from '@charter/events';
-import { charterScheduleFields, endAfterStart } from '@charter/shared/charter-schedule';
+import { charterScheduleFields } from '@charter/shared/charter-schedule';
 import { z } from 'zod';
 import { crewSafeNotes, type BookingAmounts } from './redaction';
 
