@@ -4,7 +4,7 @@ import { BookingCreated, EventCreated, detailTypes, jsonSchemaFileName, jsonSche
 
 const schemasDir = join(__dirname, '..', 'schemas');
 const samplesDir = join(__dirname, '..', 'samples');
-const sample = (name: string) => JSON.parse(readFileSync(join(samplesDir, name), 'utf8'));
+const sample = (name: string) => JSON.parse(readFileSync(join(samplesDir, name), 'utf8')) as Record<string, unknown>;
 const firstIssue = (input: unknown) => {
   const result = BookingCreated.safeParse(input);
   if (result.success) throw new Error('expected the booking to be refused');

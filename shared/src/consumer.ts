@@ -27,7 +27,7 @@ export function parseBusEvent<T extends DetailType>(
     throw new InvalidEventError(issuesOf(result.error), typeof bookingId === 'string' ? bookingId : undefined);
   }
   const { detail, ...envelope } = result.data;
-  return { detail: detail as DetailOf<T>, envelope: { ...envelope, detail } as BusEnvelope };
+  return { detail: detail as DetailOf<T>, envelope: { ...envelope, detail } };
 }
 
 type Handlers = { [T in DetailType]?: (detail: DetailOf<T>, envelope: BusEnvelope, context: Context) => Promise<void> };

@@ -1,9 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { BookingCreatedInput } from '@charter/events';
 import { InvalidEventError } from '../src/errors';
 import { parseBusEvent } from '../src/consumer';
 
-const booking = JSON.parse(readFileSync(join(__dirname, '../../events/samples/boatsetter-xhqgmdh.json'), 'utf8'));
+const booking = JSON.parse(
+  readFileSync(join(__dirname, '../../events/samples/boatsetter-xhqgmdh.json'), 'utf8'),
+) as BookingCreatedInput;
 const envelope = (detail: unknown, detailType = 'BookingCreated') => ({
   version: '0',
   id: '6c0928d2-e7d1-4597-958b-e6968c5ff6b3',

@@ -1,9 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { BookingCreatedInput } from '@charter/events';
 import { startLocalCloud, type LocalCloud } from '../../local/src/testing';
 
 type Publisher = typeof import('../src/publisher');
-const booking = JSON.parse(readFileSync(join(__dirname, '../../events/samples/getmyboat-gmb88213.json'), 'utf8'));
+const booking = JSON.parse(
+  readFileSync(join(__dirname, '../../events/samples/getmyboat-gmb88213.json'), 'utf8'),
+) as BookingCreatedInput;
 
 describe('the typed publisher, against the local EventBridge', () => {
   let cloud: LocalCloud;
@@ -54,7 +57,7 @@ describe('the typed publisher, against the local EventBridge', () => {
       fields: expect.arrayContaining([
         expect.objectContaining({ path: 'year' }),
         expect.objectContaining({ path: 'calendar_url' }),
-      ]),
+      ]) as unknown,
     });
     expect(cloud.published()).toHaveLength(before);
   });
@@ -122,7 +125,7 @@ describe('the typed publisher, against the local EventBridge', () => {
         }),
       ).rejects.toMatchObject({
         name: 'NotConfiguredError',
-        message: expect.stringContaining('EVENT_BUS_NAME'),
+        message: expect.stringContaining('EVENT_BUS_NAME') as unknown,
       });
     } finally {
       process.env.EVENT_BUS_NAME = 'charter-bookings-local';
