@@ -15,7 +15,7 @@ type ScheduledHandler = typeof import('../src/handlers/check-stalls').handler;
 let cloud: LocalCloud;
 let onSuccessEvent: BusHandler;
 let checkStalls: ScheduledHandler;
-let store: typeof import('../src/store');
+let store: typeof import('../src/store/join');
 let magicLinkKey: string;
 
 beforeAll(async () => {
@@ -29,7 +29,7 @@ beforeAll(async () => {
   magicLinkKey = cloud.secrets['charter/local/magic-link-key']!;
   ({ handler: onSuccessEvent } = await import('../src/handlers/on-success-event'));
   ({ handler: checkStalls } = await import('../src/handlers/check-stalls'));
-  store = await import('../src/store');
+  store = await import('../src/store/join');
 });
 
 afterAll(async () => {
@@ -275,7 +275,7 @@ describe('a stage that is not configured', () => {
 
   it('fails loudly, naming the missing magic-link key, and leaves no claim behind', async () => {
     const id = 'no-magic-link-key';
-    await withEnv({ MAGIC_LINK_KEY_NAME: 'charter/local/no-such-key' }, async () => {
+    await withEnv({ MAGIC_LINK_KEY_SECRET_NAME: 'charter/local/no-such-key' }, async () => {
       const { handler } = await import('../src/handlers/on-success-event');
       await handler(busEvent('EventCreated', eventCreated(id)), lambdaContext());
       await expect(handler(busEvent('CalendarUpdated', calendarUpdated(id)), lambdaContext())).rejects.toThrow(

@@ -26,7 +26,7 @@ const calls: Call[] = [];
 let fakeSes: Server;
 let cloud: LocalCloud;
 let onSuccessEvent: (event: EventBridgeEvent<string, unknown>, context: Context) => Promise<void>;
-let getJoin: typeof import('../src/store').getJoin;
+let getJoin: typeof import('../src/store/join').getJoin;
 const deadLetters: Array<{
   requestPayload: { detail: { booking_id: string } };
   responsePayload: { errorType: string; errorMessage: string };
@@ -72,7 +72,7 @@ beforeAll(async () => {
     if (queue === 'charter-notifications-dlq-local') deadLetters.push(JSON.parse(body));
   });
   ({ handler: onSuccessEvent } = await import('../src/handlers/on-success-event'));
-  ({ getJoin } = await import('../src/store'));
+  ({ getJoin } = await import('../src/store/join'));
 });
 
 afterAll(async () => {

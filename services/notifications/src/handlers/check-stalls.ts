@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { NotConfiguredError } from '@charter/shared';
+import { NotConfiguredError } from '@charter/shared/errors';
 import { createLogger } from '@charter/shared/logger';
 import type { Context, ScheduledEvent } from 'aws-lambda';
 import { checkStalls } from '../stall-check';

@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { busHandler } from '@charter/shared/consumer';
 import { createLogger } from '@charter/shared/logger';
 import type { Context } from 'aws-lambda';
-import { crewMailConfig } from '../config';
+import { CREW_MAIL_SETTINGS, requireSettings } from '../config';
 import { notifyCrewIfReady } from '../notify-crew';
-import { recordArrival, type Arrival } from '../store';
+import { recordArrival, type Arrival } from '../store/join';
 
 const logger = createLogger('charter-notifications');
 
@@ -17,7 +17,7 @@ const claimerOf = (context: Context) => `${context.awsRequestId}/${randomUUID().
  * emailed once both are in.
  */
 async function join(arrival: Arrival, context: Context): Promise<void> {
-  crewMailConfig();
+  requireSettings(CREW_MAIL_SETTINGS);
   const recorded = await recordArrival(arrival, new Date());
   if (recorded.kind === 'already_notified') {
     logger.info('crew already notified for this booking; duplicate ignored');
