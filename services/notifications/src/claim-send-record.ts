@@ -6,7 +6,7 @@ export type KeptStatus = 'rejected' | 'unconfirmed';
 export interface ClaimSendRecordSteps<Sent extends { ok: true }> {
   /** The conditional write that makes this invocation the only one that may send; false when another holds it. */
   claim: () => Promise<boolean>;
-  /** SES SendEmail or EventBridge PutEvents. A throw counts as not sent: the claim is released and the error rethrown. */
+  /** SES SendEmail or EventBridge PutEvents. A throw counts as not sent: the claim is released, the error rethrown. */
   send: () => Promise<Sent | SendFailure>;
   /** It went out: the claim becomes a record of it. */
   record: (sent: Sent) => Promise<unknown>;

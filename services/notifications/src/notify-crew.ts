@@ -6,7 +6,8 @@ import { publish } from '@charter/shared/publisher';
 import { secrets } from '@charter/shared/secrets';
 import { claimSendRecord, type ClaimSendRecordOutcome } from './claim-send-record';
 import { setting } from './config';
-import { renderCrewEmail, type OutgoingEmail } from './domain/crew-email';
+import { renderCrewEmail } from './domain/crew-email';
+import type { OutgoingEmail } from './domain/email';
 import { CLAIM_LEASE_MS, nextStep, type CrewNotice, type JoinState } from './domain/join';
 import {
   claimOnce,

@@ -1,7 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { claimSendRecord } from './claim-send-record';
 import { STALL_CHECK_SETTINGS, requireSettings, setting } from './config';
-import type { OutgoingEmail } from './domain/crew-email';
+import type { OutgoingEmail } from './domain/email';
 import { alertRecipient, stallDecision, type JoinState, type MissingStep, type OnceField } from './domain/join';
 import { renderDeliveryAlert, renderStallAlert } from './domain/stall-email';
 import { publishCrewNotifiedOnce } from './notify-crew';

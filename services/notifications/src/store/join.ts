@@ -17,6 +17,8 @@ const dynamo = documentClient();
 
 export const WATCH_INDEX = 'watching';
 const OPEN = 'open';
+/** Takes the booking off the watch list (the index `watching` is keyed on both). */
+const UNWATCH = 'REMOVE #watch, watch_since';
 
 /** A conditional UpdateItem on the join table; false when the condition did not hold (someone else got there first). */
 const updateIf = (input: Omit<UpdateCommandInput, 'TableName'>): Promise<boolean> =>
@@ -211,7 +213,7 @@ export async function recordOnce(
   const closes = field === 'crew_notified' ? ', notified_at = :now' : '';
   await updateIf({
     Key: { booking_id: bookingId },
-    UpdateExpression: `SET #once.#status = :done, #once.id = :id, #once.done_at = :now${closes} REMOVE #watch, watch_since`,
+    UpdateExpression: `SET #once.#status = :done, #once.id = :id, #once.done_at = :now${closes} ${UNWATCH}`,
     ConditionExpression: '#once.claimed_by = :me',
     ExpressionAttributeNames: { '#once': field, '#status': 'status', '#watch': 'watch' },
     ExpressionAttributeValues: { ':done': 'done', ':id': id, ':now': now.toISOString(), ':me': claimer },
@@ -238,7 +240,7 @@ export function markOnceRejected(
 ): Promise<boolean> {
   return updateIf({
     Key: { booking_id: bookingId },
-    UpdateExpression: 'SET #once.#status = :rejected, #once.reason = :reason REMOVE #watch, watch_since',
+    UpdateExpression: `SET #once.#status = :rejected, #once.reason = :reason ${UNWATCH}`,
     ConditionExpression: '#once.claimed_by = :me',
     ExpressionAttributeNames: { '#once': field, '#status': 'status', '#watch': 'watch' },
     ExpressionAttributeValues: { ':rejected': 'rejected', ':reason': reason, ':me': claimer },
@@ -252,7 +254,7 @@ export function markOnceRejected(
 export async function stopWatching(state: Pick<JoinState, 'booking_id' | 'updated_at'>): Promise<void> {
   await updateIf({
     Key: { booking_id: state.booking_id },
-    UpdateExpression: 'REMOVE #watch, watch_since',
+    UpdateExpression: UNWATCH,
     ConditionExpression: state.updated_at
       ? 'updated_at = :seen'
       : 'attribute_exists(booking_id) AND attribute_not_exists(updated_at)',

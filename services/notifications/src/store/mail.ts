@@ -1,5 +1,5 @@
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
-import type { OutgoingEmail } from '../domain/crew-email';
+import type { OutgoingEmail } from '../domain/email';
 import {
   SES_BACKOFF,
   backoffDelayMs,
