@@ -1,4 +1,9 @@
+import { randomUUID } from 'node:crypto';
+import type { Context } from 'aws-lambda';
 import { isRetriable, type SendFailure } from './domain/delivery';
+
+/** Who holds a claim: unique per attempt, since Lambda keeps the request id when it retries an invocation. */
+export const claimerOf = (context: Context) => `${context.awsRequestId}/${randomUUID().slice(0, 8)}`;
 
 /** What a claimed send that did not certainly go out becomes, and keeps: it is never sent again automatically. */
 export type KeptStatus = 'rejected' | 'unconfirmed';

@@ -1,15 +1,12 @@
-import { randomUUID } from 'node:crypto';
 import { busHandler } from '@charter/shared/consumer';
 import { createLogger } from '@charter/shared/logger';
 import type { Context } from 'aws-lambda';
+import { claimerOf } from '../claim-send-record';
 import { CREW_MAIL_SETTINGS, requireSettings } from '../config';
 import { notifyCrewIfReady } from '../notify-crew';
 import { recordArrival, type Arrival } from '../store/join';
 
 const logger = createLogger('charter-notifications');
-
-/** Unique per attempt: Lambda keeps the request id when it retries an asynchronous invocation. */
-const claimerOf = (context: Context) => `${context.awsRequestId}/${randomUUID().slice(0, 8)}`;
 
 /**
  * EventCreated (from SCC) and CalendarUpdated (from the calendar) meet here, in any order and
