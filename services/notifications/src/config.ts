@@ -1,36 +1,41 @@
-import { envInt, envString, envUrl, lazyConfig, readConfig } from '@charter/shared';
-import { z } from 'zod';
+import { defineConfig, envEmail, envInt, envString, envUrl } from '@charter/shared/config';
+
+/** Every environment variable the service reads (serverless.yml sets them per function). */
+export const setting = defineConfig({
+  JOIN_TABLE: envString,
+  SENDER_ADDRESS: envEmail('the verified sender address'),
+  /** The SCC API's base URL: crew pages are `${SCC_API_URL}/crew/<event_id>?token=...`. */
+  SCC_API_URL: envUrl,
+  MAGIC_LINK_KEY_SECRET_NAME: envString,
+  /** Read by the publisher; named here so that a stage without it fails before anything is written. */
+  EVENT_BUS_NAME: envString,
+  STALL_MINUTES: envInt(15),
+  /** Who hears about a stuck booking when no captain is known (the crew event never arrived). */
+  STALL_ALERT_ADDRESS: envEmail('the operator address stall alerts go to (param stallAlertAddress)'),
+});
+
+type SettingName = Parameters<typeof setting>[0];
+
+/** What emailing the crew needs. */
+export const CREW_MAIL_SETTINGS = [
+  'SENDER_ADDRESS',
+  'SCC_API_URL',
+  'MAGIC_LINK_KEY_SECRET_NAME',
+  'EVENT_BUS_NAME',
+] as const satisfies SettingName[];
+
+/** What the stall check needs, CrewNotified's republication included. */
+export const STALL_CHECK_SETTINGS = [
+  'SENDER_ADDRESS',
+  'STALL_MINUTES',
+  'STALL_ALERT_ADDRESS',
+  'EVENT_BUS_NAME',
+] as const satisfies SettingName[];
 
 /**
- * The service's settings, from the function's environment (serverless.yml). A missing or
- * malformed one is a NotConfiguredError naming the variable, raised before any write.
+ * Reads the named settings now: a stage missing one fails with a NotConfiguredError naming it
+ * before the function writes anything, rather than halfway through a booking.
  */
-export const tableConfig = lazyConfig(() => readConfig(z.object({ JOIN_TABLE: envString })));
-
-/** What the join needs to email the crew. */
-export const crewMailConfig = lazyConfig(() =>
-  readConfig(
-    z.object({
-      SENDER_ADDRESS: z.email({ error: 'must be the verified sender address' }),
-      /** The SCC API's base URL: crew pages are `${SCC_API_URL}/crew/<event_id>?token=...`. */
-      SCC_API_URL: envUrl,
-      MAGIC_LINK_KEY_NAME: envString,
-      EVENT_BUS_NAME: envString,
-    }),
-  ),
-);
-
-/** What the scheduled stall check needs. */
-export const stallConfig = lazyConfig(() =>
-  readConfig(
-    z.object({
-      SENDER_ADDRESS: z.email({ error: 'must be the verified sender address' }),
-      STALL_MINUTES: envInt(15),
-      /** Who hears about a stuck booking when no captain is known (the crew event never arrived). */
-      STALL_ALERT_ADDRESS: z.email({
-        error: 'must be the operator address stall alerts go to (param stallAlertAddress)',
-      }),
-      EVENT_BUS_NAME: envString,
-    }),
-  ),
-);
+export function requireSettings(names: readonly SettingName[]): void {
+  for (const name of names) setting(name);
+}

@@ -3,11 +3,12 @@ import type { CrewMember, EventCreated } from '@charter/events';
 import { PermanentFailure } from '@charter/shared/errors';
 import { crewPageUrl, crewTokenExpiry, mintCrewToken } from '@charter/shared/magic-link';
 import { publish } from '@charter/shared/publisher';
-import { SecretReader } from '@charter/shared/secrets';
-import { crewMailConfig } from './config';
-import { renderCrewEmail, type OutgoingEmail } from './domain/crew-email';
+import { secrets } from '@charter/shared/secrets';
+import { claimSendRecord, type ClaimSendRecordOutcome } from './claim-send-record';
+import { setting } from './config';
+import { renderCrewEmail } from './domain/crew-email';
+import type { OutgoingEmail } from './domain/email';
 import { CLAIM_LEASE_MS, nextStep, type CrewNotice, type JoinState } from './domain/join';
-import { sendEmail } from './mailer';
 import {
   claimOnce,
   claimSend,
@@ -17,14 +18,10 @@ import {
   recordSent,
   releaseOnce,
   releaseSend,
-} from './store';
+} from './store/join';
+import { sendEmail, type EmailSent } from './store/mail';
 
-const secrets = new SecretReader();
-
-type Delivery =
-  | { member: CrewMember; outcome: 'sent'; messageId: string }
-  | { member: CrewMember; outcome: 'claimed_elsewhere' }
-  | { member: CrewMember; outcome: 'retry' | 'rejected' | 'unconfirmed'; reason: string };
+type Delivery = { member: CrewMember } & ClaimSendRecordOutcome<EmailSent>;
 
 /**
  * Does what the join calls for: emails every crew member nobody has claimed yet, then, once
@@ -60,14 +57,14 @@ async function sendCrewCalls(
   claimer: string,
   logger: Logger,
 ): Promise<Delivery[]> {
-  const settings = crewMailConfig();
   // Read before claiming anything: a missing key must not leave claims behind.
-  const { current: key } = await secrets.versions(settings.MAGIC_LINK_KEY_NAME);
+  const { current: key } = await secrets.versions(setting('MAGIC_LINK_KEY_SECRET_NAME'));
   const expiresAt = crewTokenExpiry(event);
+  const from = setting('SENDER_ADDRESS');
   const emails = members.map((member) => {
     const token = mintCrewToken(key, { eventId: event.event_id, memberId: member.member_id, expiresAt });
-    const crewPageLink = crewPageUrl(settings.SCC_API_URL, event.event_id, token);
-    return { member, email: renderCrewEmail({ event, member, crewPageLink, from: settings.SENDER_ADDRESS }) };
+    const crewPageLink = crewPageUrl(setting('SCC_API_URL'), event.event_id, token);
+    return { member, email: renderCrewEmail({ event, member, crewPageLink, from }) };
   });
   const settled = await Promise.allSettled(
     emails.map(({ member, email }) => deliverOnce(event.booking_id, member, email, claimer, logger)),
@@ -85,51 +82,48 @@ async function deliverOnce(
   claimer: string,
   logger: Logger,
 ): Promise<Delivery> {
-  const log = { member_id: member.member_id, role: member.role };
-  if (!(await claimSend(bookingId, member, claimer, new Date()))) {
-    logger.info('crew email already claimed by another delivery', log);
-    return { member, outcome: 'claimed_elsewhere' };
-  }
-  const result = await sendEmail(email, { tags: { booking_id: bookingId, kind: 'crew-call' } });
-  if (result.ok) {
-    await recordSent(bookingId, member.member_id, claimer, result.messageId, new Date());
-    logger.info('crew email sent', {
-      ...log,
-      message_id: result.messageId,
-      attempts: result.attempts,
-      bcc: email.bcc.length,
-    });
-    return { member, outcome: 'sent', messageId: result.messageId };
-  }
-  switch (result.kind) {
-    case 'throttled':
-    case 'transient':
-      await releaseSend(bookingId, member.member_id, claimer);
+  const memberId = member.member_id;
+  const outcome = await claimSendRecord({
+    claim: () => claimSend(bookingId, member, claimer, new Date()),
+    send: () => sendEmail(email, { tags: { booking_id: bookingId, kind: 'crew-call' } }),
+    record: ({ messageId }) => recordSent(bookingId, memberId, claimer, messageId, new Date()),
+    release: () => releaseSend(bookingId, memberId, claimer),
+    keep: (status, reason) => markSendFailed(bookingId, memberId, claimer, status, reason, new Date()),
+  });
+  const log = { member_id: memberId, role: member.role };
+  switch (outcome.kind) {
+    case 'claimed_elsewhere':
+      logger.info('crew email already claimed by another delivery', log);
+      break;
+    case 'sent': {
+      const { messageId, attempts } = outcome.sent;
+      logger.info('crew email sent', { ...log, message_id: messageId, attempts, bcc: email.bcc.length });
+      break;
+    }
+    case 'released':
       logger.warn('crew email not sent; claim released for a retry', {
         ...log,
-        reason: result.reason,
-        attempts: result.attempts,
+        reason: outcome.reason,
+        attempts: outcome.attempts,
       });
-      return { member, outcome: 'retry', reason: result.reason };
+      break;
     case 'rejected':
-      await markSendFailed(bookingId, member.member_id, claimer, 'rejected', result.reason, new Date());
-      logger.error('SES rejected the crew email', { ...log, reason: result.reason });
-      return { member, outcome: 'rejected', reason: result.reason };
-    case 'no_response':
-      await markSendFailed(bookingId, member.member_id, claimer, 'unconfirmed', result.reason, new Date());
+      logger.error('SES rejected the crew email', { ...log, reason: outcome.reason });
+      break;
+    case 'unconfirmed':
       logger.error('SES gave no answer; the crew email may have gone and is not re-sent', {
         ...log,
-        reason: result.reason,
+        reason: outcome.reason,
       });
-      return { member, outcome: 'unconfirmed', reason: result.reason };
   }
+  return { member, ...outcome };
 }
 
 /** A retry can cure throttling (so Lambda retries); nothing cures a rejection (dead-letter). */
 function failFor(bookingId: string, deliveries: Delivery[]): void {
-  const describe = (d: Delivery) => `${d.member.member_id}: ${'reason' in d ? d.reason : d.outcome}`;
-  const retry = deliveries.filter((d) => d.outcome === 'retry');
-  const rejected = deliveries.filter((d) => d.outcome === 'rejected');
+  const describe = (d: Delivery) => `${d.member.member_id}: ${'reason' in d ? d.reason : d.kind}`;
+  const retry = deliveries.filter((d) => d.kind === 'released');
+  const rejected = deliveries.filter((d) => d.kind === 'rejected');
   if (retry.length > 0) {
     throw new Error(
       `booking ${bookingId}: crew email not sent yet to ${[...retry, ...rejected].map(describe).join('; ')}`,
@@ -153,20 +147,18 @@ export async function publishCrewNotifiedOnce(
   logger: Logger,
   now = new Date(),
 ): Promise<void> {
-  const claimed = await claimOnce(notice.booking_id, 'crew_notified', claimer, now, {
-    staleBefore: new Date(now.getTime() - CLAIM_LEASE_MS),
+  const bookingId = notice.booking_id;
+  const staleBefore = new Date(now.getTime() - CLAIM_LEASE_MS);
+  const outcome = await claimSendRecord({
+    claim: () => claimOnce(bookingId, 'crew_notified', claimer, now, { staleBefore }),
+    send: async () => ({ ok: true as const, eventId: await publish('CrewNotified', { schema_version: 1, ...notice }) }),
+    record: ({ eventId }) => recordOnce(bookingId, 'crew_notified', claimer, eventId, new Date()),
+    release: () => releaseOnce(bookingId, 'crew_notified', claimer),
   });
-  if (!claimed) {
-    logger.info('CrewNotified already published or being published');
-    return;
-  }
-  let eventId: string;
-  try {
-    eventId = await publish('CrewNotified', { schema_version: 1, ...notice });
-  } catch (error) {
-    await releaseOnce(notice.booking_id, 'crew_notified', claimer);
-    throw error;
-  }
-  await recordOnce(notice.booking_id, 'crew_notified', claimer, eventId, new Date());
-  logger.info('CrewNotified published', { crew_notified_event_id: eventId, recipients: notice.recipients.length });
+  if (outcome.kind !== 'sent') logger.info('CrewNotified already published or being published');
+  else
+    logger.info('CrewNotified published', {
+      crew_notified_event_id: outcome.sent.eventId,
+      recipients: notice.recipients.length,
+    });
 }

@@ -1,9 +1,9 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { stallConfig } from './config';
-import type { OutgoingEmail } from './domain/crew-email';
-import { alertRecipient, stallDecision, type JoinState, type MissingStep } from './domain/join';
+import { claimSendRecord } from './claim-send-record';
+import { STALL_CHECK_SETTINGS, requireSettings, setting } from './config';
+import type { OutgoingEmail } from './domain/email';
+import { alertRecipient, stallDecision, type JoinState, type MissingStep, type OnceField } from './domain/join';
 import { renderDeliveryAlert, renderStallAlert } from './domain/stall-email';
-import { sendEmail } from './mailer';
 import { publishCrewNotifiedOnce } from './notify-crew';
 import {
   claimOnce,
@@ -13,8 +13,12 @@ import {
   releaseOnce,
   stopWatching,
   watchedSince,
-  type OnceField,
-} from './store';
+} from './store/join';
+import { sendEmail } from './store/mail';
+
+/** What one run did with one watched booking. */
+type BookingCheck =
+  'gone' | 'watching' | 'unwatched' | 'republished' | 'skipped' | 'alerted' | 'rejected' | 'unconfirmed';
 
 export interface StallCheckSummary {
   watched: number;
@@ -30,8 +34,8 @@ export interface StallCheckSummary {
  * the others; the run fails at the end so the error is visible.
  */
 export async function checkStalls(now: Date, claimer: string, logger: Logger): Promise<StallCheckSummary> {
-  const settings = stallConfig();
-  const ids = await watchedSince(new Date(now.getTime() - settings.STALL_MINUTES * 60_000));
+  requireSettings(STALL_CHECK_SETTINGS);
+  const ids = await watchedSince(new Date(now.getTime() - setting('STALL_MINUTES') * 60_000));
   const summary: StallCheckSummary = { watched: ids.length, alerts: 0, republished: 0, unwatched: 0 };
   const errors: unknown[] = [];
   for (const bookingId of ids) {
@@ -50,12 +54,12 @@ export async function checkStalls(now: Date, claimer: string, logger: Logger): P
   return summary;
 }
 
-async function checkBooking(bookingId: string, now: Date, claimer: string, logger: Logger): Promise<string> {
-  const settings = stallConfig();
+async function checkBooking(bookingId: string, now: Date, claimer: string, logger: Logger): Promise<BookingCheck> {
   const state = await getJoin(bookingId);
   if (!state) return 'gone';
-  const decision = stallDecision(state, now, { stallMinutes: settings.STALL_MINUTES });
-  const from = settings.SENDER_ADDRESS;
+  const decision = stallDecision(state, now, { stallMinutes: setting('STALL_MINUTES') });
+  const from = setting('SENDER_ADDRESS');
+  const operator = setting('STALL_ALERT_ADDRESS');
   switch (decision.kind) {
     case 'keep_watching':
       return 'watching';
@@ -71,15 +75,12 @@ async function checkBooking(bookingId: string, now: Date, claimer: string, logge
       );
       return 'republished';
     case 'missing_step': {
-      const to =
-        decision.missing === 'crew_event'
-          ? settings.STALL_ALERT_ADDRESS
-          : alertRecipient(state, settings.STALL_ALERT_ADDRESS);
+      const to = decision.missing === 'crew_event' ? operator : alertRecipient(state, operator);
       const email = renderStallAlert({ state, missing: decision.missing, since: decision.since, now, from, to });
       return alertOnce(state, 'stall_alert', email, claimer, logger, decision.missing);
     }
     case 'undelivered': {
-      const to = alertRecipient(state, settings.STALL_ALERT_ADDRESS, decision.undelivered);
+      const to = alertRecipient(state, operator, decision.undelivered);
       const email = renderDeliveryAlert({ state, undelivered: decision.undelivered, from, to });
       return alertOnce(state, 'delivery_alert', email, claimer, logger);
     }
@@ -97,42 +98,42 @@ async function alertOnce(
   claimer: string,
   logger: Logger,
   whileMissing?: MissingStep,
-): Promise<string> {
+): Promise<BookingCheck> {
   const bookingId = state.booking_id;
+  const outcome = await claimSendRecord({
+    claim: () => claimOnce(bookingId, field, claimer, new Date(), whileMissing ? { whileMissing } : {}),
+    send: () => sendEmail(email, { tags: { booking_id: bookingId, kind: field.replace('_', '-') } }),
+    record: ({ messageId }) => recordOnce(bookingId, field, claimer, messageId, new Date()),
+    // The next run (a minute later) tries again.
+    release: () => releaseOnce(bookingId, field, claimer),
+    // Either way nobody is alerted twice: a refusal is kept as rejected; one that may have gone keeps its claim.
+    keep: (status, reason) =>
+      status === 'rejected' ? markOnceRejected(bookingId, field, claimer, reason) : stopWatching(state),
+  });
   const log = { booking_id: bookingId, alert: field, ...(whileMissing ? { missing: whileMissing } : {}) };
-  if (!(await claimOnce(bookingId, field, claimer, new Date(), whileMissing ? { whileMissing } : {}))) {
-    logger.info('alert already sent, or no longer needed', log);
-    return 'skipped';
-  }
-  const result = await sendEmail(email, { tags: { booking_id: bookingId, kind: field.replace('_', '-') } });
-  if (result.ok) {
-    await recordOnce(bookingId, field, claimer, result.messageId, new Date());
-    logger.warn('booking needs attention; alert sent', {
-      ...log,
-      subject: email.subject,
-      message_id: result.messageId,
-    });
-    return 'alerted';
-  }
-  switch (result.kind) {
-    case 'throttled':
-    case 'transient':
-      // The next run (a minute later) tries again.
-      await releaseOnce(bookingId, field, claimer);
-      throw new Error(`alert for booking ${bookingId} not sent: ${result.reason}`);
+  switch (outcome.kind) {
+    case 'claimed_elsewhere':
+      logger.info('alert already sent, or no longer needed', log);
+      return 'skipped';
+    case 'sent':
+      logger.warn('booking needs attention; alert sent', {
+        ...log,
+        subject: email.subject,
+        message_id: outcome.sent.messageId,
+      });
+      return 'alerted';
+    case 'released':
+      throw new Error(`alert for booking ${bookingId} not sent: ${outcome.reason}`);
     case 'rejected':
-      await markOnceRejected(bookingId, field, claimer, result.reason);
       logger.error('SES rejected the alert; nobody was told this booking needs attention', {
         ...log,
-        reason: result.reason,
+        reason: outcome.reason,
       });
       return 'rejected';
-    case 'no_response':
-      // It may have gone: keep the claim (never re-sent) and stop watching.
-      await stopWatching(state);
+    case 'unconfirmed':
       logger.error('SES gave no answer to the alert; it may have gone and is not re-sent', {
         ...log,
-        reason: result.reason,
+        reason: outcome.reason,
       });
       return 'unconfirmed';
   }

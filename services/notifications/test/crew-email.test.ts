@@ -1,5 +1,6 @@
 import { crewPageUrl, crewTokenExpiry, mintCrewToken, verifyCrewToken } from '@charter/shared/magic-link';
-import { renderCrewEmail, type OutgoingEmail } from '../src/domain/crew-email';
+import { renderCrewEmail } from '../src/domain/crew-email';
+import type { OutgoingEmail } from '../src/domain/email';
 import { renderDeliveryAlert, renderStallAlert } from '../src/domain/stall-email';
 import { ROSTER, at, calendarUpdated, eventCreated, joinState, minutesAfter } from './fixtures';
 
@@ -97,7 +98,7 @@ describe('the crew email', () => {
       currency: 'USD',
       notes: 'Revenue: $1,450.00',
     };
-    const email = emailFor('isla-moreno', withMoney as typeof event);
+    const email = emailFor('isla-moreno', withMoney);
     for (const part of [email.subject, email.text, email.html]) {
       expect(part).not.toMatch(/\$|USD|1,?450|145000|30000|revenue|fee/i);
     }
@@ -149,7 +150,8 @@ describe('the stall alerts', () => {
     expect(alert.subject).toBe('Booking xhqgmdh: the crew email did not reach 2 crew members');
     expect(alert.text).toContain('Isla Moreno <mate@crew.example.com> (mate): possibly sent');
     expect(alert.text).toContain(
-      'Theo Park <deckhand@crew.example.com> (deckhand): not delivered: SES refused it (MessageRejected: <bad> address)',
+      'Theo Park <deckhand@crew.example.com> (deckhand): ' +
+        'not delivered: SES refused it (MessageRejected: <bad> address)',
     );
     expect(alert.html).toContain('MessageRejected: &lt;bad&gt; address');
   });

@@ -1,3 +1,4 @@
+import { CrewNotified } from '@charter/events';
 import { verifyCrewToken } from '@charter/shared/magic-link';
 import type { Context, EventBridgeEvent } from 'aws-lambda';
 import { mailbox, startLocalCloud, type LocalCloud, type StoredEmail } from '../../../local/src/testing';
@@ -15,7 +16,7 @@ type ScheduledHandler = typeof import('../src/handlers/check-stalls').handler;
 let cloud: LocalCloud;
 let onSuccessEvent: BusHandler;
 let checkStalls: ScheduledHandler;
-let store: typeof import('../src/store');
+let store: typeof import('../src/store/join');
 let magicLinkKey: string;
 
 beforeAll(async () => {
@@ -29,7 +30,7 @@ beforeAll(async () => {
   magicLinkKey = cloud.secrets['charter/local/magic-link-key']!;
   ({ handler: onSuccessEvent } = await import('../src/handlers/on-success-event'));
   ({ handler: checkStalls } = await import('../src/handlers/check-stalls'));
-  store = await import('../src/store');
+  store = await import('../src/store/join');
 });
 
 afterAll(async () => {
@@ -48,7 +49,11 @@ async function mailFor(bookingId: string): Promise<StoredEmail[]> {
 const crewCalls = async (bookingId: string) =>
   (await mailFor(bookingId)).filter((m) => m.subject.startsWith('Crew call:'));
 const crewNotified = (bookingId: string) =>
-  cloud.published().filter((e) => e['detail-type'] === 'CrewNotified' && e.detail.booking_id === bookingId);
+  cloud
+    .published()
+    .filter((e) => e['detail-type'] === 'CrewNotified')
+    .map((e) => ({ ...e, detail: CrewNotified.parse(e.detail) }))
+    .filter((e) => e.detail.booking_id === bookingId);
 const recipients = (emails: StoredEmail[]) => emails.map((m) => m.destination.to.join(',')).sort();
 const everyone = ROSTER.map((m) => m.email).sort();
 
@@ -106,9 +111,9 @@ describe('the crew email goes out once both success events are in', () => {
     const notices = crewNotified(id);
     expect(notices).toHaveLength(1);
     expect(notices[0]!.source).toBe('charter.notifications');
-    expect(
-      notices[0]!.detail.recipients.map((r: { email: string; message_id: string }) => [r.email, r.message_id]).sort(),
-    ).toEqual(emails.map((m) => [m.destination.to[0], m.messageId]).sort());
+    expect(notices[0]!.detail.recipients.map((r) => [r.email, r.message_id]).sort()).toEqual(
+      emails.map((m) => [m.destination.to[0], m.messageId]).sort(),
+    );
   });
 });
 
@@ -148,7 +153,7 @@ describe('at-least-once, any-order delivery', () => {
 describe('a crash between sending and recording', () => {
   afterEach(() => jest.restoreAllMocks());
 
-  it('never sends that member a second email on retry, and the stall check tells the captain it is unconfirmed', async () => {
+  it('never emails that member again on retry, and the stall check tells the captain it is unconfirmed', async () => {
     const id = 'crash-after-send';
     await deliver('EventCreated', eventCreated(id));
     // SES accepts the mate's message, then the invocation dies before recording its message id.
@@ -275,7 +280,7 @@ describe('a stage that is not configured', () => {
 
   it('fails loudly, naming the missing magic-link key, and leaves no claim behind', async () => {
     const id = 'no-magic-link-key';
-    await withEnv({ MAGIC_LINK_KEY_NAME: 'charter/local/no-such-key' }, async () => {
+    await withEnv({ MAGIC_LINK_KEY_SECRET_NAME: 'charter/local/no-such-key' }, async () => {
       const { handler } = await import('../src/handlers/on-success-event');
       await handler(busEvent('EventCreated', eventCreated(id)), lambdaContext());
       await expect(handler(busEvent('CalendarUpdated', calendarUpdated(id)), lambdaContext())).rejects.toThrow(

@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { CrewNotified } from '@charter/events';
 import type { Context, EventBridgeEvent } from 'aws-lambda';
 import { startLocalCloud, type LocalCloud } from '../../../local/src/testing';
 import { calendarUpdated, eventCreated } from './fixtures';
@@ -26,11 +27,20 @@ const calls: Call[] = [];
 let fakeSes: Server;
 let cloud: LocalCloud;
 let onSuccessEvent: (event: EventBridgeEvent<string, unknown>, context: Context) => Promise<void>;
-let getJoin: typeof import('../src/store').getJoin;
-const deadLetters: Array<{
+let getJoin: typeof import('../src/store/join').getJoin;
+/** The part of SES v2 SendEmail's request body the stand-in reads. */
+interface SendEmailBody {
+  Destination?: { ToAddresses?: string[]; BccAddresses?: string[] };
+  Content?: { Simple?: { Subject?: { Data?: string } } };
+}
+
+/** A Lambda onFailure record as the dead-letter queue holds it. */
+interface DeadLetter {
   requestPayload: { detail: { booking_id: string } };
   responsePayload: { errorType: string; errorMessage: string };
-}> = [];
+}
+
+const deadLetters: DeadLetter[] = [];
 
 beforeAll(async () => {
   process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
@@ -38,14 +48,14 @@ beforeAll(async () => {
     let body = '';
     req.on('data', (chunk) => (body += chunk));
     req.on('end', () => {
-      const input = JSON.parse(body || '{}');
+      const input = JSON.parse(body || '{}') as SendEmailBody;
       const to = String(input.Destination?.ToAddresses?.[0]);
       const attempt = calls.filter((c) => c.to === to).length + 1;
       const outcome = req.url === '/v2/email/outbound-emails' ? script(to, attempt) : 'reject';
       calls.push({
         to,
         bcc: input.Destination?.BccAddresses ?? [],
-        subject: input.Content?.Simple?.Subject?.Data,
+        subject: input.Content?.Simple?.Subject?.Data ?? '',
         outcome,
       });
       const answer = (status: number, payload: unknown, errorType?: string) => {
@@ -69,10 +79,10 @@ beforeAll(async () => {
     AWS_ENDPOINT_URL_SESV2: `http://127.0.0.1:${(fakeSes.address() as AddressInfo).port}`,
   });
   cloud.sqs.onMessage((queue, body) => {
-    if (queue === 'charter-notifications-dlq-local') deadLetters.push(JSON.parse(body));
+    if (queue === 'charter-notifications-dlq-local') deadLetters.push(JSON.parse(body) as DeadLetter);
   });
   ({ handler: onSuccessEvent } = await import('../src/handlers/on-success-event'));
-  ({ getJoin } = await import('../src/store'));
+  ({ getJoin } = await import('../src/store/join'));
 });
 
 afterAll(async () => {
@@ -101,7 +111,9 @@ const deliver = (detailType: 'EventCreated' | 'CalendarUpdated', detail: unknown
 const callsTo = (address: string) => calls.filter((c) => c.to === address);
 const acceptedTo = (address: string) => callsTo(address).filter((c) => c.outcome === 'accept');
 const crewNotified = (bookingId: string) =>
-  cloud.published().filter((e) => e['detail-type'] === 'CrewNotified' && e.detail.booking_id === bookingId);
+  cloud
+    .published()
+    .filter((e) => e['detail-type'] === 'CrewNotified' && CrewNotified.parse(e.detail).booking_id === bookingId);
 const deadLettersFor = (bookingId: string) =>
   deadLetters.filter((d) => d.requestPayload.detail.booking_id === bookingId);
 
@@ -119,7 +131,7 @@ describe('SES throttling', () => {
     expect(crewNotified(id)).toHaveLength(1);
   });
 
-  it('that outlasts the attempts releases the claim and fails the invocation, so a Lambda retry sends it once', async () => {
+  it('that outlasts 4 attempts releases the claim and fails the invocation; a Lambda retry sends it once', async () => {
     const id = 'throttled-long';
     script = (to, attempt) => (to.startsWith('deckhand+') && attempt <= 4 ? 'throttle' : 'accept');
     await deliver('EventCreated', crewFor(id, 'mate', 'deckhand'));
@@ -138,7 +150,7 @@ describe('SES throttling', () => {
 });
 
 describe('a permanent SES rejection', () => {
-  it('dead-letters the event with the reason and the booking id, records the rejection and never retries it', async () => {
+  it('dead-letters the event with its reason and booking id, records the rejection and never retries it', async () => {
     const id = 'rejected-mate';
     script = (to) => (to.startsWith('bounce+') ? 'reject' : 'accept');
     await deliver('EventCreated', crewFor(id, 'bounce', 'deckhand'));

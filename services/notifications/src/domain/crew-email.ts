@@ -1,17 +1,7 @@
 import type { CrewMember, EventCreated } from '@charter/events';
 import { clockInWords, dateInWords, durationInWords, html, zoneAbbreviation } from '@charter/shared';
+import { factLines, factTable, htmlPage, oneLine, type Fact, type OutgoingEmail } from './email';
 import { captainOf } from './join';
-
-/** One message as SES SendEmail takes it (Simple content). */
-export interface OutgoingEmail {
-  from: string;
-  to: string;
-  bcc: string[];
-  replyTo: string[];
-  subject: string;
-  html: string;
-  text: string;
-}
 
 export interface CrewEmailInput {
   event: EventCreated;
@@ -21,18 +11,18 @@ export interface CrewEmailInput {
   from: string;
 }
 
-/** Mail headers cannot carry line breaks; partner text in a subject is flattened to one line. */
-export const oneLine = (text: string) =>
-  text
-    .replace(/[\u0000-\u001f\u007f]+/g, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
+const KEEP_IT_PRIVATE = 'This link is yours alone; please do not forward it.';
+const BUTTON_STYLE =
+  'display: inline-block; padding: 10px 18px; background: #0b5fa5; color: #fff; ' +
+  'text-decoration: none; border-radius: 4px';
+const NOTE_STYLE = 'font-size: 13px; color: #555';
 
 /** "Thursday, May 30, 2024, 10:00 AM – 1:00 PM PDT (3 hours)" */
 export function charterWhen(event: EventCreated): string {
   const zone = zoneAbbreviation(event);
   const duration = durationInWords(event.charter_start, event.charter_end);
-  return `${dateInWords(event.charter_date)}, ${clockInWords(event.charter_start)} – ${clockInWords(event.charter_end)} ${zone} (${duration})`;
+  const hours = `${clockInWords(event.charter_start)} – ${clockInWords(event.charter_end)}`;
+  return `${dateInWords(event.charter_date)}, ${hours} ${zone} (${duration})`;
 }
 
 /**
@@ -50,7 +40,7 @@ export function renderCrewEmail({ event, member, crewPageLink, from }: CrewEmail
   const subject = oneLine(
     `Crew call: ${event.vessel}, ${dateInWords(event.charter_date)} (booking ${event.booking_id})`,
   );
-  const rows: [string, string][] = [
+  const rows: Fact[] = [
     ['Booking', event.booking_id],
     ['When', when],
     ['Vessel', event.vessel],
@@ -65,24 +55,19 @@ export function renderCrewEmail({ event, member, crewPageLink, from }: CrewEmail
     '',
     `You are on the crew for a charter on ${event.vessel}.`,
     '',
-    ...rows.map(([label, value]) => `${label}: ${value}`),
+    ...factLines(rows),
     '',
     'Open your crew page to see the details and confirm you are coming:',
     crewPageLink,
     '',
-    'This link is yours alone; please do not forward it.',
+    KEEP_IT_PRIVATE,
   ].join('\n');
 
-  const body = html`<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>${subject}</title></head>
-<body style="font-family: -apple-system, Segoe UI, Helvetica, Arial, sans-serif; color: #1b2733; line-height: 1.5">
-<p>Hi ${member.name},</p>
+  const content = html`<p>Hi ${member.name},</p>
 <p>You are on the crew for a charter on <strong>${event.vessel}</strong>.</p>
-<table role="presentation" cellpadding="4" style="border-collapse: collapse">
-${rows.map(([label, value]) => html`<tr><th align="left" style="padding-right: 16px">${label}</th><td>${value}</td></tr>\n`)}</table>
-<p><a href="${crewPageLink}" style="display: inline-block; padding: 10px 18px; background: #0b5fa5; color: #fff; text-decoration: none; border-radius: 4px">Open your crew page</a></p>
-<p style="font-size: 13px; color: #555">Or paste this link into your browser: ${crewPageLink}<br>This link is yours alone; please do not forward it.</p>
-</body></html>
+${factTable(rows)}
+<p><a href="${crewPageLink}" style="${BUTTON_STYLE}">Open your crew page</a></p>
+<p style="${NOTE_STYLE}">Or paste this link into your browser: ${crewPageLink}<br>${KEEP_IT_PRIVATE}</p>
 `;
 
   return {
@@ -91,7 +76,7 @@ ${rows.map(([label, value]) => html`<tr><th align="left" style="padding-right: 1
     bcc: bccCaptain ? [captain.email] : [],
     replyTo: bccCaptain ? [captain.email] : [],
     subject,
-    html: body.value,
+    html: htmlPage(subject, content),
     text,
   };
 }

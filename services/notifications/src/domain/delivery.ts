@@ -15,6 +15,9 @@ export interface SesFailure {
   reason: string;
 }
 
+/** A send that failed, after `attempts` tries. */
+export type SendFailure = SesFailure & { ok: false; attempts: number };
+
 const THROTTLING = new Set([
   'TooManyRequestsException',
   'Throttling',

@@ -1,4 +1,4 @@
-import { CalendarUpdated, CrewMember, EventCreated } from '@charter/events';
+import { CalendarUpdated, CrewMember, EventCreated, type CrewNotified } from '@charter/events';
 import { z } from 'zod';
 
 /**
@@ -40,6 +40,9 @@ export const OnceRecord = z.object({
 });
 export type OnceRecord = z.infer<typeof OnceRecord>;
 
+/** The item's one-off actions, each held as a OnceRecord. */
+export type OnceField = 'crew_notified' | 'stall_alert' | 'delivery_alert';
+
 export const JoinState = z.object({
   booking_id: z.string(),
   crew_event: EventCreated.optional(),
@@ -64,7 +67,7 @@ export type MissingStep = 'crew_event' | 'calendar';
 export interface Undelivered {
   member: CrewMember;
   /** `not_sent`: no invocation got as far as claiming it (its event failed and was dead-lettered). */
-  status: 'not_sent' | 'claimed' | 'rejected' | 'unconfirmed';
+  status: 'not_sent' | Exclude<SendStatus, 'sent'>;
   reason?: string;
 }
 
@@ -76,12 +79,8 @@ export type NextStep =
   | { kind: 'publish'; notice: CrewNotice }
   | { kind: 'done' };
 
-/** CrewNotified's detail, minus schema_version. */
-export interface CrewNotice {
-  booking_id: string;
-  event_id: string;
-  recipients: { member_id: string; email: string; message_id: string }[];
-}
+/** CrewNotified's detail, minus schema_version (added when it is published). */
+export type CrewNotice = Omit<CrewNotified, 'schema_version'>;
 
 /** Crew members by member id; a roster listing someone twice still gets them one email. */
 export function crewOf(event: EventCreated): CrewMember[] {

@@ -1,6 +1,6 @@
 import { dateInWords, html } from '@charter/shared';
-import type { OutgoingEmail } from './crew-email';
-import { charterWhen, oneLine } from './crew-email';
+import { charterWhen } from './crew-email';
+import { factLines, factTable, htmlPage, oneLine, type Fact, type OutgoingEmail } from './email';
 import type { JoinState, MissingStep, Undelivered } from './join';
 
 /** The step that never happened, in the words the alert uses. */
@@ -12,7 +12,8 @@ export const MISSING_STEP_TEXT: Record<MissingStep, string> = {
 const WHAT_TO_DO: Record<MissingStep, string> = {
   crew_event:
     'The calendar has the booking but SCC published no crew event for it, so the crew has not been emailed. ' +
-    "Check the SCC service's dead-letter queue (npm run dlq) and its logs for this booking id, or create the crew event by hand.",
+    "Check the SCC service's dead-letter queue (npm run dlq) and its logs for this booking id, " +
+    'or create the crew event by hand.',
   calendar:
     'SCC created the crew event but the calendar never confirmed the entry, so the crew has not been emailed. ' +
     "Check the calendar service's dead-letter queue (npm run dlq) and its logs for this booking id.",
@@ -21,15 +22,16 @@ const WHAT_TO_DO: Record<MissingStep, string> = {
 const UNDELIVERED_TEXT: Record<Undelivered['status'], string> = {
   not_sent: 'not sent: the notifier failed before sending (its event is in the notifications dead-letter queue)',
   claimed:
-    'possibly sent: the notifier stopped between sending and recording; it is not re-sent automatically, to avoid a duplicate',
+    'possibly sent: the notifier stopped between sending and recording; ' +
+    'it is not re-sent automatically, to avoid a duplicate',
   unconfirmed: 'possibly sent: SES gave no answer; it is not re-sent automatically, to avoid a duplicate',
   rejected: 'not delivered: SES refused it',
 };
 
 const minutesSince = (iso: string, now: Date) => Math.max(0, Math.round((now.getTime() - Date.parse(iso)) / 60_000));
 
-function facts(state: JoinState): [string, string][] {
-  const rows: [string, string][] = [['Booking', state.booking_id]];
+function facts(state: JoinState): Fact[] {
+  const rows: Fact[] = [['Booking', state.booking_id]];
   const event = state.crew_event;
   if (event) {
     rows.push(
@@ -48,23 +50,15 @@ function assemble(
   to: string,
   subject: string,
   intro: string[],
-  rows: [string, string][],
+  rows: Fact[],
   list: string[],
 ): OutgoingEmail {
-  const text = [
-    ...intro,
-    '',
-    ...rows.map(([label, value]) => `${label}: ${value}`),
-    ...(list.length ? ['', ...list.map((l) => `- ${l}`)] : []),
-  ].join('\n');
-  const body = html`<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>${subject}</title></head>
-<body style="font-family: -apple-system, Segoe UI, Helvetica, Arial, sans-serif; color: #1b2733; line-height: 1.5">
-${intro.map((p) => html`<p>${p}</p>\n`)}<table role="presentation" cellpadding="4" style="border-collapse: collapse">
-${rows.map(([label, value]) => html`<tr><th align="left" style="padding-right: 16px">${label}</th><td>${value}</td></tr>\n`)}</table>
-${list.length ? html`<ul>\n${list.map((l) => html`<li>${l}</li>\n`)}</ul>\n` : ''}</body></html>
-`;
-  return { from, to, bcc: [], replyTo: [], subject: oneLine(subject), html: body.value, text };
+  const text = [...intro, '', ...factLines(rows), ...(list.length ? ['', ...list.map((l) => `- ${l}`)] : [])].join(
+    '\n',
+  );
+  const content = html`${intro.map((p) => html`<p>${p}</p>\n`)}${factTable(rows)}
+${list.length ? html`<ul>\n${list.map((l) => html`<li>${l}</li>\n`)}</ul>\n` : ''}`;
+  return { from, to, bcc: [], replyTo: [], subject: oneLine(subject), html: htmlPage(subject, content), text };
 }
 
 /** "Booking xhqgmdh is stuck: the calendar entry was never confirmed". */
@@ -85,7 +79,8 @@ export function renderStallAlert(input: {
     `Booking ${state.booking_id} is stuck: ${MISSING_STEP_TEXT[missing]}`,
     [
       `Booking ${state.booking_id}${date} is stuck: ${MISSING_STEP_TEXT[missing]}.`,
-      `${arrived} ${minutesSince(since, now)} minutes ago (${since}); the other step has not happened since. ${WHAT_TO_DO[missing]}`,
+      `${arrived} ${minutesSince(since, now)} minutes ago (${since}); the other step has not happened since. ` +
+        WHAT_TO_DO[missing],
       'The crew will be emailed automatically as soon as the missing step happens.',
     ],
     facts(state),
@@ -101,17 +96,19 @@ export function renderDeliveryAlert(input: {
   to: string;
 }): OutgoingEmail {
   const { state, undelivered } = input;
+  const whom = undelivered.length === 1 ? 'one crew member' : `${undelivered.length} crew members`;
   return assemble(
     input.from,
     input.to,
-    `Booking ${state.booking_id}: the crew email did not reach ${undelivered.length === 1 ? 'one crew member' : `${undelivered.length} crew members`}`,
+    `Booking ${state.booking_id}: the crew email did not reach ${whom}`,
     [
-      `The crew email for booking ${state.booking_id} did not certainly reach everyone. Please contact the people below directly; nobody is emailed twice automatically.`,
+      `The crew email for booking ${state.booking_id} did not certainly reach everyone. ` +
+        'Please contact the people below directly; nobody is emailed twice automatically.',
     ],
     facts(state),
-    undelivered.map(
-      (u) =>
-        `${u.member.name} <${u.member.email}> (${u.member.role}): ${UNDELIVERED_TEXT[u.status]}${u.reason ? ` (${u.reason})` : ''}`,
-    ),
+    undelivered.map(({ member, status, reason }) => {
+      const why = reason ? ` (${reason})` : '';
+      return `${member.name} <${member.email}> (${member.role}): ${UNDELIVERED_TEXT[status]}${why}`;
+    }),
   );
 }

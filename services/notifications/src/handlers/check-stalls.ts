@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
-import { NotConfiguredError } from '@charter/shared';
+import { NotConfiguredError } from '@charter/shared/errors';
 import { createLogger } from '@charter/shared/logger';
 import type { Context, ScheduledEvent } from 'aws-lambda';
+import { claimerOf } from '../claim-send-record';
 import { checkStalls } from '../stall-check';
 
 const logger = createLogger('charter-notifications');
@@ -16,7 +16,7 @@ export const handler = async (event: Partial<ScheduledEvent> | undefined, contex
   const tick = event?.time ? new Date(event.time) : new Date(NaN);
   const now = Number.isNaN(tick.getTime()) ? new Date() : tick;
   try {
-    const summary = await checkStalls(now, `${context.awsRequestId}/${randomUUID().slice(0, 8)}`, logger);
+    const summary = await checkStalls(now, claimerOf(context), logger);
     logger.info('stall check done', { ...summary, as_of: now.toISOString() });
   } catch (error) {
     if (error instanceof NotConfiguredError)

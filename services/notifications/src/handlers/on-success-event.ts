@@ -1,15 +1,12 @@
-import { randomUUID } from 'node:crypto';
 import { busHandler } from '@charter/shared/consumer';
 import { createLogger } from '@charter/shared/logger';
 import type { Context } from 'aws-lambda';
-import { crewMailConfig } from '../config';
+import { claimerOf } from '../claim-send-record';
+import { CREW_MAIL_SETTINGS, requireSettings } from '../config';
 import { notifyCrewIfReady } from '../notify-crew';
-import { recordArrival, type Arrival } from '../store';
+import { recordArrival, type Arrival } from '../store/join';
 
 const logger = createLogger('charter-notifications');
-
-/** Unique per attempt: Lambda keeps the request id when it retries an asynchronous invocation. */
-const claimerOf = (context: Context) => `${context.awsRequestId}/${randomUUID().slice(0, 8)}`;
 
 /**
  * EventCreated (from SCC) and CalendarUpdated (from the calendar) meet here, in any order and
@@ -17,7 +14,7 @@ const claimerOf = (context: Context) => `${context.awsRequestId}/${randomUUID().
  * emailed once both are in.
  */
 async function join(arrival: Arrival, context: Context): Promise<void> {
-  crewMailConfig();
+  requireSettings(CREW_MAIL_SETTINGS);
   const recorded = await recordArrival(arrival, new Date());
   if (recorded.kind === 'already_notified') {
     logger.info('crew already notified for this booking; duplicate ignored');

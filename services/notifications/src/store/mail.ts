@@ -1,13 +1,13 @@
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
-import type { OutgoingEmail } from './domain/crew-email';
+import type { OutgoingEmail } from '../domain/email';
 import {
   SES_BACKOFF,
   backoffDelayMs,
   classifySesError,
   isRetriable,
   type BackoffPolicy,
-  type SesFailure,
-} from './domain/delivery';
+  type SendFailure,
+} from '../domain/delivery';
 
 /**
  * SDK retries are off for this client (maxAttempts 1): the SDK would retry a throttled send on
@@ -16,8 +16,8 @@ import {
  */
 const ses = new SESv2Client({ maxAttempts: 1 });
 
-export type SendResult =
-  { ok: true; messageId: string; attempts: number } | ({ ok: false; attempts: number } & SesFailure);
+export type EmailSent = { ok: true; messageId: string; attempts: number };
+export type SendResult = EmailSent | SendFailure;
 
 export interface SendOptions {
   policy?: BackoffPolicy;

@@ -1,14 +1,8 @@
-import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import {
-  DynamoDBDocumentClient,
-  GetCommand,
-  QueryCommand,
-  UpdateCommand,
-  type UpdateCommandInput,
-} from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { CalendarUpdated, CrewMember, EventCreated } from '@charter/events';
-import { tableConfig as config } from './config';
-import { JoinState } from './domain/join';
+import { conditionally, documentClient, isConditionFailure } from '@charter/shared/dynamo';
+import { setting } from '../config';
+import { JoinState, type MissingStep, type OnceField } from '../domain/join';
 
 /**
  * The join table, `charter-notifications-<stage>`, one item per booking_id. Every write is one
@@ -19,28 +13,16 @@ import { JoinState } from './domain/join';
  * index WATCH_INDEX holds only those, so the stall check queries the unfinished bookings instead
  * of scanning every booking ever made.
  */
-const client = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
-  marshallOptions: { removeUndefinedValues: true },
-});
+const dynamo = documentClient();
 
 export const WATCH_INDEX = 'watching';
 const OPEN = 'open';
+/** Takes the booking off the watch list (the index `watching` is keyed on both). */
+const UNWATCH = 'REMOVE #watch, watch_since';
 
-export type OnceField = 'crew_notified' | 'stall_alert' | 'delivery_alert';
-
-const isConditionFailure = (error: unknown) =>
-  error instanceof ConditionalCheckFailedException || (error as Error)?.name === 'ConditionalCheckFailedException';
-
-/** Runs a conditional update; false when the condition did not hold (someone else got there first). */
-async function conditionally(input: Omit<UpdateCommandInput, 'TableName'>): Promise<boolean> {
-  try {
-    await client.send(new UpdateCommand({ TableName: config().JOIN_TABLE, ...input }));
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
-}
+/** A conditional UpdateItem on the join table; false when the condition did not hold (someone else got there first). */
+const updateIf = (input: Omit<UpdateCommandInput, 'TableName'>): Promise<boolean> =>
+  conditionally(() => dynamo.send(new UpdateCommand({ TableName: setting('JOIN_TABLE'), ...input })));
 
 export type Arrival =
   { kind: 'EventCreated'; detail: EventCreated } | { kind: 'CalendarUpdated'; detail: CalendarUpdated };
@@ -58,13 +40,14 @@ export async function recordArrival(arrival: Arrival, now: Date): Promise<Arriva
       ? (['crew_event', arrival.detail] as const)
       : (['calendar', { year: arrival.detail.year, calendar_url: arrival.detail.calendar_url }] as const);
   try {
-    const result = await client.send(
+    const result = await dynamo.send(
       new UpdateCommand({
-        TableName: config().JOIN_TABLE,
+        TableName: setting('JOIN_TABLE'),
         Key: { booking_id: arrival.detail.booking_id },
         UpdateExpression:
-          'SET #field = if_not_exists(#field, :value), #at = if_not_exists(#at, :now), sends = if_not_exists(sends, :none), ' +
-          '#watch = :open, watch_since = if_not_exists(watch_since, :now), updated_at = :now ADD #deliveries :one',
+          'SET #field = if_not_exists(#field, :value), #at = if_not_exists(#at, :now), ' +
+          'sends = if_not_exists(sends, :none), #watch = :open, watch_since = if_not_exists(watch_since, :now), ' +
+          'updated_at = :now ADD #deliveries :one',
         ConditionExpression: 'attribute_not_exists(notified_at)',
         ExpressionAttributeNames: {
           '#field': field,
@@ -91,15 +74,15 @@ export async function recordArrival(arrival: Arrival, now: Date): Promise<Arriva
 
 /** The booking's join item, read consistently (it decides who is still to be emailed). */
 export async function getJoin(bookingId: string): Promise<JoinState | undefined> {
-  const result = await client.send(
-    new GetCommand({ TableName: config().JOIN_TABLE, Key: { booking_id: bookingId }, ConsistentRead: true }),
+  const result = await dynamo.send(
+    new GetCommand({ TableName: setting('JOIN_TABLE'), Key: { booking_id: bookingId }, ConsistentRead: true }),
   );
   return result.Item ? JoinState.parse(result.Item) : undefined;
 }
 
 /** Claims the right to email one member. Exactly one invocation wins, ever, per booking and member. */
 export function claimSend(bookingId: string, member: CrewMember, claimer: string, now: Date): Promise<boolean> {
-  return conditionally({
+  return updateIf({
     Key: { booking_id: bookingId },
     UpdateExpression: 'SET sends.#member = :claim',
     ConditionExpression: 'attribute_exists(sends) AND attribute_not_exists(sends.#member)',
@@ -123,7 +106,7 @@ export async function recordSent(
   messageId: string,
   now: Date,
 ): Promise<void> {
-  const recorded = await conditionally({
+  const recorded = await updateIf({
     Key: { booking_id: bookingId },
     UpdateExpression: 'SET sends.#member.#status = :sent, sends.#member.message_id = :id, sends.#member.sent_at = :now',
     ConditionExpression: ownClaim.ConditionExpression,
@@ -144,7 +127,7 @@ export async function recordSent(
 
 /** SES certainly did not send (it refused for rate, or failed before sending): let a retry claim it again. */
 export function releaseSend(bookingId: string, memberId: string, claimer: string): Promise<boolean> {
-  return conditionally({
+  return updateIf({
     Key: { booking_id: bookingId },
     UpdateExpression: 'REMOVE sends.#member',
     ConditionExpression: ownClaim.ConditionExpression,
@@ -162,7 +145,7 @@ export function markSendFailed(
   reason: string,
   now: Date,
 ): Promise<boolean> {
-  return conditionally({
+  return updateIf({
     Key: { booking_id: bookingId },
     UpdateExpression:
       'SET sends.#member.#status = :status, sends.#member.reason = :reason, sends.#member.failed_at = :now',
@@ -182,7 +165,7 @@ export interface OnceClaimOptions {
   /** A claim older than this (left by an invocation that died) may be taken over. */
   staleBefore?: Date;
   /** Only while this event is still missing (a stall alert for a step that just happened is moot). */
-  whileMissing?: 'crew_event' | 'calendar';
+  whileMissing?: MissingStep;
 }
 
 /** Claims a one-off action (publishing CrewNotified, sending an alert) for this invocation. */
@@ -207,7 +190,7 @@ export function claimOnce(
     condition += ' AND attribute_not_exists(#missing)';
     names['#missing'] = options.whileMissing;
   }
-  return conditionally({
+  return updateIf({
     Key: { booking_id: bookingId },
     UpdateExpression: 'SET #once = :claim',
     ConditionExpression: `attribute_exists(booking_id) AND ${condition}`,
@@ -227,10 +210,10 @@ export async function recordOnce(
   id: string,
   now: Date,
 ): Promise<void> {
-  const closes = field === 'crew_notified';
-  await conditionally({
+  const closes = field === 'crew_notified' ? ', notified_at = :now' : '';
+  await updateIf({
     Key: { booking_id: bookingId },
-    UpdateExpression: `SET #once.#status = :done, #once.id = :id, #once.done_at = :now${closes ? ', notified_at = :now' : ''} REMOVE #watch, watch_since`,
+    UpdateExpression: `SET #once.#status = :done, #once.id = :id, #once.done_at = :now${closes} ${UNWATCH}`,
     ConditionExpression: '#once.claimed_by = :me',
     ExpressionAttributeNames: { '#once': field, '#status': 'status', '#watch': 'watch' },
     ExpressionAttributeValues: { ':done': 'done', ':id': id, ':now': now.toISOString(), ':me': claimer },
@@ -239,7 +222,7 @@ export async function recordOnce(
 
 /** The action failed before taking effect: give the claim back so a later attempt may take it. */
 export function releaseOnce(bookingId: string, field: OnceField, claimer: string): Promise<boolean> {
-  return conditionally({
+  return updateIf({
     Key: { booking_id: bookingId },
     UpdateExpression: 'REMOVE #once',
     ConditionExpression: '#once.claimed_by = :me',
@@ -255,9 +238,9 @@ export function markOnceRejected(
   claimer: string,
   reason: string,
 ): Promise<boolean> {
-  return conditionally({
+  return updateIf({
     Key: { booking_id: bookingId },
-    UpdateExpression: 'SET #once.#status = :rejected, #once.reason = :reason REMOVE #watch, watch_since',
+    UpdateExpression: `SET #once.#status = :rejected, #once.reason = :reason ${UNWATCH}`,
     ConditionExpression: '#once.claimed_by = :me',
     ExpressionAttributeNames: { '#once': field, '#status': 'status', '#watch': 'watch' },
     ExpressionAttributeValues: { ':rejected': 'rejected', ':reason': reason, ':me': claimer },
@@ -269,9 +252,9 @@ export function markOnceRejected(
  * arrived since the item was read: that arrival put it back on the list, and it stays there.
  */
 export async function stopWatching(state: Pick<JoinState, 'booking_id' | 'updated_at'>): Promise<void> {
-  await conditionally({
+  await updateIf({
     Key: { booking_id: state.booking_id },
-    UpdateExpression: 'REMOVE #watch, watch_since',
+    UpdateExpression: UNWATCH,
     ConditionExpression: state.updated_at
       ? 'updated_at = :seen'
       : 'attribute_exists(booking_id) AND attribute_not_exists(updated_at)',
@@ -288,9 +271,9 @@ export async function watchedSince(cutoff: Date, limit = 500): Promise<string[]>
   const ids: string[] = [];
   let startKey: Record<string, unknown> | undefined;
   do {
-    const page = await client.send(
+    const page = await dynamo.send(
       new QueryCommand({
-        TableName: config().JOIN_TABLE,
+        TableName: setting('JOIN_TABLE'),
         IndexName: WATCH_INDEX,
         KeyConditionExpression: '#watch = :open AND watch_since <= :cutoff',
         ExpressionAttributeNames: { '#watch': 'watch' },

@@ -1,0 +1,62 @@
+import { randomUUID } from 'node:crypto';
+import type { Context } from 'aws-lambda';
+import { isRetriable, type SendFailure } from './domain/delivery';
+
+/** Who holds a claim: unique per attempt, since Lambda keeps the request id when it retries an invocation. */
+export const claimerOf = (context: Context) => `${context.awsRequestId}/${randomUUID().slice(0, 8)}`;
+
+/** What a claimed send that did not certainly go out becomes, and keeps: it is never sent again automatically. */
+export type KeptStatus = 'rejected' | 'unconfirmed';
+
+export interface ClaimSendRecordSteps<Sent extends { ok: true }> {
+  /** The conditional write that makes this invocation the only one that may send; false when another holds it. */
+  claim: () => Promise<boolean>;
+  /** SES SendEmail or EventBridge PutEvents. A throw counts as not sent: the claim is released, the error rethrown. */
+  send: () => Promise<Sent | SendFailure>;
+  /** It went out: the claim becomes a record of it. */
+  record: (sent: Sent) => Promise<unknown>;
+  /** It certainly did not go out (throttled, a server fault): the claim is given back for a later attempt. */
+  release: () => Promise<unknown>;
+  /**
+   * Refused for good (`rejected`), or perhaps gone with the answer lost (`unconfirmed`): the claim
+   * stays, so nobody sends it again. Left out where `send` never returns a failure (PutEvents throws).
+   */
+  keep?: (status: KeptStatus, reason: string) => Promise<unknown>;
+}
+
+export type ClaimSendRecordOutcome<Sent> =
+  | { kind: 'claimed_elsewhere' }
+  | { kind: 'sent'; sent: Sent }
+  | { kind: 'released' | KeptStatus; reason: string; attempts: number };
+
+/**
+ * Claim, send, record: the one way this service does what must happen at most once per booking
+ * (a member's crew email, an alert, CrewNotified). SES SendEmail has no idempotency key and
+ * EventBridge delivers every event at least once, often concurrently, so the claim, a
+ * conditional write, is what lets exactly one invocation send. What the send's answer leads to
+ * is the same for every caller; how each step is written, and what is logged, is theirs.
+ */
+export async function claimSendRecord<Sent extends { ok: true }>(
+  steps: ClaimSendRecordSteps<Sent>,
+): Promise<ClaimSendRecordOutcome<Sent>> {
+  if (!(await steps.claim())) return { kind: 'claimed_elsewhere' };
+  let result: Sent | SendFailure;
+  try {
+    result = await steps.send();
+  } catch (error) {
+    await steps.release();
+    throw error;
+  }
+  if (result.ok) {
+    await steps.record(result);
+    return { kind: 'sent', sent: result };
+  }
+  const { reason, attempts } = result;
+  if (isRetriable(result)) {
+    await steps.release();
+    return { kind: 'released', reason, attempts };
+  }
+  const status = result.kind === 'rejected' ? 'rejected' : 'unconfirmed';
+  await steps.keep?.(status, reason);
+  return { kind: status, reason, attempts };
+}

@@ -1,0 +1,66 @@
+import { claimSendRecord, type ClaimSendRecordSteps } from '../src/claim-send-record';
+import type { SendFailure } from '../src/domain/delivery';
+
+type Sent = { ok: true; messageId: string };
+
+/** Steps that write down which of them ran; `send` answers as given. */
+function steps(answer: () => Promise<Sent | SendFailure>, claimed = true) {
+  const ran: string[] = [];
+  const step: ClaimSendRecordSteps<Sent> = {
+    claim: () => (ran.push('claim'), Promise.resolve(claimed)),
+    send: () => (ran.push('send'), answer()),
+    record: (sent) => (ran.push(`record ${sent.messageId}`), Promise.resolve()),
+    release: () => (ran.push('release'), Promise.resolve()),
+    keep: (status, reason) => (ran.push(`keep ${status}: ${reason}`), Promise.resolve()),
+  };
+  return { ran, step };
+}
+
+const failure = (kind: SendFailure['kind']): SendFailure => ({
+  ok: false,
+  kind,
+  reason: `${kind} reason`,
+  attempts: 4,
+});
+
+describe('claim, send, record', () => {
+  it('sends nothing when another invocation holds the claim', async () => {
+    const { ran, step } = steps(() => Promise.resolve({ ok: true, messageId: 'm-1' }), false);
+    expect(await claimSendRecord(step)).toEqual({ kind: 'claimed_elsewhere' });
+    expect(ran).toEqual(['claim']);
+  });
+
+  it('records what was sent with its id', async () => {
+    const { ran, step } = steps(() => Promise.resolve({ ok: true, messageId: 'm-1' }));
+    expect(await claimSendRecord(step)).toEqual({ kind: 'sent', sent: { ok: true, messageId: 'm-1' } });
+    expect(ran).toEqual(['claim', 'send', 'record m-1']);
+  });
+
+  it.each(['throttled', 'transient'] as const)('gives the claim back when the send was %s', async (kind) => {
+    const { ran, step } = steps(() => Promise.resolve(failure(kind)));
+    expect(await claimSendRecord(step)).toEqual({ kind: 'released', reason: `${kind} reason`, attempts: 4 });
+    expect(ran).toEqual(['claim', 'send', 'release']);
+  });
+
+  it.each([
+    ['rejected', 'rejected'],
+    ['no_response', 'unconfirmed'],
+  ] as const)('keeps the claim of a send that was %s, as %s', async (kind, status) => {
+    const { ran, step } = steps(() => Promise.resolve(failure(kind)));
+    expect(await claimSendRecord(step)).toEqual({ kind: status, reason: `${kind} reason`, attempts: 4 });
+    expect(ran).toEqual(['claim', 'send', `keep ${status}: ${kind} reason`]);
+  });
+
+  it('gives the claim back and rethrows when the send throws', async () => {
+    const { ran, step } = steps(() => Promise.reject(new Error('PutEvents refused')));
+    await expect(claimSendRecord(step)).rejects.toThrow('PutEvents refused');
+    expect(ran).toEqual(['claim', 'send', 'release']);
+  });
+
+  it('keeps the claim when the record fails after the send, so nobody sends it again', async () => {
+    const { ran, step } = steps(() => Promise.resolve({ ok: true, messageId: 'm-1' }));
+    step.record = () => Promise.reject(new Error('invocation died'));
+    await expect(claimSendRecord(step)).rejects.toThrow('invocation died');
+    expect(ran).toEqual(['claim', 'send']);
+  });
+});
