@@ -204,16 +204,16 @@ describe('PATCH /events/{id} body', () => {
 
 describe('the version a PATCH expects', () => {
   it('comes from the body first, then If-Match', () => {
-    expect(expectedVersion(4, '"3"')).toEqual({ ok: true, version: 4 });
-    expect(expectedVersion(undefined, '"3"')).toEqual({ ok: true, version: 3 });
-    expect(expectedVersion(undefined, 'W/"7"')).toEqual({ ok: true, version: 7 });
-    expect(expectedVersion(undefined, '5')).toEqual({ ok: true, version: 5 });
-    expect(expectedVersion(undefined, '*')).toEqual({ ok: true, version: 'any' });
+    expect(expectedVersion(4, '"3"')).toEqual({ kind: 'given', version: 4 });
+    expect(expectedVersion(undefined, '"3"')).toEqual({ kind: 'given', version: 3 });
+    expect(expectedVersion(undefined, 'W/"7"')).toEqual({ kind: 'given', version: 7 });
+    expect(expectedVersion(undefined, '5')).toEqual({ kind: 'given', version: 5 });
+    expect(expectedVersion(undefined, '*')).toEqual({ kind: 'given', version: 'any' });
   });
 
   it('is missing without either, and refused when If-Match is not an ETag', () => {
-    expect(expectedVersion(undefined, undefined)).toEqual({ ok: 'missing' });
-    expect(expectedVersion(undefined, 'yesterday')).toMatchObject({ ok: false });
+    expect(expectedVersion(undefined, undefined)).toEqual({ kind: 'missing' });
+    expect(expectedVersion(undefined, 'yesterday')).toMatchObject({ kind: 'malformed' });
   });
 });
 

@@ -27,18 +27,14 @@ beforeAll(async () => {
   serviceKey = cloud.secrets['charter/local/scc-service-key']!;
   magicKey = cloud.secrets['charter/local/magic-link-key']!;
   store = await import('../src/store');
-  h.onBookingCreated = (await import('../src/handlers/onBookingCreated')).handler as unknown as BusHandler;
-  for (const name of [
-    'createEvent',
-    'listEvents',
-    'getEvent',
-    'updateEvent',
-    'putCrew',
-    'crewPage',
-    'confirm',
-  ] as const) {
-    h[name] = (await import(`../src/handlers/${name}`)).handler as HttpHandler;
-  }
+  h.onBookingCreated = (await import('../src/handlers/on-booking-created')).handler as unknown as BusHandler;
+  h.createEvent = (await import('../src/handlers/create-event')).handler;
+  h.listEvents = (await import('../src/handlers/list-events')).handler;
+  h.getEvent = (await import('../src/handlers/get-event')).handler;
+  h.updateEvent = (await import('../src/handlers/update-event')).handler;
+  h.putCrew = (await import('../src/handlers/put-crew')).handler;
+  h.crewPage = (await import('../src/handlers/crew-page')).handler;
+  h.confirm = (await import('../src/handlers/confirm')).handler;
 });
 afterAll(() => cloud?.stop());
 
@@ -645,11 +641,11 @@ describe('POST /crew/{event_id}/confirm', () => {
     const other = await eventFromBooking('bk-confirm-late');
     // The confirm handler read the event while Theo was on the crew; the PATCH lands before its write.
     await patchEvent(other, { crew: [ROSTER[0], ROSTER[1]], expected_version: 1 });
-    expect(await store.confirmCrewMember(other, 'theo-park')).toEqual({ outcome: 'not_on_crew' });
+    expect(await store.confirmCrewMember(other, 'theo-park')).toEqual({ kind: 'not_on_crew' });
     expect((await eventItems('bk-confirm-late'))[0]!.confirmations).toEqual({});
-    expect(await store.confirmCrewMember(other, 'isla-moreno')).toMatchObject({ outcome: 'confirmed' });
+    expect(await store.confirmCrewMember(other, 'isla-moreno')).toMatchObject({ kind: 'confirmed' });
     expect(await store.confirmCrewMember(eventIdFor('bk-never-confirmed'), 'isla-moreno')).toEqual({
-      outcome: 'not_found',
+      kind: 'not_found',
     });
   });
 

@@ -285,9 +285,9 @@ describe('no money reaches crew (through the local cloud)', () => {
 
   beforeAll(async () => {
     cloud = await startScc({ POWERTOOLS_LOG_LEVEL: 'SILENT' });
-    onBookingCreated = (await import('../src/handlers/onBookingCreated')).handler as never;
-    listEvents = (await import('../src/handlers/listEvents')).handler;
-    crewPage = (await import('../src/handlers/crewPage')).handler;
+    onBookingCreated = (await import('../src/handlers/on-booking-created')).handler as never;
+    listEvents = (await import('../src/handlers/list-events')).handler;
+    crewPage = (await import('../src/handlers/crew-page')).handler;
   });
   afterAll(() => cloud?.stop());
 

@@ -16,7 +16,7 @@ afterAll(() => cloud?.stop());
 
 describe('a missing secret', () => {
   it('answers the operator routes with 500 not_configured and logs an ERROR naming the secret', async () => {
-    const { handler } = (await import('../src/handlers/getEvent')) as { handler: HttpHandler };
+    const { handler } = (await import('../src/handlers/get-event')) as { handler: HttpHandler };
     const logs = captureLogs();
     let result;
     try {
@@ -45,7 +45,7 @@ describe('a missing secret', () => {
   });
 
   it('is a 500 even for a request without a key, so a broken stage is not mistaken for a bad caller', async () => {
-    const { handler } = (await import('../src/handlers/putCrew')) as { handler: HttpHandler };
+    const { handler } = (await import('../src/handlers/put-crew')) as { handler: HttpHandler };
     const logs = captureLogs();
     let result;
     try {
@@ -61,8 +61,8 @@ describe('a missing secret', () => {
   });
 
   it('answers the crew page with a 500 page and logs an ERROR naming the magic-link key', async () => {
-    const { handler: onBookingCreated } = await import('../src/handlers/onBookingCreated');
-    const { handler } = (await import('../src/handlers/crewPage')) as { handler: HttpHandler };
+    const { handler: onBookingCreated } = await import('../src/handlers/on-booking-created');
+    const { handler } = (await import('../src/handlers/crew-page')) as { handler: HttpHandler };
     const logs = captureLogs();
     let result;
     try {

@@ -41,7 +41,7 @@ const statusWith = async (handler: HttpHandler, key: string) => (await listEvent
 
 describe('rotating the service key', () => {
   it('accepts the old and the new key until the next rotation, then refuses the oldest', async () => {
-    const { handler } = await import('../src/handlers/listEvents');
+    const { handler } = await import('../src/handlers/list-events');
     const first = cloud.secrets[SERVICE_KEY]!;
     expect(await statusWith(handler, first)).toBe(200);
 
@@ -72,8 +72,8 @@ describe('rotating the service key', () => {
 
 describe('rotating the magic-link key', () => {
   it('keeps links minted with the previous key working, and refuses them after the next rotation', async () => {
-    const { handler: onBookingCreated } = await import('../src/handlers/onBookingCreated');
-    const { handler: crewPage } = await import('../src/handlers/crewPage');
+    const { handler: onBookingCreated } = await import('../src/handlers/on-booking-created');
+    const { handler: crewPage } = await import('../src/handlers/crew-page');
     await onBookingCreated(bookingEnvelope(bookingInput({ booking_id: 'rot-link' })), lambdaContext());
     const eventId = eventIdFor('rot-link');
     const expiresAt = Math.floor(Date.now() / 1000) + 3600;
@@ -123,7 +123,7 @@ describe('a cached service key', () => {
     let handler!: HttpHandler;
     process.env.SECRETS_CACHE_SECONDS = '300';
     jest.isolateModules(() => {
-      handler = require('../src/handlers/listEvents').handler;
+      handler = require('../src/handlers/list-events').handler;
     });
     process.env.SECRETS_CACHE_SECONDS = '0';
 
