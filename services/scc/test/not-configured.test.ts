@@ -36,11 +36,11 @@ describe('a missing secret', () => {
     expect(result.statusCode).toBe(500);
     expect(JSON.parse(String(result.body))).toMatchObject({
       error: 'not_configured',
-      message: expect.stringContaining('scc-service-key'),
+      message: expect.stringContaining('scc-service-key') as unknown,
     });
     const errors = logs.lines().filter((line) => line.level === 'ERROR');
     expect(errors).toEqual([
-      expect.objectContaining({ message: expect.stringContaining('charter/local/scc-service-key') }),
+      expect.objectContaining({ message: expect.stringContaining('charter/local/scc-service-key') as unknown }),
     ]);
   });
 
@@ -57,7 +57,7 @@ describe('a missing secret', () => {
       logs.restore();
     }
     expect(result.statusCode).toBe(500);
-    expect(JSON.parse(String(result.body)).error).toBe('not_configured');
+    expect((JSON.parse(String(result.body)) as { error: string }).error).toBe('not_configured');
   });
 
   it('answers the crew page with a 500 page and logs an ERROR naming the magic-link key', async () => {
@@ -87,7 +87,7 @@ describe('a missing secret', () => {
     expect(String(result.body)).not.toContain('magic-link-key');
     const errors = logs.lines().filter((line) => line.level === 'ERROR');
     expect(errors).toEqual([
-      expect.objectContaining({ message: expect.stringContaining('charter/local/magic-link-key') }),
+      expect.objectContaining({ message: expect.stringContaining('charter/local/magic-link-key') as unknown }),
     ]);
   });
 });

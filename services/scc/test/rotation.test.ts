@@ -122,8 +122,8 @@ describe('a cached service key', () => {
     });
     let handler!: HttpHandler;
     process.env.SECRETS_CACHE_SECONDS = '300';
-    jest.isolateModules(() => {
-      handler = require('../src/handlers/list-events').handler;
+    await jest.isolateModulesAsync(async () => {
+      ({ handler } = await import('../src/handlers/list-events'));
     });
     process.env.SECRETS_CACHE_SECONDS = '0';
 
@@ -140,6 +140,8 @@ describe('a cached service key', () => {
 });
 
 describe('npm run rotate', () => {
+  /** A JSON map of secret values: .local/secrets.json (name -> value), or the partner map (partner -> secret). */
+  const valuesIn = (text: string) => JSON.parse(text) as Record<string, string>;
   const stateDir = () => {
     const dir = mkdtempSync(join(tmpdir(), 'rotate-'));
     writeFileSync(join(dir, 'endpoints.json'), JSON.stringify(cloud.endpoints));
@@ -159,16 +161,16 @@ describe('npm run rotate', () => {
     const current = (await secretsManager.send(new GetSecretValueCommand({ SecretId: SERVICE_KEY }))).SecretString;
     expect(printed[0]).toContain(`rotated ${SERVICE_KEY}`);
     expect(printed[1]).toBe(current);
-    expect(JSON.parse(readFileSync(join(dir, 'secrets.json'), 'utf8'))[SERVICE_KEY]).toBe(current);
+    expect(valuesIn(readFileSync(join(dir, 'secrets.json'), 'utf8'))[SERVICE_KEY]).toBe(current);
   });
 
   it("replaces one partner's value in the partner map and keeps the others", async () => {
     const name = 'charter/local/partner-secrets';
-    const before = JSON.parse((await secretsManager.send(new GetSecretValueCommand({ SecretId: name }))).SecretString!);
+    const before = valuesIn((await secretsManager.send(new GetSecretValueCommand({ SecretId: name }))).SecretString!);
     const { value } = await rotateSecret({ client: secretsManager, name, partner: 'boatsetter' });
-    const after = JSON.parse((await secretsManager.send(new GetSecretValueCommand({ SecretId: name }))).SecretString!);
+    const after = valuesIn((await secretsManager.send(new GetSecretValueCommand({ SecretId: name }))).SecretString!);
     expect(after).toEqual({ ...before, boatsetter: value });
-    const previous = JSON.parse(
+    const previous = valuesIn(
       (await secretsManager.send(new GetSecretValueCommand({ SecretId: name, VersionStage: 'AWSPREVIOUS' })))
         .SecretString!,
     );
