@@ -1,6 +1,15 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { HttpError, ValidationError, forbidden, unauthorized } from '@charter/shared';
+import { EventId } from '@charter/events';
 import { requireSharedKey } from '@charter/shared/auth';
+import {
+  HttpError,
+  ValidationError,
+  badRequest,
+  conflict,
+  forbidden,
+  notFound,
+  unauthorized,
+} from '@charter/shared/errors';
 import {
   errorResponse,
   header,
@@ -12,14 +21,20 @@ import {
   type HttpHandler,
   type HttpResult,
 } from '@charter/shared/http';
+import { withBookingId } from '@charter/shared/logger';
 import { verifyCrewToken, type CrewTokenCheck } from '@charter/shared/magic-link';
-import { MAX_BODY_BYTES, magicLinkConfig, secrets, serviceKeyConfig } from './config';
-import type { CrewEvent } from './domain/crew-event';
+import { acceptedValues, secrets } from '@charter/shared/secrets';
+import { setting } from './config';
+import { expectedVersion, type CrewEvent } from './domain/crew-event';
 import { CREW_PAGE_HEADERS, renderCrewErrorPage } from './domain/crew-page';
+import { getCrewEvent } from './store';
+
+/** JSON bodies here are an event or a roster: a few KB. Anything far larger is refused with 413. */
+export const MAX_BODY_BYTES = 32 * 1024;
 
 /** The operator's routes: X-Service-Key against charter/<stage>/scc-service-key (current or previous). */
 export async function requireServiceKey(event: HttpEvent): Promise<void> {
-  await requireSharedKey(event, serviceKeyConfig().SERVICE_KEY_SECRET, 'X-Service-Key');
+  await requireSharedKey(event, setting('SERVICE_KEY_SECRET_NAME'), 'X-Service-Key');
 }
 
 /** A JSON object body, or 400 (bad JSON) / 413 (too large) / 422 (not an object). */
@@ -38,22 +53,18 @@ const TOKEN_REFUSALS: Record<Exclude<CrewTokenCheck, { ok: true }>['reason'], st
   expired: 'The link has expired: crew links stop working a day after the charter.',
 };
 
-/** A key rotated a moment ago may not be in our cache yet; look again, but at most this often. */
-const REFRESH_ON_MISS_MS = 5_000;
-let lastRefreshOnMiss = 0;
-
 /**
  * The crew member a magic link belongs to, verified against the magic-link key (and, while it
- * rotates, the previous key). Any token fault is 401: the link does not identify anyone.
+ * rotates, the previous key). A forged-looking token may be one signed with a key rotated a moment
+ * ago, so only that result sends secrets.check back to Secrets Manager. Any token fault is 401:
+ * the link does not identify anyone.
  */
-export async function verifyCrewLink(eventId: string, token: string | undefined): Promise<string> {
-  const secretName = magicLinkConfig().MAGIC_LINK_KEY_SECRET;
-  const keysOf = (v: { current: string; previous?: string }) => (v.previous ? [v.current, v.previous] : [v.current]);
-  let check = verifyCrewToken(keysOf(await secrets.versions(secretName)), eventId, token);
-  if (!check.ok && check.reason === 'invalid' && Date.now() - lastRefreshOnMiss > REFRESH_ON_MISS_MS) {
-    lastRefreshOnMiss = Date.now();
-    check = verifyCrewToken(keysOf(await secrets.versions(secretName, true)), eventId, token);
-  }
+async function verifyCrewLink(eventId: string, token: string | undefined): Promise<string> {
+  const check = await secrets.check(
+    setting('MAGIC_LINK_KEY_SECRET_NAME'),
+    (accepted) => verifyCrewToken(acceptedValues(accepted), eventId, token),
+    (result) => !result.ok && result.reason === 'invalid',
+  );
   if (!check.ok) throw unauthorized(TOKEN_REFUSALS[check.reason], `token_${check.reason}`);
   return check.memberId;
 }
@@ -61,10 +72,65 @@ export async function verifyCrewLink(eventId: string, token: string | undefined)
 /** The refusal of a genuine link of someone taken off the crew since it was sent. */
 export const notOnCrew = () => forbidden('You are no longer on the crew of this event.', 'not_on_crew');
 
-/** A genuine link of someone taken off the crew since it was sent. */
-export function requireCrewMember(event: CrewEvent, memberId: string): void {
-  if (!event.crew.some((member) => member.member_id === memberId)) throw notOnCrew();
+/** A crew route's event, deleted since the link was sent. */
+export const eventGone = () => notFound('This crew event no longer exists.', 'event_not_found');
+
+/**
+ * The crew event a magic link opens, and the member it belongs to. The token is checked before the
+ * event is looked up, so a stranger learns nothing about which events exist; then 404 when the
+ * event is gone, 403 when the member was taken off its crew since the link was sent.
+ */
+export async function openCrewEvent(
+  logger: Logger,
+  eventId: string,
+  token: string | undefined,
+): Promise<{ crewEvent: CrewEvent; memberId: string }> {
+  const memberId = await verifyCrewLink(eventId, token);
+  const crewEvent = await getCrewEvent(eventId);
+  if (!crewEvent) throw eventGone();
+  withBookingId(logger, crewEvent.booking_id);
+  if (!crewEvent.crew.some((member) => member.member_id === memberId)) throw notOnCrew();
+  return { crewEvent, memberId };
 }
+
+/** An operator route's event: 404 for an unknown id, and for a malformed one without reading the table. */
+export async function requireCrewEvent(eventId: string): Promise<CrewEvent> {
+  const crewEvent = EventId.safeParse(eventId).success ? await getCrewEvent(eventId) : undefined;
+  if (!crewEvent) throw eventNotFound(eventId);
+  return crewEvent;
+}
+
+export const eventNotFound = (eventId: string) => notFound(`There is no crew event ${eventId}.`, 'event_not_found');
+
+/** POST /events for a booking whose one event says something else. */
+export const eventExists = (bookingId: string, eventId: string) =>
+  new HttpError(
+    409,
+    'event_exists',
+    `Booking ${bookingId} already has crew event ${eventId}; change it with PATCH /events/${eventId}.`,
+    { event_id: eventId },
+  );
+
+/** The version a PATCH is based on (`any` for If-Match: *): 428 when it names none, 400 for an If-Match not an ETag. */
+export function requireExpectedVersion(event: HttpEvent, bodyVersion: number | undefined): number | 'any' {
+  const expected = expectedVersion(bodyVersion, header(event, 'if-match'));
+  if (expected.kind === 'missing') {
+    throw new HttpError(
+      428,
+      'version_required',
+      'Send the version you are changing: expected_version in the body or an If-Match header with the ETag.',
+    );
+  }
+  if (expected.kind === 'malformed') throw badRequest(expected.message, 'bad_if_match');
+  return expected.version;
+}
+
+/** Another edit landed first: the caller reads the event again rather than overwrite it. */
+export const versionConflict = (eventId: string, current: number, expected: number) =>
+  conflict(
+    `Crew event ${eventId} is at version ${current}, not ${expected}: read it again and reapply your change.`,
+    'version_conflict',
+  );
 
 export function wantsJson(event: HttpEvent): boolean {
   return /\bapplication\/json\b/i.test(header(event, 'accept') ?? '');

@@ -1,7 +1,8 @@
-import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { CrewMember } from '@charter/events';
-import { defaultRoster, tableConfig } from './config';
+import { conditionally, documentClient, isConditionFailure } from '@charter/shared/dynamo';
+import { NotConfiguredError } from '@charter/shared/errors';
+import { setting } from './config';
 import {
   crewSafeFields,
   eventIdFor,
@@ -19,17 +20,12 @@ import {
  *   ROSTER               the crew roster new events get
  * Only crew-safe fields are written: the functions here take CrewEventFields, never a booking.
  */
-const client = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
-  marshallOptions: { removeUndefinedValues: true },
-});
+const dynamo = documentClient();
 
-const table = () => tableConfig().EVENTS_TABLE;
+const table = () => setting('EVENTS_TABLE');
 const eventKey = (eventId: string) => ({ pk: `EVENT#${eventId}` });
 const bookingKey = (bookingId: string) => ({ pk: `BOOKING#${bookingId}` });
 const ROSTER_KEY = { pk: 'ROSTER' };
-
-const isConditionFailure = (error: unknown) =>
-  error instanceof ConditionalCheckFailedException || (error as Error)?.name === 'ConditionalCheckFailedException';
 
 /** The crew's member ids as a DynamoDB string set (a crew has at least one member). */
 const crewIdsOf = (crew: CrewMember[]) => new Set(crew.map((member) => member.member_id));
@@ -52,25 +48,24 @@ export async function createCrewEvent(
   now = new Date(),
 ): Promise<{ event: CrewEvent; created: boolean }> {
   const at = now.toISOString();
-  let eventId = eventIdFor(fields.booking_id);
-  try {
-    await client.send(
+  const ownId = eventIdFor(fields.booking_id);
+  const claimed = await conditionally(() =>
+    dynamo.send(
       new PutCommand({
         TableName: table(),
         Item: {
           ...bookingKey(fields.booking_id),
           kind: 'booking',
           booking_id: fields.booking_id,
-          event_id: eventId,
+          event_id: ownId,
           created_at: at,
         },
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
-    );
-  } catch (error) {
-    if (!isConditionFailure(error)) throw error;
-    eventId = (await findEventIdByBooking(fields.booking_id)) ?? eventId;
-  }
+    ),
+  );
+  // When another delivery claimed the booking first, its lookup item names the event.
+  const eventId = claimed ? ownId : ((await findEventIdByBooking(fields.booking_id)) ?? ownId);
 
   const event: CrewEvent = {
     ...crewSafeFields(fields),
@@ -80,39 +75,37 @@ export async function createCrewEvent(
     created_at: at,
     updated_at: at,
   };
-  try {
-    await client.send(
+  const created = await conditionally(() =>
+    dynamo.send(
       new PutCommand({
         TableName: table(),
         Item: { ...eventKey(eventId), kind: 'event', origin, ...event, crew_ids: crewIdsOf(event.crew) },
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
-    );
-    return { event, created: true };
-  } catch (error) {
-    if (!isConditionFailure(error)) throw error;
-    const existing = await getCrewEvent(eventId);
-    if (!existing) throw new Error(`crew event ${eventId} was reported to exist but cannot be read`);
-    return { event: existing, created: false };
-  }
+    ),
+  );
+  if (created) return { event, created: true };
+  const existing = await getCrewEvent(eventId);
+  if (!existing) throw new Error(`crew event ${eventId} was reported to exist but cannot be read`);
+  return { event: existing, created: false };
 }
 
 export async function getCrewEvent(eventId: string): Promise<CrewEvent | undefined> {
-  const { Item } = await client.send(
+  const { Item } = await dynamo.send(
     new GetCommand({ TableName: table(), Key: eventKey(eventId), ConsistentRead: true }),
   );
   return Item ? toEvent(Item) : undefined;
 }
 
 export async function findEventIdByBooking(bookingId: string): Promise<string | undefined> {
-  const { Item } = await client.send(
+  const { Item } = await dynamo.send(
     new GetCommand({ TableName: table(), Key: bookingKey(bookingId), ConsistentRead: true }),
   );
   return typeof Item?.event_id === 'string' ? Item.event_id : undefined;
 }
 
 export type UpdateResult =
-  { outcome: 'updated'; event: CrewEvent } | { outcome: 'not_found' } | { outcome: 'stale'; currentVersion: number };
+  { kind: 'updated'; event: CrewEvent } | { kind: 'not_found' } | { kind: 'stale'; currentVersion: number };
 
 /**
  * Applies changes if the event is still at `expectedVersion` (optimistic concurrency: two
@@ -149,7 +142,7 @@ export async function updateCrewEvent(
     removes.push(`#confirmations.#m${i}`);
   });
   try {
-    const { Attributes } = await client.send(
+    const { Attributes } = await dynamo.send(
       new UpdateCommand({
         TableName: table(),
         Key: eventKey(eventId),
@@ -160,16 +153,15 @@ export async function updateCrewEvent(
         ReturnValues: 'ALL_NEW',
       }),
     );
-    return { outcome: 'updated', event: toEvent(Attributes ?? {}) };
+    return { kind: 'updated', event: toEvent(Attributes ?? {}) };
   } catch (error) {
     if (!isConditionFailure(error)) throw error;
     const current = await getCrewEvent(eventId);
-    return current ? { outcome: 'stale', currentVersion: current.version } : { outcome: 'not_found' };
+    return current ? { kind: 'stale', currentVersion: current.version } : { kind: 'not_found' };
   }
 }
 
-export type ConfirmResult =
-  { outcome: 'confirmed'; event: CrewEvent } | { outcome: 'not_found' } | { outcome: 'not_on_crew' };
+export type ConfirmResult = { kind: 'confirmed'; event: CrewEvent } | { kind: 'not_found' } | { kind: 'not_on_crew' };
 
 /**
  * Records that a crew member confirmed. Idempotent: the first confirmation's time is kept however
@@ -181,7 +173,7 @@ export type ConfirmResult =
  */
 export async function confirmCrewMember(eventId: string, memberId: string, now = new Date()): Promise<ConfirmResult> {
   try {
-    const { Attributes } = await client.send(
+    const { Attributes } = await dynamo.send(
       new UpdateCommand({
         TableName: table(),
         Key: eventKey(eventId),
@@ -193,21 +185,21 @@ export async function confirmCrewMember(eventId: string, memberId: string, now =
         ReturnValues: 'ALL_NEW',
       }),
     );
-    return { outcome: 'confirmed', event: toEvent(Attributes ?? {}) };
+    return { kind: 'confirmed', event: toEvent(Attributes ?? {}) };
   } catch (error) {
     if (!isConditionFailure(error)) throw error;
-    return (await getCrewEvent(eventId)) ? { outcome: 'not_on_crew' } : { outcome: 'not_found' };
+    return (await getCrewEvent(eventId)) ? { kind: 'not_on_crew' } : { kind: 'not_found' };
   }
 }
 
 /** The stored roster, or undefined when `PUT /crew` has never been called on this stage. */
 export async function getStoredRoster(): Promise<CrewMember[] | undefined> {
-  const { Item } = await client.send(new GetCommand({ TableName: table(), Key: ROSTER_KEY, ConsistentRead: true }));
+  const { Item } = await dynamo.send(new GetCommand({ TableName: table(), Key: ROSTER_KEY, ConsistentRead: true }));
   return Item ? (Item.crew as CrewMember[]) : undefined;
 }
 
 export async function putRoster(crew: CrewMember[], now = new Date()): Promise<void> {
-  await client.send(
+  await dynamo.send(
     new PutCommand({
       TableName: table(),
       Item: { ...ROSTER_KEY, kind: 'roster', crew, updated_at: now.toISOString() },
@@ -215,7 +207,18 @@ export async function putRoster(crew: CrewMember[], now = new Date()): Promise<v
   );
 }
 
-/** The crew a new event gets: the stored roster, else the stage's default. */
-export async function currentRoster(): Promise<CrewMember[]> {
-  return (await getStoredRoster()) ?? defaultRoster();
+/**
+ * The crew a new event gets: the stored roster, else the stage's default. No crew at all is a
+ * stage to fix (`alternative` says what else the caller could do), never an event without crew.
+ */
+export async function rosterForNewEvent(alternative?: string): Promise<CrewMember[]> {
+  const roster = (await getStoredRoster()) ?? setting('DEFAULT_ROSTER');
+  if (roster.length === 0) {
+    const otherwise = alternative ? `; ${alternative}` : '';
+    throw new NotConfiguredError(
+      'crew roster',
+      `no roster is stored (PUT /crew) and DEFAULT_ROSTER is empty${otherwise}`,
+    );
+  }
+  return roster;
 }

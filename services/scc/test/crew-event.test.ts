@@ -1,5 +1,5 @@
 import { EventCreated } from '@charter/events';
-import { ValidationError } from '@charter/shared';
+import { ValidationError } from '@charter/shared/errors';
 import { validate } from '@charter/shared/http';
 import {
   CreateEventRequest,
@@ -57,8 +57,14 @@ describe('the crew-safe projection of a booking', () => {
   });
 
   it("removes the booking's own amounts from the notes however bare they are, and what the owner keeps", () => {
-    const notes =
-      'Boatsetter collected 1,450.00\nCaptain gets 300\nRev 1450 / capt 300\nCharter was 1.450,00\nOwner keeps 1,150 after the captain\nBoard at 10:00, dock 3.';
+    const notes = [
+      'Boatsetter collected 1,450.00',
+      'Captain gets 300',
+      'Rev 1450 / capt 300',
+      'Charter was 1.450,00',
+      'Owner keeps 1,150 after the captain',
+      'Board at 10:00, dock 3.',
+    ].join('\n');
     const projection = projectBooking(booking({ notes, revenue_cents: 145000, captain_fee_cents: 30000 }), ROSTER);
     expect(projection.notes).toBe('Board at 10:00, dock 3.');
   });
@@ -170,7 +176,7 @@ describe('PATCH /events/{id} body', () => {
   it('checks the times as they will be after the change', () => {
     expect(planChanges(stored, { charter_end: '09:00' })).toEqual({
       ok: false,
-      fields: [{ path: 'charter_end', message: expect.stringContaining('09:00') }],
+      fields: [{ path: 'charter_end', message: expect.stringContaining('09:00') as unknown }],
     });
     expect(planChanges(stored, { charter_start: '14:00' })).toMatchObject({
       ok: false,
@@ -204,16 +210,16 @@ describe('PATCH /events/{id} body', () => {
 
 describe('the version a PATCH expects', () => {
   it('comes from the body first, then If-Match', () => {
-    expect(expectedVersion(4, '"3"')).toEqual({ ok: true, version: 4 });
-    expect(expectedVersion(undefined, '"3"')).toEqual({ ok: true, version: 3 });
-    expect(expectedVersion(undefined, 'W/"7"')).toEqual({ ok: true, version: 7 });
-    expect(expectedVersion(undefined, '5')).toEqual({ ok: true, version: 5 });
-    expect(expectedVersion(undefined, '*')).toEqual({ ok: true, version: 'any' });
+    expect(expectedVersion(4, '"3"')).toEqual({ kind: 'given', version: 4 });
+    expect(expectedVersion(undefined, '"3"')).toEqual({ kind: 'given', version: 3 });
+    expect(expectedVersion(undefined, 'W/"7"')).toEqual({ kind: 'given', version: 7 });
+    expect(expectedVersion(undefined, '5')).toEqual({ kind: 'given', version: 5 });
+    expect(expectedVersion(undefined, '*')).toEqual({ kind: 'given', version: 'any' });
   });
 
   it('is missing without either, and refused when If-Match is not an ETag', () => {
-    expect(expectedVersion(undefined, undefined)).toEqual({ ok: 'missing' });
-    expect(expectedVersion(undefined, 'yesterday')).toMatchObject({ ok: false });
+    expect(expectedVersion(undefined, undefined)).toEqual({ kind: 'missing' });
+    expect(expectedVersion(undefined, 'yesterday')).toMatchObject({ kind: 'malformed' });
   });
 });
 

@@ -1,10 +1,11 @@
-import { EventCreated, type BookingCreatedInput } from '@charter/events';
+import type { BookingCreatedInput } from '@charter/events';
+import type { FieldIssue } from '@charter/shared/errors';
 import type { HttpHandler, HttpResult } from '@charter/shared/http';
 import { mintCrewToken } from '@charter/shared/magic-link';
 import { httpApiEvent, type HttpApiRequest, type LocalCloud } from '../../../local/src/testing';
-import { eventIdFor } from '../src/domain/crew-event';
+import { eventIdFor, type eventView } from '../src/domain/crew-event';
 import { PROJECTED_FIELDS, ROSTER, bookingInput, manualEvent } from './fixtures';
-import { bookingEnvelope, lambdaContext, startScc, tableItems } from './harness';
+import { bookingEnvelope, eventCreatedFor, lambdaContext, startScc, tableItems } from './harness';
 
 type BusHandler = (
   event: ReturnType<typeof bookingEnvelope>,
@@ -27,23 +28,23 @@ beforeAll(async () => {
   serviceKey = cloud.secrets['charter/local/scc-service-key']!;
   magicKey = cloud.secrets['charter/local/magic-link-key']!;
   store = await import('../src/store');
-  h.onBookingCreated = (await import('../src/handlers/onBookingCreated')).handler as unknown as BusHandler;
-  for (const name of [
-    'createEvent',
-    'listEvents',
-    'getEvent',
-    'updateEvent',
-    'putCrew',
-    'crewPage',
-    'confirm',
-  ] as const) {
-    h[name] = (await import(`../src/handlers/${name}`)).handler as HttpHandler;
-  }
+  h.onBookingCreated = (await import('../src/handlers/on-booking-created')).handler;
+  h.createEvent = (await import('../src/handlers/create-event')).handler;
+  h.listEvents = (await import('../src/handlers/list-events')).handler;
+  h.getEvent = (await import('../src/handlers/get-event')).handler;
+  h.updateEvent = (await import('../src/handlers/update-event')).handler;
+  h.putCrew = (await import('../src/handlers/put-crew')).handler;
+  h.crewPage = (await import('../src/handlers/crew-page')).handler;
+  h.confirm = (await import('../src/handlers/confirm')).handler;
 });
 afterAll(() => cloud?.stop());
 
 const call = (handler: HttpHandler, request: HttpApiRequest) => handler(httpApiEvent(request), lambdaContext());
-const bodyOf = (result: HttpResult) => JSON.parse(String(result.body));
+type EventView = ReturnType<typeof eventView>;
+type ErrorBody = { error: string; message: string; fields: FieldIssue[] };
+type Confirmation = { event_id: string; member_id: string; confirmed_at: string };
+/** A response body, read as the type the route answers with (what the test asserts of it is checked). */
+const bodyOf = <T = unknown>(result: HttpResult) => JSON.parse(String(result.body)) as T;
 const keyed = (headers: Record<string, string> = {}): Record<string, string> => ({
   'x-service-key': serviceKey,
   'content-type': 'application/json',
@@ -102,8 +103,7 @@ const confirmForm = (eventId: string, token: string, headers: Record<string, str
 const inADay = () => Math.floor(Date.now() / 1000) + 24 * 3600;
 const tokenFor = (eventId: string, memberId: string, expiresAt = inADay()) =>
   mintCrewToken(magicKey, { eventId, memberId, expiresAt });
-const published = (bookingId: string) =>
-  cloud.published().filter((e) => e['detail-type'] === 'EventCreated' && e.detail.booking_id === bookingId);
+const published = (bookingId: string) => eventCreatedFor(cloud, bookingId);
 const eventItems = async (bookingId: string) =>
   (await tableItems()).filter((item) => item.kind === 'event' && item.booking_id === bookingId);
 
@@ -147,9 +147,9 @@ describe('BookingCreated', () => {
 
   it('publishes EventCreated: the strict contract detail, no notes, no token', async () => {
     await deliver(bookingInput({ booking_id: 'bk-publish' }));
+    // published() parses each detail with the strict contract schema: an extra field would fail here.
     const [event] = published('bk-publish');
     expect(event).toMatchObject({ source: 'charter.scc', 'detail-type': 'EventCreated' });
-    expect(EventCreated.parse(event!.detail)).toEqual(event!.detail);
     expect(event!.detail).toMatchObject({ event_id: eventIdFor('bk-publish'), crew: ROSTER, guest_count: 6 });
     expect(JSON.stringify(event!.detail)).not.toMatch(/token|notes|145000|30000|revenue/);
   });
@@ -202,7 +202,7 @@ describe('BookingCreated', () => {
         version: 2,
         guest_count: 9,
         notes: 'Moved to dock 5.',
-        confirmations: { 'isla-moreno': expect.any(String) },
+        confirmations: { 'isla-moreno': expect.any(String) as unknown },
       });
 
       await Promise.all(Array.from({ length: 5 }, () => deliver(bookingInput({ booking_id: 'bk-redelivered' }))));
@@ -243,7 +243,7 @@ describe('X-Service-Key on the operator routes', () => {
     expect(result.statusCode).toBe(401);
     expect(bodyOf(result)).toMatchObject({
       error: 'missing_credentials',
-      message: expect.stringContaining('X-Service-Key'),
+      message: expect.stringContaining('X-Service-Key') as unknown,
     });
   });
 
@@ -257,21 +257,17 @@ describe('X-Service-Key on the operator routes', () => {
 describe('POST /events', () => {
   const manual = manualEvent({ notes: 'Sunset sail, price $900. Bring the speaker.', revenue_cents: 90000 });
 
-  it('creates the event (201, ETag, Location), redacts the notes, drops money fields and publishes EventCreated', async () => {
+  it('creates the event (201, ETag, Location), redacts notes, drops money and publishes EventCreated', async () => {
     const result = await postEvent(manual);
     expect(result.statusCode).toBe(201);
     expect(result.headers).toMatchObject({ etag: '"1"', location: `/events/${eventIdFor('manual-001')}` });
-    const body = bodyOf(result);
+    const body = bodyOf<EventView>(result);
     expect(body).toMatchObject({
       event_id: eventIdFor('manual-001'),
       notes: 'Sunset sail. Bring the speaker.',
       version: 1,
     });
-    expect(body.crew.map((m: { member_id: string }) => m.member_id)).toEqual([
-      'rowan-hale',
-      'isla-moreno',
-      'theo-park',
-    ]);
+    expect(body.crew.map((m) => m.member_id)).toEqual(['rowan-hale', 'isla-moreno', 'theo-park']);
     expect(JSON.stringify(await eventItems('manual-001'))).not.toMatch(/90000|900|revenue/);
     expect(published('manual-001')).toHaveLength(1);
   });
@@ -279,7 +275,7 @@ describe('POST /events', () => {
   it('answers a repeat of the same request with the same event (200)', async () => {
     const again = await postEvent(manual);
     expect(again.statusCode).toBe(200);
-    expect(bodyOf(again).event_id).toBe(eventIdFor('manual-001'));
+    expect(bodyOf<EventView>(again).event_id).toBe(eventIdFor('manual-001'));
     expect(await eventItems('manual-001')).toHaveLength(1);
   });
 
@@ -292,7 +288,7 @@ describe('POST /events', () => {
   it('uses the crew the request names', async () => {
     const result = await postEvent({ ...manual, booking_id: 'manual-crew', crew: [ROSTER[1]] });
     expect(result.statusCode).toBe(201);
-    expect(bodyOf(result).crew).toEqual([{ ...ROSTER[1], confirmed_at: null }]);
+    expect(bodyOf<EventView>(result).crew).toEqual([{ ...ROSTER[1], confirmed_at: null }]);
   });
 
   it('refuses bad JSON with 400', async () => {
@@ -305,8 +301,8 @@ describe('POST /events', () => {
     const result = await postEvent({ ...manual, booking_id: 'manual-bad', charter_end: '16:00', guest_count: 500 });
     expect(result.statusCode).toBe(422);
     expect(
-      bodyOf(result)
-        .fields.map((f: { path: string }) => f.path)
+      bodyOf<ErrorBody>(result)
+        .fields.map((f) => f.path)
         .sort(),
     ).toEqual(['charter_end', 'guest_count']);
     expect(await eventItems('manual-bad')).toHaveLength(0);
@@ -327,7 +323,7 @@ describe('GET /events?booking_id=', () => {
   it("lists the booking's one event", async () => {
     const result = await listEvents({ booking_id: 'bk-create' });
     expect(result.statusCode).toBe(200);
-    expect(bodyOf(result).events).toEqual([
+    expect(bodyOf<{ events: EventView[] }>(result).events).toEqual([
       expect.objectContaining({ event_id: eventIdFor('bk-create'), booking_id: 'bk-create' }),
     ]);
   });
@@ -340,7 +336,7 @@ describe('GET /events?booking_id=', () => {
     for (const query of [{}, { booking_id: 'a b' }] as Record<string, string>[]) {
       const result = await listEvents(query);
       expect(result.statusCode).toBe(422);
-      expect(bodyOf(result).fields).toEqual([expect.objectContaining({ path: 'booking_id' })]);
+      expect(bodyOf<ErrorBody>(result).fields).toEqual([expect.objectContaining({ path: 'booking_id' })]);
     }
   });
 });
@@ -350,7 +346,11 @@ describe('GET /events/{event_id}', () => {
     const result = await getEvent(eventIdFor('bk-create'));
     expect(result.statusCode).toBe(200);
     expect(result.headers?.etag).toBe('"1"');
-    expect(bodyOf(result)).toMatchObject({ event_id: eventIdFor('bk-create'), version: 1, crew: expect.any(Array) });
+    expect(bodyOf(result)).toMatchObject({
+      event_id: eventIdFor('bk-create'),
+      version: 1,
+      crew: expect.any(Array) as unknown,
+    });
   });
 
   it('is 404 for an unknown or malformed id', async () => {
@@ -391,13 +391,16 @@ describe('PATCH /events/{event_id}', () => {
   it('takes the expected version from If-Match', async () => {
     const result = await patchEvent(eventId, { guest_count: 9 }, keyed({ 'if-match': '"2"' }));
     expect(result.statusCode).toBe(200);
-    expect(bodyOf(result).version).toBe(3);
+    expect(bodyOf<EventView>(result).version).toBe(3);
   });
 
   it('refuses a stale version with 409 and changes nothing', async () => {
     const result = await patchEvent(eventId, { guest_count: 1, expected_version: 2 });
     expect(result.statusCode).toBe(409);
-    expect(bodyOf(result)).toMatchObject({ error: 'version_conflict', message: expect.stringContaining('version 3') });
+    expect(bodyOf(result)).toMatchObject({
+      error: 'version_conflict',
+      message: expect.stringContaining('version 3') as unknown,
+    });
     expect(bodyOf(await getEvent(eventId))).toMatchObject({ guest_count: 9, version: 3 });
   });
 
@@ -406,8 +409,8 @@ describe('PATCH /events/{event_id}', () => {
       patchEvent(eventId, { guest_count: 4, expected_version: 3 }),
       patchEvent(eventId, { guest_count: 5, expected_version: 3 }),
     ]);
-    expect([a!.statusCode, b!.statusCode].sort()).toEqual([200, 409]);
-    expect(bodyOf(await getEvent(eventId)).version).toBe(4);
+    expect([a.statusCode, b.statusCode].sort()).toEqual([200, 409]);
+    expect(bodyOf<EventView>(await getEvent(eventId)).version).toBe(4);
   });
 
   it('needs a version: 428 without expected_version or If-Match', async () => {
@@ -424,10 +427,10 @@ describe('PATCH /events/{event_id}', () => {
   it('refuses fields it cannot change and impossible times with 422 naming them', async () => {
     const vessel = await patchEvent(eventId, { vessel: 'Other', expected_version: 4 });
     expect(vessel.statusCode).toBe(422);
-    expect(bodyOf(vessel).message).toContain('vessel');
+    expect(bodyOf<ErrorBody>(vessel).message).toContain('vessel');
     const times = await patchEvent(eventId, { charter_end: '10:30', expected_version: 4 });
     expect(times.statusCode).toBe(422);
-    expect(bodyOf(times).fields).toEqual([expect.objectContaining({ path: 'charter_end' })]);
+    expect(bodyOf<ErrorBody>(times).fields).toEqual([expect.objectContaining({ path: 'charter_end' })]);
   });
 
   it('refuses bad JSON with 400 and oversized bodies with 413', async () => {
@@ -456,8 +459,8 @@ describe('PATCH /events/{event_id}', () => {
     const result = await patchEvent(eventId, { crew: [ROSTER[0], ROSTER[1]], expected_version: 4 });
     expect(result.statusCode).toBe(200);
     const [item] = await eventItems('bk-patch');
-    expect(Object.keys(item!.confirmations as object)).toEqual(['isla-moreno']);
-    expect(bodyOf(result).crew.map((m: { member_id: string }) => m.member_id)).toEqual(['rowan-hale', 'isla-moreno']);
+    expect(Object.keys(item!.confirmations as Record<string, string>)).toEqual(['isla-moreno']);
+    expect(bodyOf<EventView>(result).crew.map((m) => m.member_id)).toEqual(['rowan-hale', 'isla-moreno']);
   });
 });
 
@@ -479,7 +482,7 @@ describe('PUT /crew', () => {
   it('refuses an invalid roster with 422 naming the field', async () => {
     const result = await putCrew({ crew: [{ ...ROSTER[0], email: 'not-an-email' }] });
     expect(result.statusCode).toBe(422);
-    expect(bodyOf(result).fields).toEqual([expect.objectContaining({ path: 'crew.0.email' })]);
+    expect(bodyOf<ErrorBody>(result).fields).toEqual([expect.objectContaining({ path: 'crew.0.email' })]);
   });
 });
 
@@ -577,11 +580,11 @@ describe('POST /crew/{event_id}/confirm', () => {
 
   it('is idempotent: confirming again keeps the first time', async () => {
     const token = tokenFor(eventId, 'rowan-hale');
-    const first = bodyOf(await confirmForm(eventId, token, { accept: 'application/json' }));
+    const first = bodyOf<Confirmation>(await confirmForm(eventId, token, { accept: 'application/json' }));
     const second = await confirmForm(eventId, token, { accept: 'application/json' });
     expect(second.statusCode).toBe(200);
     expect(bodyOf(second)).toEqual({ event_id: eventId, member_id: 'rowan-hale', confirmed_at: first.confirmed_at });
-    expect(bodyOf(await getEvent(eventId)).version).toBe(1);
+    expect(bodyOf<EventView>(await getEvent(eventId)).version).toBe(1);
   });
 
   it('takes the token from the query string or a JSON body too', async () => {
@@ -645,11 +648,11 @@ describe('POST /crew/{event_id}/confirm', () => {
     const other = await eventFromBooking('bk-confirm-late');
     // The confirm handler read the event while Theo was on the crew; the PATCH lands before its write.
     await patchEvent(other, { crew: [ROSTER[0], ROSTER[1]], expected_version: 1 });
-    expect(await store.confirmCrewMember(other, 'theo-park')).toEqual({ outcome: 'not_on_crew' });
+    expect(await store.confirmCrewMember(other, 'theo-park')).toEqual({ kind: 'not_on_crew' });
     expect((await eventItems('bk-confirm-late'))[0]!.confirmations).toEqual({});
-    expect(await store.confirmCrewMember(other, 'isla-moreno')).toMatchObject({ outcome: 'confirmed' });
+    expect(await store.confirmCrewMember(other, 'isla-moreno')).toMatchObject({ kind: 'confirmed' });
     expect(await store.confirmCrewMember(eventIdFor('bk-never-confirmed'), 'isla-moreno')).toEqual({
-      outcome: 'not_found',
+      kind: 'not_found',
     });
   });
 

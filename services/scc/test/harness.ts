@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { EventCreated } from '@charter/events';
 import { busEnvelope, lambdaContext as contextFor, startLocalCloud, type LocalCloud } from '../../../local/src/testing';
 
 export const FUNCTIONS = [
@@ -31,7 +32,7 @@ export const TABLE = 'ShipCaptainCrew-Events-local';
 export async function tableItems(): Promise<Record<string, unknown>[]> {
   const client = DynamoDBDocumentClient.from(new DynamoDBClient({}));
   const items: Record<string, unknown>[] = [];
-  let start: Record<string, any> | undefined;
+  let start: Record<string, unknown> | undefined;
   do {
     const page = await client.send(new ScanCommand({ TableName: TABLE, ExclusiveStartKey: start }));
     items.push(...(page.Items ?? []));
@@ -41,6 +42,14 @@ export async function tableItems(): Promise<Record<string, unknown>[]> {
   return items;
 }
 
+/** The EventCreated envelopes published for a booking, each detail parsed by the strict contract schema. */
+export const eventCreatedFor = (cloud: LocalCloud, bookingId: string) =>
+  cloud
+    .published()
+    .filter((e) => e['detail-type'] === 'EventCreated')
+    .map((e) => ({ ...e, detail: EventCreated.parse(e.detail) }))
+    .filter((e) => e.detail.booking_id === bookingId);
+
 /** A Lambda context for SCC's functions. */
 export const lambdaContext = (functionName = 'charter-scc-local-test') => contextFor(functionName);
 
@@ -49,7 +58,7 @@ export const bookingEnvelope = (detail: unknown, source = 'partner.boatsetter') 
   busEnvelope('BookingCreated', detail, source);
 
 /** Log lines handlers wrote (Powertools writes JSON lines to stdout, ERROR and WARN to stderr), parsed. */
-export function captureLogs(): { lines: () => Array<Record<string, any>>; restore: () => void } {
+export function captureLogs(): { lines: () => Array<Record<string, unknown>>; restore: () => void } {
   const written: string[] = [];
   const capture = (chunk: unknown) => {
     written.push(String(chunk));
@@ -65,7 +74,7 @@ export function captureLogs(): { lines: () => Array<Record<string, any>>; restor
         .join('')
         .split('\n')
         .filter((line) => line.trim().startsWith('{'))
-        .map((line) => JSON.parse(line) as Record<string, any>),
+        .map((line) => JSON.parse(line) as Record<string, unknown>),
     restore: () => spies.forEach((spy) => spy.mockRestore()),
   };
 }

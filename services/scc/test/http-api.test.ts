@@ -1,6 +1,10 @@
 import { mintCrewToken } from '@charter/shared/magic-link';
 import { startLocalCloud, type LocalCloud } from '../../../local/src/testing';
+import type { eventView } from '../src/domain/crew-event';
 import { ROSTER } from './fixtures';
+
+type EventView = ReturnType<typeof eventView>;
+type EventList = { events: EventView[] };
 
 /**
  * The same handlers bundled and served by the local HTTP API from serverless.yml's routes: the
@@ -33,7 +37,7 @@ it('serves the operator routes with X-Service-Key, and refuses without it', asyn
   expect((await fetch(`${api}/events?booking_id=http-001`)).status).toBe(401);
   const created = await fetch(`${api}/events`, { method: 'POST', headers, body: JSON.stringify(manual) });
   expect(created.status).toBe(201);
-  const event = await created.json();
+  const event = (await created.json()) as EventView;
   expect(event.notes).toBe('Fireworks cruise.');
   const patched = await fetch(`${api}/events/${event.event_id}`, {
     method: 'PATCH',
@@ -42,7 +46,7 @@ it('serves the operator routes with X-Service-Key, and refuses without it', asyn
   });
   expect(patched.status).toBe(200);
   expect(patched.headers.get('etag')).toBe('"2"');
-  const listed = await (await fetch(`${api}/events?booking_id=http-001`, { headers })).json();
+  const listed = (await (await fetch(`${api}/events?booking_id=http-001`, { headers })).json()) as EventList;
   expect(listed.events).toEqual([expect.objectContaining({ event_id: event.event_id, guest_count: 11 })]);
   expect((await fetch(`${api}/crew`, { method: 'PUT', headers, body: JSON.stringify({ crew: ROSTER }) })).status).toBe(
     200,
@@ -50,9 +54,8 @@ it('serves the operator routes with X-Service-Key, and refuses without it', asyn
 });
 
 it('lets a crew member open their page, press Confirm (a plain form post) and see it on reload', async () => {
-  const { event_id: eventId } = (
-    await (await fetch(`${api}/events?booking_id=http-001`, { headers: { 'x-service-key': serviceKey } })).json()
-  ).events[0];
+  const listed = await fetch(`${api}/events?booking_id=http-001`, { headers: { 'x-service-key': serviceKey } });
+  const { event_id: eventId } = ((await listed.json()) as EventList).events[0]!;
   const token = mintCrewToken(cloud.secrets['charter/local/magic-link-key']!, {
     eventId,
     memberId: 'isla-moreno',

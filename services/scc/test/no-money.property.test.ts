@@ -7,7 +7,7 @@ import { eventCreatedDetail, eventIdFor, projectBooking, type CrewEvent } from '
 import { renderCrewPage } from '../src/domain/crew-page';
 import { redactMoney } from '../src/domain/redaction';
 import { ROSTER, booking } from './fixtures';
-import { bookingEnvelope, lambdaContext, startScc, tableItems } from './harness';
+import { bookingEnvelope, eventCreatedFor, lambdaContext, startScc, tableItems } from './harness';
 
 /**
  * For arbitrary bookings whose revenue, captain fee and notes carry money, nothing a crew member
@@ -279,15 +279,15 @@ describe('no money reaches crew (pure)', () => {
 
 describe('no money reaches crew (through the local cloud)', () => {
   let cloud: LocalCloud;
-  let onBookingCreated: (event: unknown, context: unknown) => Promise<void>;
+  let onBookingCreated: typeof import('../src/handlers/on-booking-created').handler;
   let listEvents: HttpHandler;
   let crewPage: HttpHandler;
 
   beforeAll(async () => {
     cloud = await startScc({ POWERTOOLS_LOG_LEVEL: 'SILENT' });
-    onBookingCreated = (await import('../src/handlers/onBookingCreated')).handler as never;
-    listEvents = (await import('../src/handlers/listEvents')).handler;
-    crewPage = (await import('../src/handlers/crewPage')).handler;
+    onBookingCreated = (await import('../src/handlers/on-booking-created')).handler;
+    listEvents = (await import('../src/handlers/list-events')).handler;
+    crewPage = (await import('../src/handlers/crew-page')).handler;
   });
   afterAll(() => cloud?.stop());
 
@@ -304,9 +304,7 @@ describe('no money reaches crew (through the local cloud)', () => {
         expect(items.length).toBeGreaterThan(0);
         expectNoMoney(JSON.stringify(items), amounts, ids);
 
-        const published = cloud
-          .published()
-          .filter((e) => e['detail-type'] === 'EventCreated' && e.detail.booking_id === input.booking_id);
+        const published = eventCreatedFor(cloud, input.booking_id);
         expect(published.length).toBeGreaterThan(0);
         expectNoMoney(JSON.stringify(published.map((envelope) => envelope.detail)), amounts, ids);
 

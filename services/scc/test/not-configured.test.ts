@@ -16,7 +16,7 @@ afterAll(() => cloud?.stop());
 
 describe('a missing secret', () => {
   it('answers the operator routes with 500 not_configured and logs an ERROR naming the secret', async () => {
-    const { handler } = (await import('../src/handlers/getEvent')) as { handler: HttpHandler };
+    const { handler } = (await import('../src/handlers/get-event')) as { handler: HttpHandler };
     const logs = captureLogs();
     let result;
     try {
@@ -36,16 +36,16 @@ describe('a missing secret', () => {
     expect(result.statusCode).toBe(500);
     expect(JSON.parse(String(result.body))).toMatchObject({
       error: 'not_configured',
-      message: expect.stringContaining('scc-service-key'),
+      message: expect.stringContaining('scc-service-key') as unknown,
     });
     const errors = logs.lines().filter((line) => line.level === 'ERROR');
     expect(errors).toEqual([
-      expect.objectContaining({ message: expect.stringContaining('charter/local/scc-service-key') }),
+      expect.objectContaining({ message: expect.stringContaining('charter/local/scc-service-key') as unknown }),
     ]);
   });
 
   it('is a 500 even for a request without a key, so a broken stage is not mistaken for a bad caller', async () => {
-    const { handler } = (await import('../src/handlers/putCrew')) as { handler: HttpHandler };
+    const { handler } = (await import('../src/handlers/put-crew')) as { handler: HttpHandler };
     const logs = captureLogs();
     let result;
     try {
@@ -57,12 +57,12 @@ describe('a missing secret', () => {
       logs.restore();
     }
     expect(result.statusCode).toBe(500);
-    expect(JSON.parse(String(result.body)).error).toBe('not_configured');
+    expect((JSON.parse(String(result.body)) as { error: string }).error).toBe('not_configured');
   });
 
   it('answers the crew page with a 500 page and logs an ERROR naming the magic-link key', async () => {
-    const { handler: onBookingCreated } = await import('../src/handlers/onBookingCreated');
-    const { handler } = (await import('../src/handlers/crewPage')) as { handler: HttpHandler };
+    const { handler: onBookingCreated } = await import('../src/handlers/on-booking-created');
+    const { handler } = (await import('../src/handlers/crew-page')) as { handler: HttpHandler };
     const logs = captureLogs();
     let result;
     try {
@@ -87,7 +87,7 @@ describe('a missing secret', () => {
     expect(String(result.body)).not.toContain('magic-link-key');
     const errors = logs.lines().filter((line) => line.level === 'ERROR');
     expect(errors).toEqual([
-      expect.objectContaining({ message: expect.stringContaining('charter/local/magic-link-key') }),
+      expect.objectContaining({ message: expect.stringContaining('charter/local/magic-link-key') as unknown }),
     ]);
   });
 });

@@ -51,7 +51,8 @@ describe('redactMoney', () => {
 
   it('keeps a note without money exactly as written', () => {
     const notes =
-      'Anniversary: Ann & Bob.\n\n  - Vegetarian lunch for 4\n  - Fenders out, port side\nMeet at dock 3 at 9:30; parking on Shelter Island Dr.';
+      'Anniversary: Ann & Bob.\n\n  - Vegetarian lunch for 4\n  - Fenders out, port side\n' +
+      'Meet at dock 3 at 9:30; parking on Shelter Island Dr.';
     expect(redactMoney(notes)).toBe(notes);
   });
 

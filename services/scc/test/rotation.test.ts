@@ -41,7 +41,7 @@ const statusWith = async (handler: HttpHandler, key: string) => (await listEvent
 
 describe('rotating the service key', () => {
   it('accepts the old and the new key until the next rotation, then refuses the oldest', async () => {
-    const { handler } = await import('../src/handlers/listEvents');
+    const { handler } = await import('../src/handlers/list-events');
     const first = cloud.secrets[SERVICE_KEY]!;
     expect(await statusWith(handler, first)).toBe(200);
 
@@ -72,8 +72,8 @@ describe('rotating the service key', () => {
 
 describe('rotating the magic-link key', () => {
   it('keeps links minted with the previous key working, and refuses them after the next rotation', async () => {
-    const { handler: onBookingCreated } = await import('../src/handlers/onBookingCreated');
-    const { handler: crewPage } = await import('../src/handlers/crewPage');
+    const { handler: onBookingCreated } = await import('../src/handlers/on-booking-created');
+    const { handler: crewPage } = await import('../src/handlers/crew-page');
     await onBookingCreated(bookingEnvelope(bookingInput({ booking_id: 'rot-link' })), lambdaContext());
     const eventId = eventIdFor('rot-link');
     const expiresAt = Math.floor(Date.now() / 1000) + 3600;
@@ -122,8 +122,8 @@ describe('a cached service key', () => {
     });
     let handler!: HttpHandler;
     process.env.SECRETS_CACHE_SECONDS = '300';
-    jest.isolateModules(() => {
-      handler = require('../src/handlers/listEvents').handler;
+    await jest.isolateModulesAsync(async () => {
+      ({ handler } = await import('../src/handlers/list-events'));
     });
     process.env.SECRETS_CACHE_SECONDS = '0';
 
@@ -140,6 +140,8 @@ describe('a cached service key', () => {
 });
 
 describe('npm run rotate', () => {
+  /** A JSON map of secret values: .local/secrets.json (name -> value), or the partner map (partner -> secret). */
+  const valuesIn = (text: string) => JSON.parse(text) as Record<string, string>;
   const stateDir = () => {
     const dir = mkdtempSync(join(tmpdir(), 'rotate-'));
     writeFileSync(join(dir, 'endpoints.json'), JSON.stringify(cloud.endpoints));
@@ -159,16 +161,16 @@ describe('npm run rotate', () => {
     const current = (await secretsManager.send(new GetSecretValueCommand({ SecretId: SERVICE_KEY }))).SecretString;
     expect(printed[0]).toContain(`rotated ${SERVICE_KEY}`);
     expect(printed[1]).toBe(current);
-    expect(JSON.parse(readFileSync(join(dir, 'secrets.json'), 'utf8'))[SERVICE_KEY]).toBe(current);
+    expect(valuesIn(readFileSync(join(dir, 'secrets.json'), 'utf8'))[SERVICE_KEY]).toBe(current);
   });
 
   it("replaces one partner's value in the partner map and keeps the others", async () => {
     const name = 'charter/local/partner-secrets';
-    const before = JSON.parse((await secretsManager.send(new GetSecretValueCommand({ SecretId: name }))).SecretString!);
+    const before = valuesIn((await secretsManager.send(new GetSecretValueCommand({ SecretId: name }))).SecretString!);
     const { value } = await rotateSecret({ client: secretsManager, name, partner: 'boatsetter' });
-    const after = JSON.parse((await secretsManager.send(new GetSecretValueCommand({ SecretId: name }))).SecretString!);
+    const after = valuesIn((await secretsManager.send(new GetSecretValueCommand({ SecretId: name }))).SecretString!);
     expect(after).toEqual({ ...before, boatsetter: value });
-    const previous = JSON.parse(
+    const previous = valuesIn(
       (await secretsManager.send(new GetSecretValueCommand({ SecretId: name, VersionStage: 'AWSPREVIOUS' })))
         .SecretString!,
     );

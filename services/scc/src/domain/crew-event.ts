@@ -11,6 +11,7 @@ import {
   type EventCreated,
 } from '@charter/events';
 import { charterScheduleFields } from '@charter/shared/charter-schedule';
+import type { FieldIssue } from '@charter/shared/errors';
 import { z } from 'zod';
 import { crewSafeNotes, type BookingAmounts } from './redaction';
 
@@ -36,25 +37,15 @@ export const Crew = z
 export const Notes = z.string().max(4000, { error: 'must be at most 4000 characters' });
 
 /**
- * What a crew event holds about its charter: the crew-safe projection of a booking. No guest
- * contact details and no money; the notes have had money removed.
+ * What a crew event holds about its charter: the crew-safe projection of a booking, which is
+ * EventCreated's charter and crew plus the booking's notes once money has been removed. No guest
+ * contact details and no money.
  */
-export interface CrewEventFields {
-  booking_id: string;
-  charter_date: string;
-  charter_start: string;
-  charter_end: string;
-  timezone: string;
-  vessel: string;
-  location: string;
-  guest_count: number;
-  notes?: string;
-  crew: CrewMember[];
-}
+export type CrewEventFields = Omit<EventCreated, 'schema_version' | 'event_id'> & Pick<BookingCreated, 'notes'>;
 
 /** A stored crew event, as the API shows it. */
 export interface CrewEvent extends CrewEventFields {
-  event_id: string;
+  event_id: EventCreated['event_id'];
   /** member_id -> ISO time of the member's first confirmation. */
   confirmations: Record<string, string>;
   version: number;
@@ -69,8 +60,6 @@ export interface CrewEvent extends CrewEventFields {
 export function eventIdFor(bookingId: string): string {
   return `evt_${createHash('sha256').update(bookingId, 'utf8').digest('base64url').slice(0, 22)}`;
 }
-
-export const EventId = z.string().regex(/^evt_[A-Za-z0-9_-]{8,64}$/, { error: 'must be an SCC event id (evt_...)' });
 
 type CharterFields = Omit<CrewEventFields, 'notes' | 'crew'>;
 
@@ -207,7 +196,8 @@ export const UpdateEventRequest = z
     {
       error: (issue) =>
         issue.code === 'unrecognized_keys'
-          ? `cannot be changed here: ${issue.keys.join(', ')} (only charter_start, charter_end, guest_count, notes and crew; revenue_cents and captain_fee_cents only to redact the notes)`
+          ? `cannot be changed here: ${issue.keys.join(', ')} (only charter_start, charter_end, guest_count, notes ` +
+            'and crew; revenue_cents and captain_fee_cents only to redact the notes)'
           : undefined,
     },
   )
@@ -224,17 +214,10 @@ export const UpdateEventRequest = z
   });
 export type UpdateEventRequest = z.infer<typeof UpdateEventRequest>;
 
-export interface EventChanges {
-  charter_start?: string;
-  charter_end?: string;
-  guest_count?: number;
-  /** null removes the notes. */
-  notes?: string | null;
-  crew?: CrewMember[];
-}
+/** What a PATCH changes once planned; `notes: null` removes the notes. */
+export type EventChanges = Pick<UpdateEventRequest, 'charter_start' | 'charter_end' | 'guest_count' | 'notes' | 'crew'>;
 
-export type ChangeCheck =
-  { ok: true; changes: EventChanges } | { ok: false; fields: { path: string; message: string }[] };
+export type ChangeCheck = { ok: true; changes: EventChanges } | { ok: false; fields: FieldIssue[] };
 
 /**
  * Applies a PATCH to an event on paper: redaction is applied to new notes as on creation, and
@@ -265,19 +248,27 @@ export function planChanges(event: CrewEventFields, request: UpdateEventRequest)
 export const PutRosterRequest = z.strictObject({ crew: Crew });
 export type PutRosterRequest = z.infer<typeof PutRosterRequest>;
 
+/** The version a PATCH is based on: given (a number, or `any` for If-Match: *), missing, or not an ETag. */
+export type ExpectedVersion =
+  { kind: 'given'; version: number | 'any' } | { kind: 'missing' } | { kind: 'malformed'; message: string };
+
 /** The version a client expects, from the body or an If-Match header ("3", W/"3", 3; * means any). */
-export function expectedVersion(
-  bodyVersion: number | undefined,
-  ifMatch: string | undefined,
-): { ok: true; version: number | 'any' } | { ok: false; message: string } | { ok: 'missing' } {
-  if (bodyVersion !== undefined) return { ok: true, version: bodyVersion };
-  if (ifMatch === undefined || ifMatch.trim() === '') return { ok: 'missing' };
+export function expectedVersion(bodyVersion: number | undefined, ifMatch: string | undefined): ExpectedVersion {
+  if (bodyVersion !== undefined) return { kind: 'given', version: bodyVersion };
+  if (ifMatch === undefined || ifMatch.trim() === '') return { kind: 'missing' };
   const value = ifMatch.trim();
-  if (value === '*') return { ok: true, version: 'any' };
+  if (value === '*') return { kind: 'given', version: 'any' };
   const match = /^(?:W\/)?"?(\d{1,9})"?$/.exec(value);
   if (!match || Number(match[1]) < 1)
-    return { ok: false, message: `If-Match must be the event's ETag, e.g. "3"; got ${value}` };
-  return { ok: true, version: Number(match[1]) };
+    return { kind: 'malformed', message: `If-Match must be the event's ETag, e.g. "3"; got ${value}` };
+  return { kind: 'given', version: Number(match[1]) };
+}
+
+/** The members a planned crew change takes off the event: their confirmations go with them. */
+export function membersRemovedBy(event: CrewEventFields, changes: EventChanges): string[] {
+  const kept = changes.crew;
+  if (!kept) return [];
+  return event.crew.map((m) => m.member_id).filter((id) => !kept.some((m) => m.member_id === id));
 }
 
 export const etagOf = (version: number) => `"${version}"`;

@@ -1,4 +1,4 @@
-import { SafeHtml, html } from '@charter/shared';
+import { SafeHtml, html } from '@charter/shared/html';
 import { clockInWords, dateInWords, durationInWords, zoneAbbreviation } from '@charter/shared/time';
 import type { CrewEvent } from './crew-event';
 import { redactMoney } from './redaction';
@@ -12,14 +12,16 @@ import { redactMoney } from './redaction';
 /** The page carries a token in its URL: no third-party anything, no framing, no indexing. */
 export const CREW_PAGE_HEADERS: Record<string, string> = {
   'content-security-policy':
-    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; base-uri 'none'; " +
+    "frame-ancestors 'none'",
   'x-robots-tag': 'noindex, nofollow',
   'x-frame-options': 'DENY',
 };
 
 const STYLE = `
 *{box-sizing:border-box}
-body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#123;background:#eef3f7;overflow-wrap:anywhere}
+body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#123;background:#eef3f7;
+overflow-wrap:anywhere}
 main{max-width:36rem;margin:0 auto;padding:1rem}
 .card{background:#fff;border-radius:.75rem;padding:1rem 1.25rem;margin:0 0 1rem;box-shadow:0 1px 3px rgba(0,0,0,.12)}
 .eyebrow{margin:0;color:#467;font-size:.85rem;text-transform:uppercase;letter-spacing:.06em}
@@ -31,7 +33,8 @@ dt{color:#467}
 dd{margin:0}
 .notes{white-space:pre-line;margin:0}
 ul{list-style:none;margin:0;padding:0}
-li{display:flex;flex-wrap:wrap;justify-content:space-between;align-items:baseline;gap:.25rem .75rem;padding:.6rem 0;border-top:1px solid #dde}
+li{display:flex;flex-wrap:wrap;justify-content:space-between;align-items:baseline;gap:.25rem .75rem;padding:.6rem 0;
+border-top:1px solid #dde}
 /* The status sits beside the name when both fit, and on its own line under the role when not. */
 li>span:first-child{flex:1 1 auto}
 li:first-child{border-top:0}
@@ -40,7 +43,8 @@ li:first-child{border-top:0}
 li[data-confirmed="true"] .status{color:#175}
 li[data-confirmed="true"] .status::before{content:"\\2713  "}
 .you{font-weight:600}
-button{width:100%;padding:.9rem;font-family:inherit;font-size:1.1rem;font-weight:600;color:#fff;background:#157;border:0;border-radius:.5rem}
+button{width:100%;padding:.9rem;font-family:inherit;font-size:1.1rem;font-weight:600;color:#fff;background:#157;
+border:0;border-radius:.5rem}
 .done{margin:0;color:#175;font-weight:600}
 `;
 
@@ -77,6 +81,9 @@ function confirmedAt(iso: string, timeZone: string): string {
   }).format(new Date(iso));
 }
 
+const yourConfirmationNote = (at: string, event: CrewEvent) =>
+  `You confirmed on ${confirmedAt(at, event.timezone)}. See you on board.`;
+
 export interface CrewPageInput {
   event: CrewEvent;
   /** The crew member the link belongs to. */
@@ -100,15 +107,17 @@ export function renderCrewPage({ event, memberId, token, confirmAction }: CrewPa
   const crewRows = event.crew.map((member) => {
     const at = event.confirmations[member.member_id];
     const isYou = member.member_id === memberId;
-    return html`<li data-member-id="${member.member_id}" data-confirmed="${at ? 'true' : 'false'}"${isYou ? html` class="you"` : ''}>
-<span><span class="name">${member.name}${isYou ? ' (you)' : ''}</span><br><span class="role">${member.role}</span></span>
+    const youClass = isYou ? html` class="you"` : '';
+    const name = isYou ? `${member.name} (you)` : member.name;
+    return html`<li data-member-id="${member.member_id}" data-confirmed="${at ? 'true' : 'false'}"${youClass}>
+<span><span class="name">${name}</span><br><span class="role">${member.role}</span></span>
 <span class="status">${at ? `Confirmed ${confirmedAt(at, event.timezone)}` : 'Not confirmed yet'}</span>
 </li>
 `;
   });
 
   const yourPart = yourConfirmation
-    ? html`<p class="done" id="confirmed" data-confirmed="true">You confirmed on ${confirmedAt(yourConfirmation, event.timezone)}. See you on board.</p>`
+    ? html`<p class="done" id="confirmed" data-confirmed="true">${yourConfirmationNote(yourConfirmation, event)}</p>`
     : html`<form method="post" action="${action}" id="confirm-form">
 <input type="hidden" name="token" value="${token}">
 <button type="submit" id="confirm">Confirm I'll be there</button>

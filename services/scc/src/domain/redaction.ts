@@ -1,3 +1,5 @@
+import type { BookingCreated } from '@charter/events';
+
 /**
  * Crew never see money. Partners write free-text notes ("Birthday party, paid $1,450.00 in
  * full; captain fee 300 USD"), so before a note reaches a crew event it loses every line,
@@ -52,8 +54,9 @@ const MAGNITUDE = String.raw`(?:\s?(?:k|K|m|M|mm|MM|bn|million|thousand|grand)\b
 const CURRENCY_WORDS = String.raw`dollars?|bucks?|usd|euros?|cents?|quid|pesos?|yen|francs?|bitcoins?`;
 
 const SYMBOL = new RegExp(`[${CURRENCY_SYMBOLS}]`, 'u');
+const CODES = CURRENCY_CODES.join('|');
 const CODE_NEXT_TO_NUMBER = new RegExp(
-  String.raw`(?:\b(?:${CURRENCY_CODES.join('|')})\s?-?(?:${NUMBER}))|(?:(?:${NUMBER})${MAGNITUDE}\s?(?:${CURRENCY_CODES.join('|')})\b)`,
+  String.raw`(?:\b(?:${CODES})\s?-?(?:${NUMBER}))|(?:(?:${NUMBER})${MAGNITUDE}\s?(?:${CODES})\b)`,
   'i',
 );
 const NUMBER_WITH_MONEY_WORD = new RegExp(String.raw`(?:${NUMBER})${MAGNITUDE}\s?(?:${CURRENCY_WORDS}|grand)\b`, 'i');
@@ -136,7 +139,8 @@ const MONEY_WORDS = new RegExp(
 
 /** Words that are about money when a number sits in the same clause: "tip 20%", "total 1450". */
 const MONEY_WORDS_NEAR_NUMBERS = new RegExp(
-  String.raw`\b(?:tip(?:s|ped|ping)?|charg(?:e|es|ed|ing)|rates?|total(?:s|led)?|balance|cash|owe[sd]?|owing|net|gross|margin|spen[dt]|spending|worth|amount)\b`,
+  String.raw`\b(?:tip(?:s|ped|ping)?|charg(?:e|es|ed|ing)|rates?|total(?:s|led)?|balance|cash|owe[sd]?|owing|` +
+    String.raw`net|gross|margin|spen[dt]|spending|worth|amount)\b`,
   'i',
 );
 const NUMBER_LIKE =
@@ -196,10 +200,7 @@ function numberTokens(text: string): NumberToken[] {
 }
 
 /** The booking's own amounts, in cents: notes that mention them, however spelled, are about money. */
-export interface BookingAmounts {
-  revenue_cents?: number | undefined;
-  captain_fee_cents?: number | undefined;
-}
+export type BookingAmounts = Pick<BookingCreated, 'revenue_cents' | 'captain_fee_cents'>;
 
 /**
  * Every value in cents a number in the notes may show the booking's money as: the revenue, the
@@ -337,7 +338,7 @@ export function redactMoney(notes: string, bookingAmounts?: BookingAmounts): str
  */
 export function crewSafeNotes(
   notes: string | undefined | null,
-  guest?: { email?: string | undefined; phone?: string | undefined },
+  guest?: Pick<BookingCreated['guest'], 'email' | 'phone'>,
   amounts?: BookingAmounts,
 ): string | undefined {
   if (!notes) return undefined;

@@ -1,8 +1,7 @@
-import { notFound } from '@charter/shared';
 import { json } from '@charter/shared/http';
-import { createLogger, withBookingId } from '@charter/shared/logger';
-import { crewHandler, notOnCrew, redirect, requireCrewMember, tokenFrom, verifyCrewLink, wantsJson } from '../edges';
-import { confirmCrewMember, getCrewEvent } from '../store';
+import { createLogger } from '@charter/shared/logger';
+import { crewHandler, eventGone, notOnCrew, openCrewEvent, redirect, tokenFrom, wantsJson } from '../edges';
+import { confirmCrewMember } from '../store';
 
 const logger = createLogger('charter-scc');
 
@@ -14,16 +13,12 @@ const logger = createLogger('charter-scc');
 export const handler = crewHandler(logger, async (event) => {
   const eventId = event.pathParameters?.event_id ?? '';
   const token = tokenFrom(event);
-  const memberId = await verifyCrewLink(eventId, token);
-  const crewEvent = await getCrewEvent(eventId);
-  if (!crewEvent) throw notFound('This crew event no longer exists.', 'event_not_found');
-  withBookingId(logger, crewEvent.booking_id);
-  requireCrewMember(crewEvent, memberId);
+  const { memberId } = await openCrewEvent(logger, eventId, token);
 
   // Checked again by the write: a PATCH may take the member off the crew in between.
   const confirmed = await confirmCrewMember(eventId, memberId);
-  if (confirmed.outcome === 'not_found') throw notFound('This crew event no longer exists.', 'event_not_found');
-  if (confirmed.outcome === 'not_on_crew') throw notOnCrew();
+  if (confirmed.kind === 'not_found') throw eventGone();
+  if (confirmed.kind === 'not_on_crew') throw notOnCrew();
   const confirmedAt = confirmed.event.confirmations[memberId]!;
   logger.info('crew member confirmed', { crew_event_id: eventId, member_id: memberId, confirmed_at: confirmedAt });
   if (wantsJson(event)) return json(200, { event_id: eventId, member_id: memberId, confirmed_at: confirmedAt });

@@ -1,4 +1,3 @@
-import { HttpError, NotConfiguredError } from '@charter/shared';
 import { httpHandler, json, validate } from '@charter/shared/http';
 import { createLogger, withBookingId } from '@charter/shared/logger';
 import { publish } from '@charter/shared/publisher';
@@ -10,8 +9,8 @@ import {
   projectRequest,
   sameFields,
 } from '../domain/crew-event';
-import { jsonObjectBody, requireServiceKey } from '../edges';
-import { createCrewEvent, currentRoster } from '../store';
+import { eventExists, jsonObjectBody, requireServiceKey } from '../edges';
+import { createCrewEvent, rosterForNewEvent } from '../store';
 
 const logger = createLogger('charter-scc');
 
@@ -25,23 +24,10 @@ export const handler = httpHandler(logger, async (event) => {
   await requireServiceKey(event);
   const request = validate(CreateEventRequest, jsonObjectBody(event));
   withBookingId(logger, request.booking_id);
-  const roster = request.crew ? [] : await currentRoster();
-  if (!request.crew && roster.length === 0) {
-    throw new NotConfiguredError(
-      'crew roster',
-      'no roster is stored (PUT /crew) and DEFAULT_ROSTER is empty; or name crew in the request',
-    );
-  }
-  const fields = projectRequest(request, roster);
+  const crew = request.crew ?? (await rosterForNewEvent('or name crew in the request'));
+  const fields = projectRequest(request, crew);
   const { event: crewEvent, created } = await createCrewEvent(fields, 'api');
-  if (!created && !sameFields(crewEvent, fields)) {
-    throw new HttpError(
-      409,
-      'event_exists',
-      `Booking ${request.booking_id} already has crew event ${crewEvent.event_id}; change it with PATCH /events/${crewEvent.event_id}.`,
-      { event_id: crewEvent.event_id },
-    );
-  }
+  if (!created && !sameFields(crewEvent, fields)) throw eventExists(request.booking_id, crewEvent.event_id);
   await publish('EventCreated', eventCreatedDetail(crewEvent));
   logger.info(created ? 'crew event created' : 'crew event request repeated', { crew_event_id: crewEvent.event_id });
   return json(created ? 201 : 200, eventView(crewEvent), {

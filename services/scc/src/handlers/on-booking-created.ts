@@ -1,9 +1,8 @@
-import { NotConfiguredError } from '@charter/shared';
 import { busHandler } from '@charter/shared/consumer';
 import { createLogger } from '@charter/shared/logger';
 import { publish } from '@charter/shared/publisher';
 import { eventCreatedDetail, projectBooking } from '../domain/crew-event';
-import { createCrewEvent, currentRoster } from '../store';
+import { createCrewEvent, rosterForNewEvent } from '../store';
 
 const logger = createLogger('charter-scc');
 
@@ -15,10 +14,7 @@ const logger = createLogger('charter-scc');
  */
 export const handler = busHandler(logger, {
   BookingCreated: async (booking) => {
-    const crew = await currentRoster();
-    if (crew.length === 0) {
-      throw new NotConfiguredError('crew roster', 'no roster is stored (PUT /crew) and DEFAULT_ROSTER is empty');
-    }
+    const crew = await rosterForNewEvent();
     const { event, created } = await createCrewEvent(projectBooking(booking, crew), 'booking');
     logger.info(created ? 'crew event created' : 'crew event already existed', { crew_event_id: event.event_id });
     await publish('EventCreated', eventCreatedDetail(event));
