@@ -93,9 +93,8 @@ async function main() {
           .map((v) => (typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toFixed(1)) : v))
           .join('\t'),
       );
-      console.log(
-        `${size} entries: rebuild median ${median(full).toFixed(1)} ms (runs: ${full.map((v) => v.toFixed(0)).join(', ')})`,
-      );
+      const runs = full.map((v) => v.toFixed(0)).join(', ');
+      console.log(`${size} entries: rebuild median ${median(full).toFixed(1)} ms (runs: ${runs})`);
     }
     console.log('\nentries\trebuild ms\tquery ms\tbuild ms\tPUT ms\tJSON KiB\tseed s');
     for (const row of rows) console.log(row);

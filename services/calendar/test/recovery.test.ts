@@ -68,7 +68,7 @@ it('rebuilds, on the next sweep, a year whose invocation saved an entry and died
   expect(await pathsOf(2036)).toBe(1);
 });
 
-it('finishes, with the same CallerReference, an invalidation whose claimer died before calling CloudFront', async () => {
+it('finishes, under the same CallerReference, an invalidation whose claimer died before CloudFront', async () => {
   await onBookingCreated(
     bookingCreatedEvent(booking({ booking_id: 'claim-1', charter_date: '2037-02-01' })),
     lambdaContext(),
@@ -105,7 +105,7 @@ it('finishes, with the same CallerReference, an invalidation whose claimer died 
   expect(of2037.map((i) => i.callerReference)).toContain(step.ref);
 });
 
-it('leaves a booking in exactly one year, in the table and in the JSON, when updates moving it between years race', async () => {
+it('leaves a booking in exactly one year, in the table and the JSON, when moves between years race', async () => {
   const years = [2038, 2039, 2040];
   const moves = Array.from({ length: 24 }, (_, i) =>
     booking({ booking_id: 'racing-1', charter_date: `${years[i % 3]}-06-01`, guest_count: 1 + i }),

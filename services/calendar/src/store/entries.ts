@@ -26,7 +26,7 @@ interface BookingPointer {
 export interface UpsertResult {
   created: boolean;
   entry: StoredEntry;
-  /** Every year whose entries changed (the new one first; the old one if the date moved years), with its new version. */
+  /** Every year whose entries changed, with its new version: the new one first, the old one if the date moved years. */
   years: { year: number; version: number }[];
 }
 
