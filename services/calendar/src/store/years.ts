@@ -1,29 +1,21 @@
 import { GetCommand, UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import { conditionally } from '@charter/shared/dynamo';
 import { z } from 'zod';
+import { InvalidationState } from '../domain/invalidation';
 import { YEARS_PK, dynamo, queryAll, table, yearKey, type Item } from './table';
 
 /**
- * A year's record (layout in table.ts): the version of its entries, what the bucket holds, the
- * rebuild lease and the invalidation state of domain/invalidation.ts. Counters a record does not
- * have yet read as 0.
+ * A year's record (layout in table.ts): the invalidation state of domain/invalidation.ts, the
+ * version of its entries, what the bucket holds and the rebuild lease.
  */
-const YearRecord = z.object({
-  year: z.coerce.number(),
-  /** When the record was created (ms); part of the CallerReference. */
-  epoch: z.coerce.number().default(0),
+const YearRecord = InvalidationState.extend({
   /** Bumped after every change to the year's entries. */
-  version: z.coerce.number().default(0),
+  version: z.number().default(0),
   /** The version the object in the bucket was built from (it holds every change up to it). */
-  built_version: z.coerce.number().default(0),
+  built_version: z.number().default(0),
   built_digest: z.string().optional(),
-  put_seq: z.coerce.number().default(0),
-  invalidated_seq: z.coerce.number().default(0),
-  last_invalidated_at: z.coerce.number().optional(),
-  pending_ref: z.string().optional(),
-  pending_claimed_at: z.coerce.number().optional(),
   lease_owner: z.string().optional(),
-  lease_until: z.coerce.number().optional(),
+  lease_until: z.number().optional(),
 });
 export type YearState = z.infer<typeof YearRecord>;
 
