@@ -9,6 +9,7 @@
  * A measurement, not a test: the figures depend on the machine and on the stand-ins (dynalite
  * is far slower than DynamoDB per item), so read the growth, not the absolute numbers.
  */
+import { createLogger } from '@charter/shared/logger';
 import { startLocalCloud } from '../../../local/src/testing';
 
 const sizes = process.argv
@@ -26,8 +27,10 @@ async function main() {
   const cloud = await startLocalCloud({ services: ['calendar'], run: false });
   try {
     Object.assign(process.env, cloud.functionEnv('calendar', 'onBookingCreated'), { POWERTOOLS_LOG_LEVEL: 'ERROR' });
-    const store = await import('../src/store');
-    const publishing = await import('../src/publishing');
+    const { upsertEntry, queryYearEntries } = await import('../src/store/entries');
+    const { putPublicCalendar } = await import('../src/store/public-site');
+    const { publishYear } = await import('../src/publishing');
+    const invocation = { logger: createLogger('charter-calendar-bench'), deadline: Date.now() + 3_600_000 };
     const { buildPublicCalendar, publicCalendarJson } = await import('../src/domain/public-calendar');
     const { CalendarEntryInput } = await import('../src/domain/entry');
 
@@ -48,7 +51,7 @@ async function main() {
       let next = 0;
       await Promise.all(
         Array.from({ length: SEED_CONCURRENCY }, async () => {
-          while (next < size) await store.upsertEntry(entryOf(next++), { keepStatus: false });
+          while (next < size) await upsertEntry(entryOf(next++), { keepStatus: false });
         }),
       );
       const seedMs = ms(seedStart);
@@ -60,20 +63,20 @@ async function main() {
       let bytes = 0;
       for (let run = 0; run < RUNS; run++) {
         // One booking changes, as a real one would, and the year is rebuilt for it.
-        const { years } = await store.upsertEntry(entryOf(run, 13 + run), { keepStatus: false });
+        const { years } = await upsertEntry(entryOf(run, 13 + run), { keepStatus: false });
         const t0 = process.hrtime.bigint();
-        await publishing.publishYear(year, years[0]!.version, Date.now() + 600_000);
+        await publishYear(year, years[0]!.version, invocation);
         full.push(ms(t0));
 
         const t1 = process.hrtime.bigint();
-        const entries = await store.queryYearEntries(year);
+        const entries = await queryYearEntries(year);
         query.push(ms(t1));
         const t2 = process.hrtime.bigint();
         const body = publicCalendarJson(buildPublicCalendar(year, entries, new Date()));
         build.push(ms(t2));
         bytes = Buffer.byteLength(body);
         const t3 = process.hrtime.bigint();
-        await store.putPublicCalendar(year, body, years[0]!.version);
+        await putPublicCalendar(year, body, years[0]!.version);
         put.push(ms(t3));
         if (entries.length !== size) throw new Error(`expected ${size} entries in ${year}, queried ${entries.length}`);
       }
@@ -90,9 +93,8 @@ async function main() {
           .map((v) => (typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toFixed(1)) : v))
           .join('\t'),
       );
-      console.log(
-        `${size} entries: rebuild median ${median(full).toFixed(1)} ms (runs: ${full.map((v) => v.toFixed(0)).join(', ')})`,
-      );
+      const runs = full.map((v) => v.toFixed(0)).join(', ');
+      console.log(`${size} entries: rebuild median ${median(full).toFixed(1)} ms (runs: ${runs})`);
     }
     console.log('\nentries\trebuild ms\tquery ms\tbuild ms\tPUT ms\tJSON KiB\tseed s');
     for (const row of rows) console.log(row);

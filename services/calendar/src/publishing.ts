@@ -1,30 +1,30 @@
 import { randomUUID } from 'node:crypto';
-import { logger, siteConfig } from './config';
-import type { CalendarEntry } from './domain/entry';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { publish } from '@charter/shared/publisher';
+import { checkPublishingSettings, rebuildLeaseMs, setting } from './config';
+import { yearOf, type CalendarEntry } from './domain/entry';
 import { nextInvalidationStep, type CoalescingPolicy, type InvalidationStep } from './domain/invalidation';
-import { buildPublicCalendar, entriesDigest, publicCalendarJson } from './domain/public-calendar';
+import { buildPublicCalendar, calendarUrl, entriesDigest, publicCalendarJson } from './domain/public-calendar';
+import { queryYearEntries, upsertEntry, type UpsertResult } from './store/entries';
+import { createInvalidation, putPublicCalendar } from './store/public-site';
 import {
   claimInvalidation,
   completeInvalidation,
-  createInvalidation,
   forgetBuild,
   listYearStates,
-  putPublicCalendar,
-  queryYearEntries,
   readYearState,
   reclaimInvalidation,
   recordBuild,
   releaseRebuildLease,
   tryAcquireRebuildLease,
-  upsertEntry,
-  type UpsertResult,
   type YearState,
-} from './store';
+} from './store/years';
 
 /**
  * How an entry reaches `calendar/<year>.json` without losing a concurrent booking:
  *
- * 1. the entry is saved, then the year's `version` is bumped (store.upsertEntry);
+ * 1. the entry is saved, then the year's `version` is bumped (store/entries.ts);
  * 2. `publishYear` waits until the bucket holds a build of at least that version. One caller at
  *    a time holds the year's rebuild lease; it reads the version, queries every entry of the
  *    year, PUTs the JSON and records the version it built, and repeats while the version moved
@@ -34,6 +34,11 @@ import {
  * up to v. Because one holder writes at a time, builds land in order: a slow builder's older
  * snapshot cannot overwrite a newer one, so once a booking is in the JSON it stays there. A
  * burst of N bookings costs a handful of rebuilds, not N.
+ */
+
+/**
+ * The year's JSON had not caught up when this invocation had to answer. Transient: the bus
+ * retries the event, the dashboard is answered 503 and retries the same request.
  */
 export class RebuildTimeoutError extends Error {
   constructor(
@@ -46,6 +51,10 @@ export class RebuildTimeoutError extends Error {
   }
 }
 
+/**
+ * A builder outlived its lease, so its build was discarded (forgetBuild) and the invocation
+ * fails, to be retried. The lease outlasts every function's timeout, so this marks a fault.
+ */
 export class LeaseLostError extends Error {
   constructor(readonly year: number) {
     super(`the rebuild lease of calendar ${year} expired while this builder held it; its build was discarded`);
@@ -60,37 +69,64 @@ const MAX_POLL_MS = 400;
 /** A claimed invalidation unconfirmed this long is finished by someone else (same reference). */
 const RESUME_INVALIDATION_AFTER_MS = 15_000;
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const jitter = (ms: number) => ms / 2 + Math.random() * ms;
 
-const leaseMs = () => siteConfig().REBUILD_LEASE_SECONDS * 1000;
 export const coalescingPolicy = (): CoalescingPolicy => ({
-  windowMs: siteConfig().INVALIDATION_WINDOW_SECONDS * 1000,
+  windowMs: setting('INVALIDATION_WINDOW_SECONDS') * 1000,
   resumeAfterMs: RESUME_INVALIDATION_AFTER_MS,
 });
 
-/** The time left for waiting on a rebuild, keeping a margin to answer or fail cleanly. */
-export function deadlineOf(context: { getRemainingTimeInMillis?: () => number } | undefined): number {
-  const remaining =
-    typeof context?.getRemainingTimeInMillis === 'function' ? context.getRemainingTimeInMillis() : 10_000;
-  return Date.now() + Math.max(remaining - 1_500, 1_000);
+/** What a step needs of the invocation running it. */
+export interface Invocation {
+  /** The handler's logger, carrying the booking id. */
+  logger: Logger;
+  /** When waiting on a rebuild must stop (ms since the epoch). */
+  deadline: number;
 }
 
-/** Saves the entry and returns once every year it touched is in the bucket with it. */
-export async function saveAndPublish(
+/** The handler's invocation, its deadline keeping a margin to answer or fail cleanly. */
+export function invocationOf(
+  logger: Logger,
+  context: { getRemainingTimeInMillis?: () => number } | undefined,
+): Invocation {
+  const remaining =
+    typeof context?.getRemainingTimeInMillis === 'function' ? context.getRemainingTimeInMillis() : 10_000;
+  return { logger, deadline: Date.now() + Math.max(remaining - 1_500, 1_000) };
+}
+
+export interface Announced extends UpsertResult {
+  /** The year of the entry's date, the one CalendarUpdated names. */
+  year: number;
+  calendarUrl: string;
+  eventId: string;
+}
+
+/**
+ * Saves the entry, returns once every year it touched is in the bucket with it, and only then
+ * announces CalendarUpdated, so whoever follows the announcement finds the booking in the JSON.
+ */
+export async function saveAndAnnounce(
   entry: CalendarEntry,
   options: { keepStatus: boolean },
-  deadline: number,
-): Promise<UpsertResult> {
-  siteConfig(); // a stage without its bucket or distribution fails before anything is written
-  const result = await upsertEntry(entry, options);
-  for (const { year, version } of result.years) await publishYear(year, version, deadline);
-  for (const { year } of result.years) await invalidateQuietly(year);
-  return result;
+  invocation: Invocation,
+): Promise<Announced> {
+  checkPublishingSettings();
+  const saved = await upsertEntry(entry, options);
+  for (const { year, version } of saved.years) await publishYear(year, version, invocation);
+  for (const { year } of saved.years) await invalidateQuietly(year, invocation.logger);
+  const year = yearOf(entry.charter_date);
+  const url = calendarUrl(setting('CALENDAR_SITE_URL'), year);
+  const eventId = await publish('CalendarUpdated', {
+    schema_version: 1,
+    booking_id: entry.booking_id,
+    year,
+    calendar_url: url,
+  });
+  return { ...saved, year, calendarUrl: url, eventId };
 }
 
 /** Returns once `calendar/<year>.json` was built from version `target` or later. */
-export async function publishYear(year: number, target: number, deadline: number): Promise<void> {
+export async function publishYear(year: number, target: number, invocation: Invocation): Promise<void> {
   for (let wait = FIRST_POLL_MS; ; wait = Math.min(wait * 2, MAX_POLL_MS)) {
     const state = await readYearState(year);
     if (!state) throw new Error(`calendar ${year} has no year record; upsertEntry creates it before publishing`);
@@ -98,9 +134,9 @@ export async function publishYear(year: number, target: number, deadline: number
     const now = Date.now();
     if (state.lease_until === undefined || state.lease_until < now) {
       const owner = randomUUID();
-      if (await tryAcquireRebuildLease(year, owner, now, leaseMs())) {
+      if (await tryAcquireRebuildLease(year, owner, now, rebuildLeaseMs())) {
         try {
-          await rebuildWhileBehind(year, owner);
+          await rebuildWhileBehind(year, owner, invocation.logger);
         } finally {
           await releaseRebuildLease(year, owner);
         }
@@ -108,12 +144,12 @@ export async function publishYear(year: number, target: number, deadline: number
         continue;
       }
     }
-    if (Date.now() + wait > deadline) throw new RebuildTimeoutError(year, target, state.built_version);
+    if (Date.now() + wait > invocation.deadline) throw new RebuildTimeoutError(year, target, state.built_version);
     await sleep(jitter(wait));
   }
 }
 
-async function rebuildWhileBehind(year: number, owner: string): Promise<void> {
+async function rebuildWhileBehind(year: number, owner: string, logger: Logger): Promise<void> {
   for (let pass = 1; pass <= MAX_PASSES_PER_LEASE; pass++) {
     const state = await readYearState(year);
     if (!state || state.built_version >= state.version) return;
@@ -124,9 +160,8 @@ async function rebuildWhileBehind(year: number, owner: string): Promise<void> {
     const digest = entriesDigest(calendar);
     const wrote = digest !== state.built_digest;
     if (wrote) await putPublicCalendar(year, publicCalendarJson(calendar), state.version);
-    if (
-      !(await recordBuild(year, owner, { version: state.version, digest, wrote, leaseUntil: Date.now() + leaseMs() }))
-    ) {
+    const leaseUntil = Date.now() + rebuildLeaseMs();
+    if (!(await recordBuild(year, owner, { version: state.version, digest, wrote, leaseUntil }))) {
       await forgetBuild(year);
       throw new LeaseLostError(year);
     }
@@ -142,19 +177,24 @@ async function rebuildWhileBehind(year: number, owner: string): Promise<void> {
 }
 
 /** Takes the year's next invalidation step; issues at most one CreateInvalidation. */
-export async function invalidateIfDue(year: number, now = Date.now()): Promise<InvalidationStep & { issued?: string }> {
+async function invalidateIfDue(
+  year: number,
+  logger: Logger,
+  now = Date.now(),
+): Promise<InvalidationStep & { issued?: string }> {
   const state = await readYearState(year);
   if (!state) return { kind: 'clean' };
   const step = nextInvalidationStep(state, now, coalescingPolicy());
-  if (step.kind === 'claim' && (await claimInvalidation(state, step, now)))
-    return { ...step, issued: await issue(year, step.ref) };
+  if (step.kind === 'claim' && (await claimInvalidation(state, step, now))) {
+    return { ...step, issued: await issue(year, step.ref, logger) };
+  }
   if (step.kind === 'resume' && (await reclaimInvalidation(year, step.ref, state.pending_claimed_at, now))) {
-    return { ...step, issued: await issue(year, step.ref) };
+    return { ...step, issued: await issue(year, step.ref, logger) };
   }
   return step;
 }
 
-async function issue(year: number, ref: string): Promise<string> {
+async function issue(year: number, ref: string, logger: Logger): Promise<string> {
   const id = await createInvalidation(year, ref);
   await completeInvalidation(year, ref);
   logger.info('calendar invalidation created', { year, caller_reference: ref, invalidation_id: id });
@@ -165,9 +205,9 @@ async function issue(year: number, ref: string): Promise<string> {
  * A booking is saved and in the bucket by now; a failed invalidation must not fail it. The
  * claim stays recorded, and the sweep finishes it with the same CallerReference.
  */
-async function invalidateQuietly(year: number): Promise<void> {
+async function invalidateQuietly(year: number, logger: Logger): Promise<void> {
   try {
-    await invalidateIfDue(year);
+    await invalidateIfDue(year, logger);
   } catch (error) {
     logger.error('calendar invalidation failed; the sweep will retry it', { year, error: error as Error });
   }
@@ -182,13 +222,13 @@ export interface SweepReport {
  * trailing invalidation of a burst once its window has passed, and finishes stale claims. One
  * year's failure is logged and leaves the others to be swept; the next run tries it again.
  */
-export async function sweepYears(deadline: number): Promise<SweepReport> {
+export async function sweepYears(invocation: Invocation): Promise<SweepReport> {
   const report: SweepReport = { years: [] };
   for (const state of await listYearStates()) {
     const rebuilt = needsRebuild(state, Date.now());
     try {
-      if (rebuilt) await publishYear(state.year, state.version, deadline);
-      const step = await invalidateIfDue(state.year);
+      if (rebuilt) await publishYear(state.year, state.version, invocation);
+      const step = await invalidateIfDue(state.year, invocation.logger);
       report.years.push({
         year: state.year,
         rebuilt,
@@ -196,7 +236,7 @@ export async function sweepYears(deadline: number): Promise<SweepReport> {
         ...(step.issued ? { issued: step.issued } : {}),
       });
     } catch (error) {
-      logger.error('calendar sweep failed for a year; the next sweep retries it', {
+      invocation.logger.error('calendar sweep failed for a year; the next sweep retries it', {
         year: state.year,
         error: error as Error,
       });

@@ -1,5 +1,5 @@
 import { BookingCreated } from '@charter/events';
-import { ValidationError } from '@charter/shared';
+import { ValidationError } from '@charter/shared/errors';
 import { validate } from '@charter/shared/http';
 import { CalendarEntryInput, YearQuery, calendarFieldsOf, compareEntries, yearOf } from '../src/domain/entry';
 

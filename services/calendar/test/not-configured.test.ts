@@ -1,5 +1,5 @@
 import { startLocalCloud, type LocalCloud } from '../../../local/src/testing';
-import { httpEvent, lambdaContext } from './support';
+import { bodyOf, httpEvent, lambdaContext, type ListedBody, type RefusedBody } from './support';
 
 /** A stage missing a secret or a setting fails loudly: 500 not_configured and an ERROR log naming it. */
 let cloud: LocalCloud;
@@ -15,7 +15,6 @@ const entryBody = {
   guest_count: 6,
   source: 'direct',
 };
-const bodyOf = (response: { body?: string }) => JSON.parse(response.body ?? 'null');
 const errorLogs = () => logged.filter((line) => line.includes('"level":"ERROR"'));
 
 /** Loads the handlers afresh with this environment, as a cold start with it would. */
@@ -52,9 +51,9 @@ afterAll(async () => {
   await cloud?.stop();
 });
 
-it('answers 500 not_configured on both routes, naming the dashboard-token secret, when the secret does not exist', async () => {
+it('answers 500 not_configured on both routes, naming the dashboard-token secret, when it is missing', async () => {
   const missing = 'charter/local/dashboard-token-that-was-never-created';
-  const h = await handlersWith({ DASHBOARD_TOKEN_SECRET: missing });
+  const h = await handlersWith({ DASHBOARD_TOKEN_SECRET_NAME: missing });
   const token = { 'x-dashboard-token': cloud.secrets['charter/local/dashboard-token']! };
 
   for (const response of [
@@ -67,14 +66,14 @@ it('answers 500 not_configured on both routes, naming the dashboard-token secret
     await h.listEntries(httpEvent('GET', '/calendar/entries', { query: { year: '2027' } }), lambdaContext()),
   ]) {
     expect(response.statusCode).toBe(500);
-    expect(bodyOf(response).error).toBe('not_configured');
-    expect(bodyOf(response).message).toContain(missing);
+    expect(bodyOf<RefusedBody>(response).error).toBe('not_configured');
+    expect(bodyOf<RefusedBody>(response).message).toContain(missing);
   }
   expect(errorLogs().length).toBeGreaterThanOrEqual(3);
   expect(errorLogs().every((line) => line.includes(missing))).toBe(true);
 });
 
-it('answers 500 not_configured naming CALENDAR_BUCKET when the bucket setting is missing, and saves nothing', async () => {
+it('answers 500 not_configured naming CALENDAR_BUCKET when it is missing, and saves nothing', async () => {
   const h = await handlersWith({ CALENDAR_BUCKET: undefined });
   const token = { 'x-dashboard-token': cloud.secrets['charter/local/dashboard-token']! };
 
@@ -84,17 +83,17 @@ it('answers 500 not_configured naming CALENDAR_BUCKET when the bucket setting is
   );
   expect(response.statusCode).toBe(500);
   expect(bodyOf(response)).toMatchObject({ error: 'not_configured' });
-  expect(bodyOf(response).message).toContain('CALENDAR_BUCKET');
+  expect(bodyOf<RefusedBody>(response).message).toContain('CALENDAR_BUCKET');
   expect(errorLogs().some((line) => line.includes('CALENDAR_BUCKET'))).toBe(true);
 
   const listed = await h.listEntries(
     httpEvent('GET', '/calendar/entries', { query: { year: '2027' }, headers: token }),
     lambdaContext(),
   );
-  expect(bodyOf(listed).entries).toEqual([]);
+  expect(bodyOf<ListedBody>(listed).entries).toEqual([]);
 });
 
-it('refuses a rebuild lease that does not outlast the function timeout: 500 not_configured naming REBUILD_LEASE_SECONDS', async () => {
+it('answers 500 not_configured naming REBUILD_LEASE_SECONDS when the lease does not outlast the timeout', async () => {
   const h = await handlersWith({ REBUILD_LEASE_SECONDS: '10', FUNCTION_TIMEOUT_SECONDS: '10' });
   const token = { 'x-dashboard-token': cloud.secrets['charter/local/dashboard-token']! };
 
@@ -103,19 +102,17 @@ it('refuses a rebuild lease that does not outlast the function timeout: 500 not_
     lambdaContext(),
   );
   expect(response.statusCode).toBe(500);
-  expect(bodyOf(response)).toMatchObject({
-    error: 'not_configured',
-    message: expect.stringContaining('REBUILD_LEASE_SECONDS'),
-  });
+  expect(bodyOf(response)).toMatchObject({ error: 'not_configured' });
+  expect(bodyOf<RefusedBody>(response).message).toContain('REBUILD_LEASE_SECONDS');
   expect(errorLogs().some((line) => line.includes('REBUILD_LEASE_SECONDS'))).toBe(true);
   const listed = await h.listEntries(
     httpEvent('GET', '/calendar/entries', { query: { year: '2027' }, headers: token }),
     lambdaContext(),
   );
-  expect(bodyOf(listed).entries.map((e: { booking_id: string }) => e.booking_id)).not.toContain('nc-lease');
+  expect(bodyOf<ListedBody>(listed).entries.map((e) => e.booking_id)).not.toContain('nc-lease');
 });
 
-it('gives every publishing function its own timeout and a lease that outlasts it; the default lease does too', async () => {
+it('gives every publishing function its own timeout and a lease outlasting it; so does the default lease', async () => {
   const calendar = cloud.services.find((service) => service.name === 'charter-calendar')!;
   for (const key of ['onBookingCreated', 'createEntry', 'sweepInvalidations']) {
     const fn = calendar.functions.find((f) => f.key === key)!;
@@ -127,7 +124,7 @@ it('gives every publishing function its own timeout and a lease that outlasts it
   );
   // Without the setting, checked against the longest of those timeouts.
   await handlersWith({ REBUILD_LEASE_SECONDS: undefined, FUNCTION_TIMEOUT_SECONDS: String(longest) });
-  const { siteConfig } = await import('../src/config');
-  expect(siteConfig().REBUILD_LEASE_SECONDS).toBe(45);
-  expect(siteConfig().REBUILD_LEASE_SECONDS).toBeGreaterThan(longest);
+  const { rebuildLeaseMs, setting } = await import('../src/config');
+  expect(setting('REBUILD_LEASE_SECONDS')).toBe(45);
+  expect(rebuildLeaseMs()).toBeGreaterThan(longest * 1000);
 });

@@ -13,14 +13,13 @@ export const probeBucket = (name: string) => {
 };
 
 export function probingPublisher() {
-  const actual = jest.requireActual('@charter/shared/publisher');
-  return {
-    ...actual,
-    publish: async (detailType: string, detail: { booking_id: string; year: number }) => {
-      const file = await readCalendarObject(bucket, detail.year);
-      const inBucket = Boolean(file?.calendar.entries.some((e) => e.booking_id === detail.booking_id));
-      publishedWhile.push({ booking_id: detail.booking_id, year: detail.year, inBucket });
-      return actual.publish(detailType, detail);
-    },
+  const actual = jest.requireActual<typeof import('@charter/shared/publisher')>('@charter/shared/publisher');
+  const publish: typeof actual.publish = async (detailType, detail) => {
+    const { booking_id, year } = detail as { booking_id: string; year: number };
+    const file = await readCalendarObject(bucket, year);
+    const inBucket = Boolean(file?.calendar.entries.some((e) => e.booking_id === booking_id));
+    publishedWhile.push({ booking_id, year, inBucket });
+    return actual.publish(detailType, detail);
   };
+  return { ...actual, publish };
 }

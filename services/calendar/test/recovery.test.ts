@@ -17,7 +17,8 @@ import {
  */
 let cloud: LocalCloud;
 let env: Record<string, string>;
-let store: typeof import('../src/store');
+let entryStore: typeof import('../src/store/entries');
+let yearStore: typeof import('../src/store/years');
 let publishing: typeof import('../src/publishing');
 let onBookingCreated: typeof import('../src/handlers/on-booking-created').handler;
 let sweep: typeof import('../src/handlers/sweep-invalidations').handler;
@@ -34,7 +35,8 @@ beforeAll(async () => {
   cloud = await startLocalCloud({ services: ['calendar'], run: false });
   env = cloud.functionEnv('calendar', 'sweepInvalidations');
   Object.assign(process.env, env, { POWERTOOLS_LOG_LEVEL: 'SILENT' });
-  store = await import('../src/store');
+  entryStore = await import('../src/store/entries');
+  yearStore = await import('../src/store/years');
   publishing = await import('../src/publishing');
   onBookingCreated = (await import('../src/handlers/on-booking-created')).handler;
   sweep = (await import('../src/handlers/sweep-invalidations')).handler;
@@ -45,7 +47,7 @@ afterAll(async () => {
 });
 
 it('rebuilds, on the next sweep, a year whose invocation saved an entry and died before writing the JSON', async () => {
-  await store.upsertEntry(
+  await entryStore.upsertEntry(
     {
       booking_id: 'crashed-1',
       charter_date: '2036-04-01',
@@ -66,7 +68,7 @@ it('rebuilds, on the next sweep, a year whose invocation saved an entry and died
   expect(await pathsOf(2036)).toBe(1);
 });
 
-it('finishes, with the same CallerReference, an invalidation whose claimer died before calling CloudFront', async () => {
+it('finishes, under the same CallerReference, an invalidation whose claimer died before CloudFront', async () => {
   await onBookingCreated(
     bookingCreatedEvent(booking({ booking_id: 'claim-1', charter_date: '2037-02-01' })),
     lambdaContext(),
@@ -79,12 +81,12 @@ it('finishes, with the same CallerReference, an invalidation whose claimer died 
 
   // An invocation claims the year's next invalidation once the window has passed, then dies.
   const claimedAt = Date.now() + windowMs();
-  const state = (await store.readYearState(2037))!;
+  const state = (await yearStore.readYearState(2037))!;
   const step = nextInvalidationStep(state, claimedAt, publishing.coalescingPolicy());
   if (step.kind !== 'claim') throw new Error(`expected a claim, got ${step.kind}`);
-  expect(await store.claimInvalidation(state, step, claimedAt)).toBe(true);
+  expect(await yearStore.claimInvalidation(state, step, claimedAt)).toBe(true);
   // Its competitors see the claim and stand back.
-  expect(await store.claimInvalidation(state, step, claimedAt)).toBe(false);
+  expect(await yearStore.claimInvalidation(state, step, claimedAt)).toBe(false);
 
   // A sweep soon after leaves it to its claimer; one after the resume delay finishes it.
   expect((await sweepAt(windowMs() + 1_000)).years.find((y) => y.year === 2037)?.step).toBe('in_flight');
@@ -103,7 +105,7 @@ it('finishes, with the same CallerReference, an invalidation whose claimer died 
   expect(of2037.map((i) => i.callerReference)).toContain(step.ref);
 });
 
-it('leaves a booking in exactly one year, in the table and in the JSON, when updates moving it between years race', async () => {
+it('leaves a booking in exactly one year, in the table and the JSON, when moves between years race', async () => {
   const years = [2038, 2039, 2040];
   const moves = Array.from({ length: 24 }, (_, i) =>
     booking({ booking_id: 'racing-1', charter_date: `${years[i % 3]}-06-01`, guest_count: 1 + i }),
@@ -113,7 +115,7 @@ it('leaves a booking in exactly one year, in the table and in the JSON, when upd
     moves.map((detail) => () => onBookingCreated(bookingCreatedEvent(detail), lambdaContext())),
   );
 
-  const found = (await Promise.all(years.map((y) => store.queryYearEntries(y))))
+  const found = (await Promise.all(years.map((y) => entryStore.queryYearEntries(y))))
     .flat()
     .filter((e) => e.booking_id === 'racing-1');
   expect(found).toHaveLength(1);

@@ -1,10 +1,22 @@
 import { CloudFrontClient, GetInvalidationCommand, ListInvalidationsCommand } from '@aws-sdk/client-cloudfront';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import type { BookingCreatedInput } from '@charter/events';
+import type { BookingCreatedInput, CalendarUpdated } from '@charter/events';
+import type { FieldIssue } from '@charter/shared/errors';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { bookingInput, busEnvelope, httpApiEvent, lambdaContext as contextFor } from '../../../local/src/testing';
+import {
+  bookingInput,
+  busEnvelope,
+  httpApiEvent,
+  lambdaContext as contextFor,
+  type LocalCloud,
+} from '../../../local/src/testing';
+import type { PublicCalendar } from '../src/domain/public-calendar';
+import type { StoredEntry } from '../src/store/entries';
 
-/** Helpers for the handler tests: events as API Gateway and EventBridge deliver them, and readers of the bucket and CloudFront. */
+/**
+ * Helpers for the handler tests: events as API Gateway and EventBridge deliver them, the bodies
+ * the routes answer, and readers of the bucket, the bus and CloudFront.
+ */
 
 /** A Lambda context for the calendar's functions, with the 30 s timeout of its publishing functions. */
 export const lambdaContext = (name = 'charter-calendar-local-test') => contextFor(name, 30_000);
@@ -25,6 +37,23 @@ export function httpEvent(
     body,
   });
 }
+
+/** POST /calendar/entries answers with the saved entry. */
+export type SavedBody = { entry: StoredEntry; calendar_url: string };
+/** GET /calendar/entries answers with the year's entries. */
+export type ListedBody = { year: number; count: number; entries: StoredEntry[] };
+/** A refusal, as the contract's JSON errors are written. */
+export type RefusedBody = { error: string; message: string; fields: FieldIssue[] };
+
+/** A route's JSON body, read as the route documents it. */
+export const bodyOf = <T = unknown>(response: { body?: string }): T => JSON.parse(response.body ?? 'null') as T;
+
+/** The CalendarUpdated events the local bus took, with their sources. */
+export const calendarUpdates = (cloud: LocalCloud) =>
+  cloud
+    .published()
+    .filter((event) => event['detail-type'] === 'CalendarUpdated')
+    .map((event) => ({ source: event.source, detail: event.detail as CalendarUpdated }));
 
 /** A BookingCreated envelope from the booking's partner, as the rule delivers it. */
 export const bookingCreatedEvent = (detail: BookingCreatedInput, partner = detail.source) =>
@@ -47,7 +76,7 @@ export interface PublicCalendarFile {
   body: string;
   cacheControl?: string;
   contentType?: string;
-  calendar: { year: number; generated_at: string; entries: Array<Record<string, unknown>> };
+  calendar: PublicCalendar;
 }
 
 /**
@@ -62,7 +91,12 @@ export async function readCalendarObject(bucket: string, year: number): Promise<
       try {
         const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: `calendar/${year}.json` }));
         const body = await object.Body!.transformToString();
-        return { body, cacheControl: object.CacheControl, contentType: object.ContentType, calendar: JSON.parse(body) };
+        return {
+          body,
+          cacheControl: object.CacheControl,
+          contentType: object.ContentType,
+          calendar: JSON.parse(body) as PublicCalendar,
+        };
       } catch (error) {
         if ((error as Error).name === 'NoSuchKey') return undefined;
         const torn =
@@ -83,7 +117,7 @@ export async function fetchThroughCloudFront(siteUrl: string, year: number) {
   return {
     status: response.status,
     cache: response.headers.get('x-cache'),
-    calendar: (await response.json()) as PublicCalendarFile['calendar'],
+    calendar: (await response.json()) as PublicCalendar,
   };
 }
 
@@ -119,7 +153,7 @@ export const invalidatedPaths = async (distributionId: string) =>
  * to its end before a failure is reported, so none is left talking to a stopped local cloud.
  */
 export async function withConcurrency<T>(limit: number, tasks: Array<() => Promise<T>>): Promise<T[]> {
-  const results: T[] = new Array(tasks.length);
+  const results = new Array<T>(tasks.length);
   const errors: unknown[] = [];
   let next = 0;
   const worker = async () => {

@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /**
  * When to invalidate `/calendar/<year>.json` on CloudFront. Invalidations past the free tier
  * cost money and AWS limits how many run at once, so a burst of bookings in one year must not
@@ -17,16 +19,18 @@
  * 1 (leading) + floor(T / window) (during) + 1 (trailing) invalidations of that year, whatever
  * the number of bookings; see `maxInvalidationsForBurst`.
  */
-export interface InvalidationState {
-  year: number;
+export const InvalidationState = z.object({
+  year: z.number(),
   /** When the year's record was created (ms); part of the CallerReference, see `callerReference`. */
-  epoch: number;
-  put_seq: number;
-  invalidated_seq: number;
-  last_invalidated_at?: number;
-  pending_ref?: string;
-  pending_claimed_at?: number;
-}
+  epoch: z.number().default(0),
+  /** A year nothing was PUT for yet, or never invalidated, counts 0. */
+  put_seq: z.number().default(0),
+  invalidated_seq: z.number().default(0),
+  last_invalidated_at: z.number().optional(),
+  pending_ref: z.string().optional(),
+  pending_claimed_at: z.number().optional(),
+});
+export type InvalidationState = z.infer<typeof InvalidationState>;
 
 export interface CoalescingPolicy {
   windowMs: number;

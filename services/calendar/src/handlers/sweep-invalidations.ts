@@ -1,6 +1,8 @@
+import { createLogger } from '@charter/shared/logger';
 import type { Context, ScheduledEvent } from 'aws-lambda';
-import { logger } from '../config';
-import { deadlineOf, sweepYears, type SweepReport } from '../publishing';
+import { invocationOf, sweepYears, type SweepReport } from '../publishing';
+
+const logger = createLogger('charter-calendar');
 
 /**
  * Every minute: issues the trailing invalidation of each year still dirty after its window,
@@ -9,7 +11,7 @@ import { deadlineOf, sweepYears, type SweepReport } from '../publishing';
 export async function handler(_event: ScheduledEvent | Record<string, never>, context: Context): Promise<SweepReport> {
   logger.resetKeys();
   logger.addContext(context);
-  const report = await sweepYears(deadlineOf(context));
+  const report = await sweepYears(invocationOf(logger, context));
   const acted = report.years.filter((y) => y.rebuilt || y.issued);
   if (acted.length > 0) logger.info('calendar sweep acted', { years: acted });
   return report;
