@@ -31,6 +31,8 @@ let publishOnce: ((delivery: Delivery) => Promise<FirstAcceptance>) | undefined;
 /** Made on first use: a missing table setting must answer 500 naming it, not fail the cold start. */
 function idempotentPublisher() {
   publishOnce ??= makeIdempotent(
+    // Anonymous on purpose: Powertools prefixes each record id with a named function's name, and a
+    // new prefix would forget the deliveries accepted before the deploy.
     async ({ partner, booking, requestId }: Delivery): Promise<FirstAcceptance> => ({
       event_id: await publishBooking(partner, booking),
       request_id: requestId,

@@ -28,7 +28,7 @@ describe('X-Charter-Signature', () => {
     const future = signatureHeader('s3cret', body, now + SIGNATURE_TOLERANCE_SECONDS + 1);
     expect(verifySignature(old, body, ['s3cret'], now)).toMatchObject({
       ok: false,
-      reason: expect.stringContaining('minutes') as string,
+      reason: expect.stringContaining('minutes') as unknown,
     });
     expect(verifySignature(future, body, ['s3cret'], now).ok).toBe(false);
     expect(
@@ -76,7 +76,7 @@ describe('a partner webhook checked against the partner-secrets map', () => {
     expect(webhook('gone', 'old', map({ boatsetter: 'new' }), map({ gone: 'old' }))).toMatchObject({
       ok: false,
       code: 'unknown_partner',
-      reason: expect.stringContaining('"gone"') as string,
+      reason: expect.stringContaining('"gone"') as unknown,
     });
   });
 
