@@ -5,6 +5,14 @@ import { startLocalCloud, type LocalCloud } from '../../../local/src/testing';
 import { signatureHeader } from '../src/domain/signature';
 
 const sample = readFileSync(join(__dirname, '../../../events/samples/boatsetter-xhqgmdh.json'), 'utf8');
+const sampleBooking = JSON.parse(sample) as Record<string, unknown>;
+/** The sample booking as JSON, with some fields changed. */
+const bookingJson = (fields: Record<string, unknown>) => JSON.stringify({ ...sampleBooking, ...fields });
+
+type Accepted = { status: string; booking_id: string; event_id: string; duplicate: boolean };
+type Refusal = { error: string; message: string; fields?: Array<{ path: string; message: string }> };
+const accepted = async (res: Response) => (await res.json()) as Accepted;
+const refusal = async (res: Response) => (await res.json()) as Refusal;
 
 describe('POST /partners/{partner}/bookings through the local HTTP API', () => {
   let cloud: LocalCloud;
@@ -12,7 +20,7 @@ describe('POST /partners/{partner}/bookings through the local HTTP API', () => {
 
   beforeAll(async () => {
     cloud = await startLocalCloud({ services: ['bus'], run: true });
-    partnerSecrets = JSON.parse(cloud.secrets['charter/local/partner-secrets']!);
+    partnerSecrets = JSON.parse(cloud.secrets['charter/local/partner-secrets']!) as Record<string, string>;
   });
   afterAll(() => cloud.stop());
 
@@ -25,17 +33,21 @@ describe('POST /partners/{partner}/bookings through the local HTTP API', () => {
   const signed = (partner: string, body: string, timestamp?: number) =>
     post(partner, body, signatureHeader(partnerSecrets[partner]!, body, timestamp));
   const bookingsOnBus = (bookingId: string) =>
-    cloud.published().filter((e) => e['detail-type'] === 'BookingCreated' && e.detail.booking_id === bookingId);
+    cloud
+      .published()
+      .filter(
+        (e) => e['detail-type'] === 'BookingCreated' && (e.detail as { booking_id?: unknown }).booking_id === bookingId,
+      );
 
   it('answers 202 with the event id and publishes BookingCreated with source partner.<name>', async () => {
     const res = await signed('boatsetter', sample);
     expect(res.status).toBe(202);
-    const body = await res.json();
+    const body = await accepted(res);
     expect(body).toMatchObject({
       status: 'accepted',
       booking_id: 'xhqgmdh',
       duplicate: false,
-      event_id: expect.any(String),
+      event_id: expect.any(String) as unknown,
     });
     const [event] = bookingsOnBus('xhqgmdh');
     expect(event).toMatchObject({
@@ -46,16 +58,16 @@ describe('POST /partners/{partner}/bookings through the local HTTP API', () => {
   });
 
   it('answers a duplicate delivery with the first event id and publishes nothing new', async () => {
-    const reformatted = JSON.stringify(JSON.parse(sample), null, 4);
-    const first = await (await signed('boatsetter', sample)).json();
+    const reformatted = JSON.stringify(sampleBooking, null, 4);
+    const first = await accepted(await signed('boatsetter', sample));
     const again = await signed('boatsetter', reformatted);
     expect(again.status).toBe(202);
-    expect(await again.json()).toMatchObject({ event_id: first.event_id, duplicate: true });
+    expect(await accepted(again)).toMatchObject({ event_id: first.event_id, duplicate: true });
     expect(bookingsOnBus('xhqgmdh')).toHaveLength(1);
   });
 
   it('forces the source to the partner in the path, whatever the body claims', async () => {
-    const body = JSON.stringify({ ...JSON.parse(sample), booking_id: 'claims-other', source: 'getmyboat' });
+    const body = bookingJson({ booking_id: 'claims-other', source: 'getmyboat' });
     expect((await signed('direct', body)).status).toBe(202);
     expect(bookingsOnBus('claims-other')[0]).toMatchObject({ source: 'partner.direct', detail: { source: 'direct' } });
   });
@@ -63,7 +75,10 @@ describe('POST /partners/{partner}/bookings through the local HTTP API', () => {
   it('refuses an unknown partner with 404', async () => {
     const res = await post('nobody', sample, signatureHeader('x', sample));
     expect(res.status).toBe(404);
-    expect(await res.json()).toMatchObject({ error: 'unknown_partner', message: expect.stringContaining('nobody') });
+    expect(await refusal(res)).toMatchObject({
+      error: 'unknown_partner',
+      message: expect.stringContaining('nobody') as unknown,
+    });
   });
 
   it.each([
@@ -77,37 +92,35 @@ describe('POST /partners/{partner}/bookings through the local HTTP API', () => {
         : header;
     const res = await post('boatsetter', sample, signature);
     expect(res.status).toBe(401);
-    expect(await res.json()).toMatchObject({ error: 'invalid_signature', message: expect.any(String) });
+    expect(await refusal(res)).toMatchObject({ error: 'invalid_signature', message: expect.any(String) as unknown });
   });
 
   it('refuses a signed body that is not JSON with 400', async () => {
     const res = await signed('boatsetter', '{"booking_id": ');
     expect(res.status).toBe(400);
-    expect(await res.json()).toMatchObject({ error: 'bad_json' });
+    expect(await refusal(res)).toMatchObject({ error: 'bad_json' });
   });
 
   it('refuses an invalid booking with 422 naming the field, and publishes nothing', async () => {
-    const body = JSON.stringify({ ...JSON.parse(sample), booking_id: 'bad-date', charter_date: '2027-02-30' });
+    const body = bookingJson({ booking_id: 'bad-date', charter_date: '2027-02-30' });
     const res = await signed('boatsetter', body);
     expect(res.status).toBe(422);
-    const error = await res.json();
+    const error = await refusal(res);
     expect(error).toMatchObject({
       error: 'invalid_booking',
-      fields: [{ path: 'charter_date', message: expect.stringContaining('real date') }],
+      fields: [{ path: 'charter_date', message: expect.stringContaining('real date') as unknown }],
     });
     expect(bookingsOnBus('bad-date')).toHaveLength(0);
   });
 
   it('refuses a body over the limit with 413', async () => {
-    const body = JSON.stringify({ ...JSON.parse(sample), notes: 'x'.repeat(70 * 1024) });
+    const body = bookingJson({ notes: 'x'.repeat(70 * 1024) });
     expect((await signed('boatsetter', body)).status).toBe(413);
   });
 
-  it('accepts a rotated partner secret and a newly onboarded partner at once, and the old secret while it rotates', async () => {
+  it('accepts a rotated partner secret and a new partner at once, and the old secret while it rotates', async () => {
     // Warm the intake's cache with the current map, then rotate as `npm run rotate -- partner-secrets` does.
-    expect(
-      (await signed('boatsetter', JSON.stringify({ ...JSON.parse(sample), booking_id: 'before-rotation' }))).status,
-    ).toBe(202);
+    expect((await signed('boatsetter', bookingJson({ booking_id: 'before-rotation' }))).status).toBe(202);
     const old = partnerSecrets.boatsetter!;
     const rotated = { ...partnerSecrets, boatsetter: 'rotated-boatsetter-secret', newco: 'newco-secret' };
     await new SecretsManagerClient({}).send(
@@ -115,7 +128,7 @@ describe('POST /partners/{partner}/bookings through the local HTTP API', () => {
     );
     // The intake re-reads a secret after a miss at most every 5 s; its cached copy is that old by now.
     await new Promise((resolve) => setTimeout(resolve, 5200));
-    const body = (id: string) => JSON.stringify({ ...JSON.parse(sample), booking_id: id });
+    const body = (id: string) => bookingJson({ booking_id: id });
     expect(
       (
         await post(
@@ -144,9 +157,9 @@ describe('POST /partners/{partner}/bookings through the local HTTP API', () => {
     await cloud.runtime!.coldStart();
     const res = await fetch(`${cloud.endpoints.api}/partners/boatsetter/bookings`, { method: 'POST', body: sample });
     expect(res.status).toBe(500);
-    expect(await res.json()).toMatchObject({
+    expect(await refusal(res)).toMatchObject({
       error: 'not_configured',
-      message: expect.stringContaining('charter/local/partner-secrets'),
+      message: expect.stringContaining('charter/local/partner-secrets') as unknown,
     });
   });
 });

@@ -1,4 +1,10 @@
-import { SIGNATURE_TOLERANCE_SECONDS, signatureHeader, verifySignature } from '../src/domain/signature';
+import { NotConfiguredError } from '@charter/shared/errors';
+import {
+  SIGNATURE_TOLERANCE_SECONDS,
+  checkPartnerSignature,
+  signatureHeader,
+  verifySignature,
+} from '../src/domain/signature';
 
 const body = '{"booking_id":"xhqgmdh"}';
 const now = 1_780_000_000;
@@ -22,7 +28,7 @@ describe('X-Charter-Signature', () => {
     const future = signatureHeader('s3cret', body, now + SIGNATURE_TOLERANCE_SECONDS + 1);
     expect(verifySignature(old, body, ['s3cret'], now)).toMatchObject({
       ok: false,
-      reason: expect.stringContaining('minutes'),
+      reason: expect.stringContaining('minutes') as unknown,
     });
     expect(verifySignature(future, body, ['s3cret'], now).ok).toBe(false);
     expect(
@@ -42,5 +48,40 @@ describe('X-Charter-Signature', () => {
   it('accepts a header carrying several v1 signatures when one matches', () => {
     const good = signatureHeader('s3cret', body, now).split('v1=')[1];
     expect(verifySignature(`t=${now},v1=${'0'.repeat(64)},v1=${good}`, body, ['s3cret'], now).ok).toBe(true);
+  });
+});
+
+describe('a partner webhook checked against the partner-secrets map', () => {
+  const secretName = 'charter/test/partner-secrets';
+  const map = (entries: Record<string, string>) => JSON.stringify(entries);
+  const webhook = (partner: string, secret: string, current: string, previous?: string) =>
+    checkPartnerSignature({
+      partner,
+      signature: signatureHeader(secret, body),
+      body,
+      accepted: previous === undefined ? { current } : { current, previous },
+      secretName,
+    });
+
+  it('accepts the partner’s current secret, and its previous one while the map rotates', () => {
+    expect(webhook('boatsetter', 'new', map({ boatsetter: 'new' }))).toEqual({ ok: true });
+    expect(webhook('boatsetter', 'old', map({ boatsetter: 'new' }), map({ boatsetter: 'old' }))).toEqual({ ok: true });
+    expect(webhook('boatsetter', 'old', map({ boatsetter: 'new' }))).toMatchObject({
+      ok: false,
+      code: 'invalid_signature',
+    });
+  });
+
+  it('refuses a partner missing from the current map as unknown, whatever it signed with', () => {
+    expect(webhook('gone', 'old', map({ boatsetter: 'new' }), map({ gone: 'old' }))).toMatchObject({
+      ok: false,
+      code: 'unknown_partner',
+      reason: expect.stringContaining('"gone"') as unknown,
+    });
+  });
+
+  it('fails loudly, naming the secret, for a partner with no secret yet or a map that is not JSON', () => {
+    expect(() => webhook('boatsetter', 'x', map({ boatsetter: '' }))).toThrow(NotConfiguredError);
+    expect(() => webhook('boatsetter', 'x', '["boatsetter"]')).toThrow(secretName);
   });
 });

@@ -34,10 +34,10 @@ async function main() {
     const { newSlug } = await import('../src/domain/slug');
     const store = await import('../src/store');
     const { handler } = await import('../src/handlers/on-booking-created');
-    const env = process.env as Record<string, string>;
+    const { setting } = await import('../src/config');
     const settings = {
-      apiUrl: env.API_URL!,
-      uploadsUrl: await store.uploadsUrl(env.UPLOADS_BUCKET!),
+      apiUrl: setting('API_URL'),
+      uploadsUrl: await store.uploadsUrl(),
       uploadToken: mintUploadToken(cloud.secrets['charter/local/guest-upload-key']!, sample.booking_id),
     };
 
@@ -54,7 +54,7 @@ async function main() {
       let t = performance.now();
       const html = renderGuestPage({ ...sample, booking_id: `bench-${i}` }, settings);
       const rendered = performance.now() - t;
-      await store.putGuestPage(env.SITE_BUCKET!, newSlug(), html);
+      await store.putGuestPage(newSlug(), html);
       const stored = performance.now() - t;
       t = performance.now();
       await handler(

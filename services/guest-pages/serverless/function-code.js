@@ -1,9 +1,9 @@
 'use strict';
-const { readFileSync } = require('node:fs');
-const { join } = require('node:path');
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- Serverless loads ${file()} sources with require()
+const fs = require('node:fs');
 
 /**
  * CloudFront Function code, read as text for the template's FunctionCode (`${file(...):guestRewrite}`).
  * The file itself is plain cloudfront-js-2.0, unit-tested and served by the local cloud as is.
  */
-module.exports.guestRewrite = () => readFileSync(join(__dirname, '..', 'src', 'cloudfront', 'rewrite.js'), 'utf8');
+module.exports.guestRewrite = () => fs.readFileSync(require.resolve('../src/cloudfront/rewrite.js'), 'utf8');

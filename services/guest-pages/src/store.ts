@@ -1,9 +1,10 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { GetCommand, DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { createPresignedPost, type PresignedPost } from '@aws-sdk/s3-presigned-post';
 import { s3ClientConfig } from '@charter/shared/aws';
+import { documentClient } from '@charter/shared/dynamo';
 import type { CharterTimes } from '@charter/shared/time';
+import { setting } from './config';
 import { pageKey } from './domain/slug';
 import { presignedPostInput, type UploadPlan } from './domain/uploads';
 
@@ -11,7 +12,7 @@ import { presignedPostInput, type UploadPlan } from './domain/uploads';
  * The guest-pages table (one item per booking: its slug and charter times, what presign and the
  * operator route need; no guest contact data) and the two buckets (pages, uploads).
  */
-const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+const dynamo = documentClient();
 const s3 = new S3Client(s3ClientConfig());
 
 export interface GuestPageRecord extends CharterTimes {
@@ -36,14 +37,13 @@ export const PAGE_CACHE_CONTROL = 'public, max-age=60, must-revalidate';
  * presign's window matches the page that was rendered last.
  */
 export async function recordGuestPage(
-  table: string,
   booking: CharterTimes & { booking_id: string },
   candidateSlug: string,
   now: Date = new Date(),
 ): Promise<GuestPageRecord> {
   const result = await dynamo.send(
     new UpdateCommand({
-      TableName: table,
+      TableName: setting('GUEST_PAGES_TABLE'),
       Key: { booking_id: booking.booking_id },
       UpdateExpression:
         'SET #slug = if_not_exists(#slug, :slug), #date = :date, #start = :start, #end = :end, #tz = :tz, ' +
@@ -72,18 +72,18 @@ export async function recordGuestPage(
 }
 
 /** Strongly consistent: a guest may upload a second after the page is published. */
-export async function findGuestPage(table: string, bookingId: string): Promise<GuestPageRecord | undefined> {
+export async function findGuestPage(bookingId: string): Promise<GuestPageRecord | undefined> {
   const result = await dynamo.send(
-    new GetCommand({ TableName: table, Key: { booking_id: bookingId }, ConsistentRead: true }),
+    new GetCommand({ TableName: setting('GUEST_PAGES_TABLE'), Key: { booking_id: bookingId }, ConsistentRead: true }),
   );
   return result.Item as GuestPageRecord | undefined;
 }
 
 /** Writes g/<slug>.html; the same slug always overwrites the same object. */
-export async function putGuestPage(bucket: string, slug: string, page: string): Promise<void> {
+export async function putGuestPage(slug: string, page: string): Promise<void> {
   await s3.send(
     new PutObjectCommand({
-      Bucket: bucket,
+      Bucket: setting('SITE_BUCKET'),
       Key: pageKey(slug),
       Body: page,
       ContentType: 'text/html; charset=utf-8',
@@ -93,16 +93,16 @@ export async function putGuestPage(bucket: string, slug: string, page: string): 
 }
 
 /** Signs the POST policy for one planned upload (local computation, no request to S3). */
-export function presignUpload(bucket: string, plan: UploadPlan): Promise<PresignedPost> {
-  return createPresignedPost(s3, presignedPostInput(bucket, plan));
+export function presignUpload(plan: UploadPlan): Promise<PresignedPost> {
+  return createPresignedPost(s3, presignedPostInput(setting('UPLOADS_BUCKET'), plan));
 }
 
 /**
- * The URL presigned POSTs for this bucket go to, for the page's CSP. Asked of the same signer
- * that presign uses, so the page allows exactly the origin it will post to: the regional S3
- * host in AWS, the local S3 endpoint (path-style) in the local cloud.
+ * The URL presigned POSTs for the uploads bucket go to, for the page's CSP. Asked of the same
+ * signer that presign uses, so the page allows exactly the origin it will post to: the regional
+ * S3 host in AWS, the local S3 endpoint (path-style) in the local cloud.
  */
-export async function uploadsUrl(bucket: string): Promise<string> {
-  const probe = await createPresignedPost(s3, { Bucket: bucket, Key: 'uploads/probe', Expires: 60 });
+export async function uploadsUrl(): Promise<string> {
+  const probe = await createPresignedPost(s3, { Bucket: setting('UPLOADS_BUCKET'), Key: 'uploads/probe', Expires: 60 });
   return probe.url;
 }

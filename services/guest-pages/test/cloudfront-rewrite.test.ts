@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import vm from 'node:vm';
+import { SLUG_PATTERN } from '@charter/events';
+import fc from 'fast-check';
 
 /**
  * The viewer-request function exactly as CloudFront runs it: the file's text evaluated in a bare
@@ -17,7 +19,7 @@ type Request = {
   headers: Record<string, unknown>;
   cookies: Record<string, unknown>;
 };
-const handler = vm.runInNewContext(`${code}\n;handler`, Object.create(null), { filename: 'rewrite.js' }) as (
+const handler = vm.runInNewContext(`${code}\n;handler`, vm.createContext(), { filename: 'rewrite.js' }) as (
   event: unknown,
 ) => Request;
 
@@ -59,6 +61,20 @@ describe('the guest site CloudFront Function (viewer request)', () => {
     expect(handler(viewerRequest(`/g/${longest}`)).uri).toBe(`/g/${longest}.html`);
   });
 
+  it('rewrites exactly the slugs the contract allows: its pattern is a copy of SLUG_PATTERN', () => {
+    expect(code).toContain(`/^\\/g\\/(${SLUG_PATTERN.source.slice(1, -1)})\\/?$/`);
+    const text = (chars: string) =>
+      fc.string({ unit: fc.constantFrom(...chars), minLength: 12, maxLength: 70, size: 'max' });
+    // About half slug characters only (some too short or too long), half with characters a slug never has.
+    const candidate = fc.oneof(text('aZ09_-'), text('aZ09_-.%~+'));
+    fc.assert(
+      fc.property(candidate, (slug) => {
+        const rewritten = handler(viewerRequest(`/g/${slug}`)).uri !== `/g/${slug}`;
+        expect(rewritten).toBe(SLUG_PATTERN.test(slug));
+      }),
+    );
+  });
+
   it.each([
     ['the site root', '/'],
     ['a page already named with .html', `/g/${SLUG}.html`],
@@ -82,6 +98,7 @@ describe('the guest site CloudFront Function (viewer request)', () => {
   });
 
   it('is the exact code the CloudFormation template embeds, within CloudFront Functions’ 10 KB limit', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the CommonJS file Serverless require()s
     const { guestRewrite } = require('../serverless/function-code.js') as { guestRewrite: () => string };
     expect(guestRewrite()).toBe(code);
     expect(Buffer.byteLength(code)).toBeLessThan(10 * 1024);

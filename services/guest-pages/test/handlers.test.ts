@@ -1,7 +1,8 @@
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
-import type { BookingCreatedInput } from '@charter/events';
+import { PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { BookingCreatedInput, GuestPagePublished } from '@charter/events';
 import type { HttpHandler, HttpResult } from '@charter/shared/http';
 import type { EventBridgeEvent } from 'aws-lambda';
 import { httpApiEvent, marinaDate, type LocalCloud } from '../../../local/src/testing';
@@ -39,7 +40,7 @@ beforeAll(async () => {
   serviceKey = cloud.secrets['charter/local/scc-service-key']!;
   s3 = new S3Client({ forcePathStyle: true });
   dynamo = DynamoDBDocumentClient.from(new DynamoDBClient({}));
-  h.onBookingCreated = (await import('../src/handlers/on-booking-created')).handler as unknown as BusHandler;
+  h.onBookingCreated = (await import('../src/handlers/on-booking-created')).handler;
   h.presign = (await import('../src/handlers/presign')).handler;
   h.getGuestPage = (await import('../src/handlers/get-guest-page')).handler;
 });
@@ -49,7 +50,24 @@ afterAll(async () => {
   await cloud?.stop();
 });
 
-const bodyOf = (result: HttpResult) => JSON.parse(String(result.body));
+type Refusal = { error: string; message: string; fields?: Array<{ path: string; message: string }> };
+type PresignAnswer = {
+  url: string;
+  fields: Record<string, string>;
+  key: string;
+  max_bytes: number;
+  expires_in: number;
+  uploads_close_at: string;
+};
+type GuestPageLink = { booking_id: string; slug: string; url: string };
+/** The record Lambda's onFailure destination (and busHandler's dead-lettering) writes. */
+type DeadLetter = {
+  requestPayload: { detail: { booking_id: string } };
+  responsePayload: { errorMessage: string };
+};
+
+/** The JSON body of an answer: a refusal unless the caller names what it expects. */
+const bodyOf = <T = Refusal>(result: HttpResult) => JSON.parse(String(result.body)) as T;
 /** A booking for a charter tomorrow at the marina (uploads open), with a unique id. */
 const upcoming = (bookingId: string, overrides: Partial<BookingCreatedInput> = {}): BookingCreatedInput => ({
   ...sampleBooking(),
@@ -59,7 +77,11 @@ const upcoming = (bookingId: string, overrides: Partial<BookingCreatedInput> = {
 });
 const deliver = (detail: BookingCreatedInput) => h.onBookingCreated(bookingEnvelope(detail), lambdaContext());
 const publishedPages = (bookingId: string) =>
-  cloud.published().filter((e) => e['detail-type'] === 'GuestPagePublished' && e.detail.booking_id === bookingId);
+  cloud
+    .published()
+    .filter((e) => e['detail-type'] === 'GuestPagePublished')
+    .map((e) => ({ source: e.source, detail: e.detail as GuestPagePublished }))
+    .filter((e) => e.detail.booking_id === bookingId);
 const recordOf = async (bookingId: string) =>
   (await dynamo.send(new GetCommand({ TableName: TABLE, Key: { booking_id: bookingId } }))).Item;
 const pageKeys = async () =>
@@ -96,7 +118,7 @@ const operator = (bookingId: string, headers: Record<string, string> = {}) =>
   );
 
 describe('onBookingCreated', () => {
-  it('stores the page at g/<slug>.html as HTML with a short revalidating cache, and publishes GuestPagePublished', async () => {
+  it('stores the page at g/<slug>.html with a short revalidating cache, and publishes GuestPagePublished', async () => {
     await deliver(upcoming('gp-first-1'));
     const [event] = publishedPages('gp-first-1');
     expect(event!.source).toBe('charter.guest-pages');
@@ -158,7 +180,7 @@ describe('onBookingCreated', () => {
     expect((await storedPage(slug)).body).toBe(firstPage.body);
   });
 
-  it('keeps the slug but follows new times when a corrected booking is delivered, so page and window agree', async () => {
+  it('keeps the slug but follows new times when a corrected booking arrives, so page and window agree', async () => {
     await deliver(upcoming('gp-moved-1'));
     await deliver(upcoming('gp-moved-1', { charter_start: '14:00', charter_end: '17:30' }));
     const [first, second] = publishedPages('gp-moved-1');
@@ -181,7 +203,7 @@ describe('onBookingCreated', () => {
     await deliver(withoutVessel as BookingCreatedInput);
     const letters = cloud.sqs
       .receive({ QueueUrl: dlq, MaxNumberOfMessages: 10 })
-      .Messages.map((m) => JSON.parse(m.Body));
+      .Messages.map((m) => JSON.parse(m.Body) as DeadLetter);
     expect(
       letters.some(
         (l) => l.requestPayload.detail.booking_id === 'gp-broken-1' && /vessel/.test(l.responsePayload.errorMessage),
@@ -210,7 +232,7 @@ describe('POST /g/presign', () => {
   it('answers a presigned POST that really uploads the file under the booking’s prefix', async () => {
     const result = await presign(photo(), { 'x-upload-token': token });
     expect(result.statusCode).toBe(200);
-    const answer = bodyOf(result);
+    const answer = bodyOf<PresignAnswer>(result);
     expect(answer.key).toMatch(/^uploads\/gp-upload-1\/[0-9a-f]{16}-Sunset-over-Point-Loma\.jpg$/);
     expect(answer.url).toBe(`${cloud.endpoints.s3}/${UPLOADS_BUCKET}`);
     expect(answer.fields).toMatchObject({ key: answer.key, 'Content-Type': 'image/jpeg' });
@@ -218,7 +240,7 @@ describe('POST /g/presign', () => {
 
     // What the page's script does: the fields, then the file, as multipart/form-data.
     const form = new FormData();
-    for (const [name, value] of Object.entries(answer.fields as Record<string, string>)) form.append(name, value);
+    for (const [name, value] of Object.entries(answer.fields)) form.append(name, value);
     form.append('file', new Blob([TINY_JPEG], { type: 'image/jpeg' }), 'Sunset over Point Loma.jpg');
     const upload = await fetch(answer.url, { method: 'POST', body: form });
     expect(upload.status).toBeGreaterThanOrEqual(200);
@@ -258,7 +280,7 @@ describe('POST /g/presign', () => {
   it('401 without a token', async () => {
     const result = await presign(photo());
     expect(result.statusCode).toBe(401);
-    expect(bodyOf(result)).toEqual({ error: 'missing_token', message: expect.any(String) });
+    expect(bodyOf(result)).toEqual({ error: 'missing_token', message: expect.any(String) as unknown });
   });
 
   it('403 with a token for another booking', async () => {
@@ -287,7 +309,7 @@ describe('POST /g/presign', () => {
       'x-upload-token': mintUploadToken(uploadKey, 'gp-past-1'),
     });
     expect(result.statusCode).toBe(409);
-    expect(bodyOf(result)).toEqual({ error: 'uploads_closed', message: expect.stringContaining('closed') });
+    expect(bodyOf(result)).toEqual({ error: 'uploads_closed', message: expect.stringContaining('closed') as unknown });
   });
 
   it('415 for a file that is not a photo or video', async () => {
@@ -299,13 +321,13 @@ describe('POST /g/presign', () => {
   it('413 for a photo over the limit', async () => {
     const result = await presign(photo({ file_size: MAX_IMAGE_BYTES + 1 }), { 'x-upload-token': token });
     expect(result.statusCode).toBe(413);
-    expect(bodyOf(result)).toEqual({ error: 'file_too_large', message: expect.stringContaining('25 MB') });
+    expect(bodyOf(result)).toEqual({ error: 'file_too_large', message: expect.stringContaining('25 MB') as unknown });
   });
 
   it('422 naming the bad field', async () => {
     const result = await presign(photo({ file_size: 'big' }), { 'x-upload-token': token });
     expect(result.statusCode).toBe(422);
-    expect(bodyOf(result).fields).toEqual([{ path: 'file_size', message: expect.any(String) }]);
+    expect(bodyOf(result).fields).toEqual([{ path: 'file_size', message: expect.any(String) as unknown }]);
   });
 
   it('400 for a body that is not JSON', async () => {
@@ -313,6 +335,25 @@ describe('POST /g/presign', () => {
     expect(result.statusCode).toBe(400);
     expect(bodyOf(result).error).toBe('bad_json');
   });
+
+  it('accepts a token minted with a just-rotated upload key at once, and the old key’s while it rotates', async () => {
+    await deliver(upcoming('gp-rotated-1'));
+    const upload = photo({ booking_id: 'gp-rotated-1' });
+    const withTokenOf = (key: string) => presign(upload, { 'x-upload-token': mintUploadToken(key, 'gp-rotated-1') });
+    // presign holds the key it read; a live stage's copy is minutes old. A miss re-reads at most every 5 s.
+    expect((await withTokenOf(uploadKey)).statusCode).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 5200));
+
+    // What `npm run rotate` does, and what a page rendered right after it carries.
+    const rotatedKey = 'rotated-guest-upload-key-0123456789';
+    await new SecretsManagerClient({}).send(
+      new PutSecretValueCommand({ SecretId: 'charter/local/guest-upload-key', SecretString: rotatedKey }),
+    );
+    expect((await withTokenOf(rotatedKey)).statusCode).toBe(200);
+    expect((await withTokenOf(uploadKey)).statusCode).toBe(200);
+    expect((await withTokenOf('neither-key')).statusCode).toBe(403);
+    uploadKey = rotatedKey;
+  }, 20_000);
 });
 
 describe('GET /bookings/{booking_id}/guest-page (operator)', () => {
@@ -322,7 +363,7 @@ describe('GET /bookings/{booking_id}/guest-page (operator)', () => {
     const result = await operator('gp-operator-1', { 'x-service-key': serviceKey });
     expect(result.statusCode).toBe(200);
     const { slug, url } = publishedPages('gp-operator-1')[0]!.detail;
-    expect(bodyOf(result)).toEqual({ booking_id: 'gp-operator-1', slug, url });
+    expect(bodyOf<GuestPageLink>(result)).toEqual({ booking_id: 'gp-operator-1', slug, url });
   });
 
   it('401 without the key', async () => {
@@ -348,10 +389,10 @@ describe('configuration', () => {
     const saved = process.env.SERVICE_KEY_SECRET_NAME;
     process.env.SERVICE_KEY_SECRET_NAME = 'charter/local/no-such-secret';
     try {
+      // A fresh copy of the handler (and its settings and secret cache), as a cold start with this environment.
       let handler: HttpHandler | undefined;
-      jest.isolateModules(() => {
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
-        handler = require('../src/handlers/get-guest-page').handler;
+      await jest.isolateModulesAsync(async () => {
+        handler = (await import('../src/handlers/get-guest-page')).handler;
       });
       const result = await handler!(
         httpApiEvent({
@@ -366,7 +407,7 @@ describe('configuration', () => {
       expect(result.statusCode).toBe(500);
       expect(bodyOf(result)).toEqual({
         error: 'not_configured',
-        message: expect.stringContaining('charter/local/no-such-secret'),
+        message: expect.stringContaining('charter/local/no-such-secret') as unknown,
       });
     } finally {
       process.env.SERVICE_KEY_SECRET_NAME = saved;

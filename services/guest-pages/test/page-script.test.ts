@@ -47,7 +47,7 @@ type Reply = { status: number; body: unknown };
 function openPage(options: { now: number; presignReplies?: Reply[]; uploadStatus?: number }) {
   const elements = new Map<string, FakeElement>();
   for (const [, tag, id] of page.matchAll(/<(\w+)[^>]*\bid="([^"]+)"/g)) {
-    const element = new FakeElement(tag!, id!);
+    const element = new FakeElement(tag!, id);
     element.hidden = new RegExp(`id="${id}"[^>]*\\shidden[\\s>]`).test(page);
     elements.set(id!, element);
   }
@@ -168,7 +168,7 @@ describe('the upload widget’s script', () => {
     expect(widget.el('photo-input').disabled).toBe(true);
   });
 
-  it('asks presign for each file with the page’s token, then posts the fields and the file to the bucket, showing progress', async () => {
+  it('asks presign with the page’s token, then posts the fields and file to the bucket, showing progress', async () => {
     const widget = openPage({ now: END - 3_600_000, presignReplies: [presigned('uploads/xhqgmdh/a1-IMG_1.HEIC')] });
     const file = { name: 'IMG_1.HEIC', size: 2_400_000, type: '' };
     widget.choose(file);
@@ -211,7 +211,8 @@ describe('the upload widget’s script', () => {
     });
     widget.choose({ name: 'a.jpg', size: 1000, type: 'image/jpeg' }, { name: 'b.jpg', size: 2000, type: 'image/jpeg' });
     await settle();
-    expect(widget.fetches.map((f) => JSON.parse(f.init.body).file_name)).toEqual(['a.jpg', 'b.jpg']);
+    const asked = widget.fetches.map((f) => JSON.parse(f.init.body) as { file_name: string });
+    expect(asked.map((request) => request.file_name)).toEqual(['a.jpg', 'b.jpg']);
     expect(widget.el('uploaded').children.map((li) => li.attributes['data-key'])).toEqual([
       'uploads/x/1-a.jpg',
       'uploads/x/2-b.jpg',

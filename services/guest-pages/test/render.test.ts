@@ -163,7 +163,7 @@ describe('renderGuestPage', () => {
     expect(contentSecurityPolicy(['http://a', 'http://a'])).toContain('connect-src http://a;');
   });
 
-  it('makes no request anywhere: no external script, style, font, image or frame, and no URL but the API and the bucket', () => {
+  it('makes no request anywhere: no external script, style, font, image or frame; no URL but API and bucket', () => {
     for (const [, value] of page.matchAll(/\s(?:src|href|action|poster|srcset)="([^"]*)"/g)) {
       expect(value).toMatch(/^(data:|#)/);
     }

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import vm from 'node:vm';
-import { GuestPagePublished } from '@charter/events';
-import { SLUG_BYTES, guestPageUrl, isSlug, newSlug, pageKey } from '../src/domain/slug';
+import { GuestPagePublished, Slug } from '@charter/events';
+import { SLUG_BYTES, guestPageUrl, newSlug, pageKey } from '../src/domain/slug';
 import { mintUploadToken, verifyUploadToken } from '../src/domain/upload-token';
 
 describe('guest page slugs', () => {
@@ -35,13 +35,13 @@ describe('guest page slugs', () => {
   it('are URL-safe, 16-64 characters, accepted by GuestPagePublished and rewritten by the CloudFront Function', () => {
     const rewrite = vm.runInNewContext(
       `${readFileSync(join(__dirname, '..', 'src', 'cloudfront', 'rewrite.js'), 'utf8')}\n;handler`,
-      Object.create(null),
+      vm.createContext(),
     ) as (e: unknown) => { uri: string };
     const slugs = Array.from({ length: 2000 }, () => newSlug());
     expect(new Set(slugs).size).toBe(slugs.length);
     for (const slug of slugs) {
       expect(slug).toMatch(/^[A-Za-z0-9_-]{16,64}$/);
-      expect(isSlug(slug)).toBe(true);
+      expect(Slug.safeParse(slug).success).toBe(true);
       const url = guestPageUrl('https://guests.example.com/', slug);
       expect(GuestPagePublished.safeParse({ schema_version: 1, booking_id: 'xhqgmdh', slug, url }).success).toBe(true);
       expect(rewrite({ request: { uri: `/g/${slug}` } }).uri).toBe(`/${pageKey(slug)}`);

@@ -1,9 +1,13 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { SecretVersions } from '@charter/shared/secrets';
+import { partnerSigningSecrets } from './partners';
 
 /** Partners sign `t + "." + raw body`; a signature older or newer than this is refused (replay). */
 export const SIGNATURE_TOLERANCE_SECONDS = 5 * 60;
 
 export type SignatureCheck = { ok: true } | { ok: false; reason: string };
+export type PartnerSignatureCheck =
+  { ok: true } | { ok: false; code: 'unknown_partner' | 'invalid_signature'; reason: string };
 
 const hmacHex = (secret: string, timestamp: string, body: string) =>
   createHmac('sha256', secret).update(`${timestamp}.${body}`, 'utf8').digest('hex');
@@ -46,4 +50,26 @@ export function verifySignature(
     }
   }
   return matched ? { ok: true } : { ok: false, reason: 'The signature does not match the body.' };
+}
+
+/**
+ * The intake's check of a webhook against one reading of the partner-secrets map (the intake runs
+ * it through `secrets.check`, so a miss is checked again against a fresh reading): the partner
+ * must be in the current map, and the header must sign the body with one of its secrets.
+ */
+export function checkPartnerSignature(webhook: {
+  partner: string;
+  signature: string | undefined;
+  body: string;
+  accepted: SecretVersions;
+  secretName: string;
+}): PartnerSignatureCheck {
+  const { partner, accepted, secretName } = webhook;
+  const signingSecrets = partnerSigningSecrets(partner, accepted, secretName);
+  if (!signingSecrets) {
+    const reason = `There is no partner named "${partner}". Ask the operator to onboard it.`;
+    return { ok: false, code: 'unknown_partner', reason };
+  }
+  const check = verifySignature(webhook.signature, webhook.body, signingSecrets);
+  return check.ok ? check : { ok: false, code: 'invalid_signature', reason: check.reason };
 }

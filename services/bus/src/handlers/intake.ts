@@ -1,108 +1,54 @@
-import {
-  IdempotencyAlreadyInProgressError,
-  IdempotencyConfig,
-  makeIdempotent,
-} from '@aws-lambda-powertools/idempotency';
-import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { BookingCreated } from '@charter/events';
-import { HttpError, ValidationError, conflict, envString, lazyConfig, readConfig, unauthorized } from '@charter/shared';
+import { ValidationError, conflict, notFound, unauthorized } from '@charter/shared/errors';
 import { header, httpHandler, json, parseJson, rawBody, validate } from '@charter/shared/http';
 import { createLogger, withBookingId } from '@charter/shared/logger';
-import { publishBooking } from '@charter/shared/publisher';
-import { secrets, type SecretVersions } from '@charter/shared/secrets';
-import { z } from 'zod';
-import { intakeKey } from '../domain/intake-key';
-import { partnerSigningSecrets } from '../domain/partners';
-import { verifySignature, type SignatureCheck } from '../domain/signature';
+import { secrets } from '@charter/shared/secrets';
+import { setting } from '../config';
+import { checkPartnerSignature } from '../domain/signature';
+import { publishBookingOnce } from '../store';
 
 const logger = createLogger('charter-bus');
 /** A booking is a few KB; anything near EventBridge's 256 KB is not a booking. */
 const MAX_BODY_BYTES = 64 * 1024;
-/** Partners retry webhooks for hours; a retry within a day gets the first answer back. */
-const DUPLICATE_WINDOW_SECONDS = 24 * 60 * 60;
 
-const config = lazyConfig(() =>
-  readConfig(z.object({ PARTNER_SECRETS_NAME: envString, IDEMPOTENCY_TABLE: envString })),
-);
-
-const idempotencyConfig = new IdempotencyConfig({
-  eventKeyJmesPath: 'key',
-  expiresAfterSeconds: DUPLICATE_WINDOW_SECONDS,
-});
-let publishOnce:
-  | ((input: {
-      key: string;
-      partner: string;
-      booking: BookingCreated;
-      requestId: string;
-    }) => Promise<{ event_id: string; request_id: string }>)
-  | undefined;
-
-function publisher() {
-  publishOnce ??= makeIdempotent(
-    async ({
-      partner,
-      booking,
-      requestId,
-    }: {
-      key: string;
-      partner: string;
-      booking: BookingCreated;
-      requestId: string;
-    }) => ({
-      event_id: await publishBooking(partner, booking),
-      request_id: requestId,
-    }),
-    {
-      persistenceStore: new DynamoDBPersistenceLayer({ tableName: config().IDEMPOTENCY_TABLE }),
-      config: idempotencyConfig,
-    },
-  );
-  return publishOnce;
-}
-
+/**
+ * POST /partners/{partner}/bookings: a partner's signed booking becomes BookingCreated with source
+ * `partner.<name>`, once per delivery (a retried webhook is answered with the first event id).
+ */
 export const handler = httpHandler(logger, async (event, context) => {
   const partner = event.pathParameters?.partner ?? '';
-  const secretName = config().PARTNER_SECRETS_NAME;
+  const secretName = setting('PARTNER_SECRETS_SECRET_NAME');
   const body = rawBody(event, MAX_BODY_BYTES);
-  // An unknown partner is a miss too: one onboarded a moment ago is not in the cached copy yet.
   const signature = await secrets.check(
     secretName,
-    (accepted: SecretVersions): SignatureCheck | HttpError => {
-      try {
-        const signingSecrets = partnerSigningSecrets(partner, accepted, secretName);
-        return verifySignature(header(event, 'x-charter-signature'), body, signingSecrets);
-      } catch (error) {
-        if (error instanceof HttpError && error.statusCode === 404) return error;
-        throw error;
-      }
-    },
-    (result) => result instanceof HttpError || !result.ok,
+    (accepted) =>
+      checkPartnerSignature({ partner, signature: header(event, 'x-charter-signature'), body, accepted, secretName }),
+    // An unknown partner is a miss too: one onboarded a moment ago is not in the cached copy yet.
+    (check) => !check.ok,
   );
-  if (signature instanceof HttpError) throw signature;
-  if (!signature.ok) throw unauthorized(signature.reason, 'invalid_signature');
+  if (!signature.ok) {
+    const { code, reason } = signature;
+    throw code === 'unknown_partner' ? notFound(reason, code) : unauthorized(reason, code);
+  }
 
-  const payload = parseJson(body);
+  const booking = bookingFrom(partner, parseJson(body));
+  withBookingId(logger, booking.booking_id);
+  const publication = await publishBookingOnce(partner, booking, context);
+  if (publication.kind === 'in_progress') {
+    throw conflict('The same booking is being accepted right now; retry in a few seconds.', 'duplicate_in_progress');
+  }
+  const duplicate = publication.kind === 'duplicate';
+  const eventId = publication.eventId;
+  logger.info(duplicate ? 'duplicate booking delivery answered from the first' : 'booking accepted', {
+    event_id: eventId,
+  });
+  return json(202, { status: 'accepted', booking_id: booking.booking_id, event_id: eventId, duplicate });
+});
+
+/** One booking, its source forced to the partner in the path: a body cannot claim another partner. */
+function bookingFrom(partner: string, payload: unknown): BookingCreated {
   if (!payload || typeof payload !== 'object' || Array.isArray(payload)) {
     throw new ValidationError([{ path: '(body)', message: 'must be a JSON object (one booking)' }], 'invalid_booking');
   }
-  // The path names the partner; a body claiming another source cannot impersonate it.
-  const booking = validate(BookingCreated, { ...payload, source: partner }, 'invalid_booking');
-  withBookingId(logger, booking.booking_id);
-
-  idempotencyConfig.registerLambdaContext(context);
-  try {
-    const key = intakeKey(partner, booking);
-    const accepted = await publisher()({ key, partner, booking, requestId: context.awsRequestId });
-    const duplicate = accepted.request_id !== context.awsRequestId;
-    logger.info(duplicate ? 'duplicate booking delivery answered from the first' : 'booking accepted', {
-      event_id: accepted.event_id,
-    });
-    return json(202, { status: 'accepted', booking_id: booking.booking_id, event_id: accepted.event_id, duplicate });
-  } catch (error) {
-    if (error instanceof IdempotencyAlreadyInProgressError) {
-      throw conflict('The same booking is being accepted right now; retry in a few seconds.', 'duplicate_in_progress');
-    }
-    throw error;
-  }
-});
+  return validate(BookingCreated, { ...payload, source: partner }, 'invalid_booking');
+}

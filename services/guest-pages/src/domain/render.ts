@@ -58,15 +58,18 @@ export function contentSecurityPolicy(connectOrigins: readonly string[]): string
 export const firstName = (name: string) => name.trim().split(/\s+/)[0] ?? name;
 
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+const MB = 1024 * 1024;
 
 const ICON_SVG =
   '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64"><rect width="64" height="64" rx="14" fill="#15364f"/>' +
-  '<path d="M33 10v32H16z" fill="#b98a3c"/><path d="M36 16v26h13z" fill="#ead5ab"/><path d="M10 46h44l-6 8H16z" fill="#fff"/></svg>';
+  '<path d="M33 10v32H16z" fill="#b98a3c"/><path d="M36 16v26h13z" fill="#ead5ab"/>' +
+  '<path d="M10 46h44l-6 8H16z" fill="#fff"/></svg>';
 /** base64, so the page holds no URL text but the API's and the bucket's. */
 const FAVICON = `data:image/svg+xml;base64,${Buffer.from(ICON_SVG).toString('base64')}`;
 
 const BOAT_MARK = new SafeHtml(
-  '<svg class="mark" viewBox="0 0 48 48" aria-hidden="true" focusable="false"><path d="M24 5v28H9z" fill="currentColor"/>' +
+  '<svg class="mark" viewBox="0 0 48 48" aria-hidden="true" focusable="false">' +
+    '<path d="M24 5v28H9z" fill="currentColor"/>' +
     '<path d="M27 10v23h12z" fill="currentColor" opacity=".65"/><path d="M5 36h38l-5 6.5H10z" fill="#fff"/></svg>',
 );
 const WAVE = new SafeHtml(
@@ -74,7 +77,8 @@ const WAVE = new SafeHtml(
     '<path d="M0 22C150 44 330 2 600 20s450 20 600-2V40H0z"/></svg>',
 );
 const CAMERA = new SafeHtml(
-  '<svg viewBox="0 0 24 24" aria-hidden="true" focusable="false"><path d="M4 8h3l2-3h6l2 3h3v11H4z"/><circle cx="12" cy="13" r="3.5"/></svg>',
+  '<svg viewBox="0 0 24 24" aria-hidden="true" focusable="false">' +
+    '<path d="M4 8h3l2-3h6l2 3h3v11H4z"/><circle cx="12" cy="13" r="3.5"/></svg>',
 );
 
 /**
@@ -102,6 +106,8 @@ export function renderGuestPage(booking: GuestPageBooking, settings: GuestPageSe
     types: extensionTypes(),
   };
   const accept = [...Object.keys(UPLOAD_TYPES), ...Object.keys(extensionTypes()).map((e) => `.${e}`)].join(',');
+  const guestName = firstName(booking.guest.name);
+  const duration = durationInWords(booking.charter_start, booking.charter_end);
 
   const page = html`<!doctype html>
 <html lang="en">
@@ -125,15 +131,16 @@ ${BOAT_MARK}
 ${WAVE}
 </header>
 <main>
-<p class="greeting" id="greeting-before">Hi ${firstName(booking.guest.name)}, we’re looking forward to welcoming you aboard.</p>
-<p class="greeting" id="greeting-after" hidden>Hi ${firstName(booking.guest.name)}, thank you for sailing with us aboard ${booking.vessel}.</p>
+<p class="greeting" id="greeting-before">Hi ${guestName}, we’re looking forward to welcoming you aboard.</p>
+<p class="greeting" id="greeting-after" hidden>\
+Hi ${guestName}, thank you for sailing with us aboard ${booking.vessel}.</p>
 
 <section class="card" aria-labelledby="details-heading">
 <h2 id="details-heading">Your charter</h2>
 <dl class="facts">
 <div><dt>Date</dt><dd id="charter-date">${date}</dd></div>
 <div><dt>Time</dt><dd id="charter-time">${timesInColumn}</dd></div>
-<div><dt>Duration</dt><dd id="charter-duration">${durationInWords(booking.charter_start, booking.charter_end)}</dd></div>
+<div><dt>Duration</dt><dd id="charter-duration">${duration}</dd></div>
 <div><dt>Guests</dt><dd id="charter-guests">${plural(booking.guest_count, 'guest', 'guests')}</dd></div>
 <div><dt>Vessel</dt><dd id="charter-vessel">${booking.vessel}</dd></div>
 <div><dt>Meet at</dt><dd id="charter-location">${booking.location}</dd></div>
@@ -152,17 +159,19 @@ ${WAVE}
 <section class="card photos" aria-labelledby="photos-heading">
 <h2 id="photos-heading">Share your photos</h2>
 <div id="uploads-open">
-<p class="lead">Add your photos and videos from the day, and share this page with your party so they can too. Uploads stay open until ${end} ${zone} on ${date}.</p>
+<p class="lead">Add your photos and videos from the day, and share this page with your party so they can too. \
+Uploads stay open until ${end} ${zone} on ${date}.</p>
 <input class="visually-hidden" type="file" id="photo-input" multiple accept="${accept}">
 <label class="button" for="photo-input">${CAMERA}Choose photos or videos</label>
-<p class="fine">Photos up to ${MAX_IMAGE_BYTES / (1024 * 1024)} MB, videos up to ${MAX_VIDEO_BYTES / (1024 * 1024)} MB.</p>
+<p class="fine">Photos up to ${MAX_IMAGE_BYTES / MB} MB, videos up to ${MAX_VIDEO_BYTES / MB} MB.</p>
 <div class="current" id="upload-current" hidden>
 <div class="current-line"><span id="upload-name"></span><span id="upload-percent">0%</span></div>
 <progress id="upload-progress" max="1" value="0">0%</progress>
 </div>
 <p class="problem" id="upload-error" role="alert" hidden></p>
 </div>
-<p class="closed" id="uploads-closed" hidden><strong>Photo uploads are closed.</strong>They closed when your charter ended at ${end} ${zone} on ${date}.</p>
+<p class="closed" id="uploads-closed" hidden><strong>Photo uploads are closed.</strong>\
+They closed when your charter ended at ${end} ${zone} on ${date}.</p>
 <p class="done-heading" id="uploaded-heading" hidden>Uploaded from this device</p>
 <ul id="uploaded" aria-live="polite"></ul>
 </section>

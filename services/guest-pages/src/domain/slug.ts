@@ -3,16 +3,13 @@ import { randomBytes } from 'node:crypto';
 /**
  * 16 random bytes = 128 bits, above the 96 the contract asks for: the slug is the only thing
  * between the internet and a guest's page, so guessing one must be hopeless. base64url keeps
- * it URL-safe and 22 characters long, inside GuestPagePublished's 16-64.
+ * it URL-safe and 22 characters long, inside the contract's `Slug` (16-64, `@charter/events`).
  */
 export const SLUG_BYTES = 16;
-export const SLUG_PATTERN = /^[A-Za-z0-9_-]{16,64}$/;
 
 export function newSlug(random: (size: number) => Buffer = randomBytes): string {
   return random(SLUG_BYTES).toString('base64url');
 }
-
-export const isSlug = (value: string) => SLUG_PATTERN.test(value);
 
 /** The page object in the site bucket; CloudFront's rewrite maps /g/<slug> onto it. */
 export const pageKey = (slug: string) => `g/${slug}.html`;

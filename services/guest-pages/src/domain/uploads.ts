@@ -88,7 +88,7 @@ export function sanitizeFileName(raw: string): string {
       .split(/[\\/\u2044\u2215]/)
       .pop() ?? '';
   let name = lastSegment
-    .replace(/[\u0000-\u001f\u007f-\u009f]/g, '')
+    .replace(/[\u0000-\u001f\u007f-\u009f]/g, '') // eslint-disable-line no-control-regex -- it strips control chars
     .normalize('NFD')
     .replace(/[\u0300-\u036f]/g, '')
     .replace(/[^A-Za-z0-9._-]+/g, '-')
@@ -168,7 +168,9 @@ export function planUpload(input: {
     return {
       ok: false,
       reason: 'unsupported_type',
-      message: `${contentType} files cannot be uploaded here; send photos (${typesOf('image')}) or videos (${typesOf('video')}).`,
+      message:
+        `${contentType} files cannot be uploaded here; ` +
+        `send photos (${typesOf('image')}) or videos (${typesOf('video')}).`,
     };
   }
   const maxBytes = maxBytesFor(type.kind);
@@ -176,7 +178,9 @@ export function planUpload(input: {
     return {
       ok: false,
       reason: 'too_large',
-      message: `This ${type.kind} is ${megabytes(request.file_size)}; the limit for ${type.kind}s is ${megabytes(maxBytes)}.`,
+      message:
+        `This ${type.kind} is ${megabytes(request.file_size)}; ` +
+        `the limit for ${type.kind}s is ${megabytes(maxBytes)}.`,
     };
   }
   const key = uploadKey(request.booking_id, id, safeFileName(request.file_name, contentType));

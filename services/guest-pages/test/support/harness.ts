@@ -29,16 +29,13 @@ export const lambdaContext = (functionName = 'charter-guest-pages-local-test') =
 export const bookingEnvelope = (detail: unknown, source = 'partner.boatsetter') =>
   busEnvelope('BookingCreated', detail, source);
 
+export type UploadConfig = { bookingId: string; presignUrl: string; uploadToken: string; closesAt: string };
+
 /** The upload settings a rendered page embeds, read the way the page's script reads them. */
-export function uploadConfigOf(page: string): {
-  bookingId: string;
-  presignUrl: string;
-  uploadToken: string;
-  closesAt: string;
-} {
+export function uploadConfigOf(page: string): UploadConfig {
   const match = /<script type="application\/json" id="upload-config">([\s\S]*?)<\/script>/.exec(page);
   if (!match) throw new Error('the page has no upload-config');
-  return JSON.parse(match[1]!);
+  return JSON.parse(match[1]!) as UploadConfig;
 }
 
 /** The smallest JPEG browsers and S3 accept as image/jpeg: SOI, a JFIF APP0 segment, EOI. */
