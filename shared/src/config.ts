@@ -44,18 +44,3 @@ export const envJson = <T extends z.ZodType>(schema: T) =>
       }
     })
     .pipe(schema);
-
-/** @deprecated Being replaced by defineConfig in every service (issue 11); removed once none uses it. */
-export function readConfig<S extends z.ZodObject>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {
-  const result = schema.safeParse(env);
-  if (result.success) return result.data;
-  const names = [...new Set(result.error.issues.map((issue) => String(issue.path[0])))];
-  const detail = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
-  throw new NotConfiguredError(`environment variable ${names.join(', ')}`, detail);
-}
-
-/** @deprecated See readConfig. */
-export function lazyConfig<T>(read: () => T): () => T {
-  let value: T | undefined;
-  return () => (value ??= read());
-}

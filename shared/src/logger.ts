@@ -1,7 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 
 /**
- * One Powertools logger per service. Lines are JSON; `withBookingId` adds the booking id
+ * A Powertools logger named for its service (one per handler module). Lines are JSON; `withBookingId` adds the booking id
  * to every line of the current invocation so an operator can follow one booking across services.
  */
 export function createLogger(serviceName: string): Logger {
