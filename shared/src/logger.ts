@@ -1,8 +1,8 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 
 /**
- * A Powertools logger named for its service (one per handler module). Lines are JSON; `withBookingId` adds the booking id
- * to every line of the current invocation so an operator can follow one booking across services.
+ * A Powertools logger named for its service (one per handler module). Lines are JSON; `withBookingId` adds the
+ * booking id to every line of the current invocation so an operator can follow one booking across services.
  */
 export function createLogger(serviceName: string): Logger {
   return new Logger({ serviceName, logLevel: (process.env.POWERTOOLS_LOG_LEVEL as 'INFO') ?? 'INFO' });
