@@ -6,7 +6,7 @@ import { execFile } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { readCompose } from '../local/src/definitions/compose';
+import { readCompose } from '@charter/local/definitions';
 
 const run = promisify(execFile);
 export const ROOT = resolve(__dirname, '..');

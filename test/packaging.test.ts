@@ -6,9 +6,16 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_PORTS } from '../local/src/cloud';
-import { IntrinsicResolver, localScheme, type CloudResource } from '../local/src/definitions/intrinsics';
-import { busNameOf, distributionEndpointKey, loadService, type ServiceWiring } from '../local/src/definitions/service';
+import { DEFAULT_PORTS } from '@charter/local/cloud';
+import {
+  busNameOf,
+  distributionEndpointKey,
+  IntrinsicResolver,
+  loadService,
+  localScheme,
+  type CloudResource,
+  type ServiceWiring,
+} from '@charter/local/definitions';
 import { packageService, serviceDirs } from '../scripts/package-all';
 
 type Template = {

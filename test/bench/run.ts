@@ -25,7 +25,7 @@ import {
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
-import { startLocalCloud } from '../../local/src/testing';
+import { startLocalCloud } from '@charter/local/testing';
 import { booking, eventsOf, publishBookings } from '../support/e2e';
 
 const argValue = (name: string, fallback: number) => {

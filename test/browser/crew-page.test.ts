@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import type { BookingCreatedInput } from '@charter/events';
 import { crewPageUrl, crewTokenExpiry, mintCrewToken, verifyCrewToken } from '@charter/shared/magic-link';
 import type { Page } from 'playwright-core';
-import { marinaDate, startLocalCloud, type LocalCloud } from '../../local/src/testing';
+import { marinaDate } from '@charter/local/fixtures';
+import { startLocalCloud, type LocalCloud } from '@charter/local/testing';
 import { SCREENSHOTS, dateAsWritten, launchPhone, type Phone } from '../support/browser';
 import { publishBookings } from '../support/e2e';
 
@@ -146,15 +147,13 @@ describe('the crew page in headless Chromium against the local cloud', () => {
       expect(notes).toContain('Sunset sail.');
       expect(notes).toContain('One guest uses a wheelchair; board from the dock ramp.');
 
-      const crew = await page
-        .locator('#crew li')
-        .evaluateAll((items) =>
-          items.map((li) => ({
-            id: li.getAttribute('data-member-id'),
-            confirmed: li.getAttribute('data-confirmed'),
-            text: (li as HTMLElement).innerText,
-          })),
-        );
+      const crew = await page.locator('#crew li').evaluateAll((items) =>
+        items.map((li) => ({
+          id: li.getAttribute('data-member-id'),
+          confirmed: li.getAttribute('data-confirmed'),
+          text: (li as HTMLElement).innerText,
+        })),
+      );
       expect(crew.map((c) => c.id)).toEqual([CAPTAIN, MATE, DECKHAND]);
       expect(crew.every((c) => c.confirmed === 'false')).toBe(true);
       expect(crew[0]!.text).toMatch(/Rowan Hale[\s\S]*captain[\s\S]*Not confirmed yet/);

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import type { BookingCreatedInput } from '@charter/events';
 import type { Page } from 'playwright-core';
-import { marinaDate, startLocalCloud, type LocalCloud } from '../../local/src/testing';
+import { marinaDate } from '@charter/local/fixtures';
+import { startLocalCloud, type LocalCloud } from '@charter/local/testing';
 import { SCREENSHOTS, dateAsWritten, launchPhone, type Phone } from '../support/browser';
 import { publishBookings } from '../support/e2e';
 

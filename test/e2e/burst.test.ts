@@ -1,5 +1,5 @@
 /** A burst of 100 bookings at once: every one arrives everywhere, once. */
-import { startLocalCloud, type LocalCloud } from '../../local/src/testing';
+import { startLocalCloud, type LocalCloud } from '@charter/local/testing';
 import { booking, emails, eventsOf, publishBookings, scanTable } from '../support/e2e';
 
 describe('a burst of 100 bookings published at once', () => {

@@ -4,7 +4,7 @@
  * calendar/<year>.json, and CloudFront must see far fewer invalidations than bookings.
  */
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { startLocalCloud, type LocalCloud } from '../../local/src/testing';
+import { startLocalCloud, type LocalCloud } from '@charter/local/testing';
 import { booking, eventsOf, publishBookings } from '../support/e2e';
 
 describe('200 bookings for one year, published at once', () => {

@@ -6,8 +6,8 @@
  */
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { readDeadLetters, redrive } from '../../local/src/dlq-cli';
-import { startLocalCloud, type LocalCloud } from '../../local/src/testing';
+import { readDeadLetters, redrive } from '@charter/local/dlq';
+import { startLocalCloud, type LocalCloud } from '@charter/local/testing';
 import {
   booking,
   crewEmailsOf,

@@ -2,7 +2,8 @@
  * The contract, end to end: the sample bookings published as a partner publishes them, then
  * everything ../shared/ARCHITECTURE.md promises, read through the protocols people use.
  */
-import { marinaDate, startLocalCloud, type LocalCloud } from '../../local/src/testing';
+import { marinaDate } from '@charter/local/fixtures';
+import { startLocalCloud, type LocalCloud } from '@charter/local/testing';
 import {
   crewEmailsOf,
   crewLinkIn,

@@ -9,7 +9,7 @@ import { CreateTableCommand, DeleteTableCommand, DynamoDBClient } from '@aws-sdk
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { BookingCreatedInput } from '@charter/events';
-import { mailbox, type LocalCloud, type StoredEmail } from '../../local/src/testing';
+import { mailbox, type LocalCloud, type StoredEmail } from '@charter/local/testing';
 
 export const BUS = 'charter-bookings-local';
 export const SAMPLES_DIR = join(__dirname, '..', '..', 'events', 'samples');
