@@ -20,7 +20,7 @@ import {
 
 type ResourceWirings = Pick<ServiceWiring, 'tables' | 'buckets' | 'queues' | 'secrets' | 'buses' | 'distributions'>;
 
-/** What the local cloud provisions from the stack's resources; other resource types (IAM, policies) do not run locally. */
+/** What the local cloud provisions from the stack's resources; other types (IAM, policies) have no local part. */
 export function resourceWirings(resources: Record<string, CloudResource>, stack: StackReader): ResourceWirings {
   const wirings: ResourceWirings = { tables: [], buckets: [], queues: [], secrets: [], buses: [], distributions: [] };
   const { intrinsics } = stack;

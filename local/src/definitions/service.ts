@@ -215,8 +215,12 @@ function stackReader(dir: string, config: ServerlessConfig, options: LoadService
   const resolve = (value: unknown) => localScheme(intrinsics.resolve(value), env.endpoints);
   const resolveString = (value: unknown, what: string) => {
     const resolved = resolve(value);
-    if (resolved === undefined || resolved === null) throw new DefinitionError(`${name}: ${what} resolves to nothing`);
-    return String(resolved as string | number | boolean);
+    if (typeof resolved === 'string') return resolved;
+    if (typeof resolved === 'number' || typeof resolved === 'boolean') return String(resolved);
+    throw new DefinitionError(
+      `${name}: ${what} resolves to ${resolved == null ? 'nothing' : 'an object, not a value'}`,
+    );
   };
+
   return { name, dir, stage, region, accountId, env, intrinsics, resolve, resolveString };
 }

@@ -17,7 +17,7 @@ import type { EventMatcher } from './pattern/rules';
 
 export { InvalidEventPatternError } from './pattern/invalid-pattern';
 
-/** Throws InvalidEventPatternError when the pattern is not one EventBridge would accept (PutRule). Accepts a JSON string or an object. */
+/** Throws InvalidEventPatternError for a pattern (JSON text or an object) EventBridge would refuse at PutRule. */
 export function validateEventPattern(pattern: unknown): void {
   compile(pattern);
 }

@@ -29,7 +29,7 @@ export function compile(pattern: unknown): EventMatcher {
   };
 }
 
-/** Objects go through JSON so that they mean exactly what their JSON text would (undefined dropped, toJSON honoured). */
+/** Objects go through JSON so that they mean exactly what their JSON text would (undefined dropped, toJSON used). */
 function fromValue(value: unknown): JsonNode | undefined {
   let text: string | undefined;
   try {

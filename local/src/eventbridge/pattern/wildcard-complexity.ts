@@ -11,7 +11,8 @@ import type { SubRule } from './rules';
  */
 const MAX_WILDCARD_COMPLEXITY = 10;
 const TOO_COMPLEX =
-  'Rule is too complex - try using fewer wildcard characters or fewer repeating character sequences after a wildcard character';
+  'Rule is too complex - try using fewer wildcard characters or fewer repeating character sequences ' +
+  'after a wildcard character';
 
 export function checkWildcardComplexity(rules: SubRule[]): void {
   // Patterns on the same field share one automaton when the fields sorted
@@ -28,7 +29,7 @@ export function checkWildcardComplexity(rules: SubRule[]): void {
         .join('&');
       const machineKey = `${context}#${key}`;
       let patterns = machines.get(machineKey);
-      if (!patterns) machines.set(machineKey, (patterns = new Map()));
+      if (!patterns) machines.set(machineKey, (patterns = new Map<string, string[]>()));
       for (const { id, values } of field.wildcards) patterns.set(id, values);
     });
   }

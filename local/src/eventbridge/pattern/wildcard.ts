@@ -25,7 +25,7 @@ export function parseWildcard(text: string): (value: string) => boolean {
   return (value) => globMatch(segments, value);
 }
 
-/** Literal segments separated by stars; leftmost-first search is exact for `*`-only globs and stays linear per segment. */
+/** Literal segments between stars; a leftmost-first search is exact for `*`-only globs and linear per segment. */
 function globMatch(segments: string[], value: string): boolean {
   const first = segments[0] ?? '';
   if (segments.length === 1) return value === first;
