@@ -8,7 +8,8 @@
 import { join } from 'node:path';
 import { startLocalCloud, type LocalCloud } from './cloud/start';
 import { sampleBookings } from './fixtures';
-import { publishSamples, whereToLook } from './samples';
+import { publishBookings } from './partner';
+import { whereToLook } from './where-to-look';
 
 function argValue(name: string): string | undefined {
   const index = process.argv.indexOf(name);
@@ -41,7 +42,8 @@ async function main(): Promise<void> {
   printReady(cloud, (Date.now() - started) / 1000);
   if (process.argv.includes('--samples')) {
     const samples = sampleBookings();
-    await publishSamples(cloud, samples);
+    await publishBookings(samples, { endpoint: cloud.endpoints.eventbridge });
+    await cloud.idle();
     console.log(`\nPublished ${samples.length} sample bookings through PutEvents. Where to look:\n`);
     console.log(
       whereToLook(

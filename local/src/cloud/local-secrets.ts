@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { DEFAULT_STATE_DIR } from './running';
 import type { GenerateSecretString, SecretWiring } from '../definitions/service';
 
 const LETTERS_AND_DIGITS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
@@ -45,13 +46,13 @@ function parseJsonObject(text: string): Record<string, unknown> | undefined {
  * `<stateDir>/secrets.json`: secret name -> current value. It outlives a fresh start, so the
  * local values (and the links and signatures made with them) stay the same from run to run.
  */
-export const secretsFile = (stateDir: string) => join(stateDir, 'secrets.json');
+export const secretsFile = (stateDir = DEFAULT_STATE_DIR) => join(stateDir, 'secrets.json');
 
-export function readSecretsFile(stateDir: string): Record<string, string> {
+export function readSecretsFile(stateDir?: string): Record<string, string> {
   const file = secretsFile(stateDir);
   return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>) : {};
 }
 
-export function writeSecretsFile(stateDir: string, secrets: Record<string, string>): void {
+export function writeSecretsFile(stateDir: string | undefined, secrets: Record<string, string>): void {
   writeFileSync(secretsFile(stateDir), `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600 });
 }

@@ -1,37 +1,6 @@
-import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import type { BookingCreatedInput, DetailOf, DetailType } from '@charter/events';
+import type { DetailOf, DetailType } from '@charter/events';
 import { crewPageUrl, crewTokenExpiry, mintCrewToken } from '@charter/shared/magic-link';
-import { CREDENTIALS, REGION } from './cloud/account';
 import type { LocalCloud } from './cloud/start';
-
-/** Publishes bookings as a partner would, with the real SDK, then waits for every consumer to settle. */
-export async function publishSamples(cloud: LocalCloud, bookings: BookingCreatedInput[]): Promise<string[]> {
-  const client = new EventBridgeClient({
-    region: REGION,
-    credentials: CREDENTIALS,
-    endpoint: cloud.endpoints.eventbridge,
-  });
-  const ids: string[] = [];
-  for (let i = 0; i < bookings.length; i += 10) {
-    const batch = bookings.slice(i, i + 10);
-    const result = await client.send(
-      new PutEventsCommand({
-        Entries: batch.map((b) => ({
-          EventBusName: 'charter-bookings-local',
-          Source: `partner.${b.source}`,
-          DetailType: 'BookingCreated',
-          Detail: JSON.stringify(b),
-        })),
-      }),
-    );
-    if (result.FailedEntryCount)
-      throw new Error(`PutEvents refused ${result.FailedEntryCount} sample(s): ${JSON.stringify(result.Entries)}`);
-    ids.push(...(result.Entries ?? []).map((e) => e.EventId!));
-  }
-  client.destroy();
-  await cloud.idle();
-  return ids;
-}
 
 /** For each booking: its guest page, each crew member's crew page, its calendar JSON; then the mail viewer. */
 export function whereToLook(cloud: LocalCloud, bookingIds: string[]): string {
