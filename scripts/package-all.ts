@@ -4,12 +4,12 @@
  */
 import { execFile } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { readCompose } from '../local/src/definitions/compose';
+import { ROOT } from '@charter/local/cloud';
+import { readCompose } from '@charter/local/definitions';
 
 const run = promisify(execFile);
-export const ROOT = resolve(__dirname, '..');
 
 /** Runs `serverless package` for one service into outDir; resolves to the template it wrote. */
 export async function packageService(serviceDir: string, stage: string, outDir: string): Promise<string> {
@@ -29,7 +29,9 @@ export async function packageService(serviceDir: string, stage: string, outDir: 
     });
   } catch (error) {
     const e = error as { stdout?: string; stderr?: string; message: string };
-    throw new Error(`sls package failed in ${serviceDir}:\n${e.stdout ?? ''}\n${e.stderr ?? e.message}`);
+    throw new Error(`sls package failed in ${serviceDir}:\n${e.stdout ?? ''}\n${e.stderr ?? e.message}`, {
+      cause: error,
+    });
   }
   return join(outDir, 'cloudformation-template-update-stack.json');
 }
@@ -45,9 +47,8 @@ async function main(): Promise<void> {
     await packageService(dir, stage, outDir);
     const zips = readdirSync(outDir).filter((f) => f.endsWith('.zip'));
     const sizes = zips.map((f) => `${f} ${(statSync(join(outDir, f)).size / 1024).toFixed(0)} KiB`).join(', ');
-    console.log(
-      `${key}: packaged for stage ${stage} in ${((Date.now() - started) / 1000).toFixed(1)} s${sizes ? ` (${sizes})` : ''}`,
-    );
+    const seconds = ((Date.now() - started) / 1000).toFixed(1);
+    console.log(`${key}: packaged for stage ${stage} in ${seconds} s${sizes ? ` (${sizes})` : ''}`);
   }
 }
 

@@ -11,14 +11,19 @@
  * for a real stage it is printed only with --print, because a terminal log is not a vault.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
 import { GetSecretValueCommand, PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import {
+  CREDENTIALS,
+  readSecretsFile,
+  REGION,
+  runningEndpoints,
+  secretsFile,
+  writeSecretsFile,
+} from '@charter/local/cloud';
 
-const ROOT = resolve(__dirname, '..');
 /** The secrets the stacks define (charter/<stage>/<short name>). */
 export const ROTATABLE = ['scc-service-key', 'dashboard-token', 'magic-link-key', 'partner-secrets'] as const;
-const LOCAL_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
 
 export const secretName = (stage: string, shortName: string) => `charter/${stage}/${shortName}`;
 
@@ -101,22 +106,16 @@ export function parseArgs(argv: string[]): Args {
   return { shortName, stage, print, ...(partner ? { partner } : {}) };
 }
 
-/** The local cloud's Secrets Manager, from the endpoints file it writes when it is ready. */
-function localClient(stateDir = join(ROOT, '.local')): SecretsManagerClient {
-  const file = join(stateDir, 'endpoints.json');
-  if (!existsSync(file)) throw new Error(`${file} does not exist: start the local cloud first (npm run local)`);
-  const endpoint = (JSON.parse(readFileSync(file, 'utf8')) as { secretsmanager?: string }).secretsmanager;
-  if (!endpoint) throw new Error(`${file} names no secretsmanager endpoint`);
-  return new SecretsManagerClient({ region: 'us-west-2', endpoint, credentials: LOCAL_CREDENTIALS });
+/** The running local cloud's Secrets Manager. */
+function localClient(stateDir?: string): SecretsManagerClient {
+  const endpoint = runningEndpoints(stateDir).secretsmanager;
+  return new SecretsManagerClient({ region: REGION, endpoint, credentials: CREDENTIALS });
 }
 
 /** Keeps .local/secrets.json (what a developer and the samples read) in step with the local store. */
-function updateLocalSecretsFile(name: string, secretString: string, stateDir = join(ROOT, '.local')): void {
-  const file = join(stateDir, 'secrets.json');
-  if (!existsSync(file)) return;
-  const values = JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>;
-  values[name] = secretString;
-  writeFileSync(file, `${JSON.stringify(values, null, 2)}\n`, { mode: 0o600 });
+function updateLocalSecretsFile(name: string, secretString: string, stateDir?: string): void {
+  if (!existsSync(secretsFile(stateDir))) return;
+  writeSecretsFile(stateDir, { ...readSecretsFile(stateDir), [name]: secretString });
 }
 
 export async function main(argv: string[], options: { stateDir?: string } = {}): Promise<void> {
@@ -129,7 +128,8 @@ export async function main(argv: string[], options: { stateDir?: string } = {}):
   if (local) updateLocalSecretsFile(name, result.secretString, options.stateDir);
   const what = args.partner ? `${name} (partner ${args.partner})` : name;
   console.log(
-    `rotated ${what}: new version ${result.versionId ?? '(unknown)'} is AWSCURRENT; the old value stays valid as AWSPREVIOUS until the next rotation`,
+    `rotated ${what}: new version ${result.versionId ?? '(unknown)'} is AWSCURRENT; ` +
+      'the old value stays valid as AWSPREVIOUS until the next rotation',
   );
   if (local || args.print) console.log(result.value);
 }

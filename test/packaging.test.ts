@@ -6,15 +6,73 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_PORTS } from '../local/src/cloud';
-import { IntrinsicResolver, localScheme, type CloudResource } from '../local/src/definitions/intrinsics';
-import { busNameOf, distributionEndpointKey, loadService, type ServiceWiring } from '../local/src/definitions/service';
+import { DEFAULT_PORTS } from '@charter/local/cloud';
+import {
+  busNameOf,
+  distributionEndpointKey,
+  IntrinsicResolver,
+  loadService,
+  localScheme,
+  type CloudResource,
+  type ServiceWiring,
+} from '@charter/local/definitions';
 import { packageService, serviceDirs } from '../scripts/package-all';
 
-type Template = {
-  Resources: Record<string, { Type: string; Properties: any; DependsOn?: unknown }>;
-  Outputs?: Record<string, any>;
-};
+/** The template `sls package` writes, as far as this test reads it. */
+interface Template {
+  Resources: Record<string, CloudResource>;
+}
+type GetAtt = { 'Fn::GetAtt': [string, string] };
+interface IamStatement {
+  Effect: string;
+  Action: string | string[];
+  Resource: unknown;
+}
+
+/** The resource types this test reads, and what it reads of each (intrinsics as CloudFormation writes them). */
+interface ResourceProperties {
+  'AWS::Events::EventBus': { Name: string };
+  'AWS::Events::Archive': { SourceArn: unknown; RetentionDays: number };
+  'AWS::Events::EventBusPolicy': {
+    Statement: {
+      Effect: string;
+      Action: string;
+      Principal: { AWS: string };
+      Condition: { StringEquals: Record<string, string> };
+    };
+  };
+  'AWS::ApiGatewayV2::Api': { CorsConfiguration?: unknown };
+  'AWS::ApiGatewayV2::Route': { RouteKey: string; Target: { 'Fn::Join': [string, [string, { Ref: string }]] } };
+  'AWS::ApiGatewayV2::Integration': { IntegrationUri: GetAtt };
+  'AWS::Events::Rule': {
+    Name?: string;
+    EventBusName?: unknown;
+    EventPattern?: string | { 'detail-type': string[]; source: unknown[] };
+    ScheduleExpression?: string;
+    State?: string;
+    Targets: Array<{ Arn: GetAtt }>;
+  };
+  'AWS::Lambda::Function': {
+    FunctionName: string;
+    Role: unknown;
+    Environment?: { Variables?: Record<string, unknown> };
+    Timeout: number;
+    MemorySize: number;
+  };
+  'AWS::Lambda::EventInvokeConfig': {
+    FunctionName: { Ref: string };
+    MaximumRetryAttempts?: number;
+    DestinationConfig?: { OnFailure?: { Destination: unknown } };
+  };
+  'AWS::IAM::Role': { Policies?: Array<{ PolicyDocument: { Statement: IamStatement[] } }> };
+}
+
+/** The template's resources of one type, by logical id, with that type's properties. */
+const ofType = <T extends keyof ResourceProperties>(template: Template, type: T) =>
+  Object.entries(template.Resources)
+    .filter(([, r]) => r.Type === type)
+    .map(([id, r]) => [id, r.Properties as unknown as ResourceProperties[T]] as const);
+
 const templates = new Map<string, Template>();
 const outRoot = mkdtempSync(join(tmpdir(), 'charter-package-'));
 
@@ -47,8 +105,8 @@ const CONTRACT_SUBSCRIPTIONS: Record<string, Array<[string, unknown]>> = {
   ],
 };
 
-const resourcesOf = (service: string, type: string) =>
-  Object.entries(templates.get(service)!.Resources).filter(([, r]) => r.Type === type);
+const resourcesOf = <T extends keyof ResourceProperties>(service: string, type: T) =>
+  ofType(templates.get(service)!, type);
 
 beforeAll(async () => {
   // Two at a time: each `sls package` runs esbuild and wants a core.
@@ -56,7 +114,7 @@ beforeAll(async () => {
   const worker = async () => {
     for (let next = queue.shift(); next; next = queue.shift()) {
       const file = await packageService(next.dir, 'ci', join(outRoot, next.key));
-      templates.set(next.key, JSON.parse(readFileSync(file, 'utf8')));
+      templates.set(next.key, JSON.parse(readFileSync(file, 'utf8')) as Template);
     }
   };
   await Promise.all([worker(), worker()]);
@@ -69,15 +127,15 @@ describe('sls package --stage ci (offline, no AWS credentials)', () => {
   });
 
   it('creates the bus charter-bookings-ci with an archive for replay', () => {
-    const [[, bus]] = resourcesOf('bus', 'AWS::Events::EventBus') as [[string, any]];
-    expect(bus.Properties.Name).toBe('charter-bookings-ci');
-    const [[, archive]] = resourcesOf('bus', 'AWS::Events::Archive') as [[string, any]];
-    expect(archive.Properties.SourceArn).toEqual({ 'Fn::GetAtt': ['EventBus', 'Arn'] });
-    expect(archive.Properties.RetentionDays).toBeGreaterThan(0);
+    const [bus] = resourcesOf('bus', 'AWS::Events::EventBus');
+    expect(bus?.[1].Name).toBe('charter-bookings-ci');
+    const [archive] = resourcesOf('bus', 'AWS::Events::Archive');
+    expect(archive?.[1].SourceArn).toEqual({ 'Fn::GetAtt': ['EventBus', 'Arn'] });
+    expect(archive?.[1].RetentionDays).toBeGreaterThan(0);
   });
 
   it('lets each configured partner account put only BookingCreated with source partner.<its name>', () => {
-    const policies = resourcesOf('bus', 'AWS::Events::EventBusPolicy').map(([, r]) => r.Properties);
+    const policies = resourcesOf('bus', 'AWS::Events::EventBusPolicy').map(([, p]) => p);
     expect(policies.map((p) => p.Statement.Condition.StringEquals['events:source']).sort()).toEqual([
       'partner.boatsetter',
       'partner.getmyboat',
@@ -86,28 +144,26 @@ describe('sls package --stage ci (offline, no AWS credentials)', () => {
       expect(policy.Statement).toMatchObject({
         Effect: 'Allow',
         Action: 'events:PutEvents',
-        Principal: { AWS: expect.stringMatching(/^arn:aws:iam::\d{12}:root$/) },
+        Principal: { AWS: expect.stringMatching(/^arn:aws:iam::\d{12}:root$/) as unknown },
       });
       expect(policy.Statement.Condition.StringEquals['events:detail-type']).toBe('BookingCreated');
     }
   });
 
   it.each(Object.keys(CONTRACT_ROUTES))('%s exposes exactly the contract routes', (service) => {
-    const routes = resourcesOf(service, 'AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties.RouteKey);
+    const routes = resourcesOf(service, 'AWS::ApiGatewayV2::Route').map(([, p]) => p.RouteKey);
     expect(routes.sort()).toEqual([...CONTRACT_ROUTES[service]!].sort());
   });
 
   it.each(Object.keys(CONTRACT_SUBSCRIPTIONS))(
     '%s subscribes on the bus to what the contract says it consumes',
     (service) => {
-      const rules = resourcesOf(service, 'AWS::Events::Rule').filter(([, r]) => r.Properties.EventPattern);
-      const subscriptions = rules.map(([, r]) => {
-        const pattern =
-          typeof r.Properties.EventPattern === 'string'
-            ? JSON.parse(r.Properties.EventPattern)
-            : r.Properties.EventPattern;
+      const rules = resourcesOf(service, 'AWS::Events::Rule').filter(([, p]) => p.EventPattern);
+      const subscriptions = rules.map(([, p]) => {
+        type Pattern = Exclude<(typeof p)['EventPattern'], string | undefined>;
+        const pattern = typeof p.EventPattern === 'string' ? (JSON.parse(p.EventPattern) as Pattern) : p.EventPattern!;
         // Rules sit on the bus (by the imported name), never on the default bus.
-        expect(JSON.stringify(r.Properties.EventBusName)).toContain('charter-bus-ci-EventBus');
+        expect(JSON.stringify(p.EventBusName)).toContain('charter-bus-ci-EventBus');
         return [pattern['detail-type'][0], pattern.source[0]];
       });
       expect(subscriptions.sort()).toEqual([...CONTRACT_SUBSCRIPTIONS[service]!].sort());
@@ -119,34 +175,35 @@ describe('sls package --stage ci (offline, no AWS credentials)', () => {
     (service) => {
       const consumers = new Set(
         resourcesOf(service, 'AWS::Events::Rule')
-          .filter(([, r]) => r.Properties.EventPattern)
-          .flatMap(([, r]) => r.Properties.Targets.map((t: any) => t.Arn['Fn::GetAtt'][0] as string)),
+          .filter(([, p]) => p.EventPattern)
+          .flatMap(([, p]) => p.Targets.map((t) => t.Arn['Fn::GetAtt'][0])),
       );
-      const configs = resourcesOf(service, 'AWS::Lambda::EventInvokeConfig').map(([, r]) => r.Properties);
+      const configs = resourcesOf(service, 'AWS::Lambda::EventInvokeConfig').map(([, p]) => p);
       for (const fn of consumers) {
         const config = configs.find((c) => c.FunctionName.Ref === fn);
         expect({ fn, retries: config?.MaximumRetryAttempts }).toEqual({ fn, retries: 2 });
-        expect(config.DestinationConfig.OnFailure.Destination).toEqual({ 'Fn::GetAtt': ['DeadLetterQueue', 'Arn'] });
+        expect(config?.DestinationConfig?.OnFailure?.Destination).toEqual({ 'Fn::GetAtt': ['DeadLetterQueue', 'Arn'] });
       }
     },
   );
 
   describe.each(Object.keys(CONTRACT_ROUTES))('%s IAM', (service) => {
     const statements = () =>
-      resourcesOf(service, 'AWS::IAM::Role').flatMap(([role, r]) =>
-        (r.Properties.Policies ?? []).flatMap((p: any) => p.PolicyDocument.Statement.map((s: any) => ({ role, ...s }))),
+      resourcesOf(service, 'AWS::IAM::Role').flatMap(([role, p]) =>
+        (p.Policies ?? []).flatMap((policy) => policy.PolicyDocument.Statement.map((s) => ({ role, ...s }))),
       );
 
     it('gives each function its own role', () => {
       const functions = resourcesOf(service, 'AWS::Lambda::Function');
-      const roles = new Set(functions.map(([, f]) => JSON.stringify(f.Properties.Role)));
+      const roles = new Set(functions.map(([, f]) => JSON.stringify(f.Role)));
       expect(roles.size).toBe(functions.length);
     });
 
     it('grants no wildcard action and no wildcard resource', () => {
       for (const s of statements()) {
         for (const action of [s.Action].flat()) {
-          expect({ role: s.role, action }).not.toEqual({ role: s.role, action: expect.stringMatching(/(^\*$|:\*$)/) });
+          const wildcard = expect.stringMatching(/(^\*$|:\*$)/) as unknown;
+          expect({ role: s.role, action }).not.toEqual({ role: s.role, action: wildcard });
         }
         for (const resource of [s.Resource].flat()) {
           expect({ role: s.role, action: s.Action, resource }).not.toEqual({
@@ -186,25 +243,20 @@ describe('the local cloud wiring equals what sls package puts into CloudFormatio
 
   const cloudFormationSide = (service: string) => {
     const template = templates.get(service)!;
-    const resources = template.Resources;
     const wiring = wirings.get(service)!;
-    const functionNames = new Map(
-      Object.entries(resources)
-        .filter(([, r]) => r.Type === 'AWS::Lambda::Function')
-        .map(([id, r]) => [id, r.Properties.FunctionName as string]),
-    );
+    const lambdas = new Map(ofType(template, 'AWS::Lambda::Function'));
+    const functionNames = new Map([...lambdas].map(([id, p]) => [id, p.FunctionName]));
     const resolver = new IntrinsicResolver(
-      resources as Record<string, CloudResource>,
+      template.Resources,
       { ...base, ...local },
       { name: wiring.name, functionNames },
     );
     const resolve = (value: unknown) => localScheme(resolver.resolve(value), endpoints);
-    const fnOf = (arn: any) => functionNames.get(arn['Fn::GetAtt'][0])!;
-    const invokeConfigs = Object.values(resources)
-      .filter((r) => r.Type === 'AWS::Lambda::EventInvokeConfig')
-      .map((r) => r.Properties);
+    const fnOf = (arn: GetAtt) => functionNames.get(arn['Fn::GetAtt'][0])!;
+    const invokeConfigs = ofType(template, 'AWS::Lambda::EventInvokeConfig').map(([, p]) => p);
+    const integrations = new Map(ofType(template, 'AWS::ApiGatewayV2::Integration'));
     const functions = [...functionNames].map(([id, name]) => {
-      const props = resources[id]!.Properties;
+      const props = lambdas.get(id)!;
       const config = invokeConfigs.find((c) => c.FunctionName.Ref === id);
       return {
         name,
@@ -219,29 +271,25 @@ describe('the local cloud wiring equals what sls package puts into CloudFormatio
           : undefined,
       };
     });
-    const routes = Object.values(resources)
-      .filter((r) => r.Type === 'AWS::ApiGatewayV2::Route')
-      .map((r) => {
-        const integration = resources[r.Properties.Target['Fn::Join'][1][1].Ref]!;
-        return { routeKey: r.Properties.RouteKey, functionName: fnOf(integration.Properties.IntegrationUri) };
-      });
-    const rules = Object.values(resources)
-      .filter((r) => r.Type === 'AWS::Events::Rule')
-      .map((r) => ({
-        // A scheduled rule has no Name in the template (AWS generates one), so only bus rules compare names.
-        ...(r.Properties.EventPattern ? { name: r.Properties.Name } : {}),
-        busName: r.Properties.EventBusName ? busNameOf(String(resolve(r.Properties.EventBusName))) : 'default',
-        functionName: fnOf(r.Properties.Targets[0].Arn),
-        ...(r.Properties.EventPattern ? { pattern: resolve(r.Properties.EventPattern) } : {}),
-        ...(r.Properties.ScheduleExpression ? { schedule: r.Properties.ScheduleExpression } : {}),
-        enabled: r.Properties.State !== 'DISABLED',
-      }));
-    const api = Object.values(resources).find((r) => r.Type === 'AWS::ApiGatewayV2::Api');
+    const routes = ofType(template, 'AWS::ApiGatewayV2::Route').map(([, p]) => {
+      const integration = integrations.get(p.Target['Fn::Join'][1][1].Ref)!;
+      return { routeKey: p.RouteKey, functionName: fnOf(integration.IntegrationUri) };
+    });
+    const rules = ofType(template, 'AWS::Events::Rule').map(([, p]) => ({
+      // A scheduled rule has no Name in the template (AWS generates one), so only bus rules compare names.
+      ...(p.EventPattern ? { name: p.Name } : {}),
+      busName: p.EventBusName ? busNameOf(String(resolve(p.EventBusName))) : 'default',
+      functionName: fnOf(p.Targets[0]!.Arn),
+      ...(p.EventPattern ? { pattern: resolve(p.EventPattern) } : {}),
+      ...(p.ScheduleExpression ? { schedule: p.ScheduleExpression } : {}),
+      enabled: p.State !== 'DISABLED',
+    }));
+    const [api] = ofType(template, 'AWS::ApiGatewayV2::Api');
     return {
       functions,
       routes,
       rules,
-      cors: resolve(api?.Properties.CorsConfiguration) as Record<string, unknown> | undefined,
+      cors: resolve(api?.[1].CorsConfiguration) as Record<string, string[]> | undefined,
     };
   };
 

@@ -5,10 +5,11 @@
  *   --port-base <n>    move every port (the API's is n, the others follow in the contract's order)
  *   --concurrency <n>  execution environments per function (default 4)
  */
-import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startLocalCloud, ROOT, type LocalCloud } from './cloud';
-import { publishSamples, whereToLook } from './samples';
+import { startLocalCloud, type LocalCloud } from './cloud/start';
+import { sampleBookings } from './fixtures';
+import { publishBookings } from './partner';
+import { whereToLook } from './where-to-look';
 
 function argValue(name: string): string | undefined {
   const index = process.argv.indexOf(name);
@@ -19,7 +20,7 @@ async function main(): Promise<void> {
   const started = Date.now();
   const portBase = argValue('--port-base');
   const concurrency = argValue('--concurrency');
-  let cloud: LocalCloud | undefined;
+  let cloud: LocalCloud | undefined = undefined;
   const shutdown = async (signal: string) => {
     console.log(`\n${signal}: stopping the local cloud...`);
     await cloud?.stop();
@@ -38,23 +39,11 @@ async function main(): Promise<void> {
     // Lambda waits about a minute, then two, before retrying an asynchronous invocation; locally seconds.
     retryDelaysMs: [2000, 4000],
   });
-  const seconds = ((Date.now() - started) / 1000).toFixed(1);
-  const functions = cloud.runtime?.names().length ?? 0;
-  console.log(
-    `local cloud ready in ${seconds} s: ${cloud.services.length} services, ${functions} functions, stage local, bus charter-bookings-local`,
-  );
-  console.log(`  endpoints   ${join('.local', 'endpoints.json')}  (API ${cloud.endpoints.api})`);
-  console.log(`  secrets     ${join('.local', 'secrets.json')}`);
-  console.log(`  logs        ${join('.local', 'logs')}/<service>.log  (JSON lines, each with the booking id)`);
-  console.log(`  mail viewer ${cloud.endpoints.ses}/`);
-  console.log(`  dead letters: npm run dlq   (redrive: npm run dlq -- redrive)`);
-
+  printReady(cloud, (Date.now() - started) / 1000);
   if (process.argv.includes('--samples')) {
-    const dir = join(ROOT, 'events', 'samples');
-    const samples = readdirSync(dir)
-      .filter((f) => f.endsWith('.json'))
-      .map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')));
-    await publishSamples(cloud, samples);
+    const samples = sampleBookings();
+    await publishBookings(samples, { endpoint: cloud.endpoints.eventbridge });
+    await cloud.idle();
     console.log(`\nPublished ${samples.length} sample bookings through PutEvents. Where to look:\n`);
     console.log(
       whereToLook(
@@ -66,7 +55,20 @@ async function main(): Promise<void> {
   console.log('\nCtrl-C stops everything.');
 }
 
-main().catch((error) => {
-  console.error(`local cloud failed to start: ${(error as Error).message}`);
+function printReady(cloud: LocalCloud, seconds: number): void {
+  const functions = cloud.runtime?.names().length ?? 0;
+  console.log(
+    `local cloud ready in ${seconds.toFixed(1)} s: ${cloud.services.length} services, ${functions} functions, ` +
+      'stage local, bus charter-bookings-local',
+  );
+  console.log(`  endpoints   ${join('.local', 'endpoints.json')}  (API ${cloud.endpoints.api})`);
+  console.log(`  secrets     ${join('.local', 'secrets.json')}`);
+  console.log(`  logs        ${join('.local', 'logs')}/<service>.log  (JSON lines, each with the booking id)`);
+  console.log(`  mail viewer ${cloud.endpoints.ses}/`);
+  console.log(`  dead letters: npm run dlq   (redrive: npm run dlq -- redrive)`);
+}
+
+main().catch((error: Error) => {
+  console.error(`local cloud failed to start: ${error.message}`);
   process.exit(1);
 });

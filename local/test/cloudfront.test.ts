@@ -1,7 +1,7 @@
 import { CloudFrontClient, CreateInvalidationCommand, ListInvalidationsCommand } from '@aws-sdk/client-cloudfront';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { ttlOf } from '../src/servers/cloudfront';
-import { startLocalCloud, type LocalCloud } from '../src/testing';
+import { startLocalCloud, type LocalCloud } from '@charter/local/testing';
 
 describe('the local CloudFront distributions', () => {
   let cloud: LocalCloud;

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { GetSecretValueCommand, PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { startLocalCloud } from '../src/testing';
+import { startLocalCloud } from '@charter/local/testing';
 
 describe('starting and stopping the local cloud', () => {
   let stateDir: string;

@@ -4,9 +4,9 @@ import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { GetSecretValueCommand, PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import type { FunctionWiring } from '../src/definitions/service';
-import { readDeadLetters, redrive } from '../src/dlq-cli';
-import { startLocalCloud, type LocalCloud } from '../src/testing';
+import type { FunctionWiring } from '@charter/local/definitions';
+import { readDeadLetters, redrive } from '@charter/local/dlq';
+import { startLocalCloud, type LocalCloud } from '@charter/local/testing';
 
 describe('the local Lambda runtime: asynchronous retries, dead letters and redrive', () => {
   let cloud: LocalCloud;
@@ -69,7 +69,7 @@ describe('the local Lambda runtime: asynchronous retries, dead letters and redri
       'detail-type': 'Probe',
       source: 'test.runtime',
       account: '000000000000',
-      time: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/),
+      time: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/) as unknown,
       region: 'us-west-2',
       resources: [],
       detail: { kind: 'flaky', booking_id: 'env-1' },
@@ -135,7 +135,7 @@ describe('the local Lambda runtime: asynchronous retries, dead letters and redri
     const lines = readFileSync(join(cloud.stateDir, 'logs', 'charter-test.log'), 'utf8')
       .trim()
       .split('\n')
-      .map((l) => JSON.parse(l));
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines).toEqual(
       expect.arrayContaining([expect.objectContaining({ message: 'flaky handler called', booking_id: 'dlq-1' })]),
     );
@@ -198,7 +198,7 @@ describe('the local Secrets Manager', () => {
   });
   afterAll(() => cloud.stop());
 
-  it('moves AWSCURRENT to the new value and AWSPREVIOUS to the old one on PutSecretValue, as rotation does', async () => {
+  it('on PutSecretValue, moves AWSCURRENT to the new value and AWSPREVIOUS to the old one', async () => {
     const sm = new SecretsManagerClient({});
     const name = 'charter/local/scc-service-key';
     const stage = async (VersionStage: string) =>

@@ -25,8 +25,8 @@ import {
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
-import { startLocalCloud } from '../../local/src/testing';
-import { booking, eventsOf, publishBookings } from '../support/e2e';
+import { publishBookings, startLocalCloud } from '@charter/local/testing';
+import { booking, eventsOf } from '../support/e2e';
 
 const argValue = (name: string, fallback: number) => {
   const i = process.argv.indexOf(name);
@@ -52,23 +52,20 @@ async function main(): Promise<void> {
     // Warm every function (cold starts are not what this measures) on bookings of another year.
     await publishBookings(
       Array.from({ length: 10 }, (_, i) => booking(i, { booking_id: `warm-${i}`, charter_date: '2030-06-01' })),
-      true,
+      { parallel: true },
     );
     await cloud.idle();
 
     const bookings = Array.from({ length: n }, (_, i) => booking(i));
     const before = cloud.requestCounts();
     const started = Date.now();
-    const sentAt = await publishBookings(bookings, true);
+    const sentAt = await publishBookings(bookings, { parallel: true });
     await cloud.idle();
     const elapsedMs = Date.now() - started;
     const operations = diff(cloud.requestCounts(), before);
 
     const notified = new Map(
-      eventsOf(cloud, 'CrewNotified').map((e) => [
-        e.detail.booking_id as string,
-        cloud.eventBridge.arrivedAt.get(e.id)!,
-      ]),
+      eventsOf(cloud, 'CrewNotified').map((e) => [e.detail.booking_id, cloud.eventBridge.arrivedAt.get(e.id)!]),
     );
     const latencies = bookings.map((b) => (notified.get(b.booking_id) ?? NaN) - sentAt.get(b.booking_id)!);
     const missing = latencies.filter(Number.isNaN).length;
@@ -93,23 +90,21 @@ async function main(): Promise<void> {
     console.log(
       `\nbenchmark: ${n} bookings through the local cloud (${new Date().toISOString()}, node ${process.version})`,
     );
+    const perSecond = (ms: number) => (n / (ms / 1000)).toFixed(1);
+    const seconds = (ms: number) => (ms / 1000).toFixed(2);
+    const p50p95 = (values: number[]) => `p50 ${percentile(values, 50)} ms, p95 ${percentile(values, 95)} ms`;
+    const notifiedLatencies = latencies.filter((l) => !Number.isNaN(l));
+    console.log(`  end to end        ${perSecond(elapsedMs)} bookings/s  (${seconds(elapsedMs)} s for all ${n})`);
     console.log(
-      `  end to end        ${(n / (elapsedMs / 1000)).toFixed(1)} bookings/s  (${(elapsedMs / 1000).toFixed(2)} s for all ${n})`,
+      `  burst             PutEvents -> last crew email  ${p50p95(notifiedLatencies)}` +
+        (missing ? `  (${missing} bookings never notified!)` : ''),
     );
     console.log(
-      `  burst             PutEvents -> last crew email  p50 ${percentile(
-        latencies.filter((l) => !Number.isNaN(l)),
-        50,
-      )} ms, p95 ${percentile(
-        latencies.filter((l) => !Number.isNaN(l)),
-        95,
-      )} ms${missing ? `  (${missing} bookings never notified!)` : ''}`,
+      `  one at a time     PutEvents -> last crew email  ${p50p95(single)}  (${single.length} bookings, unloaded)`,
     );
     console.log(
-      `  one at a time     PutEvents -> last crew email  p50 ${percentile(single, 50)} ms, p95 ${percentile(single, 95)} ms  (${single.length} bookings, unloaded)`,
-    );
-    console.log(
-      `  floor             ${(n / (floorMs / 1000)).toFixed(1)} bookings/s  (${(floorMs / 1000).toFixed(2)} s: the same ${replayed} store operations done directly)`,
+      `  floor             ${perSecond(floorMs)} bookings/s  ` +
+        `(${seconds(floorMs)} s: the same ${replayed} store operations done directly)`,
     );
     console.log(`  ratio             end to end takes ${(elapsedMs / floorMs).toFixed(2)}x the floor`);
     console.log(`  store operations per booking:`);

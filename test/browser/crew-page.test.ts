@@ -3,9 +3,10 @@ import { join } from 'node:path';
 import type { BookingCreatedInput } from '@charter/events';
 import { crewPageUrl, crewTokenExpiry, mintCrewToken, verifyCrewToken } from '@charter/shared/magic-link';
 import type { Page } from 'playwright-core';
-import { marinaDate, startLocalCloud, type LocalCloud } from '../../local/src/testing';
+import { marinaDate } from '@charter/local/fixtures';
+import { publishBookings, startLocalCloud, type LocalCloud } from '@charter/local/testing';
 import { SCREENSHOTS, dateAsWritten, launchPhone, type Phone } from '../support/browser';
-import { publishBookings } from '../support/e2e';
+import { eventsOf } from '../support/e2e';
 
 /**
  * The crew page as the mate's phone meets it: a BookingCreated on the bus becomes a crew event in
@@ -43,7 +44,7 @@ const other = {
   notes: 'Private dinner cruise.',
 };
 
-/** The last signature characters changed so the signed bytes differ (the very last base64url char carries padding bits). */
+/** The last signature characters changed, so the signed bytes differ (the last base64url char carries padding bits). */
 function tamper(token: string): string {
   const tail = token.slice(-3).replace(/./g, (c) => (c === 'A' ? 'B' : 'A'));
   return token.slice(0, -3) + tail;
@@ -74,17 +75,9 @@ describe('the crew page in headless Chromium against the local cloud', () => {
     await cloud.idle();
 
     const created = (bookingId: string) => {
-      const envelope = cloud
-        .published()
-        .find((e) => e['detail-type'] === 'EventCreated' && e.detail.booking_id === bookingId);
+      const [envelope] = eventsOf(cloud, 'EventCreated', bookingId);
       if (!envelope) throw new Error(`no EventCreated for ${bookingId}; see the logs in ${cloud.stateDir}/logs`);
-      return envelope.detail as {
-        event_id: string;
-        charter_date: string;
-        charter_start: string;
-        charter_end: string;
-        timezone: string;
-      };
+      return envelope.detail;
     };
     const detail = created(booking.booking_id);
     const otherDetail = created(other.booking_id);
@@ -146,15 +139,13 @@ describe('the crew page in headless Chromium against the local cloud', () => {
       expect(notes).toContain('Sunset sail.');
       expect(notes).toContain('One guest uses a wheelchair; board from the dock ramp.');
 
-      const crew = await page
-        .locator('#crew li')
-        .evaluateAll((items) =>
-          items.map((li) => ({
-            id: li.getAttribute('data-member-id'),
-            confirmed: li.getAttribute('data-confirmed'),
-            text: (li as HTMLElement).innerText,
-          })),
-        );
+      const crew = await page.locator('#crew li').evaluateAll((items) =>
+        items.map((li) => ({
+          id: li.getAttribute('data-member-id'),
+          confirmed: li.getAttribute('data-confirmed'),
+          text: (li as HTMLElement).innerText,
+        })),
+      );
       expect(crew.map((c) => c.id)).toEqual([CAPTAIN, MATE, DECKHAND]);
       expect(crew.every((c) => c.confirmed === 'false')).toBe(true);
       expect(crew[0]!.text).toMatch(/Rowan Hale[\s\S]*captain[\s\S]*Not confirmed yet/);

@@ -3,9 +3,10 @@ import { join } from 'node:path';
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import type { BookingCreatedInput } from '@charter/events';
 import type { Page } from 'playwright-core';
-import { marinaDate, startLocalCloud, type LocalCloud } from '../../local/src/testing';
+import { marinaDate } from '@charter/local/fixtures';
+import { publishBookings, startLocalCloud, type LocalCloud } from '@charter/local/testing';
 import { SCREENSHOTS, dateAsWritten, launchPhone, type Phone } from '../support/browser';
-import { publishBookings } from '../support/e2e';
+import { eventsOf } from '../support/e2e';
 
 /**
  * The guest page as a guest's phone meets it: BookingCreated on the bus, the page rendered by
@@ -21,10 +22,7 @@ const sample = JSON.parse(
 ) as BookingCreatedInput;
 
 /** A 24x16 blue-to-sand gradient, encoded as a baseline JFIF JPEG by Chromium's canvas (802 bytes). */
-const PHOTO = Buffer.from(
-  '/9j/4AAQSkZJRgABAQAAAQABAAD/4gHYSUNDX1BST0ZJTEUAAQEAAAHIAAAAAAQwAABtbnRyUkdCIFhZWiAH4AABAAEAAAAAAABhY3NwAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAA9tYAAQAAAADTLQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAlkZXNjAAAA8AAAACRyWFlaAAABFAAAABRnWFlaAAABKAAAABRiWFlaAAABPAAAABR3dHB0AAABUAAAABRyVFJDAAABZAAAAChnVFJDAAABZAAAAChiVFJDAAABZAAAAChjcHJ0AAABjAAAADxtbHVjAAAAAAAAAAEAAAAMZW5VUwAAAAgAAAAcAHMAUgBHAEJYWVogAAAAAAAAb6IAADj1AAADkFhZWiAAAAAAAABimQAAt4UAABjaWFlaIAAAAAAAACSgAAAPhAAAts9YWVogAAAAAAAA9tYAAQAAAADTLXBhcmEAAAAAAAQAAAACZmYAAPKnAAANWQAAE9AAAApbAAAAAAAAAABtbHVjAAAAAAAAAAEAAAAMZW5VUwAAACAAAAAcAEcAbwBvAGcAbABlACAASQBuAGMALgAgADIAMAAxADb/2wBDAAYEBQYFBAYGBQYHBwYIChAKCgkJChQODwwQFxQYGBcUFhYaHSUfGhsjHBYWICwgIyYnKSopGR8tMC0oMCUoKSj/2wBDAQcHBwoIChMKChMoGhYaKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCj/wAARCAAQABgDASIAAhEBAxEB/8QAFwAAAwEAAAAAAAAAAAAAAAAAAAQFBv/EABgQAAIDAAAAAAAAAAAAAAAAAAAEBSEx/8QAFQEBAQAAAAAAAAAAAAAAAAAABQT/xAAYEQADAQEAAAAAAAAAAAAAAAAAAgMhBP/aAAwDAQACEQMRAD8AlRy2UaeOWyhKOWyjTxy2UUdFQ+Eh2OWygLUctlAEPXRRJYf/2Q==',
-  'base64',
-);
+const PHOTO = readFileSync(join(__dirname, 'fixtures', 'sunset-at-shelter-island.jpg'));
 const PHOTO_NAME = 'Sunset at Shelter Island.jpg';
 
 const upcoming = { ...sample, booking_id: 'xhqgmdh-upcoming', charter_date: marinaDate(30) };
@@ -45,12 +43,10 @@ describe('the guest page in headless Chromium against the local cloud', () => {
     await publishBookings([upcoming, ended]);
     await cloud.idle();
     for (const booking of [upcoming, ended]) {
-      const published = cloud
-        .published()
-        .find((e) => e['detail-type'] === 'GuestPagePublished' && e.detail.booking_id === booking.booking_id);
+      const [published] = eventsOf(cloud, 'GuestPagePublished', booking.booking_id);
       if (!published)
         throw new Error(`no GuestPagePublished for ${booking.booking_id}; see the logs in ${cloud.stateDir}/logs`);
-      pageUrls[booking.booking_id as string] = published.detail.url;
+      pageUrls[booking.booking_id] = published.detail.url;
     }
 
     phone = await launchPhone();
@@ -71,9 +67,7 @@ describe('the guest page in headless Chromium against the local cloud', () => {
 
   it('publishes each booking a page on the guest site', () => {
     for (const booking of [upcoming, ended]) {
-      expect(pageUrls[booking.booking_id as string]).toMatch(
-        new RegExp(`^${cloud.endpoints.guestSite}/g/[A-Za-z0-9_-]{22}$`),
-      );
+      expect(pageUrls[booking.booking_id]).toMatch(new RegExp(`^${cloud.endpoints.guestSite}/g/[A-Za-z0-9_-]{22}$`));
     }
   });
 
@@ -138,9 +132,9 @@ describe('the guest page in headless Chromium against the local cloud', () => {
       expect(await page.locator('#greeting-before').isVisible()).toBe(false);
       expect(await page.locator('#tips').isVisible()).toBe(false);
 
-      // The same request the widget makes, with the token the page carries, from the page's origin (CORS and CSP apply).
+      // The same request the widget makes, with the token the page carries, from the page's origin (CORS, CSP apply).
       const answer = await page.evaluate(async () => {
-        const config = JSON.parse(document.getElementById('upload-config')!.textContent!) as {
+        const config = JSON.parse(document.getElementById('upload-config')!.textContent) as {
           bookingId: string;
           presignUrl: string;
           uploadToken: string;
@@ -159,7 +153,10 @@ describe('the guest page in headless Chromium against the local cloud', () => {
         });
         return { status: response.status, body: (await response.json()) as unknown };
       });
-      expect(answer).toEqual({ status: 409, body: { error: 'uploads_closed', message: expect.any(String) } });
+      expect(answer).toEqual({
+        status: 409,
+        body: { error: 'uploads_closed', message: expect.any(String) as unknown },
+      });
       const listed = await s3.send(
         new ListObjectsV2Command({ Bucket: uploadsBucket, Prefix: `uploads/${ended.booking_id}/` }),
       );

@@ -1,6 +1,6 @@
 /** A burst of 100 bookings at once: every one arrives everywhere, once. */
-import { startLocalCloud, type LocalCloud } from '../../local/src/testing';
-import { booking, emails, eventsOf, publishBookings, scanTable } from '../support/e2e';
+import { publishBookings, startLocalCloud, type LocalCloud } from '@charter/local/testing';
+import { booking, fetchJson, type CalendarJson, emails, eventsOf, scanTable } from '../support/e2e';
 
 describe('a burst of 100 bookings published at once', () => {
   let cloud: LocalCloud;
@@ -11,7 +11,7 @@ describe('a burst of 100 bookings published at once', () => {
 
   beforeAll(async () => {
     cloud = await startLocalCloud({ services: 'all', run: true });
-    await publishBookings(bookings, true);
+    await publishBookings(bookings, { parallel: true });
     await cloud.idle();
   }, 240_000);
   afterAll(() => cloud.stop());
@@ -30,8 +30,8 @@ describe('a burst of 100 bookings published at once', () => {
 
   it("loses none of them in the year's public calendar JSON", async () => {
     const url = eventsOf(cloud, 'CalendarUpdated')[0]!.detail.calendar_url;
-    const json = await (await fetch(url, { headers: { 'cache-control': 'no-cache' } })).json();
-    const ids = (json.entries as Array<{ booking_id: string }>).map((e) => e.booking_id);
+    const json = await fetchJson<CalendarJson>(url, { headers: { 'cache-control': 'no-cache' } });
+    const ids = json.entries.map((e) => e.booking_id);
     expect(ids.filter((id) => id.startsWith('burst-')).sort()).toEqual(bookings.map((b) => b.booking_id).sort());
   });
 

@@ -4,8 +4,8 @@
  * calendar/<year>.json, and CloudFront must see far fewer invalidations than bookings.
  */
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { startLocalCloud, type LocalCloud } from '../../local/src/testing';
-import { booking, eventsOf, publishBookings } from '../support/e2e';
+import { publishBookings, startLocalCloud, type LocalCloud } from '@charter/local/testing';
+import { booking, type CalendarJson, eventsOf } from '../support/e2e';
 
 describe('200 bookings for one year, published at once', () => {
   let cloud: LocalCloud;
@@ -19,7 +19,7 @@ describe('200 bookings for one year, published at once', () => {
 
   beforeAll(async () => {
     cloud = await startLocalCloud({ services: ['calendar'], run: true });
-    await publishBookings(bookings, true);
+    await publishBookings(bookings, { parallel: true });
     await cloud.idle();
     const distribution = [...cloud.distributions.values()].find((d) => d.wiring.endpointKey === 'calendarSite')!;
     invalidations = distribution.invalidations.map((i) => i.paths);
@@ -31,9 +31,8 @@ describe('200 bookings for one year, published at once', () => {
     const object = await new S3Client({ forcePathStyle: true }).send(
       new GetObjectCommand({ Bucket: bucket, Key: 'calendar/2029.json' }),
     );
-    const ids = (JSON.parse(await object.Body!.transformToString()).entries as Array<{ booking_id: string }>).map(
-      (e) => e.booking_id,
-    );
+    const json = JSON.parse(await object.Body!.transformToString()) as CalendarJson;
+    const ids = json.entries.map((e) => e.booking_id);
     expect(ids.sort()).toEqual(bookings.map((b) => b.booking_id).sort());
   });
 

@@ -6,16 +6,17 @@
  */
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { readDeadLetters, redrive } from '../../local/src/dlq-cli';
-import { startLocalCloud, type LocalCloud } from '../../local/src/testing';
+import { readDeadLetters, redrive } from '@charter/local/dlq';
+import { publishBookings, startLocalCloud, type LocalCloud } from '@charter/local/testing';
 import {
   booking,
+  fetchJson,
+  type CalendarJson,
   crewEmailsOf,
   crewLinkIn,
   dropTable,
   emails,
   eventsOf,
-  publishBookings,
   scanTable,
   serviceKey,
 } from '../support/e2e';
@@ -29,7 +30,7 @@ describe('triple delivery of every event, with CalendarUpdated before EventCreat
     cloud = await startLocalCloud({ services: 'all', run: true });
     cloud.eventBridge.deliveries = 3;
     const restoreScc = await dropTable(cloud, 'ShipCaptainCrew-Events-local');
-    await publishBookings(bookings, true);
+    await publishBookings(bookings, { parallel: true });
     await cloud.idle();
     await restoreScc();
     const sqs = new SQSClient({});
@@ -64,10 +65,8 @@ describe('triple delivery of every event, with CalendarUpdated before EventCreat
       expect(scc.filter((i) => String(i.pk).startsWith('EVENT#') && i.booking_id === b.booking_id)).toHaveLength(1);
       expect([...slugs].filter((s) => s.startsWith(`${b.booking_id}:`))).toHaveLength(1);
     }
-    const json = await (
-      await fetch(eventsOf(cloud, 'CalendarUpdated', bookings[0]!.booking_id)[0]!.detail.calendar_url)
-    ).json();
-    const ids = (json.entries as Array<{ booking_id: string }>)
+    const url = eventsOf(cloud, 'CalendarUpdated', bookings[0]!.booking_id)[0]!.detail.calendar_url;
+    const ids = (await fetchJson<CalendarJson>(url)).entries
       .map((e) => e.booking_id)
       .filter((id) => id.startsWith('redeliver-'));
     expect(ids.sort()).toEqual(bookings.map((b) => b.booking_id).sort());
@@ -86,7 +85,7 @@ describe('triple delivery of every event, with CalendarUpdated before EventCreat
 
   it('keeps a crew confirmation and sends nothing more when every booking arrives again later', async () => {
     const [first] = bookings;
-    const eventId = eventsOf(cloud, 'EventCreated', first!.booking_id)[0]!.detail.event_id as string;
+    const eventId = eventsOf(cloud, 'EventCreated', first!.booking_id)[0]!.detail.event_id;
     const mateEmail = crewEmailsOf(await emails(cloud), first!.booking_id).find(
       (e) => e.destination.to[0] === 'mate@crew.example.com',
     )!;
@@ -97,17 +96,18 @@ describe('triple delivery of every event, with CalendarUpdated before EventCreat
       body: new URLSearchParams({ token }).toString(),
     });
     expect(confirmed.status).toBe(200);
-    const view = async () =>
-      (
-        await fetch(`${cloud.endpoints.api}/events/${eventId}`, { headers: { 'x-service-key': serviceKey(cloud) } })
-      ).json();
+    const view = () =>
+      fetchJson<{ crew: Array<{ member_id: string; confirmed_at?: string }> }>(
+        `${cloud.endpoints.api}/events/${eventId}`,
+        {
+          headers: { 'x-service-key': serviceKey(cloud) },
+        },
+      );
     const before = await view();
-    expect(before.crew.find((m: { member_id: string }) => m.member_id === 'isla-moreno').confirmed_at).toEqual(
-      expect.any(String),
-    );
+    expect(before.crew.find((m) => m.member_id === 'isla-moreno')?.confirmed_at).toEqual(expect.any(String));
     const mailBefore = (await emails(cloud)).length;
 
-    await publishBookings(bookings, true);
+    await publishBookings(bookings, { parallel: true });
     await cloud.idle();
 
     // An unconditional write of the redelivered booking would reset the confirmation and the version.

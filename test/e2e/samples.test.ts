@@ -2,17 +2,17 @@
  * The contract, end to end: the sample bookings published as a partner publishes them, then
  * everything ../shared/ARCHITECTURE.md promises, read through the protocols people use.
  */
-import { marinaDate, startLocalCloud, type LocalCloud } from '../../local/src/testing';
+import { marinaDate, sampleBookings } from '@charter/local/fixtures';
+import { publishBookings, startLocalCloud, type LocalCloud } from '@charter/local/testing';
 import {
   crewEmailsOf,
   crewLinkIn,
   emails,
   eventsOf,
   moneyIn,
-  publishBookings,
-  samples,
   scanTable,
   serviceKey,
+  type CalendarJson,
 } from '../support/e2e';
 
 const CREW = ['captain@crew.example.com', 'mate@crew.example.com', 'deckhand@crew.example.com'];
@@ -22,11 +22,11 @@ describe('the sample bookings, end to end in the local cloud', () => {
   // The samples as they are (one in 2024, two in 2027), and one that is always a month ahead, so
   // the live-link checks do not depend on today's date.
   const upcoming = {
-    ...samples().find((b) => b.source === 'direct')!,
+    ...sampleBookings().find((b) => b.source === 'direct')!,
     booking_id: 'upcoming-sunset',
     charter_date: marinaDate(30),
   };
-  const bookings = [...samples(), upcoming];
+  const bookings = [...sampleBookings(), upcoming];
 
   beforeAll(async () => {
     cloud = await startLocalCloud({ services: 'all', run: true });
@@ -35,13 +35,15 @@ describe('the sample bookings, end to end in the local cloud', () => {
   }, 120_000);
   afterAll(() => cloud.stop());
 
-  it('routes each BookingCreated to exactly guest-pages, scc and calendar, and the success events to notifications', () => {
+  it('routes BookingCreated to exactly guest-pages, scc and calendar, and the success events to notifications', () => {
     const history = cloud.runtime!.history;
+    type Envelope = { 'detail-type'?: string; detail?: { booking_id?: string } } | undefined;
     const handlersOf = (detailType: string, bookingId: string) =>
       history
-        .filter(
-          (h) => (h.event as any)?.['detail-type'] === detailType && (h.event as any)?.detail?.booking_id === bookingId,
-        )
+        .filter((h) => {
+          const envelope = h.event as Envelope;
+          return envelope?.['detail-type'] === detailType && envelope.detail?.booking_id === bookingId;
+        })
         .map((h) => h.functionName)
         .sort();
     for (const { booking_id } of bookings) {
@@ -76,7 +78,7 @@ describe('the sample bookings, end to end in the local cloud', () => {
       });
       expect(res.status).toBe(200);
       const body = await res.text();
-      const { events } = JSON.parse(body);
+      const { events } = JSON.parse(body) as { events: Array<Record<string, unknown>> };
       expect(events).toHaveLength(1);
       expect(events[0]).toMatchObject({ booking_id: b.booking_id, vessel: b.vessel, guest_count: b.guest_count });
       expect(moneyIn(body)).toEqual([]);
@@ -90,12 +92,12 @@ describe('the sample bookings, end to end in the local cloud', () => {
   it("puts every booking into its year's public calendar JSON, with public fields only", async () => {
     for (const b of bookings) {
       const [updated] = eventsOf(cloud, 'CalendarUpdated', b.booking_id);
-      const url = updated!.detail.calendar_url as string;
+      const url = updated!.detail.calendar_url;
       expect(url).toBe(`${cloud.endpoints.calendarSite}/calendar/${b.charter_date.slice(0, 4)}.json`);
       const res = await fetch(url);
       expect(res.status).toBe(200);
       const text = await res.text();
-      const entries = JSON.parse(text).entries as Array<Record<string, unknown>>;
+      const { entries } = JSON.parse(text) as CalendarJson;
       expect(entries).toContainEqual(expect.objectContaining({ booking_id: b.booking_id, guest_count: b.guest_count }));
       expect(text).not.toContain(b.guest.name);
       if (b.guest.email) expect(text).not.toContain(b.guest.email);

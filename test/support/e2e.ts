@@ -1,23 +1,22 @@
 /**
- * What the end-to-end tests and the benchmark share: publishing bookings as a partner does (real
- * SDK, PutEvents), and reading what the system produced through the same protocols a person or
- * partner would use (CloudFront, the HTTP API, SES's mail store, DynamoDB).
+ * What the end-to-end tests and the benchmark share: bookings in bulk, and reading what the system
+ * produced through the same protocols a person or partner would use (CloudFront, the HTTP API,
+ * SES's mail store, DynamoDB). Publishing is @charter/local/testing's publishBookings.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { CreateTableCommand, DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import type { BookingCreatedInput } from '@charter/events';
-import { mailbox, type LocalCloud, type StoredEmail } from '../../local/src/testing';
+import { DynamoDBDocumentClient, ScanCommand, type ScanCommandOutput } from '@aws-sdk/lib-dynamodb';
+import type { BookingCreatedInput, DetailOf, DetailType } from '@charter/events';
+import { mailbox, type LocalCloud, type PublishedEvent, type StoredEmail } from '@charter/local/testing';
 
-export const BUS = 'charter-bookings-local';
-export const SAMPLES_DIR = join(__dirname, '..', '..', 'events', 'samples');
+/** calendar/<year>.json as the public reads it: per entry the booking id, date, times, guest count and status. */
+export interface CalendarJson {
+  entries: Array<{ booking_id: string } & Record<string, unknown>>;
+}
 
-export const samples = (): BookingCreatedInput[] =>
-  readdirSync(SAMPLES_DIR)
-    .filter((f) => f.endsWith('.json'))
-    .map((f) => JSON.parse(readFileSync(join(SAMPLES_DIR, f), 'utf8')));
+/** A JSON response body, read as the type the route or file is known to have. */
+export async function fetchJson<T>(url: string, init?: RequestInit): Promise<T> {
+  return (await (await fetch(url, init)).json()) as T;
+}
 
 /** A booking like the Boatsetter sample, with its own id, date and amounts of money. */
 export function booking(index: number, overrides: Partial<BookingCreatedInput> = {}): BookingCreatedInput {
@@ -63,36 +62,6 @@ export const MONEY_STRINGS = [
 ];
 export const moneyIn = (text: string) => MONEY_STRINGS.filter((m) => text.includes(m));
 
-/** Publishes the bookings on the bus as their partners do (PutEvents, ten a call); when each was sent, by booking id. */
-export async function publishBookings(bookings: BookingCreatedInput[], parallel = false): Promise<Map<string, number>> {
-  const client = new EventBridgeClient({});
-  const sentAt = new Map<string, number>();
-  const batches: BookingCreatedInput[][] = [];
-  for (let i = 0; i < bookings.length; i += 10) batches.push(bookings.slice(i, i + 10));
-  const send = async (batch: BookingCreatedInput[]) => {
-    const now = Date.now();
-    const result = await client.send(
-      new PutEventsCommand({
-        Entries: batch.map((b) => ({
-          EventBusName: BUS,
-          Source: `partner.${b.source}`,
-          DetailType: 'BookingCreated',
-          Detail: JSON.stringify(b),
-        })),
-      }),
-    );
-    if (result.FailedEntryCount) throw new Error(`PutEvents refused entries: ${JSON.stringify(result.Entries)}`);
-    for (const b of batch) sentAt.set(b.booking_id, now);
-  };
-  try {
-    if (parallel) await Promise.all(batches.map(send));
-    else for (const batch of batches) await send(batch);
-  } finally {
-    client.destroy();
-  }
-  return sentAt;
-}
-
 /** Every message the local cloud's SES has accepted. */
 export const emails = (cloud: LocalCloud): Promise<StoredEmail[]> => mailbox(cloud.endpoints.ses);
 
@@ -106,13 +75,23 @@ export const crewLinkIn = (email: StoredEmail, apiBase: string) => {
   return match?.[0];
 };
 
-export const eventsOf = (cloud: LocalCloud, detailType: string, bookingId?: string) =>
-  cloud.published().filter((e) => e['detail-type'] === detailType && (!bookingId || e.detail.booking_id === bookingId));
+/** The events of one detail-type the bus received (of one booking, when given), their detail typed by the contract. */
+export function eventsOf<T extends DetailType>(
+  cloud: LocalCloud,
+  detailType: T,
+  bookingId?: string,
+): Array<Omit<PublishedEvent, 'detail'> & { detail: DetailOf<T> }> {
+  return cloud
+    .published()
+    .filter((e) => e['detail-type'] === detailType)
+    .map((e) => ({ ...e, detail: e.detail as DetailOf<T> }))
+    .filter((e) => !bookingId || e.detail.booking_id === bookingId);
+}
 
 export async function scanTable(tableName: string): Promise<Record<string, unknown>[]> {
   const client = DynamoDBDocumentClient.from(new DynamoDBClient({}));
   const items: Record<string, unknown>[] = [];
-  let ExclusiveStartKey: Record<string, any> | undefined;
+  let ExclusiveStartKey: ScanCommandOutput['LastEvaluatedKey'];
   do {
     const page = await client.send(
       new ScanCommand({

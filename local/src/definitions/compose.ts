@@ -13,10 +13,15 @@ export interface ComposeService {
   dependsOn: string[];
 }
 
+/** serverless-compose.yml, as far as the local cloud reads it. */
+interface ComposeFile {
+  services: Record<string, { path: string; params?: Record<string, string>; dependsOn?: string[] }>;
+}
+
 export function readCompose(root: string): ComposeService[] {
-  const compose = readYaml(join(root, 'serverless-compose.yml')) as { services: Record<string, any> };
+  const compose = readYaml(join(root, 'serverless-compose.yml')) as ComposeFile;
   return Object.entries(compose.services).map(([key, s]) => {
-    const params = (s.params ?? {}) as Record<string, string>;
+    const params = s.params ?? {};
     const referenced = Object.values(params).flatMap((v) =>
       [...String(v).matchAll(/\$\{([\w-]+)\.[\w]+\}/g)].map((m) => m[1]!),
     );

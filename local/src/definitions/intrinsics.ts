@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { CloudResource } from './cloudformation';
 
 /**
  * CloudFormation intrinsic functions evaluated the way the deployed stack would evaluate them,
@@ -7,10 +8,7 @@ import { createHash } from 'node:crypto';
  * wire the local cloud from serverless.yml and, in the wiring test, to read the CloudFormation
  * template `sls package` writes, so both sides are compared in the same terms.
  */
-export interface CloudResource {
-  Type: string;
-  Properties?: Record<string, any>;
-}
+export type { CloudResource } from './cloudformation';
 
 export interface LocalEnvironment {
   region: string;
@@ -53,7 +51,7 @@ export class IntrinsicResolver {
     private readonly service: { name: string; functionNames: Map<string, string> },
   ) {}
 
-  resolve(value: unknown): any {
+  resolve(value: unknown): unknown {
     if (Array.isArray(value)) return value.map((v) => this.resolve(v));
     if (!value || typeof value !== 'object') return value;
     const keys = Object.keys(value);
@@ -61,14 +59,16 @@ export class IntrinsicResolver {
       const [key] = keys as [string];
       const arg = (value as Record<string, unknown>)[key];
       switch (key) {
-        case 'Ref':
-          return this.ref(String(arg));
+        case 'Ref': {
+          const name = String(arg);
+          return name.startsWith('AWS::') ? this.pseudo(name) : this.ref(name);
+        }
         case 'Fn::GetAtt': {
           const [logicalId, attribute] = (typeof arg === 'string' ? arg.split('.') : (arg as string[])) as [
             string,
             string,
           ];
-          return this.getAtt(logicalId, this.resolve(attribute));
+          return this.getAtt(logicalId, String(this.resolve(attribute)));
         }
         case 'Fn::Join': {
           const [separator, list] = arg as [string, unknown[]];
@@ -132,8 +132,8 @@ export class IntrinsicResolver {
     return value;
   }
 
-  ref(logicalId: string): any {
-    if (logicalId.startsWith('AWS::')) return this.pseudo(logicalId);
+  /** A resource's Ref (pseudo parameters such as AWS::Region are resolve's and Fn::Sub's). */
+  ref(logicalId: string): string {
     const functionName = this.lambdaFunctionName(logicalId);
     if (functionName) return functionName;
     if (logicalId === 'HttpApi') return localId('', `${this.service.name}-api`, 10).toLowerCase();
@@ -158,12 +158,15 @@ export class IntrinsicResolver {
     }
   }
 
-  getAtt(logicalId: string, attribute: string): any {
+  getAtt(logicalId: string, attribute: string): string {
     const { region, accountId } = this.env;
     const functionName = this.lambdaFunctionName(logicalId);
     if (functionName && attribute === 'Arn') return `arn:aws:lambda:${region}:${accountId}:function:${functionName}`;
     if (logicalId === 'HttpApi') {
-      if (attribute === 'ApiEndpoint') return this.env.endpoints.api;
+      if (attribute === 'ApiEndpoint') {
+        if (!this.env.endpoints.api) throw new IntrinsicError(`${this.service.name}: no local endpoint serves the API`);
+        return this.env.endpoints.api;
+      }
       if (attribute === 'ApiId') return this.ref('HttpApi');
     }
     const resource = this.resource(logicalId);

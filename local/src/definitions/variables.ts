@@ -199,9 +199,8 @@ export class VariableResolver {
     if (content === undefined) {
       const extension = extname(path);
       if (extension === '.js' || extension === '.cjs') {
-        // Serverless calls a function export and uses what it returns.
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
-        content = require(path);
+        // Serverless requires the file, then calls a function export and uses what it returns.
+        content = require(path); // eslint-disable-line @typescript-eslint/no-require-imports -- as Serverless loads it
       } else if (extension === '.json') {
         content = JSON.parse(readFileSync(path, 'utf8'));
       } else {

@@ -35,7 +35,7 @@ export function invokeApiHandler(runtime: LambdaRuntime) {
       );
     }
     const raw = (await readBody(req, 6 * 1024 * 1024)).toString('utf8');
-    let payload: unknown = {};
+    let payload: unknown;
     try {
       payload = raw ? JSON.parse(raw) : {};
     } catch {

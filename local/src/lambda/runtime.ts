@@ -96,15 +96,26 @@ export class LambdaRuntime {
     return stream;
   }
 
+  /** One JSON line in the service's log, as Powertools would write it. */
+  private logEntry(service: string, entry: Record<string, unknown>): void {
+    this.log(service).write(`${JSON.stringify(entry)}\n`);
+  }
+
   private pipeLines(input: Readable, wiring: FunctionWiring, level: string): void {
-    const out = this.log(wiring.service);
     createInterface({ input }).on('line', (line) => {
       if (!line.trim()) return;
       // Powertools writes JSON lines; anything else (a runtime warning) is wrapped so every line is JSON.
-      const isJson = line.startsWith('{') && line.endsWith('}');
-      out.write(
-        `${isJson ? line : JSON.stringify({ level, message: line, service: wiring.service, function_name: wiring.name, timestamp: new Date().toISOString() })}\n`,
-      );
+      if (line.startsWith('{') && line.endsWith('}')) this.log(wiring.service).write(`${line}\n`);
+      else {
+        const timestamp = new Date().toISOString();
+        this.logEntry(wiring.service, {
+          level,
+          message: line,
+          service: wiring.service,
+          function_name: wiring.name,
+          timestamp,
+        });
+      }
     });
   }
 
@@ -134,8 +145,8 @@ export class LambdaRuntime {
       current.resolve(message.ok ? { ok: true, result: message.result } : { ok: false, error: message.error });
     });
     worker.on('error', (error) => {
-      // The environment crashed (a failing import, say): its invocation fails and the next one gets a fresh environment.
-      this.discard(name, environment, { errorType: error.name, errorMessage: error.message });
+      // The environment crashed (a failing import, say): its invocation fails, the next one gets a fresh environment.
+      void this.discard(name, environment, { errorType: error.name, errorMessage: error.message });
     });
     worker.unref();
     return environment;
@@ -171,13 +182,16 @@ export class LambdaRuntime {
     else environment.busy = false;
   }
 
-  /** Ends an environment (crash, timeout, cold start); a waiting invocation gets a fresh one. */
-  private discard(name: string, environment: Environment, error: InvocationError): void {
+  /**
+   * Ends an environment (crash, timeout, cold start); a waiting invocation gets a fresh one.
+   * Resolves once its worker has exited.
+   */
+  private async discard(name: string, environment: Environment, error: InvocationError): Promise<void> {
     const pool = this.pools.get(name) ?? [];
     const index = pool.indexOf(environment);
     if (index === -1) return;
     pool.splice(index, 1);
-    void environment.worker.terminate();
+    const exited = environment.worker.terminate();
     const current = environment.current;
     environment.current = undefined;
     current?.resolve({ ok: false, error });
@@ -187,6 +201,7 @@ export class LambdaRuntime {
       pool.push(fresh);
       next(fresh);
     }
+    await exited;
   }
 
   /** A synchronous invocation (API Gateway, or Invoke with RequestResponse). */
@@ -205,7 +220,7 @@ export class LambdaRuntime {
       const result = await new Promise<InvocationResult>((resolve) => {
         const timer = setTimeout(() => {
           // Lambda stops a timed-out environment; its work must not go on behind the caller's back.
-          this.discard(name, environment, {
+          void this.discard(name, environment, {
             errorType: 'Sandbox.Timedout',
             errorMessage: `Task timed out after ${wiring.timeoutSeconds.toFixed(2)} seconds`,
           });
@@ -263,9 +278,14 @@ export class LambdaRuntime {
       }
       if (!wiring.onFailureArn) {
         // Lambda drops such an event; say so where the operator looks.
-        this.log(wiring.service).write(
-          `${JSON.stringify({ level: 'ERROR', message: 'asynchronous invocation failed after its retries and has no onFailure destination: event dropped', function_name: name, request_id: requestId, error: result.error, timestamp: new Date().toISOString() })}\n`,
-        );
+        this.logEntry(wiring.service, {
+          level: 'ERROR',
+          message: 'asynchronous invocation failed after its retries and has no onFailure destination: event dropped',
+          function_name: name,
+          request_id: requestId,
+          error: result.error,
+          timestamp: new Date().toISOString(),
+        });
       } else {
         this.stats.deadLettered++;
         await this.options.onFailure(wiring.onFailureArn, {
@@ -285,9 +305,12 @@ export class LambdaRuntime {
     };
     void attempt(1)
       .catch((error) =>
-        this.log(wiring.service).write(
-          `${JSON.stringify({ level: 'ERROR', message: 'async invocation lost', error: String(error), function_name: name })}\n`,
-        ),
+        this.logEntry(wiring.service, {
+          level: 'ERROR',
+          message: 'async invocation lost',
+          error: String(error),
+          function_name: name,
+        }),
       )
       .finally(() => this.settle());
   }
@@ -312,11 +335,8 @@ export class LambdaRuntime {
     const all = [...this.pools.entries()].flatMap(([name, pool]) =>
       pool.map((environment) => [name, environment] as const),
     );
-    for (const [name, environment] of all)
-      this.discard(name, environment, {
-        errorType: 'Runtime.Stopped',
-        errorMessage: 'the execution environment was stopped',
-      });
+    const stopped = { errorType: 'Runtime.Stopped', errorMessage: 'the execution environment was stopped' };
+    await Promise.all(all.map(([name, environment]) => this.discard(name, environment, stopped)));
   }
 
   async stop(): Promise<void> {

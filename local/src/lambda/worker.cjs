@@ -1,4 +1,5 @@
 'use strict';
+/* eslint-disable @typescript-eslint/no-require-imports -- CommonJS, loaded with require: require is its import */
 /**
  * One Lambda execution environment: a worker thread with the function's own environment
  * variables, running the function's bundle (the code serverless-esbuild would deploy).

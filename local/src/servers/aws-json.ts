@@ -17,7 +17,12 @@ export class AwsError extends Error {
   }
 }
 
-export type Operations = Record<string, (input: any) => unknown | Promise<unknown>>;
+/**
+ * An operation is handed the request body as the SDK sent it: each declares the input shape it
+ * reads (in its own signature, or the state method it calls), as AWS's service trusts its SDK.
+ */
+export type Operation<Input = never> = (input: Input) => unknown;
+export type Operations = Record<string, Operation>;
 
 export function readBody(req: IncomingMessage, limit = 10 * 1024 * 1024): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -80,7 +85,7 @@ export function awsJsonHandler(targetPrefix: string, operations: Operations, ver
           throw new AwsError('SerializationException', 'The request body is not valid JSON');
         }
       }
-      const output = await handler(input);
+      const output = await (handler as Operation<unknown>)(input);
       sendJson(res, 200, output ?? {}, contentType);
     } catch (error) {
       const aws = error instanceof AwsError ? error : new AwsError('InternalFailure', (error as Error).message, 500);

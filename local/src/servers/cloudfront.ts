@@ -42,10 +42,20 @@ interface CachedObject {
   ttlMs: number;
 }
 
-type ViewerRequestFunction = (event: unknown) => any;
+/** What a viewer-request function returns: the request (maybe with a new uri), or a response to send instead. */
+interface ViewerRequestResult {
+  uri?: string;
+  statusCode?: number;
+  headers?: Record<string, { value: string }>;
+  body?: string | { data?: string };
+}
+type ViewerRequestFunction = (event: unknown) => ViewerRequestResult | Promise<ViewerRequestResult> | undefined;
 
 const xmlEscape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 const tag = (name: string, inner: string) => `<${name}>${inner}</${name}>`;
+const XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n';
+/** A CloudFront API document: the declaration, then the root element in CloudFront's namespace. */
+const cloudFrontXml = (root: string, inner: string) => `${XML_DECLARATION}<${root} xmlns="${XMLNS}">${inner}</${root}>`;
 
 export class Distribution {
   readonly invalidations: Invalidation[] = [];
@@ -117,15 +127,10 @@ export class Distribution {
         const result = await this.viewerRequest(viewerEvent(this.wiring.id, req, url));
         if (result && typeof result === 'object' && 'statusCode' in result) {
           const headers = Object.fromEntries(
-            Object.entries(result.headers ?? {}).map(([k, v]) => [k, String((v as { value: string }).value)]),
+            Object.entries(result.headers ?? {}).map(([k, v]) => [k, String(v.value)]),
           );
-          return send(
-            res,
-            Number(result.statusCode),
-            headers,
-            Buffer.from(String(result.body?.data ?? result.body ?? '')),
-            method,
-          );
+          const body = typeof result.body === 'object' ? (result.body.data ?? '') : (result.body ?? '');
+          return send(res, Number(result.statusCode), headers, Buffer.from(body), method);
         }
         uri = String(result?.uri ?? uri);
       }
@@ -197,7 +202,7 @@ export class Distribution {
         return this.fetchOrigin(uri, attempt + 1);
       if (name === 'NoSuchKey' || name === 'NotFound' || name === 'AccessDenied') {
         const body = Buffer.from(
-          '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>',
+          `${XML_DECLARATION}<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>`,
         );
         return { status: 403, headers: { 'content-type': 'application/xml' }, body, ttlMs: 0 };
       }
@@ -206,7 +211,7 @@ export class Distribution {
   }
 }
 
-/** Seconds CachingOptimized keeps an object: s-maxage, else max-age, else the default; no-store/private are not cached. */
+/** Seconds CachingOptimized keeps an object: s-maxage, else max-age, else the default; 0 for no-store/private. */
 export function ttlOf(cacheControl: string | undefined): number {
   if (!cacheControl) return DEFAULT_TTL_SECONDS;
   const cc = cacheControl.toLowerCase();
@@ -221,7 +226,7 @@ export function loadFunction(code: string, name: string): ViewerRequestFunction 
   new Script(`${code}\n;globalThis.__handler = handler;`, { filename: `${name}.js` }).runInContext(context);
   const handler = (context as { __handler?: ViewerRequestFunction }).__handler;
   if (typeof handler !== 'function') throw new Error(`CloudFront Function ${name} defines no handler(event)`);
-  return (event) => handler(JSON.parse(JSON.stringify(event)));
+  return (event) => handler(JSON.parse(JSON.stringify(event)) as unknown);
 }
 
 function viewerEvent(distributionId: string, req: IncomingMessage, url: URL) {
@@ -264,14 +269,13 @@ export class CloudFrontError extends Error {
   }
 }
 
-const invalidationXml = (i: Invalidation) =>
-  `<?xml version="1.0" encoding="UTF-8"?>\n<Invalidation xmlns="${XMLNS}">${tag('Id', i.id)}${tag('Status', 'Completed')}${tag('CreateTime', i.createdAt.toISOString())}${tag(
-    'InvalidationBatch',
-    tag(
-      'Paths',
-      tag('Quantity', String(i.paths.length)) + tag('Items', i.paths.map((p) => tag('Path', xmlEscape(p))).join('')),
-    ) + tag('CallerReference', xmlEscape(i.callerReference)),
-  )}</Invalidation>`;
+const invalidationXml = (i: Invalidation) => {
+  const paths =
+    tag('Quantity', String(i.paths.length)) + tag('Items', i.paths.map((p) => tag('Path', xmlEscape(p))).join(''));
+  const batch = tag('Paths', paths) + tag('CallerReference', xmlEscape(i.callerReference));
+  const fields = tag('Id', i.id) + tag('Status', 'Completed') + tag('CreateTime', i.createdAt.toISOString());
+  return cloudFrontXml('Invalidation', fields + tag('InvalidationBatch', batch));
+};
 
 /** The CloudFront control-plane API for the local distributions. */
 export function cloudFrontApiHandler(distributions: Map<string, Distribution>) {
@@ -329,19 +333,16 @@ export function cloudFrontApiHandler(distributions: Map<string, Distribution>) {
           tag('IsTruncated', 'false') +
           tag('Quantity', String(distribution.invalidations.length)) +
           (items ? tag('Items', items) : '');
-        return respond(
-          200,
-          `<?xml version="1.0" encoding="UTF-8"?>\n<InvalidationList xmlns="${XMLNS}">${list}</InvalidationList>`,
-        );
+        return respond(200, cloudFrontXml('InvalidationList', list));
       }
       throw new CloudFrontError(405, 'MethodNotAllowed', `${req.method} is not supported here`);
     } catch (error) {
       const cf =
         error instanceof CloudFrontError ? error : new CloudFrontError(500, 'InternalError', (error as Error).message);
-      respond(
-        cf.status,
-        `<?xml version="1.0"?>\n<ErrorResponse xmlns="${XMLNS}"><Error><Type>Sender</Type>${tag('Code', cf.code)}${tag('Message', xmlEscape(cf.message))}</Error>${tag('RequestId', randomUUID())}</ErrorResponse>`,
-      );
+      const fields = tag('Type', 'Sender') + tag('Code', cf.code) + tag('Message', xmlEscape(cf.message));
+      const inner = tag('Error', fields) + tag('RequestId', randomUUID());
+      // CloudFront's error documents declare no encoding.
+      respond(cf.status, `<?xml version="1.0"?>\n<ErrorResponse xmlns="${XMLNS}">${inner}</ErrorResponse>`);
     }
   };
 }

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { busNameOf } from '../definitions/service';
+import { eventBridgeTime } from '../eventbridge/envelopes';
 import { compileEventPattern, InvalidEventPatternError, matchesEventPattern } from '../eventbridge/pattern';
 import { AwsError, awsJsonHandler, type Operations } from './aws-json';
 
@@ -48,9 +50,6 @@ export function entrySize(entry: PutEventsEntry): number {
   return size;
 }
 
-/** EventBridge writes times without milliseconds. */
-const isoSeconds = (date: Date) => date.toISOString().replace(/\.\d{3}Z$/, 'Z');
-
 export class EventBridgeState {
   private readonly rules: Array<BusRule & { matches: (event: Record<string, unknown>) => boolean }> = [];
   readonly received: BusEnvelope[] = [];
@@ -80,11 +79,7 @@ export class EventBridgeState {
   }
 
   private busOf(nameOrArn: string | undefined): string {
-    const name = !nameOrArn
-      ? 'default'
-      : nameOrArn.startsWith('arn:')
-        ? nameOrArn.slice(nameOrArn.indexOf('/') + 1)
-        : nameOrArn;
+    const name = nameOrArn ? busNameOf(nameOrArn) : 'default';
     if (!this.buses.has(name)) throw new AwsError('ResourceNotFoundException', `Event bus ${name} does not exist.`);
     return name;
   }
@@ -94,7 +89,8 @@ export class EventBridgeState {
     if (!Array.isArray(entries) || entries.length < 1 || entries.length > 10) {
       throw new AwsError(
         'ValidationException',
-        "1 validation error detected: Value at 'entries' failed to satisfy constraint: Member must have length less than or equal to 10 and greater than or equal to 1",
+        "1 validation error detected: Value at 'entries' failed to satisfy constraint: " +
+          'Member must have length less than or equal to 10 and greater than or equal to 1',
       );
     }
     const total = entries.reduce((sum, e) => sum + entrySize(e), 0);
@@ -144,7 +140,7 @@ export class EventBridgeState {
       'detail-type': entry.DetailType,
       source: entry.Source,
       account: this.accountId,
-      time: isoSeconds(Number.isNaN(time.getTime()) ? new Date() : time),
+      time: eventBridgeTime(Number.isNaN(time.getTime()) ? new Date() : time),
       region: this.region,
       resources: entry.Resources ?? [],
       detail: detail as Record<string, unknown>,
@@ -171,7 +167,8 @@ export class EventBridgeState {
       PutEvents: (input) => this.putEvents(input),
       TestEventPattern: (input: { EventPattern?: string; Event?: string }) => {
         try {
-          return { Result: matchesEventPattern(String(input.EventPattern), JSON.parse(String(input.Event))) };
+          const event = JSON.parse(String(input.Event)) as Record<string, unknown>;
+          return { Result: matchesEventPattern(String(input.EventPattern), event) };
         } catch (error) {
           if (error instanceof InvalidEventPatternError)
             throw new AwsError('InvalidEventPatternException', error.message);

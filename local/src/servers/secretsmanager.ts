@@ -121,7 +121,9 @@ export class SecretsManagerState {
     if (!version) {
       throw new AwsError(
         'ResourceNotFoundException',
-        `Secrets Manager can't find the specified secret value for ${input.VersionId ? `VersionId: ${input.VersionId}` : `staging label: ${stage}`}`,
+        `Secrets Manager can't find the specified secret value for ${
+          input.VersionId ? `VersionId: ${input.VersionId}` : `staging label: ${stage}`
+        }`,
       );
     }
     return {

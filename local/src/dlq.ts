@@ -1,0 +1,90 @@
+/**
+ * `@charter/local/dlq`: the dead letters of every service's onFailure queue, read and replayed
+ * with the real SDK (SQS and Lambda's Invoke API), as `npm run dlq` and the tests do.
+ */
+import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
+import {
+  ChangeMessageVisibilityCommand,
+  DeleteMessageCommand,
+  ListQueuesCommand,
+  ReceiveMessageCommand,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
+
+export interface DeadLetter {
+  queueUrl: string;
+  receiptHandle: string;
+  functionName: string;
+  bookingId?: string;
+  errorType: string;
+  errorMessage: string;
+  condition: string;
+  failedAt: string;
+  payload: unknown;
+}
+
+export function parseDeadLetter(queueUrl: string, receiptHandle: string, body: string): DeadLetter {
+  const record = JSON.parse(body) as {
+    timestamp: string;
+    requestContext: { functionArn: string; condition: string };
+    requestPayload: { detail?: { booking_id?: string } };
+    responsePayload?: { errorType?: string; errorMessage?: string };
+  };
+  const functionName = record.requestContext.functionArn.split(':')[6] ?? record.requestContext.functionArn;
+  return {
+    queueUrl,
+    receiptHandle,
+    functionName,
+    ...(record.requestPayload?.detail?.booking_id ? { bookingId: record.requestPayload.detail.booking_id } : {}),
+    errorType: record.responsePayload?.errorType ?? 'Error',
+    errorMessage: record.responsePayload?.errorMessage ?? '',
+    condition: record.requestContext.condition,
+    failedAt: record.timestamp,
+    payload: record.requestPayload,
+  };
+}
+
+/**
+ * Every dead letter of every `*dlq*` queue. Each page is hidden while the next is read (SQS hands
+ * out at most 10 at a time); `peek` makes them visible again at once, so listing changes nothing.
+ */
+export async function readDeadLetters(sqs: SQSClient, options: { peek: boolean }): Promise<DeadLetter[]> {
+  const queues = ((await sqs.send(new ListQueuesCommand({}))).QueueUrls ?? []).filter((url) => /dlq/i.test(url));
+  const letters: DeadLetter[] = [];
+  for (const queueUrl of queues) {
+    for (;;) {
+      const { Messages = [] } = await sqs.send(
+        new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 60 }),
+      );
+      if (Messages.length === 0) break;
+      letters.push(...Messages.map((m) => parseDeadLetter(queueUrl, m.ReceiptHandle!, m.Body!)));
+    }
+  }
+  if (options.peek) {
+    for (const l of letters)
+      await sqs.send(
+        new ChangeMessageVisibilityCommand({
+          QueueUrl: l.queueUrl,
+          ReceiptHandle: l.receiptHandle,
+          VisibilityTimeout: 0,
+        }),
+      );
+  }
+  return letters;
+}
+
+export async function redrive(sqs: SQSClient, lambda: LambdaClient, letters: DeadLetter[]): Promise<number> {
+  let count = 0;
+  for (const letter of letters) {
+    await lambda.send(
+      new InvokeCommand({
+        FunctionName: letter.functionName,
+        InvocationType: 'Event',
+        Payload: Buffer.from(JSON.stringify(letter.payload)),
+      }),
+    );
+    await sqs.send(new DeleteMessageCommand({ QueueUrl: letter.queueUrl, ReceiptHandle: letter.receiptHandle }));
+    count++;
+  }
+  return count;
+}
