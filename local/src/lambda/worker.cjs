@@ -1,5 +1,4 @@
 'use strict';
-/* eslint-disable @typescript-eslint/no-require-imports -- CommonJS, loaded with require: require is its import */
 /**
  * One Lambda execution environment: a worker thread with the function's own environment
  * variables, running the function's bundle (the code serverless-esbuild would deploy).

@@ -10,7 +10,7 @@
  * is far slower than DynamoDB per item), so read the growth, not the absolute numbers.
  */
 import { createLogger } from '@charter/shared/logger';
-import { startLocalCloud } from '../../../local/src/testing';
+import { startLocalCloud } from '@charter/local/testing';
 
 const sizes = process.argv
   .slice(2)

@@ -3,13 +3,8 @@ import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { BookingCreatedInput, CalendarUpdated } from '@charter/events';
 import type { FieldIssue } from '@charter/shared/errors';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import {
-  bookingInput,
-  busEnvelope,
-  httpApiEvent,
-  lambdaContext as contextFor,
-  type LocalCloud,
-} from '../../../local/src/testing';
+import { busEnvelope, httpApiEvent, lambdaContext as contextFor, type LocalCloud } from '@charter/local/testing';
+import { bookingInput } from '@charter/local/fixtures';
 import type { PublicCalendar } from '../src/domain/public-calendar';
 import type { StoredEntry } from '../src/store/entries';
 

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { gzipSync } from 'node:zlib';
 import { BookingCreated } from '@charter/events';
-import { startLocalCloud } from '../../../local/src/testing';
+import { startLocalCloud } from '@charter/local/testing';
 
 const runs = Number(process.argv[2] ?? 200);
 const sample = BookingCreated.parse(

@@ -1,5 +1,4 @@
 'use strict';
-// eslint-disable-next-line @typescript-eslint/no-require-imports -- Serverless loads ${file()} sources with require()
 const fs = require('node:fs');
 
 /**

@@ -1,9 +1,5 @@
 import { eventCatalog, type DetailType } from '@charter/events';
-import {
-  busEnvelope,
-  lambdaContext as contextFor,
-  scheduledEvent as scheduledRuleEvent,
-} from '../../../local/src/testing';
+import { busEnvelope, lambdaContext as contextFor, scheduledEvent as scheduledRuleEvent } from '@charter/local/testing';
 
 /** An EventBridge envelope as Lambda receives it from a rule, from the detail type's source in the catalog. */
 export const busEvent = (detailType: DetailType, detail: unknown) =>

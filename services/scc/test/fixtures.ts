@@ -1,5 +1,5 @@
 import { BookingCreated, type BookingCreatedInput, type CrewMember } from '@charter/events';
-import { bookingInput as sampleBooking } from '../../../local/src/testing';
+import { bookingInput as sampleBooking } from '@charter/local/fixtures';
 
 export const ROSTER: CrewMember[] = [
   { member_id: 'rowan-hale', name: 'Rowan Hale', email: 'captain@crew.example.com', role: 'captain' },

@@ -1,7 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { EventCreated } from '@charter/events';
-import { busEnvelope, lambdaContext as contextFor, startLocalCloud, type LocalCloud } from '../../../local/src/testing';
+import { busEnvelope, lambdaContext as contextFor, startLocalCloud, type LocalCloud } from '@charter/local/testing';
 
 export const FUNCTIONS = [
   'onBookingCreated',

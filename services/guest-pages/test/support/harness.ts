@@ -1,9 +1,4 @@
-import {
-  busEnvelope,
-  lambdaContext as contextFor,
-  startLocalCloud,
-  type LocalCloud,
-} from '../../../../local/src/testing';
+import { busEnvelope, lambdaContext as contextFor, startLocalCloud, type LocalCloud } from '@charter/local/testing';
 
 export const FUNCTIONS = ['onBookingCreated', 'presign', 'getGuestPage'] as const;
 export const SITE_BUCKET = 'charter-guest-site-local';

@@ -2,7 +2,7 @@ import type { BookingCreatedInput } from '@charter/events';
 import type { FieldIssue } from '@charter/shared/errors';
 import type { HttpHandler, HttpResult } from '@charter/shared/http';
 import { mintCrewToken } from '@charter/shared/magic-link';
-import { httpApiEvent, type HttpApiRequest, type LocalCloud } from '../../../local/src/testing';
+import { httpApiEvent, type HttpApiRequest, type LocalCloud } from '@charter/local/testing';
 import { eventIdFor, type eventView } from '../src/domain/crew-event';
 import { PROJECTED_FIELDS, ROSTER, bookingInput, manualEvent } from './fixtures';
 import { bookingEnvelope, eventCreatedFor, lambdaContext, startScc, tableItems } from './harness';

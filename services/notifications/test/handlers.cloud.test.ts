@@ -1,7 +1,7 @@
 import { CrewNotified } from '@charter/events';
 import { verifyCrewToken } from '@charter/shared/magic-link';
 import type { Context, EventBridgeEvent } from 'aws-lambda';
-import { mailbox, startLocalCloud, type LocalCloud, type StoredEmail } from '../../../local/src/testing';
+import { mailbox, startLocalCloud, type LocalCloud, type StoredEmail } from '@charter/local/testing';
 import { ROSTER, calendarUpdated, eventCreated } from './fixtures';
 import { busEvent, lambdaContext, scheduledEvent } from './harness';
 

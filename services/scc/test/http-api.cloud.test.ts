@@ -1,5 +1,5 @@
 import { mintCrewToken } from '@charter/shared/magic-link';
-import { startLocalCloud, type LocalCloud } from '../../../local/src/testing';
+import { startLocalCloud, type LocalCloud } from '@charter/local/testing';
 import type { eventView } from '../src/domain/crew-event';
 import { ROSTER } from './fixtures';
 

@@ -1,5 +1,5 @@
 import { nextInvalidationStep } from '../src/domain/invalidation';
-import { startLocalCloud, type LocalCloud } from '../../../local/src/testing';
+import { startLocalCloud, type LocalCloud } from '@charter/local/testing';
 import {
   booking,
   bookingCreatedEvent,

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CrewNotified } from '@charter/events';
 import type { Context, EventBridgeEvent } from 'aws-lambda';
-import { startLocalCloud, type LocalCloud } from '../../../local/src/testing';
+import { startLocalCloud, type LocalCloud } from '@charter/local/testing';
 import { calendarUpdated, eventCreated } from './fixtures';
 import { busEvent, lambdaContext } from './harness';
 

@@ -2,7 +2,7 @@ import type { BookingCreatedInput } from '@charter/events';
 import type { HttpHandler } from '@charter/shared/http';
 import { mintCrewToken } from '@charter/shared/magic-link';
 import fc from 'fast-check';
-import { httpApiEvent, type LocalCloud } from '../../../local/src/testing';
+import { httpApiEvent, type LocalCloud } from '@charter/local/testing';
 import { eventCreatedDetail, eventIdFor, projectBooking, type CrewEvent } from '../src/domain/crew-event';
 import { renderCrewPage } from '../src/domain/crew-page';
 import { redactMoney } from '../src/domain/redaction';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DeleteSecretCommand, PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { startLocalCloud, type LocalCloud } from '../../../local/src/testing';
+import { startLocalCloud, type LocalCloud } from '@charter/local/testing';
 import { signatureHeader } from '../src/domain/signature';
 
 const sample = readFileSync(join(__dirname, '../../../events/samples/boatsetter-xhqgmdh.json'), 'utf8');

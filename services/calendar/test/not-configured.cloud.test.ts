@@ -1,4 +1,4 @@
-import { startLocalCloud, type LocalCloud } from '../../../local/src/testing';
+import { startLocalCloud, type LocalCloud } from '@charter/local/testing';
 import { bodyOf, httpEvent, lambdaContext, type ListedBody, type RefusedBody } from './support';
 
 /** A stage missing a secret or a setting fails loudly: 500 not_configured and an ERROR log naming it. */

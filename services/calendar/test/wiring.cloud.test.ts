@@ -1,5 +1,5 @@
 import { PutEventsCommand, EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { startLocalCloud, type LocalCloud } from '../../../local/src/testing';
+import { startLocalCloud, type LocalCloud } from '@charter/local/testing';
 import { booking, calendarUpdates, readCalendarObject } from './support';
 
 /**

@@ -1,7 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { maxInvalidationsForBurst } from '../src/domain/invalidation';
-import { startLocalCloud, type LocalCloud } from '../../../local/src/testing';
+import { startLocalCloud, type LocalCloud } from '@charter/local/testing';
 import { probeBucket, publishedWhile } from './publish-probe';
 import {
   booking,

@@ -1,5 +1,5 @@
 import type { HttpHandler } from '@charter/shared/http';
-import { httpApiEvent, type LocalCloud } from '../../../local/src/testing';
+import { httpApiEvent, type LocalCloud } from '@charter/local/testing';
 import { eventIdFor } from '../src/domain/crew-event';
 import { bookingInput } from './fixtures';
 import { bookingEnvelope, captureLogs, lambdaContext, startScc } from './harness';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { HttpHandler, HttpResult } from '@charter/shared/http';
 import { mintCrewToken } from '@charter/shared/magic-link';
-import { httpApiEvent, type LocalCloud } from '../../../local/src/testing';
+import { httpApiEvent, type LocalCloud } from '@charter/local/testing';
 import { main, parseArgs, rotateSecret } from '../../../scripts/rotate';
 import { eventIdFor } from '../src/domain/crew-event';
 import { bookingInput } from './fixtures';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BookingCreatedInput } from '@charter/events';
-import { startLocalCloud, type LocalCloud } from '../../local/src/testing';
+import { startLocalCloud, type LocalCloud } from '@charter/local/testing';
 
 type Publisher = typeof import('../src/publisher');
 const booking = JSON.parse(

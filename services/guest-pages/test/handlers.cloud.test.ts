@@ -5,7 +5,8 @@ import { PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import type { BookingCreatedInput, GuestPagePublished } from '@charter/events';
 import type { HttpHandler, HttpResult } from '@charter/shared/http';
 import type { EventBridgeEvent } from 'aws-lambda';
-import { httpApiEvent, marinaDate, type LocalCloud } from '../../../local/src/testing';
+import { httpApiEvent, type LocalCloud } from '@charter/local/testing';
+import { marinaDate } from '@charter/local/fixtures';
 import { pageKey } from '../src/domain/slug';
 import { mintUploadToken, verifyUploadToken } from '../src/domain/upload-token';
 import { MAX_IMAGE_BYTES } from '../src/domain/uploads';
