@@ -1,15 +1,20 @@
 import { z } from 'zod';
-import { BookingId, SchemaVersion1 } from './primitives';
+import { BookingId, Revision, SchemaVersion1 } from './primitives';
+
+export const CalendarStatus = z.enum(['booked', 'tentative', 'cancelled']);
+export type CalendarStatus = z.infer<typeof CalendarStatus>;
 
 export const CalendarUpdated = z
   .object({
     schema_version: SchemaVersion1,
     booking_id: BookingId,
+    revision: Revision.default(1).meta({ description: 'The booking revision the entry now reflects' }),
+    status: CalendarStatus.default('booked'),
     year: z.number().int().min(2000).max(2100),
     calendar_url: z.url({ error: 'must be a URL' }),
   })
   .meta({
     title: 'CalendarUpdated',
-    description: 'The public calendar JSON for year is in the bucket and already contains the booking.',
+    description: "The public calendar JSON for year is in the bucket and already shows the booking's revision.",
   });
 export type CalendarUpdated = z.infer<typeof CalendarUpdated>;

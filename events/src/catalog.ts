@@ -1,18 +1,26 @@
 import type { z } from 'zod';
 import { BookingCreated } from './booking-created';
+import { BookingCancelled, BookingUpdated } from './booking-lifecycle';
 import { CalendarUpdated } from './calendar-updated';
 import { CrewNotified } from './crew-notified';
 import { EventCreated } from './event-created';
+import { CrewConfirmed, CrewDeclined, EventCancelled, EventUpdated } from './event-lifecycle';
 import { GuestPagePublished } from './guest-page-published';
 
 /**
- * Every detail-type on the bus, its schema and who publishes it. The source of a booking is
+ * Every detail-type on the bus, its schema and who publishes it. The source of a booking event is
  * `partner.<name>`; every other source is fixed, so publishers cannot get it wrong.
  */
 export const eventCatalog = {
   BookingCreated: { schema: BookingCreated, source: 'partner.*', publishedBy: 'partners / bus intake' },
+  BookingUpdated: { schema: BookingUpdated, source: 'partner.*', publishedBy: 'partners / bus intake' },
+  BookingCancelled: { schema: BookingCancelled, source: 'partner.*', publishedBy: 'partners / bus intake' },
   GuestPagePublished: { schema: GuestPagePublished, source: 'charter.guest-pages', publishedBy: 'guest-pages' },
   EventCreated: { schema: EventCreated, source: 'charter.scc', publishedBy: 'scc' },
+  EventUpdated: { schema: EventUpdated, source: 'charter.scc', publishedBy: 'scc' },
+  EventCancelled: { schema: EventCancelled, source: 'charter.scc', publishedBy: 'scc' },
+  CrewConfirmed: { schema: CrewConfirmed, source: 'charter.scc', publishedBy: 'scc (crew page)' },
+  CrewDeclined: { schema: CrewDeclined, source: 'charter.scc', publishedBy: 'scc (crew page)' },
   CalendarUpdated: { schema: CalendarUpdated, source: 'charter.calendar', publishedBy: 'calendar' },
   CrewNotified: { schema: CrewNotified, source: 'charter.notifications', publishedBy: 'notifications' },
 } as const;
@@ -20,7 +28,11 @@ export const eventCatalog = {
 export type DetailType = keyof typeof eventCatalog;
 export type DetailOf<T extends DetailType> = z.infer<(typeof eventCatalog)[T]['schema']>;
 export type DetailInputOf<T extends DetailType> = z.input<(typeof eventCatalog)[T]['schema']>;
-export type ServiceDetailType = Exclude<DetailType, 'BookingCreated'>;
+
+/** What partners publish (source `partner.<name>`); every other detail-type is one of ours. */
+export const bookingDetailTypes = ['BookingCreated', 'BookingUpdated', 'BookingCancelled'] as const;
+export type BookingDetailType = (typeof bookingDetailTypes)[number];
+export type ServiceDetailType = Exclude<DetailType, BookingDetailType>;
 
 export const detailTypes = Object.keys(eventCatalog) as DetailType[];
 

@@ -1,11 +1,16 @@
 import { z } from 'zod';
-import { BookingId, EventId, MemberId, SchemaVersion1 } from './primitives';
+import { BookingId, EventId, MemberId, Revision, SchemaVersion1 } from './primitives';
+
+export const NoticeKind = z.enum(['call', 'change', 'cancel', 'removal']);
+export type NoticeKind = z.infer<typeof NoticeKind>;
 
 export const CrewNotified = z
   .object({
     schema_version: SchemaVersion1,
     booking_id: BookingId,
     event_id: EventId,
+    kind: NoticeKind.default('call'),
+    revision: Revision.default(1).meta({ description: 'The booking revision the notice describes' }),
     recipients: z
       .array(
         z.object({
@@ -16,5 +21,5 @@ export const CrewNotified = z
       )
       .min(1),
   })
-  .meta({ title: 'CrewNotified', description: 'Every crew member of the event was emailed once.' });
+  .meta({ title: 'CrewNotified', description: 'Crew members were sent a notice (call, change, cancel or removal).' });
 export type CrewNotified = z.infer<typeof CrewNotified>;

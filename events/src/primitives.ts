@@ -47,6 +47,19 @@ export const Cents = z
 
 export const SchemaVersion1 = z.literal(1).meta({ description: 'Version of this detail schema' });
 
+/**
+ * The partner's change counter for a booking: every booking event carries one, and a service applies an event only
+ * when its revision is higher than the last it applied, so a late or replayed event never undoes a newer one.
+ */
+export const Revision = z
+  .number()
+  .int({ error: 'must be a whole number' })
+  .min(1, { error: 'must be at least 1' })
+  .meta({ description: "The partner's change counter for this booking (1 for the first version)" });
+
+/** An instant written in ISO 8601 with its offset, e.g. 2027-03-01T16:05:00Z. */
+export const Instant = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time with offset' });
+
 export const NonEmptyText = (max: number) =>
   z
     .string()

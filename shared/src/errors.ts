@@ -120,3 +120,19 @@ export class PublishError extends Error {
     this.name = 'PublishError';
   }
 }
+
+/**
+ * Another partner's event named a booking that belongs to someone else (ids are public in the calendar JSON): it
+ * changes nothing anywhere and is dead-lettered with reason `not_owner`, visible to the operator.
+ */
+export class NotOwnerError extends PermanentFailure {
+  readonly reason = 'not_owner';
+  constructor(
+    readonly bookingId: string,
+    readonly partner: string,
+    readonly owner: string,
+  ) {
+    super(`not_owner: booking ${bookingId} belongs to ${owner}; an event from ${partner} cannot change it`);
+    this.name = 'NotOwnerError';
+  }
+}

@@ -1,9 +1,9 @@
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import {
-  BookingCreated,
   eventCatalog,
   partnerSource,
   type BookingCreatedInput,
+  type BookingDetailType,
   type DetailInputOf,
   type ServiceDetailType,
 } from '@charter/events';
@@ -40,16 +40,23 @@ export async function publish<T extends ServiceDetailType>(detailType: T, detail
   return putEntry({ Source: source, DetailType: detailType, Detail: JSON.stringify(result.data) });
 }
 
-/** Publishes a partner's booking with source `partner.<name>`, the detail's source forced to match. */
-export async function publishBooking(partner: string, booking: BookingCreatedInput): Promise<string> {
-  const result = BookingCreated.safeParse({ ...booking, source: partner });
-  if (!result.success) throw new EventValidationError('BookingCreated', issuesOf(result.error));
-  return putEntry({
-    Source: partnerSource(partner),
-    DetailType: 'BookingCreated',
-    Detail: JSON.stringify(result.data),
-  });
+/**
+ * Publishes a partner's booking event (BookingCreated, BookingUpdated, BookingCancelled) with source
+ * `partner.<name>`, the detail's source forced to match.
+ */
+export async function publishBookingEvent<T extends BookingDetailType>(
+  partner: string,
+  detailType: T,
+  detail: DetailInputOf<T>,
+): Promise<string> {
+  const result = eventCatalog[detailType].schema.safeParse({ ...detail, source: partner });
+  if (!result.success) throw new EventValidationError(detailType, issuesOf(result.error));
+  return putEntry({ Source: partnerSource(partner), DetailType: detailType, Detail: JSON.stringify(result.data) });
 }
+
+/** Publishes a partner's new booking: `publishBookingEvent(partner, 'BookingCreated', booking)`. */
+export const publishBooking = (partner: string, booking: BookingCreatedInput): Promise<string> =>
+  publishBookingEvent(partner, 'BookingCreated', booking);
 
 async function putEntry(fields: Omit<PutEventsRequestEntry, 'EventBusName'>): Promise<string> {
   const entry = { ...fields, EventBusName: busName() };

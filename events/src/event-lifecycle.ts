@@ -1,0 +1,63 @@
+import { z } from 'zod';
+import { CancelledBy } from './booking-lifecycle';
+import { CrewSafeField, EventVersion, crewEventFields } from './event-created';
+import { BookingId, CrewMember, EventId, Instant, MemberId, Revision, SchemaVersion1 } from './primitives';
+
+const Scalar = z.union([z.string(), z.number()]);
+
+/**
+ * The crew event as it now stands, with what changed. `cause` says who changed it: a booking change (BookingUpdated,
+ * to be told to crew once the calendar has the same revision) or the crew side (a PATCH of the crew list or notes).
+ */
+export const EventUpdated = z
+  .object({
+    ...crewEventFields,
+    revision: Revision,
+    version: EventVersion,
+    cause: z.enum(['booking', 'crew']),
+    changes: z.array(z.object({ field: CrewSafeField, from: Scalar, to: Scalar }).strict()),
+    crew_added: z.array(MemberId),
+    crew_removed: z.array(CrewMember),
+    confirmations_cleared: z.boolean().meta({ description: 'A change of date, time or place: crew confirm again' }),
+  })
+  .strict()
+  .meta({ title: 'EventUpdated', description: 'SCC changed a crew event (a booking change or a crew change).' });
+export type EventUpdated = z.infer<typeof EventUpdated>;
+
+export const EventCancelled = z
+  .object({
+    ...crewEventFields,
+    revision: Revision,
+    version: EventVersion,
+    cancelled_at: Instant,
+    cancelled_by: CancelledBy.optional(),
+    reason: z.string().max(500).optional().meta({ description: 'Scrubbed of money and contact details' }),
+  })
+  .strict()
+  .meta({ title: 'EventCancelled', description: 'SCC marked a crew event cancelled: its booking was cancelled.' });
+export type EventCancelled = z.infer<typeof EventCancelled>;
+
+const crewAnswerFields = {
+  schema_version: SchemaVersion1,
+  booking_id: BookingId,
+  event_id: EventId,
+  member_id: MemberId,
+  revision: Revision.meta({ description: 'The booking revision the member answered about' }),
+  version: EventVersion,
+};
+
+export const CrewConfirmed = z
+  .object({ ...crewAnswerFields, confirmed_at: Instant })
+  .strict()
+  .meta({ title: 'CrewConfirmed', description: 'A crew member confirmed they will be there.' });
+export type CrewConfirmed = z.infer<typeof CrewConfirmed>;
+
+export const CrewDeclined = z
+  .object({
+    ...crewAnswerFields,
+    declined_at: Instant,
+    reason: z.string().max(500).optional().meta({ description: "The member's own words, for the captain" }),
+  })
+  .strict()
+  .meta({ title: 'CrewDeclined', description: "A crew member said they can't make it." });
+export type CrewDeclined = z.infer<typeof CrewDeclined>;

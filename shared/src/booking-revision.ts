@@ -1,0 +1,145 @@
+import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { isConditionFailure } from './dynamo';
+import { PARTNER_SOURCE_PREFIX } from '@charter/events';
+import { InvalidEventError, NotOwnerError } from './errors';
+
+/**
+ * Ownership and revisions of a booking, as every consumer of booking events applies them (ARCHITECTURE.md, "The
+ * booking lifecycle"). Each service keeps, on its own item for the booking, three attributes:
+ *
+ * | attribute   | meaning |
+ * |-------------|---------|
+ * | `owner`     | the partner whose event first named the booking; another partner's event changes nothing |
+ * | `revision`  | the highest revision applied |
+ * | `lifecycle` | `live`, or `cancelled`: final; nothing after it applies, and one that comes first is a tombstone |
+ *
+ * The check and the change are one conditional UpdateItem, never a read followed by a write, so of concurrent
+ * deliveries exactly the newest revision wins, whatever the order. Only when the write is refused is the item read,
+ * to say why.
+ */
+
+export interface BookingEventRef {
+  /** The partner the event came from (its bus source `partner.<name>`). */
+  owner: string;
+  revision: number;
+  /** A cancellation applies whatever its revision (it is final), so the end state never depends on arrival order. */
+  cancels: boolean;
+}
+
+export type Lifecycle = 'live' | 'cancelled';
+
+export interface RevisionHead {
+  owner?: string;
+  revision?: number;
+  lifecycle?: Lifecycle;
+}
+
+export type RevisionRefusal =
+  /** The same event again (a redelivery, a redrive): nothing changes; the service repeats its idempotent effects. */
+  | { kind: 'redelivery' }
+  /** An older revision than the one applied: ignored, so a late event never undoes a newer one. */
+  | { kind: 'stale'; current: number }
+  /** The booking is cancelled: every later event is ignored. */
+  | { kind: 'cancelled' }
+  | { kind: 'not_owner'; owner: string };
+
+export type RevisionOutcome<T> = { kind: 'applied'; item: T } | RevisionRefusal;
+
+/** The condition and assignments that apply `ref` to a booking's item. */
+export function revisionGuard(ref: BookingEventRef): {
+  condition: string;
+  assignments: string[];
+  names: Record<string, string>;
+  values: Record<string, unknown>;
+} {
+  const owned = '(attribute_not_exists(#owner) OR #owner = :owner)';
+  const live = '(attribute_not_exists(#lifecycle) OR #lifecycle <> :cancelled)';
+  const newer = '(attribute_not_exists(#revision) OR #revision < :revision)';
+  return {
+    condition: ref.cancels ? `${owned} AND ${live}` : `${owned} AND ${live} AND ${newer}`,
+    assignments: ['#owner = :owner', '#revision = :revision', '#lifecycle = :lifecycle'],
+    names: { '#owner': 'owner', '#revision': 'revision', '#lifecycle': 'lifecycle' },
+    values: {
+      ':owner': ref.owner,
+      ':revision': ref.revision,
+      ':cancelled': 'cancelled',
+      ':lifecycle': ref.cancels ? 'cancelled' : 'live',
+    },
+  };
+}
+
+/** Why the guarded write was refused, from the item as it stands after the refusal. */
+export function refusalOf(head: RevisionHead | undefined, ref: BookingEventRef): RevisionRefusal {
+  if (head?.owner !== undefined && head.owner !== ref.owner) return { kind: 'not_owner', owner: head.owner };
+  if (head?.lifecycle === 'cancelled') {
+    return ref.cancels && head.revision === ref.revision ? { kind: 'redelivery' } : { kind: 'cancelled' };
+  }
+  if (head?.revision === ref.revision) return { kind: 'redelivery' };
+  return { kind: 'stale', current: head?.revision ?? 0 };
+}
+
+export interface GuardedUpdate {
+  dynamo: DynamoDBDocumentClient;
+  table: string;
+  key: Record<string, unknown>;
+  ref: BookingEventRef;
+  /** More `SET` assignments made in the same write (the booking's data), with their names and values. */
+  set?: { assignments: string[]; names?: Record<string, string>; values?: Record<string, unknown> };
+  /** `REMOVE` clauses made in the same write. */
+  remove?: string[];
+}
+
+/**
+ * Applies a booking event to its item in one conditional UpdateItem: `applied` with the item as it now stands, or the
+ * reason it was refused (read consistently after the refusal).
+ */
+export async function applyBookingEvent<T extends RevisionHead>(update: GuardedUpdate): Promise<RevisionOutcome<T>> {
+  const guard = revisionGuard(update.ref);
+  const assignments = [...guard.assignments, ...(update.set?.assignments ?? [])];
+  const removals = update.remove?.length ? ` REMOVE ${update.remove.join(', ')}` : '';
+  try {
+    const result = await update.dynamo.send(
+      new UpdateCommand({
+        TableName: update.table,
+        Key: update.key,
+        UpdateExpression: `SET ${assignments.join(', ')}${removals}`,
+        ConditionExpression: guard.condition,
+        ExpressionAttributeNames: { ...guard.names, ...update.set?.names },
+        ExpressionAttributeValues: { ...guard.values, ...update.set?.values },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return { kind: 'applied', item: result.Attributes as T };
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+  }
+  const { Item } = await update.dynamo.send(
+    new GetCommand({ TableName: update.table, Key: update.key, ConsistentRead: true }),
+  );
+  return refusalOf(Item as RevisionHead | undefined, update.ref);
+}
+
+/** The refusal a consumer dead-letters: another partner's event naming an owned booking. */
+export function assertOwner(outcome: RevisionOutcome<unknown>, bookingId: string, partner: string): void {
+  if (outcome.kind === 'not_owner') throw new NotOwnerError(bookingId, partner, outcome.owner);
+}
+
+/**
+ * The reference a consumer applies for a partner's booking event. The owner is the partner the bus says sent it
+ * (`partner.<name>`, which the bus policy lets only that partner publish); a detail claiming another source can never
+ * succeed and is dead-lettered.
+ */
+export function bookingEventRef(
+  envelope: { source: string },
+  detail: { booking_id: string; source: string; revision: number },
+  cancels: boolean,
+): BookingEventRef {
+  const partner = envelope.source.startsWith(PARTNER_SOURCE_PREFIX)
+    ? envelope.source.slice(PARTNER_SOURCE_PREFIX.length)
+    : undefined;
+  if (partner !== detail.source) {
+    const message = `must be the partner that published the event (bus source ${envelope.source})`;
+    throw new InvalidEventError([{ path: 'source', message }], detail.booking_id);
+  }
+  return { owner: partner, revision: detail.revision, cancels };
+}
