@@ -18,3 +18,4 @@ export const CalendarUpdated = z
     description: "The public calendar JSON for year is in the bucket and already shows the booking's revision.",
   });
 export type CalendarUpdated = z.infer<typeof CalendarUpdated>;
+export type CalendarUpdatedInput = z.input<typeof CalendarUpdated>;

@@ -56,3 +56,4 @@ export const EventCreated = z
   .strict()
   .meta({ title: 'EventCreated', description: 'SCC created the crew event for a booking.' });
 export type EventCreated = z.infer<typeof EventCreated>;
+export type EventCreatedInput = z.input<typeof EventCreated>;

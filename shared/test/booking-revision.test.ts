@@ -1,10 +1,5 @@
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { startLocalCloud, type LocalCloud } from '../../local/src/testing';
 import { bookingEventRef, refusalOf, type BookingEventRef, type RevisionHead } from '../src/booking-revision';
 import { InvalidEventError } from '../src/errors';
-
-type Module = typeof import('../src/booking-revision');
-type Item = RevisionHead & { booking_id: string; data?: string };
 
 describe('refusalOf: why a guarded write was refused', () => {
   const ref = (revision: number, cancels = false, owner = 'boatsetter'): BookingEventRef => ({
@@ -32,88 +27,6 @@ describe('refusalOf: why a guarded write was refused', () => {
     ['another cancellation', { owner: 'boatsetter', revision: 3, lifecycle: 'cancelled' }, ref(4, true), 'cancelled'],
   ])('%s', (_name, head, event, kind) => {
     expect(refusalOf(head, event).kind).toBe(kind);
-  });
-});
-
-describe('applyBookingEvent, against the local DynamoDB', () => {
-  let cloud: LocalCloud;
-  let revisions: Module;
-  let dynamo: import('@aws-sdk/lib-dynamodb').DynamoDBDocumentClient;
-  const table = 'revision-test';
-  let counter = 0;
-  const nextId = () => `booking-${++counter}`;
-
-  beforeAll(async () => {
-    cloud = await startLocalCloud({ services: [] });
-    await new DynamoDBClient({}).send(
-      new CreateTableCommand({
-        TableName: table,
-        KeySchema: [{ AttributeName: 'booking_id', KeyType: 'HASH' }],
-        AttributeDefinitions: [{ AttributeName: 'booking_id', AttributeType: 'S' }],
-        BillingMode: 'PAY_PER_REQUEST',
-      }),
-    );
-    revisions = await import('../src/booking-revision');
-    dynamo = (await import('../src/dynamo')).documentClient();
-  });
-  afterAll(() => cloud.stop());
-
-  const apply = (bookingId: string, owner: string, revision: number, cancels = false) =>
-    revisions.applyBookingEvent<Item>({
-      dynamo,
-      table,
-      key: { booking_id: bookingId },
-      ref: { owner, revision, cancels },
-      set: { assignments: ['#data = :data'], names: { '#data': 'data' }, values: { ':data': `${owner}@${revision}` } },
-    });
-
-  it('applies the first event and makes its partner the owner', async () => {
-    const id = nextId();
-    const outcome = await apply(id, 'boatsetter', 1);
-    expect(outcome).toMatchObject({ kind: 'applied', item: { owner: 'boatsetter', revision: 1, lifecycle: 'live' } });
-  });
-
-  it("refuses another partner's event for an owned booking and changes nothing", async () => {
-    const id = nextId();
-    await apply(id, 'boatsetter', 1);
-    expect(await apply(id, 'getmyboat', 5)).toEqual({ kind: 'not_owner', owner: 'boatsetter' });
-    expect(await apply(id, 'getmyboat', 6, true)).toEqual({ kind: 'not_owner', owner: 'boatsetter' });
-    expect(await apply(id, 'boatsetter', 1)).toEqual({ kind: 'redelivery' });
-  });
-
-  it('ignores an older revision after a newer one, and treats the same one as a redelivery', async () => {
-    const id = nextId();
-    await apply(id, 'direct', 2);
-    expect(await apply(id, 'direct', 1)).toEqual({ kind: 'stale', current: 2 });
-    expect(await apply(id, 'direct', 2)).toEqual({ kind: 'redelivery' });
-    expect(await apply(id, 'direct', 3)).toMatchObject({ kind: 'applied', item: { revision: 3, data: 'direct@3' } });
-  });
-
-  it('keeps a cancellation that came first as a tombstone: the create after it does nothing', async () => {
-    const id = nextId();
-    expect(await apply(id, 'getmyboat', 3, true)).toMatchObject({ kind: 'applied', item: { lifecycle: 'cancelled' } });
-    expect(await apply(id, 'getmyboat', 1)).toEqual({ kind: 'cancelled' });
-    expect(await apply(id, 'getmyboat', 2)).toEqual({ kind: 'cancelled' });
-    expect(await apply(id, 'getmyboat', 3, true)).toEqual({ kind: 'redelivery' });
-  });
-
-  it('cancels whatever the revision, so a cancellation that overtakes an update still ends the booking', async () => {
-    const id = nextId();
-    await apply(id, 'getmyboat', 4);
-    expect(await apply(id, 'getmyboat', 3, true)).toMatchObject({ kind: 'applied', item: { lifecycle: 'cancelled' } });
-  });
-
-  it('settles concurrent deliveries of many revisions on the newest, each applied at most once', async () => {
-    const id = nextId();
-    const order = [5, 2, 9, 1, 7, 3, 10, 4, 8, 6];
-    const outcomes = await Promise.all(
-      order.flatMap((revision) => [apply(id, 'boatsetter', revision), apply(id, 'boatsetter', revision)]),
-    );
-    const applied = outcomes.flatMap((o) => (o.kind === 'applied' ? [o.item.revision] : []));
-    expect(new Set(applied).size).toBe(applied.length);
-    expect(applied).toContain(10);
-    const last = await apply(id, 'boatsetter', 10);
-    expect(last).toEqual({ kind: 'redelivery' });
   });
 });
 

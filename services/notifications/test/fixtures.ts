@@ -20,6 +20,8 @@ export function eventCreated(bookingId = 'xhqgmdh', overrides: Partial<EventCrea
     vessel: 'JADA',
     location: 'Shelter Island, San Diego',
     guest_count: 4,
+    revision: 1,
+    version: 1,
     crew: ROSTER.map((member) => ({ ...member })),
     ...overrides,
   };
@@ -29,6 +31,8 @@ export function calendarUpdated(bookingId = 'xhqgmdh'): CalendarUpdated {
   return {
     schema_version: 1,
     booking_id: bookingId,
+    revision: 1,
+    status: 'booked',
     year: 2024,
     calendar_url: 'https://calendar.example.com/calendar/2024.json',
   };

@@ -88,6 +88,8 @@ describe('the join decides what to do next from the item alone', () => {
       notice: {
         booking_id: 'xhqgmdh',
         event_id: crewEvent.event_id,
+        kind: 'call',
+        revision: 1,
         recipients: ROSTER.map((m) => ({ member_id: m.member_id, email: m.email, message_id: `msg-${m.email}` })),
       },
     });

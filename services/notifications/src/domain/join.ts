@@ -115,6 +115,8 @@ export function nextStep(state: JoinState): NextStep {
     notice: {
       booking_id: state.booking_id,
       event_id: event.event_id,
+      kind: 'call',
+      revision: event.revision,
       recipients: crew.map((member) => {
         const send = state.sends[member.member_id]!;
         return { member_id: member.member_id, email: send.email, message_id: send.message_id! };

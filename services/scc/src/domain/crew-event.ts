@@ -9,6 +9,7 @@ import {
   minutesOf,
   type BookingCreated,
   type EventCreated,
+  type EventCreatedInput,
 } from '@charter/events';
 import { charterScheduleFields } from '@charter/shared/charter-schedule';
 import type { FieldIssue } from '@charter/shared/errors';
@@ -41,7 +42,8 @@ export const Notes = z.string().max(4000, { error: 'must be at most 4000 charact
  * EventCreated's charter and crew plus the booking's notes once money has been removed. No guest
  * contact details and no money.
  */
-export type CrewEventFields = Omit<EventCreated, 'schema_version' | 'event_id'> & Pick<BookingCreated, 'notes'>;
+export type CrewEventFields = Omit<EventCreated, 'schema_version' | 'event_id' | 'revision' | 'version'> &
+  Pick<BookingCreated, 'notes'>;
 
 /** A stored crew event, as the API shows it. */
 export interface CrewEvent extends CrewEventFields {
@@ -121,7 +123,7 @@ const copyMember = (m: CrewMember): CrewMember => ({
 });
 
 /** The EventCreated detail: the projection without notes, and never a magic-link token. */
-export function eventCreatedDetail(event: CrewEventFields & { event_id: string }): EventCreated {
+export function eventCreatedDetail(event: CrewEventFields & { event_id: string }): EventCreatedInput {
   const { booking_id, ...charter } = charterFieldsOf(event);
   return { schema_version: 1, booking_id, event_id: event.event_id, ...charter, crew: event.crew.map(copyMember) };
 }
