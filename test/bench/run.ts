@@ -27,6 +27,7 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { publishBookings, startLocalCloud } from '@charter/local/testing';
 import { booking, eventsOf } from '../support/e2e';
+import { runColdBench } from './cold';
 
 const argValue = (name: string, fallback: number) => {
   const i = process.argv.indexOf(name);
@@ -217,7 +218,7 @@ async function replayFloor(sesEndpoint: string, operations: Record<string, numbe
   return elapsed;
 }
 
-main().catch((error) => {
+(process.argv.includes('--cold') ? runColdBench() : main()).catch((error) => {
   console.error(error);
   process.exit(1);
 });

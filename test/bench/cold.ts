@@ -1,0 +1,188 @@
+/**
+ * `npm run bench -- --cold [--runs 7] [--service scc]`: what each function costs at a Lambda cold start, beside the
+ * floor of the SDK clients it uses, measured in the same run.
+ *
+ * For every function of every service: `sls package` (offline, as for a deploy), then from the artifact Lambda would
+ * run, the size of its zip and of its handler bundle, and the time `require()` of the bundle takes in a fresh Node
+ * process (median of --runs). The floor is a bundle of exactly the `@aws-sdk/client-*` packages the function's code
+ * imports (found from esbuild's metafile of its handler), built with the services' esbuild settings, required the
+ * same way. Nothing is asserted: the machine is shared and noisy, so the ratio is what to read.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { build, type BuildOptions } from 'esbuild';
+import { load } from 'js-yaml';
+import { ROOT } from '@charter/local/cloud';
+import { packageService, serviceDirs } from '../../scripts/package-all';
+
+interface LambdaResource {
+  Type: string;
+  Properties: { FunctionName?: string; Handler: string; Code: { S3Key: string } };
+}
+
+export interface ColdRow {
+  service: string;
+  fn: string;
+  zipBytes: number;
+  bundleBytes: number;
+  requireMs: number;
+  clients: string[];
+  floorMs: number;
+}
+
+const argValue = (name: string): string | undefined => {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? process.argv[i + 1] : undefined;
+};
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
+
+/** The services' own esbuild settings (services/serverless.common.yml), so the floor is built as they are. */
+function serviceBuildOptions(): BuildOptions {
+  const common = load(readFileSync(join(ROOT, 'services', 'serverless.common.yml'), 'utf8')) as {
+    esbuild: { minify?: boolean; target?: string; platform?: 'node' };
+  };
+  return {
+    bundle: true,
+    minify: common.esbuild.minify ?? false,
+    target: common.esbuild.target ?? 'node22',
+    platform: common.esbuild.platform ?? 'node',
+    format: 'cjs',
+    logLevel: 'silent',
+  };
+}
+
+/** Milliseconds `require(file)` takes in a fresh process, median of `runs`. */
+function requireTime(file: string, runs: number): number {
+  const script =
+    `const t=performance.now();require(${JSON.stringify(file)});` + 'process.stdout.write(String(performance.now()-t))';
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const out = execFileSync(process.execPath, ['-e', script], {
+      env: { PATH: process.env.PATH, AWS_REGION: 'us-east-1', NODE_OPTIONS: '' },
+      encoding: 'utf8',
+    });
+    times.push(Number(out));
+  }
+  return median(times);
+}
+
+/** The `@aws-sdk/client-*` packages a handler's source pulls in, from esbuild's metafile. */
+async function sdkClientsOf(serviceDir: string, handlerPath: string, options: BuildOptions): Promise<string[]> {
+  const result = await build({
+    ...options,
+    entryPoints: [join(serviceDir, `${handlerPath}.ts`)],
+    write: false,
+    metafile: true,
+    outfile: 'out.js',
+  });
+  const clients = new Set<string>();
+  for (const input of Object.keys(result.metafile.inputs)) {
+    const match = /node_modules\/@aws-sdk\/(client-[a-z0-9-]+)\//.exec(input);
+    if (match) clients.add(`@aws-sdk/${match[1]}`);
+  }
+  return [...clients].sort();
+}
+
+/** A bundle of exactly these clients (whole packages), built with the services' settings; its require() time. */
+async function floorTime(clients: string[], dir: string, runs: number, options: BuildOptions): Promise<number> {
+  const file = join(dir, `floor-${clients.map((c) => c.replace('@aws-sdk/client-', '')).join('+') || 'none'}.js`);
+  if (!existsSync(file)) {
+    await build({
+      ...options,
+      stdin: { contents: clients.map((c) => `export * from '${c}';`).join('\n'), resolveDir: ROOT, loader: 'ts' },
+      outfile: file,
+    });
+  }
+  return requireTime(file, runs);
+}
+
+function unzip(zip: string, into: string): void {
+  mkdirSync(into, { recursive: true });
+  try {
+    execFileSync('unzip', ['-q', '-o', zip, '-d', into]);
+  } catch {
+    // No unzip on the machine: Python's zipfile module does the same.
+    execFileSync('python3', ['-m', 'zipfile', '-e', zip, into]);
+  }
+}
+
+export async function measureColdStarts(options: { runs: number; only?: string }): Promise<ColdRow[]> {
+  const work = mkdtempSync(join(tmpdir(), 'charter-cold-'));
+  const buildOptions = serviceBuildOptions();
+  const floors = new Map<string, number>();
+  const rows: ColdRow[] = [];
+  try {
+    for (const { key, dir } of serviceDirs()) {
+      if (options.only && options.only !== key) continue;
+      const outDir = join(work, key);
+      const template = JSON.parse(readFileSync(await packageService(dir, 'ci', outDir), 'utf8')) as {
+        Resources: Record<string, LambdaResource>;
+      };
+      const functions = Object.entries(template.Resources).filter(([, r]) => r.Type === 'AWS::Lambda::Function');
+      for (const [logicalId, resource] of functions) {
+        const zipName = resource.Properties.Code.S3Key.split('/').pop()!;
+        const zipPath = join(outDir, zipName);
+        const unpacked = join(outDir, 'unpacked', zipName.replace(/\.zip$/, ''));
+        if (!existsSync(unpacked)) unzip(zipPath, unpacked);
+        const handlerPath = resource.Properties.Handler.replace(/\.[^.]+$/, '');
+        const bundle = join(unpacked, `${handlerPath}.js`);
+        const clients = await sdkClientsOf(dir, handlerPath, buildOptions);
+        const floorKey = clients.join(',');
+        if (!floors.has(floorKey)) floors.set(floorKey, await floorTime(clients, work, options.runs, buildOptions));
+        rows.push({
+          service: key,
+          fn: (resource.Properties.FunctionName ?? logicalId).replace(/^charter-[a-z-]+?-ci-/, ''),
+          zipBytes: statSync(zipPath).size,
+          bundleBytes: statSync(bundle).size,
+          requireMs: requireTime(bundle, options.runs),
+          clients,
+          floorMs: floors.get(floorKey)!,
+        });
+      }
+    }
+    return rows;
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+const kb = (bytes: number) => `${(bytes / 1024).toFixed(0)} KB`;
+
+export function printColdTable(rows: ColdRow[], runs: number): void {
+  console.log(`\ncold start: require() of each function's bundle, median of ${runs} fresh processes`);
+  console.log(
+    `(${new Date().toISOString()}, node ${process.version}); floor: the same @aws-sdk/client-* packages alone`,
+  );
+  const header = ['function', 'zip', 'bundle', 'require', 'floor', 'ratio', 'SDK clients'];
+  const lines = rows.map((r) => [
+    `${r.service}/${r.fn}`,
+    kb(r.zipBytes),
+    kb(r.bundleBytes),
+    `${r.requireMs.toFixed(1)} ms`,
+    `${r.floorMs.toFixed(1)} ms`,
+    `${(r.requireMs / r.floorMs).toFixed(2)}x`,
+    r.clients.map((c) => c.replace('@aws-sdk/client-', '')).join(', '),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
+  const format = (cells: string[]) =>
+    cells.map((c, i) => (i === 0 || i === 6 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  console.log(format(header));
+  for (const line of lines) console.log(format(line));
+  const worst = rows.reduce((a, b) => (b.requireMs / b.floorMs > a.requireMs / a.floorMs ? b : a));
+  const largest = rows.reduce((a, b) => (b.zipBytes > a.zipBytes ? b : a));
+  console.log(
+    `worst ratio ${(worst.requireMs / worst.floorMs).toFixed(2)}x (${worst.service}/${worst.fn}); ` +
+      `largest zip ${kb(largest.zipBytes)} (${largest.service}/${largest.fn})`,
+  );
+}
+
+export async function runColdBench(): Promise<void> {
+  const runs = Number(argValue('--runs') ?? 7);
+  const rows = await measureColdStarts({ runs, ...(argValue('--service') ? { only: argValue('--service') } : {}) });
+  printColdTable(rows, runs);
+  const out = argValue('--json');
+  if (out) writeFileSync(out, JSON.stringify(rows, null, 2));
+}
