@@ -18,7 +18,10 @@ export function defineConfig<S extends Shape>(shape: S, env: NodeJS.ProcessEnv =
     if (read.has(name)) return read.get(name) as z.infer<S[K]>;
     const result = shape[name]!.safeParse(env[name]);
     if (!result.success) {
-      const detail = result.error.issues.map((issue) => issue.message).join('; ');
+      // The path names the part of a structured setting at fault (DEFAULT_ROSTER's "0.email").
+      const detail = result.error.issues
+        .map((issue) => (issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message))
+        .join('; ');
       throw new NotConfiguredError(`environment variable ${name}`, detail);
     }
     read.set(name, result.data);

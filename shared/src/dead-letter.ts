@@ -2,7 +2,7 @@ import { SQSClient, SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { Context } from 'aws-lambda';
 import { NotConfiguredError } from './errors';
 
-const client = new SQSClient({});
+const sqs = new SQSClient({});
 
 /**
  * Sends an event that can never succeed to the service's dead-letter queue, in the same record
@@ -29,5 +29,5 @@ export async function deadLetter(input: {
     responseContext: { statusCode: 200, executedVersion: '$LATEST', functionError: 'Handled' },
     responsePayload: { errorType: input.errorType, errorMessage: input.reason },
   };
-  await client.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify(record) }));
+  await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify(record) }));
 }

@@ -24,7 +24,7 @@ export function entrySize(entry: PutEventsRequestEntry): number {
   return size;
 }
 
-const client = new EventBridgeClient({});
+const events = new EventBridgeClient({});
 
 function busName(): string {
   const name = process.env.EVENT_BUS_NAME;
@@ -63,7 +63,7 @@ async function putEntry(fields: Omit<PutEventsRequestEntry, 'EventBusName'>): Pr
   const bytes = entrySize(entry);
   if (bytes > MAX_ENTRY_BYTES) throw new EventTooLargeError(bytes, MAX_ENTRY_BYTES);
   for (let attempt = 1; ; attempt++) {
-    const response = await client.send(new PutEventsCommand({ Entries: [entry] }));
+    const response = await events.send(new PutEventsCommand({ Entries: [entry] }));
     const result = response.Entries?.[0];
     if (!response.FailedEntryCount && result?.EventId) return result.EventId;
     // PutEvents answers 200 with a failed entry for throttling: retry those, refuse the rest.

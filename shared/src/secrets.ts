@@ -24,7 +24,8 @@ const REFRESH_ON_MISS_SECONDS = 5;
  * ask Secrets Manager for an AWSPREVIOUS that only exists during a rotation.
  */
 export class SecretReader {
-  private readonly cache = new Map<string, { versions: Promise<SecretVersions>; fetchedAt: number }>();
+  /** Per secret: the read under way or done, when it was started, and until when it may be served. */
+  private readonly cache = new Map<string, { versions: Promise<SecretVersions>; fetchedAt: number; until: number }>();
 
   constructor(
     private readonly client: SecretsManagerClient = new SecretsManagerClient({}),
@@ -33,11 +34,16 @@ export class SecretReader {
 
   versions(name: string, forceFetch = false): Promise<SecretVersions> {
     const cached = this.cache.get(name);
-    if (!forceFetch && cached && Date.now() - cached.fetchedAt < this.maxAgeSeconds * 1000) return cached.versions;
+    if (!forceFetch && cached && Date.now() < cached.until) return cached.versions;
+    const fetchedAt = Date.now();
     const versions = this.fetch(name);
-    this.cache.set(name, { versions, fetchedAt: Date.now() });
-    // A failed read is not cached: the next request tries again.
-    versions.catch(() => this.cache.get(name)?.versions === versions && this.cache.delete(name));
+    this.cache.set(name, { versions, fetchedAt, until: fetchedAt + this.maxAgeSeconds * 1000 });
+    // A failed read is kept only briefly: the next requests fail fast instead of each asking a Secrets Manager that
+    // is throttling or down, and a few seconds later one of them tries again.
+    versions.catch(() => {
+      const entry = this.cache.get(name);
+      if (entry?.versions === versions) entry.until = Math.min(entry.until, fetchedAt + REFRESH_ON_MISS_SECONDS * 1000);
+    });
     return versions;
   }
 

@@ -1,3 +1,5 @@
+import { minutesOf } from '@charter/events';
+
 /** Milliseconds the zone is ahead of UTC at an instant (negative west of Greenwich). */
 function zoneOffsetMs(instantMs: number, timeZone: string): number {
   const parts = new Intl.DateTimeFormat('en-US', {
@@ -59,11 +61,7 @@ export function clockInWords(time: string): string {
 
 /** "3 hours", "2 hours 30 minutes" */
 export function durationInWords(start: string, end: string): string {
-  const toMinutes = (t: string) => {
-    const [h, m] = t.split(':').map(Number) as [number, number];
-    return h * 60 + m;
-  };
-  const total = toMinutes(end) - toMinutes(start);
+  const total = minutesOf(end) - minutesOf(start);
   const hours = Math.floor(total / 60);
   const minutes = total % 60;
   const parts = [];

@@ -1,8 +1,20 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BookingCreatedInput } from '@charter/events';
-import { InvalidEventError } from '../src/errors';
-import { parseBusEvent } from '../src/consumer';
+import type { Context } from 'aws-lambda';
+import { createLogger } from '../src/logger';
+import {
+  EventTooLargeError,
+  EventValidationError,
+  InvalidEventError,
+  NotConfiguredError,
+  NotOwnerError,
+  PublishError,
+} from '../src/errors';
+import { busHandler, parseBusEvent } from '../src/consumer';
+import { deadLetter } from '../src/dead-letter';
+
+jest.mock('../src/dead-letter', () => ({ deadLetter: jest.fn(() => Promise.resolve()) }));
 
 const booking = JSON.parse(
   readFileSync(join(__dirname, '../../events/samples/boatsetter-xhqgmdh.json'), 'utf8'),
@@ -41,5 +53,49 @@ describe('parseBusEvent', () => {
 
   it('refuses an envelope whose detail-type is not the one expected', () => {
     expect(() => parseBusEvent('EventCreated', envelope(booking))).toThrow(/detail-type/);
+  });
+});
+
+describe('busHandler: what is dead-lettered at once and what Lambda retries', () => {
+  const context = { awsRequestId: 'req-1', invokedFunctionArn: 'arn:aws:lambda:us-west-2:0:function:f' } as Context;
+  const logger = createLogger('charter-test');
+  const handlerThrowing = (error: Error) =>
+    busHandler(logger, {
+      BookingCreated: () => Promise.reject(error),
+    });
+  beforeEach(() => jest.mocked(deadLetter).mockClear());
+  beforeAll(() => jest.spyOn(logger, 'error').mockImplementation(() => undefined));
+
+  it.each([
+    ['an invalid event', new InvalidEventError([{ path: 'detail.x', message: 'bad' }])],
+    ['a detail we built that breaks its contract', new EventValidationError('EventCreated', [])],
+    ['an entry over 256 KB', new EventTooLargeError(300_000, 262_144)],
+    ["another partner's event", new NotOwnerError('xhqgmdh', 'getmyboat', 'boatsetter')],
+  ])('dead-letters %s at once and does not throw', async (_name, error) => {
+    await expect(handlerThrowing(error)(envelope(booking), context)).resolves.toBeUndefined();
+    expect(deadLetter).toHaveBeenCalledWith(expect.objectContaining({ errorType: error.name, reason: error.message }));
+  });
+
+  it('dead-letters an event that does not parse, naming the field', async () => {
+    const handler = busHandler(logger, { BookingCreated: () => Promise.resolve() });
+    await handler(envelope({ ...booking, guest_count: 0 }), context);
+    expect(deadLetter).toHaveBeenCalledWith(
+      expect.objectContaining({
+        errorType: 'InvalidEventError',
+        reason: expect.stringContaining('detail.guest_count') as unknown,
+      }),
+    );
+  });
+
+  it.each([
+    [
+      'a missing setting (the operator fixes the stage, a retry succeeds)',
+      new NotConfiguredError('environment variable X'),
+    ],
+    ['EventBridge throttling that outlasted our retries', new PublishError('ThrottlingException', 'slow down')],
+    ['any other fault', new Error('connection reset')],
+  ])('throws %s so that Lambda retries it', async (_name, error) => {
+    await expect(handlerThrowing(error)(envelope(booking), context)).rejects.toBe(error);
+    expect(deadLetter).not.toHaveBeenCalled();
   });
 });

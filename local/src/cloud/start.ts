@@ -77,6 +77,10 @@ type LoadedService = ReturnType<typeof loadComposedServices>[number];
  * what invokes it. On failure everything started so far is stopped again.
  */
 export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<LocalCloud> {
+  // `npm run test:unit` promises a run without the local cloud: a test that needs one says so in its name.
+  if (process.env.CHARTER_UNIT_TESTS === '1') {
+    throw new Error('This test starts the local cloud: name its file *.cloud.test.ts (npm run test:unit skips those).');
+  }
   const stateDir = options.stateDir ?? join(ROOT, '.local');
   mkdirSync(stateDir, { recursive: true });
   const releaseLock = lockStateDir(stateDir);
