@@ -29,8 +29,8 @@ export async function applyBookingChange(
   const outcome = await applyToHead(bookingId, ref, change);
   assertOwner(outcome, bookingId, ref.owner);
   if (outcome.kind === 'applied') return { kind: 'applied', ...(await fileAndAnnounce(outcome.item, invocation)) };
-  if (outcome.kind !== 'redelivery')
-    return { kind: 'ignored', reason: outcome.kind === 'stale' ? 'stale' : 'cancelled' };
+  if (outcome.kind === 'stale' || outcome.kind === 'cancelled') return { kind: 'ignored', reason: outcome.kind };
+  // A redelivery (not_owner was thrown above): repeat the effects from the head, unless it moved on meanwhile.
   const head = await readHead(bookingId);
   if (!head || !headReflects(head, ref)) return { kind: 'ignored', reason: 'superseded' };
   return { kind: 'redelivered', ...(await fileAndAnnounce(head, invocation)) };
