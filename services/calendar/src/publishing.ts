@@ -2,11 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { publish } from '@charter/shared/publisher';
-import { checkPublishingSettings, rebuildLeaseMs, setting } from './config';
-import { yearOf, type CalendarEntry } from './domain/entry';
+import type { CalendarUpdatedInput } from '@charter/events';
+import { rebuildLeaseMs, setting } from './config';
+import { calendarUpdateOf, type BookingHead } from './domain/booking-head';
 import { nextInvalidationStep, type CoalescingPolicy, type InvalidationStep } from './domain/invalidation';
-import { buildPublicCalendar, calendarUrl, entriesDigest, publicCalendarJson } from './domain/public-calendar';
-import { queryYearEntries, upsertEntry, type UpsertResult } from './store/entries';
+import { buildPublicCalendar, entriesDigest, publicCalendarJson } from './domain/public-calendar';
+import { fileEntry, queryYearEntries, type YearVersion } from './store/entries';
 import { createInvalidation, putPublicCalendar } from './store/public-site';
 import {
   claimInvalidation,
@@ -24,7 +25,7 @@ import {
 /**
  * How an entry reaches `calendar/<year>.json` without losing a concurrent booking:
  *
- * 1. the entry is saved, then the year's `version` is bumped (store/entries.ts);
+ * 1. the entry is filed from the booking's head, then the year's `version` is bumped (store/entries.ts);
  * 2. `publishYear` waits until the bucket holds a build of at least that version. One caller at
  *    a time holds the year's rebuild lease; it reads the version, queries every entry of the
  *    year, PUTs the JSON and records the version it built, and repeats while the version moved
@@ -32,8 +33,8 @@ import {
  *
  * Because a build reads the version before querying, a build of version v holds every change
  * up to v. Because one holder writes at a time, builds land in order: a slow builder's older
- * snapshot cannot overwrite a newer one, so once a booking is in the JSON it stays there. A
- * burst of N bookings costs a handful of rebuilds, not N.
+ * snapshot cannot overwrite a newer one, so once a change is in the JSON it stays there until
+ * a later change of the same booking. A burst of N changes costs a handful of rebuilds, not N.
  */
 
 /**
@@ -94,42 +95,33 @@ export function invocationOf(
   return { logger, deadline: Date.now() + Math.max(remaining - 1_500, 1_000) };
 }
 
-export interface Announced extends UpsertResult {
-  /** The year of the entry's date, the one CalendarUpdated names. */
-  year: number;
-  calendarUrl: string;
-  eventId: string;
+export interface Announced {
+  /** Every year whose JSON was brought up to date, with the version it holds at least. */
+  years: YearVersion[];
+  /** What CalendarUpdated said; none for a tombstone (a cancellation that came first: no year, nobody to tell). */
+  update?: CalendarUpdatedInput;
+  eventId?: string;
 }
 
 /**
- * Saves the entry, returns once every year it touched is in the bucket with it, and only then
- * announces CalendarUpdated, so whoever follows the announcement finds the booking in the JSON.
+ * Files the head's entry (store/entries.ts), returns once every year it touched is in the bucket as the head has it,
+ * and only then announces CalendarUpdated, so whoever follows the announcement finds the booking's revision in the
+ * JSON (or, for a cancellation, no longer finds it). Idempotent: a redelivery runs it again from the same head.
  */
-export async function saveAndAnnounce(
-  entry: CalendarEntry,
-  options: { keepStatus: boolean },
-  invocation: Invocation,
-): Promise<Announced> {
-  checkPublishingSettings();
-  const saved = await upsertEntry(entry, options);
-  for (const { year, version } of saved.years) await publishYear(year, version, invocation);
-  for (const { year } of saved.years) await invalidateQuietly(year, invocation.logger);
-  const year = yearOf(entry.charter_date);
-  const url = calendarUrl(setting('CALENDAR_SITE_URL'), year);
-  const eventId = await publish('CalendarUpdated', {
-    schema_version: 1,
-    booking_id: entry.booking_id,
-    year,
-    calendar_url: url,
-  });
-  return { ...saved, year, calendarUrl: url, eventId };
+export async function fileAndAnnounce(head: BookingHead, invocation: Invocation): Promise<Announced> {
+  const years = await fileEntry(head);
+  for (const { year, version } of years) await publishYear(year, version, invocation);
+  for (const { year } of years) await invalidateQuietly(year, invocation.logger);
+  const update = calendarUpdateOf(head, setting('CALENDAR_SITE_URL'));
+  if (!update) return { years };
+  return { years, update, eventId: await publish('CalendarUpdated', update) };
 }
 
 /** Returns once `calendar/<year>.json` was built from version `target` or later. */
 export async function publishYear(year: number, target: number, invocation: Invocation): Promise<void> {
   for (let wait = FIRST_POLL_MS; ; wait = Math.min(wait * 2, MAX_POLL_MS)) {
     const state = await readYearState(year);
-    if (!state) throw new Error(`calendar ${year} has no year record; upsertEntry creates it before publishing`);
+    if (!state) throw new Error(`calendar ${year} has no year record; fileEntry creates it before publishing`);
     if (state.built_version >= target) return;
     const now = Date.now();
     if (state.lease_until === undefined || state.lease_until < now) {

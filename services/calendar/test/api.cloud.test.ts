@@ -1,5 +1,4 @@
 import { PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { startLocalCloud, type LocalCloud } from '@charter/local/testing';
 import { probeBucket, publishedWhile } from './publish-probe';
 import {
@@ -7,6 +6,7 @@ import {
   booking,
   bookingCreatedEvent,
   calendarUpdates,
+  deadLetters,
   fetchThroughCloudFront,
   httpEvent,
   invalidatedPaths,
@@ -52,12 +52,6 @@ const list = (year: string | undefined, headers: Record<string, string> = { 'x-d
     httpEvent('GET', '/calendar/entries', { headers, ...(year === undefined ? {} : { query: { year } }) }),
     lambdaContext(),
   );
-/** What a dead-lettered BookingCreated leaves in the queue (Lambda's onFailure record shape). */
-type DeadLetterRecord = {
-  requestPayload: { detail: { booking_id: string } };
-  responsePayload: { errorMessage: string };
-};
-
 const deliver = (detail: ReturnType<typeof booking>) =>
   h.onBookingCreated(bookingCreatedEvent(detail), lambdaContext());
 
@@ -255,13 +249,15 @@ describe('BookingCreated', () => {
         detail: {
           schema_version: 1,
           booking_id: 'bus-0001',
+          revision: 1,
+          status: 'booked',
           year: 2033,
           calendar_url: `${env.CALENDAR_SITE_URL}/calendar/2033.json`,
         },
       }),
     ]);
     expect(publishedWhile.filter((p) => p.booking_id === 'bus-0001')).toEqual([
-      { booking_id: 'bus-0001', year: 2033, inBucket: true },
+      expect.objectContaining({ booking_id: 'bus-0001', year: 2033, revision: 1, inBucket: true }),
     ]);
   });
 
@@ -296,41 +292,34 @@ describe('BookingCreated', () => {
   });
 
   it('keeps a status the operator set when the booking is delivered again', async () => {
-    const detail = booking({ booking_id: 'bus-cancelled', charter_date: '2034-08-01' });
+    const detail = booking({ booking_id: 'bus-held', charter_date: '2034-08-01' });
     await deliver(detail);
+    const hold = { ...entryBody, booking_id: 'bus-held', charter_date: '2034-08-01', source: 'boatsetter' };
     expect(
-      (
-        await post({
-          ...entryBody,
-          booking_id: 'bus-cancelled',
-          charter_date: '2034-08-01',
-          charter_start: '10:00',
-          charter_end: '13:00',
-          guest_count: 4,
-          source: 'boatsetter',
-          status: 'cancelled',
-        })
-      ).statusCode,
+      (await post({ ...hold, charter_start: '10:00', charter_end: '13:00', status: 'tentative' })).statusCode,
     ).toBe(200);
     await deliver(detail);
     const file = await readCalendarObject(env.CALENDAR_BUCKET!, 2034);
-    expect(file?.calendar.entries.find((e) => e.booking_id === 'bus-cancelled')?.status).toBe('cancelled');
+    expect(file?.calendar.entries.find((e) => e.booking_id === 'bus-held')?.status).toBe('tentative');
+  });
+
+  it('leaves an entry the operator marked cancelled out of the public JSON, but lists it internally', async () => {
+    const detail = booking({ booking_id: 'bus-freed', charter_date: '2034-08-02' });
+    await deliver(detail);
+    const freed = { ...entryBody, booking_id: 'bus-freed', charter_date: '2034-08-02', source: 'boatsetter' };
+    expect((await post({ ...freed, status: 'cancelled' })).statusCode).toBe(200);
+    await deliver(detail);
+
+    const file = await readCalendarObject(env.CALENDAR_BUCKET!, 2034);
+    expect(file?.calendar.entries.map((e) => e.booking_id)).not.toContain('bus-freed');
+    const listed = bodyOf<ListedBody>(await list('2034')).entries.find((e) => e.booking_id === 'bus-freed');
+    expect(listed).toMatchObject({ status: 'cancelled', charter_start: entryBody.charter_start });
   });
 
   it('dead-letters, not retries, a booking the calendar can never hold (a year it cannot announce)', async () => {
     await expect(deliver(booking({ booking_id: 'bus-1999', charter_date: '1999-12-31' }))).resolves.toBeUndefined();
-    const sqs = new SQSClient({});
-    try {
-      const { Messages } = await sqs.send(
-        new ReceiveMessageCommand({ QueueUrl: env.DLQ_URL!, MaxNumberOfMessages: 10 }),
-      );
-      const record = (Messages ?? [])
-        .map((m) => JSON.parse(m.Body!) as DeadLetterRecord)
-        .find((r) => r.requestPayload.detail.booking_id === 'bus-1999');
-      expect(record?.responsePayload.errorMessage).toContain('charter_date');
-    } finally {
-      sqs.destroy();
-    }
+    const record = (await deadLetters(env.DLQ_URL!)).find((r) => r.requestPayload.detail.booking_id === 'bus-1999');
+    expect(record?.responsePayload.errorMessage).toContain('charter_date');
     expect(bodyOf<ListedBody>(await list('2000')).entries).toEqual([]);
   });
 });

@@ -5,8 +5,11 @@ import { startLocalCloud, type LocalCloud } from '@charter/local/testing';
 import { probeBucket, publishedWhile } from './publish-probe';
 import {
   booking,
+  bookingCancelledEvent,
   bookingCreatedEvent,
+  bookingUpdatedEvent,
   calendarUpdates,
+  cancellation,
   fetchThroughCloudFront,
   invalidatedPaths,
   lambdaContext,
@@ -46,15 +49,15 @@ const bookings = Array.from({ length: BOOKINGS }, (_, i) => {
   });
 });
 const deliver = (detail: ReturnType<typeof booking>) => onBookingCreated(bookingCreatedEvent(detail), lambdaContext());
-const invalidationsOfYear = async () =>
-  (await invalidatedPaths(env.CALENDAR_DISTRIBUTION_ID!)).filter((p) => p === `/calendar/${YEAR}.json`).length;
+const invalidationsOfYear = async (year = YEAR) =>
+  (await invalidatedPaths(env.CALENDAR_DISTRIBUTION_ID!)).filter((p) => p === `/calendar/${year}.json`).length;
 
 /** The year's record: how many times the JSON was actually written (put_seq) and built (version). */
-async function yearRecord() {
+async function yearRecord(year = YEAR) {
   const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient({}));
   try {
     const { Item } = await dynamo.send(
-      new GetCommand({ TableName: env.CALENDAR_TABLE!, Key: { pk: 'CALENDAR', sk: `YEAR#${YEAR}` } }),
+      new GetCommand({ TableName: env.CALENDAR_TABLE!, Key: { pk: 'CALENDAR', sk: `YEAR#${year}` } }),
     );
     return Item as { put_seq: number; version: number; built_version: number };
   } finally {
@@ -62,9 +65,12 @@ async function yearRecord() {
   }
 }
 
-/** Runs the scheduled sweep as it would run once the coalescing window has passed. */
-const sweepAfterWindow = () =>
-  withClockAhead(Number(env.INVALIDATION_WINDOW_SECONDS) * 1000, () => sweep({}, lambdaContext()));
+/**
+ * Runs the scheduled sweep as it would run once the coalescing window has passed (`windows` of them: a test after one
+ * that swept with the clock ahead must go further still, since that sweep's invalidation is dated then).
+ */
+const sweepAfterWindow = (windows = 1) =>
+  withClockAhead(windows * Number(env.INVALIDATION_WINDOW_SECONDS) * 1000, () => sweep({}, lambdaContext()));
 
 beforeAll(async () => {
   cloud = await startLocalCloud({ services: ['calendar'], run: false });
@@ -140,4 +146,111 @@ it('changes nothing when the whole burst is delivered again: same JSON, no new i
   // Not even rewritten: the same entries make the same page, so the object keeps its generated_at.
   expect(after!.body).toBe(before!.body);
   expect(await invalidationsOfYear()).toBe(invalidationsBefore);
+});
+
+/**
+ * The same 200 bookings' lifecycle, all at once: each changed once (revision 2: the even ones move into the next
+ * year, the odd ones to an afternoon), 40 cancelled (revision 3), with 50 stale BookingCreated redeliveries and 20
+ * repeated changes mixed in, in a shuffled order. None may be lost or left stale in either year's JSON.
+ */
+const NEXT_YEAR = YEAR + 1;
+const isMoved = (i: number) => i % 2 === 0;
+const isCancelled = (i: number) => i % 5 === 0;
+const changed = bookings.map((detail, i) => ({
+  ...detail,
+  revision: 2,
+  ...(isMoved(i)
+    ? { charter_date: `${NEXT_YEAR}${detail.charter_date.slice(4)}` }
+    : { charter_start: '16:00', charter_end: '19:00' }),
+  guest_count: detail.guest_count + 1,
+}));
+
+/** A repeatable shuffle (a linear congruential generator), so a failure can be replayed. */
+function shuffled<T>(items: T[], seed = 12): T[] {
+  const out = [...items];
+  let state = seed;
+  for (let i = out.length - 1; i > 0; i--) {
+    state = (state * 1103515245 + 12345) % 2 ** 31;
+    const j = state % (i + 1);
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
+}
+
+it('keeps every booking once, in its newest year and revision, when 200 change and 40 cancel at once', async () => {
+  const ids = bookings.map((b) => b.booking_id);
+  const announcedBefore = publishedWhile.length;
+  const invalidatedBefore = await invalidationsOfYear(YEAR);
+  const deliveries = shuffled([
+    ...changed.map((detail) => () => onBookingCreated(bookingUpdatedEvent(detail), lambdaContext())),
+    ...ids
+      .filter((_, i) => isCancelled(i))
+      .map((id) => () => onBookingCreated(bookingCancelledEvent(cancellation(id, 3)), lambdaContext())),
+    ...bookings.filter((_, i) => i % 4 === 1).map((detail) => () => deliver(detail)),
+    ...changed
+      .filter((_, i) => i % 10 === 3)
+      .map((detail) => () => onBookingCreated(bookingUpdatedEvent(detail), lambdaContext())),
+  ]);
+  const started = Date.now();
+  await withConcurrency(CONCURRENCY, deliveries);
+  const burstMs = Date.now() - started;
+
+  const live = (i: number) => !isCancelled(i);
+  const expected = (year: number) =>
+    changed
+      .filter((_, i) => live(i) && (year === NEXT_YEAR) === isMoved(i))
+      .map((c) => ({ booking_id: c.booking_id, date: c.charter_date, start: c.charter_start, end: c.charter_end }));
+  for (const year of [YEAR, NEXT_YEAR]) {
+    const file = await readCalendarObject(env.CALENDAR_BUCKET!, year);
+    const shown = file!.calendar.entries.map(({ booking_id, date, start, end }) => ({ booking_id, date, start, end }));
+    // Each live booking once, with its revision-2 schedule, in the year of its new date; no cancelled one.
+    expect(shown.sort((a, b) => a.booking_id.localeCompare(b.booking_id))).toEqual(expected(year));
+    const record = await yearRecord(year);
+    expect(record.built_version).toBe(record.version);
+  }
+
+  // Each announcement went out once the JSON showed it: a live booking's at its revision-2 schedule (or later),
+  // a cancellation's once the booking had left the JSON; every live booking was announced at revision 2.
+  const announced = publishedWhile.slice(announcedBefore);
+  const changeOf = new Map(changed.map((c, i) => [c.booking_id, { c, live: live(i) }]));
+  const violations = {
+    cancellationStillShown: announced.filter((p) => p.status === 'cancelled' && p.inBucket),
+    liveNotShown: announced.filter((p) => changeOf.get(p.booking_id)!.live && !p.inBucket),
+    revisionTwoNotShown: announced.filter((p) => {
+      const { c, live: isLive } = changeOf.get(p.booking_id)!;
+      return isLive && p.revision === 2 && (p.shown?.date !== c.charter_date || p.shown.start !== c.charter_start);
+    }),
+    liveNeverAnnouncedAtTwo: ids.filter(
+      (id, i) => live(i) && !announced.some((p) => p.booking_id === id && p.revision === 2),
+    ),
+  };
+  expect(violations).toEqual({
+    cancellationStillShown: [],
+    liveNotShown: [],
+    revisionTwoNotShown: [],
+    liveNeverAnnouncedAtTwo: [],
+  });
+  expect(new Set(announced.filter((p) => p.status === 'cancelled').map((p) => p.booking_id))).toEqual(
+    new Set(ids.filter((_, i) => isCancelled(i))),
+  );
+
+  const windowMs = Number(env.INVALIDATION_WINDOW_SECONDS) * 1000;
+  await sweepAfterWindow(3);
+  const figures: string[] = [];
+  for (const year of [YEAR, NEXT_YEAR]) {
+    const invalidated = await invalidationsOfYear(year);
+    const record = await yearRecord(year);
+    figures.push(`${year}: written ${record.put_seq} times in all, ${invalidated} invalidation(s) in all`);
+    const served = await fetchThroughCloudFront(env.CALENDAR_SITE_URL!, year);
+    expect(served.calendar.entries.map((e) => e.booking_id).sort()).toEqual(expected(year).map((e) => e.booking_id));
+  }
+  // This burst's invalidations of each year, trailing sweep included, stay within the coalescing bound.
+  const bound = maxInvalidationsForBurst(burstMs, windowMs);
+  expect((await invalidationsOfYear(YEAR)) - invalidatedBefore).toBeLessThanOrEqual(bound);
+  expect(await invalidationsOfYear(NEXT_YEAR)).toBeLessThanOrEqual(bound);
+  console.log(
+    `${deliveries.length} concurrent lifecycle deliveries (200 changes, 100 into ${NEXT_YEAR}; 40 cancellations; ` +
+      `50 stale creations; 20 repeated changes) in ${burstMs} ms: ${figures.join('; ')}; ` +
+      `${ids.filter((_, i) => live(i)).length} live bookings each once in its new year, none cancelled shown`,
+  );
 });

@@ -95,6 +95,15 @@ describe('the public calendar JSON', () => {
     expect(calendar.entries.map((e) => e.booking_id)).toEqual(['xhqgmdh']);
   });
 
+  it('lists what holds the boat (booked, tentative) and leaves cancelled entries out', () => {
+    const calendar = buildPublicCalendar(
+      2027,
+      [entry({ booking_id: 'held', status: 'tentative' }), entry({ booking_id: 'freed', status: 'cancelled' })],
+      generatedAt,
+    );
+    expect(calendar.entries.map((e) => [e.booking_id, e.status])).toEqual([['held', 'tentative']]);
+  });
+
   it('is a valid JSON document for an empty year', () => {
     expect(JSON.parse(publicCalendarJson(buildPublicCalendar(2030, [], generatedAt)))).toEqual({
       year: 2030,

@@ -1,12 +1,24 @@
+import type { CalendarUpdatedInput } from '@charter/events';
+import type { PublicEntry } from '../src/domain/public-calendar';
 import { readCalendarObject } from './support';
 
 /**
  * A stand-in for @charter/shared/publisher that, before each real publish, reads the calendar
- * object from the bucket at that moment and records whether the announced booking is in it:
- * the proof that CalendarUpdated never runs ahead of the JSON. Use with
+ * object from the bucket at that moment and records what it showed of the announced booking:
+ * the proof that CalendarUpdated never runs ahead of the JSON (a booked revision is in it as
+ * announced, a cancellation is no longer in it). Use with
  * `jest.mock('@charter/shared/publisher', () => jest.requireActual('./publish-probe').probingPublisher())`.
  */
-export const publishedWhile: Array<{ booking_id: string; year: number; inBucket: boolean }> = [];
+export interface Probe {
+  booking_id: string;
+  year: number;
+  revision: number;
+  status: string;
+  inBucket: boolean;
+  /** The booking's entry in the JSON at that moment. */
+  shown?: PublicEntry;
+}
+export const publishedWhile: Probe[] = [];
 let bucket = '';
 export const probeBucket = (name: string) => {
   bucket = name;
@@ -15,10 +27,17 @@ export const probeBucket = (name: string) => {
 export function probingPublisher() {
   const actual = jest.requireActual<typeof import('@charter/shared/publisher')>('@charter/shared/publisher');
   const publish: typeof actual.publish = async (detailType, detail) => {
-    const { booking_id, year } = detail as { booking_id: string; year: number };
+    const { booking_id, year, revision, status } = detail as CalendarUpdatedInput;
     const file = await readCalendarObject(bucket, year);
-    const inBucket = Boolean(file?.calendar.entries.some((e) => e.booking_id === booking_id));
-    publishedWhile.push({ booking_id, year, inBucket });
+    const shown = file?.calendar.entries.find((e) => e.booking_id === booking_id);
+    publishedWhile.push({
+      booking_id,
+      year,
+      revision: revision ?? 1,
+      status: status ?? 'booked',
+      inBucket: Boolean(shown),
+      ...(shown ? { shown } : {}),
+    });
     return actual.publish(detailType, detail);
   };
   return { ...actual, publish };

@@ -1,12 +1,13 @@
 import { CloudFrontClient, GetInvalidationCommand, ListInvalidationsCommand } from '@aws-sdk/client-cloudfront';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import type { BookingCreatedInput, CalendarUpdated } from '@charter/events';
+import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { BookingCancelledInput, BookingCreatedInput, BookingUpdatedInput, CalendarUpdated } from '@charter/events';
 import type { FieldIssue } from '@charter/shared/errors';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { busEnvelope, httpApiEvent, lambdaContext as contextFor, type LocalCloud } from '@charter/local/testing';
 import { bookingInput } from '@charter/local/fixtures';
 import type { PublicCalendar } from '../src/domain/public-calendar';
-import type { StoredEntry } from '../src/store/entries';
+import type { StoredEntry } from '../src/domain/booking-head';
 
 /**
  * Helpers for the handler tests: events as API Gateway and EventBridge deliver them, the bodies
@@ -53,6 +54,51 @@ export const calendarUpdates = (cloud: LocalCloud) =>
 /** A BookingCreated envelope from the booking's partner, as the rule delivers it. */
 export const bookingCreatedEvent = (detail: BookingCreatedInput, partner = detail.source) =>
   busEnvelope('BookingCreated', detail, `partner.${partner}`);
+
+/** A BookingUpdated envelope from the booking's partner. */
+export const bookingUpdatedEvent = (detail: BookingUpdatedInput, partner = detail.source) =>
+  busEnvelope('BookingUpdated', detail, `partner.${partner}`);
+
+/** A BookingCancelled envelope from the booking's partner. */
+export const bookingCancelledEvent = (detail: BookingCancelledInput, partner = detail.source) =>
+  busEnvelope('BookingCancelled', detail, `partner.${partner}`);
+
+/** A partner's cancellation of a booking, as the bus intake forwards one. */
+export const cancellation = (booking_id: string, revision: number, source = 'boatsetter'): BookingCancelledInput => ({
+  schema_version: 1,
+  booking_id,
+  source,
+  revision,
+  cancelled_at: '2027-03-01T16:05:00Z',
+  cancelled_by: 'weather',
+  reason: 'Small craft advisory; refund of $960 issued.',
+});
+
+/** What a dead-lettered event leaves in the queue (Lambda's onFailure record shape). */
+export interface DeadLetterRecord {
+  requestPayload: { 'detail-type': string; source: string; detail: { booking_id: string; revision?: number } };
+  responsePayload: { errorType: string; errorMessage: string };
+}
+
+/**
+ * Every record in the dead-letter queue, read with the real SQS client. Each is received and left invisible for a
+ * minute, so call it once per check with everything the check needs dead-lettered by then.
+ */
+export async function deadLetters(queueUrl: string): Promise<DeadLetterRecord[]> {
+  const sqs = new SQSClient({});
+  try {
+    const records: DeadLetterRecord[] = [];
+    for (;;) {
+      const { Messages } = await sqs.send(
+        new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 60 }),
+      );
+      if (!Messages?.length) return records;
+      records.push(...Messages.map((m) => JSON.parse(m.Body!) as DeadLetterRecord));
+    }
+  } finally {
+    sqs.destroy();
+  }
+}
 
 /** A full booking, with the personal data and money the calendar must never publish. */
 export const booking = bookingInput;

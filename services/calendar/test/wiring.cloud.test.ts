@@ -1,6 +1,6 @@
 import { PutEventsCommand, EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { startLocalCloud, type LocalCloud } from '@charter/local/testing';
-import { booking, calendarUpdates, readCalendarObject } from './support';
+import { booking, calendarUpdates, cancellation, readCalendarObject } from './support';
 
 /**
  * The service as serverless.yml wires it, run by the local cloud: the bus rule delivers a
@@ -18,32 +18,65 @@ afterAll(async () => {
   await cloud?.stop();
 });
 
-it('takes a bus BookingCreated (source partner.<name>) to calendar/<year>.json and CalendarUpdated', async () => {
+/** Publishes partners' events on the local bus with the real EventBridge client, then waits for every handler. */
+async function putEvents(entries: Array<{ source: string; detailType: string; detail: unknown }>) {
   const events = new EventBridgeClient({});
   try {
-    const detail = booking({ booking_id: 'wired-bus-1', charter_date: '2031-09-09' });
     await events.send(
       new PutEventsCommand({
-        Entries: [
-          {
-            EventBusName: 'charter-bookings-local',
-            Source: 'partner.boatsetter',
-            DetailType: 'BookingCreated',
-            Detail: JSON.stringify(detail),
-          },
-        ],
+        Entries: entries.map((e) => ({
+          EventBusName: 'charter-bookings-local',
+          Source: e.source,
+          DetailType: e.detailType,
+          Detail: JSON.stringify(e.detail),
+        })),
       }),
     );
   } finally {
     events.destroy();
   }
   await cloud.idle();
+}
 
-  expect((await readCalendarObject(env.CALENDAR_BUCKET!, 2031))?.calendar.entries.map((e) => e.booking_id)).toEqual([
-    'wired-bus-1',
-  ]);
+const idsIn = async (year: number) =>
+  (await readCalendarObject(env.CALENDAR_BUCKET!, year))?.calendar.entries.map((e) => e.booking_id);
+
+it('takes a bus BookingCreated (source partner.<name>) to calendar/<year>.json and CalendarUpdated', async () => {
+  const detail = booking({ booking_id: 'wired-bus-1', charter_date: '2031-09-09' });
+  await putEvents([{ source: 'partner.boatsetter', detailType: 'BookingCreated', detail }]);
+
+  expect(await idsIn(2031)).toEqual(['wired-bus-1']);
   expect(calendarUpdates(cloud).map((e) => [e.source, e.detail.booking_id, e.detail.year])).toEqual([
     ['charter.calendar', 'wired-bus-1', 2031],
+  ]);
+});
+
+it('takes BookingUpdated and BookingCancelled from the bus too: the entry moves, then leaves', async () => {
+  const id = 'wired-life-1';
+  await putEvents([
+    {
+      source: 'partner.getmyboat',
+      detailType: 'BookingCreated',
+      detail: booking({ booking_id: id, source: 'getmyboat', charter_date: '2031-12-30' }),
+    },
+  ]);
+  const change = { ...booking({ booking_id: id, source: 'getmyboat', charter_date: '2032-01-05' }), revision: 2 };
+  await putEvents([{ source: 'partner.getmyboat', detailType: 'BookingUpdated', detail: change }]);
+  expect(await idsIn(2031)).not.toContain(id);
+  expect(await idsIn(2032)).toEqual([id]);
+
+  await putEvents([
+    { source: 'partner.getmyboat', detailType: 'BookingCancelled', detail: cancellation(id, 3, 'getmyboat') },
+  ]);
+  expect(await idsIn(2032)).toEqual([]);
+  expect(
+    calendarUpdates(cloud)
+      .filter((e) => e.detail.booking_id === id)
+      .map((e) => [e.detail.revision, e.detail.status, e.detail.year]),
+  ).toEqual([
+    [1, 'booked', 2031],
+    [2, 'booked', 2032],
+    [3, 'cancelled', 2032],
   ]);
 });
 

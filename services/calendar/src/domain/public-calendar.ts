@@ -58,10 +58,11 @@ export function publicEntry(entry: EntryLike): PublicEntry {
 /**
  * The year's document, built only from the entries given (a query of the year), never from the
  * object already in the bucket. Entries of other years are left out, so a stray item cannot
- * put a charter on the wrong year's page.
+ * put a charter on the wrong year's page. So are `cancelled` ones: the document lists what holds
+ * the boat (`booked`, `tentative`), and a cancelled charter does not (README, "Cancellations").
  */
 export function buildPublicCalendar(year: number, entries: readonly EntryLike[], generatedAt: Date): PublicCalendar {
-  const ofYear = entries.filter((entry) => entry.charter_date.startsWith(`${year}-`));
+  const ofYear = entries.filter((entry) => entry.charter_date.startsWith(`${year}-`) && entry.status !== 'cancelled');
   return {
     year,
     generated_at: generatedAt.toISOString(),

@@ -3,19 +3,21 @@ import { documentClient } from '@charter/shared/dynamo';
 import { setting } from '../config';
 
 /**
- * The calendar table, `JadaCalendar-<stage>` (pk, sk), shared by entries.ts and years.ts:
+ * The calendar table, `JadaCalendar-<stage>` (pk, sk), shared by heads.ts, entries.ts and years.ts:
  *
- * | item            | pk              | sk                   | holds |
- * |-----------------|-----------------|----------------------|-------|
- * | entry           | `YEAR#<yyyy>`   | `ENTRY#<booking_id>` | the entry, `rev` |
- * | booking pointer | `BOOKING#<id>`  | `YEAR`               | the year its entry is in, `rev`, every year it was in, |
- * |                 |                 |                      | status, created_at |
- * | year record     | `CALENDAR`      | `YEAR#<yyyy>`        | `version`, what the bucket holds, rebuild lease, |
- * |                 |                 |                      | invalidation state |
+ * | item         | pk             | sk                   | holds |
+ * |--------------|----------------|----------------------|-------|
+ * | booking head | `BOOKING#<id>` | `YEAR`               | the booking as the calendar shows it (schedule, status), |
+ * |              |                |                      | `owner`, `revision`, `lifecycle`, `rev`, `year`, `years`, |
+ * |              |                |                      | created_at, updated_at, cancelled_at |
+ * | entry        | `YEAR#<yyyy>`  | `ENTRY#<booking_id>` | the entry filed from the head, `rev` |
+ * | year record  | `CALENDAR`     | `YEAR#<yyyy>`        | `version`, what the bucket holds, rebuild lease, |
+ * |              |                |                      | invalidation state |
  *
- * An entry's key does not contain its date, so a redelivered or corrected booking overwrites
- * the one item; the pointer finds the old item when the date moves to another year. A year's
- * entries are one Query; all year records are one Query (the sweep's list).
+ * Every change of a booking is one conditional write of its head (heads.ts); the entry items are filed from it
+ * (entries.ts), one per booking, in the year of its date: their key does not contain the date, so a change overwrites
+ * the one item, and the head's `years` finds the old item when the date moves to another year. A year's entries are
+ * one Query; all year records are one Query (the sweep's list). (The head's sort key `YEAR` is the v1 pointer's.)
  */
 export const dynamo = documentClient();
 
