@@ -8,9 +8,10 @@ import { failFor, logOutcome, type Delivery } from './deliveries';
 import type { OutgoingEmail } from './domain/email';
 import { captainOf, isSettled, noticesToPublish, planNotices, type CrewNotice, type DueNotice } from './domain/join';
 import { renderNotice } from './domain/notice-email';
-import type { JoinState } from './domain/state';
+import { needsV1Adoption, type JoinState } from './domain/state';
 import { CLAIM_LEASE_MS } from './domain/stall';
 import {
+  adoptV1,
   claimNotice,
   claimOnce,
   getJoin,
@@ -46,6 +47,10 @@ const MAX_ROUNDS = 5;
 export async function settleBooking(bookingId: string, claimer: string, logger: Logger): Promise<void> {
   const deliveries: Delivery[] = [];
   let state = await getJoin(bookingId);
+  if (state && needsV1Adoption(state)) {
+    await adoptV1(state, new Date());
+    state = await getJoin(bookingId);
+  }
   for (let round = 1; state && round <= MAX_ROUNDS; round++) {
     const plan = planNotices(state);
     if (plan.join.kind === 'waiting') logger.info('waiting for the other side', { ...plan.join });

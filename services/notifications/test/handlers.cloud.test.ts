@@ -1,9 +1,19 @@
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { documentClient } from '@charter/shared/dynamo';
 import { verifyCrewToken } from '@charter/shared/magic-link';
 import { startLocalCloud, type LocalCloud } from '@charter/local/testing';
 import type { Context, EventBridgeEvent } from 'aws-lambda';
 import { planNotices } from '../src/domain/join';
 import { ROSTER, calendarUpdated, eventCreated, eventUpdated } from './fixtures';
-import { busEvent, crewNotifiedOf, lambdaContext, mailFor, scheduledEvent, type StoredNotice } from './harness';
+import {
+  busEvent,
+  crewNotifiedOf,
+  inviteIn,
+  lambdaContext,
+  mailFor,
+  scheduledEvent,
+  type StoredNotice,
+} from './harness';
 
 /**
  * The notifier's handlers against the local cloud's real stores: dynalite for the join table, aws-ses-v2-local for
@@ -299,6 +309,67 @@ describe('the stall check', () => {
     await deliver('CalendarUpdated', calendarUpdated(id));
     await runStallCheck(minutesFromNow(60));
     expect(await mailFor(cloud, id)).toHaveLength(3);
+  });
+});
+
+describe('an item written by v1 (one crew call per booking, before this change)', () => {
+  /** The item v1 left once the crew was called: its crew event without version, its sends, its CrewNotified. */
+  async function putV1Item(id: string, sends: Record<string, unknown>) {
+    const { schema_version, booking_id, event_id, charter_date, charter_start, charter_end, timezone, vessel } =
+      eventCreated(id);
+    const crew_event = {
+      ...{ schema_version, booking_id, event_id, charter_date, charter_start, charter_end, timezone, vessel },
+      location: 'Shelter Island, San Diego',
+      guest_count: 4,
+      crew: ROSTER,
+    };
+    const at = new Date(Date.now() - 3_600_000).toISOString();
+    await documentClient().send(
+      new PutCommand({
+        TableName: process.env.JOIN_TABLE,
+        Item: {
+          booking_id: id,
+          crew_event,
+          crew_event_at: at,
+          calendar: { year: 2024, calendar_url: 'https://calendar.example.com/calendar/2024.json' },
+          calendar_at: at,
+          sends,
+          crew_notified: { status: 'done', claimed_at: at, claimed_by: 'v1/0000', id: 'evt-v1' },
+          notified_at: at,
+          updated_at: at,
+        },
+      }),
+    );
+  }
+  const sentV1 = (email: string) => ({
+    status: 'sent',
+    email,
+    claimed_at: '2024-05-01T12:00:00.000Z',
+    claimed_by: 'v1/0000',
+    message_id: `v1-${email}`,
+    sent_at: '2024-05-01T12:00:01.000Z',
+  });
+
+  it('tells the members v1 called the change (not a second call), with invites starting after it', async () => {
+    const id = 'v1-item-change';
+    await putV1Item(id, Object.fromEntries(ROSTER.map((m) => [m.member_id, sentV1(m.email)])));
+    const created = eventCreated(id);
+    await deliver('EventUpdated', eventUpdated(created, { charter_start: '11:00', charter_end: '14:00' }));
+    await deliver('CalendarUpdated', calendarUpdated(id, { revision: 2 }));
+    const all = await mailFor(cloud, id);
+    expect(all.map((m) => m.subject.split(':')[0])).toEqual(['Changed', 'Changed', 'Changed']);
+    expect(all[0]!.body.text).toContain('- Start: 10:00 AM -> 11:00 AM');
+    expect(all.map((m) => inviteIn(m).sequence)).toEqual([1, 1, 1]);
+    // v1's CrewNotified is not published again; the change's is.
+    expect(crewNotifiedOf(cloud, id).map((e) => e.detail.kind)).toEqual(['change']);
+  });
+
+  it('calls the members v1 had not reached yet, and only them', async () => {
+    const id = 'v1-item-partial';
+    const { 'theo-park': _unsent, ...two } = Object.fromEntries(ROSTER.map((m) => [m.member_id, sentV1(m.email)]));
+    await putV1Item(id, two);
+    await deliver('CalendarUpdated', calendarUpdated(id));
+    expect(recipients(await crewCalls(id))).toEqual(['deckhand@crew.example.com']);
   });
 });
 

@@ -139,6 +139,17 @@ export const Decline = z.object({
 });
 export type Decline = z.infer<typeof Decline>;
 
+/** v1's record of a member's one crew call (`sends.<member_id>`), before notices had kinds: adopted once as members. */
+const V1Send = z.object({
+  status: z.enum(['claimed', 'sent', 'rejected', 'unconfirmed']),
+  email: z.string(),
+  claimed_at: z.string(),
+  claimed_by: z.string(),
+  message_id: z.string().optional(),
+  sent_at: z.string().optional(),
+  reason: z.string().optional(),
+});
+
 export const JoinState = z.object({
   booking_id: z.string(),
   crew_event: CrewEventSnapshot.optional(),
@@ -149,6 +160,10 @@ export const JoinState = z.object({
   notices: z.record(z.string(), NoticeGroup).default({}),
   declines: z.record(z.string(), Decline).default({}),
   alerts: z.record(z.string(), OnceRecord).default({}),
+  /** Items written by v1 (one crew call per booking): its sends, until adopted as members (`adopted_v1`). */
+  sends: z.record(z.string(), V1Send).optional(),
+  crew_notified: OnceRecord.optional(),
+  adopted_v1: z.string().optional(),
   /** Set when an arrival changed the state: the stall clock of the booking. */
   watch_since: z.string().optional(),
   /** Set by every arrival that changed the state: a stall decision taken on an older read must not undo it. */
@@ -169,4 +184,44 @@ export function snapshotOf(event: EventCreated | EventUpdated | EventCancelled, 
 export function fieldsOf(event: NoticeFields): NoticeFields {
   const { charter_date, charter_start, charter_end, timezone, vessel, location, guest_count } = event;
   return { charter_date, charter_start, charter_end, timezone, vessel, location, guest_count };
+}
+
+/** True for an item v1 wrote (it has `sends`) not yet adopted: its calls become members before anything is decided. */
+export const needsV1Adoption = (state: JoinState) => state.adopted_v1 === undefined && state.sends !== undefined;
+
+/**
+ * What v1's sends become: each member it called was told a call with the crew event it kept (v1 never replaced it),
+ * with no invite yet (so the next notice's SEQUENCE, 1, is their first); a send v1 left claimed, rejected or
+ * unconfirmed is held as such. v1's CrewNotified is the group `call-v1`.
+ */
+export function v1Adoption(state: JoinState): { members: Record<string, MemberRecord>; group?: NoticeGroup } {
+  const event = state.crew_event;
+  if (!event) return { members: {} };
+  const fields = fieldsOf(event);
+  const facts = { kind: 'call' as const, fields, revision: event.revision, version: event.version, sequence: 0 };
+  const members: Record<string, MemberRecord> = {};
+  const recipients: NoticeGroup['recipients'] = {};
+  for (const [id, send] of Object.entries(state.sends ?? {})) {
+    if (state.members[id]) continue;
+    const onCrew = event.crew.find((m) => m.member_id === id);
+    const who = { name: onCrew?.name ?? id, email: send.email, role: onCrew?.role ?? 'crew', sequence: 1 };
+    if (send.status === 'sent' && send.message_id) {
+      const sentAt = send.sent_at ?? send.claimed_at;
+      members[id] = { ...who, status: 'idle', told: { ...facts, message_id: send.message_id, sent_at: sentAt } };
+      recipients[id] = { email: send.email, message_id: send.message_id };
+    } else {
+      const status = send.status === 'sent' ? 'unconfirmed' : send.status;
+      const claim = { ...facts, group: 'call-v1', claimed_by: send.claimed_by, claimed_at: send.claimed_at };
+      members[id] = { ...who, status, claim: { ...claim, ...(send.reason ? { reason: send.reason } : {}) } };
+    }
+  }
+  const group: NoticeGroup = {
+    kind: 'call',
+    revision: event.revision,
+    version: event.version,
+    event_id: event.event_id,
+    recipients,
+    ...(state.crew_notified ? { published: state.crew_notified } : {}),
+  };
+  return { members, group };
 }

@@ -3,9 +3,9 @@ import { createLogger } from '@charter/shared/logger';
 import type { Context } from 'aws-lambda';
 import { claimerOf } from '../claim-send-record';
 import { CREW_MAIL_SETTINGS, requireSettings } from '../config';
-import { snapshotOf, type CrewEventSnapshot } from '../domain/state';
+import { needsV1Adoption, snapshotOf, type CrewEventSnapshot } from '../domain/state';
 import { settleBooking } from '../notify-crew';
-import { getJoin, recordCalendar, recordCrewEvent, recordDecline, type ArrivalOutcome } from '../store/join';
+import { adoptV1, getJoin, recordCalendar, recordCrewEvent, recordDecline, type ArrivalOutcome } from '../store/join';
 
 const logger = createLogger('charter-notifications');
 
@@ -22,9 +22,14 @@ async function settle(bookingId: string, outcome: ArrivalOutcome, context: Conte
 
 async function onCrewEvent(snapshot: CrewEventSnapshot, context: Context): Promise<void> {
   requireSettings(CREW_MAIL_SETTINGS);
-  const outcome = await recordCrewEvent(snapshot, new Date());
+  let outcome = await recordCrewEvent(snapshot, new Date());
   if (outcome === 'not_newer') {
-    const kept = (await getJoin(snapshot.booking_id))?.crew_event;
+    const state = await getJoin(snapshot.booking_id);
+    if (state && needsV1Adoption(state)) {
+      await adoptV1(state, new Date());
+      outcome = await recordCrewEvent(snapshot, new Date());
+    }
+    const kept = state?.crew_event;
     if (kept && kept.event_id !== snapshot.event_id)
       logger.warn('a second crew event for the booking; the first one is kept', {
         kept: kept.event_id,

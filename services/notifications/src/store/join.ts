@@ -5,6 +5,7 @@ import { setting } from '../config';
 import type { DueNotice } from '../domain/join';
 import {
   JoinState,
+  v1Adoption,
   type CalendarState,
   type Claim,
   type CrewEventSnapshot,
@@ -113,10 +114,15 @@ export type ArrivalOutcome = 'applied' | 'not_newer';
 export async function recordCrewEvent(snapshot: CrewEventSnapshot, now: Date): Promise<ArrivalOutcome> {
   const expr = new Expression();
   const event = expr.path('crew_event');
+  // An item written before v2 has a crew event with no version (it was 1) and no status (it was live).
+  const version = expr.path('crew_event', 'version');
+  const status = expr.path('crew_event', 'status');
   const newer =
     `(${expr.path('crew_event', 'event_id')} = ${expr.value(snapshot.event_id)} AND ` +
-    `${expr.path('crew_event', 'version')} < ${expr.value(snapshot.version)} AND ` +
-    `${expr.path('crew_event', 'status')} <> ${expr.value('cancelled')})`;
+    `(attribute_not_exists(${version}) OR ${version} < ${expr.value(snapshot.version)}) AND ` +
+    `(attribute_not_exists(${status}) OR ${status} <> ${expr.value('cancelled')}))`;
+  // An item v1 wrote is adopted first (`adoptV1`): its crew event is what its members were told.
+  const adopted = `(attribute_not_exists(${expr.path('sends')}) OR attribute_exists(${expr.path('adopted_v1')}))`;
   const applied = await updateIf(snapshot.booking_id, expr, {
     set: [
       `${event} = ${expr.value(snapshot)}`,
@@ -124,9 +130,25 @@ export async function recordCrewEvent(snapshot: CrewEventSnapshot, now: Date): P
       ...ensureMaps(expr),
       ...watchFrom(expr, now),
     ],
-    condition: `attribute_not_exists(${event}) OR ${newer}`,
+    condition: `${adopted} AND (attribute_not_exists(${event}) OR ${newer})`,
   });
   return applied ? 'applied' : 'not_newer';
+}
+
+/**
+ * Adopts an item v1 wrote (one crew call per booking, in `sends`): each member it called becomes a member told a
+ * call (`v1Adoption`), once (`adopted_v1`); a member already recorded the v2 way is left as it is.
+ */
+export async function adoptV1(state: JoinState, now: Date): Promise<void> {
+  const maps = new Expression();
+  await update(state.booking_id, maps, { set: ensureMaps(maps) });
+  const { members, group } = v1Adoption(state);
+  const expr = new Expression();
+  const keep = (path: string, value: unknown) => `${path} = if_not_exists(${path}, ${expr.value(value)})`;
+  const set = Object.entries(members).map(([id, record]) => keep(expr.path('members', id), record));
+  if (group) set.push(keep(expr.path('notices', 'call-v1'), group));
+  set.push(`${expr.path('adopted_v1')} = ${expr.value(now.toISOString())}`);
+  await updateIf(state.booking_id, expr, { set, condition: `attribute_not_exists(${expr.path('adopted_v1')})` });
 }
 
 /**
@@ -136,11 +158,14 @@ export async function recordCrewEvent(snapshot: CrewEventSnapshot, now: Date): P
 export async function recordCalendar(bookingId: string, calendar: CalendarState, now: Date): Promise<ArrivalOutcome> {
   const expr = new Expression();
   const kept = expr.path('calendar');
-  const notCancelled = `${expr.path('calendar', 'status')} <> ${expr.value('cancelled')}`;
+  // An item written before v2 has a calendar with no revision (it was 1) and no status (it was booked).
+  const status = expr.path('calendar', 'status');
+  const revision = expr.path('calendar', 'revision');
+  const notCancelled = `(attribute_not_exists(${status}) OR ${status} <> ${expr.value('cancelled')})`;
   const newer =
     calendar.status === 'cancelled'
       ? notCancelled
-      : `(${notCancelled} AND ${expr.path('calendar', 'revision')} < ${expr.value(calendar.revision)})`;
+      : `(${notCancelled} AND (attribute_not_exists(${revision}) OR ${revision} < ${expr.value(calendar.revision)}))`;
   const applied = await updateIf(bookingId, expr, {
     set: [
       `${kept} = ${expr.value(calendar)}`,
