@@ -56,12 +56,12 @@ export async function settleBooking(bookingId: string, claimer: string, logger: 
     if (plan.join.kind === 'waiting') logger.info('waiting for the other side', { ...plan.join });
     if (plan.held.length > 0) logger.info('members with a notice in flight or stuck', { held: plan.held });
     if (plan.due.length === 0) break;
-    const round_ = await deliverNotices(state, plan.due, claimer, logger);
-    deliveries.push(...round_);
+    const outcomes = await deliverNotices(state, plan.due, claimer, logger);
+    deliveries.push(...outcomes);
     state = await getJoin(bookingId);
     // A released notice waits for Lambda's retry (minutes later), not for another round now: the SES policy is
     // four attempts per invocation.
-    if (!round_.some((d) => d.kind === 'sent') || round_.some((d) => d.kind === 'released')) break;
+    if (!outcomes.some((d) => d.kind === 'sent') || outcomes.some((d) => d.kind === 'released')) break;
   }
   if (!state) return;
   for (const { group, notice } of noticesToPublish(state)) {

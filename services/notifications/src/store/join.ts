@@ -160,12 +160,12 @@ export async function recordCalendar(bookingId: string, calendar: CalendarState,
   const kept = expr.path('calendar');
   // An item written before v2 has a calendar with no revision (it was 1) and no status (it was booked).
   const status = expr.path('calendar', 'status');
-  const revision = expr.path('calendar', 'revision');
   const notCancelled = `(attribute_not_exists(${status}) OR ${status} <> ${expr.value('cancelled')})`;
-  const newer =
-    calendar.status === 'cancelled'
-      ? notCancelled
-      : `(${notCancelled} AND (attribute_not_exists(${revision}) OR ${revision} < ${expr.value(calendar.revision)}))`;
+  const olderRevision = () => {
+    const revision = expr.path('calendar', 'revision');
+    return `(attribute_not_exists(${revision}) OR ${revision} < ${expr.value(calendar.revision)})`;
+  };
+  const newer = calendar.status === 'cancelled' ? notCancelled : `(${notCancelled} AND ${olderRevision()})`;
   const applied = await updateIf(bookingId, expr, {
     set: [
       `${kept} = ${expr.value(calendar)}`,
