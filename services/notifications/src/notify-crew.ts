@@ -1,164 +1,163 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import type { CrewMember, EventCreated } from '@charter/events';
-import { PermanentFailure } from '@charter/shared/errors';
 import { crewPageUrl, crewTokenExpiry, mintCrewToken } from '@charter/shared/magic-link';
 import { publish } from '@charter/shared/publisher';
 import { secrets } from '@charter/shared/secrets';
-import { claimSendRecord, type ClaimSendRecordOutcome } from './claim-send-record';
+import { claimSendRecord } from './claim-send-record';
 import { setting } from './config';
-import { renderCrewEmail } from './domain/crew-email';
+import { failFor, logOutcome, type Delivery } from './deliveries';
 import type { OutgoingEmail } from './domain/email';
-import { CLAIM_LEASE_MS, nextStep, type CrewNotice, type JoinState } from './domain/join';
+import { captainOf, isSettled, noticesToPublish, planNotices, type CrewNotice, type DueNotice } from './domain/join';
+import { renderNotice } from './domain/notice-email';
+import { needsV1Adoption, type JoinState } from './domain/state';
+import { CLAIM_LEASE_MS } from './domain/stall';
 import {
+  adoptV1,
+  claimNotice,
   claimOnce,
-  claimSend,
   getJoin,
-  markSendFailed,
+  markNoticeFailed,
+  recordNoticeSent,
   recordOnce,
-  recordSent,
+  releaseNotice,
   releaseOnce,
-  releaseSend,
+  stopWatching,
 } from './store/join';
-import { sendEmail, type EmailSent } from './store/mail';
-
-type Delivery = { member: CrewMember } & ClaimSendRecordOutcome<EmailSent>;
+import { sendEmail } from './store/mail';
+import { tellCaptainOfDeclines } from './tell-captain';
 
 /**
- * Does what the join calls for: emails every crew member nobody has claimed yet, then, once
- * every member is recorded as sent, publishes CrewNotified once. Safe to run from any number of
- * concurrent deliveries of either event.
- *
- * Outcomes, per member: sent and recorded (never sent again); SES refused for rate or a server
- * fault (claim released, the invocation throws, Lambda retries); SES refused for good (recorded
- * as rejected, the event is dead-lettered with the reason); SES's answer lost, or the invocation
- * died between SendEmail and the record (claim kept: never re-sent, the stall check tells the
- * captain the member may not have been reached).
+ * Rounds of "read the state, send what is due" per invocation. A round that sent something re-reads, since the
+ * state may have moved on meanwhile (a newer crew event arrived while we sent): its own delivery may have seen our
+ * claims and left that to us. A round that sent nothing (claimed elsewhere, kept), or had to release a claim, ends
+ * the loop.
  */
-export async function notifyCrewIfReady(state: JoinState, claimer: string, logger: Logger): Promise<void> {
-  let step = nextStep(state);
-  if (step.kind === 'wait') {
-    logger.info('waiting for the other event', { missing: step.missing });
-    return;
+const MAX_ROUNDS = 5;
+
+/**
+ * Tells every member what the booking's state says they are due (`planNotices`), each notice claimed, sent and
+ * recorded once; then publishes the CrewNotified of every notice group that is complete, tells the captain of
+ * declines, and takes the booking off the watch list when nothing is left to do. Safe from any number of
+ * concurrent deliveries of any of the events, in any order.
+ *
+ * Outcomes, per notice: sent and recorded (the member's "last told"); SES refused for rate or a server fault (claim
+ * and sequence released, the invocation throws, Lambda retries); SES refused for good (kept as rejected, the event
+ * is dead-lettered with the reason); SES's answer lost, or the invocation died between SendEmail and the record
+ * (kept: never re-sent, the stall check reports the member).
+ */
+export async function settleBooking(bookingId: string, claimer: string, logger: Logger): Promise<void> {
+  const deliveries: Delivery[] = [];
+  let state = await getJoin(bookingId);
+  if (state && needsV1Adoption(state)) {
+    await adoptV1(state, new Date());
+    state = await getJoin(bookingId);
   }
-  let deliveries: Delivery[] = [];
-  if (step.kind === 'send') {
-    deliveries = await sendCrewCalls(step.event, step.members, claimer, logger);
-    const fresh = await getJoin(state.booking_id);
-    if (fresh) step = nextStep(fresh);
+  for (let round = 1; state && round <= MAX_ROUNDS; round++) {
+    const plan = planNotices(state);
+    if (plan.join.kind === 'waiting') logger.info('waiting for the other side', { ...plan.join });
+    if (plan.held.length > 0) logger.info('members with a notice in flight or stuck', { held: plan.held });
+    if (plan.due.length === 0) break;
+    const outcomes = await deliverNotices(state, plan.due, claimer, logger);
+    deliveries.push(...outcomes);
+    state = await getJoin(bookingId);
+    // A released notice waits for Lambda's retry (minutes later), not for another round now: the SES policy is
+    // four attempts per invocation.
+    if (!outcomes.some((d) => d.kind === 'sent') || outcomes.some((d) => d.kind === 'released')) break;
   }
-  if (step.kind === 'publish') await publishCrewNotifiedOnce(step.notice, claimer, logger);
-  else if (step.kind !== 'send') logger.info('nothing more to do for this delivery', { step: step.kind });
-  failFor(state.booking_id, deliveries);
+  if (!state) return;
+  for (const { group, notice } of noticesToPublish(state)) {
+    await publishCrewNotifiedOnce(group, notice, claimer, logger);
+  }
+  deliveries.push(...(await tellCaptainOfDeclines(state, claimer, logger)));
+  const after = await getJoin(bookingId);
+  if (after && isSettled(after)) await stopWatching(after);
+  failFor(bookingId, deliveries);
 }
 
-async function sendCrewCalls(
-  event: EventCreated,
-  members: CrewMember[],
+async function deliverNotices(
+  state: JoinState,
+  due: DueNotice[],
   claimer: string,
   logger: Logger,
 ): Promise<Delivery[]> {
   // Read before claiming anything: a missing key must not leave claims behind.
   const { current: key } = await secrets.versions(setting('MAGIC_LINK_KEY_SECRET_NAME'));
-  const expiresAt = crewTokenExpiry(event);
   const from = setting('SENDER_ADDRESS');
-  const emails = members.map((member) => {
-    const token = mintCrewToken(key, { eventId: event.event_id, memberId: member.member_id, expiresAt });
-    const crewPageLink = crewPageUrl(setting('SCC_API_URL'), event.event_id, token);
-    return { member, email: renderCrewEmail({ event, member, crewPageLink, from }) };
-  });
+  const captain = captainOf(state.crew_event);
+  const now = new Date();
   const settled = await Promise.allSettled(
-    emails.map(({ member, email }) => deliverOnce(event.booking_id, member, email, claimer, logger)),
+    due.map((notice) => {
+      const memberId = notice.member.member_id;
+      const token = mintCrewToken(key, {
+        eventId: notice.event_id,
+        memberId,
+        expiresAt: crewTokenExpiry(notice.fields),
+      });
+      const crewPageLink = crewPageUrl(setting('SCC_API_URL'), notice.event_id, token);
+      const email = renderNotice({ bookingId: state.booking_id, notice, captain, crewPageLink, from, now });
+      return deliverOnce(state.booking_id, notice, email, claimer, logger);
+    }),
   );
   const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
   if (failed) throw failed.reason;
   return settled.map((s) => (s as PromiseFulfilledResult<Delivery>).value);
 }
 
-/** Claim, send, record: the claim makes this invocation the only one that may email the member. */
+/** Claim, send, record: the claim makes this invocation the only one that may send the member this notice. */
 async function deliverOnce(
   bookingId: string,
-  member: CrewMember,
+  notice: DueNotice,
   email: OutgoingEmail,
   claimer: string,
   logger: Logger,
 ): Promise<Delivery> {
-  const memberId = member.member_id;
   const outcome = await claimSendRecord({
-    claim: () => claimSend(bookingId, member, claimer, new Date()),
-    send: () => sendEmail(email, { tags: { booking_id: bookingId, kind: 'crew-call' } }),
-    record: ({ messageId }) => recordSent(bookingId, memberId, claimer, messageId, new Date()),
-    release: () => releaseSend(bookingId, memberId, claimer),
-    keep: (status, reason) => markSendFailed(bookingId, memberId, claimer, status, reason, new Date()),
+    claim: () => claimNotice(bookingId, notice, claimer, new Date()),
+    send: () => sendEmail(email, { tags: { booking_id: bookingId, kind: `crew-${notice.kind}` } }),
+    record: ({ messageId }) => recordNoticeSent(bookingId, notice, claimer, messageId, new Date()),
+    release: () => releaseNotice(bookingId, notice, claimer),
+    keep: (status, reason) => markNoticeFailed(bookingId, notice, claimer, status, reason, new Date()),
   });
-  const log = { member_id: memberId, role: member.role };
-  switch (outcome.kind) {
-    case 'claimed_elsewhere':
-      logger.info('crew email already claimed by another delivery', log);
-      break;
-    case 'sent': {
-      const { messageId, attempts } = outcome.sent;
-      logger.info('crew email sent', { ...log, message_id: messageId, attempts, bcc: email.bcc.length });
-      break;
-    }
-    case 'released':
-      logger.warn('crew email not sent; claim released for a retry', {
-        ...log,
-        reason: outcome.reason,
-        attempts: outcome.attempts,
-      });
-      break;
-    case 'rejected':
-      logger.error('SES rejected the crew email', { ...log, reason: outcome.reason });
-      break;
-    case 'unconfirmed':
-      logger.error('SES gave no answer; the crew email may have gone and is not re-sent', {
-        ...log,
-        reason: outcome.reason,
-      });
-  }
-  return { member, ...outcome };
-}
-
-/** A retry can cure throttling (so Lambda retries); nothing cures a rejection (dead-letter). */
-function failFor(bookingId: string, deliveries: Delivery[]): void {
-  const describe = (d: Delivery) => `${d.member.member_id}: ${'reason' in d ? d.reason : d.kind}`;
-  const retry = deliveries.filter((d) => d.kind === 'released');
-  const rejected = deliveries.filter((d) => d.kind === 'rejected');
-  if (retry.length > 0) {
-    throw new Error(
-      `booking ${bookingId}: crew email not sent yet to ${[...retry, ...rejected].map(describe).join('; ')}`,
-    );
-  }
-  if (rejected.length > 0) {
-    throw new PermanentFailure(
-      `booking ${bookingId}: SES rejected the crew email to ${rejected.map(describe).join('; ')}`,
-    );
-  }
+  const log = {
+    member_id: notice.member.member_id,
+    role: notice.member.role,
+    notice: notice.kind,
+    sequence: notice.sequence,
+    version: notice.version,
+  };
+  logOutcome(logger, `${notice.kind} notice`, outcome, { ...log, bcc: email.bcc.length });
+  return { label: `${notice.member.member_id} (${notice.kind})`, ...outcome };
 }
 
 /**
- * Publishes CrewNotified for the booking once. A claim left by a publisher that died is taken
- * over after the lease, so the audit event is published at least once, and exactly once unless
- * a publisher dies between PutEvents and its record.
+ * Publishes one notice group's CrewNotified once. A claim left by a publisher that died is taken over after the
+ * lease, so the audit event is published at least once, and exactly once unless a publisher dies between PutEvents
+ * and its record.
  */
 export async function publishCrewNotifiedOnce(
+  group: string,
   notice: CrewNotice,
   claimer: string,
   logger: Logger,
   now = new Date(),
-): Promise<void> {
+): Promise<boolean> {
   const bookingId = notice.booking_id;
+  const at = { kind: 'crew_notified' as const, group };
   const staleBefore = new Date(now.getTime() - CLAIM_LEASE_MS);
   const outcome = await claimSendRecord({
-    claim: () => claimOnce(bookingId, 'crew_notified', claimer, now, { staleBefore }),
+    claim: () => claimOnce(bookingId, at, claimer, now, { staleBefore }),
     send: async () => ({ ok: true as const, eventId: await publish('CrewNotified', { schema_version: 1, ...notice }) }),
-    record: ({ eventId }) => recordOnce(bookingId, 'crew_notified', claimer, eventId, new Date()),
-    release: () => releaseOnce(bookingId, 'crew_notified', claimer),
+    record: ({ eventId }) => recordOnce(bookingId, at, claimer, eventId, new Date()),
+    release: () => releaseOnce(bookingId, at, claimer),
   });
-  if (outcome.kind !== 'sent') logger.info('CrewNotified already published or being published');
-  else
-    logger.info('CrewNotified published', {
-      crew_notified_event_id: outcome.sent.eventId,
-      recipients: notice.recipients.length,
-    });
+  const log = { group, notice: notice.kind, revision: notice.revision };
+  if (outcome.kind !== 'sent') {
+    logger.info('CrewNotified already published or being published', log);
+    return false;
+  }
+  logger.info('CrewNotified published', {
+    ...log,
+    crew_notified_event_id: outcome.sent.eventId,
+    recipients: notice.recipients.length,
+  });
+  return true;
 }

@@ -2,7 +2,8 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { claimSendRecord } from './claim-send-record';
 import { STALL_CHECK_SETTINGS, requireSettings, setting } from './config';
 import type { OutgoingEmail } from './domain/email';
-import { alertRecipient, stallDecision, type JoinState, type MissingStep, type OnceField } from './domain/join';
+import type { JoinState } from './domain/state';
+import { alertRecipient, stallDecision, type StallAlert } from './domain/stall';
 import { renderDeliveryAlert, renderStallAlert } from './domain/stall-email';
 import { publishCrewNotifiedOnce } from './notify-crew';
 import {
@@ -58,59 +59,68 @@ async function checkBooking(bookingId: string, now: Date, claimer: string, logge
   const state = await getJoin(bookingId);
   if (!state) return 'gone';
   const decision = stallDecision(state, now, { stallMinutes: setting('STALL_MINUTES') });
-  const from = setting('SENDER_ADDRESS');
-  const operator = setting('STALL_ALERT_ADDRESS');
-  switch (decision.kind) {
-    case 'keep_watching':
-      return 'watching';
-    case 'stop_watching':
-      await stopWatching(state);
-      return 'unwatched';
-    case 'publish':
-      await publishCrewNotifiedOnce(
-        decision.notice,
-        claimer,
-        logger.createChild({ persistentKeys: { booking_id: bookingId } }),
-        now,
-      );
-      return 'republished';
-    case 'missing_step': {
-      const to = decision.missing === 'crew_event' ? operator : alertRecipient(state, operator);
-      const email = renderStallAlert({ state, missing: decision.missing, since: decision.since, now, from, to });
-      return alertOnce(state, 'stall_alert', email, claimer, logger, decision.missing);
-    }
-    case 'undelivered': {
-      const to = alertRecipient(state, operator, decision.undelivered);
-      const email = renderDeliveryAlert({ state, undelivered: decision.undelivered, from, to });
-      return alertOnce(state, 'delivery_alert', email, claimer, logger);
-    }
+  const bookingLogger = logger.createChild({ persistentKeys: { booking_id: bookingId } });
+  let republished = false;
+  for (const { group, notice } of decision.publish) {
+    republished = (await publishCrewNotifiedOnce(group, notice, claimer, bookingLogger, now)) || republished;
   }
+  if (decision.alert) {
+    const to = alertRecipient(state, setting('STALL_ALERT_ADDRESS'), decision.alert);
+    const from = setting('SENDER_ADDRESS');
+    const alert = decision.alert;
+    const email =
+      alert.kind === 'missing_step'
+        ? renderStallAlert({ state, alert, now, from, to })
+        : renderDeliveryAlert({ state, undelivered: alert.undelivered, from, to });
+    return alertOnce(state, alert, email, claimer, logger);
+  }
+  if (decision.watch === 'stop') {
+    await stopWatching(state);
+    return 'unwatched';
+  }
+  return republished ? 'republished' : 'watching';
 }
 
 /**
- * Claim, send, record, as for crew email. The stall alert's claim also requires the step to be
- * still missing, so an alert never goes out for a step that has just happened.
+ * Claim, send, record, as for crew notices, under the alert's key: once per problem. A missing-step alert's claim
+ * also requires the item unchanged since it was read, so an alert never goes out for a step that has just happened.
+ * A delivery alert marks each member it names as reported.
  */
 async function alertOnce(
   state: JoinState,
-  field: OnceField,
+  alert: StallAlert,
   email: OutgoingEmail,
   claimer: string,
   logger: Logger,
-  whileMissing?: MissingStep,
 ): Promise<BookingCheck> {
   const bookingId = state.booking_id;
+  const at = { kind: 'alert' as const, key: alert.key };
+  const reported =
+    alert.kind === 'undelivered'
+      ? Object.fromEntries(
+          alert.undelivered.filter((u) => u.status !== 'not_sent').map((u) => [u.member_id, u.sequence]),
+        )
+      : {};
   const outcome = await claimSendRecord({
-    claim: () => claimOnce(bookingId, field, claimer, new Date(), whileMissing ? { whileMissing } : {}),
-    send: () => sendEmail(email, { tags: { booking_id: bookingId, kind: field.replace('_', '-') } }),
-    record: ({ messageId }) => recordOnce(bookingId, field, claimer, messageId, new Date()),
+    claim: () =>
+      claimOnce(
+        bookingId,
+        at,
+        claimer,
+        new Date(),
+        alert.kind === 'missing_step' ? { unchangedSince: state.updated_at } : {},
+      ),
+    send: () => sendEmail(email, { tags: { booking_id: bookingId, kind: alert.kind.replace('_', '-') } }),
+    record: ({ messageId }) => recordOnce(bookingId, at, claimer, messageId, new Date(), { unwatch: true, reported }),
     // The next run (a minute later) tries again.
-    release: () => releaseOnce(bookingId, field, claimer),
+    release: () => releaseOnce(bookingId, at, claimer),
     // Either way nobody is alerted twice: a refusal is kept as rejected; one that may have gone keeps its claim.
-    keep: (status, reason) =>
-      status === 'rejected' ? markOnceRejected(bookingId, field, claimer, reason) : stopWatching(state),
+    keep: async (status, reason) => {
+      if (status === 'rejected') await markOnceRejected(bookingId, at, claimer, reason);
+      await stopWatching(state);
+    },
   });
-  const log = { booking_id: bookingId, alert: field, ...(whileMissing ? { missing: whileMissing } : {}) };
+  const log = { booking_id: bookingId, alert: alert.key };
   switch (outcome.kind) {
     case 'claimed_elsewhere':
       logger.info('alert already sent, or no longer needed', log);

@@ -1,14 +1,24 @@
-import { CrewNotified } from '@charter/events';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { documentClient } from '@charter/shared/dynamo';
 import { verifyCrewToken } from '@charter/shared/magic-link';
+import { startLocalCloud, type LocalCloud } from '@charter/local/testing';
 import type { Context, EventBridgeEvent } from 'aws-lambda';
-import { mailbox, startLocalCloud, type LocalCloud, type StoredEmail } from '@charter/local/testing';
-import { ROSTER, calendarUpdated, eventCreated } from './fixtures';
-import { busEvent, lambdaContext, scheduledEvent } from './harness';
+import { planNotices } from '../src/domain/join';
+import { ROSTER, calendarUpdated, eventCreated, eventUpdated } from './fixtures';
+import {
+  busEvent,
+  crewNotifiedOf,
+  inviteIn,
+  lambdaContext,
+  mailFor,
+  scheduledEvent,
+  type StoredNotice,
+} from './harness';
 
 /**
- * The notifier's handlers against the local cloud's real stores: dynalite for the join table,
- * aws-ses-v2-local for mail, the project's EventBridge and Secrets Manager. Each test uses its
- * own booking id, so the mailbox and the bus are filtered by it.
+ * The notifier's handlers against the local cloud's real stores: dynalite for the join table, aws-ses-v2-local for
+ * mail, the project's EventBridge and Secrets Manager. Each test uses its own booking id, so the mailbox and the bus
+ * are filtered by it.
  */
 type BusHandler = (event: EventBridgeEvent<string, unknown>, context: Context) => Promise<void>;
 type ScheduledHandler = typeof import('../src/handlers/check-stalls').handler;
@@ -37,27 +47,20 @@ afterAll(async () => {
   await cloud?.stop();
 });
 
-const deliver = (detailType: 'EventCreated' | 'CalendarUpdated', detail: unknown) =>
+const deliver = (detailType: 'EventCreated' | 'EventUpdated' | 'CalendarUpdated', detail: unknown) =>
   onSuccessEvent(busEvent(detailType, detail), lambdaContext());
 const runStallCheck = (at: Date) =>
   checkStalls(scheduledEvent(at), lambdaContext('charter-notifications-local-checkStalls'));
 const minutesFromNow = (minutes: number) => new Date(Date.now() + minutes * 60_000);
 
-async function mailFor(bookingId: string): Promise<StoredEmail[]> {
-  return (await mailbox(cloud.endpoints.ses)).filter((m) => m.subject.includes(bookingId));
-}
 const crewCalls = async (bookingId: string) =>
-  (await mailFor(bookingId)).filter((m) => m.subject.startsWith('Crew call:'));
-const crewNotified = (bookingId: string) =>
-  cloud
-    .published()
-    .filter((e) => e['detail-type'] === 'CrewNotified')
-    .map((e) => ({ ...e, detail: CrewNotified.parse(e.detail) }))
-    .filter((e) => e.detail.booking_id === bookingId);
-const recipients = (emails: StoredEmail[]) => emails.map((m) => m.destination.to.join(',')).sort();
+  (await mailFor(cloud, bookingId)).filter((m) => m.subject.startsWith('Crew call:'));
+const alertsFor = async (bookingId: string) =>
+  (await mailFor(cloud, bookingId)).filter((m) => m.subject.startsWith('Booking '));
+const recipients = (emails: StoredNotice[]) => emails.map((m) => m.destination.to.join(',')).sort();
 const everyone = ROSTER.map((m) => m.email).sort();
 
-function expectOneCallPerMember(emails: StoredEmail[]) {
+function expectOneCallPerMember(emails: StoredNotice[]) {
   expect(recipients(emails)).toEqual(everyone);
   for (const email of emails) {
     const toCaptain = email.destination.to[0] === 'captain@crew.example.com';
@@ -68,7 +71,7 @@ function expectOneCallPerMember(emails: StoredEmail[]) {
   }
 }
 
-describe('the crew email goes out once both success events are in', () => {
+describe('the crew call goes out once scc and the calendar are at the same revision', () => {
   it('emails each crew member once when EventCreated arrives before CalendarUpdated', async () => {
     const id = 'order-event-first';
     await deliver('EventCreated', eventCreated(id));
@@ -82,6 +85,16 @@ describe('the crew email goes out once both success events are in', () => {
     await deliver('CalendarUpdated', calendarUpdated(id));
     expect(await crewCalls(id)).toHaveLength(0);
     await deliver('EventCreated', eventCreated(id));
+    expectOneCallPerMember(await crewCalls(id));
+  });
+
+  it('waits while the calendar is at another revision than scc', async () => {
+    const id = 'order-revisions-apart';
+    const created = eventCreated(id);
+    await deliver('EventUpdated', eventUpdated(created, { charter_start: '11:00' }));
+    await deliver('CalendarUpdated', calendarUpdated(id));
+    expect(await mailFor(cloud, id)).toHaveLength(0);
+    await deliver('CalendarUpdated', calendarUpdated(id, { revision: 2 }));
     expectOneCallPerMember(await crewCalls(id));
   });
 
@@ -103,64 +116,75 @@ describe('the crew email goes out once both success events are in', () => {
     }
   });
 
-  it('publishes CrewNotified once, naming every recipient with its SES message id', async () => {
+  it('publishes one CrewNotified of kind call at its revision, naming each recipient and message id', async () => {
     const id = 'crew-notified';
     await deliver('EventCreated', eventCreated(id));
     await deliver('CalendarUpdated', calendarUpdated(id));
+    await deliver('CalendarUpdated', calendarUpdated(id));
     const emails = await crewCalls(id);
-    const notices = crewNotified(id);
+    const notices = crewNotifiedOf(cloud, id);
     expect(notices).toHaveLength(1);
     expect(notices[0]!.source).toBe('charter.notifications');
+    expect(notices[0]!.detail).toMatchObject({ kind: 'call', revision: 1 });
     expect(notices[0]!.detail.recipients.map((r) => [r.email, r.message_id]).sort()).toEqual(
       emails.map((m) => [m.destination.to[0], m.messageId]).sort(),
     );
-  });
-});
-
-describe('at-least-once, any-order delivery', () => {
-  it('sends exactly one message per crew member when each event is delivered three times at once', async () => {
-    const id = 'triple-delivery';
-    const event = eventCreated(id);
-    const calendar = calendarUpdated(id);
-    await Promise.all([
-      ...[1, 2, 3].map(() => deliver('EventCreated', event)),
-      ...[1, 2, 3].map(() => deliver('CalendarUpdated', calendar)),
-    ]);
-    expectOneCallPerMember(await crewCalls(id));
-    expect(crewNotified(id)).toHaveLength(1);
-  });
-
-  it('ignores deliveries that come after the crew was notified', async () => {
-    const id = 'late-duplicate';
-    await deliver('EventCreated', eventCreated(id));
-    await deliver('CalendarUpdated', calendarUpdated(id));
-    await Promise.all([deliver('EventCreated', eventCreated(id)), deliver('CalendarUpdated', calendarUpdated(id))]);
-    expect(await crewCalls(id)).toHaveLength(3);
-    expect(crewNotified(id)).toHaveLength(1);
   });
 
   it('keeps the first crew event when a second, different one arrives for the booking', async () => {
     const id = 'second-crew-event';
     await deliver('EventCreated', eventCreated(id));
-    await deliver('EventCreated', eventCreated(id, { event_id: `evt_${id}9999`, vessel: 'OTHER' }));
+    await deliver('EventCreated', eventCreated(id, { event_id: `evt_${id}9999`, vessel: 'OTHER', version: 5 }));
     await deliver('CalendarUpdated', calendarUpdated(id));
     const emails = await crewCalls(id);
     expect(emails).toHaveLength(3);
     expect(emails.every((m) => m.subject.includes('JADA') && m.body.html!.includes(`/crew/evt_${id}0000`))).toBe(true);
   });
+
+  it('takes a settled booking off the watch list', async () => {
+    const id = 'settled-unwatched';
+    await deliver('EventCreated', eventCreated(id));
+    expect(await store.watchedSince(minutesFromNow(1))).toContain(id);
+    await deliver('CalendarUpdated', calendarUpdated(id));
+    expect(await store.watchedSince(minutesFromNow(1))).not.toContain(id);
+  });
 });
 
-describe('a crash between sending and recording', () => {
+describe('exactly once per member and notice', () => {
   afterEach(() => jest.restoreAllMocks());
 
-  it('never emails that member again on retry, and the stall check tells the captain it is unconfirmed', async () => {
+  it('refuses a claim computed from an older state (the compare-and-set on what the member was told)', async () => {
+    const id = 'claim-compare-and-set';
+    await deliver('EventCreated', eventCreated(id));
+    await store.recordCalendar(
+      id,
+      { revision: 1, status: 'booked', year: 2024, calendar_url: 'https://c/2024.json' },
+      new Date(),
+    );
+    const state = (await store.getJoin(id))!;
+    const [call] = planNotices(state).due;
+    expect(await store.claimNotice(id, call!, 'first/0001', new Date())).toBe(true);
+    // A second delivery that computed the same call from the same state loses.
+    expect(await store.claimNotice(id, call!, 'second/0002', new Date())).toBe(false);
+    // Once the first is recorded, a delivery still holding the old read cannot claim either.
+    await store.recordNoticeSent(id, call!, 'first/0001', 'msg-1', new Date());
+    expect(await store.claimNotice(id, call!, 'third/0003', new Date())).toBe(false);
+    expect((await store.getJoin(id))!.members[call!.member.member_id]).toMatchObject({
+      sequence: 1,
+      status: 'idle',
+      told: { kind: 'call', message_id: 'msg-1', sequence: 0 },
+    });
+  });
+
+  it('never emails a member again after a crash between send and record; the stall check reports it', async () => {
     const id = 'crash-after-send';
     await deliver('EventCreated', eventCreated(id));
     // SES accepts the mate's message, then the invocation dies before recording its message id.
-    const realRecordSent = store.recordSent;
-    jest.spyOn(store, 'recordSent').mockImplementation(async (bookingId, memberId, ...rest) => {
-      if (memberId === 'isla-moreno') throw new Error('simulated crash after SendEmail');
-      return realRecordSent(bookingId, memberId, ...rest);
+    const realRecord = store.recordNoticeSent;
+    jest.spyOn(store, 'recordNoticeSent').mockImplementation((bookingId, notice, ...rest) => {
+      if (notice.member.member_id === 'isla-moreno')
+        return Promise.reject(new Error('simulated crash after SendEmail'));
+      return realRecord(bookingId, notice, ...rest);
     });
     await expect(deliver('CalendarUpdated', calendarUpdated(id))).rejects.toThrow('simulated crash');
     jest.restoreAllMocks();
@@ -170,21 +194,27 @@ describe('a crash between sending and recording', () => {
     await deliver('EventCreated', eventCreated(id));
 
     expect(recipients(await crewCalls(id))).toEqual(everyone);
-    const item = await store.getJoin(id);
-    expect(item?.sends['isla-moreno']).toMatchObject({ status: 'claimed' });
-    expect(item?.sends['isla-moreno']?.message_id).toBeUndefined();
-    expect(crewNotified(id)).toHaveLength(0);
+    const mate = (await store.getJoin(id))?.members['isla-moreno'];
+    expect(mate).toMatchObject({ status: 'claimed', claim: { kind: 'call' } });
+    expect(mate?.told).toBeUndefined();
+    expect(crewNotifiedOf(cloud, id)).toHaveLength(0);
 
     await runStallCheck(minutesFromNow(16));
     await runStallCheck(minutesFromNow(17));
-    const alerts = (await mailFor(id)).filter((m) => !m.subject.startsWith('Crew call:'));
+    const alerts = await alertsFor(id);
     expect(alerts).toHaveLength(1);
     expect(alerts[0]).toMatchObject({
       subject: `Booking ${id}: the crew email did not reach one crew member`,
       destination: { to: ['captain@crew.example.com'] },
     });
-    expect(alerts[0]!.body.text).toContain('Isla Moreno <mate@crew.example.com> (mate): possibly sent');
+    expect(alerts[0]!.body.text).toContain(
+      'Isla Moreno <mate@crew.example.com> (mate), "Crew call:" notice: possibly sent',
+    );
     expect(recipients(await crewCalls(id))).toEqual(everyone);
+    // The stall check passed the dead claim: the other two are in CrewNotified.
+    expect(crewNotifiedOf(cloud, id).map((e) => e.detail.recipients.map((r) => r.member_id))).toEqual([
+      ['rowan-hale', 'theo-park'],
+    ]);
   });
 });
 
@@ -193,17 +223,27 @@ describe('the stall check', () => {
     const id = 'stall-no-calendar';
     await deliver('EventCreated', eventCreated(id));
     await runStallCheck(minutesFromNow(5));
-    expect(await mailFor(id)).toHaveLength(0);
+    expect(await mailFor(cloud, id)).toHaveLength(0);
 
     await runStallCheck(minutesFromNow(16));
     await runStallCheck(minutesFromNow(17));
-    const alerts = await mailFor(id);
+    const alerts = await mailFor(cloud, id);
     expect(alerts).toHaveLength(1);
     expect(alerts[0]).toMatchObject({
       subject: `Booking ${id} is stuck: the calendar entry was never confirmed`,
       destination: { to: ['captain@crew.example.com'] },
     });
-    expect(alerts[0]!.body.text).toContain('the calendar entry was never confirmed');
+  });
+
+  it('tells the captain once that the calendar never confirmed a change the crew were called for before', async () => {
+    const id = 'stall-change-no-calendar';
+    const created = eventCreated(id);
+    await deliver('EventCreated', created);
+    await deliver('CalendarUpdated', calendarUpdated(id));
+    await deliver('EventUpdated', eventUpdated(created, { charter_start: '12:00' }));
+    await Promise.all([runStallCheck(minutesFromNow(16)), runStallCheck(minutesFromNow(16))]);
+    const alerts = await alertsFor(id);
+    expect(alerts.map((a) => a.subject)).toEqual([`Booking ${id} is stuck: the calendar never confirmed revision 2`]);
   });
 
   it('tells the configured stall address once that the crew event was never created', async () => {
@@ -211,7 +251,7 @@ describe('the stall check', () => {
     await deliver('CalendarUpdated', calendarUpdated(id));
     await Promise.all([runStallCheck(minutesFromNow(16)), runStallCheck(minutesFromNow(16))]);
     await runStallCheck(minutesFromNow(30));
-    const alerts = await mailFor(id);
+    const alerts = await mailFor(cloud, id);
     expect(alerts).toHaveLength(1);
     expect(alerts[0]).toMatchObject({
       subject: `Booking ${id} is stuck: the crew event (SCC) was never created`,
@@ -225,24 +265,30 @@ describe('the stall check', () => {
     await runStallCheck(minutesFromNow(16));
     await deliver('CalendarUpdated', calendarUpdated(id));
     expectOneCallPerMember(await crewCalls(id));
-    expect(crewNotified(id)).toHaveLength(1);
-    expect(await mailFor(id)).toHaveLength(4);
+    expect(crewNotifiedOf(cloud, id)).toHaveLength(1);
+    expect(await mailFor(cloud, id)).toHaveLength(4);
   });
 
   it('publishes CrewNotified once when the invocation that claimed it died', async () => {
     const id = 'stall-publisher-died';
     await deliver('EventCreated', eventCreated(id));
-    // An earlier invocation claimed the publication and died before PutEvents.
-    expect(await store.claimOnce(id, 'crew_notified', 'dead-request/0000', new Date())).toBe(true);
+    // An earlier invocation claimed the publication of the call and died before PutEvents.
+    const realClaimOnce = store.claimOnce;
+    jest.spyOn(store, 'claimOnce').mockImplementation(async (bookingId, at, claimer, now, options) => {
+      if (at.kind !== 'crew_notified') return realClaimOnce(bookingId, at, claimer, now, options);
+      await realClaimOnce(bookingId, at, 'dead-request/0000', now, options);
+      return false;
+    });
     await deliver('CalendarUpdated', calendarUpdated(id));
+    jest.restoreAllMocks();
     expectOneCallPerMember(await crewCalls(id));
-    expect(crewNotified(id)).toHaveLength(0);
+    expect(crewNotifiedOf(cloud, id)).toHaveLength(0);
 
     await runStallCheck(minutesFromNow(20));
     await runStallCheck(minutesFromNow(21));
-    expect(crewNotified(id)).toHaveLength(1);
-    expect(crewNotified(id)[0]!.detail.recipients).toHaveLength(3);
-    expect(await mailFor(id)).toHaveLength(3);
+    expect(crewNotifiedOf(cloud, id)).toHaveLength(1);
+    expect(crewNotifiedOf(cloud, id)[0]!.detail.recipients).toHaveLength(3);
+    expect(await mailFor(cloud, id)).toHaveLength(3);
   });
 
   it('keeps watching a booking that an event touched after the check read it', async () => {
@@ -250,7 +296,7 @@ describe('the stall check', () => {
     await deliver('EventCreated', eventCreated(id));
     const seen = (await store.getJoin(id))!;
     await new Promise((resolve) => setTimeout(resolve, 5));
-    await deliver('EventCreated', eventCreated(id));
+    await deliver('EventUpdated', eventUpdated(eventCreated(id), { charter_start: '11:00' }));
     await store.stopWatching(seen);
     expect(await store.watchedSince(minutesFromNow(1))).toContain(id);
     await store.stopWatching((await store.getJoin(id))!);
@@ -262,7 +308,68 @@ describe('the stall check', () => {
     await deliver('EventCreated', eventCreated(id));
     await deliver('CalendarUpdated', calendarUpdated(id));
     await runStallCheck(minutesFromNow(60));
-    expect(await mailFor(id)).toHaveLength(3);
+    expect(await mailFor(cloud, id)).toHaveLength(3);
+  });
+});
+
+describe('an item written by v1 (one crew call per booking, before this change)', () => {
+  /** The item v1 left once the crew was called: its crew event without version, its sends, its CrewNotified. */
+  async function putV1Item(id: string, sends: Record<string, unknown>) {
+    const { schema_version, booking_id, event_id, charter_date, charter_start, charter_end, timezone, vessel } =
+      eventCreated(id);
+    const crew_event = {
+      ...{ schema_version, booking_id, event_id, charter_date, charter_start, charter_end, timezone, vessel },
+      location: 'Shelter Island, San Diego',
+      guest_count: 4,
+      crew: ROSTER,
+    };
+    const at = new Date(Date.now() - 3_600_000).toISOString();
+    await documentClient().send(
+      new PutCommand({
+        TableName: process.env.JOIN_TABLE,
+        Item: {
+          booking_id: id,
+          crew_event,
+          crew_event_at: at,
+          calendar: { year: 2024, calendar_url: 'https://calendar.example.com/calendar/2024.json' },
+          calendar_at: at,
+          sends,
+          crew_notified: { status: 'done', claimed_at: at, claimed_by: 'v1/0000', id: 'evt-v1' },
+          notified_at: at,
+          updated_at: at,
+        },
+      }),
+    );
+  }
+  const sentV1 = (email: string) => ({
+    status: 'sent',
+    email,
+    claimed_at: '2024-05-01T12:00:00.000Z',
+    claimed_by: 'v1/0000',
+    message_id: `v1-${email}`,
+    sent_at: '2024-05-01T12:00:01.000Z',
+  });
+
+  it('tells the members v1 called the change (not a second call), with invites starting after it', async () => {
+    const id = 'v1-item-change';
+    await putV1Item(id, Object.fromEntries(ROSTER.map((m) => [m.member_id, sentV1(m.email)])));
+    const created = eventCreated(id);
+    await deliver('EventUpdated', eventUpdated(created, { charter_start: '11:00', charter_end: '14:00' }));
+    await deliver('CalendarUpdated', calendarUpdated(id, { revision: 2 }));
+    const all = await mailFor(cloud, id);
+    expect(all.map((m) => m.subject.split(':')[0])).toEqual(['Changed', 'Changed', 'Changed']);
+    expect(all[0]!.body.text).toContain('- Start: 10:00 AM -> 11:00 AM');
+    expect(all.map((m) => inviteIn(m).sequence)).toEqual([1, 1, 1]);
+    // v1's CrewNotified is not published again; the change's is.
+    expect(crewNotifiedOf(cloud, id).map((e) => e.detail.kind)).toEqual(['change']);
+  });
+
+  it('calls the members v1 had not reached yet, and only them', async () => {
+    const id = 'v1-item-partial';
+    const { 'theo-park': _unsent, ...two } = Object.fromEntries(ROSTER.map((m) => [m.member_id, sentV1(m.email)]));
+    await putV1Item(id, two);
+    await deliver('CalendarUpdated', calendarUpdated(id));
+    expect(recipients(await crewCalls(id))).toEqual(['deckhand@crew.example.com']);
   });
 });
 
@@ -287,7 +394,7 @@ describe('a stage that is not configured', () => {
         'secret charter/local/no-such-key is not configured',
       );
     });
-    expect((await store.getJoin(id))?.sends).toEqual({});
+    expect((await store.getJoin(id))?.members).toEqual({});
     expect(await crewCalls(id)).toHaveLength(0);
   });
 

@@ -1,239 +1,371 @@
 import {
-  CLAIM_LEASE_MS,
-  alertRecipient,
-  captainOf,
-  crewOf,
-  nextStep,
-  stallDecision,
-  type JoinState,
-  type SendRecord,
+  changesBetween,
+  isSettled,
+  joinOf,
+  memberDue,
+  noticesToPublish,
+  planNotices,
+  type DueNotice,
 } from '../src/domain/join';
-import { ROSTER, at, calendarUpdated, eventCreated, joinState, minutesAfter, sent } from './fixtures';
+import { fieldsOf, snapshotOf, type JoinState } from '../src/domain/state';
+import {
+  NEW_HAND,
+  ROSTER,
+  at,
+  calendarUpdated,
+  claimedRecord,
+  eventCancelled,
+  eventCreated,
+  eventUpdated,
+  joinState,
+  joined,
+  minutesAfter,
+  toldRecord,
+} from './fixtures';
 
-const crewEvent = eventCreated();
-const calendar = { year: 2024, calendar_url: calendarUpdated().calendar_url };
-const both = (parts: Partial<JoinState> = {}) =>
-  joinState({ crew_event: crewEvent, crew_event_at: at(0), calendar, calendar_at: at(1), ...parts });
-const allSent = () => Object.fromEntries(ROSTER.map((m) => [m.member_id, sent(m.email)]));
-const policy = { stallMinutes: 15 };
+const [captain, mate, deckhand] = ROSTER as [(typeof ROSTER)[0], (typeof ROSTER)[0], (typeof ROSTER)[0]];
+const created = eventCreated();
+const rescheduled = eventUpdated(created, { charter_date: '2024-05-31', charter_start: '11:00', guest_count: 6 });
+const cancelled = eventCancelled(rescheduled, { reason: 'Small craft advisory' });
+const calendarAt = (revision: number, status: 'booked' | 'tentative' | 'cancelled' = 'booked') => {
+  const { revision: r, status: s, year, calendar_url } = calendarUpdated('xhqgmdh', { revision, status });
+  return { revision: r, status: s, year, calendar_url };
+};
+const everyoneTold = (fields = fieldsOf(created)) =>
+  Object.fromEntries(ROSTER.map((m) => [m.member_id, toldRecord(m, 'call', fields)]));
+const kinds = (due: DueNotice[]) => due.map((n) => [n.member.member_id, n.kind]);
 
-describe('the join decides what to do next from the item alone', () => {
-  it('waits for the calendar when only EventCreated has arrived', () => {
-    expect(nextStep(joinState({ crew_event: crewEvent, crew_event_at: at(0) }))).toEqual({
-      kind: 'wait',
-      missing: 'calendar',
-    });
-  });
-
-  it('waits for the crew event when only CalendarUpdated has arrived', () => {
-    expect(nextStep(joinState({ calendar, calendar_at: at(0) }))).toEqual({ kind: 'wait', missing: 'crew_event' });
-  });
-
-  it('emails every crew member once both have arrived, in either order', () => {
-    const eventFirst = nextStep(both({ crew_event_at: at(0), calendar_at: at(5) }));
-    const calendarFirst = nextStep(both({ calendar_at: at(0), crew_event_at: at(5) }));
-    expect(eventFirst).toEqual(calendarFirst);
-    expect(eventFirst.kind).toBe('send');
-    if (eventFirst.kind !== 'send') return;
-    expect(eventFirst.members.map((m) => m.member_id)).toEqual(['rowan-hale', 'isla-moreno', 'theo-park']);
-  });
-
-  it('emails only the members nobody has claimed yet when a duplicate delivery arrives mid-send', () => {
-    const step = nextStep(both({ sends: { 'rowan-hale': sent('captain@crew.example.com') } }));
-    expect(step.kind).toBe('send');
-    if (step.kind !== 'send') return;
-    expect(step.members.map((m) => m.member_id)).toEqual(['isla-moreno', 'theo-park']);
-  });
-
-  it('sends nothing while another delivery holds the remaining claims', () => {
-    const claimed: SendRecord = {
-      status: 'claimed',
-      email: 'mate@crew.example.com',
-      claimed_at: at(1),
-      claimed_by: 'other',
-    };
-    const step = nextStep(both({ sends: { ...allSent(), 'isla-moreno': claimed } }));
-    expect(step).toEqual({ kind: 'in_progress', members: [ROSTER[1]] });
-  });
-
-  it('never re-sends to a member whose send was rejected or is unconfirmed', () => {
-    const sends = {
-      ...allSent(),
-      'isla-moreno': {
-        status: 'rejected' as const,
-        email: 'mate@crew.example.com',
-        claimed_at: at(1),
-        claimed_by: 'x',
-        reason: 'MessageRejected: no',
-      },
-      'theo-park': {
-        status: 'unconfirmed' as const,
-        email: 'deckhand@crew.example.com',
-        claimed_at: at(1),
-        claimed_by: 'x',
-      },
-    };
-    const step = nextStep(both({ sends }));
-    expect(step.kind).toBe('blocked');
-    if (step.kind !== 'blocked') return;
-    expect(step.undelivered.map((u) => [u.member.member_id, u.status])).toEqual([
-      ['isla-moreno', 'rejected'],
-      ['theo-park', 'unconfirmed'],
-    ]);
-  });
-
-  it('publishes CrewNotified with every recipient and message id once all are recorded', () => {
-    expect(nextStep(both({ sends: allSent() }))).toEqual({
-      kind: 'publish',
-      notice: {
-        booking_id: 'xhqgmdh',
-        event_id: crewEvent.event_id,
-        kind: 'call',
-        revision: 1,
-        recipients: ROSTER.map((m) => ({ member_id: m.member_id, email: m.email, message_id: `msg-${m.email}` })),
-      },
-    });
-  });
-
-  it('is done once CrewNotified is recorded, however often the events arrive again', () => {
-    const done = both({
-      sends: allSent(),
-      crew_notified: { status: 'done', claimed_at: at(2), claimed_by: 'x', id: 'evt-1' },
-    });
-    expect(nextStep(done)).toEqual({ kind: 'done' });
-  });
-
-  it('emails a member listed twice in the roster once', () => {
-    const doubled = eventCreated('xhqgmdh', { crew: [...ROSTER, { ...ROSTER[2]! }] });
-    expect(crewOf(doubled).map((m) => m.member_id)).toEqual(['rowan-hale', 'isla-moreno', 'theo-park']);
-  });
-});
-
-describe('the captain', () => {
-  it('is the crew member whose role is captain, whatever its case', () => {
-    expect(
-      captainOf(eventCreated('b-1', { crew: [ROSTER[1]!, { ...ROSTER[0]!, role: ' Captain ' }] }))?.member_id,
-    ).toBe('rowan-hale');
-  });
-
-  it('is unknown when the roster has none', () => {
-    expect(captainOf(eventCreated('b-1', { crew: [ROSTER[1]!, ROSTER[2]!] }))).toBeUndefined();
-  });
-});
-
-describe('the stall check', () => {
-  it('keeps watching a booking whose other event may still come', () => {
-    expect(stallDecision(joinState({ crew_event: crewEvent, crew_event_at: at(0) }), minutesAfter(14), policy)).toEqual(
-      { kind: 'keep_watching' },
-    );
-  });
-
-  it('names the calendar entry as missing when only the crew event arrived STALL_MINUTES ago', () => {
-    expect(stallDecision(joinState({ crew_event: crewEvent, crew_event_at: at(0) }), minutesAfter(15), policy)).toEqual(
+describe('the join: notices wait until scc and the calendar are at the same revision', () => {
+  it.each<[string, Partial<JoinState>, ReturnType<typeof joinOf>['kind'], Record<string, unknown>?]>([
+    [
+      'only the crew event',
+      { crew_event: snapshotOf(created, false) },
+      'waiting',
+      { missing: 'calendar', revision: 1 },
+    ],
+    ['only the calendar', { calendar: calendarAt(1) }, 'waiting', { missing: 'crew_event', revision: 1 }],
+    ['both at revision 1', { crew_event: snapshotOf(created, false), calendar: calendarAt(1) }, 'joined'],
+    [
+      'a tentative entry at the same revision',
+      { crew_event: snapshotOf(created, false), calendar: calendarAt(1, 'tentative') },
+      'joined',
+    ],
+    [
+      'scc at 2, the calendar at 1',
+      { crew_event: snapshotOf(rescheduled, false), calendar: calendarAt(1) },
+      'waiting',
+      { missing: 'calendar', revision: 2 },
+    ],
+    [
+      'scc at 1, the calendar at 2',
+      { crew_event: snapshotOf(created, false), calendar: calendarAt(2) },
+      'waiting',
+      { missing: 'crew_event', revision: 2 },
+    ],
+    [
+      'a crew-only change (same revision, higher version): scc alone',
       {
-        kind: 'missing_step',
-        missing: 'calendar',
-        since: at(0),
+        crew_event: snapshotOf(eventUpdated(created, { cause: 'crew', crew: [captain, mate] }), false),
+        calendar: calendarAt(1),
       },
-    );
-  });
-
-  it('names the crew event as missing when only the calendar entry arrived STALL_MINUTES ago', () => {
-    expect(stallDecision(joinState({ calendar, calendar_at: at(0) }), minutesAfter(20), policy)).toEqual({
-      kind: 'missing_step',
-      missing: 'crew_event',
-      since: at(0),
-    });
-  });
-
-  it('honours a shorter configured stall time', () => {
-    expect(stallDecision(joinState({ calendar, calendar_at: at(0) }), minutesAfter(5), { stallMinutes: 5 }).kind).toBe(
-      'missing_step',
-    );
-  });
-
-  it('reports a stuck booking once: after the alert it stops watching it', () => {
-    const alerted = joinState({
-      calendar,
-      calendar_at: at(0),
-      stall_alert: { status: 'done', claimed_at: at(15), claimed_by: 'x' },
-    });
-    expect(stallDecision(alerted, minutesAfter(30), policy)).toEqual({ kind: 'stop_watching' });
-  });
-
-  it('stops watching a booking whose crew has been notified', () => {
-    const done = both({
-      sends: allSent(),
-      crew_notified: { status: 'done', claimed_at: at(2), claimed_by: 'x', id: 'e' },
-    });
-    expect(stallDecision(done, minutesAfter(60), policy)).toEqual({ kind: 'stop_watching' });
-  });
-
-  it('reports a claim left without a message id (the sender died) as possibly sent, never as a resend', () => {
-    const orphan: SendRecord = {
-      status: 'claimed',
-      email: 'mate@crew.example.com',
-      claimed_at: at(1),
-      claimed_by: 'dead',
-    };
-    const decision = stallDecision(both({ sends: { ...allSent(), 'isla-moreno': orphan } }), minutesAfter(16), policy);
-    expect(decision.kind).toBe('undelivered');
-    if (decision.kind !== 'undelivered') return;
-    expect(decision.undelivered).toEqual([{ member: ROSTER[1], status: 'claimed' }]);
-  });
-
-  it('leaves a fresh claim alone: its sender may still be working', () => {
-    const fresh: SendRecord = {
-      status: 'claimed',
-      email: 'mate@crew.example.com',
-      claimed_at: minutesAfter(16).toISOString(),
-      claimed_by: 'live',
-    };
-    const decision = stallDecision(
-      both({ sends: { ...allSent(), 'isla-moreno': fresh } }),
-      new Date(minutesAfter(16).getTime() + CLAIM_LEASE_MS - 1),
-      policy,
-    );
-    expect(decision).toEqual({ kind: 'keep_watching' });
-  });
-
-  it('reports members nobody managed to email (their event was dead-lettered)', () => {
-    const decision = stallDecision(
-      both({ sends: { 'rowan-hale': sent('captain@crew.example.com') } }),
-      minutesAfter(30),
-      policy,
-    );
-    expect(decision.kind === 'undelivered' && decision.undelivered.map((u) => [u.member.member_id, u.status])).toEqual([
-      ['isla-moreno', 'not_sent'],
-      ['theo-park', 'not_sent'],
-    ]);
-  });
-
-  it('publishes CrewNotified when every member is recorded but its publisher died', () => {
-    const stale = both({
-      sends: allSent(),
-      crew_notified: { status: 'claimed', claimed_at: at(2), claimed_by: 'dead' },
-    });
-    expect(stallDecision(stale, minutesAfter(20), policy).kind).toBe('publish');
-    const live = both({
-      sends: allSent(),
-      crew_notified: { status: 'claimed', claimed_at: minutesAfter(20).toISOString(), claimed_by: 'live' },
-    });
-    expect(stallDecision(live, minutesAfter(20), policy)).toEqual({ kind: 'keep_watching' });
+      'joined',
+    ],
+    ['both cancelled', { crew_event: snapshotOf(cancelled, true), calendar: calendarAt(3, 'cancelled') }, 'joined'],
+    [
+      'both cancelled at different revisions (a cancellation applies whatever its revision)',
+      { crew_event: snapshotOf(cancelled, true), calendar: calendarAt(2, 'cancelled') },
+      'joined',
+    ],
+    ['scc cancelled before anyone was told', { crew_event: snapshotOf(cancelled, true) }, 'nothing_to_tell'],
+    [
+      'the calendar cancelled before anyone was told',
+      { crew_event: snapshotOf(created, false), calendar: calendarAt(2, 'cancelled') },
+      'nothing_to_tell',
+    ],
+    ['the calendar cancelled, no crew event ever', { calendar: calendarAt(2, 'cancelled') }, 'nothing_to_tell'],
+    [
+      'scc cancelled after a call, the calendar not yet',
+      { crew_event: snapshotOf(cancelled, true), calendar: calendarAt(2), members: everyoneTold() },
+      'waiting',
+      { missing: 'calendar', cancelled: true },
+    ],
+    [
+      'the calendar cancelled after a call, scc not yet',
+      { crew_event: snapshotOf(rescheduled, false), calendar: calendarAt(3, 'cancelled'), members: everyoneTold() },
+      'waiting',
+      { missing: 'crew_event', cancelled: true },
+    ],
+  ])('%s: %s', (_name, parts, kind, detail = {}) => {
+    const join = joinOf(joinState(parts));
+    expect(join.kind).toBe(kind);
+    expect(join).toMatchObject(detail);
   });
 });
 
-describe('who hears about a stall', () => {
-  const operator = 'ops@crew.example.com';
-  it('is the captain when the crew event names one', () => {
-    expect(alertRecipient(joinState({ crew_event: crewEvent }), operator)).toBe('captain@crew.example.com');
+describe('what a member is due (memberDue)', () => {
+  const live = snapshotOf(rescheduled, false);
+  const over = snapshotOf(cancelled, true);
+  const was = fieldsOf(created);
+
+  it('a member on the crew never told anything: the call, with the latest details, SEQUENCE 0', () => {
+    const due = memberDue(live, mate, undefined, true);
+    expect(due).toMatchObject({
+      kind: 'notice',
+      notice: { kind: 'call', sequence: 0, expected: 0, fields: fieldsOf(rescheduled) },
+    });
   });
-  it('is the operator when no captain is known', () => {
-    expect(alertRecipient(joinState({ calendar }), operator)).toBe(operator);
+
+  it('a member told the same details already: nothing', () => {
+    expect(memberDue(live, mate, toldRecord(mate, 'call', fieldsOf(rescheduled)), true)).toEqual({ kind: 'none' });
   });
-  it('is the operator when the captain is the one who could not be reached', () => {
-    expect(
-      alertRecipient(joinState({ crew_event: crewEvent }), operator, [{ member: ROSTER[0]!, status: 'rejected' }]),
-    ).toBe(operator);
+
+  it('a member called at an older revision with other details: the change, old -> new from what THEY were told', () => {
+    const due = memberDue(live, mate, toldRecord(mate, 'call', was), true);
+    expect(due.kind).toBe('notice');
+    if (due.kind !== 'notice') return;
+    expect(due.notice).toMatchObject({
+      kind: 'change',
+      sequence: 1,
+      expected: 1,
+      group: `change-v${rescheduled.version}`,
+    });
+    expect(due.notice.changes).toEqual([
+      { field: 'charter_date', from: '2024-05-30', to: '2024-05-31' },
+      { field: 'charter_start', from: '10:00', to: '11:00' },
+      { field: 'guest_count', from: 4, to: 6 },
+    ]);
+  });
+
+  it('a change back to what a member was told last: nothing (they know it already)', () => {
+    const movedBack = snapshotOf(
+      eventUpdated(rescheduled, { charter_date: '2024-05-30', charter_start: '10:00', guest_count: 4 }),
+      false,
+    );
+    expect(memberDue(movedBack, mate, toldRecord(mate, 'change', was, 2), true)).toEqual({ kind: 'none' });
+  });
+
+  it('a member told a removal and back on the crew: a new call, the sequence going on', () => {
+    const due = memberDue(live, mate, toldRecord(mate, 'removal', was, 2), true);
+    expect(due).toMatchObject({ kind: 'notice', notice: { kind: 'call', sequence: 2, expected: 2 } });
+  });
+
+  it('a member called and now off the crew: the removal, with the details they knew', () => {
+    const due = memberDue(live, deckhand, toldRecord(deckhand, 'call', was), false);
+    expect(due).toMatchObject({ kind: 'notice', notice: { kind: 'removal', sequence: 1, fields: was } });
+  });
+
+  it('a member off the crew and told so: nothing', () => {
+    expect(memberDue(live, deckhand, toldRecord(deckhand, 'removal', was, 2), false)).toEqual({ kind: 'none' });
+  });
+
+  it('a member off the crew and never called: nothing', () => {
+    expect(memberDue(live, deckhand, undefined, false)).toEqual({ kind: 'none' });
+  });
+
+  it('the booking cancelled after the call: the cancel, with what they knew and the reason', () => {
+    const due = memberDue(over, mate, toldRecord(mate, 'change', fieldsOf(rescheduled), 2), true);
+    expect(due).toMatchObject({
+      kind: 'notice',
+      notice: { kind: 'cancel', sequence: 2, fields: fieldsOf(rescheduled), reason: 'Small craft advisory' },
+    });
+  });
+
+  it('the booking cancelled, the member never called (or taken off and told): nothing', () => {
+    expect(memberDue(over, mate, undefined, true)).toEqual({ kind: 'none' });
+    expect(memberDue(over, deckhand, toldRecord(deckhand, 'removal', was, 2), false)).toEqual({ kind: 'none' });
+  });
+
+  it.each(['claimed', 'rejected', 'unconfirmed'] as const)(
+    'a member whose notice is %s: held, nothing new',
+    (status) => {
+      expect(memberDue(live, mate, claimedRecord(mate, was, status), true)).toEqual({ kind: 'held', status });
+      expect(memberDue(over, mate, claimedRecord(mate, was, status), true)).toEqual({ kind: 'held', status });
+    },
+  );
+});
+
+describe('the booking: every member at once (planNotices)', () => {
+  it('calls everyone once joined', () => {
+    expect(kinds(planNotices(joined(created)).due)).toEqual([
+      ['rowan-hale', 'call'],
+      ['isla-moreno', 'call'],
+      ['theo-park', 'call'],
+    ]);
+  });
+
+  it('folds a change that lands before the call into the call (one notice, the latest details)', () => {
+    const plan = planNotices(joined(rescheduled));
+    expect(kinds(plan.due).map(([, kind]) => kind)).toEqual(['call', 'call', 'call']);
+    expect(plan.due.every((n) => n.fields.charter_date === '2024-05-31' && n.fields.charter_start === '11:00')).toBe(
+      true,
+    );
+  });
+
+  it('tells everyone the change once both sides have the new revision', () => {
+    expect(planNotices(joined(rescheduled, everyoneTold())).due.map((n) => n.kind)).toEqual([
+      'change',
+      'change',
+      'change',
+    ]);
+  });
+
+  it('sends nothing while the calendar is behind, even to members called before', () => {
+    const state = joinState({
+      crew_event: snapshotOf(rescheduled, false),
+      calendar: calendarAt(1),
+      members: everyoneTold(),
+    });
+    expect(planNotices(state)).toMatchObject({ join: { kind: 'waiting', missing: 'calendar' }, due: [] });
+  });
+
+  it('sends nothing at all for a booking cancelled before anyone was called', () => {
+    expect(planNotices(joined(cancelled)).due).toEqual([]);
+    expect(planNotices(joinState({ crew_event: snapshotOf(cancelled, true) })).join.kind).toBe('nothing_to_tell');
+  });
+
+  it('cancels for everyone called, once both sides are cancelled', () => {
+    expect(planNotices(joined(cancelled, everyoneTold())).due.map((n) => n.kind)).toEqual([
+      'cancel',
+      'cancel',
+      'cancel',
+    ]);
+  });
+
+  it('a crew PATCH adding one member and removing another: one call, one removal, nothing to the others', () => {
+    const patched = eventUpdated(created, { cause: 'crew', crew: [captain, mate, NEW_HAND] });
+    expect(kinds(planNotices(joined(patched, everyoneTold())).due)).toEqual([
+      ['ada-quinn', 'call'],
+      ['theo-park', 'removal'],
+    ]);
+  });
+
+  it('gives a member listed twice on the roster one notice', () => {
+    const twice = eventCreated('xhqgmdh', { crew: [captain, mate, { ...mate }] });
+    expect(planNotices(joined(twice)).due).toHaveLength(2);
+  });
+
+  it('reports members whose notice is in flight or stuck as held', () => {
+    const members = { ...everyoneTold(), 'isla-moreno': claimedRecord(mate, fieldsOf(created), 'unconfirmed') };
+    const plan = planNotices(joined(rescheduled, members));
+    expect(plan.held).toEqual([{ member_id: 'isla-moreno', status: 'unconfirmed' }]);
+    expect(kinds(plan.due)).toEqual([
+      ['rowan-hale', 'change'],
+      ['theo-park', 'change'],
+    ]);
+  });
+});
+
+describe('old -> new (changesBetween)', () => {
+  it('lists only the fields that differ, in the contract order', () => {
+    const was = fieldsOf(created);
+    expect(changesBetween(was, { ...was, location: 'Harbor Island', vessel: 'JADA II' })).toEqual([
+      { field: 'vessel', from: 'JADA', to: 'JADA II' },
+      { field: 'location', from: 'Shelter Island, San Diego', to: 'Harbor Island' },
+    ]);
+    expect(changesBetween(was, was)).toEqual([]);
+  });
+});
+
+describe('CrewNotified per notice (noticesToPublish)', () => {
+  const group = (
+    recipients: Record<string, { email: string; message_id: string }>,
+    published?: 'claimed' | 'done',
+  ) => ({
+    'call-v1': {
+      kind: 'call' as const,
+      revision: 1,
+      version: 1,
+      event_id: created.event_id,
+      recipients,
+      ...(published ? { published: { status: published, claimed_at: at(1), claimed_by: 'x' } } : {}),
+    },
+  });
+  const all = Object.fromEntries(
+    ROSTER.map((m) => [m.member_id, { email: m.email, message_id: `msg-${m.member_id}` }]),
+  );
+
+  it('publishes a group once every notice in it is settled, naming each recipient with its message id', () => {
+    const [only] = noticesToPublish(joined(created, everyoneTold(), { notices: group(all) }));
+    expect(only?.notice).toEqual({
+      booking_id: 'xhqgmdh',
+      event_id: created.event_id,
+      kind: 'call',
+      revision: 1,
+      recipients: ['isla-moreno', 'rowan-hale', 'theo-park'].map((id) => ({
+        member_id: id,
+        email: ROSTER.find((m) => m.member_id === id)!.email,
+        message_id: `msg-${id}`,
+      })),
+    });
+  });
+
+  it('waits while a notice of the group is still due or in flight', () => {
+    const { 'theo-park': _due, ...twoTold } = everyoneTold();
+    expect(noticesToPublish(joined(created, twoTold, { notices: group(all) }))).toEqual([]);
+    const inFlight = { ...twoTold, 'theo-park': claimedRecord(deckhand, fieldsOf(created)) };
+    expect(noticesToPublish(joined(created, inFlight, { notices: group(all) }))).toEqual([]);
+  });
+
+  it('lets the stall check pass a claim whose invocation died (older than the lease)', () => {
+    const { 'theo-park': _due, ...twoTold } = everyoneTold();
+    const dead = { ...twoTold, 'theo-park': claimedRecord(deckhand, fieldsOf(created), 'claimed', at(5)) };
+    const { 'theo-park': _none, ...twoRecipients } = all;
+    const state = joined(created, dead, { notices: group(twoRecipients) });
+    expect(noticesToPublish(state, minutesAfter(1))).toEqual([]);
+    const [late] = noticesToPublish(state, minutesAfter(10));
+    expect(late?.notice.recipients.map((r) => r.member_id)).toEqual(['isla-moreno', 'rowan-hale']);
+  });
+
+  it('publishes a group only once', () => {
+    expect(noticesToPublish(joined(created, everyoneTold(), { notices: group(all, 'done') }))).toEqual([]);
+  });
+});
+
+describe('settled: nothing more will happen without a new event (isSettled)', () => {
+  const all = Object.fromEntries(ROSTER.map((m) => [m.member_id, { email: m.email, message_id: 'm' }]));
+  const published = {
+    'call-v1': {
+      kind: 'call' as const,
+      revision: 1,
+      version: 1,
+      event_id: created.event_id,
+      recipients: all,
+      published: { status: 'done' as const, claimed_at: at(1), claimed_by: 'x' },
+    },
+  };
+
+  it('is settled once everyone was told and CrewNotified is out', () => {
+    expect(isSettled(joined(created, everyoneTold(), { notices: published }))).toBe(true);
+  });
+
+  it('is settled when a booking was cancelled before anyone was called', () => {
+    expect(isSettled(joinState({ crew_event: snapshotOf(cancelled, true) }))).toBe(true);
+  });
+
+  it.each<[string, JoinState]>([
+    ['one side is behind', joinState({ crew_event: snapshotOf(created, false) })],
+    ['someone is due a notice', joined(created)],
+    [
+      'CrewNotified is not out yet',
+      joined(created, everyoneTold(), { notices: { 'call-v1': { ...published['call-v1'], published: undefined } } }),
+    ],
+    [
+      'a notice is in flight',
+      joined(
+        created,
+        { ...everyoneTold(), 'theo-park': claimedRecord(deckhand, fieldsOf(created)) },
+        { notices: published },
+      ),
+    ],
+    [
+      'an unconfirmed notice was not reported yet',
+      joined(
+        created,
+        { ...everyoneTold(), 'theo-park': claimedRecord(deckhand, fieldsOf(created), 'unconfirmed') },
+        { notices: published },
+      ),
+    ],
+  ])('is not settled while %s', (_why, state) => {
+    expect(isSettled(state)).toBe(false);
   });
 });

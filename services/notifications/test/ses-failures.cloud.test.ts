@@ -20,6 +20,7 @@ interface Call {
   bcc: string[];
   subject: string;
   outcome: Behaviour;
+  body: SendEmailBody;
 }
 
 let script: Script = () => 'accept';
@@ -31,7 +32,14 @@ let getJoin: typeof import('../src/store/join').getJoin;
 /** The part of SES v2 SendEmail's request body the stand-in reads. */
 interface SendEmailBody {
   Destination?: { ToAddresses?: string[]; BccAddresses?: string[] };
-  Content?: { Simple?: { Subject?: { Data?: string } } };
+  Content?: {
+    Raw?: unknown;
+    Simple?: {
+      Subject?: { Data?: string };
+      Headers?: Array<{ Name: string; Value: string }>;
+      Attachments?: Array<{ FileName: string; ContentType: string; ContentDisposition: string; RawContent: string }>;
+    };
+  };
 }
 
 /** A Lambda onFailure record as the dead-letter queue holds it. */
@@ -57,6 +65,7 @@ beforeAll(async () => {
         bcc: input.Destination?.BccAddresses ?? [],
         subject: input.Content?.Simple?.Subject?.Data ?? '',
         outcome,
+        body: input,
       });
       const answer = (status: number, payload: unknown, errorType?: string) => {
         res.writeHead(status, {
@@ -114,6 +123,8 @@ const crewNotified = (bookingId: string) =>
   cloud
     .published()
     .filter((e) => e['detail-type'] === 'CrewNotified' && CrewNotified.parse(e.detail).booking_id === bookingId);
+const recipientIds = (bookingId: string) =>
+  crewNotified(bookingId).flatMap((e) => CrewNotified.parse(e.detail).recipients.map((r) => r.member_id));
 const deadLettersFor = (bookingId: string) =>
   deadLetters.filter((d) => d.requestPayload.detail.booking_id === bookingId);
 
@@ -136,10 +147,10 @@ describe('SES throttling', () => {
     script = (to, attempt) => (to.startsWith('deckhand+') && attempt <= 4 ? 'throttle' : 'accept');
     await deliver('EventCreated', crewFor(id, 'mate', 'deckhand'));
     await expect(deliver('CalendarUpdated', calendarUpdated(id))).rejects.toThrow(
-      /not sent yet to theo-park: TooManyRequestsException/,
+      /not sent yet to theo-park \(call\): TooManyRequestsException/,
     );
     expect(deadLettersFor(id)).toHaveLength(0);
-    expect((await getJoin(id))?.sends['theo-park']).toBeUndefined();
+    expect((await getJoin(id))?.members['theo-park']).toBeUndefined();
     expect(crewNotified(id)).toHaveLength(0);
 
     await deliver('CalendarUpdated', calendarUpdated(id));
@@ -161,11 +172,11 @@ describe('a permanent SES rejection', () => {
     expect(letters[0]!.responsePayload.errorType).toBe('PermanentFailure');
     expect(letters[0]!.responsePayload.errorMessage).toContain(`booking ${id}`);
     expect(letters[0]!.responsePayload.errorMessage).toContain(
-      'isla-moreno: MessageRejected: Email address is not verified.',
+      'isla-moreno (call): MessageRejected: Email address is not verified.',
     );
-    expect((await getJoin(id))?.sends['isla-moreno']).toMatchObject({
+    expect((await getJoin(id))?.members['isla-moreno']).toMatchObject({
       status: 'rejected',
-      reason: 'MessageRejected: Email address is not verified.',
+      claim: { kind: 'call', reason: 'MessageRejected: Email address is not verified.' },
     });
     expect(acceptedTo(`captain+${id}@crew.example.com`)).toHaveLength(1);
     expect(acceptedTo(`deckhand+${id}@crew.example.com`)).toHaveLength(1);
@@ -176,7 +187,9 @@ describe('a permanent SES rejection', () => {
     ]);
     expect(callsTo(`bounce+${id}@crew.example.com`)).toHaveLength(1);
     expect(calls.filter((c) => c.to.endsWith(`+${id}@crew.example.com`))).toHaveLength(3);
-    expect(crewNotified(id)).toHaveLength(0);
+    // The call went to the two others: CrewNotified names them (the stall check reports the mate).
+    expect(crewNotified(id)).toHaveLength(1);
+    expect(recipientIds(id)).toEqual(['rowan-hale', 'theo-park']);
   });
 });
 
@@ -189,8 +202,36 @@ describe('an SES answer lost on the way back', () => {
     await deliver('CalendarUpdated', calendarUpdated(id));
 
     expect(callsTo(`lost+${id}@crew.example.com`)).toHaveLength(1);
-    expect((await getJoin(id))?.sends['theo-park']).toMatchObject({ status: 'unconfirmed' });
+    expect((await getJoin(id))?.members['theo-park']).toMatchObject({ status: 'unconfirmed' });
     expect(deadLettersFor(id)).toHaveLength(0);
-    expect(crewNotified(id)).toHaveLength(0);
+    expect(recipientIds(id)).toEqual(['isla-moreno', 'rowan-hale']);
+  });
+});
+
+describe('what SES is asked to send', () => {
+  it('is Simple content: To and BCC apart, no headers of ours, the invite as a text/calendar part', async () => {
+    const id = 'request-shape';
+    script = () => 'accept';
+    await deliver('EventCreated', crewFor(id, 'mate', 'deckhand'));
+    await deliver('CalendarUpdated', calendarUpdated(id));
+    const [mate] = acceptedTo(`mate+${id}@crew.example.com`);
+    const content = mate!.body.Content!;
+    expect(content.Raw).toBeUndefined();
+    // SES writes the message's headers from these fields; with no Headers of ours, no Bcc header can reach the mate.
+    expect(content.Simple!.Headers).toBeUndefined();
+    expect(mate!.body.Destination).toEqual({
+      ToAddresses: [`mate+${id}@crew.example.com`],
+      BccAddresses: [`captain+${id}@crew.example.com`],
+    });
+    expect(content.Simple!.Attachments).toEqual([
+      expect.objectContaining({
+        FileName: 'invite.ics',
+        ContentType: 'text/calendar; charset=UTF-8; method=REQUEST',
+        ContentDisposition: 'ATTACHMENT',
+        ContentTransferEncoding: 'BASE64',
+      }),
+    ]);
+    const ics = Buffer.from(content.Simple!.Attachments![0]!.RawContent, 'base64').toString('utf8');
+    expect(ics).toContain('METHOD:REQUEST\r\n');
   });
 });

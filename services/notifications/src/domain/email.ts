@@ -1,6 +1,14 @@
 import { html, type SafeHtml } from '@charter/shared';
 
-/** One message as SES SendEmail takes it (Simple content). */
+/** A file part of a message (the calendar invite). */
+export interface EmailAttachment {
+  fileName: string;
+  /** The full MIME type with its parameters, e.g. `text/calendar; charset=UTF-8; method=REQUEST`. */
+  contentType: string;
+  content: string;
+}
+
+/** One message as SES SendEmail takes it (Simple content and its attachments). */
 export interface OutgoingEmail {
   from: string;
   to: string;
@@ -9,6 +17,7 @@ export interface OutgoingEmail {
   subject: string;
   html: string;
   text: string;
+  attachments: EmailAttachment[];
 }
 
 /** A labelled fact of the booking ("When", "Vessel"...), a line of the text and a row of the HTML table. */
@@ -22,7 +31,7 @@ export const oneLine = (text: string) => text.replace(CONTROL_CHARACTERS, ' ').r
 /** The facts in the text part: "Label: value". */
 export const factLines = (facts: Fact[]) => facts.map(([label, value]) => `${label}: ${value}`);
 
-const LABEL_STYLE = 'padding-right: 16px';
+export const LABEL_STYLE = 'padding-right: 16px; vertical-align: top; white-space: nowrap';
 
 const factRow = ([label, value]: Fact) =>
   html`<tr><th align="left" style="${LABEL_STYLE}">${label}</th><td>${value}</td></tr>\n`;
@@ -33,12 +42,17 @@ export const factTable = (facts: Fact[]) =>
 ${facts.map(factRow)}</table>`;
 
 const BODY_STYLE =
-  'font-family: -apple-system, Segoe UI, Helvetica, Arial, sans-serif; color: #1b2733; line-height: 1.5';
+  'font-family: -apple-system, Segoe UI, Helvetica, Arial, sans-serif; color: #1b2733; line-height: 1.5; ' +
+  'max-width: 600px; margin: 0 auto; padding: 12px';
 
-/** The HTML part of every message: the subject as its title, the content in the house font. */
+/**
+ * The HTML part of every message: the subject as its title, the content in the house font, one column a phone shows
+ * at its own width (mail apps that honour the viewport) and a desktop at 600 px.
+ */
 export const htmlPage = (subject: string, content: SafeHtml) =>
   html`<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>${subject}</title></head>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>${subject}</title></head>
 <body style="${BODY_STYLE}">
 ${content}</body></html>
 `.value;

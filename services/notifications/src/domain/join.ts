@@ -1,198 +1,233 @@
-import { CalendarUpdated, CrewMember, EventCreated, type CrewNotified } from '@charter/events';
-import { z } from 'zod';
+import type { CrewMember, CrewNotified, NoticeKind } from '@charter/events';
+import {
+  NOTICE_FIELDS,
+  fieldsOf,
+  type CrewEventSnapshot,
+  type JoinState,
+  type MemberRecord,
+  type NoticeFields,
+  type NoticeGroup,
+} from './state';
 
 /**
- * The notifier's join, one item per booking. EventBridge delivers EventCreated and
- * CalendarUpdated at least once and in any order, so the item only ever accumulates facts:
- * the first copy of each event is kept, every send is claimed before it happens and recorded
- * after, and the decision of what to do next is made here, from the item alone.
+ * The join and the notices, decided from the booking's state alone (no AWS, no clock). Two questions:
+ * - `joinOf`: have scc and the calendar applied the same revision (or both the cancellation)? Notices describe a
+ *   revision, so they wait for both; a crew-only change keeps the revision, so it needs scc alone.
+ * - `memberDue`: what is each member due now, from what THEY were last told? A change before the call folds into
+ *   the call; a cancellation before any call sends nothing; a field told and unchanged is not told again.
+ * The README's state tables are these two functions, row by row.
  */
 
-/**
- * A send moves claimed -> sent (SES accepted it, message id recorded). When SES answers with
- * a refusal it moves to rejected; when SES gave no answer (connection lost mid-request) it moves
- * to unconfirmed. A claim with no record after CLAIM_LEASE_MS belongs to an invocation that
- * died between SendEmail and the record: the mail may or may not have gone. Neither claimed,
- * rejected nor unconfirmed is ever sent again automatically (at most once per member); the
- * stall check reports them to the captain.
- */
-export const SendStatus = z.enum(['claimed', 'sent', 'rejected', 'unconfirmed']);
-export type SendStatus = z.infer<typeof SendStatus>;
+export type MissingSide = 'crew_event' | 'calendar';
 
-export const SendRecord = z.object({
-  status: SendStatus,
-  email: z.string(),
-  claimed_at: z.string(),
-  claimed_by: z.string(),
-  message_id: z.string().optional(),
-  sent_at: z.string().optional(),
-  reason: z.string().optional(),
-});
-export type SendRecord = z.infer<typeof SendRecord>;
+export type Join =
+  /** Both sides at `snapshot.revision` (live), or both cancelled: the notices the snapshot calls for may go. */
+  | { kind: 'joined'; snapshot: CrewEventSnapshot }
+  /** One side is behind; someone may be due a notice once it catches up. */
+  | { kind: 'waiting'; missing: MissingSide; revision: number | undefined; cancelled: boolean }
+  /** Nothing can ever be sent: the booking is cancelled (or about to be) and nobody was ever told anything. */
+  | { kind: 'nothing_to_tell' };
 
-/** A one-off action (CrewNotified, an alert) claimed by one invocation, then recorded. */
-export const OnceRecord = z.object({
-  status: z.enum(['claimed', 'done', 'rejected']),
-  claimed_at: z.string(),
-  claimed_by: z.string(),
-  id: z.string().optional(),
-  reason: z.string().optional(),
-});
-export type OnceRecord = z.infer<typeof OnceRecord>;
+const isLive = (calendar: JoinState['calendar']) => calendar !== undefined && calendar.status !== 'cancelled';
 
-/** The item's one-off actions, each held as a OnceRecord. */
-export type OnceField = 'crew_notified' | 'stall_alert' | 'delivery_alert';
+/** True when some member was told something, or may be being told something now. */
+const anyoneTold = (state: JoinState) =>
+  Object.values(state.members).some((m) => m.told !== undefined || m.claim !== undefined);
 
-export const JoinState = z.object({
-  booking_id: z.string(),
-  crew_event: EventCreated.optional(),
-  crew_event_at: z.string().optional(),
-  calendar: CalendarUpdated.pick({ year: true, calendar_url: true }).optional(),
-  calendar_at: z.string().optional(),
-  sends: z.record(z.string(), SendRecord).default({}),
-  crew_notified: OnceRecord.optional(),
-  stall_alert: OnceRecord.optional(),
-  delivery_alert: OnceRecord.optional(),
-  watch_since: z.string().optional(),
-  /** Set by every arrival: a stall decision taken on an older read must not undo what it started. */
-  updated_at: z.string().optional(),
-});
-export type JoinState = z.infer<typeof JoinState>;
-
-/** Four times the function timeout (30 s): a claim this old has no live owner. */
-export const CLAIM_LEASE_MS = 2 * 60 * 1000;
-
-export type MissingStep = 'crew_event' | 'calendar';
-
-export interface Undelivered {
-  member: CrewMember;
-  /** `not_sent`: no invocation got as far as claiming it (its event failed and was dead-lettered). */
-  status: 'not_sent' | Exclude<SendStatus, 'sent'>;
-  reason?: string;
+export function joinOf(state: JoinState): Join {
+  const { crew_event: event, calendar } = state;
+  const calendarCancelled = calendar?.status === 'cancelled';
+  if (!event) {
+    if (calendar && !calendarCancelled)
+      return { kind: 'waiting', missing: 'crew_event', revision: calendar.revision, cancelled: false };
+    return calendarCancelled
+      ? { kind: 'nothing_to_tell' }
+      : { kind: 'waiting', missing: 'crew_event', revision: undefined, cancelled: false };
+  }
+  if (event.status === 'cancelled') {
+    if (calendarCancelled) return { kind: 'joined', snapshot: event };
+    return anyoneTold(state)
+      ? { kind: 'waiting', missing: 'calendar', revision: event.revision, cancelled: true }
+      : { kind: 'nothing_to_tell' };
+  }
+  if (calendarCancelled) {
+    return anyoneTold(state)
+      ? { kind: 'waiting', missing: 'crew_event', revision: calendar.revision, cancelled: true }
+      : { kind: 'nothing_to_tell' };
+  }
+  if (isLive(calendar) && calendar!.revision === event.revision) return { kind: 'joined', snapshot: event };
+  if (isLive(calendar) && calendar!.revision > event.revision)
+    return { kind: 'waiting', missing: 'crew_event', revision: calendar!.revision, cancelled: false };
+  return { kind: 'waiting', missing: 'calendar', revision: event.revision, cancelled: false };
 }
 
-export type NextStep =
-  | { kind: 'wait'; missing: MissingStep }
-  | { kind: 'send'; event: EventCreated; members: CrewMember[] }
-  | { kind: 'in_progress'; members: CrewMember[] }
-  | { kind: 'blocked'; undelivered: Undelivered[] }
-  | { kind: 'publish'; notice: CrewNotice }
-  | { kind: 'done' };
-
-/** CrewNotified's detail, minus schema_version (added when it is published). */
-export type CrewNotice = Omit<CrewNotified, 'schema_version'>;
-
-/** Crew members by member id; a roster listing someone twice still gets them one email. */
-export function crewOf(event: EventCreated): CrewMember[] {
+/** Crew members by member id; a roster listing someone twice still gets them one notice. */
+export function crewOf(event: Pick<CrewEventSnapshot, 'crew'>): CrewMember[] {
   const seen = new Set<string>();
   return event.crew.filter((member) => !seen.has(member.member_id) && seen.add(member.member_id));
 }
 
 /** The crew member whose role is captain (the first, if the roster names two). */
-export function captainOf(event: EventCreated | undefined): CrewMember | undefined {
+export function captainOf(event: Pick<CrewEventSnapshot, 'crew'> | undefined): CrewMember | undefined {
   return event?.crew.find((member) => member.role.trim().toLowerCase() === 'captain');
 }
 
-/** What the join should do now, given everything recorded for the booking. */
-export function nextStep(state: JoinState): NextStep {
-  const event = state.crew_event;
-  if (!event) return { kind: 'wait', missing: 'crew_event' };
-  if (!state.calendar) return { kind: 'wait', missing: 'calendar' };
+export interface FieldChange {
+  field: keyof NoticeFields;
+  from: string | number;
+  to: string | number;
+}
 
-  const crew = crewOf(event);
-  const unclaimed = crew.filter((member) => !state.sends[member.member_id]);
-  if (unclaimed.length > 0) return { kind: 'send', event, members: unclaimed };
+/** The fields that differ between what a member was told and what is true now, in the contract's order. */
+export function changesBetween(told: NoticeFields, now: NoticeFields): FieldChange[] {
+  return NOTICE_FIELDS.filter((field) => told[field] !== now[field]).map((field) => ({
+    field,
+    from: told[field],
+    to: now[field],
+  }));
+}
 
-  const inFlight = crew.filter((member) => state.sends[member.member_id]?.status === 'claimed');
-  if (inFlight.length > 0) return { kind: 'in_progress', members: inFlight };
+/** One notice due to one member: everything needed to claim, render and record it. */
+export interface DueNotice {
+  kind: NoticeKind;
+  member: CrewMember;
+  /** The member record's `sequence` the claim compares against (0 and no record: never claimed). */
+  expected: number;
+  /** The invite's SEQUENCE (= `expected`: one more than the last notice's). */
+  sequence: number;
+  fields: NoticeFields;
+  /** For a change: old -> new, from what this member was told. */
+  changes: FieldChange[];
+  revision: number;
+  version: number;
+  event_id: string;
+  /** The CrewNotified this notice is part of: `<kind>-v<version>`. */
+  group: string;
+  /** A cancellation's reason (scrubbed by SCC), for the cancel notice. */
+  reason?: string;
+}
 
-  const undelivered = undeliveredOf(state, crew);
-  if (undelivered.length > 0) return { kind: 'blocked', undelivered };
+export type MemberDecision =
+  | { kind: 'notice'; notice: DueNotice }
+  /** Nothing to tell: told the same already, never called, or off the crew and told so. */
+  | { kind: 'none' }
+  /** A notice is in flight, or was refused or may have gone: nothing new until that is resolved. */
+  | { kind: 'held'; status: Exclude<MemberRecord['status'], 'idle'> };
 
-  if (state.crew_notified?.status === 'done') return { kind: 'done' };
-  return {
-    kind: 'publish',
+const called = (record: MemberRecord | undefined) => record?.told?.kind === 'call' || record?.told?.kind === 'change';
+
+/**
+ * What one member is due under a joined snapshot. `member` is their roster entry when on the crew, else what their
+ * record remembers of them.
+ */
+export function memberDue(
+  snapshot: CrewEventSnapshot,
+  member: CrewMember,
+  record: MemberRecord | undefined,
+  onCrew: boolean,
+): MemberDecision {
+  if (record && record.status !== 'idle') return { kind: 'held', status: record.status };
+  const expected = record?.sequence ?? 0;
+  const now = fieldsOf(snapshot);
+  const notice = (kind: NoticeKind, fields: NoticeFields, changes: FieldChange[] = []): MemberDecision => ({
+    kind: 'notice',
     notice: {
-      booking_id: state.booking_id,
-      event_id: event.event_id,
-      kind: 'call',
-      revision: event.revision,
-      recipients: crew.map((member) => {
-        const send = state.sends[member.member_id]!;
-        return { member_id: member.member_id, email: send.email, message_id: send.message_id! };
-      }),
+      kind,
+      member,
+      expected,
+      sequence: expected,
+      fields,
+      changes,
+      revision: snapshot.revision,
+      version: snapshot.version,
+      event_id: snapshot.event_id,
+      group: `${kind}-v${snapshot.version}`,
+      ...(kind === 'cancel' && snapshot.reason ? { reason: snapshot.reason } : {}),
     },
+  });
+  const told = record?.told;
+  if (snapshot.status === 'cancelled') return called(record) ? notice('cancel', told!.fields) : { kind: 'none' };
+  if (!onCrew) return called(record) ? notice('removal', told!.fields) : { kind: 'none' };
+  if (!called(record)) return notice('call', now);
+  const changes = changesBetween(told!.fields, now);
+  return changes.length > 0 ? notice('change', now, changes) : { kind: 'none' };
+}
+
+export interface NoticePlan {
+  join: Join;
+  due: DueNotice[];
+  /** Members whose notice is in flight or stuck. */
+  held: Array<{ member_id: string; status: Exclude<MemberRecord['status'], 'idle'> }>;
+}
+
+/** Every member's due notice under the booking's state: the one decision the handler and the stall check share. */
+export function planNotices(state: JoinState): NoticePlan {
+  const join = joinOf(state);
+  if (join.kind !== 'joined') return { join, due: [], held: [] };
+  const { snapshot } = join;
+  const roster = new Map(crewOf(snapshot).map((member) => [member.member_id, member]));
+  const ids = [...roster.keys(), ...Object.keys(state.members).filter((id) => !roster.has(id))];
+  const due: DueNotice[] = [];
+  const held: NoticePlan['held'] = [];
+  for (const id of ids) {
+    const record = state.members[id];
+    const member = roster.get(id) ?? { member_id: id, name: record!.name, email: record!.email, role: record!.role };
+    const decision = memberDue(snapshot, member, record, roster.has(id));
+    if (decision.kind === 'notice') due.push(decision.notice);
+    if (decision.kind === 'held') held.push({ member_id: id, status: decision.status });
+  }
+  return { join, due, held };
+}
+
+/** CrewNotified's detail, minus schema_version (added when it is published). */
+export type CrewNotice = Omit<CrewNotified, 'schema_version'>;
+
+/**
+ * The CrewNotified events ready to publish: a group whose notices are all settled (none due, none in flight) and
+ * that reached someone. A claim older than `staleBefore` (its invocation died) no longer holds a group back: the
+ * stall check passes it, the handler does not.
+ */
+export function noticesToPublish(state: JoinState, staleBefore?: Date): Array<{ group: string; notice: CrewNotice }> {
+  const unsettled = new Set(planNotices(state).due.map((notice) => notice.group));
+  for (const record of Object.values(state.members)) {
+    const claim = record.claim;
+    if (record.status !== 'claimed' || !claim) continue;
+    if (staleBefore === undefined || Date.parse(claim.claimed_at) >= staleBefore.getTime()) unsettled.add(claim.group);
+  }
+  return Object.entries(state.notices)
+    .filter(([group, g]) => !unsettled.has(group) && g.published?.status !== 'done' && hasRecipients(g))
+    .map(([group, g]) => ({ group, notice: crewNoticeOf(state.booking_id, g) }));
+}
+
+const hasRecipients = (group: NoticeGroup) => Object.keys(group.recipients).length > 0;
+
+function crewNoticeOf(bookingId: string, group: NoticeGroup): CrewNotice {
+  return {
+    booking_id: bookingId,
+    event_id: group.event_id,
+    kind: group.kind,
+    revision: group.revision,
+    recipients: Object.entries(group.recipients)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([member_id, r]) => ({ member_id, email: r.email, message_id: r.message_id })),
   };
 }
 
-function undeliveredOf(state: JoinState, crew: CrewMember[], staleBefore?: number): Undelivered[] {
-  const out: Undelivered[] = [];
-  for (const member of crew) {
-    const send = state.sends[member.member_id];
-    if (!send) out.push({ member, status: 'not_sent' });
-    else if (send.status === 'rejected' || send.status === 'unconfirmed') {
-      out.push({ member, status: send.status, ...(send.reason ? { reason: send.reason } : {}) });
-    } else if (send.status === 'claimed' && staleBefore !== undefined && Date.parse(send.claimed_at) < staleBefore) {
-      out.push({ member, status: 'claimed' });
-    }
-  }
-  return out;
-}
-
-export type StallDecision =
-  /** Nothing to report yet: keep the booking on the watch list. */
-  | { kind: 'keep_watching' }
-  /** Finished, or already reported: take the booking off the watch list. */
-  | { kind: 'stop_watching' }
-  | { kind: 'missing_step'; missing: MissingStep; since: string }
-  | { kind: 'undelivered'; undelivered: Undelivered[] }
-  /** Everyone was emailed but CrewNotified was never recorded (its publisher died): publish it. */
-  | { kind: 'publish'; notice: CrewNotice };
-
-export interface StallPolicy {
-  stallMinutes: number;
-  leaseMs?: number;
+/** Members whose last notice did not certainly reach them, and was not reported yet. */
+export function unreportedKept(state: JoinState): Array<[string, MemberRecord]> {
+  return Object.entries(state.members).filter(
+    ([, m]) => (m.status === 'rejected' || m.status === 'unconfirmed') && (m.reported ?? 0) < m.sequence,
+  );
 }
 
 /**
- * What the scheduled stall check does with one watched booking. "Stalled" means one of the
- * two events arrived stallMinutes ago and the other has not, or both arrived stallMinutes ago
- * and some crew member's email is still not confirmed sent.
+ * Nothing more will happen without a new event: joined (or nothing to tell), nobody due, nothing in flight, every
+ * CrewNotified out, every refused or unanswered notice reported. The handler then takes the booking off the watch list.
  */
-export function stallDecision(state: JoinState, now: Date, policy: StallPolicy): StallDecision {
-  const stallMs = policy.stallMinutes * 60 * 1000;
-  const leaseMs = policy.leaseMs ?? CLAIM_LEASE_MS;
-  const olderThan = (iso: string | undefined, ms: number) => iso !== undefined && now.getTime() - Date.parse(iso) >= ms;
-
-  if (state.crew_notified?.status === 'done') return { kind: 'stop_watching' };
-
-  const step = nextStep(state);
-  if (step.kind === 'wait') {
-    const present = step.missing === 'calendar' ? state.crew_event_at : state.calendar_at;
-    if (!present) return { kind: 'stop_watching' };
-    if (!olderThan(present, stallMs)) return { kind: 'keep_watching' };
-    return state.stall_alert
-      ? { kind: 'stop_watching' }
-      : { kind: 'missing_step', missing: step.missing, since: present };
-  }
-
-  const joinedAt = [state.crew_event_at, state.calendar_at].sort().at(-1);
-  if (step.kind === 'publish') {
-    const claim = state.crew_notified;
-    // A fresh claim belongs to a live publisher; a stale one to an invocation that died.
-    if (claim && !olderThan(claim.claimed_at, leaseMs)) return { kind: 'keep_watching' };
-    return { kind: 'publish', notice: step.notice };
-  }
-  if (!olderThan(joinedAt, stallMs)) return { kind: 'keep_watching' };
-
-  const undelivered = undeliveredOf(state, crewOf(state.crew_event!), now.getTime() - leaseMs);
-  if (undelivered.length === 0) return { kind: 'keep_watching' };
-  return state.delivery_alert ? { kind: 'stop_watching' } : { kind: 'undelivered', undelivered };
-}
-
-/** Who hears about a stall: the captain when the roster is known and they can be reached. */
-export function alertRecipient(state: JoinState, operatorAddress: string, undelivered: Undelivered[] = []): string {
-  const captain = captainOf(state.crew_event);
-  if (!captain || undelivered.some((u) => u.member.member_id === captain.member_id)) return operatorAddress;
-  return captain.email;
+export function isSettled(state: JoinState): boolean {
+  const plan = planNotices(state);
+  if (plan.join.kind === 'waiting' || plan.due.length > 0) return false;
+  if (Object.values(state.members).some((m) => m.status === 'claimed')) return false;
+  if (unreportedKept(state).length > 0) return false;
+  return Object.values(state.notices).every((g) => g.published?.status === 'done' || !hasRecipients(g));
 }

@@ -1,21 +1,37 @@
 import { dateInWords, html } from '@charter/shared';
-import { charterWhen } from './crew-email';
 import { factLines, factTable, htmlPage, oneLine, type Fact, type OutgoingEmail } from './email';
-import type { JoinState, MissingStep, Undelivered } from './join';
+import type { MissingSide } from './join';
+import { charterWhen, SUBJECT_PREFIX } from './notice-email';
+import type { JoinState } from './state';
+import type { StallAlert, Undelivered } from './stall';
+
+type MissingStep = Extract<StallAlert, { kind: 'missing_step' }>;
 
 /** The step that never happened, in the words the alert uses. */
-export const MISSING_STEP_TEXT: Record<MissingStep, string> = {
-  crew_event: 'the crew event (SCC) was never created',
-  calendar: 'the calendar entry was never confirmed',
-};
+export function missingStepText({
+  missing,
+  revision,
+  cancelled,
+}: Pick<MissingStep, 'missing' | 'revision' | 'cancelled'>): string {
+  if (missing === 'crew_event') {
+    if (cancelled) return 'the crew event (SCC) was never cancelled';
+    return revision === undefined || revision <= 1
+      ? 'the crew event (SCC) was never created'
+      : `the crew event (SCC) never reached revision ${revision}`;
+  }
+  if (cancelled) return 'the calendar never confirmed the cancellation';
+  return revision === undefined || revision <= 1
+    ? 'the calendar entry was never confirmed'
+    : `the calendar never confirmed revision ${revision}`;
+}
 
-const WHAT_TO_DO: Record<MissingStep, string> = {
+const WHAT_TO_DO: Record<MissingSide, string> = {
   crew_event:
-    'The calendar has the booking but SCC published no crew event for it, so the crew has not been emailed. ' +
+    'The calendar has the booking but SCC published no crew event for it, so the crew has not been told. ' +
     "Check the SCC service's dead-letter queue (npm run dlq) and its logs for this booking id, " +
     'or create the crew event by hand.',
   calendar:
-    'SCC created the crew event but the calendar never confirmed the entry, so the crew has not been emailed. ' +
+    'SCC has the crew event but the calendar never confirmed the entry, so the crew has not been told. ' +
     "Check the calendar service's dead-letter queue (npm run dlq) and its logs for this booking id.",
 };
 
@@ -58,37 +74,46 @@ function assemble(
   );
   const content = html`${intro.map((p) => html`<p>${p}</p>\n`)}${factTable(rows)}
 ${list.length ? html`<ul>\n${list.map((l) => html`<li>${l}</li>\n`)}</ul>\n` : ''}`;
-  return { from, to, bcc: [], replyTo: [], subject: oneLine(subject), html: htmlPage(subject, content), text };
+  return {
+    from,
+    to,
+    bcc: [],
+    replyTo: [],
+    subject: oneLine(subject),
+    html: htmlPage(subject, content),
+    text,
+    attachments: [],
+  };
 }
 
 /** "Booking xhqgmdh is stuck: the calendar entry was never confirmed". */
 export function renderStallAlert(input: {
   state: JoinState;
-  missing: MissingStep;
-  since: string;
+  alert: MissingStep;
   now: Date;
   from: string;
   to: string;
 }): OutgoingEmail {
-  const { state, missing, since, now } = input;
-  const arrived = missing === 'calendar' ? 'The crew event was created' : 'The calendar entry was confirmed';
+  const { state, alert, now } = input;
+  const arrived = alert.missing === 'calendar' ? 'SCC changed the crew event' : 'The calendar changed the entry';
   const date = state.crew_event ? ` (${state.crew_event.vessel}, ${dateInWords(state.crew_event.charter_date)})` : '';
+  const what = missingStepText(alert);
   return assemble(
     input.from,
     input.to,
-    `Booking ${state.booking_id} is stuck: ${MISSING_STEP_TEXT[missing]}`,
+    `Booking ${state.booking_id} is stuck: ${what}`,
     [
-      `Booking ${state.booking_id}${date} is stuck: ${MISSING_STEP_TEXT[missing]}.`,
-      `${arrived} ${minutesSince(since, now)} minutes ago (${since}); the other step has not happened since. ` +
-        WHAT_TO_DO[missing],
-      'The crew will be emailed automatically as soon as the missing step happens.',
+      `Booking ${state.booking_id}${date} is stuck: ${what}.`,
+      `${arrived} ${minutesSince(alert.since, now)} minutes ago (${alert.since}); the other side has not caught up ` +
+        `since. ${WHAT_TO_DO[alert.missing]}`,
+      'The crew will be told automatically as soon as the missing step happens.',
     ],
     facts(state),
     [],
   );
 }
 
-/** Crew members whose crew call did not certainly go out. */
+/** Crew members whose notice did not certainly go out. */
 export function renderDeliveryAlert(input: {
   state: JoinState;
   undelivered: Undelivered[];
@@ -102,13 +127,13 @@ export function renderDeliveryAlert(input: {
     input.to,
     `Booking ${state.booking_id}: the crew email did not reach ${whom}`,
     [
-      `The crew email for booking ${state.booking_id} did not certainly reach everyone. ` +
+      `A crew notice for booking ${state.booking_id} did not certainly reach everyone. ` +
         'Please contact the people below directly; nobody is emailed twice automatically.',
     ],
     facts(state),
-    undelivered.map(({ member, status, reason }) => {
+    undelivered.map(({ name, email, role, kind, status, reason }) => {
       const why = reason ? ` (${reason})` : '';
-      return `${member.name} <${member.email}> (${member.role}): ${UNDELIVERED_TEXT[status]}${why}`;
+      return `${name} <${email}> (${role}), "${SUBJECT_PREFIX[kind]}" notice: ${UNDELIVERED_TEXT[status]}${why}`;
     }),
   );
 }

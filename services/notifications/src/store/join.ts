@@ -1,78 +1,204 @@
-import { GetCommand, QueryCommand, UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
-import type { CalendarUpdated, CrewMember, EventCreated } from '@charter/events';
-import { conditionally, documentClient, isConditionFailure } from '@charter/shared/dynamo';
+import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { CrewDeclined } from '@charter/events';
+import { conditionally, documentClient } from '@charter/shared/dynamo';
 import { setting } from '../config';
-import { JoinState, type MissingStep, type OnceField } from '../domain/join';
+import type { DueNotice } from '../domain/join';
+import {
+  JoinState,
+  v1Adoption,
+  type CalendarState,
+  type Claim,
+  type CrewEventSnapshot,
+  type Decline,
+  type MemberRecord,
+  type NoticeGroup,
+  type Told,
+} from '../domain/state';
 
 /**
- * The join table, `charter-notifications-<stage>`, one item per booking_id. Every write is one
- * UpdateItem; every decision that must happen once (a send, CrewNotified, an alert) is a
- * conditional write that exactly one invocation wins.
+ * The join table, `charter-notifications-<stage>`, one item per booking_id (layout: `../domain/state.ts` and the
+ * README). Every write is one UpdateItem; each fact moves forward only under a condition (a higher crew event
+ * version, a higher calendar revision, a cancellation), and each thing that must happen once (a member's notice, a
+ * CrewNotified, an alert, a decline email) is a conditional write that exactly one invocation wins.
  *
- * Bookings not yet finished carry `watch = "open"` and `watch_since` (first arrival): the sparse
- * index WATCH_INDEX holds only those, so the stall check queries the unfinished bookings instead
- * of scanning every booking ever made.
+ * Bookings with something still to do carry `watch = "open"` and `watch_since` (the last change): the sparse index
+ * WATCH_INDEX holds only those, so the stall check queries the bookings in flight instead of scanning history.
  */
 const dynamo = documentClient();
 
 export const WATCH_INDEX = 'watching';
 const OPEN = 'open';
-/** Takes the booking off the watch list (the index `watching` is keyed on both). */
-const UNWATCH = 'REMOVE #watch, watch_since';
 
-/** A conditional UpdateItem on the join table; false when the condition did not hold (someone else got there first). */
-const updateIf = (input: Omit<UpdateCommandInput, 'TableName'>): Promise<boolean> =>
-  conditionally(() => dynamo.send(new UpdateCommand({ TableName: setting('JOIN_TABLE'), ...input })));
+/** Builds one UpdateItem's expressions, every attribute name aliased (status, name, role... are reserved words). */
+class Expression {
+  readonly names: Record<string, string> = {};
+  readonly values: Record<string, unknown> = {};
+  private readonly aliases = new Map<string, string>();
 
-export type Arrival =
-  { kind: 'EventCreated'; detail: EventCreated } | { kind: 'CalendarUpdated'; detail: CalendarUpdated };
+  /** `members.isla-moreno.status` as `#n0.#n1.#n2`. */
+  path(...segments: string[]): string {
+    return segments
+      .map((segment) => {
+        let alias = this.aliases.get(segment);
+        if (!alias) {
+          alias = `#n${this.aliases.size}`;
+          this.aliases.set(segment, alias);
+          this.names[alias] = segment;
+        }
+        return alias;
+      })
+      .join('.');
+  }
 
-export type ArrivalResult = { kind: 'recorded'; state: JoinState } | { kind: 'already_notified' };
-
-/**
- * Records one delivery of EventCreated or CalendarUpdated. The first copy of each event is kept
- * (if_not_exists), so duplicates and reorderings converge on the same item. Once the crew has
- * been notified, a late duplicate changes nothing.
- */
-export async function recordArrival(arrival: Arrival, now: Date): Promise<ArrivalResult> {
-  const [field, value] =
-    arrival.kind === 'EventCreated'
-      ? (['crew_event', arrival.detail] as const)
-      : (['calendar', { year: arrival.detail.year, calendar_url: arrival.detail.calendar_url }] as const);
-  try {
-    const result = await dynamo.send(
-      new UpdateCommand({
-        TableName: setting('JOIN_TABLE'),
-        Key: { booking_id: arrival.detail.booking_id },
-        UpdateExpression:
-          'SET #field = if_not_exists(#field, :value), #at = if_not_exists(#at, :now), ' +
-          'sends = if_not_exists(sends, :none), #watch = :open, watch_since = if_not_exists(watch_since, :now), ' +
-          'updated_at = :now ADD #deliveries :one',
-        ConditionExpression: 'attribute_not_exists(notified_at)',
-        ExpressionAttributeNames: {
-          '#field': field,
-          '#at': `${field}_at`,
-          '#watch': 'watch',
-          '#deliveries': `${field}_deliveries`,
-        },
-        ExpressionAttributeValues: {
-          ':value': value,
-          ':now': now.toISOString(),
-          ':none': {},
-          ':open': OPEN,
-          ':one': 1,
-        },
-        ReturnValues: 'ALL_NEW',
-      }),
-    );
-    return { kind: 'recorded', state: JoinState.parse(result.Attributes) };
-  } catch (error) {
-    if (isConditionFailure(error)) return { kind: 'already_notified' };
-    throw error;
+  value(value: unknown): string {
+    const key = `:v${Object.keys(this.values).length}`;
+    this.values[key] = value;
+    return key;
   }
 }
 
-/** The booking's join item, read consistently (it decides who is still to be emailed). */
+interface Update {
+  set: string[];
+  remove?: string[];
+  condition?: string;
+  returnNew?: boolean;
+}
+
+async function update(bookingId: string, expr: Expression, u: Update) {
+  const clauses = [
+    ...(u.set.length ? [`SET ${u.set.join(', ')}`] : []),
+    ...(u.remove?.length ? [`REMOVE ${u.remove.join(', ')}`] : []),
+  ];
+  return dynamo.send(
+    new UpdateCommand({
+      TableName: setting('JOIN_TABLE'),
+      Key: { booking_id: bookingId },
+      UpdateExpression: clauses.join(' '),
+      ...(u.condition ? { ConditionExpression: u.condition } : {}),
+      ExpressionAttributeNames: expr.names,
+      ...(Object.keys(expr.values).length ? { ExpressionAttributeValues: expr.values } : {}),
+      ...(u.returnNew ? { ReturnValues: 'ALL_NEW' as const } : {}),
+    }),
+  );
+}
+
+/** A conditional UpdateItem; false when its condition did not hold (someone else got there first). */
+const updateIf = (bookingId: string, expr: Expression, u: Update): Promise<boolean> =>
+  conditionally(() => update(bookingId, expr, u));
+
+/** The maps every item has, created by whichever write comes first. */
+function ensureMaps(expr: Expression): string[] {
+  return ['members', 'notices', 'declines', 'alerts'].map(
+    (map) => `${expr.path(map)} = if_not_exists(${expr.path(map)}, ${expr.value({})})`,
+  );
+}
+
+/** An arrival that changed the state: the booking goes (back) on the watch list, its stall clock restarted. */
+function watchFrom(expr: Expression, now: Date): string[] {
+  const at = expr.value(now.toISOString());
+  return [
+    `${expr.path('watch')} = ${expr.value(OPEN)}`,
+    `${expr.path('watch_since')} = ${at}`,
+    `${expr.path('updated_at')} = ${at}`,
+  ];
+}
+
+export type ArrivalOutcome = 'applied' | 'not_newer';
+
+/**
+ * Keeps SCC's crew event when it is newer than the one kept: the first one, or the same crew event at a higher
+ * version. A cancelled one is final (a later version does not reopen it); a second crew event for the booking (another
+ * event_id) is ignored. A duplicate or older delivery changes nothing (`not_newer`) and the caller goes on from the
+ * state as it stands, which repeats what the first delivery may not have finished.
+ */
+export async function recordCrewEvent(snapshot: CrewEventSnapshot, now: Date): Promise<ArrivalOutcome> {
+  const expr = new Expression();
+  const event = expr.path('crew_event');
+  // An item written before v2 has a crew event with no version (it was 1) and no status (it was live).
+  const version = expr.path('crew_event', 'version');
+  const status = expr.path('crew_event', 'status');
+  const newer =
+    `(${expr.path('crew_event', 'event_id')} = ${expr.value(snapshot.event_id)} AND ` +
+    `(attribute_not_exists(${version}) OR ${version} < ${expr.value(snapshot.version)}) AND ` +
+    `(attribute_not_exists(${status}) OR ${status} <> ${expr.value('cancelled')}))`;
+  // An item v1 wrote is adopted first (`adoptV1`): its crew event is what its members were told.
+  const adopted = `(attribute_not_exists(${expr.path('sends')}) OR attribute_exists(${expr.path('adopted_v1')}))`;
+  const applied = await updateIf(snapshot.booking_id, expr, {
+    set: [
+      `${event} = ${expr.value(snapshot)}`,
+      `${expr.path('crew_event_at')} = ${expr.value(now.toISOString())}`,
+      ...ensureMaps(expr),
+      ...watchFrom(expr, now),
+    ],
+    condition: `${adopted} AND (attribute_not_exists(${event}) OR ${newer})`,
+  });
+  return applied ? 'applied' : 'not_newer';
+}
+
+/**
+ * Adopts an item v1 wrote (one crew call per booking, in `sends`): each member it called becomes a member told a
+ * call (`v1Adoption`), once (`adopted_v1`); a member already recorded the v2 way is left as it is.
+ */
+export async function adoptV1(state: JoinState, now: Date): Promise<void> {
+  const maps = new Expression();
+  await update(state.booking_id, maps, { set: ensureMaps(maps) });
+  const { members, group } = v1Adoption(state);
+  const expr = new Expression();
+  const keep = (path: string, value: unknown) => `${path} = if_not_exists(${path}, ${expr.value(value)})`;
+  const set = Object.entries(members).map(([id, record]) => keep(expr.path('members', id), record));
+  if (group) set.push(keep(expr.path('notices', 'call-v1'), group));
+  set.push(`${expr.path('adopted_v1')} = ${expr.value(now.toISOString())}`);
+  await updateIf(state.booking_id, expr, { set, condition: `attribute_not_exists(${expr.path('adopted_v1')})` });
+}
+
+/**
+ * Keeps the calendar's revision and status when newer: a higher revision, or a cancellation (final: it applies
+ * whatever its revision, as in every service, and nothing applies after it).
+ */
+export async function recordCalendar(bookingId: string, calendar: CalendarState, now: Date): Promise<ArrivalOutcome> {
+  const expr = new Expression();
+  const kept = expr.path('calendar');
+  // An item written before v2 has a calendar with no revision (it was 1) and no status (it was booked).
+  const status = expr.path('calendar', 'status');
+  const notCancelled = `(attribute_not_exists(${status}) OR ${status} <> ${expr.value('cancelled')})`;
+  const olderRevision = () => {
+    const revision = expr.path('calendar', 'revision');
+    return `(attribute_not_exists(${revision}) OR ${revision} < ${expr.value(calendar.revision)})`;
+  };
+  const newer = calendar.status === 'cancelled' ? notCancelled : `(${notCancelled} AND ${olderRevision()})`;
+  const applied = await updateIf(bookingId, expr, {
+    set: [
+      `${kept} = ${expr.value(calendar)}`,
+      `${expr.path('calendar_at')} = ${expr.value(now.toISOString())}`,
+      ...ensureMaps(expr),
+      ...watchFrom(expr, now),
+    ],
+    condition: `attribute_not_exists(${kept}) OR ${newer}`,
+  });
+  return applied ? 'applied' : 'not_newer';
+}
+
+/** The key of a decline: one member's answer at one moment (a redelivery has the same). */
+export const declineKey = (detail: Pick<CrewDeclined, 'member_id' | 'declined_at'>) =>
+  `${detail.member_id}@${detail.declined_at}`;
+
+/** Keeps a CrewDeclined until the captain has been told (the first copy; redeliveries change nothing). */
+export async function recordDecline(detail: CrewDeclined): Promise<void> {
+  const maps = new Expression();
+  await update(detail.booking_id, maps, { set: ensureMaps(maps) });
+  const expr = new Expression();
+  const at = expr.path('declines', declineKey(detail));
+  const decline: Decline = {
+    member_id: detail.member_id,
+    revision: detail.revision,
+    version: detail.version,
+    declined_at: detail.declined_at,
+    ...(detail.reason ? { reason: detail.reason } : {}),
+  };
+  await update(detail.booking_id, expr, { set: [`${at} = if_not_exists(${at}, ${expr.value(decline)})`] });
+}
+
+/** The booking's item, read consistently (it decides who is due what). */
 export async function getJoin(bookingId: string): Promise<JoinState | undefined> {
   const result = await dynamo.send(
     new GetCommand({ TableName: setting('JOIN_TABLE'), Key: { booking_id: bookingId }, ConsistentRead: true }),
@@ -80,192 +206,261 @@ export async function getJoin(bookingId: string): Promise<JoinState | undefined>
   return result.Item ? JoinState.parse(result.Item) : undefined;
 }
 
-/** Claims the right to email one member. Exactly one invocation wins, ever, per booking and member. */
-export function claimSend(bookingId: string, member: CrewMember, claimer: string, now: Date): Promise<boolean> {
-  return updateIf({
-    Key: { booking_id: bookingId },
-    UpdateExpression: 'SET sends.#member = :claim',
-    ConditionExpression: 'attribute_exists(sends) AND attribute_not_exists(sends.#member)',
-    ExpressionAttributeNames: { '#member': member.member_id },
-    ExpressionAttributeValues: {
-      ':claim': { status: 'claimed', email: member.email, claimed_at: now.toISOString(), claimed_by: claimer },
-    },
+/**
+ * Claims one member's notice: a compare-and-set on the member's `sequence` (the notices claimed so far) with nothing
+ * in flight. Two deliveries that computed the same notice from the same state cannot both win, and one that read an
+ * older state (the member told something since) fails and recomputes. Creates the notice's CrewNotified group.
+ */
+export function claimNotice(bookingId: string, notice: DueNotice, claimer: string, now: Date): Promise<boolean> {
+  const expr = new Expression();
+  const id = notice.member.member_id;
+  const member = (...field: string[]) => expr.path('members', id, ...field);
+  const claim: Claim = {
+    kind: notice.kind,
+    fields: notice.fields,
+    revision: notice.revision,
+    version: notice.version,
+    sequence: notice.sequence,
+    group: notice.group,
+    claimed_by: claimer,
+    claimed_at: now.toISOString(),
+  };
+  const group: NoticeGroup = {
+    kind: notice.kind,
+    revision: notice.revision,
+    version: notice.version,
+    event_id: notice.event_id,
+    recipients: {},
+  };
+  const groupPath = expr.path('notices', notice.group);
+  const createGroup = `${groupPath} = if_not_exists(${groupPath}, ${expr.value(group)})`;
+  const { name, email, role } = notice.member;
+  if (notice.expected === 0) {
+    const record: MemberRecord = { name, email, role, sequence: 1, status: 'claimed', claim };
+    return updateIf(bookingId, expr, {
+      set: [`${member()} = ${expr.value(record)}`, createGroup],
+      condition: `attribute_exists(${expr.path('members')}) AND attribute_not_exists(${member()})`,
+    });
+  }
+  return updateIf(bookingId, expr, {
+    set: [
+      `${member('status')} = ${expr.value('claimed')}`,
+      `${member('sequence')} = ${expr.value(notice.expected + 1)}`,
+      `${member('claim')} = ${expr.value(claim)}`,
+      `${member('name')} = ${expr.value(name)}`,
+      `${member('email')} = ${expr.value(email)}`,
+      `${member('role')} = ${expr.value(role)}`,
+      createGroup,
+    ],
+    condition:
+      `${member('sequence')} = ${expr.value(notice.expected)} AND ` + `${member('status')} = ${expr.value('idle')}`,
   });
 }
 
-const ownClaim = {
-  ConditionExpression: 'sends.#member.claimed_by = :me AND sends.#member.#status = :claimed',
-  names: (memberId: string) => ({ '#member': memberId, '#status': 'status' }),
-};
+/** The condition of every write that settles a claim: this invocation still holds it. */
+function holdsClaim(expr: Expression, memberId: string, claimer: string): string {
+  return (
+    `${expr.path('members', memberId, 'claim', 'claimed_by')} = ${expr.value(claimer)} AND ` +
+    `${expr.path('members', memberId, 'status')} = ${expr.value('claimed')}`
+  );
+}
 
-/** SES accepted the message: the claim becomes a record with its message id. */
-export async function recordSent(
+/** SES accepted the notice: it becomes what the member was last told, and a recipient of its CrewNotified. */
+export async function recordNoticeSent(
   bookingId: string,
-  memberId: string,
+  notice: DueNotice,
   claimer: string,
   messageId: string,
   now: Date,
 ): Promise<void> {
-  const recorded = await updateIf({
-    Key: { booking_id: bookingId },
-    UpdateExpression: 'SET sends.#member.#status = :sent, sends.#member.message_id = :id, sends.#member.sent_at = :now',
-    ConditionExpression: ownClaim.ConditionExpression,
-    ExpressionAttributeNames: ownClaim.names(memberId),
-    ExpressionAttributeValues: {
-      ':me': claimer,
-      ':claimed': 'claimed',
-      ':sent': 'sent',
-      ':id': messageId,
-      ':now': now.toISOString(),
-    },
+  const expr = new Expression();
+  const id = notice.member.member_id;
+  const told: Told = {
+    kind: notice.kind,
+    fields: notice.fields,
+    revision: notice.revision,
+    version: notice.version,
+    sequence: notice.sequence,
+    message_id: messageId,
+    sent_at: now.toISOString(),
+  };
+  const recipient = { email: notice.member.email, message_id: messageId };
+  const recorded = await updateIf(bookingId, expr, {
+    set: [
+      `${expr.path('members', id, 'status')} = ${expr.value('idle')}`,
+      `${expr.path('members', id, 'told')} = ${expr.value(told)}`,
+      `${expr.path('notices', notice.group, 'recipients', id)} = ${expr.value(recipient)}`,
+    ],
+    remove: [expr.path('members', id, 'claim')],
+    condition: holdsClaim(expr, id, claimer),
   });
   if (!recorded)
     throw new Error(
-      `the send to ${memberId} was claimed by ${claimer} but its claim is gone; message ${messageId} not recorded`,
+      `the ${notice.kind} notice to ${id} was claimed by ${claimer} but its claim is gone; ` +
+        `message ${messageId} not recorded`,
     );
 }
 
-/** SES certainly did not send (it refused for rate, or failed before sending): let a retry claim it again. */
-export function releaseSend(bookingId: string, memberId: string, claimer: string): Promise<boolean> {
-  return updateIf({
-    Key: { booking_id: bookingId },
-    UpdateExpression: 'REMOVE sends.#member',
-    ConditionExpression: ownClaim.ConditionExpression,
-    ExpressionAttributeNames: ownClaim.names(memberId),
-    ExpressionAttributeValues: { ':me': claimer, ':claimed': 'claimed' },
+/** SES certainly did not send it (throttled, a server fault): give the claim back, the sequence with it. */
+export function releaseNotice(bookingId: string, notice: DueNotice, claimer: string): Promise<boolean> {
+  const expr = new Expression();
+  const id = notice.member.member_id;
+  if (notice.expected === 0) {
+    return updateIf(bookingId, expr, {
+      set: [],
+      remove: [expr.path('members', id)],
+      condition: holdsClaim(expr, id, claimer),
+    });
+  }
+  return updateIf(bookingId, expr, {
+    set: [
+      `${expr.path('members', id, 'status')} = ${expr.value('idle')}`,
+      `${expr.path('members', id, 'sequence')} = ${expr.value(notice.expected)}`,
+    ],
+    remove: [expr.path('members', id, 'claim')],
+    condition: holdsClaim(expr, id, claimer),
   });
 }
 
-/** The send ends without a message id: refused for good, or possibly sent with the answer lost. */
-export function markSendFailed(
+/** The notice ends without a message id: refused for good, or possibly sent with the answer lost. It stays so. */
+export function markNoticeFailed(
   bookingId: string,
-  memberId: string,
+  notice: DueNotice,
   claimer: string,
   status: 'rejected' | 'unconfirmed',
   reason: string,
   now: Date,
 ): Promise<boolean> {
-  return updateIf({
-    Key: { booking_id: bookingId },
-    UpdateExpression:
-      'SET sends.#member.#status = :status, sends.#member.reason = :reason, sends.#member.failed_at = :now',
-    ConditionExpression: ownClaim.ConditionExpression,
-    ExpressionAttributeNames: ownClaim.names(memberId),
-    ExpressionAttributeValues: {
-      ':me': claimer,
-      ':claimed': 'claimed',
-      ':status': status,
-      ':reason': reason,
-      ':now': now.toISOString(),
-    },
+  const expr = new Expression();
+  const id = notice.member.member_id;
+  return updateIf(bookingId, expr, {
+    set: [
+      `${expr.path('members', id, 'status')} = ${expr.value(status)}`,
+      `${expr.path('members', id, 'claim', 'reason')} = ${expr.value(reason)}`,
+      `${expr.path('members', id, 'claim', 'failed_at')} = ${expr.value(now.toISOString())}`,
+    ],
+    condition: holdsClaim(expr, id, claimer),
   });
 }
+
+/** Where a one-off action's record lives: a CrewNotified, a decline email, an alert. */
+export type OncePath =
+  { kind: 'crew_notified'; group: string } | { kind: 'decline'; key: string } | { kind: 'alert'; key: string };
+
+const segmentsOf = (at: OncePath): string[] =>
+  at.kind === 'crew_notified'
+    ? ['notices', at.group, 'published']
+    : at.kind === 'decline'
+      ? ['declines', at.key, 'told']
+      : ['alerts', at.key];
 
 export interface OnceClaimOptions {
   /** A claim older than this (left by an invocation that died) may be taken over. */
   staleBefore?: Date;
-  /** Only while this event is still missing (a stall alert for a step that just happened is moot). */
-  whileMissing?: MissingStep;
+  /** Only while the item is as the caller read it (a stall alert for a step that just happened is moot). */
+  unchangedSince?: string;
 }
 
-/** Claims a one-off action (publishing CrewNotified, sending an alert) for this invocation. */
+/** Claims a one-off action for this invocation. */
 export function claimOnce(
   bookingId: string,
-  field: OnceField,
+  at: OncePath,
   claimer: string,
   now: Date,
   options: OnceClaimOptions = {},
 ): Promise<boolean> {
-  const names: Record<string, string> = { '#once': field };
-  const values: Record<string, unknown> = {
-    ':claim': { status: 'claimed', claimed_at: now.toISOString(), claimed_by: claimer },
-  };
-  let condition = 'attribute_not_exists(#once)';
+  const expr = new Expression();
+  const segments = segmentsOf(at);
+  const path = expr.path(...segments);
+  const parent = expr.path(...segments.slice(0, -1));
+  let condition = `attribute_not_exists(${path})`;
   if (options.staleBefore) {
-    condition = '(attribute_not_exists(#once) OR (#once.#status = :claimed AND #once.claimed_at < :stale))';
-    Object.assign(names, { '#status': 'status' });
-    Object.assign(values, { ':claimed': 'claimed', ':stale': options.staleBefore.toISOString() });
+    condition =
+      `(${condition} OR (${expr.path(...segments, 'status')} = ${expr.value('claimed')} AND ` +
+      `${expr.path(...segments, 'claimed_at')} < ${expr.value(options.staleBefore.toISOString())}))`;
   }
-  if (options.whileMissing) {
-    condition += ' AND attribute_not_exists(#missing)';
-    names['#missing'] = options.whileMissing;
-  }
-  return updateIf({
-    Key: { booking_id: bookingId },
-    UpdateExpression: 'SET #once = :claim',
-    ConditionExpression: `attribute_exists(booking_id) AND ${condition}`,
-    ExpressionAttributeNames: names,
-    ExpressionAttributeValues: values,
+  if (options.unchangedSince) condition += ` AND ${expr.path('updated_at')} = ${expr.value(options.unchangedSince)}`;
+  return updateIf(bookingId, expr, {
+    set: [`${path} = ${expr.value({ status: 'claimed', claimed_at: now.toISOString(), claimed_by: claimer })}`],
+    condition: `attribute_exists(${parent}) AND ${condition}`,
   });
 }
 
-/**
- * Records a claimed one-off action as done. CrewNotified closes the booking: it leaves the watch
- * index, and later duplicates of its events are ignored (notified_at).
- */
+export interface OnceRecordOptions {
+  /** Take the booking off the watch list (an alert was sent: a human knows). */
+  unwatch?: boolean;
+  /** Members reported by a delivery alert, with the sequence reported. */
+  reported?: Record<string, number>;
+}
+
+/** Records a claimed one-off action as done, with the id of what was sent (SES message id, EventBridge event id). */
 export async function recordOnce(
   bookingId: string,
-  field: OnceField,
+  at: OncePath,
   claimer: string,
   id: string,
   now: Date,
+  options: OnceRecordOptions = {},
 ): Promise<void> {
-  const closes = field === 'crew_notified' ? ', notified_at = :now' : '';
-  await updateIf({
-    Key: { booking_id: bookingId },
-    UpdateExpression: `SET #once.#status = :done, #once.id = :id, #once.done_at = :now${closes} ${UNWATCH}`,
-    ConditionExpression: '#once.claimed_by = :me',
-    ExpressionAttributeNames: { '#once': field, '#status': 'status', '#watch': 'watch' },
-    ExpressionAttributeValues: { ':done': 'done', ':id': id, ':now': now.toISOString(), ':me': claimer },
+  const expr = new Expression();
+  const segments = segmentsOf(at);
+  const set = [
+    `${expr.path(...segments, 'status')} = ${expr.value('done')}`,
+    `${expr.path(...segments, 'id')} = ${expr.value(id)}`,
+    `${expr.path(...segments, 'done_at')} = ${expr.value(now.toISOString())}`,
+    ...Object.entries(options.reported ?? {}).map(
+      ([member, sequence]) => `${expr.path('members', member, 'reported')} = ${expr.value(sequence)}`,
+    ),
+  ];
+  await updateIf(bookingId, expr, {
+    set,
+    remove: options.unwatch ? [expr.path('watch'), expr.path('watch_since')] : [],
+    condition: `${expr.path(...segments, 'claimed_by')} = ${expr.value(claimer)}`,
   });
 }
 
 /** The action failed before taking effect: give the claim back so a later attempt may take it. */
-export function releaseOnce(bookingId: string, field: OnceField, claimer: string): Promise<boolean> {
-  return updateIf({
-    Key: { booking_id: bookingId },
-    UpdateExpression: 'REMOVE #once',
-    ConditionExpression: '#once.claimed_by = :me',
-    ExpressionAttributeNames: { '#once': field },
-    ExpressionAttributeValues: { ':me': claimer },
+export function releaseOnce(bookingId: string, at: OncePath, claimer: string): Promise<boolean> {
+  const expr = new Expression();
+  const segments = segmentsOf(at);
+  return updateIf(bookingId, expr, {
+    set: [],
+    remove: [expr.path(...segments)],
+    condition: `${expr.path(...segments, 'claimed_by')} = ${expr.value(claimer)}`,
   });
 }
 
-/** An alert SES refused for good: kept as rejected (never retried) and the booking unwatched. */
-export function markOnceRejected(
-  bookingId: string,
-  field: OnceField,
-  claimer: string,
-  reason: string,
-): Promise<boolean> {
-  return updateIf({
-    Key: { booking_id: bookingId },
-    UpdateExpression: `SET #once.#status = :rejected, #once.reason = :reason ${UNWATCH}`,
-    ConditionExpression: '#once.claimed_by = :me',
-    ExpressionAttributeNames: { '#once': field, '#status': 'status', '#watch': 'watch' },
-    ExpressionAttributeValues: { ':rejected': 'rejected', ':reason': reason, ':me': claimer },
+/** An email SES refused for good: kept as rejected, never retried. */
+export function markOnceRejected(bookingId: string, at: OncePath, claimer: string, reason: string): Promise<boolean> {
+  const expr = new Expression();
+  const segments = segmentsOf(at);
+  return updateIf(bookingId, expr, {
+    set: [
+      `${expr.path(...segments, 'status')} = ${expr.value('rejected')}`,
+      `${expr.path(...segments, 'reason')} = ${expr.value(reason)}`,
+    ],
+    condition: `${expr.path(...segments, 'claimed_by')} = ${expr.value(claimer)}`,
   });
 }
 
 /**
- * Takes a booking off the watch list (finished, or already reported to a human), unless an event
- * arrived since the item was read: that arrival put it back on the list, and it stays there.
+ * Takes a booking off the watch list (settled, or reported to a human), unless an event changed it since the item was
+ * read: that arrival put it back on the list, and it stays there.
  */
 export async function stopWatching(state: Pick<JoinState, 'booking_id' | 'updated_at'>): Promise<void> {
-  await updateIf({
-    Key: { booking_id: state.booking_id },
-    UpdateExpression: UNWATCH,
-    ConditionExpression: state.updated_at
-      ? 'updated_at = :seen'
-      : 'attribute_exists(booking_id) AND attribute_not_exists(updated_at)',
-    ExpressionAttributeNames: { '#watch': 'watch' },
-    ...(state.updated_at ? { ExpressionAttributeValues: { ':seen': state.updated_at } } : {}),
+  const expr = new Expression();
+  await updateIf(state.booking_id, expr, {
+    set: [],
+    remove: [expr.path('watch'), expr.path('watch_since')],
+    condition: state.updated_at
+      ? `${expr.path('updated_at')} = ${expr.value(state.updated_at)}`
+      : `attribute_exists(${expr.path('booking_id')}) AND attribute_not_exists(${expr.path('updated_at')})`,
   });
 }
 
 /**
- * Booking ids on the watch list since before `cutoff`, oldest first. Only unfinished bookings
- * are in the index, so each page is bounded by the bookings in flight, not by history.
+ * Booking ids on the watch list since before `cutoff`, oldest first. Only unsettled bookings are in the index, so
+ * each page is bounded by the bookings in flight, not by history.
  */
 export async function watchedSince(cutoff: Date, limit = 500): Promise<string[]> {
   const ids: string[] = [];

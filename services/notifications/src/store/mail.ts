@@ -1,5 +1,5 @@
-import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
-import type { OutgoingEmail } from '../domain/email';
+import { SESv2Client, SendEmailCommand, type Attachment } from '@aws-sdk/client-sesv2';
+import type { EmailAttachment, OutgoingEmail } from '../domain/email';
 import {
   SES_BACKOFF,
   backoffDelayMs,
@@ -28,7 +28,20 @@ export interface SendOptions {
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** Sends one message with SES v2 SendEmail (Simple content, HTML and text). Never throws for an SES answer. */
+/**
+ * A file part as SES builds it into the message. Simple content (not Raw MIME) keeps To and BCC as separate
+ * destinations: SES never writes a Bcc header, so the captain's copy cannot show to the member. Base64, because
+ * partner text in an invite may be beyond 7-bit ASCII.
+ */
+const attachmentOf = (a: EmailAttachment): Attachment => ({
+  FileName: a.fileName,
+  ContentType: a.contentType,
+  ContentDisposition: 'ATTACHMENT',
+  ContentTransferEncoding: 'BASE64',
+  RawContent: Buffer.from(a.content, 'utf8'),
+});
+
+/** Sends one message with SES v2 SendEmail (Simple content: HTML, text, attachments). Never throws for SES's answer. */
 export async function sendEmail(email: OutgoingEmail, options: SendOptions = {}): Promise<SendResult> {
   const policy = options.policy ?? SES_BACKOFF;
   const sleep = options.sleep ?? defaultSleep;
@@ -40,6 +53,7 @@ export async function sendEmail(email: OutgoingEmail, options: SendOptions = {})
       Simple: {
         Subject: { Data: email.subject, Charset: 'UTF-8' },
         Body: { Text: { Data: email.text, Charset: 'UTF-8' }, Html: { Data: email.html, Charset: 'UTF-8' } },
+        ...(email.attachments.length ? { Attachments: email.attachments.map(attachmentOf) } : {}),
       },
     },
     ...(options.tags ? { EmailTags: Object.entries(options.tags).map(([Name, Value]) => ({ Name, Value })) } : {}),

@@ -1,0 +1,227 @@
+import {
+  CalendarStatus,
+  CancelledBy,
+  CrewSafeField,
+  NoticeKind,
+  Revision,
+  crewEventFields,
+  type EventCancelled,
+  type EventCreated,
+  type EventUpdated,
+} from '@charter/events';
+import { z } from 'zod';
+
+/**
+ * What the notifier keeps per booking (one item of the join table): the latest state of each side, never a log of
+ * the events. EventBridge delivers at least once, in any order, days late after a redrive; a state that only moves
+ * forward (a higher crew event `version`, a higher calendar `revision`, a cancellation that is final) converges
+ * whatever the order, and the notices are decided from it alone (`./join.ts`).
+ */
+
+/** The crew-safe fields a member is told, and told old -> new about when they change. */
+export const NoticeFields = z.object({
+  charter_date: crewEventFields.charter_date,
+  charter_start: crewEventFields.charter_start,
+  charter_end: crewEventFields.charter_end,
+  timezone: crewEventFields.timezone,
+  vessel: z.string(),
+  location: z.string(),
+  guest_count: crewEventFields.guest_count,
+});
+export type NoticeFields = z.infer<typeof NoticeFields>;
+
+export const NOTICE_FIELDS = CrewSafeField.options;
+
+/** The crew event as SCC last published it (EventCreated, EventUpdated or EventCancelled). */
+export const CrewEventSnapshot = z.object({
+  ...crewEventFields,
+  vessel: z.string(),
+  location: z.string(),
+  /** `cancelled` is final: a later version never reopens it. */
+  status: z.enum(['live', 'cancelled']).default('live'),
+  cancelled_at: z.string().optional(),
+  cancelled_by: CancelledBy.optional(),
+  /** Scrubbed by SCC of money and contact details; still partner text, escaped wherever it is shown. */
+  reason: z.string().optional(),
+});
+export type CrewEventSnapshot = z.infer<typeof CrewEventSnapshot>;
+
+/** CalendarUpdated's revision and status: the entry the public calendar shows. */
+export const CalendarState = z.object({
+  revision: Revision.default(1),
+  status: CalendarStatus.default('booked'),
+  year: z.number().int(),
+  calendar_url: z.string(),
+});
+export type CalendarState = z.infer<typeof CalendarState>;
+
+/**
+ * Where a member's notices stand:
+ * - `idle`: nothing in flight; `told` is what they last certainly got.
+ * - `claimed`: one invocation holds the right to send `claim` (SendEmail in flight, or it died after sending).
+ * - `rejected`: SES refused `claim` for good.
+ * - `unconfirmed`: SES's answer to `claim` was lost; it may have gone.
+ * Only `idle` lets a new notice be claimed: a member in any other state is sent nothing more automatically and is
+ * reported by the stall check (issue 14 will decide what an `unconfirmed` or dead claim becomes).
+ */
+export const MemberStatus = z.enum(['idle', 'claimed', 'rejected', 'unconfirmed']);
+export type MemberStatus = z.infer<typeof MemberStatus>;
+
+const noticeFacts = {
+  kind: NoticeKind,
+  /** What the notice told: the current fields for a call or change, what they knew for a cancel or removal. */
+  fields: NoticeFields,
+  revision: Revision,
+  version: z.number().int(),
+  /** The invite's SEQUENCE. */
+  sequence: z.number().int().min(0),
+};
+
+/** The last notice a member certainly got. */
+export const Told = z.object({ ...noticeFacts, message_id: z.string(), sent_at: z.string() });
+export type Told = z.infer<typeof Told>;
+
+/** The notice a member's record is claimed for (or kept as rejected / unconfirmed). */
+export const Claim = z.object({
+  ...noticeFacts,
+  /** The CrewNotified the notice belongs to (`notices.<group>`). */
+  group: z.string(),
+  claimed_by: z.string(),
+  claimed_at: z.string(),
+  reason: z.string().optional(),
+  failed_at: z.string().optional(),
+});
+export type Claim = z.infer<typeof Claim>;
+
+export const MemberRecord = z.object({
+  name: z.string(),
+  email: z.string(),
+  role: z.string(),
+  /** Notices claimed so far, which is also the SEQUENCE of the next invite; the compare-and-set of every claim. */
+  sequence: z.number().int().min(0),
+  status: MemberStatus,
+  told: Told.optional(),
+  claim: Claim.optional(),
+  /** The `sequence` at which the stall check last reported this member as not reached. */
+  reported: z.number().int().optional(),
+});
+export type MemberRecord = z.infer<typeof MemberRecord>;
+
+/** A one-off action (a CrewNotified, an alert, a decline email) claimed by one invocation, then recorded. */
+export const OnceRecord = z.object({
+  status: z.enum(['claimed', 'done', 'rejected']),
+  claimed_at: z.string(),
+  claimed_by: z.string(),
+  id: z.string().optional(),
+  reason: z.string().optional(),
+});
+export type OnceRecord = z.infer<typeof OnceRecord>;
+
+/** One CrewNotified: a kind of notice about one version of the crew event, and who got it. */
+export const NoticeGroup = z.object({
+  kind: NoticeKind,
+  revision: Revision,
+  version: z.number().int(),
+  event_id: z.string(),
+  recipients: z.record(z.string(), z.object({ email: z.string(), message_id: z.string() })).default({}),
+  published: OnceRecord.optional(),
+});
+export type NoticeGroup = z.infer<typeof NoticeGroup>;
+
+/** A CrewDeclined, kept until the captain has been told. */
+export const Decline = z.object({
+  member_id: z.string(),
+  revision: Revision,
+  version: z.number().int(),
+  declined_at: z.string(),
+  reason: z.string().optional(),
+  told: OnceRecord.optional(),
+});
+export type Decline = z.infer<typeof Decline>;
+
+/** v1's record of a member's one crew call (`sends.<member_id>`), before notices had kinds: adopted once as members. */
+const V1Send = z.object({
+  status: z.enum(['claimed', 'sent', 'rejected', 'unconfirmed']),
+  email: z.string(),
+  claimed_at: z.string(),
+  claimed_by: z.string(),
+  message_id: z.string().optional(),
+  sent_at: z.string().optional(),
+  reason: z.string().optional(),
+});
+
+export const JoinState = z.object({
+  booking_id: z.string(),
+  crew_event: CrewEventSnapshot.optional(),
+  crew_event_at: z.string().optional(),
+  calendar: CalendarState.optional(),
+  calendar_at: z.string().optional(),
+  members: z.record(z.string(), MemberRecord).default({}),
+  notices: z.record(z.string(), NoticeGroup).default({}),
+  declines: z.record(z.string(), Decline).default({}),
+  alerts: z.record(z.string(), OnceRecord).default({}),
+  /** Items written by v1 (one crew call per booking): its sends, until adopted as members (`adopted_v1`). */
+  sends: z.record(z.string(), V1Send).optional(),
+  crew_notified: OnceRecord.optional(),
+  adopted_v1: z.string().optional(),
+  /** Set when an arrival changed the state: the stall clock of the booking. */
+  watch_since: z.string().optional(),
+  /** Set by every arrival that changed the state: a stall decision taken on an older read must not undo it. */
+  updated_at: z.string().optional(),
+});
+export type JoinState = z.infer<typeof JoinState>;
+
+/** The crew event a notice describes, from any of SCC's three events. */
+export function snapshotOf(event: EventCreated | EventUpdated | EventCancelled, cancelled: boolean): CrewEventSnapshot {
+  const { schema_version, booking_id, event_id, revision, version, crew } = event;
+  const base = { schema_version, booking_id, event_id, revision, version, crew, ...fieldsOf(event) };
+  if (!cancelled) return { ...base, status: 'live' };
+  const { cancelled_at, cancelled_by, reason } = event as EventCancelled;
+  return { ...base, status: 'cancelled', cancelled_at, cancelled_by, reason };
+}
+
+/** The crew-safe fields of a crew event. */
+export function fieldsOf(event: NoticeFields): NoticeFields {
+  const { charter_date, charter_start, charter_end, timezone, vessel, location, guest_count } = event;
+  return { charter_date, charter_start, charter_end, timezone, vessel, location, guest_count };
+}
+
+/** True for an item v1 wrote (it has `sends`) not yet adopted: its calls become members before anything is decided. */
+export const needsV1Adoption = (state: JoinState) => state.adopted_v1 === undefined && state.sends !== undefined;
+
+/**
+ * What v1's sends become: each member it called was told a call with the crew event it kept (v1 never replaced it),
+ * with no invite yet (so the next notice's SEQUENCE, 1, is their first); a send v1 left claimed, rejected or
+ * unconfirmed is held as such. v1's CrewNotified is the group `call-v1`.
+ */
+export function v1Adoption(state: JoinState): { members: Record<string, MemberRecord>; group?: NoticeGroup } {
+  const event = state.crew_event;
+  if (!event) return { members: {} };
+  const fields = fieldsOf(event);
+  const facts = { kind: 'call' as const, fields, revision: event.revision, version: event.version, sequence: 0 };
+  const members: Record<string, MemberRecord> = {};
+  const recipients: NoticeGroup['recipients'] = {};
+  for (const [id, send] of Object.entries(state.sends ?? {})) {
+    if (state.members[id]) continue;
+    const onCrew = event.crew.find((m) => m.member_id === id);
+    const who = { name: onCrew?.name ?? id, email: send.email, role: onCrew?.role ?? 'crew', sequence: 1 };
+    if (send.status === 'sent' && send.message_id) {
+      const sentAt = send.sent_at ?? send.claimed_at;
+      members[id] = { ...who, status: 'idle', told: { ...facts, message_id: send.message_id, sent_at: sentAt } };
+      recipients[id] = { email: send.email, message_id: send.message_id };
+    } else {
+      const status = send.status === 'sent' ? 'unconfirmed' : send.status;
+      const claim = { ...facts, group: 'call-v1', claimed_by: send.claimed_by, claimed_at: send.claimed_at };
+      members[id] = { ...who, status, claim: { ...claim, ...(send.reason ? { reason: send.reason } : {}) } };
+    }
+  }
+  const group: NoticeGroup = {
+    kind: 'call',
+    revision: event.revision,
+    version: event.version,
+    event_id: event.event_id,
+    recipients,
+    ...(state.crew_notified ? { published: state.crew_notified } : {}),
+  };
+  return { members, group };
+}
