@@ -72,6 +72,8 @@ font-size:.95rem}
 #uploaded .file-size{color:var(--muted);white-space:nowrap}
 .badge{display:inline-block;margin:.9rem 0 0;padding:.3rem .9rem;border-radius:999px;background:#f6d9cf;color:#7a2412;\
 font-size:.8rem;font-weight:700;letter-spacing:.16em;text-transform:uppercase}
+.is-cancelled .when{text-decoration:line-through;text-decoration-thickness:2px;\
+text-decoration-color:rgba(244,236,221,.7)}
 .notice{border-color:#e9b9a8;background:#fff5f1}
 .notice h2{color:#8f2f1b}
 .notice p{margin:0 0 .75rem}

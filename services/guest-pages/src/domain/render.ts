@@ -248,7 +248,7 @@ your charter aboard ${view.vessel} on ${words.date} has been cancelled.</p>
 
 <section class="card notice" id="cancellation" aria-labelledby="cancellation-heading">
 <h2 id="cancellation-heading">This charter was cancelled</h2>
-<p id="cancelled-at">It was cancelled on ${cancelledAt}. It will not sail, and photo uploads are closed.</p>
+<p id="cancelled-at">It was cancelled on ${cancelledAt}.</p>
 <p id="cancelled-contact">Questions, or hoping to rebook? Contact the company you booked with and give them \
 booking reference <strong>${view.booking_id}</strong>.</p>
 </section>
