@@ -54,19 +54,12 @@ export const CANCELLED_PAGE_POLICY = [
  * guest reads when something happened in the charter's own time, whatever zone their phone is in.
  */
 export function instantInWords(instant: string, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    timeZoneName: 'short',
-  }).formatToParts(new Date(instant));
-  const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
-  const date = dateInWords(`${part('year')}-${part('month')}-${part('day')}`);
-  return `${date} at ${clockInWords(`${part('hour')}:${part('minute')}`)} ${part('timeZoneName')}`;
+  const at = new Date(instant);
+  const date = new Intl.DateTimeFormat('en-US', { timeZone, dateStyle: 'full' }).format(at);
+  const clock = { timeZone, hour: 'numeric', minute: '2-digit', timeZoneName: 'short' } as const;
+  // ICU writes a narrow no-break space before AM/PM; the page writes plain spaces everywhere else.
+  const time = new Intl.DateTimeFormat('en-US', clock).format(at).replace(/\s+/g, ' ');
+  return `${date} at ${time}`;
 }
 
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
