@@ -6,6 +6,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { bookingDetailTypes } from '@charter/events';
 import { DEFAULT_PORTS } from '@charter/local/cloud';
 import {
   busNameOf,
@@ -38,7 +39,7 @@ interface ResourceProperties {
       Effect: string;
       Action: string;
       Principal: { AWS: string };
-      Condition: { StringEquals: Record<string, string> };
+      Condition: { StringEquals: Record<string, string | string[]> };
     };
   };
   'AWS::ApiGatewayV2::Api': { CorsConfiguration?: unknown };
@@ -78,7 +79,11 @@ const outRoot = mkdtempSync(join(tmpdir(), 'charter-package-'));
 
 /** The contract's routes, by service key. */
 const CONTRACT_ROUTES: Record<string, string[]> = {
-  bus: ['POST /partners/{partner}/bookings'],
+  bus: [
+    'POST /partners/{partner}/bookings',
+    'PUT /partners/{partner}/bookings/{booking_id}',
+    'POST /partners/{partner}/bookings/{booking_id}/cancel',
+  ],
   'guest-pages': ['POST /g/presign', 'GET /bookings/{booking_id}/guest-page'],
   scc: [
     'POST /events',
@@ -134,9 +139,9 @@ describe('sls package --stage ci (offline, no AWS credentials)', () => {
     expect(archive?.[1].RetentionDays).toBeGreaterThan(0);
   });
 
-  it('lets each configured partner account put only BookingCreated with source partner.<its name>', () => {
+  it('lets each configured partner account put only its booking events, with source partner.<its name>', () => {
     const policies = resourcesOf('bus', 'AWS::Events::EventBusPolicy').map(([, p]) => p);
-    expect(policies.map((p) => p.Statement.Condition.StringEquals['events:source']).sort()).toEqual([
+    expect(policies.map((p) => String(p.Statement.Condition.StringEquals['events:source'])).sort()).toEqual([
       'partner.boatsetter',
       'partner.getmyboat',
     ]);
@@ -146,7 +151,11 @@ describe('sls package --stage ci (offline, no AWS credentials)', () => {
         Action: 'events:PutEvents',
         Principal: { AWS: expect.stringMatching(/^arn:aws:iam::\d{12}:root$/) as unknown },
       });
-      expect(policy.Statement.Condition.StringEquals['events:detail-type']).toBe('BookingCreated');
+      // The partner's own source and the three booking events, nothing more (no other condition loosens it).
+      const source = policy.Statement.Condition.StringEquals['events:source'];
+      expect(policy.Statement.Condition).toEqual({
+        StringEquals: { 'events:source': source, 'events:detail-type': [...bookingDetailTypes] },
+      });
     }
   });
 

@@ -1,19 +1,22 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
-import type { BookingCreatedInput } from '@charter/events';
+import type { BookingCancelledInput, BookingCreatedInput } from '@charter/events';
 import type { Page } from 'playwright-core';
 import { marinaDate } from '@charter/local/fixtures';
 import { publishBookings, startLocalCloud, type LocalCloud } from '@charter/local/testing';
 import { SCREENSHOTS, dateAsWritten, launchPhone, type Phone } from '../support/browser';
 import { eventsOf } from '../support/e2e';
+import { mintUploadToken } from '../../services/guest-pages/src/domain/upload-token';
 
 /**
  * The guest page as a guest's phone meets it: BookingCreated on the bus, the page rendered by
  * the running guest-pages service, fetched through the local CloudFront distribution in Debian's
  * headless Chromium, a photo chosen in the real upload widget and posted (presign, then a
  * presigned POST) into the local S3 uploads bucket. A second booking whose charter is over shows
- * uploads closed, and presign refuses it. Nothing on either page talks to any other origin.
+ * uploads closed, and presign refuses it. A third, cancelled by its partner after its page was made,
+ * says so at the same address, with no widget. Nothing on any page talks to any other origin.
  */
 
 const TIMEOUT = 120_000;
@@ -27,6 +30,39 @@ const PHOTO_NAME = 'Sunset at Shelter Island.jpg';
 
 const upcoming = { ...sample, booking_id: 'xhqgmdh-upcoming', charter_date: marinaDate(30) };
 const ended = { ...sample, booking_id: 'xhqgmdh-ended', charter_date: marinaDate(-30) };
+const toCancel = { ...sample, booking_id: 'xhqgmdh-cancelled', charter_date: '2027-06-19' };
+/** Boatsetter cancels it for the weather at 2027-06-18T22:40:00Z: 3:40 PM in San Diego (PDT), the day before. */
+const cancellation: BookingCancelledInput = {
+  schema_version: 1,
+  booking_id: toCancel.booking_id,
+  source: 'boatsetter',
+  revision: 2,
+  cancelled_at: '2027-06-18T22:40:00Z',
+  cancelled_by: 'weather',
+  reason: 'Gale warning. Refund of $1,450 issued; guest reachable on +1 619 555 0142.',
+};
+
+/** The partner's cancellation, put on the bus as Boatsetter's own account would (the real SDK's PutEvents). */
+async function publishCancellation(detail: BookingCancelledInput): Promise<void> {
+  const client = new EventBridgeClient({});
+  try {
+    const result = await client.send(
+      new PutEventsCommand({
+        Entries: [
+          {
+            EventBusName: 'charter-bookings-local',
+            Source: `partner.${detail.source}`,
+            DetailType: 'BookingCancelled',
+            Detail: JSON.stringify(detail),
+          },
+        ],
+      }),
+    );
+    if (result.FailedEntryCount) throw new Error(`PutEvents refused: ${JSON.stringify(result.Entries)}`);
+  } finally {
+    client.destroy();
+  }
+}
 
 describe('the guest page in headless Chromium against the local cloud', () => {
   let cloud: LocalCloud;
@@ -40,10 +76,13 @@ describe('the guest page in headless Chromium against the local cloud', () => {
     uploadsBucket = cloud.functionEnv('guest-pages', 'presign').UPLOADS_BUCKET!;
     s3 = new S3Client({ forcePathStyle: true });
 
-    await publishBookings([upcoming, ended]);
+    await publishBookings([upcoming, ended, toCancel]);
     await cloud.idle();
-    for (const booking of [upcoming, ended]) {
-      const [published] = eventsOf(cloud, 'GuestPagePublished', booking.booking_id);
+    // Cancelled once its page exists (a cancellation that came first would leave no page at all).
+    await publishCancellation(cancellation);
+    await cloud.idle();
+    for (const booking of [upcoming, ended, toCancel]) {
+      const published = eventsOf(cloud, 'GuestPagePublished', booking.booking_id).at(-1);
       if (!published)
         throw new Error(`no GuestPagePublished for ${booking.booking_id}; see the logs in ${cloud.stateDir}/logs`);
       pageUrls[booking.booking_id] = published.detail.url;
@@ -66,7 +105,7 @@ describe('the guest page in headless Chromium against the local cloud', () => {
   }
 
   it('publishes each booking a page on the guest site', () => {
-    for (const booking of [upcoming, ended]) {
+    for (const booking of [upcoming, ended, toCancel]) {
       expect(pageUrls[booking.booking_id]).toMatch(new RegExp(`^${cloud.endpoints.guestSite}/g/[A-Za-z0-9_-]{22}$`));
     }
   });
@@ -168,6 +207,55 @@ describe('the guest page in headless Chromium against the local cloud', () => {
     TIMEOUT,
   );
 
+  it(
+    'shows the cancelled charter at the same address: cancelled, when, whom to ask, and no upload widget',
+    async () => {
+      const events = eventsOf(cloud, 'GuestPagePublished', toCancel.booking_id);
+      expect(events.map((e) => [e.detail.revision, e.detail.status])).toEqual([
+        [1, 'live'],
+        [2, 'cancelled'],
+      ]);
+      expect(events[1]!.detail.url).toBe(events[0]!.detail.url);
+
+      const page = await open('cancelled', pageUrls[toCancel.booking_id]!);
+      await expect(page.title()).resolves.toBe('Cancelled: your charter aboard JADA · Saturday, June 19, 2027');
+      expect(await page.locator('#status-badge').innerText()).toMatch(/^cancelled$/i);
+      expect(await page.locator('#greeting-cancelled').innerText()).toBe(
+        'Hi Dana, we’re sorry: your charter aboard JADA on Saturday, June 19, 2027 has been cancelled.',
+      );
+      expect(await page.locator('#cancelled-at').innerText()).toBe(
+        'It was cancelled on Friday, June 18, 2027 at 3:40 PM PDT.',
+      );
+      expect(await page.locator('#cancelled-contact').innerText()).toContain('booking reference xhqgmdh-cancelled');
+      expect(await page.locator('#charter-time').innerText()).toMatch(/^10:00\sAM\s–\s1:00\sPM\sPDT$/);
+      // No widget, no script, nothing to press.
+      expect(await page.locator('input, button, label, form, script').count()).toBe(0);
+      expect(await page.locator('#uploads-open, #photo-input, #tips').count()).toBe(0);
+      // The partner's reason (a refund and a phone number), the money in the notes: none of it reaches the guest.
+      const text = await page.locator('body').innerText();
+      expect(text).not.toMatch(/\$|1,450|gale|refund|payout|captain fee|cake|dana\.whitfield|555/i);
+
+      // The token of the live page this guest may still have open: presign answers 410 for it.
+      const token = mintUploadToken(cloud.secrets['charter/local/guest-upload-key']!, toCancel.booking_id);
+      const presign = await fetch(`${cloud.endpoints.api}/g/presign`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-upload-token': token },
+        body: JSON.stringify({
+          booking_id: toCancel.booking_id,
+          file_name: 'a.jpg',
+          file_size: 802,
+          mime_type: 'image/jpeg',
+        }),
+      });
+      expect(presign.status).toBe(410);
+      expect(await presign.json()).toEqual({ error: 'cancelled', message: expect.any(String) as unknown });
+
+      await page.screenshot({ path: join(SCREENSHOTS, 'guest-page-cancelled.png'), fullPage: true });
+      await page.close();
+    },
+    TIMEOUT,
+  );
+
   it('talked only to the guest site, the API and the uploads bucket, without console or CSP errors', () => {
     const allowed = new Set([cloud.endpoints.guestSite, cloud.endpoints.api, cloud.endpoints.s3]);
     const network = phone.requests.filter((r) => !r.url.startsWith('data:'));
@@ -180,6 +268,10 @@ describe('the guest page in headless Chromium against the local cloud', () => {
     expect(seen('upcoming', 'POST', cloud.endpoints.s3)).toBe(true);
     expect(seen('ended', 'GET', cloud.endpoints.guestSite)).toBe(true);
     expect(seen('ended', 'POST', cloud.endpoints.api)).toBe(true);
+    // The cancelled page: itself and nothing else (it has no script to call anyone).
+    expect(network.filter((r) => r.page === 'cancelled').map((r) => `${r.method} ${new URL(r.url).origin}`)).toEqual([
+      `GET ${cloud.endpoints.guestSite}`,
+    ]);
     // The one console line is Chromium reporting the 409 the test provoked; no CSP violation, no script error.
     expect(phone.problems).toEqual([
       'ended: console error: Failed to load resource: the server responded with a status of 409 (Conflict)',

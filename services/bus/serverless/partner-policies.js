@@ -2,9 +2,13 @@
 
 /**
  * Adds one EventBridge bus-policy statement per partner AWS account in `custom.partners`, so a
- * partner can PutEvents straight onto our bus, but only BookingCreated with source
- * `partner.<its name>`. CloudFormation has no loops, hence this small packaging hook.
+ * partner can PutEvents straight onto our bus, but only its booking events (BookingCreated,
+ * BookingUpdated, BookingCancelled) with source `partner.<its name>`. CloudFormation has no
+ * loops, hence this small packaging hook.
  */
+
+/** What a partner publishes (`bookingDetailTypes` in @charter/events; this hook runs in Serverless, without it). */
+const BOOKING_DETAIL_TYPES = ['BookingCreated', 'BookingUpdated', 'BookingCancelled'];
 class PartnerPolicies {
   constructor(serverless) {
     this.serverless = serverless;
@@ -31,7 +35,8 @@ class PartnerPolicies {
             Action: 'events:PutEvents',
             Resource: { 'Fn::GetAtt': ['EventBus', 'Arn'] },
             Condition: {
-              StringEquals: { 'events:source': `partner.${name}`, 'events:detail-type': 'BookingCreated' },
+              // A list in a condition is any of its values; the source is this partner's alone.
+              StringEquals: { 'events:source': `partner.${name}`, 'events:detail-type': BOOKING_DETAIL_TYPES },
             },
           },
         },

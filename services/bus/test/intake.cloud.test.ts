@@ -9,7 +9,7 @@ const sampleBooking = JSON.parse(sample) as Record<string, unknown>;
 /** The sample booking as JSON, with some fields changed. */
 const bookingJson = (fields: Record<string, unknown>) => JSON.stringify({ ...sampleBooking, ...fields });
 
-type Accepted = { status: string; booking_id: string; event_id: string; duplicate: boolean };
+type Accepted = { status: string; booking_id: string; revision: number; event_id: string; duplicate: boolean };
 type Refusal = { error: string; message: string; fields?: Array<{ path: string; message: string }> };
 const accepted = async (res: Response) => (await res.json()) as Accepted;
 const refusal = async (res: Response) => (await res.json()) as Refusal;
@@ -43,9 +43,10 @@ describe('POST /partners/{partner}/bookings through the local HTTP API', () => {
     const res = await signed('boatsetter', sample);
     expect(res.status).toBe(202);
     const body = await accepted(res);
-    expect(body).toMatchObject({
+    expect(body).toEqual({
       status: 'accepted',
       booking_id: 'xhqgmdh',
+      revision: 1,
       duplicate: false,
       event_id: expect.any(String) as unknown,
     });
@@ -53,7 +54,7 @@ describe('POST /partners/{partner}/bookings through the local HTTP API', () => {
     expect(event).toMatchObject({
       id: body.event_id,
       source: 'partner.boatsetter',
-      detail: { booking_id: 'xhqgmdh', source: 'boatsetter', guest_count: 4 },
+      detail: { booking_id: 'xhqgmdh', source: 'boatsetter', guest_count: 4, revision: 1 },
     });
   });
 
@@ -64,6 +65,26 @@ describe('POST /partners/{partner}/bookings through the local HTTP API', () => {
     expect(again.status).toBe(202);
     expect(await accepted(again)).toMatchObject({ event_id: first.event_id, duplicate: true });
     expect(bookingsOnBus('xhqgmdh')).toHaveLength(1);
+  });
+
+  it('answers the same revision with other content 409 revision_conflict; a higher one is a new event', async () => {
+    const first = await accepted(await signed('boatsetter', bookingJson({ booking_id: 'create-conflict' })));
+    const changed = await signed('boatsetter', bookingJson({ booking_id: 'create-conflict', guest_count: 6 }));
+    expect(changed.status).toBe(409);
+    expect(await refusal(changed)).toMatchObject({
+      error: 'revision_conflict',
+      revision: 1,
+      message: expect.stringContaining('higher revision') as unknown,
+    });
+    // An explicit revision 1 is the default one: the same event, a duplicate.
+    const explicit = await signed('boatsetter', bookingJson({ booking_id: 'create-conflict', revision: 1 }));
+    expect(await accepted(explicit)).toMatchObject({ event_id: first.event_id, duplicate: true });
+    const next = await signed(
+      'boatsetter',
+      bookingJson({ booking_id: 'create-conflict', guest_count: 6, revision: 2 }),
+    );
+    expect(await accepted(next)).toMatchObject({ revision: 2, duplicate: false });
+    expect(bookingsOnBus('create-conflict').map((e) => (e.detail as { revision: number }).revision)).toEqual([1, 2]);
   });
 
   it('forces the source to the partner in the path, whatever the body claims', async () => {

@@ -3,7 +3,7 @@
  *   npx tsx services/guest-pages/scripts/measure.ts [runs]
  * Size is the sample Boatsetter booking's page in bytes (and gzipped, as CloudFront serves it
  * with Compress: true). Times are per page, median and 95th percentile over `runs` pages:
- * render alone, render + S3 put, and the whole handler (record, render, put, publish).
+ * render alone, render + S3 put, and the whole handler (apply, render, put, re-read, publish).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -26,14 +26,15 @@ const stats = (ms: number[]) => {
 async function main() {
   const cloud = await startLocalCloud({ services: ['guest-pages'], run: false });
   try {
-    Object.assign(process.env, cloud.functionEnv('guest-pages', 'onBookingCreated'), {
+    Object.assign(process.env, cloud.functionEnv('guest-pages', 'onBookingEvent'), {
       POWERTOOLS_LOG_LEVEL: 'SILENT',
     });
     const { renderGuestPage } = await import('../src/domain/render');
+    const { pageFactsOf } = await import('../src/domain/page-state');
     const { mintUploadToken } = await import('../src/domain/upload-token');
     const { newSlug } = await import('../src/domain/slug');
     const store = await import('../src/store');
-    const { handler } = await import('../src/handlers/on-booking-created');
+    const { handler } = await import('../src/handlers/on-booking-event');
     const { setting } = await import('../src/config');
     const settings = {
       apiUrl: setting('API_URL'),
@@ -41,7 +42,8 @@ async function main() {
       uploadToken: mintUploadToken(cloud.secrets['charter/local/guest-upload-key']!, sample.booking_id),
     };
 
-    const page = renderGuestPage(sample, settings);
+    const view = { ...pageFactsOf(sample), status: 'live' } as const;
+    const page = renderGuestPage(view, settings);
     console.log(
       `page for ${sample.booking_id}: ${Buffer.byteLength(page)} bytes, ${gzipSync(page).length} bytes gzipped`,
     );
@@ -52,7 +54,7 @@ async function main() {
     for (let i = 0; i < runs + 20; i++) {
       const warm = i >= 20;
       let t = performance.now();
-      const html = renderGuestPage({ ...sample, booking_id: `bench-${i}` }, settings);
+      const html = renderGuestPage({ ...view, booking_id: `bench-${i}` }, settings);
       const rendered = performance.now() - t;
       await store.putGuestPage(newSlug(), html);
       const stored = performance.now() - t;
@@ -79,7 +81,7 @@ async function main() {
     }
     console.log(`render only:            ${stats(render)}  (${runs} pages)`);
     console.log(`render + S3 put:        ${stats(renderAndStore)}`);
-    console.log(`whole handler:          ${stats(whole)}  (DynamoDB update, render, S3 put, PutEvents)`);
+    console.log(`whole handler:          ${stats(whole)}  (DynamoDB update, render, S3 put, DynamoDB get, PutEvents)`);
   } finally {
     await cloud.stop();
   }

@@ -1,26 +1,21 @@
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { createPresignedPost, type PresignedPost } from '@aws-sdk/s3-presigned-post';
 import { s3ClientConfig } from '@charter/shared/aws';
+import { applyBookingEvent, type BookingEventRef, type RevisionOutcome } from '@charter/shared/booking-revision';
 import { documentClient } from '@charter/shared/dynamo';
-import type { CharterTimes } from '@charter/shared/time';
 import { setting } from './config';
+import type { GuestPageItem, PageFacts } from './domain/page-state';
 import { pageKey } from './domain/slug';
 import { presignedPostInput, type UploadPlan } from './domain/uploads';
 
 /**
- * The guest-pages table (one item per booking: its slug and charter times, what presign and the
- * operator route need; no guest contact data) and the two buckets (pages, uploads).
+ * The guest-pages table and the two buckets (pages, uploads). One item per booking (`GuestPageItem`): its owner,
+ * revision and lifecycle (`applyBookingEvent`'s head), its slug, and what its page shows (`PageFacts`: the guest's
+ * first name and the charter, no contact details, notes or money), and when it was cancelled.
  */
 const dynamo = documentClient();
 const s3 = new S3Client(s3ClientConfig());
-
-export interface GuestPageRecord extends CharterTimes {
-  booking_id: string;
-  slug: string;
-  created_at: string;
-  updated_at: string;
-}
 
 /**
  * A page may be re-rendered (a re-delivered or corrected booking), and the distribution caches
@@ -30,53 +25,51 @@ export interface GuestPageRecord extends CharterTimes {
  */
 export const PAGE_CACHE_CONTROL = 'public, max-age=60, must-revalidate';
 
+/** What a booking event writes besides the head: the page's facts (a live event) or when it was cancelled. */
+export type PageChange = { kind: 'live'; facts: PageFacts; candidateSlug: string } | { kind: 'cancelled'; at: string };
+
 /**
- * Records the booking's page and returns its slug. One atomic UpdateItem: the candidate slug is
- * kept only if the booking has none (`if_not_exists`), so a re-delivered BookingCreated, or two
- * deliveries racing, end with the first slug; the charter times follow the latest delivery, so
- * presign's window matches the page that was rendered last.
+ * Applies a booking event to its item in one conditional UpdateItem (`applyBookingEvent`: ownership, revision,
+ * cancellation). A live event keeps the booking's first slug (`if_not_exists`, so concurrent deliveries end with one)
+ * and sets the page's facts; a cancellation sets only when it happened, so one that comes first leaves a tombstone
+ * with no slug and no page.
  */
-export async function recordGuestPage(
-  booking: CharterTimes & { booking_id: string },
-  candidateSlug: string,
+export function applyToGuestPage(
+  bookingId: string,
+  ref: BookingEventRef,
+  change: PageChange,
   now: Date = new Date(),
-): Promise<GuestPageRecord> {
-  const result = await dynamo.send(
-    new UpdateCommand({
-      TableName: setting('GUEST_PAGES_TABLE'),
-      Key: { booking_id: booking.booking_id },
-      UpdateExpression:
-        'SET #slug = if_not_exists(#slug, :slug), #date = :date, #start = :start, #end = :end, #tz = :tz, ' +
-        '#created = if_not_exists(#created, :now), #updated = :now',
-      ExpressionAttributeNames: {
-        '#slug': 'slug',
-        '#date': 'charter_date',
-        '#start': 'charter_start',
-        '#end': 'charter_end',
-        '#tz': 'timezone',
-        '#created': 'created_at',
-        '#updated': 'updated_at',
-      },
-      ExpressionAttributeValues: {
-        ':slug': candidateSlug,
-        ':date': booking.charter_date,
-        ':start': booking.charter_start,
-        ':end': booking.charter_end,
-        ':tz': booking.timezone,
-        ':now': now.toISOString(),
-      },
-      ReturnValues: 'ALL_NEW',
-    }),
-  );
-  return result.Attributes as GuestPageRecord;
+): Promise<RevisionOutcome<GuestPageItem>> {
+  const names: Record<string, string> = { '#created': 'created_at', '#updated': 'updated_at' };
+  const values: Record<string, unknown> = { ':now': now.toISOString() };
+  const assignments = ['#created = if_not_exists(#created, :now)', '#updated = :now'];
+  const set = (attribute: string, value: unknown, expression = (v: string) => v) => {
+    names[`#${attribute}`] = attribute;
+    values[`:${attribute}`] = value;
+    assignments.push(`#${attribute} = ${expression(`:${attribute}`)}`);
+  };
+  if (change.kind === 'live') {
+    set('slug', change.candidateSlug, (v) => `if_not_exists(#slug, ${v})`);
+    for (const [attribute, value] of Object.entries(change.facts))
+      if (attribute !== 'booking_id') set(attribute, value);
+  } else {
+    set('cancelled_at', change.at);
+  }
+  return applyBookingEvent<GuestPageItem>({
+    dynamo,
+    table: setting('GUEST_PAGES_TABLE'),
+    key: { booking_id: bookingId },
+    ref,
+    set: { assignments, names, values },
+  });
 }
 
 /** Strongly consistent: a guest may upload a second after the page is published. */
-export async function findGuestPage(bookingId: string): Promise<GuestPageRecord | undefined> {
+export async function findGuestPage(bookingId: string): Promise<GuestPageItem | undefined> {
   const result = await dynamo.send(
     new GetCommand({ TableName: setting('GUEST_PAGES_TABLE'), Key: { booking_id: bookingId }, ConsistentRead: true }),
   );
-  return result.Item as GuestPageRecord | undefined;
+  return result.Item as GuestPageItem | undefined;
 }
 
 /** Writes g/<slug>.html; the same slug always overwrites the same object. */

@@ -33,7 +33,7 @@ let uploadKey: string;
 let serviceKey: string;
 let s3: S3Client;
 let dynamo: DynamoDBDocumentClient;
-const h = {} as { onBookingCreated: BusHandler; presign: HttpHandler; getGuestPage: HttpHandler };
+const h = {} as { onBookingEvent: BusHandler; presign: HttpHandler; getGuestPage: HttpHandler };
 
 beforeAll(async () => {
   cloud = await startGuestPages();
@@ -41,7 +41,7 @@ beforeAll(async () => {
   serviceKey = cloud.secrets['charter/local/scc-service-key']!;
   s3 = new S3Client({ forcePathStyle: true });
   dynamo = DynamoDBDocumentClient.from(new DynamoDBClient({}));
-  h.onBookingCreated = (await import('../src/handlers/on-booking-created')).handler;
+  h.onBookingEvent = (await import('../src/handlers/on-booking-event')).handler;
   h.presign = (await import('../src/handlers/presign')).handler;
   h.getGuestPage = (await import('../src/handlers/get-guest-page')).handler;
 });
@@ -60,7 +60,7 @@ type PresignAnswer = {
   expires_in: number;
   uploads_close_at: string;
 };
-type GuestPageLink = { booking_id: string; slug: string; url: string };
+type GuestPageLink = { booking_id: string; slug: string; url: string; revision: number; status: string };
 /** The record Lambda's onFailure destination (and busHandler's dead-lettering) writes. */
 type DeadLetter = {
   requestPayload: { detail: { booking_id: string } };
@@ -76,7 +76,7 @@ const upcoming = (bookingId: string, overrides: Partial<BookingCreatedInput> = {
   charter_date: marinaDate(1),
   ...overrides,
 });
-const deliver = (detail: BookingCreatedInput) => h.onBookingCreated(bookingEnvelope(detail), lambdaContext());
+const deliver = (detail: BookingCreatedInput) => h.onBookingEvent(bookingEnvelope(detail), lambdaContext());
 const publishedPages = (bookingId: string) =>
   cloud
     .published()
@@ -118,7 +118,7 @@ const operator = (bookingId: string, headers: Record<string, string> = {}) =>
     lambdaContext(),
   );
 
-describe('onBookingCreated', () => {
+describe('onBookingEvent: BookingCreated', () => {
   it('stores the page at g/<slug>.html with a short revalidating cache, and publishes GuestPagePublished', async () => {
     await deliver(upcoming('gp-first-1'));
     const [event] = publishedPages('gp-first-1');
@@ -126,7 +126,14 @@ describe('onBookingCreated', () => {
     const { slug, url } = event!.detail;
     expect(slug).toMatch(/^[A-Za-z0-9_-]{22}$/);
     expect(url).toBe(`${cloud.endpoints.guestSite}/g/${slug}`);
-    expect(event!.detail).toEqual({ schema_version: 1, booking_id: 'gp-first-1', slug, url });
+    expect(event!.detail).toEqual({
+      schema_version: 1,
+      booking_id: 'gp-first-1',
+      revision: 1,
+      status: 'live',
+      slug,
+      url,
+    });
 
     const page = await storedPage(slug);
     expect(page.contentType).toBe('text/html; charset=utf-8');
@@ -139,7 +146,7 @@ describe('onBookingCreated', () => {
     expect(verifyUploadToken([uploadKey], 'gp-first-1', config.uploadToken)).toBe(true);
   });
 
-  it('keeps the record free of guest contact data and money', async () => {
+  it('keeps what the page shows and the booking’s head, and no guest contact data, notes or money', async () => {
     await deliver(upcoming('gp-private-1'));
     const record = await recordOf('gp-private-1');
     expect(Object.keys(record!).sort()).toEqual([
@@ -148,10 +155,19 @@ describe('onBookingCreated', () => {
       'charter_end',
       'charter_start',
       'created_at',
+      'guest_count',
+      'guest_first_name',
+      'lifecycle',
+      'location',
+      'owner',
+      'revision',
       'slug',
       'timezone',
       'updated_at',
+      'vessel',
     ]);
+    expect(record).toMatchObject({ guest_first_name: 'Dana', owner: 'boatsetter', revision: 1, lifecycle: 'live' });
+    expect(JSON.stringify(record)).not.toMatch(/Whitfield|dana\.whitfield|555|cake|1450|145000|30000/);
   });
 
   it('serves the page through the local CloudFront at /g/<slug> (the rewrite) with its headers', async () => {
@@ -181,14 +197,15 @@ describe('onBookingCreated', () => {
     expect((await storedPage(slug)).body).toBe(firstPage.body);
   });
 
-  it('keeps the slug but follows new times when a corrected booking arrives, so page and window agree', async () => {
+  it('takes a BookingCreated of the same revision with other times as a redelivery: nothing moves', async () => {
     await deliver(upcoming('gp-moved-1'));
+    const firstPage = (await storedPage(publishedPages('gp-moved-1')[0]!.detail.slug)).body;
     await deliver(upcoming('gp-moved-1', { charter_start: '14:00', charter_end: '17:30' }));
     const [first, second] = publishedPages('gp-moved-1');
-    expect(second!.detail.slug).toBe(first!.detail.slug);
-    expect(await recordOf('gp-moved-1')).toMatchObject({ charter_start: '14:00', charter_end: '17:30' });
-    const page = (await storedPage(first!.detail.slug)).body;
-    expect(page).toContain('2:00 PM – 5:30 PM');
+    expect(second!.detail).toEqual(first!.detail);
+    expect(await recordOf('gp-moved-1')).toMatchObject({ charter_start: '10:00', charter_end: '13:00' });
+    // A change is a BookingUpdated with a higher revision (lifecycle.cloud.test.ts); this one re-rendered the head.
+    expect((await storedPage(first!.detail.slug)).body).toBe(firstPage);
   });
 
   it('keeps slugs apart: two bookings get two different pages', async () => {
@@ -364,7 +381,13 @@ describe('GET /bookings/{booking_id}/guest-page (operator)', () => {
     const result = await operator('gp-operator-1', { 'x-service-key': serviceKey });
     expect(result.statusCode).toBe(200);
     const { slug, url } = publishedPages('gp-operator-1')[0]!.detail;
-    expect(bodyOf<GuestPageLink>(result)).toEqual({ booking_id: 'gp-operator-1', slug, url });
+    expect(bodyOf<GuestPageLink>(result)).toEqual({
+      booking_id: 'gp-operator-1',
+      slug,
+      url,
+      revision: 1,
+      status: 'live',
+    });
   });
 
   it('401 without the key', async () => {

@@ -1,14 +1,14 @@
 import vm from 'node:vm';
 import { PAGE_SCRIPT } from '../src/domain/page-assets';
 import { renderGuestPage } from '../src/domain/render';
-import { API_URL, TOKEN, UPLOADS_URL, sampleBooking } from './support/bookings';
+import { API_URL, TOKEN, UPLOADS_URL, liveView } from './support/bookings';
 
 /**
  * The widget's script run against a small stand-in for the DOM, fetch and XMLHttpRequest, with
  * the clock under the test's control. (The browser test later runs it for real against the
  * local cloud.) Elements are made for the ids the rendered page actually has.
  */
-const page = renderGuestPage(sampleBooking(), { apiUrl: API_URL, uploadsUrl: UPLOADS_URL, uploadToken: TOKEN });
+const page = renderGuestPage(liveView(), { apiUrl: API_URL, uploadsUrl: UPLOADS_URL, uploadToken: TOKEN });
 const END = Date.parse('2024-05-30T20:00:00Z');
 const uploadConfigText = /<script type="application\/json" id="upload-config">([\s\S]*?)<\/script>/.exec(page)![1]!;
 
@@ -232,6 +232,30 @@ describe('the upload widget’s script', () => {
     expect(widget.el('uploads-closed').hidden).toBe(false);
     expect(widget.el('photo-input').disabled).toBe(true);
     expect(widget.el('uploaded').children).toHaveLength(0);
+  });
+
+  it('stops the picker when presign answers 410 (cancelled since the page loaded), saying why', async () => {
+    const widget = openPage({
+      now: END - 3_600_000,
+      presignReplies: [
+        {
+          status: 410,
+          body: { error: 'cancelled', message: 'This charter was cancelled, so photo uploads are closed.' },
+        },
+      ],
+    });
+    widget.choose({ name: 'a.jpg', size: 1000, type: 'image/jpeg' }, { name: 'b.jpg', size: 1000, type: 'image/jpeg' });
+    await settle();
+    // The second file is not even asked for: the booking is gone.
+    expect(widget.fetches).toHaveLength(1);
+    expect(widget.posts).toHaveLength(0);
+    expect(widget.el('photo-input').disabled).toBe(true);
+    expect(widget.el('upload-error').hidden).toBe(false);
+    expect(widget.el('upload-error').textContent).toBe(
+      'a.jpg: This charter was cancelled, so photo uploads are closed.',
+    );
+    // Not the "charter ended" notice: that would say something untrue.
+    expect(widget.el('uploads-closed').hidden).toBe(true);
   });
 
   it('shows the server’s message when a file is refused, and lists nothing', async () => {

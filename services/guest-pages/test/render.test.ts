@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
-import { contentSecurityPolicy, firstName, renderGuestPage } from '../src/domain/render';
-import { API_URL, TOKEN, UPLOADS_URL, sampleBooking } from './support/bookings';
+import { firstName } from '../src/domain/page-state';
+import { CANCELLED_PAGE_POLICY, contentSecurityPolicy, instantInWords, renderGuestPage } from '../src/domain/render';
+import { API_URL, TOKEN, UPLOADS_URL, cancelledView, liveView, sampleBooking } from './support/bookings';
 
 const settings = { apiUrl: API_URL, uploadsUrl: UPLOADS_URL, uploadToken: TOKEN };
-const render = (...args: Parameters<typeof sampleBooking>) => renderGuestPage(sampleBooking(...args), settings);
+const render = (...args: Parameters<typeof sampleBooking>) => renderGuestPage(liveView(...args), settings);
 
 const decode = (text: string) =>
   text
@@ -101,7 +102,7 @@ describe('renderGuestPage', () => {
 
   it('keeps a hostile booking id inside its JSON block', () => {
     // Booking ids are restricted by the schema; this checks the embedding itself.
-    const page = renderGuestPage({ ...sampleBooking(), booking_id: '</script><script>alert(1)</script>' }, settings);
+    const page = renderGuestPage({ ...liveView(), booking_id: '</script><script>alert(1)</script>' }, settings);
     expect(inline(page, 'script')).toHaveLength(2);
     expect(uploadConfig(page).bookingId).toBe('</script><script>alert(1)</script>');
   });
@@ -154,7 +155,7 @@ describe('renderGuestPage', () => {
   });
 
   it('allows a local, path-style uploads endpoint by its origin', () => {
-    const local = renderGuestPage(sampleBooking(), {
+    const local = renderGuestPage(liveView(), {
       ...settings,
       apiUrl: 'http://127.0.0.1:4700',
       uploadsUrl: 'http://127.0.0.1:4705/charter-guest-uploads-local',
@@ -213,5 +214,89 @@ describe('renderGuestPage', () => {
 
   it('renders the same bytes for the same booking, so a re-delivery rewrites the same page', () => {
     expect(render()).toBe(page);
+  });
+});
+
+describe('instantInWords: when something happened, at the marina', () => {
+  it.each([
+    ['2027-03-01T16:05:00Z', 'America/Los_Angeles', 'Monday, March 1, 2027 at 8:05 AM PST'],
+    ['2027-07-04T02:30:00Z', 'America/Los_Angeles', 'Saturday, July 3, 2027 at 7:30 PM PDT'],
+    ['2027-01-01T05:00:00Z', 'America/New_York', 'Friday, January 1, 2027 at 12:00 AM EST'],
+    ['2027-06-15T12:00:00.000Z', 'America/New_York', 'Tuesday, June 15, 2027 at 8:00 AM EDT'],
+  ])('%s in %s is %s', (instant, zone, words) => {
+    expect(instantInWords(instant, zone)).toBe(words);
+  });
+});
+
+describe('renderGuestPage for a cancelled booking', () => {
+  // The GetMyBoat sample, cancelled at 2027-03-01T16:05:00Z (8:05 AM PST) for its charter of March 2.
+  const page = renderGuestPage(cancelledView('2027-03-01T16:05:00Z', 'getmyboat-gmb88213'), settings);
+
+  it('says it was cancelled, and when, in the charter’s zone and in words', () => {
+    expect(elementText(page, 'status-badge')).toBe('Cancelled');
+    expect(elementText(page, 'cancellation-heading')).toBe('This charter was cancelled');
+    expect(elementText(page, 'cancelled-at')).toBe('It was cancelled on Monday, March 1, 2027 at 8:05 AM PST.');
+    expect(elementText(page, 'greeting-cancelled')).toBe(
+      'Hi Priya, we’re sorry: your charter aboard JADA on Tuesday, March 2, 2027 has been cancelled.',
+    );
+    expect(/<title>([^<]*)<\/title>/.exec(page)![1]).toBe(
+      'Cancelled: your charter aboard JADA · Tuesday, March 2, 2027',
+    );
+  });
+
+  it('says whom to ask, with the booking reference, and no contact details of anyone', () => {
+    // (elementText puts a space where the <strong> around the reference was.)
+    expect(elementText(page, 'cancelled-contact').replace(' .', '.')).toBe(
+      'Questions, or hoping to rebook? Contact the company you booked with and give them booking reference GMB-88213.',
+    );
+    for (const secret of ['858', '0199', 'Raman', '@', '$', '640', 'USD'])
+      expect(visibleText(page)).not.toContain(secret);
+  });
+
+  it('still shows what was booked, so the guest knows which charter it was', () => {
+    expect(elementText(page, 'details-heading')).toBe('What was booked');
+    expect(elementText(page, 'charter-date')).toBe('Tuesday, March 2, 2027');
+    expect(elementText(page, 'charter-time')).toBe('9:00 AM – 12:30 PM PST');
+    expect(elementText(page, 'charter-guests')).toBe('2 guests');
+    expect(elementText(page, 'charter-location')).toBe('Harbor Island West Marina');
+  });
+
+  it('has no upload widget, no tips, no script and no URL: nothing to post anywhere', () => {
+    for (const id of ['photo-input', 'uploads-open', 'uploads-closed', 'upload-config', 'tips', 'greeting-before']) {
+      expect(page).not.toContain(`id="${id}"`);
+    }
+    expect(page).not.toMatch(/<(script|input|form|label)\b/i);
+    expect(page).not.toMatch(/https?:\/\//);
+    expect(page).not.toContain(TOKEN);
+  });
+
+  it('carries a CSP that allows its own style and nothing else: no script, no connection, no form', () => {
+    const csp = cspOf(page);
+    const [style] = inline(page, 'style');
+    expect(csp).toEqual({
+      'default-src': ["'none'"],
+      'style-src': [hash(style!.body)],
+      'img-src': ['data:'],
+      'form-action': ["'none'"],
+      'base-uri': ["'none'"],
+    });
+    expect(page).toContain(`content="${CANCELLED_PAGE_POLICY.replace(/'/g, '&#39;')}"`);
+  });
+
+  it('escapes hostile booking values there too', () => {
+    const hostile = renderGuestPage(
+      cancelledView('2027-03-01T16:05:00Z', 'getmyboat-gmb88213', {
+        guest: { name: '<img src=x onerror=alert(1)>' },
+        vessel: '<script>alert(2)</script>',
+      }),
+      settings,
+    );
+    expect(hostile).not.toContain('<img');
+    expect(hostile).not.toContain('<script>');
+    expect(elementText(hostile, 'charter-vessel')).toBe('<script>alert(2)</script>');
+  });
+
+  it('renders the same bytes for the same cancelled head (a redelivered cancellation rewrites the same page)', () => {
+    expect(renderGuestPage(cancelledView('2027-03-01T16:05:00Z', 'getmyboat-gmb88213'), settings)).toBe(page);
   });
 });

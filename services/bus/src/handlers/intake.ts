@@ -1,22 +1,25 @@
-import { BookingCreated } from '@charter/events';
-import { ValidationError, conflict, notFound, unauthorized } from '@charter/shared/errors';
-import { header, httpHandler, json, parseJson, rawBody, validate } from '@charter/shared/http';
+import { HttpError, ValidationError, conflict, notFound, unauthorized } from '@charter/shared/errors';
+import { header, httpHandler, json, parseJson, rawBody } from '@charter/shared/http';
 import { createLogger, withBookingId } from '@charter/shared/logger';
 import { secrets } from '@charter/shared/secrets';
 import { setting } from '../config';
+import { bookingIdOverridden, intakeDetail, isIntakeRoute } from '../domain/intake-request';
 import { checkPartnerSignature } from '../domain/signature';
-import { publishBookingOnce } from '../store';
+import { publishBookingEventOnce } from '../store';
 
 const logger = createLogger('charter-bus');
 /** A booking is a few KB; anything near EventBridge's 256 KB is not a booking. */
 const MAX_BODY_BYTES = 64 * 1024;
 
 /**
- * POST /partners/{partner}/bookings: a partner's signed booking becomes BookingCreated with source
- * `partner.<name>`, once per delivery (a retried webhook is answered with the first event id).
+ * POST /partners/{partner}/bookings (BookingCreated), PUT .../bookings/{booking_id} (BookingUpdated) and
+ * POST .../bookings/{booking_id}/cancel (BookingCancelled): a partner's signed request becomes the event with source
+ * `partner.<name>`, once per (booking, detail-type, revision): a retry is answered with the first event id.
  */
 export const handler = httpHandler(logger, async (event, context) => {
-  const partner = event.pathParameters?.partner ?? '';
+  const route = event.routeKey;
+  if (!isIntakeRoute(route)) throw notFound(`No intake route ${route}.`);
+  const { partner = '', booking_id: pathBookingId } = event.pathParameters ?? {};
   const secretName = setting('PARTNER_SECRETS_SECRET_NAME');
   const body = rawBody(event, MAX_BODY_BYTES);
   const signature = await secrets.check(
@@ -31,24 +34,33 @@ export const handler = httpHandler(logger, async (event, context) => {
     throw code === 'unknown_partner' ? notFound(reason, code) : unauthorized(reason, code);
   }
 
-  const booking = bookingFrom(partner, parseJson(body));
-  withBookingId(logger, booking.booking_id);
-  const publication = await publishBookingOnce(partner, booking, context);
+  const payload = parseJson(body);
+  const request = intakeDetail(route, { partner, booking_id: pathBookingId }, payload);
+  if (!request.ok) throw new ValidationError(request.fields, 'invalid_booking');
+  const { detailType, detail } = request.event;
+  withBookingId(logger, detail.booking_id);
+  const overridden = bookingIdOverridden(payload, pathBookingId);
+  if (overridden) logger.warn('the body named another booking; the path wins', { body_booking_id: overridden });
+
+  const publication = await publishBookingEventOnce(partner, request.event, context);
   if (publication.kind === 'in_progress') {
-    throw conflict('The same booking is being accepted right now; retry in a few seconds.', 'duplicate_in_progress');
+    throw conflict(
+      'The same booking event is being accepted right now; retry in a few seconds.',
+      'duplicate_in_progress',
+    );
+  }
+  if (publication.kind === 'conflict') {
+    const message =
+      `Revision ${detail.revision} of ${detailType} for booking ${detail.booking_id} was already accepted with ` +
+      `different content. Send the change with a higher revision (the booking's next one).`;
+    throw new HttpError(409, 'revision_conflict', message, { revision: detail.revision });
   }
   const duplicate = publication.kind === 'duplicate';
-  const eventId = publication.eventId;
-  logger.info(duplicate ? 'duplicate booking delivery answered from the first' : 'booking accepted', {
-    event_id: eventId,
+  logger.info(duplicate ? 'duplicate delivery answered from the first' : 'booking event accepted', {
+    detail_type: detailType,
+    revision: detail.revision,
+    event_id: publication.eventId,
   });
-  return json(202, { status: 'accepted', booking_id: booking.booking_id, event_id: eventId, duplicate });
+  const { booking_id, revision } = detail;
+  return json(202, { status: 'accepted', booking_id, revision, event_id: publication.eventId, duplicate });
 });
-
-/** One booking, its source forced to the partner in the path: a body cannot claim another partner. */
-function bookingFrom(partner: string, payload: unknown): BookingCreated {
-  if (!payload || typeof payload !== 'object' || Array.isArray(payload)) {
-    throw new ValidationError([{ path: '(body)', message: 'must be a JSON object (one booking)' }], 'invalid_booking');
-  }
-  return validate(BookingCreated, { ...payload, source: partner }, 'invalid_booking');
-}

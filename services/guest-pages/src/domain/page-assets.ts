@@ -70,6 +70,14 @@ font-size:.95rem}
 #uploaded li::before{content:"\\2713";color:var(--sea);font-weight:700}
 #uploaded .file-name{flex:1;min-width:0;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
 #uploaded .file-size{color:var(--muted);white-space:nowrap}
+.badge{display:inline-block;margin:.9rem 0 0;padding:.3rem .9rem;border-radius:999px;background:#f6d9cf;color:#7a2412;\
+font-size:.8rem;font-weight:700;letter-spacing:.16em;text-transform:uppercase}
+.is-cancelled .when{text-decoration:line-through;text-decoration-thickness:2px;\
+text-decoration-color:rgba(244,236,221,.7)}
+.notice{border-color:#e9b9a8;background:#fff5f1}
+.notice h2{color:#8f2f1b}
+.notice p{margin:0 0 .75rem}
+.notice p:last-child{margin-bottom:0}
 footer{max-width:40rem;margin:0 auto;padding:0 1.25rem 2.5rem;text-align:center;font-size:.85rem;color:var(--muted)}
 footer p{margin:.3rem 0}
 @media (min-width:34rem){.card{padding:1.5rem 1.6rem}}
@@ -92,6 +100,13 @@ export const PAGE_SCRIPT = `
   var listHeading = byId('uploaded-heading');
   var closesAt = Date.parse(config.closesAt);
   var closed = false;
+
+  // Presign's 410: the booking was cancelled after this copy of the page was loaded. The picker stops; the message
+  // says why, and the page itself says so once reloaded.
+  function cancelUploads() {
+    closed = true;
+    input.disabled = true;
+  }
 
   // After the charter the page turns from "see you soon" to "thank you".
   function closeUploads() {
@@ -151,6 +166,7 @@ export const PAGE_SCRIPT = `
     }).then(function (response) {
       return response.json().catch(function () { return {}; }).then(function (body) {
         if (response.status === 409) closeUploads();
+        if (response.status === 410) cancelUploads();
         if (!response.ok) throw new Error(body.message || 'The upload could not start (' + response.status + ').');
         return body;
       });

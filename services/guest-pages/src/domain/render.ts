@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import type { BookingCreated } from '@charter/events';
 import { SafeHtml, html, jsonForScript } from '@charter/shared/html';
 import { charterEndsAt, clockInWords, dateInWords, durationInWords, zoneAbbreviation } from '@charter/shared/time';
 import { PAGE_SCRIPT, PAGE_STYLE } from './page-assets';
+import type { PageFacts, PageView } from './page-state';
 import { MAX_IMAGE_BYTES, MAX_VIDEO_BYTES, UPLOAD_TYPES } from './uploads';
 
 /** What the page needs besides the booking: where it uploads and the token that lets it. */
@@ -14,20 +14,6 @@ export interface GuestPageSettings {
   /** The booking's upload token (see upload-token.ts). */
   uploadToken: string;
 }
-
-/** The booking fields a guest page shows. Money, contact details and notes are not among them. */
-export type GuestPageBooking = Pick<
-  BookingCreated,
-  | 'booking_id'
-  | 'charter_date'
-  | 'charter_start'
-  | 'charter_end'
-  | 'timezone'
-  | 'guest_count'
-  | 'guest'
-  | 'vessel'
-  | 'location'
->;
 
 const sha256 = (text: string) => `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
 const SCRIPT_HASH = sha256(PAGE_SCRIPT);
@@ -54,8 +40,27 @@ export function contentSecurityPolicy(connectOrigins: readonly string[]): string
   ].join('; ');
 }
 
-/** "Dana Whitfield" -> "Dana": the page greets the guest the way a crew member would. */
-export const firstName = (name: string) => name.trim().split(/\s+/)[0] ?? name;
+/** A cancelled page runs no script and talks to nobody: only its own style, by hash. */
+export const CANCELLED_PAGE_POLICY = [
+  "default-src 'none'",
+  `style-src ${STYLE_HASH}`,
+  'img-src data:',
+  "form-action 'none'",
+  "base-uri 'none'",
+].join('; ');
+
+/**
+ * An instant in words at the marina: "Monday, March 1, 2027 at 8:05 AM PST" (the zone named as it was then), so a
+ * guest reads when something happened in the charter's own time, whatever zone their phone is in.
+ */
+export function instantInWords(instant: string, timeZone: string): string {
+  const at = new Date(instant);
+  const date = new Intl.DateTimeFormat('en-US', { timeZone, dateStyle: 'full' }).format(at);
+  const clock = { timeZone, hour: 'numeric', minute: '2-digit', timeZoneName: 'short' } as const;
+  // ICU writes a narrow no-break space before AM/PM; the page writes plain spaces everywhere else.
+  const time = new Intl.DateTimeFormat('en-US', clock).format(at).replace(/\s+/g, ' ');
+  return `${date} at ${time}`;
+}
 
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 const MB = 1024 * 1024;
@@ -81,71 +86,108 @@ const CAMERA = new SafeHtml(
     '<path d="M4 8h3l2-3h6l2 3h3v11H4z"/><circle cx="12" cy="13" r="3.5"/></svg>',
 );
 
-/**
- * One self-contained HTML page for a booking's guests: the charter at a glance, a few words
- * before they sail, and the photo-upload widget, open until the charter ends at the marina.
- * Every booking value is escaped text; nothing loads from anywhere else.
- */
-export function renderGuestPage(booking: GuestPageBooking, settings: GuestPageSettings): string {
-  const apiUrl = settings.apiUrl.replace(/\/+$/, '');
-  const csp = contentSecurityPolicy([new URL(apiUrl).origin, new URL(settings.uploadsUrl).origin]);
-  const zone = zoneAbbreviation(booking);
-  const date = dateInWords(booking.charter_date);
-  const start = clockInWords(booking.charter_start);
-  const end = clockInWords(booking.charter_end);
-  const times = `${start} – ${end} ${zone}`;
+/** The charter's date and times in words, as every part of a page writes them. */
+function charterInWords(facts: PageFacts) {
+  const zone = zoneAbbreviation(facts);
+  const date = dateInWords(facts.charter_date);
+  const start = clockInWords(facts.charter_start);
+  const end = clockInWords(facts.charter_end);
   // In the narrow fact column, wrap only at the dash: "10:00 AM –" / "1:00 PM PDT".
   const unbroken = (text: string) => text.replace(/ /g, '\u00a0');
-  const timesInColumn = `${unbroken(start)} – ${unbroken(`${end} ${zone}`)}`;
-  const closesAt = charterEndsAt(booking);
-  const config = {
-    bookingId: booking.booking_id,
-    presignUrl: `${apiUrl}/g/presign`,
-    uploadToken: settings.uploadToken,
-    closesAt: closesAt.toISOString(),
-    types: extensionTypes(),
+  return {
+    zone,
+    date,
+    start,
+    end,
+    times: `${start} – ${end} ${zone}`,
+    timesInColumn: `${unbroken(start)} – ${unbroken(`${end} ${zone}`)}`,
+    duration: durationInWords(facts.charter_start, facts.charter_end),
   };
-  const accept = [...Object.keys(UPLOAD_TYPES), ...Object.keys(extensionTypes()).map((e) => `.${e}`)].join(',');
-  const guestName = firstName(booking.guest.name);
-  const duration = durationInWords(booking.charter_start, booking.charter_end);
+}
 
-  const page = html`<!doctype html>
+/** The document around a page's body: meta tags (its CSP among them), title, the one style sheet. */
+const documentOf = (page: { title: string; csp: string; body: SafeHtml }) => html`<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta http-equiv="Content-Security-Policy" content="${page.csp}">
 <meta name="referrer" content="no-referrer">
 <meta name="robots" content="noindex, nofollow">
 <meta name="theme-color" content="#0f2a3f">
-<title>Your charter aboard ${booking.vessel} · ${date}</title>
+<title>${page.title}</title>
 <link rel="icon" href="${FAVICON}">
 <style>${new SafeHtml(PAGE_STYLE)}</style>
 </head>
-<body>
-<header class="hero">
+${page.body}
+</html>
+`;
+
+/** The top of every page: the vessel, and the charter's date and times (under a badge when it is cancelled). */
+const heroOf = (
+  facts: PageFacts,
+  words: ReturnType<typeof charterInWords>,
+  badge?: string,
+) => html`<header class="hero">
 ${BOAT_MARK}
 <p class="eyebrow">Your charter aboard</p>
-<h1>${booking.vessel}</h1>
-<p class="when">${date}<span>${times}</span></p>
-${WAVE}
-</header>
+<h1>${facts.vessel}</h1>
+<p class="when">${words.date}<span>${words.times}</span></p>
+${
+  badge
+    ? html`<p class="badge" id="status-badge">${badge}</p>
+`
+    : ''
+}${WAVE}
+</header>`;
+
+/** The charter at a glance. */
+const factsOf = (facts: PageFacts, words: ReturnType<typeof charterInWords>, heading: string) => html`\
+<section class="card" aria-labelledby="details-heading">
+<h2 id="details-heading">${heading}</h2>
+<dl class="facts">
+<div><dt>Date</dt><dd id="charter-date">${words.date}</dd></div>
+<div><dt>Time</dt><dd id="charter-time">${words.timesInColumn}</dd></div>
+<div><dt>Duration</dt><dd id="charter-duration">${words.duration}</dd></div>
+<div><dt>Guests</dt><dd id="charter-guests">${plural(facts.guest_count, 'guest', 'guests')}</dd></div>
+<div><dt>Vessel</dt><dd id="charter-vessel">${facts.vessel}</dd></div>
+<div><dt>Meet at</dt><dd id="charter-location">${facts.location}</dd></div>
+</dl>
+</section>`;
+
+/**
+ * One self-contained HTML page for a booking's guests, from the booking's item as it stands: while the booking is
+ * live, the charter at a glance, a few words before they sail and the photo-upload widget, open until the charter
+ * ends at the marina; once it is cancelled, that it was cancelled, when, and whom to ask, with no widget and no
+ * script. Every booking value is escaped text; nothing loads from anywhere else.
+ */
+export function renderGuestPage(view: PageView, settings: GuestPageSettings): string {
+  return view.status === 'cancelled' ? renderCancelledPage(view) : renderLivePage(view, settings);
+}
+
+function renderLivePage(facts: PageFacts, settings: GuestPageSettings): string {
+  const apiUrl = settings.apiUrl.replace(/\/+$/, '');
+  const csp = contentSecurityPolicy([new URL(apiUrl).origin, new URL(settings.uploadsUrl).origin]);
+  const words = charterInWords(facts);
+  const { date, start, end, zone } = words;
+  const config = {
+    bookingId: facts.booking_id,
+    presignUrl: `${apiUrl}/g/presign`,
+    uploadToken: settings.uploadToken,
+    closesAt: charterEndsAt(facts).toISOString(),
+    types: extensionTypes(),
+  };
+  const accept = [...Object.keys(UPLOAD_TYPES), ...Object.keys(extensionTypes()).map((e) => `.${e}`)].join(',');
+  const guestName = facts.guest_first_name;
+
+  const body = html`<body>
+${heroOf(facts, words)}
 <main>
 <p class="greeting" id="greeting-before">Hi ${guestName}, we’re looking forward to welcoming you aboard.</p>
 <p class="greeting" id="greeting-after" hidden>\
-Hi ${guestName}, thank you for sailing with us aboard ${booking.vessel}.</p>
+Hi ${guestName}, thank you for sailing with us aboard ${facts.vessel}.</p>
 
-<section class="card" aria-labelledby="details-heading">
-<h2 id="details-heading">Your charter</h2>
-<dl class="facts">
-<div><dt>Date</dt><dd id="charter-date">${date}</dd></div>
-<div><dt>Time</dt><dd id="charter-time">${timesInColumn}</dd></div>
-<div><dt>Duration</dt><dd id="charter-duration">${duration}</dd></div>
-<div><dt>Guests</dt><dd id="charter-guests">${plural(booking.guest_count, 'guest', 'guests')}</dd></div>
-<div><dt>Vessel</dt><dd id="charter-vessel">${booking.vessel}</dd></div>
-<div><dt>Meet at</dt><dd id="charter-location">${booking.location}</dd></div>
-</dl>
-</section>
+${factsOf(facts, words, 'Your charter')}
 
 <section class="card tips" id="tips" aria-labelledby="tips-heading">
 <h2 id="tips-heading">Before you sail</h2>
@@ -176,17 +218,49 @@ They closed when your charter ended at ${end} ${zone} on ${date}.</p>
 <ul id="uploaded" aria-live="polite"></ul>
 </section>
 </main>
-<footer>
-<p>Booking reference ${booking.booking_id}</p>
-<p>See you on the water.</p>
-</footer>
+${footerOf(facts, 'See you on the water.')}
 <script type="application/json" id="upload-config">${jsonForScript(config)}</script>
 <script>${new SafeHtml(PAGE_SCRIPT)}</script>
-</body>
-</html>
-`;
-  return page.value;
+</body>`;
+  return documentOf({ title: `Your charter aboard ${facts.vessel} · ${date}`, csp, body }).value;
 }
+
+/**
+ * The page of a cancelled booking, at the same address: that it was cancelled and when (in the charter's zone, in
+ * words), what was booked (so the guest knows which charter), and to ask the company they booked with. Not the
+ * partner's reason: it is free text written for the partner's records, not for guests.
+ */
+function renderCancelledPage(view: PageFacts & { cancelled_at: string }): string {
+  const words = charterInWords(view);
+  const cancelledAt = instantInWords(view.cancelled_at, view.timezone);
+  const body = html`<body class="is-cancelled">
+${heroOf(view, words, 'Cancelled')}
+<main>
+<p class="greeting" id="greeting-cancelled">Hi ${view.guest_first_name}, we’re sorry: \
+your charter aboard ${view.vessel} on ${words.date} has been cancelled.</p>
+
+<section class="card notice" id="cancellation" aria-labelledby="cancellation-heading">
+<h2 id="cancellation-heading">This charter was cancelled</h2>
+<p id="cancelled-at">It was cancelled on ${cancelledAt}.</p>
+<p id="cancelled-contact">Questions, or hoping to rebook? Contact the company you booked with and give them \
+booking reference <strong>${view.booking_id}</strong>.</p>
+</section>
+
+${factsOf(view, words, 'What was booked')}
+</main>
+${footerOf(view, 'We hope to welcome you aboard another day.')}
+</body>`;
+  return documentOf({
+    title: `Cancelled: your charter aboard ${view.vessel} · ${words.date}`,
+    csp: CANCELLED_PAGE_POLICY,
+    body,
+  }).value;
+}
+
+const footerOf = (facts: PageFacts, farewell: string) => html`<footer>
+<p>Booking reference ${facts.booking_id}</p>
+<p>${farewell}</p>
+</footer>`;
 
 /** Extension -> type, for phones whose browser leaves File.type empty (HEIC on some Androids). */
 function extensionTypes(): Record<string, string> {

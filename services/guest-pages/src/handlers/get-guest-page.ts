@@ -1,6 +1,6 @@
 import { BookingId } from '@charter/events';
 import { requireSharedKey } from '@charter/shared/auth';
-import { notFound } from '@charter/shared/errors';
+import { HttpError, notFound } from '@charter/shared/errors';
 import { httpHandler, json, validate } from '@charter/shared/http';
 import { createLogger, withBookingId } from '@charter/shared/logger';
 import { setting } from '../config';
@@ -9,7 +9,10 @@ import { findGuestPage } from '../store';
 
 const logger = createLogger('charter-guest-pages');
 
-/** GET /bookings/{booking_id}/guest-page (X-Service-Key): the link the operator sends the guest. */
+/**
+ * GET /bookings/{booking_id}/guest-page (X-Service-Key): the link the operator sends the guest, with the revision and
+ * status (`live` or `cancelled`) the page shows; 410 for a booking cancelled before it had a page.
+ */
 export const handler = httpHandler(logger, async (event) => {
   await requireSharedKey(event, setting('SERVICE_KEY_SECRET_NAME'), 'X-Service-Key');
   const bookingId = validate(BookingId, event.pathParameters?.booking_id, 'invalid_booking_id');
@@ -22,6 +25,15 @@ export const handler = httpHandler(logger, async (event) => {
       'unknown_booking',
     );
   }
-  const url = guestPageUrl(setting('GUEST_SITE_URL'), record.slug);
-  return json(200, { booking_id: bookingId, slug: record.slug, url });
+  if (!record.slug) {
+    // A tombstone: cancelled before any live event, so no page was made and none ever will be.
+    throw new HttpError(
+      410,
+      'cancelled',
+      `Booking ${bookingId} was cancelled before its guest page was made; it has none.`,
+    );
+  }
+  const { slug, revision = 1, lifecycle: status = 'live' } = record;
+  const url = guestPageUrl(setting('GUEST_SITE_URL'), slug);
+  return json(200, { booking_id: bookingId, slug, url, revision, status });
 });

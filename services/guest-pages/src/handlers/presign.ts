@@ -12,6 +12,7 @@ import { header, httpHandler, json, jsonBody, validate } from '@charter/shared/h
 import { createLogger, withBookingId } from '@charter/shared/logger';
 import { acceptedValues, secrets } from '@charter/shared/secrets';
 import { setting } from '../config';
+import { charterTimesOf } from '../domain/page-state';
 import { verifyUploadToken } from '../domain/upload-token';
 import { PresignRequest, planUpload, type UploadRefusal } from '../domain/uploads';
 import { findGuestPage, presignUpload } from '../store';
@@ -52,8 +53,14 @@ export const handler = httpHandler(logger, async (event) => {
   }
   const record = await findGuestPage(request.booking_id);
   if (!record) throw notFound(`There is no guest page for booking ${request.booking_id}.`, 'unknown_booking');
+  // Before any other window check: a cancelled charter's uploads are closed for good, whatever its times.
+  if (record.lifecycle === 'cancelled') {
+    throw new HttpError(410, 'cancelled', 'This charter was cancelled, so photo uploads are closed.');
+  }
+  const charter = charterTimesOf(record);
+  if (!charter) throw notFound(`There is no guest page for booking ${request.booking_id}.`, 'unknown_booking');
 
-  const decision = planUpload({ request, charter: record, now: new Date(), id: randomBytes(8).toString('hex') });
+  const decision = planUpload({ request, charter, now: new Date(), id: randomBytes(8).toString('hex') });
   if (!decision.ok) throw refusals[decision.reason](decision.message);
 
   const { plan } = decision;

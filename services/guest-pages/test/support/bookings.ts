@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BookingCreated, type BookingCreatedInput } from '@charter/events';
+import { pageFactsOf, type PageView } from '../../src/domain/page-state';
 
 const SAMPLES = join(__dirname, '..', '..', '..', '..', 'events', 'samples');
 
@@ -16,3 +17,16 @@ export function sampleBooking(
 export const API_URL = 'https://a1b2c3d4e5.execute-api.us-west-2.amazonaws.com';
 export const UPLOADS_URL = 'https://charter-guest-uploads-test.s3.us-west-2.amazonaws.com/';
 export const TOKEN = 'k'.repeat(43);
+
+/** The live page of a sample booking, as the item holds it. */
+export const liveView = (...args: Parameters<typeof sampleBooking>): PageView => ({
+  ...pageFactsOf(sampleBooking(...args)),
+  status: 'live',
+});
+
+/** The page of a sample booking cancelled at `cancelledAt`. */
+export const cancelledView = (cancelledAt: string, ...args: Parameters<typeof sampleBooking>): PageView => ({
+  ...pageFactsOf(sampleBooking(...args)),
+  status: 'cancelled',
+  cancelled_at: cancelledAt,
+});

@@ -1,6 +1,6 @@
 import { busEnvelope, lambdaContext as contextFor, startLocalCloud, type LocalCloud } from '@charter/local/testing';
 
-export const FUNCTIONS = ['onBookingCreated', 'presign', 'getGuestPage'] as const;
+export const FUNCTIONS = ['onBookingEvent', 'presign', 'getGuestPage'] as const;
 export const SITE_BUCKET = 'charter-guest-site-local';
 export const UPLOADS_BUCKET = 'charter-guest-uploads-local';
 export const TABLE = 'charter-guest-pages-local';
@@ -20,9 +20,9 @@ export async function startGuestPages(extraEnv: Record<string, string> = {}): Pr
 /** A Lambda context for this service's functions. */
 export const lambdaContext = (functionName = 'charter-guest-pages-local-test') => contextFor(functionName);
 
-/** A BookingCreated envelope as the bus rule delivers it. */
-export const bookingEnvelope = (detail: unknown, source = 'partner.boatsetter') =>
-  busEnvelope('BookingCreated', detail, source);
+/** A partner's booking event (BookingCreated unless named) as the bus rule delivers it. */
+export const bookingEnvelope = (detail: unknown, source = 'partner.boatsetter', detailType = 'BookingCreated') =>
+  busEnvelope(detailType, detail, source);
 
 export type UploadConfig = { bookingId: string; presignUrl: string; uploadToken: string; closesAt: string };
 

@@ -1,0 +1,92 @@
+import type { BookingCreated, BookingUpdated } from '@charter/events';
+import type { Lifecycle, RevisionHead } from '@charter/shared/booking-revision';
+import type { CharterTimes } from '@charter/shared/time';
+
+/**
+ * What the guest-pages item keeps of a booking: exactly what its page shows (the guest's first name, which the page
+ * greets, and nothing else of the guest; no contact details, notes or money), so a page is always rendered from the
+ * item, never from the event that happened to arrive.
+ */
+export interface PageFacts extends CharterTimes {
+  booking_id: string;
+  guest_first_name: string;
+  guest_count: number;
+  vessel: string;
+  location: string;
+}
+
+/** "Dana Whitfield" -> "Dana": the page greets the guest the way a crew member would. */
+export const firstName = (name: string) => name.trim().split(/\s+/)[0] ?? name;
+
+/** The page facts of a booking as it stands (a BookingCreated or BookingUpdated detail). */
+export function pageFactsOf(booking: BookingCreated | BookingUpdated): PageFacts {
+  return {
+    booking_id: booking.booking_id,
+    guest_first_name: firstName(booking.guest.name),
+    guest_count: booking.guest_count,
+    vessel: booking.vessel,
+    location: booking.location,
+    charter_date: booking.charter_date,
+    charter_start: booking.charter_start,
+    charter_end: booking.charter_end,
+    timezone: booking.timezone,
+  };
+}
+
+/** What a page shows: the booking, live (with the upload widget) or cancelled (saying when). */
+export type PageView = PageFacts & ({ status: 'live' } | { status: 'cancelled'; cancelled_at: string });
+
+/** The booking's item in the guest-pages table, as `applyBookingEvent` leaves it. */
+export interface GuestPageItem extends RevisionHead, Partial<PageFacts> {
+  booking_id: string;
+  /** Kept from the first live event (`if_not_exists`); none on a tombstone. */
+  slug?: string;
+  cancelled_at?: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/** What the item asks of the service: a page to (re)render, or none. */
+export type PageDecision =
+  | { kind: 'render'; slug: string; revision: number; status: Lifecycle; view: PageView }
+  /** Cancelled before any live event: no page is ever made for it. */
+  | { kind: 'tombstone' }
+  /** An item written before v2 kept only the charter times: a redelivered BookingCreated or a change fills it in. */
+  | { kind: 'no_facts' };
+
+const FACT_KEYS = [
+  'guest_first_name',
+  'guest_count',
+  'vessel',
+  'location',
+  'charter_date',
+  'charter_start',
+  'charter_end',
+  'timezone',
+] as const satisfies readonly (keyof PageFacts)[];
+
+export function pageDecision(item: GuestPageItem): PageDecision {
+  if (!item.slug) return { kind: 'tombstone' };
+  if (FACT_KEYS.some((key) => item[key] === undefined)) return { kind: 'no_facts' };
+  const facts = Object.fromEntries([
+    ['booking_id', item.booking_id],
+    ...FACT_KEYS.map((k) => [k, item[k]]),
+  ]) as PageFacts;
+  const status: Lifecycle = item.lifecycle ?? 'live';
+  const view: PageView =
+    status === 'cancelled'
+      ? { ...facts, status, cancelled_at: item.cancelled_at ?? item.updated_at }
+      : { ...facts, status };
+  return { kind: 'render', slug: item.slug, revision: item.revision ?? 1, status, view };
+}
+
+/** The charter times presign's window needs, when the item has them (a tombstone or a v1 remnant may not). */
+export function charterTimesOf(item: GuestPageItem): CharterTimes | undefined {
+  const { charter_date, charter_start, charter_end, timezone } = item;
+  if (!charter_date || !charter_start || !charter_end || !timezone) return undefined;
+  return { charter_date, charter_start, charter_end, timezone };
+}
+
+/** Has the head moved since a page was rendered from it (a newer revision, or the cancellation)? */
+export const headMoved = (rendered: RevisionHead, now: RevisionHead | undefined) =>
+  now?.revision !== rendered.revision || now?.lifecycle !== rendered.lifecycle;

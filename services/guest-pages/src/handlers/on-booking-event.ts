@@ -1,0 +1,49 @@
+import { assertOwner, bookingEventRef } from '@charter/shared/booking-revision';
+import { busHandler, type BusEnvelope } from '@charter/shared/consumer';
+import { createLogger } from '@charter/shared/logger';
+import { pageFactsOf } from '../domain/page-state';
+import { newSlug } from '../domain/slug';
+import { publishPageFromHead } from '../publish-page';
+import { applyToGuestPage, type PageChange } from '../store';
+
+const logger = createLogger('charter-guest-pages');
+
+/**
+ * BookingCreated, BookingUpdated, BookingCancelled -> the booking's item (ownership, revision, cancellation in one
+ * conditional write) -> its page at g/<slug>.html, rendered from the item -> GuestPagePublished. A redelivery repeats
+ * the page and the event (the first attempt may have died halfway); an older revision, or anything after the
+ * cancellation, changes nothing; another partner's event is dead-lettered as not_owner.
+ */
+async function onBookingEvent(
+  envelope: BusEnvelope,
+  detail: { booking_id: string; source: string; revision: number },
+  change: PageChange,
+): Promise<void> {
+  const ref = bookingEventRef(envelope, detail, change.kind === 'cancelled');
+  const outcome = await applyToGuestPage(detail.booking_id, ref, change);
+  assertOwner(outcome, detail.booking_id, ref.owner);
+  if (outcome.kind === 'stale' || outcome.kind === 'cancelled') {
+    logger.info('booking event ignored: nothing changes', { reason: outcome.kind, revision: detail.revision });
+    return;
+  }
+  const publication = await publishPageFromHead(
+    detail.booking_id,
+    outcome.kind === 'applied' ? outcome.item : undefined,
+  );
+  if (publication.kind === 'published') {
+    logger.info('guest page published', { outcome: outcome.kind, ...publication });
+  } else if (publication.kind === 'tombstone') {
+    logger.info('cancelled before any page: tombstone kept, no page made', { revision: detail.revision });
+  } else {
+    logger.warn('the item predates v2 and holds no page facts; a BookingCreated replay or a change re-renders it');
+  }
+}
+
+export const handler = busHandler(logger, {
+  BookingCreated: (booking, envelope) =>
+    onBookingEvent(envelope, booking, { kind: 'live', facts: pageFactsOf(booking), candidateSlug: newSlug() }),
+  BookingUpdated: (booking, envelope) =>
+    onBookingEvent(envelope, booking, { kind: 'live', facts: pageFactsOf(booking), candidateSlug: newSlug() }),
+  BookingCancelled: (cancellation, envelope) =>
+    onBookingEvent(envelope, cancellation, { kind: 'cancelled', at: cancellation.cancelled_at }),
+});
