@@ -49,7 +49,7 @@ describe('the sample bookings, end to end in the local cloud', () => {
     for (const { booking_id } of bookings) {
       expect(handlersOf('BookingCreated', booking_id)).toEqual([
         'charter-calendar-local-onBookingCreated',
-        'charter-guest-pages-local-onBookingCreated',
+        'charter-guest-pages-local-onBookingEvent',
         'charter-scc-local-onBookingCreated',
       ]);
       expect(handlersOf('EventCreated', booking_id)).toEqual(['charter-notifications-local-onSuccessEvent']);
