@@ -81,7 +81,7 @@ export const bookingEnvelope = (detail: unknown, source = 'partner.boatsetter') 
   busEnvelope('BookingCreated', detail, source);
 
 /** A partner's booking event (BookingCreated, BookingUpdated, BookingCancelled) as the rule delivers it. */
-export const partnerEnvelope = (detailType: BookingDetailType, detail: { source: string }) =>
+export const partnerEnvelope = <D extends { source: string }>(detailType: BookingDetailType, detail: D) =>
   busEnvelope(detailType, detail, `partner.${detail.source}`);
 
 /** Log lines handlers wrote (Powertools writes JSON lines to stdout, ERROR and WARN to stderr), parsed. */
