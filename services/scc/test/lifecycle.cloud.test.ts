@@ -166,7 +166,7 @@ describe('a reschedule (BookingUpdated)', () => {
     });
   });
 
-  it('re-publishes the same EventUpdated on a redelivery of the current revision, even after a crew change', async () => {
+  it('re-publishes the same EventUpdated when its revision is redelivered, after a crew change too', async () => {
     await deliver('BookingCreated', created('lc-again'));
     await deliver('BookingUpdated', updated('lc-again', 2, { charter_start: '11:00', charter_end: '14:00' }));
     const eventId = eventIdFor('lc-again');
@@ -278,7 +278,7 @@ describe('a cancellation (BookingCancelled)', () => {
     }
   });
 
-  it('changes nothing when BookingCreated (revision 1) or BookingUpdated (revision 2) is redelivered afterwards', async () => {
+  it('changes nothing when BookingCreated (rev 1) or BookingUpdated (rev 2) is redelivered afterwards', async () => {
     const before = await eventItem(bookingId);
     const count = sccEventsFor(cloud, bookingId).length;
     await deliverTimes(2, 'BookingCreated', created(bookingId));
