@@ -51,20 +51,23 @@ li[data-answer="declined"] .status::before{content:"\\2717  "}
 button,summary{display:block;width:100%;padding:.9rem;font-family:inherit;font-size:1.1rem;font-weight:600;
 text-align:center;border-radius:.5rem;cursor:pointer}
 button{color:#fff;background:#157;border:0}
-summary,button.secondary{color:#157;background:#fff;border:2px solid #157}
-summary{list-style:none;margin-top:.75rem}
+summary{list-style:none;margin-top:.75rem;color:#157;background:#fff;border:2px solid #157}
 summary::-webkit-details-marker{display:none}
-details[open] summary{margin-bottom:.75rem}
+/* Open, the toggle becomes the heading of the decline form (tapping it again folds the form away). */
+details[open] summary{margin:1.25rem 0 .5rem;padding:0;border:0;text-align:left;font-size:1.05rem;color:#a23}
+button.decline{background:#a23}
 label{display:block;margin:0 0 .35rem;color:#467}
 textarea{display:block;width:100%;margin:0 0 .75rem;padding:.6rem;font:inherit;border:1px solid #99a;
 border-radius:.5rem}
 .done{margin:0;color:#175;font-weight:600}
 .declined{margin:0;color:#a23;font-weight:600}
-.said{margin:.5rem 0 0;color:#345;white-space:pre-line}
+/* Words someone else wrote (the member's reason, the cancellation's), set apart from ours. */
+.said{margin:.5rem 0 0;padding-left:.75rem;border-left:3px solid #ccd;color:#345;white-space:pre-line}
 .again{margin-top:.75rem}
 .cancelled{border-left:.35rem solid #a23;background:#fff5f4}
 .cancelled h2{color:#a23;font-size:1.3rem}
 .cancelled p{margin:.35rem 0 0}
+.was .when{color:#678;text-decoration:line-through}
 `;
 
 /** Our own constant stylesheet: no user text in it, so it is inserted as it is. */
@@ -125,7 +128,6 @@ function cancelledCard(cancellation: Cancellation, timeZone: string): SafeHtml {
   const by = cancellation.cancelled_by ? BECAUSE[cancellation.cancelled_by] : '';
   const when = momentInWords(cancellation.cancelled_at, timeZone);
   return html`<section class="card cancelled" id="cancelled" data-cancelled-at="${cancellation.cancelled_at}">
-<p class="eyebrow">Charter cancelled</p>
 <h2>This charter was cancelled</h2>
 <p id="cancelled-when">Cancelled on ${when}${by}.</p>
 ${cancellation.reason ? html`<p class="said" id="cancel-reason">${cancellation.reason}</p>` : ''}
@@ -197,7 +199,7 @@ ${tokenField}
 ${tokenField}
 <label for="decline-reason">Anything the captain should know? (optional)</label>
 <textarea id="decline-reason" name="reason" rows="3" maxlength="${MAX_DECLINE_REASON}"></textarea>
-<button type="submit" id="send-decline" class="secondary">Tell the captain I can't make it</button>
+<button type="submit" id="send-decline" class="decline">Tell the captain</button>
 </form>
 </details>`;
   return html`<section class="card" id="your-confirmation" data-member-id="${memberId}" data-answer="${answer}">
@@ -224,7 +226,9 @@ export function renderCrewPage(input: CrewPageInput): string {
     declineAction: input.declineAction ?? `${eventPath}/decline`,
   };
 
-  const body = html`${cancelled ? cancelledCard(cancelled, event.timezone) : ''}<section class="card">
+  // A cancelled charter's date and time are struck through: what it was, not what happens.
+  const header = cancelled ? 'card was' : 'card';
+  const body = html`${cancelled ? cancelledCard(cancelled, event.timezone) : ''}<section class="${header}">
 <p class="eyebrow">Crew event · ${event.booking_id}</p>
 <h1>${event.vessel}</h1>
 <p class="when">${dateInWords(event.charter_date)}</p>
