@@ -1,7 +1,7 @@
-import type { BookingCancelled, CrewMember, CrewSafeField, EventCancelled, EventUpdated } from '@charter/events';
+import { CrewSafeField, type BookingCancelled, type EventCancelled, type EventUpdated } from '@charter/events';
 import {
-  charterFieldsOf,
   copyMember,
+  eventCreatedDetail,
   type Cancellation,
   type CharterFields,
   type CharterProjection,
@@ -15,16 +15,8 @@ import { crewSafeText } from './redaction';
  * crew's change notice), and whether the plan changed so that the crew's answers no longer hold.
  */
 
-/** The fields EventUpdated lists, in the order crew read them. */
-const LISTED_FIELDS: readonly CrewSafeField[] = [
-  'charter_date',
-  'charter_start',
-  'charter_end',
-  'timezone',
-  'vessel',
-  'location',
-  'guest_count',
-];
+/** The fields EventUpdated lists old -> new, in the contract's order (the order crew read them). */
+const LISTED_FIELDS: readonly CrewSafeField[] = CrewSafeField.options;
 
 /**
  * A change of any of these is a new plan (another day, hour or place; a zone change moves the hour): confirmations
@@ -58,26 +50,16 @@ export function planBookingChange(current: CharterFields, next: CharterProjectio
   return { next, changes, clearsAnswers: changes.some((change) => REPLANNING_FIELDS.has(change.field)) };
 }
 
+/**
+ * The crew event after the change. Every success event starts as EventCreated does: the charter as it now stands, its
+ * crew, revision and version.
+ */
 type UpdatedEvent = Pick<CrewEvent, 'event_id' | 'revision' | 'version' | 'crew'> & CharterFields;
-
-/** The crew-safe part every success event shares: the charter as it now stands, its crew, revision and version. */
-function crewEventPart(event: UpdatedEvent) {
-  const { booking_id, ...charter } = charterFieldsOf(event);
-  return {
-    schema_version: 1 as const,
-    booking_id,
-    event_id: event.event_id,
-    revision: event.revision,
-    version: event.version,
-    ...charter,
-    crew: event.crew.map(copyMember),
-  };
-}
 
 /** EventUpdated for a booking change: `event` is the crew event after it. */
 export function bookingUpdatedDetail(event: UpdatedEvent, change: BookingChange): EventUpdated {
   return {
-    ...crewEventPart(event),
+    ...eventCreatedDetail(event),
     cause: 'booking',
     changes: change.changes,
     crew_added: [],
@@ -89,18 +71,18 @@ export function bookingUpdatedDetail(event: UpdatedEvent, change: BookingChange)
 /** EventUpdated for a crew-side change (a PATCH): `event` is the crew event after it. */
 export function crewUpdatedDetail(event: UpdatedEvent, plan: CrewChangePlan): EventUpdated {
   return {
-    ...crewEventPart(event),
+    ...eventCreatedDetail(event),
     cause: 'crew',
     changes: [],
     crew_added: plan.added,
-    crew_removed: plan.removed.map((member: CrewMember) => copyMember(member)),
+    crew_removed: plan.removed.map(copyMember),
     confirmations_cleared: false,
   };
 }
 
 /** EventCancelled: `event` is the crew event after the cancellation. */
 export function eventCancelledDetail(event: UpdatedEvent, cancellation: Cancellation): EventCancelled {
-  return { ...crewEventPart(event), ...cancellation };
+  return { ...eventCreatedDetail(event), ...cancellation };
 }
 
 /** EventCancelled's reason is at most 500 characters; a redaction marker may lengthen a short one. */

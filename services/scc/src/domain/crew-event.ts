@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import {
   Cents,
   CrewMember,
+  CrewSafeField,
   GuestCount,
   NonEmptyText,
   endAfterStart,
@@ -234,16 +235,7 @@ export function projectRequest(request: CreateEventRequest, roster: CrewMember[]
 }
 
 /** The fields a booking owns: a PATCH naming one is refused, since the page and calendar must change with it. */
-const BOOKING_FIELDS = [
-  'charter_date',
-  'charter_start',
-  'charter_end',
-  'timezone',
-  'vessel',
-  'location',
-  'guest_count',
-  'notes',
-] as const;
+const BOOKING_FIELDS = [...CrewSafeField.options, 'notes'] as const;
 
 /**
  * The booking's fields a PATCH body names, each refused by name: they change with the booking (a BookingUpdated, which
