@@ -474,3 +474,45 @@ describe("another partner's events for an owned booking", () => {
     expect(await eventItem('lc-manual')).toMatchObject({ lifecycle: 'cancelled', revision: 3 });
   });
 });
+
+describe('a burst', () => {
+  it('of 100 bookings each changed once and 20 of them cancelled loses nothing and leaves nothing stale', async () => {
+    const ids = Array.from({ length: 100 }, (_, i) => `lc-burst-${String(i).padStart(3, '0')}`);
+    const cancelledIds = new Set(ids.filter((_, i) => i % 5 === 0));
+    const day = (i: number) => `2028-01-${String((i % 28) + 1).padStart(2, '0')}`;
+    const started = Date.now();
+    await Promise.all(ids.map((id) => deliver('BookingCreated', created(id))));
+    // The changes and the cancellations arrive together, shuffled: a cancellation may overtake its booking's change.
+    const later = [
+      ...ids.map((id, i) => () => deliver('BookingUpdated', updated(id, 2, { charter_date: day(i), guest_count: 7 }))),
+      ...[...cancelledIds].map((id) => () => deliver('BookingCancelled', cancelled(id, 3))),
+    ].sort(() => Math.random() - 0.5);
+    await Promise.all(later.map((d) => d()));
+    const elapsed = Date.now() - started;
+
+    const items = new Map((await tableItems()).map((item) => [item.pk, item]));
+    ids.forEach((id, i) => {
+      const item = items.get(`EVENT#${eventIdFor(id)}`);
+      const summary = publishedSummary(id).map(([type]) => type);
+      if (cancelledIds.has(id)) {
+        expect({ id, lifecycle: item?.lifecycle, revision: item?.revision }).toEqual({
+          id,
+          lifecycle: 'cancelled',
+          revision: 3,
+        });
+        expect(summary.at(-1)).toBe('EventCancelled');
+      } else {
+        expect({ id, date: item?.charter_date, guests: item?.guest_count, revision: item?.revision }).toEqual({
+          id,
+          date: day(i),
+          guests: 7,
+          revision: 2,
+        });
+        expect(summary).toEqual(['EventCreated', 'EventUpdated']);
+      }
+      expect(summary.filter((type) => type === 'EventCreated')).toHaveLength(1);
+    });
+    // 220 deliveries against the local DynamoDB and EventBridge on a shared machine: generous, but not unbounded.
+    expect(elapsed).toBeLessThan(60_000);
+  }, 120_000);
+});
