@@ -68,6 +68,19 @@ export function revisionGuard(ref: BookingEventRef): {
   };
 }
 
+/**
+ * True when the guard's condition holds for `head`: what `revisionGuard(ref).condition` says in DynamoDB, said of an
+ * item already read. For a service that reads its item first (to diff the old values) and then makes the guarded write
+ * also conditional on what it read (a version): when that write is refused, this tells a lost race (read again and
+ * retry) from a refusal (`refusalOf`). A refusal is final: the owner never changes, the revision only rises and
+ * cancelled is final, so a read that refuses an event can skip the write.
+ */
+export function admits(head: RevisionHead | undefined, ref: BookingEventRef): boolean {
+  if (head?.owner !== undefined && head.owner !== ref.owner) return false;
+  if (head?.lifecycle === 'cancelled') return false;
+  return ref.cancels || head?.revision === undefined || head.revision < ref.revision;
+}
+
 /** Why the guarded write was refused, from the item as it stands after the refusal. */
 export function refusalOf(head: RevisionHead | undefined, ref: BookingEventRef): RevisionRefusal {
   if (head?.owner !== undefined && head.owner !== ref.owner) return { kind: 'not_owner', owner: head.owner };

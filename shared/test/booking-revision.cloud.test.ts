@@ -1,4 +1,5 @@
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { startLocalCloud, type LocalCloud } from '@charter/local/testing';
 import type { RevisionHead } from '../src/booking-revision';
 
@@ -71,6 +72,39 @@ describe('applyBookingEvent, against the local DynamoDB', () => {
     const id = nextId();
     await apply(id, 'getmyboat', 4);
     expect(await apply(id, 'getmyboat', 3, true)).toMatchObject({ kind: 'applied', item: { lifecycle: 'cancelled' } });
+  });
+
+  it('admits exactly what the conditional write applies', async () => {
+    const histories: Array<Array<[string, number, boolean]>> = [
+      [],
+      [['boatsetter', 2, false]],
+      [['boatsetter', 2, true]],
+    ];
+    const events: Array<[string, number, boolean]> = [
+      ['boatsetter', 1, false],
+      ['boatsetter', 2, false],
+      ['boatsetter', 3, false],
+      ['boatsetter', 1, true],
+      ['getmyboat', 3, false],
+    ];
+    const predictions: boolean[] = [];
+    for (const history of histories) {
+      for (const [owner, revision, cancels] of events) {
+        const id = nextId();
+        for (const step of history) await apply(id, ...step);
+        const { Item } = await dynamo.send(new GetCommand({ TableName: table, Key: { booking_id: id } }));
+        const predicted = revisions.admits(Item as RevisionHead | undefined, { owner, revision, cancels });
+        const applied = (await apply(id, owner, revision, cancels)).kind === 'applied';
+        // The case travels with the result, so a failure names it.
+        expect({ history, event: [owner, revision, cancels], applied }).toEqual({
+          history,
+          event: [owner, revision, cancels],
+          applied: predicted,
+        });
+        predictions.push(predicted);
+      }
+    }
+    expect(new Set(predictions)).toEqual(new Set([true, false]));
   });
 
   it('settles concurrent deliveries of many revisions on the newest, each applied at most once', async () => {

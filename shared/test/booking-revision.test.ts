@@ -1,4 +1,4 @@
-import { bookingEventRef, refusalOf, type BookingEventRef, type RevisionHead } from '../src/booking-revision';
+import { admits, bookingEventRef, refusalOf, type BookingEventRef, type RevisionHead } from '../src/booking-revision';
 import { InvalidEventError } from '../src/errors';
 
 describe('refusalOf: why a guarded write was refused', () => {
@@ -27,6 +27,33 @@ describe('refusalOf: why a guarded write was refused', () => {
     ['another cancellation', { owner: 'boatsetter', revision: 3, lifecycle: 'cancelled' }, ref(4, true), 'cancelled'],
   ])('%s', (_name, head, event, kind) => {
     expect(refusalOf(head, event).kind).toBe(kind);
+  });
+});
+
+describe('admits: the guard said of an item already read', () => {
+  const ref = (revision: number, cancels = false, owner = 'boatsetter'): BookingEventRef => ({
+    owner,
+    revision,
+    cancels,
+  });
+  it.each<[string, RevisionHead | undefined, BookingEventRef, boolean]>([
+    ['no item yet', undefined, ref(1), true],
+    ['no item yet, a cancellation (the tombstone)', undefined, ref(3, true), true],
+    ['an item without owner or revision (written before revisions)', {}, ref(1), true],
+    ['a newer revision', { owner: 'boatsetter', revision: 1, lifecycle: 'live' }, ref(2), true],
+    ['a cancellation older than the head', { owner: 'boatsetter', revision: 4, lifecycle: 'live' }, ref(3, true), true],
+    ['the same revision', { owner: 'boatsetter', revision: 2, lifecycle: 'live' }, ref(2), false],
+    ['an older revision', { owner: 'boatsetter', revision: 3, lifecycle: 'live' }, ref(2), false],
+    ['another owner', { owner: 'getmyboat', revision: 1, lifecycle: 'live' }, ref(2), false],
+    ['anything after a cancellation', { owner: 'boatsetter', revision: 2, lifecycle: 'cancelled' }, ref(5), false],
+    [
+      'a cancellation after a cancellation',
+      { owner: 'boatsetter', revision: 2, lifecycle: 'cancelled' },
+      ref(5, true),
+      false,
+    ],
+  ])('%s', (_name, head, event, expected) => {
+    expect(admits(head, event)).toBe(expected);
   });
 });
 

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import type { BookingCreatedInput } from '@charter/events';
 import { crewPageUrl, crewTokenExpiry, mintCrewToken, verifyCrewToken } from '@charter/shared/magic-link';
 import type { Page } from 'playwright-core';
@@ -14,6 +15,8 @@ import { eventsOf } from '../support/e2e';
  * charter without a single amount of money, presses Confirm (a plain form post, 303 back to the
  * page) and sees themselves confirmed; pressing Confirm again from a tab still open on the old
  * page keeps the first confirmation. A tampered link and a link for another event get a 401 page.
+ * The deckhand presses "I can't make it", gives a reason and sees the decline after a reload; then
+ * the booking is cancelled on the bus and the page says so, with nothing left to press.
  */
 
 const TIMEOUT = 120_000;
@@ -53,7 +56,7 @@ function tamper(token: string): string {
 interface EventView {
   event_id: string;
   booking_id: string;
-  crew: Array<{ member_id: string; role: string; confirmed_at: string | null }>;
+  crew: Array<{ member_id: string; role: string; confirmed_at: string | null; declined_at: string | null }>;
   [field: string]: unknown;
 }
 
@@ -68,6 +71,7 @@ describe('the crew page in headless Chromium against the local cloud', () => {
   /** A second tab the mate opened on the page before confirming in the first. */
   let staleTab: Page;
   let firstConfirmedAt: string;
+  let deckhandUrl: string;
 
   beforeAll(async () => {
     cloud = await startLocalCloud({ services: ['scc'], run: true });
@@ -92,6 +96,8 @@ describe('the crew page in headless Chromium against the local cloud', () => {
       expiresAt: crewTokenExpiry(otherDetail),
     });
     mateUrl = crewPageUrl(cloud.endpoints.api, eventId, mateToken);
+    const deckhandToken = mintCrewToken(key, { eventId, memberId: DECKHAND, expiresAt: crewTokenExpiry(detail) });
+    deckhandUrl = crewPageUrl(cloud.endpoints.api, eventId, deckhandToken);
 
     phone = await launchPhone();
   }, TIMEOUT);
@@ -301,11 +307,122 @@ describe('the crew page in headless Chromium against the local cloud', () => {
     TIMEOUT,
   );
 
+  it(
+    "lets the deckhand say they can't make it, with a reason, and shows the decline after a reload",
+    async () => {
+      const { page } = await open('decline', deckhandUrl);
+      // The reason box is folded away until "I can't make it" is pressed: no script, a <details>.
+      expect(await page.locator('#decline').innerText()).toBe("I can't make it");
+      expect(await page.locator('#decline-reason').isVisible()).toBe(false);
+      await page.locator('#decline').click();
+      await page.locator('#decline-reason').waitFor({ state: 'visible' });
+      expect(await page.locator('#confirm').isVisible()).toBe(true);
+      await page.locator('#decline-reason').fill('My daughter has her school recital that evening. Sorry!');
+      await page.screenshot({ path: join(SCREENSHOTS, 'crew-page-decline-form.png'), fullPage: true });
+
+      const [posted, followed] = await Promise.all([
+        page.waitForResponse(
+          (r) => r.request().method() === 'POST' && r.url() === `${cloud.endpoints.api}/crew/${eventId}/decline`,
+        ),
+        page.waitForResponse(
+          (r) => r.request().method() === 'GET' && r.request().redirectedFrom()?.method() === 'POST',
+        ),
+        page.locator('#send-decline').click(),
+      ]);
+      expect(posted.status()).toBe(303);
+      expect(posted.request().postData()).toContain('reason=My+daughter');
+      expect(followed.url()).toBe(deckhandUrl);
+      await page.locator('#declined').waitFor({ state: 'visible' });
+      await page.reload({ waitUntil: 'load' });
+      expect(await page.locator('#your-confirmation').getAttribute('data-answer')).toBe('declined');
+      expect(await page.locator('#your-confirmation h2').innerText()).toBe('Thanks for telling us, Theo Park');
+      expect(await page.locator('#declined').innerText()).toMatch(
+        /^You said you can't make it \([A-Z][a-z]{2} \d{1,2}, \d{1,2}:\d{2}\s[AP]M\)\. The captain has been told\.$/,
+      );
+      expect(await page.locator('#your-reason').innerText()).toBe(
+        'My daughter has her school recital that evening. Sorry!',
+      );
+      expect(await row(page, DECKHAND).getAttribute('data-answer')).toBe('declined');
+      expect(await row(page, DECKHAND).innerText()).toContain("Can't make it");
+      expect(await row(page, MATE).getAttribute('data-answer')).toBe('confirmed');
+      // Changing one's mind stays possible: Confirm is offered again, the decline form is gone.
+      expect(await page.locator('#confirm').innerText()).toBe('I can make it after all');
+      expect(await page.locator('#decline-form').count()).toBe(0);
+      await page.screenshot({ path: join(SCREENSHOTS, 'crew-page-declined.png'), fullPage: true });
+
+      const view = await operatorView(eventId);
+      const deckhand = view.crew.find((m) => m.member_id === DECKHAND)!;
+      expect(deckhand.confirmed_at).toBeNull();
+      expect(deckhand.declined_at).toMatch(/^\d{4}-\d{2}-\d{2}T/);
+      const [declined] = eventsOf(cloud, 'CrewDeclined', booking.booking_id);
+      expect(declined?.detail).toMatchObject({
+        member_id: DECKHAND,
+        reason: 'My daughter has her school recital that evening. Sorry!',
+      });
+      // The mate, reading the crew list, sees the deckhand can't make it, but not why.
+      const mate = (await open('mate-sees-decline', mateUrl)).page;
+      expect(await row(mate, DECKHAND).innerText()).toContain("Can't make it");
+      expect(await mate.locator('body').innerText()).not.toContain('recital');
+      await mate.close();
+      await page.close();
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'says the charter was cancelled once the booking is cancelled on the bus, with nothing left to press',
+    async () => {
+      const bus = new EventBridgeClient({});
+      const result = await bus.send(
+        new PutEventsCommand({
+          Entries: [
+            {
+              EventBusName: 'charter-bookings-local',
+              Source: `partner.${booking.source}`,
+              DetailType: 'BookingCancelled',
+              Detail: JSON.stringify({
+                schema_version: 1,
+                booking_id: booking.booking_id,
+                source: booking.source,
+                revision: 2,
+                cancelled_at: new Date().toISOString(),
+                cancelled_by: 'weather',
+                reason: 'Small craft advisory for the bay; the guests were refunded $980.00.',
+              }),
+            },
+          ],
+        }),
+      );
+      bus.destroy();
+      expect(result.FailedEntryCount ?? 0).toBe(0);
+      await cloud.idle();
+      expect(eventsOf(cloud, 'EventCancelled', booking.booking_id)).toHaveLength(1);
+
+      const { page, response } = await open('cancelled', mateUrl);
+      expect(response.status()).toBe(200);
+      await expect(page.title()).resolves.toMatch(/^Cancelled: JADA · /);
+      const card = page.locator('#cancelled');
+      expect(await card.locator('h2').innerText()).toBe('This charter was cancelled');
+      expect(await page.locator('#cancelled-when').innerText()).toMatch(
+        /^Cancelled on [A-Z][a-z]{2} \d{1,2}, \d{1,2}:\d{2}\s[AP]M because of the weather\.$/,
+      );
+      expect(await page.locator('#cancel-reason').innerText()).toBe('Small craft advisory for the bay.');
+      for (const gone of ['#confirm', '#decline', '#your-confirmation', '#crew .status'])
+        expect(await page.locator(gone).count()).toBe(0);
+      // The charter it was is still there to recognise, and no money.
+      expect(await page.locator('h1').innerText()).toBe('JADA');
+      expect(await page.locator('body').innerText()).not.toMatch(/980|\$|refund/i);
+      await page.screenshot({ path: join(SCREENSHOTS, 'crew-page-cancelled.png'), fullPage: true });
+      await page.close();
+    },
+    TIMEOUT,
+  );
+
   it('talked only to the API, without script or CSP errors', () => {
     const network = phone.requests.filter((r) => !r.url.startsWith('data:'));
     expect(network.filter((r) => new URL(r.url).origin !== cloud.endpoints.api)).toEqual([]);
     // The check above saw the traffic it is about: the pages and both Confirm posts.
-    expect(network.filter((r) => r.method === 'POST').map((r) => r.page)).toEqual(['confirm', 'stale']);
+    expect(network.filter((r) => r.method === 'POST').map((r) => r.page)).toEqual(['confirm', 'stale', 'decline']);
     expect(network.some((r) => r.page === 'before' && r.method === 'GET')).toBe(true);
     // The only console lines are Chromium reporting the two 401s the test provoked.
     expect(phone.problems).toEqual([

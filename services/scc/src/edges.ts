@@ -15,19 +15,30 @@ import {
   header,
   html,
   httpHandler,
+  json,
   jsonBody,
   rawBody,
   type HttpEvent,
   type HttpHandler,
   type HttpResult,
+  validate,
 } from '@charter/shared/http';
 import { withBookingId } from '@charter/shared/logger';
 import { verifyCrewToken, type CrewTokenCheck } from '@charter/shared/magic-link';
 import { acceptedValues, secrets } from '@charter/shared/secrets';
 import { setting } from './config';
-import { expectedVersion, type CrewEvent } from './domain/crew-event';
+import {
+  UpdateEventRequest,
+  bookingFieldIssues,
+  expectedVersion,
+  sameFields,
+  type CrewEvent,
+  type CrewEventFields,
+} from './domain/crew-event';
 import { CREW_PAGE_HEADERS, renderCrewErrorPage } from './domain/crew-page';
-import { getCrewEvent } from './store';
+import type { AnswerResult } from './store/answers';
+import { getCrewEvent } from './store/events';
+import type { StoredItem } from './store/table';
 
 /** JSON bodies here are an event or a roster: a few KB. Anything far larger is refused with 413. */
 export const MAX_BODY_BYTES = 32 * 1024;
@@ -75,6 +86,18 @@ export const notOnCrew = () => forbidden('You are no longer on the crew of this 
 /** A crew route's event, deleted since the link was sent. */
 export const eventGone = () => notFound('This crew event no longer exists.', 'event_not_found');
 
+/** An answer, or a crew-side change, to an event whose booking was cancelled: final, nothing more to say. */
+export const eventCancelled = (eventId: string) =>
+  conflict(`Crew event ${eventId} was cancelled with its booking; it no longer changes.`, 'cancelled');
+
+/** The event a crew member's answer was recorded on, or the refusal of the answer. */
+export function answeredEvent(result: AnswerResult, eventId: string): CrewEvent {
+  if (result.kind === 'not_found') throw eventGone();
+  if (result.kind === 'not_on_crew') throw notOnCrew();
+  if (result.kind === 'cancelled') throw eventCancelled(eventId);
+  return result.event;
+}
+
 /**
  * The crew event a magic link opens, and the member it belongs to. The token is checked before the
  * event is looked up, so a stranger learns nothing about which events exist; then 404 when the
@@ -102,6 +125,14 @@ export async function requireCrewEvent(eventId: string): Promise<CrewEvent> {
 
 export const eventNotFound = (eventId: string) => notFound(`There is no crew event ${eventId}.`, 'event_not_found');
 
+/** A PATCH body: the booking's fields refused by name (422 `booking_change_required`), then the crew-side schema. */
+export function crewChangeRequest(event: HttpEvent): UpdateEventRequest {
+  const body = jsonObjectBody(event);
+  const bookingFields = bookingFieldIssues(body);
+  if (bookingFields.length > 0) throw new ValidationError(bookingFields, 'booking_change_required');
+  return validate(UpdateEventRequest, body);
+}
+
 /** POST /events for a booking whose one event says something else. */
 export const eventExists = (bookingId: string, eventId: string) =>
   new HttpError(
@@ -110,6 +141,14 @@ export const eventExists = (bookingId: string, eventId: string) =>
     `Booking ${bookingId} already has crew event ${eventId}; change it with PATCH /events/${eventId}.`,
     { event_id: eventId },
   );
+
+/** The event a repeat of POST /events names: 409 when the booking's event is cancelled or says something else. */
+export function repeatedEvent(item: StoredItem, fields: CrewEventFields): CrewEvent {
+  if (item.kind === 'tombstone') throw eventCancelled(item.tombstone.event_id);
+  if (item.event.lifecycle === 'cancelled') throw eventCancelled(item.event.event_id);
+  if (!sameFields(item.event, fields)) throw eventExists(item.event.booking_id, item.event.event_id);
+  return item.event;
+}
 
 /** The version a PATCH is based on (`any` for If-Match: *): 428 when it names none, 400 for an If-Match not an ETag. */
 export function requireExpectedVersion(event: HttpEvent, bodyVersion: number | undefined): number | 'any' {
@@ -136,18 +175,31 @@ export function wantsJson(event: HttpEvent): boolean {
   return /\bapplication\/json\b/i.test(header(event, 'accept') ?? '');
 }
 
-/** The token from a form post, a JSON body or the query string, in that order. */
-export function tokenFrom(event: HttpEvent): string | undefined {
+/** What a crew member's form post carries: the magic-link token, and for a decline their reason. */
+export interface CrewPost {
+  token?: string;
+  reason?: unknown;
+}
+
+/** The token (and reason) from a form post or a JSON body; the token also from the query string. */
+export function crewPostFrom(event: HttpEvent): CrewPost {
   const contentType = header(event, 'content-type') ?? '';
   const body = rawBody(event, MAX_BODY_BYTES);
+  let fields: Record<string, unknown> = {};
   if (/application\/x-www-form-urlencoded/i.test(contentType)) {
-    const token = new URLSearchParams(body).get('token');
-    if (token) return token;
+    fields = Object.fromEntries(new URLSearchParams(body));
   } else if (/application\/json/i.test(contentType) && body.trim() !== '') {
-    const value = jsonObjectBody(event).token;
-    if (typeof value === 'string' && value) return value;
+    fields = jsonObjectBody(event);
   }
-  return event.queryStringParameters?.token;
+  const token = typeof fields.token === 'string' && fields.token ? fields.token : event.queryStringParameters?.token;
+  return { token, reason: fields.reason };
+}
+
+/** A crew member's answer: JSON for a caller that asked for it, else 303 back to the page (a reload posts nothing). */
+export function answerResponse(event: HttpEvent, token: string, body: Record<string, unknown>): HttpResult {
+  if (wantsJson(event)) return json(200, body);
+  const page = event.rawPath.replace(/\/(?:confirm|decline)\/?$/, '');
+  return redirect(`${page}?token=${encodeURIComponent(token)}`);
 }
 
 /**
@@ -165,7 +217,8 @@ export function crewHandler(logger: Logger, fn: HttpHandler): HttpHandler {
         error instanceof HttpError && error.statusCode < 500
           ? error.message
           : 'The crew page is not available right now. The operator has been told; please try again later.';
-      return html(response.statusCode, renderCrewErrorPage(response.statusCode, message), CREW_PAGE_HEADERS);
+      const code = error instanceof HttpError ? error.code : undefined;
+      return html(response.statusCode, renderCrewErrorPage(response.statusCode, message, code), CREW_PAGE_HEADERS);
     }
   });
 }

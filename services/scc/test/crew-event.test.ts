@@ -5,17 +5,18 @@ import {
   CreateEventRequest,
   PutRosterRequest,
   UpdateEventRequest,
+  bookingFieldIssues,
   eventCreatedDetail,
   eventIdFor,
   eventView,
   expectedVersion,
-  planChanges,
+  isRepeatedCrewChange,
+  planCrewChange,
   projectBooking,
   projectRequest,
   sameFields,
-  type CrewEvent,
 } from '../src/domain/crew-event';
-import { PROJECTED_FIELDS, ROSTER, booking, manualEvent } from './fixtures';
+import { PROJECTED_FIELDS, ROSTER, booking, manualEvent, storedEvent } from './fixtures';
 
 const fieldsOf = (schema: Parameters<typeof validate>[0], value: unknown) => {
   try {
@@ -84,8 +85,14 @@ describe('event ids', () => {
 
 describe('EventCreated', () => {
   it('is the projection without notes, valid against the strict contract schema', () => {
-    const detail = eventCreatedDetail({ ...projectBooking(booking(), ROSTER), event_id: eventIdFor('xhqgmdh') });
-    expect(EventCreated.parse(detail)).toEqual({ ...detail, revision: 1, version: 1 });
+    const detail = eventCreatedDetail({
+      ...projectBooking(booking(), ROSTER),
+      event_id: eventIdFor('xhqgmdh'),
+      revision: 2,
+      version: 1,
+    });
+    expect(EventCreated.parse(detail)).toEqual(detail);
+    expect(detail).toMatchObject({ revision: 2, version: 1 });
     expect(detail).not.toHaveProperty('notes');
     expect(detail.crew).toHaveLength(3);
   });
@@ -143,68 +150,77 @@ describe('POST /events body', () => {
 });
 
 describe('PATCH /events/{id} body', () => {
-  const stored: CrewEvent = {
-    ...projectBooking(booking(), ROSTER),
-    event_id: eventIdFor('xhqgmdh'),
-    confirmations: { 'rowan-hale': '2027-05-01T10:00:00.000Z' },
-    version: 3,
-    created_at: '2027-04-01T00:00:00.000Z',
-    updated_at: '2027-04-02T00:00:00.000Z',
-  };
+  const stored = storedEvent({ confirmations: { 'rowan-hale': '2027-05-01T10:00:00.000Z' }, version: 3 });
 
-  it('accepts times, guest count, notes, crew and an expected version', () => {
-    expect(validate(UpdateEventRequest, { guest_count: 8, expected_version: 3 })).toEqual({
-      guest_count: 8,
+  it('accepts the crew, crew notes and an expected version', () => {
+    expect(validate(UpdateEventRequest, { crew_notes: 'Bring fenders.', expected_version: 3 })).toEqual({
+      crew_notes: 'Bring fenders.',
       expected_version: 3,
     });
+    expect(validate(UpdateEventRequest, { crew: [ROSTER[0]] }).crew).toEqual([ROSTER[0]]);
   });
 
-  it('refuses fields that cannot change here, naming them', () => {
-    expect(() => validate(UpdateEventRequest, { vessel: 'Other', guest_count: 8 })).toThrow(/vessel/);
-    expect(() => validate(UpdateEventRequest, { currency: 'USD', guest_count: 8 })).toThrow(/currency/);
+  it("names each of the booking's fields and says to send a BookingUpdated", () => {
+    const issues = bookingFieldIssues({ charter_date: '2028-01-05', guest_count: 8, crew_notes: 'x', notes: 'y' });
+    expect(issues.map((issue) => issue.path)).toEqual(['charter_date', 'guest_count', 'notes']);
+    for (const issue of issues) expect(issue.message).toContain('BookingUpdated');
+    expect(issues[2]!.message).toContain('crew_notes');
+    for (const field of ['charter_start', 'charter_end', 'timezone', 'vessel', 'location']) {
+      expect(bookingFieldIssues({ [field]: 'x' })).toEqual([expect.objectContaining({ path: field })]);
+    }
+    expect(bookingFieldIssues({ crew: [], crew_notes: null })).toEqual([]);
   });
 
-  it('takes the booking amounts only to redact notes: alone they are no change', () => {
+  it('refuses other fields, naming them', () => {
+    expect(() => validate(UpdateEventRequest, { currency: 'USD', crew_notes: 'x' })).toThrow(/currency/);
+  });
+
+  it('takes the booking amounts only to redact crew notes: alone they are no change', () => {
     expect(fieldsOf(UpdateEventRequest, { revenue_cents: 1, expected_version: 3 })).toEqual(['(body)']);
-    expect(fieldsOf(UpdateEventRequest, { notes: 'x', revenue_cents: -1 })).toEqual(['revenue_cents']);
+    expect(fieldsOf(UpdateEventRequest, { crew_notes: 'x', revenue_cents: -1 })).toEqual(['revenue_cents']);
   });
 
   it('needs at least one change', () => {
     expect(() => validate(UpdateEventRequest, { expected_version: 3 })).toThrow(ValidationError);
   });
 
-  it('checks the times as they will be after the change', () => {
-    expect(planChanges(stored, { charter_end: '09:00' })).toEqual({
-      ok: false,
-      fields: [{ path: 'charter_end', message: expect.stringContaining('09:00') as unknown }],
+  it('redacts new crew notes, and null or all-money notes clear them', () => {
+    expect(planCrewChange(stored, { crew_notes: 'Two more guests, they paid $200 extra.' }).changes).toEqual({
+      crew_notes: 'Two more guests.',
     });
-    expect(planChanges(stored, { charter_start: '14:00' })).toMatchObject({
-      ok: false,
-      fields: [{ path: 'charter_start' }],
-    });
-    expect(planChanges(stored, { charter_start: '11:00', charter_end: '15:00' })).toEqual({
-      ok: true,
-      changes: { charter_start: '11:00', charter_end: '15:00' },
-    });
+    expect(planCrewChange(stored, { crew_notes: null }).changes).toEqual({ crew_notes: null });
+    expect(planCrewChange(stored, { crew_notes: 'Fee $40' }).changes).toEqual({ crew_notes: null });
   });
 
-  it('redacts new notes again, and null or all-money notes clear them', () => {
-    expect(planChanges(stored, { notes: 'Two more guests, they paid $200 extra.' })).toEqual({
-      ok: true,
-      changes: { notes: 'Two more guests.' },
-    });
-    expect(planChanges(stored, { notes: null })).toEqual({ ok: true, changes: { notes: null } });
-    expect(planChanges(stored, { notes: 'Fee $40' })).toEqual({ ok: true, changes: { notes: null } });
-  });
-
-  it('redacts new notes against the amounts the PATCH names, and never stores them', () => {
+  it('redacts new crew notes against the amounts the PATCH names, and never keeps them', () => {
     const notes = 'Two more guests. Charter is now 1,650 and the captain gets 350.';
-    expect(planChanges(stored, { notes, revenue_cents: 165000, captain_fee_cents: 35000 })).toEqual({
-      ok: true,
-      changes: { notes: 'Two more guests.' },
-    });
+    const plan = planCrewChange(stored, { crew_notes: notes, revenue_cents: 165000, captain_fee_cents: 35000 });
+    expect(plan.changes).toEqual({ crew_notes: 'Two more guests.' });
     // Without the amounts only the vocabulary is known: the stored event has no money to check against.
-    expect(planChanges(stored, { notes })).toEqual({ ok: true, changes: { notes } });
+    expect(planCrewChange(stored, { crew_notes: notes }).changes).toEqual({ crew_notes: notes });
+  });
+
+  it('lists the members added (ids) and removed (whole), and copies the crew', () => {
+    const sam = { member_id: 'sam-ray', name: 'Sam Ray', email: 'sam@crew.example.com', role: 'deckhand' };
+    const plan = planCrewChange(stored, { crew: [ROSTER[0]!, sam, ROSTER[1]!] });
+    expect(plan.added).toEqual(['sam-ray']);
+    expect(plan.removed).toEqual([ROSTER[2]]);
+    expect(plan.changes.crew).toEqual([ROSTER[0], sam, ROSTER[1]]);
+    expect(plan.changes.crew![0]).not.toBe(ROSTER[0]);
+    expect(planCrewChange(stored, { crew_notes: 'x' })).toMatchObject({ added: [], removed: [] });
+  });
+
+  it('knows the retry of the change that made the current version from a stale edit', () => {
+    const crew = [ROSTER[0]!, ROSTER[1]!];
+    const plan = planCrewChange(storedEvent(), { crew });
+    const detail = {} as never;
+    const after = storedEvent({ crew, version: 4, crew_change: { based_on: 3, detail } });
+    expect(isRepeatedCrewChange(after, 3, plan)).toBe(true);
+    expect(isRepeatedCrewChange(after, 2, plan)).toBe(false);
+    expect(isRepeatedCrewChange({ ...after, version: 5 }, 3, plan)).toBe(false);
+    expect(isRepeatedCrewChange(after, 3, planCrewChange(storedEvent(), { crew: [ROSTER[0]!] }))).toBe(false);
+    expect(isRepeatedCrewChange(after, 3, planCrewChange(storedEvent(), { crew_notes: 'x' }))).toBe(false);
+    expect(isRepeatedCrewChange(storedEvent({ version: 4 }), 3, plan)).toBe(false);
   });
 });
 
@@ -237,17 +253,30 @@ describe('PUT /crew body', () => {
 });
 
 describe('the API view of an event', () => {
-  it('lists each crew member with their confirmation time or null', () => {
-    const view = eventView({
-      ...projectBooking(booking(), ROSTER),
-      event_id: 'evt_abcdefghij',
-      confirmations: { 'isla-moreno': '2027-05-01T10:00:00.000Z' },
-      version: 2,
-      created_at: 'x',
-      updated_at: 'y',
-    });
+  it("lists each crew member's answer in crew order, and the status and revision", () => {
+    const view = eventView(
+      storedEvent({
+        confirmations: { 'isla-moreno': '2027-05-01T10:00:00.000Z' },
+        declines: { 'theo-park': { at: '2027-05-01T11:00:00.000Z', reason: 'Sick.' } },
+        version: 2,
+        revision: 3,
+      }),
+    );
     expect(view.crew.map((m) => m.confirmed_at)).toEqual([null, '2027-05-01T10:00:00.000Z', null]);
-    expect(view.version).toBe(2);
+    expect(view.crew.map((m) => m.declined_at)).toEqual([null, null, '2027-05-01T11:00:00.000Z']);
+    expect(view.crew[2]).toMatchObject({ decline_reason: 'Sick.' });
+    expect(view).toMatchObject({ status: 'live', revision: 3, version: 2 });
+    expect(view).not.toHaveProperty('cancellation');
+    expect(view).not.toHaveProperty('booking_event');
+    expect(view).not.toHaveProperty('owner');
+  });
+
+  it('shows a cancellation', () => {
+    const cancellation = { cancelled_at: '2027-03-01T16:05:00Z', cancelled_by: 'weather' as const };
+    expect(eventView(storedEvent({ lifecycle: 'cancelled', cancellation }))).toMatchObject({
+      status: 'cancelled',
+      cancellation,
+    });
   });
 
   it('sameFields tells a repeated request from a different one', () => {

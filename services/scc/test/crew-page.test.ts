@@ -1,16 +1,8 @@
 import { CREW_PAGE_HEADERS, renderCrewErrorPage, renderCrewPage } from '../src/domain/crew-page';
-import { eventIdFor, projectBooking, type CrewEvent } from '../src/domain/crew-event';
-import { ROSTER, booking } from './fixtures';
+import type { CrewEvent } from '../src/domain/crew-event';
+import { ROSTER, storedEvent } from './fixtures';
 
-const event = (overrides: Partial<CrewEvent> = {}): CrewEvent => ({
-  ...projectBooking(booking(), ROSTER),
-  event_id: eventIdFor('xhqgmdh'),
-  confirmations: {},
-  version: 1,
-  created_at: '2027-04-01T00:00:00.000Z',
-  updated_at: '2027-04-01T00:00:00.000Z',
-  ...overrides,
-});
+const event = (overrides: Partial<CrewEvent> = {}): CrewEvent => storedEvent(overrides);
 
 /** The rows of the crew list, as [member id, confirmed] pairs. */
 const rows = (page: string) =>
@@ -70,6 +62,77 @@ describe('the crew page', () => {
     expect(rows(page)).toContainEqual(['isla-moreno', 'true']);
   });
 
+  it('offers "I can\'t make it" beside Confirm: a plain form with an optional reason, posting the token back', () => {
+    const page = renderCrewPage({
+      event: event(),
+      memberId: 'isla-moreno',
+      token,
+      declineAction: '/crew/evt_x/decline',
+    });
+    expect(page).toContain(`<summary id="decline">I can't make it</summary>`);
+    expect(page).toMatch(/<form method="post" action="\/crew\/evt_x\/decline" id="decline-form">/);
+    expect(page).toContain('<textarea id="decline-reason" name="reason" rows="3" maxlength="500"></textarea>');
+    expect(page.match(new RegExp(`<input type="hidden" name="token" value="${token}">`, 'g'))).toHaveLength(2);
+    expect(page).toContain('data-answer="none"');
+  });
+
+  it('shows a decline, with the reason to its member only, and offers to confirm after all', () => {
+    const declines = { 'isla-moreno': { at: '2027-05-01T17:05:00.000Z', reason: 'Sick kid <3' } };
+    const page = renderCrewPage({ event: event({ declines }), memberId: 'isla-moreno', token });
+    expect(page).toContain('id="declined" data-declined="true"');
+    expect(page).toContain('You said you can&#39;t make it (May 1, 10:05 AM). The captain has been told.');
+    expect(page).toContain('<p class="said" id="your-reason">Sick kid &lt;3</p>');
+    expect(page).toContain('I can make it after all');
+    expect(page).not.toContain('id="decline-form"');
+    expect(page).toMatch(/<li data-member-id="isla-moreno" data-confirmed="false" data-answer="declined"/);
+    const theirs = renderCrewPage({ event: event({ declines }), memberId: 'rowan-hale', token });
+    expect(theirs).toMatch(/<li data-member-id="isla-moreno" data-confirmed="false" data-answer="declined"/);
+    expect(theirs).toContain('Can&#39;t make it');
+    expect(theirs).not.toContain('Sick kid');
+  });
+
+  it('offers "I can\'t make it" after a confirmation too (plans change)', () => {
+    const page = renderCrewPage({
+      event: event({ confirmations: { 'isla-moreno': '2027-05-01T17:05:00.000Z' } }),
+      memberId: 'isla-moreno',
+      token,
+    });
+    expect(page).toContain('id="decline-form"');
+    expect(page).not.toContain('id="confirm"');
+  });
+
+  it('says a cancelled charter was cancelled, when and why, and asks nothing', () => {
+    const page = renderCrewPage({
+      event: event({
+        lifecycle: 'cancelled',
+        confirmations: { 'rowan-hale': '2027-05-01T17:05:00.000Z' },
+        cancellation: {
+          cancelled_at: '2027-05-02T16:05:00Z',
+          cancelled_by: 'weather',
+          reason: 'Small craft <advisory>.',
+        },
+      }),
+      memberId: 'isla-moreno',
+      token,
+    });
+    expect(page).toContain('<title>Cancelled: JADA · Sunday, May 30, 2027 · Crew</title>');
+    expect(page).toContain('id="cancelled" data-cancelled-at="2027-05-02T16:05:00Z"');
+    expect(page).toContain('Cancelled on May 2, 9:05 AM because of the weather.');
+    expect(page).toContain('<p class="said" id="cancel-reason">Small craft &lt;advisory&gt;.</p>');
+    for (const gone of ['id="confirm"', 'id="decline"', 'id="your-confirmation"', 'Not confirmed yet', 'Confirmed May'])
+      expect(page).not.toContain(gone);
+    expect(page).toContain('Isla Moreno (you)');
+  });
+
+  it('shows the crew notes apart from the booking notes, money removed', () => {
+    const page = renderCrewPage({
+      event: event({ crew_notes: 'Bring fenders. Tip $50.' }),
+      memberId: 'rowan-hale',
+      token,
+    });
+    expect(page).toContain('<p class="notes" id="crew-notes">Bring fenders.</p>');
+  });
+
   it('escapes everything that came from a partner or an operator', () => {
     const page = renderCrewPage({
       event: event({
@@ -117,6 +180,8 @@ describe('the crew error page', () => {
   });
 
   it('has a heading for each refusal', () => {
+    expect(renderCrewErrorPage(409, 'x', 'cancelled')).toContain('This charter was cancelled');
+    expect(renderCrewErrorPage(409, 'x', 'cancelled')).not.toContain('fresh link');
     expect(renderCrewErrorPage(403, 'x')).toContain('not for this crew event');
     expect(renderCrewErrorPage(404, 'x')).toContain('Crew event not found');
     expect(renderCrewErrorPage(500, 'x')).toContain('Something went wrong on our side');

@@ -1,5 +1,6 @@
 import { BookingCreated, type BookingCreatedInput, type CrewMember } from '@charter/events';
 import { bookingInput as sampleBooking } from '@charter/local/fixtures';
+import { eventIdFor, projectBooking, type CrewEvent } from '../src/domain/crew-event';
 
 export const ROSTER: CrewMember[] = [
   { member_id: 'rowan-hale', name: 'Rowan Hale', email: 'captain@crew.example.com', role: 'captain' },
@@ -42,4 +43,19 @@ export const manualEvent = (extra: Record<string, unknown> = {}) => ({
   location: 'Shelter Island, San Diego',
   guest_count: 12,
   ...extra,
+});
+
+/** The crew event `booking()` makes, as stored: the roster as crew, no answers, revision and version 1. */
+export const storedEvent = (overrides: Partial<CrewEvent> = {}): CrewEvent => ({
+  ...projectBooking(booking(), ROSTER),
+  event_id: eventIdFor('xhqgmdh'),
+  confirmations: {},
+  declines: {},
+  version: 1,
+  revision: 1,
+  lifecycle: 'live',
+  owner: 'boatsetter',
+  created_at: '2027-04-01T00:00:00.000Z',
+  updated_at: '2027-04-01T00:00:00.000Z',
+  ...overrides,
 });

@@ -1,23 +1,35 @@
 import type { BookingCreatedInput } from '@charter/events';
+import type { EventBridgeEvent } from 'aws-lambda';
 import type { FieldIssue } from '@charter/shared/errors';
 import type { HttpHandler, HttpResult } from '@charter/shared/http';
 import { mintCrewToken } from '@charter/shared/magic-link';
 import { httpApiEvent, type HttpApiRequest, type LocalCloud } from '@charter/local/testing';
 import { eventIdFor, type eventView } from '../src/domain/crew-event';
 import { PROJECTED_FIELDS, ROSTER, bookingInput, manualEvent } from './fixtures';
-import { bookingEnvelope, eventCreatedFor, lambdaContext, startScc, tableItems } from './harness';
+import {
+  bookingEnvelope,
+  eventCreatedFor,
+  eventUpdatedFor,
+  lambdaContext,
+  partnerEnvelope,
+  publishedFor,
+  startScc,
+  TABLE,
+  tableItems,
+} from './harness';
 
 type BusHandler = (
-  event: ReturnType<typeof bookingEnvelope>,
+  event: EventBridgeEvent<string, unknown>,
   context: ReturnType<typeof lambdaContext>,
 ) => Promise<void>;
 
 let cloud: LocalCloud;
-let store: typeof import('../src/store');
+let store: typeof import('../src/store/events');
+let answers: typeof import('../src/store/answers');
 let serviceKey: string;
 let magicKey: string;
 const h = {} as Record<
-  'createEvent' | 'listEvents' | 'getEvent' | 'updateEvent' | 'putCrew' | 'crewPage' | 'confirm',
+  'createEvent' | 'listEvents' | 'getEvent' | 'updateEvent' | 'putCrew' | 'crewPage' | 'confirm' | 'decline',
   HttpHandler
 > & {
   onBookingCreated: BusHandler;
@@ -27,7 +39,8 @@ beforeAll(async () => {
   cloud = await startScc({ POWERTOOLS_LOG_LEVEL: 'SILENT' });
   serviceKey = cloud.secrets['charter/local/scc-service-key']!;
   magicKey = cloud.secrets['charter/local/magic-link-key']!;
-  store = await import('../src/store');
+  store = await import('../src/store/events');
+  answers = await import('../src/store/answers');
   h.onBookingCreated = (await import('../src/handlers/on-booking-created')).handler;
   h.createEvent = (await import('../src/handlers/create-event')).handler;
   h.listEvents = (await import('../src/handlers/list-events')).handler;
@@ -36,6 +49,7 @@ beforeAll(async () => {
   h.putCrew = (await import('../src/handlers/put-crew')).handler;
   h.crewPage = (await import('../src/handlers/crew-page')).handler;
   h.confirm = (await import('../src/handlers/confirm')).handler;
+  h.decline = (await import('../src/handlers/decline')).handler;
 });
 afterAll(() => cloud?.stop());
 
@@ -181,7 +195,7 @@ describe('BookingCreated', () => {
       const results = await Promise.all(
         creations.mock.results.map((result) => result.value as ReturnType<typeof store.createCrewEvent>),
       );
-      expect(results.map((result) => result.created).sort()).toEqual([false, false, false, false, true]);
+      expect(results.map((result) => result.kind).sort()).toEqual(['created', 'exists', 'exists', 'exists', 'exists']);
     } finally {
       creations.mockRestore();
     }
@@ -194,14 +208,11 @@ describe('BookingCreated', () => {
       expect(
         (await confirmForm(eventId, tokenFor(eventId, 'isla-moreno'), { accept: 'application/json' })).statusCode,
       ).toBe(200);
-      expect(
-        (await patchEvent(eventId, { guest_count: 9, notes: 'Moved to dock 5.', expected_version: 1 })).statusCode,
-      ).toBe(200);
+      expect((await patchEvent(eventId, { crew_notes: 'Moved to dock 5.', expected_version: 1 })).statusCode).toBe(200);
       const [before] = await eventItems('bk-redelivered');
       expect(before).toMatchObject({
         version: 2,
-        guest_count: 9,
-        notes: 'Moved to dock 5.',
+        crew_notes: 'Moved to dock 5.',
         confirmations: { 'isla-moreno': expect.any(String) as unknown },
       });
 
@@ -212,7 +223,8 @@ describe('BookingCreated', () => {
       const results = await Promise.all(
         creations.mock.results.map((result) => result.value as ReturnType<typeof store.createCrewEvent>),
       );
-      expect(results.map((result) => result.created)).toEqual([true, false, false, false, false, false]);
+      // Only the first delivery found no event; a redelivery of revision 1 never tries to create again.
+      expect(results.map((result) => result.kind)).toEqual(['created']);
       expect(new Set(published('bk-redelivered').map((e) => e.detail.event_id))).toEqual(new Set([eventId]));
     } finally {
       creations.mockRestore();
@@ -288,7 +300,7 @@ describe('POST /events', () => {
   it('uses the crew the request names', async () => {
     const result = await postEvent({ ...manual, booking_id: 'manual-crew', crew: [ROSTER[1]] });
     expect(result.statusCode).toBe(201);
-    expect(bodyOf<EventView>(result).crew).toEqual([{ ...ROSTER[1], confirmed_at: null }]);
+    expect(bodyOf<EventView>(result).crew).toEqual([{ ...ROSTER[1], confirmed_at: null, declined_at: null }]);
   });
 
   it('refuses bad JSON with 400', async () => {
@@ -363,104 +375,169 @@ describe('GET /events/{event_id}', () => {
 });
 
 describe('PATCH /events/{event_id}', () => {
+  const SAM = { member_id: 'sam-ray', name: 'Sam Ray', email: 'sam@crew.example.com', role: 'deckhand' };
+  const updatesOf = (bookingId: string) => eventUpdatedFor(cloud, bookingId);
   let eventId: string;
   beforeAll(async () => {
     eventId = await eventFromBooking('bk-patch');
   });
 
-  it('changes times, guest count and notes (redacted again), bumping the version', async () => {
+  it('changes the crew notes (redacted again), bumps the version, publishes EventUpdated (cause crew)', async () => {
     const result = await patchEvent(eventId, {
-      charter_start: '11:00',
-      charter_end: '15:00',
-      guest_count: 8,
-      notes: 'Two more guests, they paid $200 extra.',
+      crew_notes: 'Bring fenders; the guests paid $200 extra.',
       expected_version: 1,
     });
     expect(result.statusCode).toBe(200);
     expect(result.headers?.etag).toBe('"2"');
-    expect(bodyOf(result)).toMatchObject({
-      charter_start: '11:00',
-      charter_end: '15:00',
-      guest_count: 8,
-      notes: 'Two more guests.',
-      version: 2,
-    });
+    expect(bodyOf(result)).toMatchObject({ crew_notes: 'Bring fenders.', notes: PROJECTED_FIELDS.notes, version: 2 });
     expect(JSON.stringify(await eventItems('bk-patch'))).not.toContain('200');
+    expect(updatesOf('bk-patch').map((e) => e.detail)).toEqual([
+      expect.objectContaining({
+        cause: 'crew',
+        revision: 1,
+        version: 2,
+        changes: [],
+        crew_added: [],
+        crew_removed: [],
+        confirmations_cleared: false,
+      }),
+    ]);
   });
 
   it('takes the expected version from If-Match', async () => {
-    const result = await patchEvent(eventId, { guest_count: 9 }, keyed({ 'if-match': '"2"' }));
+    const result = await patchEvent(eventId, { crew_notes: 'Dock 3.' }, keyed({ 'if-match': '"2"' }));
     expect(result.statusCode).toBe(200);
     expect(bodyOf<EventView>(result).version).toBe(3);
   });
 
   it('refuses a stale version with 409 and changes nothing', async () => {
-    const result = await patchEvent(eventId, { guest_count: 1, expected_version: 2 });
+    const result = await patchEvent(eventId, { crew_notes: 'Dock 4.', expected_version: 2 });
     expect(result.statusCode).toBe(409);
     expect(bodyOf(result)).toMatchObject({
       error: 'version_conflict',
       message: expect.stringContaining('version 3') as unknown,
     });
-    expect(bodyOf(await getEvent(eventId))).toMatchObject({ guest_count: 9, version: 3 });
+    expect(bodyOf(await getEvent(eventId))).toMatchObject({ crew_notes: 'Dock 3.', version: 3 });
   });
 
-  it('lets exactly one of two edits of the same version win', async () => {
+  it('lets exactly one of two edits of the same version win, and publishes only its EventUpdated', async () => {
+    const before = updatesOf('bk-patch').length;
     const [a, b] = await Promise.all([
-      patchEvent(eventId, { guest_count: 4, expected_version: 3 }),
-      patchEvent(eventId, { guest_count: 5, expected_version: 3 }),
+      patchEvent(eventId, { crew_notes: 'Dock 5.', expected_version: 3 }),
+      patchEvent(eventId, { crew_notes: 'Dock 6.', expected_version: 3 }),
     ]);
     expect([a.statusCode, b.statusCode].sort()).toEqual([200, 409]);
     expect(bodyOf<EventView>(await getEvent(eventId)).version).toBe(4);
+    expect(
+      updatesOf('bk-patch')
+        .slice(before)
+        .map((e) => e.detail.version),
+    ).toEqual([4]);
   });
 
   it('needs a version: 428 without expected_version or If-Match', async () => {
-    const result = await patchEvent(eventId, { guest_count: 2 });
+    const result = await patchEvent(eventId, { crew_notes: 'x' });
     expect(result.statusCode).toBe(428);
     expect(bodyOf(result)).toMatchObject({ error: 'version_required' });
   });
 
-  it('is 404 for an unknown event', async () => {
-    const result = await patchEvent(eventIdFor('nothing-here'), { guest_count: 2, expected_version: 1 });
+  it('is 404 for an unknown event, before it asks for a version', async () => {
+    const result = await patchEvent(eventIdFor('nothing-here'), { crew_notes: 'x' });
     expect(result.statusCode).toBe(404);
+    expect(bodyOf(result)).toMatchObject({ error: 'event_not_found' });
   });
 
-  it('refuses fields it cannot change and impossible times with 422 naming them', async () => {
-    const vessel = await patchEvent(eventId, { vessel: 'Other', expected_version: 4 });
-    expect(vessel.statusCode).toBe(422);
-    expect(bodyOf<ErrorBody>(vessel).message).toContain('vessel');
-    const times = await patchEvent(eventId, { charter_end: '10:30', expected_version: 4 });
-    expect(times.statusCode).toBe(422);
-    expect(bodyOf<ErrorBody>(times).fields).toEqual([expect.objectContaining({ path: 'charter_end' })]);
+  it("refuses the booking's fields with 422 naming each and saying to send a BookingUpdated", async () => {
+    for (const field of [
+      'charter_date',
+      'charter_start',
+      'charter_end',
+      'timezone',
+      'vessel',
+      'location',
+      'guest_count',
+    ]) {
+      const result = await patchEvent(eventId, { [field]: 'x', expected_version: 4 });
+      expect(result.statusCode).toBe(422);
+      const body = bodyOf<ErrorBody>(result);
+      expect(body).toMatchObject({ error: 'booking_change_required' });
+      expect(body.fields).toEqual([expect.objectContaining({ path: field })]);
+      expect(body.message).toContain('BookingUpdated');
+    }
+    const other = await patchEvent(eventId, { currency: 'USD', expected_version: 4 });
+    expect(other.statusCode).toBe(422);
+    expect(bodyOf<ErrorBody>(other).message).toContain('currency');
+    expect(bodyOf<EventView>(await getEvent(eventId)).version).toBe(4);
   });
 
   it('refuses bad JSON with 400 and oversized bodies with 413', async () => {
     expect((await patchEvent(eventId, '{oops')).statusCode).toBe(400);
-    expect((await patchEvent(eventId, { notes: 'x'.repeat(40 * 1024), expected_version: 4 })).statusCode).toBe(413);
+    expect((await patchEvent(eventId, { crew_notes: 'x'.repeat(40 * 1024), expected_version: 4 })).statusCode).toBe(
+      413,
+    );
   });
 
-  it('redacts new notes against the booking amounts the PATCH names, which are not stored', async () => {
+  it('redacts new crew notes against the booking amounts the PATCH names, which are not stored', async () => {
     const other = await eventFromBooking('bk-patch-amounts');
     const result = await patchEvent(other, {
-      notes: 'Two more guests. Charter now 1,650 and the captain gets 350.',
+      crew_notes: 'Two more guests. Charter now 1,650 and the captain gets 350.',
       revenue_cents: 165000,
       captain_fee_cents: 35000,
       expected_version: 1,
     });
     expect(result.statusCode).toBe(200);
-    expect(bodyOf(result)).toMatchObject({ notes: 'Two more guests.', version: 2 });
+    expect(bodyOf(result)).toMatchObject({ crew_notes: 'Two more guests.', version: 2 });
     expect(JSON.stringify(await eventItems('bk-patch-amounts'))).not.toMatch(
       /165000|35000|1,650|350|revenue|captain_fee/,
     );
   });
 
-  it('replaces the crew and forgets confirmations of members taken off it', async () => {
+  it('adds and removes members: their answers go with them, and EventUpdated names who came and who went', async () => {
     await confirmForm(eventId, tokenFor(eventId, 'theo-park'));
     await confirmForm(eventId, tokenFor(eventId, 'isla-moreno'));
-    const result = await patchEvent(eventId, { crew: [ROSTER[0], ROSTER[1]], expected_version: 4 });
+    const result = await patchEvent(eventId, { crew: [ROSTER[0], ROSTER[1], SAM], expected_version: 4 });
     expect(result.statusCode).toBe(200);
     const [item] = await eventItems('bk-patch');
     expect(Object.keys(item!.confirmations as Record<string, string>)).toEqual(['isla-moreno']);
-    expect(bodyOf<EventView>(result).crew.map((m) => m.member_id)).toEqual(['rowan-hale', 'isla-moreno']);
+    expect(item!.crew_ids).toEqual(new Set(['rowan-hale', 'isla-moreno', 'sam-ray']));
+    expect(bodyOf<EventView>(result).crew.map((m) => m.member_id)).toEqual(['rowan-hale', 'isla-moreno', 'sam-ray']);
+    const last = updatesOf('bk-patch').at(-1)!.detail;
+    expect(last).toMatchObject({
+      cause: 'crew',
+      version: 5,
+      crew_added: ['sam-ray'],
+      crew_removed: [ROSTER[2]],
+      changes: [],
+      confirmations_cleared: false,
+      crew: [ROSTER[0], ROSTER[1], SAM],
+    });
+  });
+
+  it('answers the retry of an applied edit as the first, publishing the same EventUpdated again', async () => {
+    const before = updatesOf('bk-patch');
+    const retry = await patchEvent(eventId, { crew: [ROSTER[0], ROSTER[1], SAM], expected_version: 4 });
+    expect(retry.statusCode).toBe(200);
+    expect(retry.headers?.etag).toBe('"5"');
+    const after = updatesOf('bk-patch');
+    expect(after).toHaveLength(before.length + 1);
+    expect(after.at(-1)!.detail).toEqual(before.at(-1)!.detail);
+    // Another edit based on the same old version is still a conflict.
+    const other = await patchEvent(eventId, { crew: [ROSTER[0]], expected_version: 4 });
+    expect(other.statusCode).toBe(409);
+  });
+
+  it('keeps crew notes through a booking change, which owns the notes', async () => {
+    const other = await eventFromBooking('bk-patch-keep');
+    await patchEvent(other, { crew_notes: 'Fenders on the port side.', expected_version: 1 });
+    await h.onBookingCreated(
+      partnerEnvelope('BookingUpdated', bookingInput({ booking_id: 'bk-patch-keep', revision: 2, notes: 'Cake.' })),
+      lambdaContext(),
+    );
+    expect(bodyOf(await getEvent(other))).toMatchObject({
+      crew_notes: 'Fenders on the port side.',
+      notes: 'Cake.',
+      revision: 2,
+    });
   });
 });
 
@@ -648,10 +725,10 @@ describe('POST /crew/{event_id}/confirm', () => {
     const other = await eventFromBooking('bk-confirm-late');
     // The confirm handler read the event while Theo was on the crew; the PATCH lands before its write.
     await patchEvent(other, { crew: [ROSTER[0], ROSTER[1]], expected_version: 1 });
-    expect(await store.confirmCrewMember(other, 'theo-park')).toEqual({ kind: 'not_on_crew' });
+    expect(await answers.confirmCrewMember(other, 'theo-park')).toEqual({ kind: 'not_on_crew' });
     expect((await eventItems('bk-confirm-late'))[0]!.confirmations).toEqual({});
-    expect(await store.confirmCrewMember(other, 'isla-moreno')).toMatchObject({ kind: 'confirmed' });
-    expect(await store.confirmCrewMember(eventIdFor('bk-never-confirmed'), 'isla-moreno')).toEqual({
+    expect(await answers.confirmCrewMember(other, 'isla-moreno')).toMatchObject({ kind: 'answered' });
+    expect(await answers.confirmCrewMember(eventIdFor('bk-never-confirmed'), 'isla-moreno')).toEqual({
       kind: 'not_found',
     });
   });
@@ -672,5 +749,156 @@ describe('POST /crew/{event_id}/confirm', () => {
       expect(item!.confirmations).toEqual({});
       expect(item!.crew_ids).toEqual(new Set(['rowan-hale']));
     }
+  });
+});
+
+describe('POST /crew/{event_id}/decline', () => {
+  const declineForm = (eventId: string, fields: Record<string, string>, headers: Record<string, string> = {}) =>
+    call(h.decline, {
+      method: 'POST',
+      route: 'POST /crew/{event_id}/decline',
+      path: `/crew/${eventId}/decline`,
+      pathParameters: { event_id: eventId },
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+      body: new URLSearchParams(fields).toString(),
+    });
+  const asJson = { accept: 'application/json' };
+  type Decline = { event_id: string; member_id: string; declined_at: string; reason: string | null };
+  const declinedFor = (bookingId: string) => publishedFor(cloud, 'CrewDeclined', bookingId).map((e) => e.detail);
+  const confirmedFor = (bookingId: string) => publishedFor(cloud, 'CrewConfirmed', bookingId).map((e) => e.detail);
+
+  it('records the decline and its reason, publishes CrewDeclined, and sends the browser back to the page', async () => {
+    const eventId = await eventFromBooking('bk-decline');
+    const token = tokenFor(eventId, 'theo-park');
+    const result = await declineForm(eventId, { token, reason: '  My kid is sick, sorry.  ' });
+    expect(result.statusCode).toBe(303);
+    expect(result.headers?.location).toBe(`/crew/${eventId}?token=${encodeURIComponent(token)}`);
+    const page = String((await crewPage(eventId, token)).body);
+    expect(page).toMatch(/<li data-member-id="theo-park" data-confirmed="false" data-answer="declined"/);
+    expect(page).toContain('id="declined" data-declined="true"');
+    expect(page).toContain('My kid is sick, sorry.');
+    const [detail] = declinedFor('bk-decline');
+    expect(detail).toMatchObject({
+      event_id: eventId,
+      member_id: 'theo-park',
+      revision: 1,
+      version: 1,
+      reason: 'My kid is sick, sorry.',
+    });
+    expect(bodyOf<EventView>(await getEvent(eventId)).crew[2]).toMatchObject({
+      declined_at: detail!.declined_at,
+      decline_reason: 'My kid is sick, sorry.',
+      confirmed_at: null,
+    });
+  });
+
+  it('is idempotent: a repeat keeps the first decline and publishes the same CrewDeclined again', async () => {
+    const eventId = await eventFromBooking('bk-decline-twice');
+    const token = tokenFor(eventId, 'isla-moreno');
+    const first = bodyOf<Decline>(await declineForm(eventId, { token, reason: 'Away.' }, asJson));
+    const second = await declineForm(eventId, { token, reason: 'Another reason.' }, asJson);
+    expect(second.statusCode).toBe(200);
+    expect(bodyOf(second)).toEqual(first);
+    expect(first).toMatchObject({ member_id: 'isla-moreno', reason: 'Away.' });
+    const published = declinedFor('bk-decline-twice');
+    expect(published).toHaveLength(2);
+    expect(published[1]).toEqual(published[0]);
+    expect(bodyOf<EventView>(await getEvent(eventId)).version).toBe(1);
+  });
+
+  it('takes a JSON body, and a decline without a reason', async () => {
+    const eventId = await eventFromBooking('bk-decline-json');
+    const token = tokenFor(eventId, 'rowan-hale');
+    const result = await call(h.decline, {
+      method: 'POST',
+      route: 'POST /crew/{event_id}/decline',
+      path: `/crew/${eventId}/decline`,
+      pathParameters: { event_id: eventId },
+      headers: { ...asJson, 'content-type': 'application/json' },
+      body: JSON.stringify({ token }),
+    });
+    expect(result.statusCode).toBe(200);
+    expect(bodyOf(result)).toMatchObject({ member_id: 'rowan-hale', reason: null });
+    expect(declinedFor('bk-decline-json')[0]).not.toHaveProperty('reason');
+  });
+
+  it('refuses a reason over 500 characters with 422 naming it, and records nothing', async () => {
+    const eventId = await eventFromBooking('bk-decline-long');
+    const result = await declineForm(
+      eventId,
+      { token: tokenFor(eventId, 'theo-park'), reason: 'x'.repeat(501) },
+      asJson,
+    );
+    expect(result.statusCode).toBe(422);
+    expect(bodyOf<ErrorBody>(result).fields).toEqual([expect.objectContaining({ path: 'reason' })]);
+    expect((await eventItems('bk-decline-long'))[0]!.declines).toEqual({});
+  });
+
+  it('replaces a confirmation, and a confirmation after it replaces the decline; each answer published', async () => {
+    const eventId = await eventFromBooking('bk-decline-switch');
+    const token = tokenFor(eventId, 'isla-moreno');
+    await confirmForm(eventId, token, asJson);
+    await declineForm(eventId, { token, reason: 'Plans changed.' }, asJson);
+    let [item] = await eventItems('bk-decline-switch');
+    expect(item!.confirmations).toEqual({});
+    expect(Object.keys(item!.declines as object)).toEqual(['isla-moreno']);
+    const again = await confirmForm(eventId, token, asJson);
+    expect(again.statusCode).toBe(200);
+    [item] = await eventItems('bk-decline-switch');
+    expect(item!.declines).toEqual({});
+    expect(Object.keys(item!.confirmations as object)).toEqual(['isla-moreno']);
+    const confirmations = confirmedFor('bk-decline-switch');
+    expect(confirmations).toHaveLength(2);
+    expect(confirmations[1]!.confirmed_at).not.toBe(confirmations[0]!.confirmed_at);
+    expect(declinedFor('bk-decline-switch')).toEqual([expect.objectContaining({ reason: 'Plans changed.' })]);
+  });
+
+  it('refuses a bad token (401) and someone taken off the crew (403), recording and publishing nothing', async () => {
+    const eventId = await eventFromBooking('bk-decline-refused');
+    await patchEvent(eventId, { crew: [ROSTER[0]], expected_version: 1 });
+    const forged = mintCrewToken('another-key', { eventId, memberId: 'isla-moreno', expiresAt: inADay() });
+    const bad = await declineForm(eventId, { token: forged });
+    expect(bad.statusCode).toBe(401);
+    expect(String(bad.body)).toContain('This crew link does not work');
+    const removed = await declineForm(eventId, { token: tokenFor(eventId, 'isla-moreno') }, asJson);
+    expect(removed.statusCode).toBe(403);
+    expect(bodyOf(removed)).toMatchObject({ error: 'not_on_crew' });
+    expect((await eventItems('bk-decline-refused'))[0]!.declines).toEqual({});
+    expect(declinedFor('bk-decline-refused')).toEqual([]);
+  });
+
+  it('records a decline on an event written before declines existed', async () => {
+    const eventId = await eventFromBooking('bk-decline-legacy');
+    // A v1 item: no declines map, no owner, revision or lifecycle.
+    const { DynamoDBDocumentClient, UpdateCommand } = await import('@aws-sdk/lib-dynamodb');
+    const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
+    const client = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+    await client.send(
+      new UpdateCommand({
+        TableName: TABLE,
+        Key: { pk: `EVENT#${eventId}` },
+        UpdateExpression: 'REMOVE declines, #owner, #revision, lifecycle, booking_event',
+        ExpressionAttributeNames: { '#owner': 'owner', '#revision': 'revision' },
+      }),
+    );
+    client.destroy();
+    const result = await declineForm(eventId, { token: tokenFor(eventId, 'theo-park') }, asJson);
+    expect(result.statusCode).toBe(200);
+    const [item] = await eventItems('bk-decline-legacy');
+    expect(Object.keys(item!.declines as object)).toEqual(['theo-park']);
+    expect(declinedFor('bk-decline-legacy')[0]).toMatchObject({ revision: 1, version: 1 });
+  });
+});
+
+describe('POST /crew/{event_id}/confirm publishes CrewConfirmed', () => {
+  it('once per answer, and the same detail again on a repeat', async () => {
+    const eventId = await eventFromBooking('bk-confirm-published');
+    const token = tokenFor(eventId, 'rowan-hale');
+    await confirmForm(eventId, token);
+    await confirmForm(eventId, token);
+    const published = publishedFor(cloud, 'CrewConfirmed', 'bk-confirm-published').map((e) => e.detail);
+    expect(published).toHaveLength(2);
+    expect(published[1]).toEqual(published[0]);
+    expect(published[0]).toMatchObject({ event_id: eventId, member_id: 'rowan-hale', revision: 1, version: 1 });
   });
 });

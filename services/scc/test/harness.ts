@@ -1,7 +1,16 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { EventCreated } from '@charter/events';
+import {
+  CrewConfirmed,
+  CrewDeclined,
+  EventCancelled,
+  EventCreated,
+  EventUpdated,
+  type BookingDetailType,
+  type DetailType,
+} from '@charter/events';
 import { busEnvelope, lambdaContext as contextFor, startLocalCloud, type LocalCloud } from '@charter/local/testing';
+import type { z } from 'zod';
 
 export const FUNCTIONS = [
   'onBookingCreated',
@@ -12,6 +21,7 @@ export const FUNCTIONS = [
   'putCrew',
   'crewPage',
   'confirm',
+  'decline',
 ] as const;
 
 /**
@@ -42,13 +52,26 @@ export async function tableItems(): Promise<Record<string, unknown>[]> {
   return items;
 }
 
-/** The EventCreated envelopes published for a booking, each detail parsed by the strict contract schema. */
-export const eventCreatedFor = (cloud: LocalCloud, bookingId: string) =>
+const SCHEMAS = { EventCreated, EventUpdated, EventCancelled, CrewConfirmed, CrewDeclined };
+
+/** The envelopes of one of SCC's detail-types published for a booking, each detail parsed by the strict contract. */
+export function publishedFor<T extends keyof typeof SCHEMAS>(cloud: LocalCloud, detailType: T, bookingId: string) {
+  return cloud
+    .published()
+    .filter((e) => e['detail-type'] === detailType)
+    .map((e) => ({ ...e, detail: SCHEMAS[detailType].parse(e.detail) as z.infer<(typeof SCHEMAS)[T]> }))
+    .filter((e) => e.detail.booking_id === bookingId);
+}
+
+export const eventCreatedFor = (cloud: LocalCloud, bookingId: string) => publishedFor(cloud, 'EventCreated', bookingId);
+export const eventUpdatedFor = (cloud: LocalCloud, bookingId: string) => publishedFor(cloud, 'EventUpdated', bookingId);
+
+/** Every success event SCC published for a booking, as [detail-type, detail] in the order the bus received them. */
+export const sccEventsFor = (cloud: LocalCloud, bookingId: string) =>
   cloud
     .published()
-    .filter((e) => e['detail-type'] === 'EventCreated')
-    .map((e) => ({ ...e, detail: EventCreated.parse(e.detail) }))
-    .filter((e) => e.detail.booking_id === bookingId);
+    .filter((e) => e.source === 'charter.scc' && (e.detail as { booking_id?: string }).booking_id === bookingId)
+    .map((e) => [e['detail-type'] as DetailType, e.detail as Record<string, unknown>] as const);
 
 /** A Lambda context for SCC's functions. */
 export const lambdaContext = (functionName = 'charter-scc-local-test') => contextFor(functionName);
@@ -56,6 +79,10 @@ export const lambdaContext = (functionName = 'charter-scc-local-test') => contex
 /** A BookingCreated envelope as the rule delivers it. */
 export const bookingEnvelope = (detail: unknown, source = 'partner.boatsetter') =>
   busEnvelope('BookingCreated', detail, source);
+
+/** A partner's booking event (BookingCreated, BookingUpdated, BookingCancelled) as the rule delivers it. */
+export const partnerEnvelope = <D extends { source: string }>(detailType: BookingDetailType, detail: D) =>
+  busEnvelope(detailType, detail, `partner.${detail.source}`);
 
 /** Log lines handlers wrote (Powertools writes JSON lines to stdout, ERROR and WARN to stderr), parsed. */
 export function captureLogs(): { lines: () => Array<Record<string, unknown>>; restore: () => void } {

@@ -1,7 +1,8 @@
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { mintCrewToken } from '@charter/shared/magic-link';
 import { startLocalCloud, type LocalCloud } from '@charter/local/testing';
 import type { eventView } from '../src/domain/crew-event';
-import { ROSTER } from './fixtures';
+import { ROSTER, bookingInput } from './fixtures';
 
 type EventView = ReturnType<typeof eventView>;
 type EventList = { events: EventView[] };
@@ -42,12 +43,14 @@ it('serves the operator routes with X-Service-Key, and refuses without it', asyn
   const patched = await fetch(`${api}/events/${event.event_id}`, {
     method: 'PATCH',
     headers: { ...headers, 'if-match': created.headers.get('etag')! },
-    body: JSON.stringify({ guest_count: 11 }),
+    body: JSON.stringify({ crew_notes: 'Fireworks start at 21:00.' }),
   });
   expect(patched.status).toBe(200);
   expect(patched.headers.get('etag')).toBe('"2"');
   const listed = (await (await fetch(`${api}/events?booking_id=http-001`, { headers })).json()) as EventList;
-  expect(listed.events).toEqual([expect.objectContaining({ event_id: event.event_id, guest_count: 11 })]);
+  expect(listed.events).toEqual([
+    expect.objectContaining({ event_id: event.event_id, crew_notes: 'Fireworks start at 21:00.' }),
+  ]);
   expect((await fetch(`${api}/crew`, { method: 'PUT', headers, body: JSON.stringify({ crew: ROSTER }) })).status).toBe(
     200,
   );
@@ -84,4 +87,78 @@ it('answers a tampered link with a 401 page', async () => {
   const response = await fetch(`${api}/crew/evt_aaaaaaaaaaaaaaaaaaaaaa?token=isla-moreno.1900000000.${'A'.repeat(43)}`);
   expect(response.status).toBe(401);
   expect(response.headers.get('content-type')).toContain('text/html');
+});
+
+it("routes BookingUpdated and BookingCancelled from the bus, and serves the crew page's decline", async () => {
+  const bus = new EventBridgeClient({});
+  const put = async (detailType: string, detail: Record<string, unknown>) => {
+    const result = await bus.send(
+      new PutEventsCommand({
+        Entries: [
+          {
+            EventBusName: 'charter-bookings-local',
+            Source: 'partner.boatsetter',
+            DetailType: detailType,
+            Detail: JSON.stringify(detail),
+          },
+        ],
+      }),
+    );
+    expect(result.FailedEntryCount ?? 0).toBe(0);
+    await cloud.idle();
+  };
+  const booking = { ...bookingInput({ booking_id: 'http-life', charter_date: '2027-12-30' }) };
+  await put('BookingCreated', booking);
+  const headers = { 'x-service-key': serviceKey };
+  const listed = (await (await fetch(`${api}/events?booking_id=http-life`, { headers })).json()) as EventList;
+  const eventId = listed.events[0]!.event_id;
+  const token = mintCrewToken(cloud.secrets['charter/local/magic-link-key']!, {
+    eventId,
+    memberId: 'theo-park',
+    expiresAt: Math.floor(Date.now() / 1000) + 3600,
+  });
+  const pageUrl = `${api}/crew/${eventId}?token=${encodeURIComponent(token)}`;
+  const action = /<form method="post" action="([^"]+)" id="decline-form">/.exec(
+    await (await fetch(pageUrl)).text(),
+  )?.[1];
+  expect(action).toBe(`/crew/${eventId}/decline`);
+  const declined = await fetch(new URL(action!, api), {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ token, reason: 'Working that day.' }).toString(),
+    redirect: 'manual',
+  });
+  expect(declined.status).toBe(303);
+  expect(await (await fetch(pageUrl)).text()).toContain('Working that day.');
+
+  await put('BookingUpdated', { ...booking, revision: 2, charter_date: '2028-01-05' });
+  const moved = await (await fetch(pageUrl)).text();
+  expect(moved).toContain('January 5, 2028');
+  expect(moved).not.toContain('Working that day.');
+
+  await put('BookingCancelled', {
+    schema_version: 1,
+    booking_id: 'http-life',
+    source: 'boatsetter',
+    revision: 3,
+    cancelled_at: '2027-12-20T18:00:00Z',
+    cancelled_by: 'weather',
+  });
+  const cancelledPage = await (await fetch(pageUrl)).text();
+  expect(cancelledPage).toContain('This charter was cancelled');
+  expect(cancelledPage).not.toContain('id="decline-form"');
+  const late = await fetch(new URL(action!, api), {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ token }).toString(),
+    redirect: 'manual',
+  });
+  expect(late.status).toBe(409);
+  expect(await late.text()).toContain('This charter was cancelled');
+  const types = cloud
+    .published()
+    .filter((e) => e.source === 'charter.scc' && (e.detail as { booking_id: string }).booking_id === 'http-life')
+    .map((e) => e['detail-type']);
+  expect(types).toEqual(['EventCreated', 'CrewDeclined', 'EventUpdated', 'EventCancelled']);
+  bus.destroy();
 });

@@ -3,11 +3,32 @@ import type { HttpHandler } from '@charter/shared/http';
 import { mintCrewToken } from '@charter/shared/magic-link';
 import fc from 'fast-check';
 import { httpApiEvent, type LocalCloud } from '@charter/local/testing';
-import { eventCreatedDetail, eventIdFor, projectBooking, type CrewEvent } from '../src/domain/crew-event';
+import { BookingCancelled } from '@charter/events';
+import {
+  bookingUpdatedDetail,
+  cancellationOf,
+  eventCancelledDetail,
+  planBookingChange,
+} from '../src/domain/booking-change';
+import {
+  eventCreatedDetail,
+  eventIdFor,
+  projectBooking,
+  projectCharter,
+  type CrewEvent,
+} from '../src/domain/crew-event';
 import { renderCrewPage } from '../src/domain/crew-page';
 import { redactMoney } from '../src/domain/redaction';
 import { ROSTER, booking } from './fixtures';
-import { bookingEnvelope, eventCreatedFor, lambdaContext, startScc, tableItems } from './harness';
+import {
+  bookingEnvelope,
+  eventCreatedFor,
+  lambdaContext,
+  partnerEnvelope,
+  publishedFor,
+  startScc,
+  tableItems,
+} from './harness';
 
 /**
  * For arbitrary bookings whose revenue, captain fee and notes carry money, nothing a crew member
@@ -229,10 +250,44 @@ const stored = (fields: ReturnType<typeof projectBooking>, eventId: string): Cre
   ...fields,
   event_id: eventId,
   confirmations: {},
+  declines: {},
   version: 1,
+  revision: 1,
+  lifecycle: 'live',
   created_at: '2026-01-01T00:00:00.000Z',
   updated_at: '2026-01-01T00:00:00.000Z',
 });
+
+/** Contact details a partner may write into a cancellation's reason: crew never see them. */
+const CONTACTS = ['ann.lee@example.com', '+1 619 555 0100', '(858) 555-0199', 'guest@yahoo.co.uk'];
+
+/**
+ * A later revision of a booking with money (another date, other amounts and notes), and a cancellation whose reason
+ * mentions money and contact details; the amounts of both bookings and of the reason come back for checking.
+ */
+const lifecycleWithMoney = fc
+  .tuple(bookingWithMoney, bookingWithMoney, plainText, moneyMention, fc.constantFrom(...CONTACTS))
+  .map(([first, second, words, money, contact]) => ({
+    created: first.input,
+    updated: { ...second.input, booking_id: first.input.booking_id, revision: 2 },
+    cancelled: {
+      schema_version: 1 as const,
+      booking_id: first.input.booking_id,
+      source: 'boatsetter',
+      revision: 3,
+      cancelled_at: '2026-12-01T17:30:00Z',
+      cancelled_by: 'guest' as const,
+      reason: `${words}. ${money.text}. Reach them at ${contact}.`.slice(0, 500),
+    },
+    amounts: [...first.amounts, ...second.amounts, money.amount],
+    contacts: [contact],
+  }));
+
+function expectNoContact(visible: string, contacts: string[]): void {
+  for (const contact of contacts) {
+    if (visible.includes(contact)) throw new Error(`crew-visible text contains ${contact}:\n${visible}`);
+  }
+}
 
 describe('no money reaches crew (pure)', () => {
   it('holds for the projection, EventCreated and the crew page', () => {
@@ -242,7 +297,8 @@ describe('no money reaches crew (pure)', () => {
         const eventId = eventIdFor(input.booking_id);
         const ids = [eventId, input.booking_id];
         expectNoMoney(JSON.stringify(fields), amounts, ids);
-        expectNoMoney(JSON.stringify(eventCreatedDetail({ ...fields, event_id: eventId })), amounts, ids);
+        const created = eventCreatedDetail({ ...fields, event_id: eventId, revision: 1, version: 1 });
+        expectNoMoney(JSON.stringify(created), amounts, ids);
         expectNoMoney(
           renderCrewPage({ event: stored(fields, eventId), memberId: 'isla-moreno', token: 'isla-moreno.token' }),
           amounts,
@@ -250,6 +306,31 @@ describe('no money reaches crew (pure)', () => {
         );
       }),
       { numRuns: 500 },
+    );
+  });
+
+  it('holds for EventUpdated, EventCancelled and the cancelled crew page', () => {
+    fc.assert(
+      fc.property(lifecycleWithMoney, ({ created, updated, cancelled, amounts, contacts }) => {
+        const eventId = eventIdFor(created.booking_id);
+        const ids = [eventId, created.booking_id];
+        const event = stored(projectBooking(booking(created), ROSTER), eventId);
+        const change = planBookingChange(event, projectCharter(booking(updated)));
+        const after = { ...event, ...change.next, revision: 2, version: 2 };
+        expectNoMoney(JSON.stringify(bookingUpdatedDetail(after, change)), amounts, ids);
+        const cancellation = cancellationOf(BookingCancelled.parse(cancelled));
+        const detail = eventCancelledDetail({ ...after, revision: 3, version: 3 }, cancellation);
+        expectNoMoney(JSON.stringify(detail), amounts, ids);
+        expectNoContact(JSON.stringify(detail), contacts);
+        const page = renderCrewPage({
+          event: { ...after, lifecycle: 'cancelled', cancellation },
+          memberId: 'isla-moreno',
+          token: 'isla-moreno.token',
+        });
+        expectNoMoney(page, amounts, ids);
+        expectNoContact(page, contacts);
+      }),
+      { numRuns: 300 },
     );
   });
 
@@ -291,56 +372,89 @@ describe('no money reaches crew (through the local cloud)', () => {
   });
   afterAll(() => cloud?.stop());
 
+  /** Everything crew and the notifier can see of a booking: its items, SCC's events, GET /events and the crew page. */
+  async function crewVisible(bookingId: string, token: string): Promise<string> {
+    const eventId = eventIdFor(bookingId);
+    const items = (await tableItems()).filter((item) => item.booking_id === bookingId);
+    expect(items.length).toBeGreaterThan(0);
+    const published = cloud
+      .published()
+      .filter((e) => e.source === 'charter.scc' && (e.detail as { booking_id: string }).booking_id === bookingId)
+      .map((e) => e.detail as unknown);
+    const list = await listEvents(
+      httpApiEvent({
+        method: 'GET',
+        route: 'GET /events',
+        path: '/events',
+        query: { booking_id: bookingId },
+        headers: { 'x-service-key': cloud.secrets['charter/local/scc-service-key']! },
+      }),
+      lambdaContext(),
+    );
+    expect(list.statusCode).toBe(200);
+    const page = await crewPage(
+      httpApiEvent({
+        method: 'GET',
+        route: 'GET /crew/{event_id}',
+        path: `/crew/${eventId}`,
+        pathParameters: { event_id: eventId },
+        query: { token },
+      }),
+      lambdaContext(),
+    );
+    expect(page.statusCode).toBe(200);
+    // The token (with its expiry digits) is the member's own credential, not booking data.
+    return [JSON.stringify(items), JSON.stringify(published), String(list.body), String(page.body)]
+      .join('\n')
+      .split(token)
+      .join('<token>');
+  }
+
+  const tokenFor = (bookingId: string) =>
+    mintCrewToken(cloud.secrets['charter/local/magic-link-key']!, {
+      eventId: eventIdFor(bookingId),
+      memberId: 'theo-park',
+      expiresAt: Math.floor(Date.now() / 1000) + 3600,
+    });
+
   it('holds for the stored item, EventCreated, GET /events and the crew page', async () => {
-    const serviceKey = cloud.secrets['charter/local/scc-service-key']!;
-    const magicKey = cloud.secrets['charter/local/magic-link-key']!;
     await fc.assert(
       fc.asyncProperty(bookingWithMoney, async ({ input, amounts }) => {
         await onBookingCreated(bookingEnvelope(input), lambdaContext());
-        const eventId = eventIdFor(input.booking_id);
-        const ids = [eventId, input.booking_id];
-
-        const items = (await tableItems()).filter((item) => item.booking_id === input.booking_id);
-        expect(items.length).toBeGreaterThan(0);
-        expectNoMoney(JSON.stringify(items), amounts, ids);
-
-        const published = eventCreatedFor(cloud, input.booking_id);
-        expect(published.length).toBeGreaterThan(0);
-        expectNoMoney(JSON.stringify(published.map((envelope) => envelope.detail)), amounts, ids);
-
-        const list = await listEvents(
-          httpApiEvent({
-            method: 'GET',
-            route: 'GET /events',
-            path: '/events',
-            query: { booking_id: input.booking_id },
-            headers: { 'x-service-key': serviceKey },
-          }),
-          lambdaContext(),
-        );
-        expect(list.statusCode).toBe(200);
-        expectNoMoney(String(list.body), amounts, ids);
-
-        const token = mintCrewToken(magicKey, {
-          eventId,
-          memberId: 'theo-park',
-          expiresAt: Math.floor(Date.now() / 1000) + 3600,
-        });
-        const page = await crewPage(
-          httpApiEvent({
-            method: 'GET',
-            route: 'GET /crew/{event_id}',
-            path: `/crew/${eventId}`,
-            pathParameters: { event_id: eventId },
-            query: { token },
-          }),
-          lambdaContext(),
-        );
-        expect(page.statusCode).toBe(200);
-        // The token (with its expiry digits) is the member's own credential, not booking data.
-        expectNoMoney(String(page.body), amounts, [token, ...ids]);
+        expect(eventCreatedFor(cloud, input.booking_id).length).toBeGreaterThan(0);
+        const visible = await crewVisible(input.booking_id, tokenFor(input.booking_id));
+        expectNoMoney(visible, amounts, [eventIdFor(input.booking_id), input.booking_id]);
       }),
       { numRuns: 40 },
+    );
+  });
+
+  it('holds through a change and a cancellation: EventUpdated, EventCancelled, the item and the pages', async () => {
+    await fc.assert(
+      fc.asyncProperty(lifecycleWithMoney, async ({ created, updated, cancelled, amounts, contacts }) => {
+        const bookingId = `${created.booking_id}-lc`;
+        const ids = [eventIdFor(bookingId), bookingId];
+        await onBookingCreated(
+          partnerEnvelope('BookingCreated', { ...created, booking_id: bookingId }),
+          lambdaContext(),
+        );
+        await onBookingCreated(
+          partnerEnvelope('BookingUpdated', { ...updated, booking_id: bookingId }),
+          lambdaContext(),
+        );
+        expect(publishedFor(cloud, 'EventUpdated', bookingId)).toHaveLength(1);
+        expectNoMoney(await crewVisible(bookingId, tokenFor(bookingId)), amounts, ids);
+        await onBookingCreated(
+          partnerEnvelope('BookingCancelled', { ...cancelled, booking_id: bookingId }),
+          lambdaContext(),
+        );
+        expect(publishedFor(cloud, 'EventCancelled', bookingId)).toHaveLength(1);
+        const visible = await crewVisible(bookingId, tokenFor(bookingId));
+        expect(visible).toContain('id="cancelled"');
+        expectNoMoney(visible, amounts, ids);
+        expectNoContact(visible, contacts);
+      }),
+      { numRuns: 25 },
     );
   });
 });

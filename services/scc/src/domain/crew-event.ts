@@ -1,16 +1,18 @@
 import { createHash } from 'node:crypto';
 import {
   Cents,
-  ClockTime,
   CrewMember,
+  CrewSafeField,
   GuestCount,
   NonEmptyText,
   endAfterStart,
-  minutesOf,
   type BookingCreated,
+  type CancelledBy,
+  type EventCancelled,
   type EventCreated,
-  type EventCreatedInput,
+  type EventUpdated,
 } from '@charter/events';
+import type { Lifecycle } from '@charter/shared/booking-revision';
 import { charterScheduleFields } from '@charter/shared/charter-schedule';
 import type { FieldIssue } from '@charter/shared/errors';
 import { z } from 'zod';
@@ -45,14 +47,52 @@ export const Notes = z.string().max(4000, { error: 'must be at most 4000 charact
 export type CrewEventFields = Omit<EventCreated, 'schema_version' | 'event_id' | 'revision' | 'version'> &
   Pick<BookingCreated, 'notes'>;
 
-/** A stored crew event, as the API shows it. */
+/** A crew member's "I can't make it": when, and their own words for the captain. */
+export interface Decline {
+  at: string;
+  reason?: string;
+}
+
+/** A cancelled booking, as crew are told: the reason scrubbed of money and contact details. */
+export interface Cancellation {
+  cancelled_at: string;
+  cancelled_by?: CancelledBy;
+  reason?: string;
+}
+
+/** A success event as published, kept on the item so a redelivery re-publishes the same content. */
+export type PublishedEvent =
+  | { detail_type: 'EventCreated'; detail: EventCreated }
+  | { detail_type: 'EventUpdated'; detail: EventUpdated }
+  | { detail_type: 'EventCancelled'; detail: EventCancelled };
+
+/** The last crew-side change (a PATCH): the version it was based on and the EventUpdated it published. */
+export interface CrewChange {
+  based_on: number;
+  detail: EventUpdated;
+}
+
+/** A stored crew event, as the service reads it. */
 export interface CrewEvent extends CrewEventFields {
   event_id: EventCreated['event_id'];
-  /** member_id -> ISO time of the member's first confirmation. */
+  /** member_id -> ISO time of the member's first confirmation (of the current plan). */
   confirmations: Record<string, string>;
+  /** member_id -> the member's decline (of the current plan); confirming again replaces it. */
+  declines: Record<string, Decline>;
+  /** The crew side's own notes (PATCH), money removed; a booking change never touches them. */
+  crew_notes?: string;
   version: number;
   created_at: string;
   updated_at: string;
+  /** The partner that owns the booking (`direct` for an event made by POST /events). */
+  owner?: string;
+  /** The booking revision the event reflects. */
+  revision: number;
+  lifecycle: Lifecycle;
+  cancellation?: Cancellation;
+  /** The success event of the booking revision applied last (EventCreated, EventUpdated or EventCancelled). */
+  booking_event?: PublishedEvent;
+  crew_change?: CrewChange;
 }
 
 /**
@@ -63,13 +103,13 @@ export function eventIdFor(bookingId: string): string {
   return `evt_${createHash('sha256').update(bookingId, 'utf8').digest('base64url').slice(0, 22)}`;
 }
 
-type CharterFields = Omit<CrewEventFields, 'notes' | 'crew'>;
+export type CharterFields = Omit<CrewEventFields, 'notes' | 'crew'>;
 
 /**
  * The charter's crew-safe fields, copied field by field (never by spreading the source), so a
  * field added to BookingCreated later cannot reach crew by accident.
  */
-const charterFieldsOf = (source: CharterFields): CharterFields => ({
+export const charterFieldsOf = (source: CharterFields): CharterFields => ({
   booking_id: source.booking_id,
   charter_date: source.charter_date,
   charter_start: source.charter_start,
@@ -80,18 +120,22 @@ const charterFieldsOf = (source: CharterFields): CharterFields => ({
   guest_count: source.guest_count,
 });
 
+/** What a booking says about its charter that crew may see: its fields and money-free notes, no crew. */
+export type CharterProjection = Omit<CrewEventFields, 'crew'>;
+
 /**
- * The crew-safe projection of a booking: its charter's fields, money-free notes and a copy of the
- * crew. The booking's own revenue and captain fee are used to find them in the notes however
- * they are written ("Captain gets 300"), then dropped: this is the one place they are known.
+ * The charter of a booking, crew-safe: its fields and its notes without money or the guest's contact details. The
+ * booking's own revenue and captain fee are used to find them in the notes however they are written ("Captain gets
+ * 300"), then dropped: this is the one place they are known.
  */
-export function projectBooking(booking: BookingCreated, crew: CrewMember[]): CrewEventFields {
+export function projectCharter(booking: BookingCreated): CharterProjection {
   const notes = crewSafeNotes(booking.notes, booking.guest, amountsOf(booking));
-  return {
-    ...charterFieldsOf(booking),
-    ...(notes === undefined ? {} : { notes }),
-    crew: crew.map(copyMember),
-  };
+  return { ...charterFieldsOf(booking), ...(notes === undefined ? {} : { notes }) };
+}
+
+/** The crew-safe projection of a booking with a copy of the crew: what a new crew event holds. */
+export function projectBooking(booking: BookingCreated, crew: CrewMember[]): CrewEventFields {
+  return { ...projectCharter(booking), crew: crew.map(copyMember) };
 }
 
 /** Exactly the crew-safe fields, whatever else the value carries: the store writes only these. */
@@ -115,7 +159,7 @@ const canonical = (value: unknown): string =>
       : v,
   );
 
-const copyMember = (m: CrewMember): CrewMember => ({
+export const copyMember = (m: CrewMember): CrewMember => ({
   member_id: m.member_id,
   name: m.name,
   email: m.email,
@@ -123,10 +167,27 @@ const copyMember = (m: CrewMember): CrewMember => ({
 });
 
 /** The EventCreated detail: the projection without notes, and never a magic-link token. */
-export function eventCreatedDetail(event: CrewEventFields & { event_id: string }): EventCreatedInput {
+export function eventCreatedDetail(
+  event: CrewEventFields & Pick<CrewEvent, 'event_id' | 'revision' | 'version'>,
+): EventCreated {
   const { booking_id, ...charter } = charterFieldsOf(event);
-  return { schema_version: 1, booking_id, event_id: event.event_id, ...charter, crew: event.crew.map(copyMember) };
+  return {
+    schema_version: 1,
+    booking_id,
+    event_id: event.event_id,
+    revision: event.revision,
+    version: event.version,
+    ...charter,
+    crew: event.crew.map(copyMember),
+  };
 }
+
+/**
+ * The success event of the booking revision the event reflects, as it was published; an event created before they
+ * were kept on the item has its EventCreated made again.
+ */
+export const bookingEventOf = (event: CrewEvent): PublishedEvent =>
+  event.booking_event ?? { detail_type: 'EventCreated', detail: eventCreatedDetail(event) };
 
 /** Only the amounts, never anything else of a value that carries them. */
 const amountsOf = (source: BookingAmounts): BookingAmounts => ({
@@ -173,21 +234,35 @@ export function projectRequest(request: CreateEventRequest, roster: CrewMember[]
   };
 }
 
+/** The fields a booking owns: a PATCH naming one is refused, since the page and calendar must change with it. */
+const BOOKING_FIELDS = [...CrewSafeField.options, 'notes'] as const;
+
 /**
- * PATCH /events/{event_id}: what may change after the booking (times, guest count, notes, crew).
- * Strict, so an attempt to change the date or vessel is refused by name rather than ignored.
- * `notes: null` clears the notes. revenue_cents and captain_fee_cents change nothing: new notes
- * are checked against them (the booking's amounts are only known at BookingCreated, and the
- * stored event holds none), and without them against the money vocabulary only.
+ * The booking's fields a PATCH body names, each refused by name: they change with the booking (a BookingUpdated, which
+ * the operator's own `direct` channel can send), so that the guest page, the crew event and the calendar never
+ * disagree. `notes` are the booking's; the crew side's own notes are `crew_notes`.
+ */
+export function bookingFieldIssues(body: Record<string, unknown>): FieldIssue[] {
+  return BOOKING_FIELDS.filter((field) => field in body).map((field) => ({
+    path: field,
+    message:
+      `changes with the booking, not here: send a BookingUpdated with the whole booking and its next revision ` +
+      `(the operator's own channel: PUT /partners/direct/bookings/{booking_id})` +
+      (field === 'notes' ? "; the crew side's own notes are crew_notes" : ''),
+  }));
+}
+
+/**
+ * PATCH /events/{event_id}: what only the crew side owns, the crew and the crew notes. Strict, so any other field is
+ * refused by name rather than ignored. `crew_notes: null` clears them. revenue_cents and captain_fee_cents change
+ * nothing: new crew notes are checked against them (the stored event holds no money), and without them against the
+ * money vocabulary only.
  */
 export const UpdateEventRequest = z
   .strictObject(
     {
-      charter_start: ClockTime.optional(),
-      charter_end: ClockTime.optional(),
-      guest_count: GuestCount.optional(),
-      notes: Notes.nullable().optional(),
       crew: Crew.optional(),
+      crew_notes: Notes.nullable().optional(),
       ...redactionAmounts,
       expected_version: z
         .number()
@@ -198,52 +273,57 @@ export const UpdateEventRequest = z
     {
       error: (issue) =>
         issue.code === 'unrecognized_keys'
-          ? `cannot be changed here: ${issue.keys.join(', ')} (only charter_start, charter_end, guest_count, notes ` +
-            'and crew; revenue_cents and captain_fee_cents only to redact the notes)'
+          ? `cannot be changed here: ${issue.keys.join(', ')} (only crew and crew_notes; revenue_cents and ` +
+            'captain_fee_cents only to redact the crew notes)'
           : undefined,
     },
   )
   .check((ctx) => {
-    const { expected_version: _version, revenue_cents: _revenue, captain_fee_cents: _fee, ...changes } = ctx.value;
-    if (Object.keys(changes).length === 0) {
-      ctx.issues.push({
-        code: 'custom',
-        path: [],
-        message: 'name at least one of charter_start, charter_end, guest_count, notes, crew',
-        input: ctx.value,
-      });
+    if (ctx.value.crew === undefined && ctx.value.crew_notes === undefined) {
+      ctx.issues.push({ code: 'custom', path: [], message: 'name at least one of crew, crew_notes', input: ctx.value });
     }
   });
 export type UpdateEventRequest = z.infer<typeof UpdateEventRequest>;
 
-/** What a PATCH changes once planned; `notes: null` removes the notes. */
-export type EventChanges = Pick<UpdateEventRequest, 'charter_start' | 'charter_end' | 'guest_count' | 'notes' | 'crew'>;
+/** What a PATCH changes once planned; `crew_notes: null` removes them. */
+export interface CrewChangePlan {
+  changes: { crew?: CrewMember[]; crew_notes?: string | null };
+  /** Member ids new on the crew. */
+  added: string[];
+  /** Members taken off the crew (whole, so they can be told): their answers go with them. */
+  removed: CrewMember[];
+}
 
-export type ChangeCheck = { ok: true; changes: EventChanges } | { ok: false; fields: FieldIssue[] };
+/** Applies a PATCH to an event on paper: new crew notes are redacted as a booking's notes are. */
+export function planCrewChange(event: Pick<CrewEvent, 'crew'>, request: UpdateEventRequest): CrewChangePlan {
+  const changes: CrewChangePlan['changes'] = {};
+  if (request.crew_notes !== undefined) {
+    changes.crew_notes =
+      request.crew_notes === null ? null : (crewSafeNotes(request.crew_notes, undefined, amountsOf(request)) ?? null);
+  }
+  if (request.crew === undefined) return { changes, added: [], removed: [] };
+  const crew = request.crew.map(copyMember);
+  changes.crew = crew;
+  const isOn = (list: CrewMember[], id: string) => list.some((member) => member.member_id === id);
+  return {
+    changes,
+    added: crew.filter((m) => !isOn(event.crew, m.member_id)).map((m) => m.member_id),
+    removed: event.crew.filter((m) => !isOn(crew, m.member_id)).map(copyMember),
+  };
+}
 
 /**
- * Applies a PATCH to an event on paper: redaction is applied to new notes as on creation, and
- * the times are checked against each other as they will be after the change.
+ * True when a PATCH based on `expected` is the retry of the change that made the event what it is (the first attempt
+ * applied, then its answer or its EventUpdated was lost): nothing has changed the event since, and it already holds
+ * what the PATCH asks for. The retry is answered as the first was, and the same EventUpdated published again.
  */
-export function planChanges(event: CrewEventFields, request: UpdateEventRequest): ChangeCheck {
-  const start = request.charter_start ?? event.charter_start;
-  const end = request.charter_end ?? event.charter_end;
-  if (minutesOf(end) <= minutesOf(start)) {
-    const path = request.charter_end !== undefined ? 'charter_end' : 'charter_start';
-    return {
-      ok: false,
-      fields: [{ path, message: `the charter would end at ${end}, not after it starts at ${start}` }],
-    };
-  }
-  const changes: EventChanges = {};
-  if (request.charter_start !== undefined) changes.charter_start = request.charter_start;
-  if (request.charter_end !== undefined) changes.charter_end = request.charter_end;
-  if (request.guest_count !== undefined) changes.guest_count = request.guest_count;
-  if (request.notes !== undefined)
-    changes.notes =
-      request.notes === null ? null : (crewSafeNotes(request.notes, undefined, amountsOf(request)) ?? null);
-  if (request.crew !== undefined) changes.crew = request.crew.map(copyMember);
-  return { ok: true, changes };
+export function isRepeatedCrewChange(event: CrewEvent, expected: number, plan: CrewChangePlan): boolean {
+  if (event.crew_change?.based_on !== expected || event.version !== expected + 1) return false;
+  const { crew, crew_notes } = plan.changes;
+  return (
+    (crew === undefined || canonical(crew) === canonical(event.crew)) &&
+    (crew_notes === undefined || (crew_notes ?? undefined) === event.crew_notes)
+  );
 }
 
 /** PUT /crew: the roster new events get. */
@@ -266,25 +346,24 @@ export function expectedVersion(bodyVersion: number | undefined, ifMatch: string
   return { kind: 'given', version: Number(match[1]) };
 }
 
-/** The members a planned crew change takes off the event: their confirmations go with them. */
-export function membersRemovedBy(event: CrewEventFields, changes: EventChanges): string[] {
-  const kept = changes.crew;
-  if (!kept) return [];
-  return event.crew.map((m) => m.member_id).filter((id) => !kept.some((m) => m.member_id === id));
-}
-
 export const etagOf = (version: number) => `"${version}"`;
 
-/** The API's view of an event: confirmations as a list in crew order. */
+/** The API's view of an event: each member's answer in crew order, and the cancellation when cancelled. */
 export function eventView(event: CrewEvent) {
   return {
     event_id: event.event_id,
     ...charterFieldsOf(event),
     ...(event.notes === undefined ? {} : { notes: event.notes }),
+    ...(event.crew_notes === undefined ? {} : { crew_notes: event.crew_notes }),
+    status: event.lifecycle,
+    ...(event.cancellation ? { cancellation: event.cancellation } : {}),
     crew: event.crew.map((member) => ({
       ...copyMember(member),
       confirmed_at: event.confirmations[member.member_id] ?? null,
+      declined_at: event.declines[member.member_id]?.at ?? null,
+      ...(event.declines[member.member_id]?.reason ? { decline_reason: event.declines[member.member_id]!.reason } : {}),
     })),
+    revision: event.revision,
     version: event.version,
     created_at: event.created_at,
     updated_at: event.updated_at,

@@ -353,3 +353,25 @@ export function crewSafeNotes(
   const redacted = redactMoney(text, amounts);
   return redacted === '' ? undefined : redacted;
 }
+
+const EMAIL_ADDRESS = /[^\s@<>()[\]{},;:"']+@[^\s@<>()[\]{},;:"']+\.[A-Za-z]{2,}/g;
+/**
+ * Phone numbers as people write them: +1 619 555 0100, (619) 555-0100, 619.555.0100, +44 20 7946 0958, 6195550100.
+ * A date (2027-03-02), a time or an amount has no group of three digits and another of three or four beside it.
+ */
+const PHONE_NUMBER =
+  /(?:\+\d{1,3}[\s.-]?)?(?:\(\d{2,4}\)[\s.-]?|\b\d{2,4}[\s.-])?\b\d{3,4}[\s.-]?\d{3,4}\b|\+?\b\d{7,15}\b/g;
+const CONTACT_REMOVED = '[contact removed]';
+
+/**
+ * Free text for crew when the guest's own details are not at hand (a cancellation's reason): every email address and
+ * phone number goes, then the money.
+ */
+export function crewSafeText(text: string | undefined | null): string | undefined {
+  if (!text) return undefined;
+  const withoutContacts = text
+    .replace(EMAIL_ADDRESS, CONTACT_REMOVED)
+    .replace(PHONE_NUMBER, (candidate) => (candidate.replace(/\D/g, '').length >= 7 ? CONTACT_REMOVED : candidate));
+  const redacted = redactMoney(withoutContacts);
+  return redacted === '' ? undefined : redacted;
+}

@@ -9,11 +9,13 @@ const logger = createLogger('charter-scc');
 export const handler = crewHandler(logger, async (event) => {
   const token = event.queryStringParameters?.token;
   const { crewEvent, memberId } = await openCrewEvent(logger, event.pathParameters?.event_id ?? '', token);
-  const page = renderCrewPage({
+  const page = event.rawPath.replace(/\/+$/, '');
+  const body = renderCrewPage({
     event: crewEvent,
     memberId,
     token: token!,
-    confirmAction: `${event.rawPath.replace(/\/+$/, '')}/confirm`,
+    confirmAction: `${page}/confirm`,
+    declineAction: `${page}/decline`,
   });
-  return html(200, page, CREW_PAGE_HEADERS);
+  return html(200, body, CREW_PAGE_HEADERS);
 });

@@ -4,7 +4,7 @@ import { createLogger, withBookingId } from '@charter/shared/logger';
 import { z } from 'zod';
 import { eventView } from '../domain/crew-event';
 import { requireServiceKey } from '../edges';
-import { findEventIdByBooking, getCrewEvent } from '../store';
+import { findEventIdByBooking, getCrewEvent } from '../store/events';
 
 const logger = createLogger('charter-scc');
 const Query = z.object({ booking_id: BookingId });

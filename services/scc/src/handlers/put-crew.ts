@@ -2,7 +2,7 @@ import { httpHandler, json, validate } from '@charter/shared/http';
 import { createLogger } from '@charter/shared/logger';
 import { PutRosterRequest } from '../domain/crew-event';
 import { jsonObjectBody, requireServiceKey } from '../edges';
-import { putRoster } from '../store';
+import { putRoster } from '../store/events';
 
 const logger = createLogger('charter-scc');
 

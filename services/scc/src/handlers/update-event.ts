@@ -1,42 +1,56 @@
-import { ValidationError } from '@charter/shared/errors';
-import { httpHandler, json, validate } from '@charter/shared/http';
+import { httpHandler, json } from '@charter/shared/http';
 import { createLogger, withBookingId } from '@charter/shared/logger';
-import { UpdateEventRequest, etagOf, eventView, membersRemovedBy, planChanges } from '../domain/crew-event';
+import { publish } from '@charter/shared/publisher';
+import { crewUpdatedDetail } from '../domain/booking-change';
+import { etagOf, eventView, isRepeatedCrewChange, planCrewChange, type CrewEvent } from '../domain/crew-event';
 import {
+  crewChangeRequest,
+  eventCancelled,
   eventNotFound,
-  jsonObjectBody,
   requireCrewEvent,
   requireExpectedVersion,
   requireServiceKey,
   versionConflict,
 } from '../edges';
-import { updateCrewEvent } from '../store';
+import { changeCrew } from '../store/events';
 
 const logger = createLogger('charter-scc');
 
 /**
- * PATCH /events/{event_id}: change times, guest count, notes or crew (notes redacted again).
- * Optimistic concurrency: the caller names the version it read (expected_version or If-Match);
- * an edit based on an older version is 409, never a silent overwrite.
+ * PATCH /events/{event_id}: what only the crew side owns, the crew and the crew notes (redacted again); the charter
+ * changes with its booking (BookingUpdated). Optimistic concurrency: the caller names the version it read
+ * (expected_version or If-Match); an edit based on an older version is 409, never a silent overwrite, unless it is the
+ * retry of the edit that made the current version (then it is answered again). Publishes EventUpdated (cause `crew`).
  */
 export const handler = httpHandler(logger, async (event) => {
   await requireServiceKey(event);
   const eventId = event.pathParameters?.event_id ?? '';
-  const request = validate(UpdateEventRequest, jsonObjectBody(event));
-  const expected = requireExpectedVersion(event, request.expected_version);
   const current = await requireCrewEvent(eventId);
   withBookingId(logger, current.booking_id);
-  const plan = planChanges(current, request);
-  if (!plan.ok) throw new ValidationError(plan.fields);
+  const request = crewChangeRequest(event);
+  if (current.lifecycle === 'cancelled') throw eventCancelled(eventId);
+  const expected = requireExpectedVersion(event, request.expected_version);
+  const plan = planCrewChange(current, request);
+  if (expected !== 'any' && expected !== current.version) {
+    if (!isRepeatedCrewChange(current, expected, plan)) throw versionConflict(eventId, current.version, expected);
+    await publish('EventUpdated', current.crew_change!.detail);
+    return changed(current);
+  }
 
-  const version = expected === 'any' ? current.version : expected;
-  const result = await updateCrewEvent(eventId, plan.changes, version, membersRemovedBy(current, plan.changes));
+  const after = { ...current, crew: plan.changes.crew ?? current.crew, version: current.version + 1 };
+  const detail = crewUpdatedDetail(after, plan);
+  const result = await changeCrew(current, plan, detail);
   if (result.kind === 'not_found') throw eventNotFound(eventId);
-  if (result.kind === 'stale') throw versionConflict(eventId, result.currentVersion, version);
-  logger.info('crew event updated', {
+  if (result.kind === 'cancelled') throw eventCancelled(eventId);
+  if (result.kind === 'stale') throw versionConflict(eventId, result.currentVersion, current.version);
+  await publish('EventUpdated', detail);
+  logger.info('crew event changed by the crew side', {
     crew_event_id: eventId,
-    version: result.event.version,
-    fields: Object.keys(plan.changes),
+    version: detail.version,
+    crew_added: detail.crew_added,
+    crew_removed: detail.crew_removed.map((member) => member.member_id),
   });
-  return json(200, eventView(result.event), { etag: etagOf(result.event.version) });
+  return changed(result.event);
 });
+
+const changed = (crewEvent: CrewEvent) => json(200, eventView(crewEvent), { etag: etagOf(crewEvent.version) });

@@ -1,0 +1,87 @@
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { CrewMember } from '@charter/events';
+import type { RevisionHead } from '@charter/shared/booking-revision';
+import { conditionally, documentClient } from '@charter/shared/dynamo';
+import { setting } from '../config';
+import type { Cancellation, CrewEvent } from '../domain/crew-event';
+
+/**
+ * The crew events table, one item per key `pk`:
+ *   EVENT#<event_id>     kind `event`: the crew event (crew-safe fields, crew, crew_notes, confirmations, declines,
+ *                        version), crew_ids (a string set of the crew's member ids, kept with the crew, so an answer
+ *                        can be conditional on the member still being on it), the booking's owner, revision and
+ *                        lifecycle (shared/src/booking-revision.ts), the cancellation, and the success events last
+ *                        published (booking_event, crew_change) so a redelivery re-publishes the same content;
+ *                        or kind `tombstone`: a cancellation that came before the booking's first event (owner,
+ *                        revision, lifecycle `cancelled`, cancellation), so the create that follows does nothing
+ *   BOOKING#<booking_id> the booking's one event: { event_id } (uniqueness and lookup)
+ *   ROSTER               the crew roster new events get
+ * Only crew-safe fields are written: the functions here take CrewEventFields and crew-safe details, never a booking.
+ */
+export const dynamo = documentClient();
+
+export const table = () => setting('EVENTS_TABLE');
+export const eventKey = (eventId: string) => ({ pk: `EVENT#${eventId}` });
+export const bookingKey = (bookingId: string) => ({ pk: `BOOKING#${bookingId}` });
+export const ROSTER_KEY = { pk: 'ROSTER' };
+
+/** The crew's member ids as a DynamoDB string set (a crew has at least one member). */
+export const crewIdsOf = (crew: CrewMember[]) => new Set(crew.map((member) => member.member_id));
+
+/** A booking cancelled before its crew event existed: enough to refuse what comes after, nothing to show crew. */
+export interface Tombstone extends RevisionHead {
+  booking_id: string;
+  event_id: string;
+  cancellation: Cancellation;
+}
+
+export type StoredItem = { kind: 'event'; event: CrewEvent } | { kind: 'tombstone'; tombstone: Tombstone };
+
+/**
+ * A stored event as the service reads it. Items written before revisions existed count as revision 1 of a live
+ * booking without an owner (the first partner to send an event for it owns it), with no declines.
+ */
+export function toEvent(item: Record<string, unknown>): CrewEvent {
+  const { pk: _pk, kind: _kind, origin: _origin, crew_ids: _crewIds, ...event } = item;
+  return { confirmations: {}, declines: {}, revision: 1, lifecycle: 'live', ...event } as unknown as CrewEvent;
+}
+
+export async function readItem(eventId: string): Promise<StoredItem | undefined> {
+  const { Item } = await dynamo.send(
+    new GetCommand({ TableName: table(), Key: eventKey(eventId), ConsistentRead: true }),
+  );
+  if (!Item) return undefined;
+  if (Item.kind === 'tombstone') {
+    const { pk: _pk, kind: _kind, ...tombstone } = Item;
+    return { kind: 'tombstone', tombstone: tombstone as Tombstone };
+  }
+  return { kind: 'event', event: toEvent(Item) };
+}
+
+/**
+ * Runs a write that sets or removes a member's entry in `confirmations` or `declines`. DynamoDB refuses a path under
+ * a map that does not exist ("The document path provided in the update expression is invalid"), and events written
+ * before declines existed have no `declines` map: for those, both maps are added once and the write made again.
+ */
+export async function withAnswerMaps<T>(eventId: string, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    const { name, message } = error as Error;
+    if (name !== 'ValidationException' || !/document path/i.test(message)) throw error;
+  }
+  await conditionally(() =>
+    dynamo.send(
+      new UpdateCommand({
+        TableName: table(),
+        Key: eventKey(eventId),
+        UpdateExpression:
+          'SET #confirmations = if_not_exists(#confirmations, :empty), #declines = if_not_exists(#declines, :empty)',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeNames: { '#confirmations': 'confirmations', '#declines': 'declines' },
+        ExpressionAttributeValues: { ':empty': {} },
+      }),
+    ),
+  );
+  return write();
+}
