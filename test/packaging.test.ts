@@ -92,6 +92,7 @@ const CONTRACT_ROUTES: Record<string, string[]> = {
     'PATCH /events/{event_id}',
     'GET /crew/{event_id}',
     'POST /crew/{event_id}/confirm',
+    'POST /crew/{event_id}/decline',
     'PUT /crew',
   ],
   calendar: ['POST /calendar/entries', 'GET /calendar/entries'],
@@ -101,11 +102,14 @@ const CONTRACT_ROUTES: Record<string, string[]> = {
 /** Who consumes what on the bus: [detail-type, source pattern]. */
 const CONTRACT_SUBSCRIPTIONS: Record<string, Array<[string, unknown]>> = {
   bus: [],
-  'guest-pages': [['BookingCreated', { prefix: 'partner.' }]],
-  scc: [['BookingCreated', { prefix: 'partner.' }]],
-  calendar: [['BookingCreated', { prefix: 'partner.' }]],
+  'guest-pages': bookingDetailTypes.map((type) => [type, { prefix: 'partner.' }]),
+  scc: bookingDetailTypes.map((type) => [type, { prefix: 'partner.' }]),
+  calendar: bookingDetailTypes.map((type) => [type, { prefix: 'partner.' }]),
   notifications: [
     ['EventCreated', 'charter.scc'],
+    ['EventUpdated', 'charter.scc'],
+    ['EventCancelled', 'charter.scc'],
+    ['CrewDeclined', 'charter.scc'],
     ['CalendarUpdated', 'charter.calendar'],
   ],
 };
@@ -168,12 +172,12 @@ describe('sls package --stage ci (offline, no AWS credentials)', () => {
     '%s subscribes on the bus to what the contract says it consumes',
     (service) => {
       const rules = resourcesOf(service, 'AWS::Events::Rule').filter(([, p]) => p.EventPattern);
-      const subscriptions = rules.map(([, p]) => {
+      const subscriptions = rules.flatMap(([, p]) => {
         type Pattern = Exclude<(typeof p)['EventPattern'], string | undefined>;
         const pattern = typeof p.EventPattern === 'string' ? (JSON.parse(p.EventPattern) as Pattern) : p.EventPattern!;
         // Rules sit on the bus (by the imported name), never on the default bus.
         expect(JSON.stringify(p.EventBusName)).toContain('charter-bus-ci-EventBus');
-        return [pattern['detail-type'][0], pattern.source[0]];
+        return pattern['detail-type'].map((type) => [type, pattern.source[0]]);
       });
       expect(subscriptions.sort()).toEqual([...CONTRACT_SUBSCRIPTIONS[service]!].sort());
     },
