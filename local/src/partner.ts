@@ -1,5 +1,5 @@
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import type { BookingCreatedInput } from '@charter/events';
+import type { BookingCreatedInput, BookingDetailType, DetailInputOf } from '@charter/events';
 import { CREDENTIALS, REGION } from './cloud/account';
 
 export interface PublishOptions {
@@ -9,32 +9,48 @@ export interface PublishOptions {
   endpoint?: string;
 }
 
+/** One partner booking event: BookingCreated, BookingUpdated or BookingCancelled, with its detail. */
+export type BookingEvent = {
+  [T in BookingDetailType]: { detailType: T; detail: DetailInputOf<T> & { source: string; booking_id: string } };
+}[BookingDetailType];
+
 /**
  * Publishes bookings on the bus as their partners do: BookingCreated with source partner.<name>,
  * ten entries a PutEvents call, with the real SDK. Returns when each was sent, by booking id.
  */
-export async function publishBookings(
-  bookings: BookingCreatedInput[],
+export function publishBookings(bookings: BookingCreatedInput[], options: PublishOptions = {}) {
+  return publishBookingEvents(
+    bookings.map((detail) => ({ detailType: 'BookingCreated', detail })),
+    options,
+  );
+}
+
+/**
+ * Publishes partners' booking events (creations, changes, cancellations) in the order given, with source
+ * partner.<detail.source>, ten entries a PutEvents call. Returns when each booking's last event was sent.
+ */
+export async function publishBookingEvents(
+  events: BookingEvent[],
   { parallel = false, endpoint }: PublishOptions = {},
 ): Promise<Map<string, number>> {
   const client = new EventBridgeClient(endpoint ? { region: REGION, credentials: CREDENTIALS, endpoint } : {});
   const sentAt = new Map<string, number>();
-  const batches: BookingCreatedInput[][] = [];
-  for (let i = 0; i < bookings.length; i += 10) batches.push(bookings.slice(i, i + 10));
-  const send = async (batch: BookingCreatedInput[]) => {
+  const batches: BookingEvent[][] = [];
+  for (let i = 0; i < events.length; i += 10) batches.push(events.slice(i, i + 10));
+  const send = async (batch: BookingEvent[]) => {
     const now = Date.now();
     const result = await client.send(
       new PutEventsCommand({
-        Entries: batch.map((b) => ({
+        Entries: batch.map(({ detailType, detail }) => ({
           EventBusName: 'charter-bookings-local',
-          Source: `partner.${b.source}`,
-          DetailType: 'BookingCreated',
-          Detail: JSON.stringify(b),
+          Source: `partner.${detail.source}`,
+          DetailType: detailType,
+          Detail: JSON.stringify(detail),
         })),
       }),
     );
     if (result.FailedEntryCount) throw new Error(`PutEvents refused entries: ${JSON.stringify(result.Entries)}`);
-    for (const b of batch) sentAt.set(b.booking_id, now);
+    for (const { detail } of batch) sentAt.set(detail.booking_id, now);
   };
   try {
     if (parallel) await Promise.all(batches.map(send));

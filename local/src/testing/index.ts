@@ -11,7 +11,7 @@ export type { LocalCloud, LocalCloudOptions, PublishedEvent } from '../cloud/sta
 export { busEnvelope, scheduledEvent } from '../eventbridge/envelopes';
 export { httpApiEvent, lambdaContext, type HttpApiRequest } from './handler-inputs';
 export { mailbox, type StoredEmail } from './mailbox';
-export { publishBookings, type PublishOptions } from '../partner';
+export { publishBookingEvents, publishBookings, type BookingEvent, type PublishOptions } from '../partner';
 
 /**
  * The local cloud for tests: random 127.0.0.1 ports, a fresh state directory, short Lambda
