@@ -27,7 +27,7 @@ describe('200 bookings for one year, published at once', () => {
   afterAll(() => cloud.stop());
 
   it('keeps all 200 in calendar/2029.json in the bucket, each once', async () => {
-    const bucket = cloud.functionEnv('calendar', 'onBookingCreated').CALENDAR_BUCKET!;
+    const bucket = cloud.functionEnv('calendar', 'onBookingEvent').CALENDAR_BUCKET!;
     const object = await new S3Client({ forcePathStyle: true }).send(
       new GetObjectCommand({ Bucket: bucket, Key: 'calendar/2029.json' }),
     );

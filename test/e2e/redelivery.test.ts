@@ -35,7 +35,7 @@ describe('triple delivery of every event, with CalendarUpdated before EventCreat
     await restoreScc();
     const sqs = new SQSClient({});
     const letters = (await readDeadLetters(sqs, { peek: false })).filter(
-      (l) => l.functionName === 'charter-scc-local-onBookingCreated',
+      (l) => l.functionName === 'charter-scc-local-onBookingEvent',
     );
     deadLettered = letters.length;
     await redrive(sqs, new LambdaClient({}), letters);

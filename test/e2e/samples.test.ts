@@ -48,9 +48,9 @@ describe('the sample bookings, end to end in the local cloud', () => {
         .sort();
     for (const { booking_id } of bookings) {
       expect(handlersOf('BookingCreated', booking_id)).toEqual([
-        'charter-calendar-local-onBookingCreated',
+        'charter-calendar-local-onBookingEvent',
         'charter-guest-pages-local-onBookingEvent',
-        'charter-scc-local-onBookingCreated',
+        'charter-scc-local-onBookingEvent',
       ]);
       expect(handlersOf('EventCreated', booking_id)).toEqual(['charter-notifications-local-onSuccessEvent']);
       expect(handlersOf('CalendarUpdated', booking_id)).toEqual(['charter-notifications-local-onSuccessEvent']);

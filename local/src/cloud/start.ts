@@ -53,7 +53,7 @@ export interface LocalCloud {
   /** Secret name -> current value. */
   secrets: Record<string, string>;
   functionEnv(serviceKey: string, functionKey: string): Record<string, string>;
-  /** The function's deployed name, e.g. charter-scc-local-onBookingCreated. */
+  /** The function's deployed name, e.g. charter-scc-local-onBookingEvent. */
   functionName(serviceKey: string, functionKey: string): string;
   /** Envelopes the bus received, newest last. */
   published(): PublishedEvent[];

@@ -26,7 +26,7 @@ const ms = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e6;
 async function main() {
   const cloud = await startLocalCloud({ services: ['calendar'], run: false });
   try {
-    Object.assign(process.env, cloud.functionEnv('calendar', 'onBookingCreated'), { POWERTOOLS_LOG_LEVEL: 'ERROR' });
+    Object.assign(process.env, cloud.functionEnv('calendar', 'onBookingEvent'), { POWERTOOLS_LOG_LEVEL: 'ERROR' });
     const { fileEntry, queryYearEntries } = await import('../src/store/entries');
     const { writeOperatorEntry } = await import('../src/store/heads');
     /** An entry saved as the dashboard saves one: its head, then its year's item (the rebuild is timed apart). */

@@ -24,7 +24,7 @@ jest.mock('@charter/shared/publisher', () =>
 );
 
 type Handlers = {
-  onBookingCreated: typeof import('../src/handlers/on-booking-created').handler;
+  onBookingEvent: typeof import('../src/handlers/on-booking-event').handler;
   createEntry: typeof import('../src/handlers/create-entry').handler;
   listEntries: typeof import('../src/handlers/list-entries').handler;
   sweep: typeof import('../src/handlers/sweep-invalidations').handler;
@@ -52,8 +52,7 @@ const list = (year: string | undefined, headers: Record<string, string> = { 'x-d
     httpEvent('GET', '/calendar/entries', { headers, ...(year === undefined ? {} : { query: { year } }) }),
     lambdaContext(),
   );
-const deliver = (detail: ReturnType<typeof booking>) =>
-  h.onBookingCreated(bookingCreatedEvent(detail), lambdaContext());
+const deliver = (detail: ReturnType<typeof booking>) => h.onBookingEvent(bookingCreatedEvent(detail), lambdaContext());
 
 beforeAll(async () => {
   cloud = await startLocalCloud({ services: ['calendar'], run: false });
@@ -63,7 +62,7 @@ beforeAll(async () => {
   probeBucket(env.CALENDAR_BUCKET!);
   token = cloud.secrets[secretName]!;
   h = {
-    onBookingCreated: (await import('../src/handlers/on-booking-created')).handler,
+    onBookingEvent: (await import('../src/handlers/on-booking-event')).handler,
     createEntry: (await import('../src/handlers/create-entry')).handler,
     listEntries: (await import('../src/handlers/list-entries')).handler,
     sweep: (await import('../src/handlers/sweep-invalidations')).handler,

@@ -34,7 +34,7 @@ const CONCURRENCY = 25;
 
 let cloud: LocalCloud;
 let env: Record<string, string>;
-let onBookingCreated: typeof import('../src/handlers/on-booking-created').handler;
+let onBookingEvent: typeof import('../src/handlers/on-booking-event').handler;
 let sweep: typeof import('../src/handlers/sweep-invalidations').handler;
 
 const bookings = Array.from({ length: BOOKINGS }, (_, i) => {
@@ -48,7 +48,7 @@ const bookings = Array.from({ length: BOOKINGS }, (_, i) => {
     guest: { name: `Guest Number${i}`, email: `guest${i}@example.com` },
   });
 });
-const deliver = (detail: ReturnType<typeof booking>) => onBookingCreated(bookingCreatedEvent(detail), lambdaContext());
+const deliver = (detail: ReturnType<typeof booking>) => onBookingEvent(bookingCreatedEvent(detail), lambdaContext());
 const invalidationsOfYear = async (year = YEAR) =>
   (await invalidatedPaths(env.CALENDAR_DISTRIBUTION_ID!)).filter((p) => p === `/calendar/${year}.json`).length;
 
@@ -74,10 +74,10 @@ const sweepAfterWindow = (windows = 1) =>
 
 beforeAll(async () => {
   cloud = await startLocalCloud({ services: ['calendar'], run: false });
-  env = cloud.functionEnv('calendar', 'onBookingCreated');
+  env = cloud.functionEnv('calendar', 'onBookingEvent');
   Object.assign(process.env, env, { POWERTOOLS_LOG_LEVEL: 'WARN' });
   probeBucket(env.CALENDAR_BUCKET!);
-  onBookingCreated = (await import('../src/handlers/on-booking-created')).handler;
+  onBookingEvent = (await import('../src/handlers/on-booking-event')).handler;
   sweep = (await import('../src/handlers/sweep-invalidations')).handler;
 });
 
@@ -182,14 +182,14 @@ it('keeps every booking once, in its newest year and revision, when 200 change a
   const announcedBefore = publishedWhile.length;
   const invalidatedBefore = await invalidationsOfYear(YEAR);
   const deliveries = shuffled([
-    ...changed.map((detail) => () => onBookingCreated(bookingUpdatedEvent(detail), lambdaContext())),
+    ...changed.map((detail) => () => onBookingEvent(bookingUpdatedEvent(detail), lambdaContext())),
     ...ids
       .filter((_, i) => isCancelled(i))
-      .map((id) => () => onBookingCreated(bookingCancelledEvent(cancellation(id, 3)), lambdaContext())),
+      .map((id) => () => onBookingEvent(bookingCancelledEvent(cancellation(id, 3)), lambdaContext())),
     ...bookings.filter((_, i) => i % 4 === 1).map((detail) => () => deliver(detail)),
     ...changed
       .filter((_, i) => i % 10 === 3)
-      .map((detail) => () => onBookingCreated(bookingUpdatedEvent(detail), lambdaContext())),
+      .map((detail) => () => onBookingEvent(bookingUpdatedEvent(detail), lambdaContext())),
   ]);
   const started = Date.now();
   await withConcurrency(CONCURRENCY, deliveries);

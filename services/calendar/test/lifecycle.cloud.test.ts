@@ -34,7 +34,7 @@ jest.mock('@charter/shared/publisher', () =>
 let cloud: LocalCloud;
 let env: Record<string, string>;
 let token: string;
-let onBookingEvent: typeof import('../src/handlers/on-booking-created').handler;
+let onBookingEvent: typeof import('../src/handlers/on-booking-event').handler;
 let createEntry: typeof import('../src/handlers/create-entry').handler;
 let listEntries: typeof import('../src/handlers/list-entries').handler;
 let sweep: typeof import('../src/handlers/sweep-invalidations').handler;
@@ -46,7 +46,7 @@ beforeAll(async () => {
   Object.assign(process.env, env, { POWERTOOLS_LOG_LEVEL: 'SILENT' });
   probeBucket(env.CALENDAR_BUCKET!);
   token = cloud.secrets['charter/local/dashboard-token']!;
-  onBookingEvent = (await import('../src/handlers/on-booking-created')).handler;
+  onBookingEvent = (await import('../src/handlers/on-booking-event')).handler;
   createEntry = (await import('../src/handlers/create-entry')).handler;
   listEntries = (await import('../src/handlers/list-entries')).handler;
   sweep = (await import('../src/handlers/sweep-invalidations')).handler;

@@ -114,7 +114,7 @@ it('answers 500 not_configured naming REBUILD_LEASE_SECONDS when the lease does 
 
 it('gives every publishing function its own timeout and a lease outlasting it; so does the default lease', async () => {
   const calendar = cloud.services.find((service) => service.name === 'charter-calendar')!;
-  for (const key of ['onBookingCreated', 'createEntry', 'sweepInvalidations']) {
+  for (const key of ['onBookingEvent', 'createEntry', 'sweepInvalidations']) {
     const fn = calendar.functions.find((f) => f.key === key)!;
     expect(Number(fn.environment.FUNCTION_TIMEOUT_SECONDS)).toBe(fn.timeoutSeconds);
     expect(Number(fn.environment.REBUILD_LEASE_SECONDS)).toBeGreaterThan(fn.timeoutSeconds);

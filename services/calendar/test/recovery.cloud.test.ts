@@ -27,7 +27,7 @@ let entryStore: typeof import('../src/store/entries');
 let headStore: typeof import('../src/store/heads');
 let yearStore: typeof import('../src/store/years');
 let publishing: typeof import('../src/publishing');
-let onBookingCreated: typeof import('../src/handlers/on-booking-created').handler;
+let onBookingEvent: typeof import('../src/handlers/on-booking-event').handler;
 let sweep: typeof import('../src/handlers/sweep-invalidations').handler;
 
 const windowMs = () => Number(env.INVALIDATION_WINDOW_SECONDS) * 1000;
@@ -51,7 +51,7 @@ beforeAll(async () => {
   headStore = await import('../src/store/heads');
   yearStore = await import('../src/store/years');
   publishing = await import('../src/publishing');
-  onBookingCreated = (await import('../src/handlers/on-booking-created')).handler;
+  onBookingEvent = (await import('../src/handlers/on-booking-event')).handler;
   sweep = (await import('../src/handlers/sweep-invalidations')).handler;
 });
 
@@ -89,18 +89,18 @@ it('repeats, on a redelivery, the effects of an event whose first attempt wrote 
   expect(await idsIn(2036)).not.toContain('crashed-2');
 
   // Lambda retries the same event: the guard says redelivery, and the effects are made from the head.
-  await onBookingCreated(bookingCreatedEvent(detail), lambdaContext());
+  await onBookingEvent(bookingCreatedEvent(detail), lambdaContext());
   expect(await idsIn(2036)).toContain('crashed-2');
   expect(updatesOf('crashed-2')).toEqual([expect.objectContaining({ revision: 1, status: 'booked', year: 2036 })]);
 });
 
 it('finishes, under the same CallerReference, an invalidation whose claimer died before CloudFront', async () => {
-  await onBookingCreated(
+  await onBookingEvent(
     bookingCreatedEvent(booking({ booking_id: 'claim-1', charter_date: '2037-02-01' })),
     lambdaContext(),
   );
   expect(await pathsOf(2037)).toBe(1);
-  await onBookingCreated(
+  await onBookingEvent(
     bookingCreatedEvent(booking({ booking_id: 'claim-2', charter_date: '2037-02-02' })),
     lambdaContext(),
   );
@@ -152,7 +152,7 @@ it("leaves a booking in exactly one year, the newest revision's, when moves betw
   ]);
   await withConcurrency(
     12,
-    deliveries.reverse().map((detail) => () => onBookingCreated(bookingUpdatedEvent(detail), lambdaContext())),
+    deliveries.reverse().map((detail) => () => onBookingEvent(bookingUpdatedEvent(detail), lambdaContext())),
   );
 
   const { found, inJson } = await yearsHolding('racing-1');
@@ -168,10 +168,10 @@ it('takes a booking out of every year when its cancellation races its moves betw
     revision: i + 1,
   }));
   const deliver = [
-    ...moves.map((detail) => () => onBookingCreated(bookingUpdatedEvent(detail), lambdaContext())),
+    ...moves.map((detail) => () => onBookingEvent(bookingUpdatedEvent(detail), lambdaContext())),
     // Revision 7 cancels, overtaking revisions 8-12 (a cancellation applies whatever its revision: it is final).
-    () => onBookingCreated(bookingCancelledEvent(cancellation('racing-2', 7)), lambdaContext()),
-    () => onBookingCreated(bookingCancelledEvent(cancellation('racing-2', 7)), lambdaContext()),
+    () => onBookingEvent(bookingCancelledEvent(cancellation('racing-2', 7)), lambdaContext()),
+    () => onBookingEvent(bookingCancelledEvent(cancellation('racing-2', 7)), lambdaContext()),
   ];
   await withConcurrency(8, deliver.reverse());
 

@@ -4,7 +4,7 @@ import { booking, calendarUpdates, cancellation, readCalendarObject } from './su
 
 /**
  * The service as serverless.yml wires it, run by the local cloud: the bus rule delivers a
- * partner's BookingCreated to onBookingCreated, and the HTTP API routes the dashboard's calls.
+ * partner's BookingCreated to onBookingEvent, and the HTTP API routes the dashboard's calls.
  */
 let cloud: LocalCloud;
 let env: Record<string, string>;

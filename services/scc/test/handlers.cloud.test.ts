@@ -32,7 +32,7 @@ const h = {} as Record<
   'createEvent' | 'listEvents' | 'getEvent' | 'updateEvent' | 'putCrew' | 'crewPage' | 'confirm' | 'decline',
   HttpHandler
 > & {
-  onBookingCreated: BusHandler;
+  onBookingEvent: BusHandler;
 };
 
 beforeAll(async () => {
@@ -41,7 +41,7 @@ beforeAll(async () => {
   magicKey = cloud.secrets['charter/local/magic-link-key']!;
   store = await import('../src/store/events');
   answers = await import('../src/store/answers');
-  h.onBookingCreated = (await import('../src/handlers/on-booking-created')).handler;
+  h.onBookingEvent = (await import('../src/handlers/on-booking-event')).handler;
   h.createEvent = (await import('../src/handlers/create-event')).handler;
   h.listEvents = (await import('../src/handlers/list-events')).handler;
   h.getEvent = (await import('../src/handlers/get-event')).handler;
@@ -65,7 +65,7 @@ const keyed = (headers: Record<string, string> = {}): Record<string, string> => 
   ...headers,
 });
 
-const deliver = (detail: BookingCreatedInput) => h.onBookingCreated(bookingEnvelope(detail), lambdaContext());
+const deliver = (detail: BookingCreatedInput) => h.onBookingEvent(bookingEnvelope(detail), lambdaContext());
 const postEvent = (body: unknown, headers = keyed()) =>
   call(h.createEvent, {
     method: 'POST',
@@ -234,7 +234,7 @@ describe('BookingCreated', () => {
   it('dead-letters a BookingCreated that can never be valid, naming the field', async () => {
     const dlq = cloud.sqs.url('charter-scc-dlq-local');
     const before = cloud.sqs.count(dlq);
-    await h.onBookingCreated(
+    await h.onBookingEvent(
       bookingEnvelope({ ...bookingInput({ booking_id: 'bk-invalid' }), guest_count: 0 }),
       lambdaContext(),
     );
@@ -529,7 +529,7 @@ describe('PATCH /events/{event_id}', () => {
   it('keeps crew notes through a booking change, which owns the notes', async () => {
     const other = await eventFromBooking('bk-patch-keep');
     await patchEvent(other, { crew_notes: 'Fenders on the port side.', expected_version: 1 });
-    await h.onBookingCreated(
+    await h.onBookingEvent(
       partnerEnvelope('BookingUpdated', bookingInput({ booking_id: 'bk-patch-keep', revision: 2, notes: 'Cake.' })),
       lambdaContext(),
     );

@@ -13,7 +13,7 @@ import { busEnvelope, lambdaContext as contextFor, startLocalCloud, type LocalCl
 import type { z } from 'zod';
 
 export const FUNCTIONS = [
-  'onBookingCreated',
+  'onBookingEvent',
   'createEvent',
   'listEvents',
   'getEvent',

@@ -360,13 +360,13 @@ describe('no money reaches crew (pure)', () => {
 
 describe('no money reaches crew (through the local cloud)', () => {
   let cloud: LocalCloud;
-  let onBookingCreated: typeof import('../src/handlers/on-booking-created').handler;
+  let onBookingEvent: typeof import('../src/handlers/on-booking-event').handler;
   let listEvents: HttpHandler;
   let crewPage: HttpHandler;
 
   beforeAll(async () => {
     cloud = await startScc({ POWERTOOLS_LOG_LEVEL: 'SILENT' });
-    onBookingCreated = (await import('../src/handlers/on-booking-created')).handler;
+    onBookingEvent = (await import('../src/handlers/on-booking-event')).handler;
     listEvents = (await import('../src/handlers/list-events')).handler;
     crewPage = (await import('../src/handlers/crew-page')).handler;
   });
@@ -420,7 +420,7 @@ describe('no money reaches crew (through the local cloud)', () => {
   it('holds for the stored item, EventCreated, GET /events and the crew page', async () => {
     await fc.assert(
       fc.asyncProperty(bookingWithMoney, async ({ input, amounts }) => {
-        await onBookingCreated(bookingEnvelope(input), lambdaContext());
+        await onBookingEvent(bookingEnvelope(input), lambdaContext());
         expect(eventCreatedFor(cloud, input.booking_id).length).toBeGreaterThan(0);
         const visible = await crewVisible(input.booking_id, tokenFor(input.booking_id));
         expectNoMoney(visible, amounts, [eventIdFor(input.booking_id), input.booking_id]);
@@ -434,17 +434,11 @@ describe('no money reaches crew (through the local cloud)', () => {
       fc.asyncProperty(lifecycleWithMoney, async ({ created, updated, cancelled, amounts, contacts }) => {
         const bookingId = `${created.booking_id}-lc`;
         const ids = [eventIdFor(bookingId), bookingId];
-        await onBookingCreated(
-          partnerEnvelope('BookingCreated', { ...created, booking_id: bookingId }),
-          lambdaContext(),
-        );
-        await onBookingCreated(
-          partnerEnvelope('BookingUpdated', { ...updated, booking_id: bookingId }),
-          lambdaContext(),
-        );
+        await onBookingEvent(partnerEnvelope('BookingCreated', { ...created, booking_id: bookingId }), lambdaContext());
+        await onBookingEvent(partnerEnvelope('BookingUpdated', { ...updated, booking_id: bookingId }), lambdaContext());
         expect(publishedFor(cloud, 'EventUpdated', bookingId)).toHaveLength(1);
         expectNoMoney(await crewVisible(bookingId, tokenFor(bookingId)), amounts, ids);
-        await onBookingCreated(
+        await onBookingEvent(
           partnerEnvelope('BookingCancelled', { ...cancelled, booking_id: bookingId }),
           lambdaContext(),
         );

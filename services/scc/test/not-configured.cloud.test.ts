@@ -61,12 +61,12 @@ describe('a missing secret', () => {
   });
 
   it('answers the crew page with a 500 page and logs an ERROR naming the magic-link key', async () => {
-    const { handler: onBookingCreated } = await import('../src/handlers/on-booking-created');
+    const { handler: onBookingEvent } = await import('../src/handlers/on-booking-event');
     const { handler } = (await import('../src/handlers/crew-page')) as { handler: HttpHandler };
     const logs = captureLogs();
     let result;
     try {
-      await onBookingCreated(bookingEnvelope(bookingInput({ booking_id: 'nc-page' })), lambdaContext());
+      await onBookingEvent(bookingEnvelope(bookingInput({ booking_id: 'nc-page' })), lambdaContext());
       const eventId = eventIdFor('nc-page');
       result = await handler(
         httpApiEvent({

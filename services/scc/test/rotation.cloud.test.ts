@@ -72,9 +72,9 @@ describe('rotating the service key', () => {
 
 describe('rotating the magic-link key', () => {
   it('keeps links minted with the previous key working, and refuses them after the next rotation', async () => {
-    const { handler: onBookingCreated } = await import('../src/handlers/on-booking-created');
+    const { handler: onBookingEvent } = await import('../src/handlers/on-booking-event');
     const { handler: crewPage } = await import('../src/handlers/crew-page');
-    await onBookingCreated(bookingEnvelope(bookingInput({ booking_id: 'rot-link' })), lambdaContext());
+    await onBookingEvent(bookingEnvelope(bookingInput({ booking_id: 'rot-link' })), lambdaContext());
     const eventId = eventIdFor('rot-link');
     const expiresAt = Math.floor(Date.now() / 1000) + 3600;
     const open = async (key: string) =>
