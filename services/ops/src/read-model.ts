@@ -1,7 +1,7 @@
 import { setting } from './config';
 import type { DateRange } from './domain/range';
 import { deriveStatus, type BookingStatus } from './domain/status';
-import { describeEntry, orderTimeline, type TimelineEntry } from './domain/timeline';
+import { describeEntry, timelineSteps, type TimelineStep } from './domain/timeline';
 import { bookingsInRange, readTimeline } from './store/timeline';
 
 /** What the console reads: statuses derived at read time from the stored timelines. */
@@ -31,7 +31,8 @@ export async function chartersIn(range: DateRange, now: Date): Promise<CharterRo
 
 export interface BookingView {
   status: BookingStatus;
-  timeline: Array<TimelineEntry & { text: string }>;
+  /** Each step once, in the order things happened, with every event id that told it. */
+  timeline: Array<TimelineStep & { text: string }>;
 }
 
 /** One booking's status and its timeline in order, each entry with its line of text; undefined when unknown here. */
@@ -40,6 +41,6 @@ export async function bookingView(bookingId: string, now: Date): Promise<Booking
   if (entries.length === 0) return undefined;
   return {
     status: deriveStatus(bookingId, entries, settings(now)),
-    timeline: orderTimeline(entries).map((entry) => ({ ...entry, text: describeEntry(entry) })),
+    timeline: timelineSteps(entries).map((step) => ({ ...step, text: describeEntry(step) })),
   };
 }

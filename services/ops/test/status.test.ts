@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { deriveStatus } from '../src/domain/status';
 import { entryFromDeadLetter, parseDeadLetter } from '../src/domain/dead-letters';
-import { describeEntry, orderTimeline, type TimelineEntry } from '../src/domain/timeline';
+import { describeEntry, orderTimeline, timelineSteps, type TimelineEntry } from '../src/domain/timeline';
 import {
   ROSTER,
   booking,
@@ -353,4 +353,14 @@ it('reads only what the console shows: no money, no guest contact details', () =
   const [created] = happyPath(ID);
   const text = JSON.stringify(entryOf(created!));
   expect(text).not.toMatch(/145000|dana@example\.com|revenue/);
+});
+
+it('shows a success a service published again (a redelivered booking event) as one step with both event ids', () => {
+  const [created, page] = happyPath(ID);
+  const again = { ...page!, id: 'second-publication', time: secondsAfter(4).toISOString() };
+  const steps = timelineSteps([created!, page!, again].map(entryOf));
+  expect(steps.map((s) => [s.kind, s.event_ids])).toEqual([
+    ['BookingCreated', [created!.id]],
+    ['GuestPagePublished', [page!.id, 'second-publication']],
+  ]);
 });

@@ -241,6 +241,52 @@ export function orderTimeline(entries: readonly TimelineEntry[]): TimelineEntry[
   return [...byId.values()].sort(compareEntries);
 }
 
+/**
+ * What makes two entries the same step. A service that receives a booking event again repeats its idempotent effects
+ * and publishes its success event again, with the same content and a new event id: the same step, said twice.
+ */
+function stepKey(entry: TimelineEntry): string {
+  switch (entry.kind) {
+    case 'BookingCreated':
+    case 'BookingUpdated':
+    case 'BookingCancelled':
+      return `${entry.kind}|${entry.facts.partner}|${entry.revision}`;
+    case 'GuestPagePublished':
+    case 'CalendarUpdated':
+      return `${entry.kind}|${entry.revision}|${entry.facts.status}`;
+    case 'EventCreated':
+    case 'EventUpdated':
+    case 'EventCancelled':
+      return `${entry.kind}|${entry.facts.event_id}|${entry.facts.version}`;
+    case 'CrewConfirmed':
+    case 'CrewDeclined':
+      return `${entry.kind}|${entry.facts.member_id}|${entry.facts.version}`;
+    case 'CrewNotified':
+      return `${entry.kind}|${entry.facts.kind}|${entry.revision}|${entry.facts.recipients.map((r) => r.member_id).join()}`;
+    case 'Email':
+      return `${entry.kind}|${entry.facts.message_id}|${entry.facts.outcome}|${entry.facts.recipients.join()}`;
+    case 'DeadLetter':
+      return `${entry.kind}|${entry.id}`;
+  }
+}
+
+export type TimelineStep = TimelineEntry & {
+  /** Every event that said this step happened (the first is the entry's own), in the order they happened. */
+  event_ids: string[];
+};
+
+/** The timeline as steps: each step once, at its first telling, in the order things happened. */
+export function timelineSteps(entries: readonly TimelineEntry[]): TimelineStep[] {
+  const steps = new Map<string, TimelineStep>();
+  for (const entry of orderTimeline(entries)) {
+    const key = stepKey(entry);
+    const step = steps.get(key);
+    if (step) step.event_ids.push(entry.id);
+    else steps.set(key, { ...entry, event_ids: [entry.id] });
+  }
+  return [...steps.values()];
+}
+
 /** "2027-05-30 10:00-13:00, 4 guests". */
 const plan = (f: BookingFacts) => `${f.charter_date} ${f.charter_start}-${f.charter_end}, ${f.guest_count} guests`;
 /** ": <text>" when there is text. */
