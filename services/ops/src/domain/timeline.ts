@@ -261,8 +261,10 @@ function stepKey(entry: TimelineEntry): string {
     case 'CrewConfirmed':
     case 'CrewDeclined':
       return `${entry.kind}|${entry.facts.member_id}|${entry.facts.version}`;
-    case 'CrewNotified':
-      return `${entry.kind}|${entry.facts.kind}|${entry.revision}|${entry.facts.recipients.map((r) => r.member_id).join()}`;
+    case 'CrewNotified': {
+      const members = entry.facts.recipients.map((r) => r.member_id).join();
+      return `${entry.kind}|${entry.facts.kind}|${entry.revision}|${members}`;
+    }
     case 'Email':
       return `${entry.kind}|${entry.facts.message_id}|${entry.facts.outcome}|${entry.facts.recipients.join()}`;
     case 'DeadLetter':
