@@ -20,7 +20,7 @@ class Alarms {
   }
 
   addAlarms() {
-    const stage = this.serverless.service.provider.stage;
+    const stage = this.serverless.getProvider('aws').getStage();
     const resources = this.serverless.service.provider.compiledCloudFormationTemplate.Resources;
     const root = path.resolve(this.serverless.serviceDir, '..', '..');
     for (const service of watchedServices(root, stage, this.serverless.classes.Error)) {
