@@ -12,6 +12,8 @@ import { recordEntry } from './store/timeline';
  * someone redrives it, and the watch sees it every minute; writing it again would change nothing but the bill.
  */
 const recorded = new Set<string>();
+/** Alerts this environment raised or found raised: a silence lasts many minutes, its alert is tried once here. */
+const alerted = new Set<string>();
 
 export interface WatchSummary {
   dead_letters: number;
@@ -53,7 +55,10 @@ export async function watchOnce(now: Date, logger: Logger): Promise<WatchSummary
     const silence = silenceOf(state, hours, now);
     if (silence.kind !== 'silent') continue;
     const alert = silentPartnerAlert(state, silence, now, setting('CONSOLE_URL'));
-    if (!(await raiseAlert(alert))) continue;
+    if (alerted.has(alert.id)) continue;
+    const first = await raiseAlert(alert);
+    alerted.add(alert.id);
+    if (!first) continue;
     raised++;
     logger.error(alert.message, { alert: alert.kind, alert_id: alert.id, partner: alert.partner });
   }

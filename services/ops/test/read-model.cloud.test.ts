@@ -330,16 +330,67 @@ describe('the watch', () => {
 });
 
 describe('cost', () => {
-  it('writes three items for a booking event and one for any other, and reads a booking in one Query', async () => {
-    const counts = () => cloud.requestCounts();
-    const writes = (c: Record<string, number>) => (c['dynamodb:PutItem'] ?? 0) + (c['dynamodb:UpdateItem'] ?? 0);
+  const counts = () => cloud.requestCounts();
+  const delta = (before: Record<string, number>, operation: string) =>
+    (counts()[operation] ?? 0) - (before[operation] ?? 0);
+
+  it('writes 13 items for a booking from creation to a confirmed crew, and reads nothing', async () => {
+    const id = 'cost-1';
+    const life = [
+      ...happyPath(id),
+      ...ROSTER.map((m, i) =>
+        sesEvent('Email Delivered', {
+          bookingId: id,
+          messageId: messageIdOf(id, m.member_id),
+          to: [m.email],
+          time: secondsAfter(5 + i),
+        }),
+      ),
+      ...ROSTER.map((m, i) => crewAnswer(id, m.member_id, 'confirmed', secondsAfter(60 + i))),
+    ];
     const before = counts();
-    const events = happyPath('cost-1');
-    for (const e of events) await deliver(e);
-    const after = counts();
-    // BookingCreated: entry, head, partner; GuestPagePublished, EventCreated, CalendarUpdated, CrewNotified: one each.
-    expect(writes(after) - writes(before)).toBe(3 + 4);
-    await view('cost-1');
-    expect((counts()['dynamodb:Query'] ?? 0) - (after['dynamodb:Query'] ?? 0)).toBe(1);
+    for (const e of life) await deliver(e);
+    // BookingCreated: entry, head, partner. Each of the other 10 events (page, crew event, calendar, notice,
+    // three deliveries, three confirmations): its entry.
+    expect(delta(before, 'dynamodb:PutItem') + delta(before, 'dynamodb:UpdateItem')).toBe(13);
+    expect(delta(before, 'dynamodb:Query') + delta(before, 'dynamodb:GetItem')).toBe(0);
+
+    const reading = counts();
+    await view(id);
+    expect(delta(reading, 'dynamodb:Query')).toBe(1);
+  });
+
+  it('reads a week of charters in one index Query per month and one Query per charter', async () => {
+    for (const day of ['2027-10-29', '2027-10-30', '2027-11-02']) {
+      await deliver(
+        busEvent(
+          'BookingCreated',
+          booking(`cost-${day}`, { charter_date: day }),
+          secondsAfter(0),
+          'partner.boatsetter',
+        ),
+      );
+    }
+    const before = counts();
+    expect(await charters('2027-10-28', '2027-11-03')).toHaveLength(3);
+    // Two months (October, November) and three timelines; the dashboard token is cached.
+    expect(delta(before, 'dynamodb:Query')).toBe(2 + 3);
+    expect(delta(before, 'secretsmanager:GetSecretValue')).toBe(0);
+  });
+
+  it('costs one ReceiveMessage per dead-letter queue and one Query a minute when nothing is new', async () => {
+    await watch(tick(new Date()), context('watch'));
+    const held = process.env.DEAD_LETTER_QUEUES!.split(',').map((q) => cloud.sqs.count(cloud.sqs.url(q)));
+    const letters = held.reduce((sum, n) => sum + n, 0);
+    const before = counts();
+    await watch(tick(new Date()), context('watch'));
+    // Six queues (URLs cached after the first run), one more ReceiveMessage for a queue that held letters (the
+    // empty answer that ends its read), each letter made visible again; the partners' Query. A letter already on
+    // its timeline is not written again.
+    expect(delta(before, 'sqs:ReceiveMessage')).toBe(6 + held.filter((n) => n > 0).length);
+    expect(delta(before, 'sqs:GetQueueUrl')).toBe(0);
+    expect(delta(before, 'sqs:ChangeMessageVisibility')).toBe(letters);
+    expect(delta(before, 'dynamodb:Query')).toBe(1);
+    expect(delta(before, 'dynamodb:PutItem') + delta(before, 'dynamodb:UpdateItem')).toBe(0);
   });
 });

@@ -86,7 +86,8 @@ describe('readiness', () => {
     expect(status.problems).toEqual([
       { code: 'declined', severity: 'blocking', message: 'Isla Moreno (mate) declined: Sick', at: AN_INSTANT },
     ]);
-    expect(status.readiness).toEqual({ state: 'not_ready', missing: ['Isla Moreno (mate) declined'] });
+    // Listed once, as a problem: what is still to come is nothing.
+    expect(status.readiness).toEqual({ state: 'not_ready', missing: [] });
   });
 
   it('names a bounced crew address, and a later delivery to it settles it', () => {
@@ -106,7 +107,7 @@ describe('readiness', () => {
           '(Permanent/General: smtp; 550 5.1.1 user unknown)',
       },
     ]);
-    expect(bounced.readiness.missing).toEqual(['Notice to Theo Park not delivered: deckhand@crew.example.com bounced']);
+    expect(bounced.readiness).toEqual({ state: 'not_ready', missing: [] });
 
     const delivered = sesEvent('Email Delivered', {
       bookingId: ID,
@@ -126,7 +127,7 @@ describe('readiness', () => {
       'pending',
     ]);
     expect(early.problems).toEqual([]);
-    expect(early.readiness.missing).toContain('Guest page not live');
+    expect(early.readiness.missing).toContain('Guest page not live yet');
 
     const late = statusOf([created!], [], 20);
     expect(late.problems.map((p) => p.message)).toEqual([
@@ -257,14 +258,15 @@ describe('problems from other partners and dead letters', () => {
 
   it('lists a dead letter until the same service does its part for that revision', () => {
     const [created] = happyPath(ID);
-    const letter = deadLetterEntry({
+    const letterOf = {
       queue: 'charter-calendar-dlq-local',
       fn: 'charter-calendar-local-onBookingCreated',
       event: created!,
       errorType: 'ThrottlingException',
       message: 'Rate exceeded',
       at: secondsAfter(5),
-    });
+    };
+    const letter = deadLetterEntry(letterOf);
     const [, page, event, , notified] = happyPath(ID);
     const stuck = statusOf([created!, page!, event!], [letter]);
     expect(stuck.problems).toEqual([
@@ -276,6 +278,11 @@ describe('problems from other partners and dead letters', () => {
       },
     ]);
     expect(describeEntry(letter)).toBe('calendar could not process BookingCreated: Rate exceeded');
+    // A dead letter alone keeps a charter from ready, though nothing else is missing.
+    const held = { ...created!, detail: { ...created!.detail, revision: 2 } };
+    const later = deadLetterEntry({ ...letterOf, event: held, at: secondsAfter(200) });
+    const confirmedAll = statusOf([...happyPath(ID), ...confirmAll()], [later]);
+    expect(confirmedAll.readiness).toEqual({ state: 'not_ready', missing: [] });
     // Redriven: the calendar published its CalendarUpdated of revision 1.
     const redriven = statusOf([...happyPath(ID), notified!], [letter]);
     expect(redriven.problems).toEqual([]);

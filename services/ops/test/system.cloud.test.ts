@@ -142,23 +142,18 @@ describe('a charter with problems', () => {
 
     const { status, timeline } = await booking(id);
     const blocking = status.problems.filter((p) => p.severity === 'blocking').map((p) => p.message);
-    expect(blocking.sort()).toEqual(
-      [
-        ...['calendar', 'guest-pages', 'scc'].map(
-          (service) =>
-            `${service} could not process BookingCreated (InvalidEventError): ` +
-            'invalid event: detail.charter_end: must be after charter_start',
-        ),
-        'Crew email to Isla Moreno (mate) at mate@crew.example.com bounced ' +
-          '(Permanent/General: smtp; 550 5.1.1 user unknown)',
-        'Theo Park (deckhand) declined: Sick',
-      ].sort(),
+    const [failed, ...others] = blocking;
+    // One event no service could read: one problem naming every service that refused it (ops could not read it either).
+    expect(failed).toBe(
+      'calendar, guest-pages, ops and scc could not process BookingCreated (InvalidEventError): ' +
+        'invalid event: detail.charter_end: must be after charter_start',
     );
-    expect(status.readiness.missing).toEqual([
-      'Theo Park (deckhand) declined',
-      'Notice to Isla Moreno not delivered: mate@crew.example.com bounced',
-      'Crew not confirmed: Rowan Hale, Isla Moreno',
+    expect(others).toEqual([
+      'Crew email to Isla Moreno (mate) at mate@crew.example.com bounced ' +
+        '(Permanent/General: smtp; 550 5.1.1 user unknown)',
+      'Theo Park (deckhand) declined: Sick',
     ]);
+    expect(status.readiness).toEqual({ state: 'not_ready', missing: ['Crew not confirmed: Rowan Hale, Isla Moreno'] });
     expect(timeline.filter((e) => e.kind === 'DeadLetter')).toHaveLength(4);
     // The dead letters are read, not consumed: they are still there for `npm run dlq -- redrive`.
     expect(cloud.sqs.count(cloud.sqs.url('charter-calendar-dlq-local'))).toBe(1);

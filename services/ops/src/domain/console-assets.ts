@@ -23,7 +23,7 @@ padding:.7rem 1rem;background:var(--navy);color:#fff}
 .top button{background:transparent;color:#fff;border:1px solid rgba(255,255,255,.45);padding:.35rem .7rem}
 main{max-width:52rem;margin:0 auto;padding:.75rem .75rem 3rem}
 h1{margin:.2rem 0 .6rem;font-size:1.35rem;line-height:1.25}
-h2{margin:1.1rem 0 .45rem;font-size:1rem;line-height:1.3;color:var(--navy)}
+h2{margin:1.1rem 0 .45rem;font-size:1rem;line-height:1.3;color:var(--navy);scroll-margin-top:4rem}
 h3{margin:0 0 .4rem;font-size:.95rem}
 button,input{font:inherit}
 button{min-height:2.5rem;padding:.4rem .9rem;border:1px solid var(--line);border-radius:.5rem;background:var(--paper);\
@@ -38,7 +38,7 @@ input[type=password]{width:100%;min-height:2.75rem;padding:.5rem .7rem;border:1p
 .notice{padding:.55rem .75rem;border-radius:.5rem;background:var(--warn-bg);color:var(--warn);margin:0 0 .6rem}
 .week-head{display:flex;flex-wrap:wrap;align-items:center;justify-content:space-between;gap:.5rem}
 .week-nav{display:flex;align-items:center;gap:.4rem}
-.week-nav span{min-width:9rem;text-align:center;font-weight:600;font-size:.95rem}
+.week-nav span{min-width:8.5rem;text-align:center;font-weight:600;font-size:.95rem}
 .summary{margin:.2rem 0 .4rem;color:var(--muted)}
 .day{margin:0 0 .35rem}
 .day h2{display:flex;justify-content:space-between;margin-top:1rem}
@@ -66,6 +66,7 @@ letter-spacing:.03em;text-transform:uppercase;background:var(--off-bg);color:var
 .chip.pending,.chip.waiting,.chip.none{background:var(--warn-bg);color:var(--warn)}
 .chip.overdue,.chip.declined,.chip.bounced,.chip.complained,.chip.rejected{background:var(--bad-bg);color:var(--bad)}
 ul.missing{margin:.45rem 0 0;padding-left:1.1rem;font-size:.9rem;color:var(--warn)}
+.card ul.missing{margin:0;font-size:1rem}
 ul.missing li.blocking{color:var(--bad);font-weight:600}
 .empty{color:var(--muted);font-size:.9rem;margin:.2rem 0 .6rem}
 .back{margin:.2rem 0 .6rem}
@@ -96,6 +97,9 @@ ol.timeline li.DeadLetter,ol.timeline li.bad{color:var(--bad)}
 .partner .name{font-weight:700}
 @media (min-width:44rem){main{padding:1rem 1.25rem 3rem}.facts{grid-template-columns:8rem minmax(0,1fr)}\
 ol.timeline li{grid-template-columns:9.5rem minmax(0,1fr)}}
+@media (min-width:64rem){main{max-width:76rem}#week ul.charters{display:grid;\
+grid-template-columns:repeat(auto-fill,minmax(22rem,1fr));gap:.5rem}#week .charter{margin:0}\
+#booking{max-width:52rem;margin:0 auto}}
 `;
 
 export const CONSOLE_SCRIPT = `
@@ -151,12 +155,14 @@ export const CONSOLE_SCRIPT = `
     return Math.round(hours / 24) + ' days ago';
   }
 
-  function api(path) {
-    return fetch(path, { headers: { 'X-Dashboard-Token': state.token }, cache: 'no-store', credentials: 'omit' })
+  function api(path, token) {
+    var sent = token || state.token;
+    return fetch(path, { headers: { 'X-Dashboard-Token': sent }, cache: 'no-store', credentials: 'omit' })
       .then(function (response) {
         return response.json().catch(function () { return {}; }).then(function (body) {
           if (response.status === 401 || response.status === 403) {
-            signOut(body.message || 'The token was refused.');
+            // A late answer to a token already replaced says nothing about the one in use.
+            if (sent === state.token) signOut(body.message || 'The token was refused.');
             throw new Error('signed out');
           }
           if (!response.ok) {
@@ -210,7 +216,6 @@ export const CONSOLE_SCRIPT = `
     add(container, el('p', 'problem', error.message));
   }
 
-  function stepClass(status) { return status.state; }
   function badgeOf(b) {
     if (b.readiness.state === 'cancelled') return ['cancelled', 'Cancelled'];
     if (b.readiness.state === 'ready') return ['ready', 'Ready'];
@@ -233,12 +238,14 @@ export const CONSOLE_SCRIPT = `
     var meta = [facts ? facts.guest_count + ' guests' : null, b.owner, b.booking_id].filter(Boolean).join(' \\u00b7 ');
     add(link, el('div', 'meta', meta));
     if (b.readiness.state !== 'cancelled') {
-      add(link, add(el('div', 'chips'),
-        chip('Page', stepClass(b.guest_page)),
-        chip('Crew event', stepClass(b.crew_event)),
-        chip('Calendar', stepClass(b.calendar)),
-        chip('Crew ' + b.confirmed.count + '/' + b.confirmed.of + ' confirmed',
-          b.confirmed.of && b.confirmed.count === b.confirmed.of ? 'confirmed' : 'none')));
+      // Only what is not done yet gets a chip of its own: a ready charter reads as one line.
+      var chips = el('div', 'chips');
+      [['Guest page', b.guest_page], ['Crew event', b.crew_event], ['Calendar', b.calendar]].forEach(function (step) {
+        if (step[1].state !== 'done') add(chips, chip(step[0] + ' ' + step[1].state, step[1].state));
+      });
+      var allIn = b.confirmed.of > 0 && b.confirmed.count === b.confirmed.of;
+      add(chips, chip('Crew ' + b.confirmed.count + '/' + b.confirmed.of + ' confirmed', allIn ? 'confirmed' : 'none'));
+      add(link, chips);
       var problems = b.problems.filter(function (p) { return p.severity === 'blocking'; });
       var lines = problems.map(function (p) { return ['blocking', p.message]; })
         .concat(b.readiness.missing.map(function (m) { return ['', m]; }));
@@ -347,12 +354,6 @@ export const CONSOLE_SCRIPT = `
 
   function kindOf(notice) { return notice ? ' (' + notice.kind + ')' : ''; }
 
-  function stepWords(status) {
-    var seen = status.revision ? 'revision ' + status.revision : '';
-    var words = { done: 'done', pending: 'pending', overdue: 'overdue', waiting: 'waiting' }[status.state];
-    return [words, seen, status.detail].filter(Boolean).join(' \\u00b7 ');
-  }
-
   function renderBooking(view, s, timeline) {
     var b = s.booking;
     var zone = b ? b.timezone : MARINA_ZONE;
@@ -370,27 +371,38 @@ export const CONSOLE_SCRIPT = `
     ]));
     add(view, card);
 
-    if (s.readiness.missing.length || s.problems.length) {
-      var trouble = el('section', 'card');
-      add(trouble, el('h2', '', s.readiness.state === 'ready' ? 'Problems' : 'What is missing'));
+    if (s.problems.length) {
+      var wrong = add(el('section', 'card'), el('h2', '', 'What went wrong'));
       var problems = el('ul', 'problems');
       s.problems.forEach(function (p) {
         var when = p.at ? el('small', '', instantWords(p.at, zone)) : null;
         add(problems, add(el('li', p.severity), document.createTextNode(p.message), when));
       });
-      s.readiness.missing.forEach(function (m) { add(problems, el('li', 'warning', m)); });
-      add(trouble, problems);
-      add(view, trouble);
+      add(view, add(wrong, problems));
+    }
+    if (s.readiness.missing.length) {
+      var coming = add(el('section', 'card'), el('h2', '', 'Still to come'));
+      var missing = el('ul', 'missing');
+      s.readiness.missing.forEach(function (m) { add(missing, el('li', '', m)); });
+      add(view, add(coming, missing));
     }
 
-    var stepsCard = el('section', 'card');
-    add(stepsCard, el('h2', '', 'Steps'));
-    add(stepsCard, facts([
-      ['Guest page', stepWords(s.guest_page)],
-      ['Crew event', stepWords(s.crew_event)],
-      ['Calendar', stepWords(s.calendar)]
-    ]));
-    add(view, stepsCard);
+    var stepsCard = add(el('section', 'card'), el('h2', '', 'Steps'));
+    var steps = el('dl', 'facts');
+    [['Guest page', s.guest_page], ['Crew event', s.crew_event], ['Calendar', s.calendar]].forEach(function (row) {
+      var status = row[1];
+      var value = add(el('dd'), chip(status.state, status.state));
+      if (status.revision) value.appendChild(document.createTextNode(' revision ' + status.revision + ' '));
+      if (row[0] === 'Guest page' && status.detail) {
+        var open = el('a', '', 'open the page');
+        open.href = status.detail;
+        open.rel = 'noopener noreferrer';
+        open.target = '_blank';
+        add(value, open);
+      } else if (row[0] === 'Calendar' && status.detail) add(value, el('span', 'meta', status.detail));
+      add(steps, el('dt', '', row[0]), value);
+    });
+    add(view, add(stepsCard, steps));
 
     var crewCard = el('section', 'card');
     add(crewCard, el('h2', '', 'Crew (' + s.confirmed.count + ' of ' + s.confirmed.of + ' confirmed)'));
@@ -432,9 +444,14 @@ export const CONSOLE_SCRIPT = `
     var value = byId('token').value.trim();
     if (!value) return;
     byId('token').value = '';
-    state.token = value;
-    sessionStorage.setItem(TOKEN_KEY, value);
-    start();
+    // One request tries the token before it is kept and the console reads everything with it.
+    api('/ops/health', value).then(function () {
+      state.token = value;
+      sessionStorage.setItem(TOKEN_KEY, value);
+      start();
+    }, function (error) {
+      showSignIn(error.message === 'signed out' ? 'That token is not valid for this stage.' : error.message);
+    });
   });
   byId('sign-out').addEventListener('click', function () {
     signOut('Signed out. The token is forgotten in this tab.');

@@ -73,10 +73,10 @@ const PAGE = html`<!doctype html>
 <button type="button" id="prev" aria-label="Previous week">&#8249;</button>
 <span id="range-label"></span>
 <button type="button" id="next" aria-label="Next week">&#8250;</button>
+<button type="button" id="this-week">Today</button>
 </div>
 </div>
 <p class="summary" id="summary"></p>
-<p><button type="button" id="this-week">This week</button></p>
 <div id="days"></div>
 <h2>Dead letters <span id="letter-count"></span></h2>
 <div class="card" id="letter-list"></div>

@@ -70,7 +70,7 @@ export interface Problem {
 
 export interface Readiness {
   state: 'ready' | 'not_ready' | 'cancelled' | 'unknown';
-  /** What stands between the charter and ready, one line each. */
+  /** What is still to come before the charter is ready, one line each (what went wrong is in `problems`). */
   missing: string[];
 }
 
@@ -291,6 +291,10 @@ function settled(letter: EntryOf<'DeadLetter'>, ordered: TimelineEntry[]): boole
   );
 }
 
+/** "calendar", "scc and calendar", "guest-pages, scc and calendar". */
+const listed = (names: string[]) =>
+  names.length < 2 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
+
 const EMAIL_PROBLEM: Record<Exclude<EmailOutcome, 'delivered'>, ProblemCode> = {
   bounced: 'email_bounced',
   complained: 'email_complained',
@@ -310,6 +314,7 @@ function problemsOf(
     problems.push({ code: 'step_overdue', severity: 'blocking', message: `${STEP_WORDS[step]} ${what} yet` });
   }
   const refusals = new Map<string, Problem>();
+  const failures = new Map<string, { services: string[]; what: string; error: string; reason: string; at?: string }>();
   for (const letter of ofKind(ordered, 'DeadLetter')) {
     const { facts } = letter;
     const what = facts.event?.detail_type ?? 'an event';
@@ -323,14 +328,22 @@ function problemsOf(
         at: letter.at,
       });
     } else if (!settled(letter, ordered)) {
-      problems.push({
-        code: 'dead_letter',
-        // Ops missing an event is ops' fault, not the charter's.
-        severity: facts.service === 'ops' ? 'warning' : 'blocking',
-        message: `${facts.service} could not process ${what} (${facts.error_type}): ${facts.reason}`,
-        at: letter.at,
-      });
+      // The same event refused by several services for the same reason is one problem naming them all.
+      const key = `${facts.event?.id ?? letter.id}|${facts.error_type}|${facts.reason}`;
+      const group = failures.get(key) ?? { services: [], what, error: facts.error_type, reason: facts.reason };
+      group.services.push(facts.service);
+      group.at ??= letter.at;
+      failures.set(key, group);
     }
+  }
+  for (const f of failures.values()) {
+    problems.push({
+      code: 'dead_letter',
+      // Ops missing an event is ops' fault, not the charter's.
+      severity: f.services.every((service) => service === 'ops') ? 'warning' : 'blocking',
+      message: `${listed([...f.services].sort())} could not process ${f.what} (${f.error}): ${f.reason}`,
+      ...(f.at ? { at: f.at } : {}),
+    });
   }
   for (const b of life.foreign) {
     if (refusals.has(b.id)) continue;
@@ -372,28 +385,36 @@ function problemsOf(
   return problems;
 }
 
-function readinessOf(life: Lifecycle, stepStates: Record<StepName, StepStatus>, crew: MemberStatus[]): Readiness {
+/**
+ * Ready when nothing is still to come and nothing went wrong. `missing` holds what is still to come (a step within its
+ * minutes, a notice not sent yet, crew who have not answered); what went wrong (a decline, a bounce, a dead letter, a
+ * step overdue) is a problem, listed once, there.
+ */
+function readinessOf(
+  life: Lifecycle,
+  stepStates: Record<StepName, StepStatus>,
+  crew: MemberStatus[],
+  problems: Problem[],
+): Readiness {
   if (life.cancel) return { state: 'cancelled', missing: [] };
   const missing: string[] = [];
   if (!life.owner) missing.push('No booking event seen yet');
   for (const [step, status] of Object.entries(stepStates) as [StepName, StepStatus][]) {
-    if (status.state === 'done') continue;
+    if (status.state !== 'pending') continue;
     const seen = status.revision !== undefined ? ` (shows revision ${status.revision} of ${life.revision})` : '';
     missing.push(
-      step === 'guest_page' && !status.at ? 'Guest page not live' : `${STEP_WORDS[step]} not up to date${seen}`,
+      step === 'guest_page' && !status.at ? 'Guest page not live yet' : `${STEP_WORDS[step]} not up to date${seen}`,
     );
   }
   const names = (list: MemberStatus[]) => list.map((m) => m.name).join(', ');
-  for (const m of crew.filter((c) => c.answer === 'declined')) missing.push(`${m.name} (${m.role}) declined`);
-  for (const m of crew.filter((c) => c.email_outcome && c.email_outcome !== 'delivered'))
-    missing.push(`Notice to ${m.name} not delivered: ${m.email} ${m.email_outcome}`);
-  const untold = crew.filter((c) => c.notice === 'pending' || c.notice === 'overdue');
+  const untold = crew.filter((c) => c.notice === 'pending');
   if (untold.length) missing.push(`Not told yet: ${names(untold)}`);
   const unconfirmed = crew.filter((c) => c.answer === 'none');
   if (unconfirmed.length) missing.push(`Crew not confirmed: ${names(unconfirmed)}`);
   if (stepStates.crew_event.state === 'done' && crew.length === 0) missing.push('No crew on the crew event');
   if (!life.owner) return { state: 'unknown', missing };
-  return { state: missing.length ? 'not_ready' : 'ready', missing };
+  const wrong = problems.some((p) => p.severity === 'blocking');
+  return { state: missing.length || wrong ? 'not_ready' : 'ready', missing };
 }
 
 /** Notices wait for both scc and the calendar (the notifier's join): due from the later of the two. */
@@ -424,6 +445,7 @@ export function deriveStatus(
   const crew = (event?.facts.crew ?? []).map((m) =>
     memberStatus(m, { ordered, events, settings, cancelled: !!life.cancel, ...noticeDue(stepStates) }),
   );
+  const problems = problemsOf(ordered, life, stepStates, crew);
   return {
     booking_id: bookingId,
     ...(life.owner ? { owner: life.owner } : {}),
@@ -442,7 +464,7 @@ export function deriveStatus(
     ...stepStates,
     crew,
     confirmed: { count: crew.filter((m) => m.answer === 'confirmed').length, of: crew.length },
-    problems: problemsOf(ordered, life, stepStates, crew),
-    readiness: readinessOf(life, stepStates, crew),
+    problems,
+    readiness: readinessOf(life, stepStates, crew, problems),
   };
 }
