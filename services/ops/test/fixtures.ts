@@ -6,6 +6,7 @@ import {
   type DetailType,
   type ServiceDetailType,
 } from '@charter/events';
+import { bookingInput } from '@charter/local/fixtures';
 import { busEnvelope } from '@charter/local/testing';
 import type { EventBridgeEvent } from 'aws-lambda';
 import { entryFromSesEvent, SesEmailEvent, type SesDetailType } from '../src/domain/ses-event';
@@ -35,24 +36,9 @@ export function busEvent<T extends DetailType>(
 
 export const eventIdOf = (bookingId: string) => `evt_${bookingId.replace(/[^A-Za-z0-9_-]/g, '')}00000000`;
 
-/** A partner's booking (no money or contact details are needed here: ops keeps none). */
-export function booking(bookingId: string, overrides: Partial<DetailInputOf<'BookingCreated'>> = {}) {
-  return {
-    schema_version: 1 as const,
-    booking_id: bookingId,
-    source: 'boatsetter',
-    charter_date: '2027-05-30',
-    charter_start: '10:00',
-    charter_end: '13:00',
-    timezone: 'America/Los_Angeles',
-    guest_count: 4,
-    guest: { name: 'Dana Whitfield', email: 'dana@example.com' },
-    vessel: 'JADA',
-    location: 'Shelter Island, San Diego',
-    revenue_cents: 145000,
-    ...overrides,
-  };
-}
+/** A partner's booking, with the money and contact details ops must not keep. */
+export const booking = (bookingId: string, overrides: Partial<DetailInputOf<'BookingCreated'>> = {}) =>
+  bookingInput({ booking_id: bookingId, guest: { name: 'Dana Whitfield', email: 'dana@example.com' }, ...overrides });
 
 const crewEvent = (bookingId: string, revision = 1, version = 1, crew = ROSTER) => ({
   schema_version: 1 as const,
