@@ -6,7 +6,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bookingDetailTypes } from '@charter/events';
+import { bookingDetailTypes, detailTypes } from '@charter/events';
 import { DEFAULT_PORTS } from '@charter/local/cloud';
 import {
   busNameOf,
@@ -66,6 +66,34 @@ interface ResourceProperties {
     DestinationConfig?: { OnFailure?: { Destination: unknown } };
   };
   'AWS::IAM::Role': { Policies?: Array<{ PolicyDocument: { Statement: IamStatement[] } }> };
+  'AWS::SQS::Queue': { QueueName: string };
+  'AWS::SNS::Topic': { TopicName: string };
+  'AWS::SNS::Subscription': { TopicArn: unknown; Protocol: string; Endpoint: string };
+  'AWS::CloudWatch::Alarm': {
+    AlarmName: string;
+    AlarmDescription: unknown;
+    Namespace: string;
+    MetricName: string;
+    Dimensions?: Array<{ Name: string; Value: string }>;
+    Statistic: string;
+    Threshold: number;
+    ComparisonOperator: string;
+    AlarmActions: unknown[];
+  };
+  'AWS::Logs::MetricFilter': {
+    LogGroupName: string;
+    FilterPattern: string;
+    MetricTransformations: Array<{ MetricNamespace: string; MetricName: string }>;
+  };
+  'AWS::SES::ConfigurationSet': { Name: string };
+  'AWS::SES::ConfigurationSetEventDestination': {
+    ConfigurationSetName: unknown;
+    EventDestination: {
+      Enabled: boolean;
+      MatchingEventTypes: string[];
+      EventBridgeDestination: { EventBusArn: unknown };
+    };
+  };
 }
 
 /** The template's resources of one type, by logical id, with that type's properties. */
@@ -97,6 +125,13 @@ const CONTRACT_ROUTES: Record<string, string[]> = {
   ],
   calendar: ['POST /calendar/entries', 'GET /calendar/entries'],
   notifications: [],
+  ops: [
+    'GET /console',
+    'GET /ops/bookings',
+    'GET /ops/bookings/{booking_id}',
+    'GET /ops/health',
+    'GET /ops/dead-letters',
+  ],
 };
 
 /** Who consumes what on the bus: [detail-type, source pattern]. */
@@ -131,8 +166,8 @@ beforeAll(async () => {
 afterAll(() => rmSync(outRoot, { recursive: true, force: true }));
 
 describe('sls package --stage ci (offline, no AWS credentials)', () => {
-  it('packages all five services of the design card', () => {
-    expect([...templates.keys()].sort()).toEqual(['bus', 'calendar', 'guest-pages', 'notifications', 'scc']);
+  it('packages all six services of the design card', () => {
+    expect([...templates.keys()].sort()).toEqual(['bus', 'calendar', 'guest-pages', 'notifications', 'ops', 'scc']);
   });
 
   it('creates the bus charter-bookings-ci with an archive for replay', () => {
@@ -227,6 +262,105 @@ describe('sls package --stage ci (offline, no AWS credentials)', () => {
         }
       }
     });
+  });
+});
+
+describe('ops: what it hears, and the alarms that reach a person', () => {
+  const ops = <T extends keyof ResourceProperties>(type: T) => resourcesOf('ops', type);
+  const patterns = () =>
+    ops('AWS::Events::Rule')
+      .filter(([, p]) => p.EventPattern)
+      .map(([, p]) => ({
+        bus: p.EventBusName,
+        pattern: (typeof p.EventPattern === 'string' ? JSON.parse(p.EventPattern) : p.EventPattern) as {
+          source: unknown[];
+          'detail-type': string[];
+          detail?: unknown;
+        },
+      }));
+
+  it('hears every detail-type of the catalog on the bus: partner.* booking events, charter.* service events', () => {
+    const onTheBus = patterns().filter((r) => JSON.stringify(r.bus ?? '').includes('charter-bus-ci-EventBus'));
+    const bySource = Object.fromEntries(
+      onTheBus.map((r) => [JSON.stringify(r.pattern.source), r.pattern['detail-type']]),
+    );
+    expect(Object.keys(bySource).sort()).toEqual(['[{"prefix":"charter."}]', '[{"prefix":"partner."}]']);
+    expect([...bySource['[{"prefix":"partner."}]']!].sort()).toEqual([...bookingDetailTypes].sort());
+    const serviceTypes = detailTypes.filter((t) => !(bookingDetailTypes as readonly string[]).includes(t));
+    expect([...bySource['[{"prefix":"charter."}]']!].sort()).toEqual([...serviceTypes].sort());
+  });
+
+  it("hears SES's email events on the default bus (SES publishes nowhere else), for its own configuration set", () => {
+    const ses = patterns().filter((r) => r.bus === undefined);
+    expect(ses.map((r) => r.pattern)).toEqual([
+      {
+        source: ['aws.ses'],
+        'detail-type': ['Email Bounced', 'Email Complaint Received', 'Email Rejected', 'Email Delivered'],
+        detail: { mail: { tags: { 'ses:configuration-set': ['charter-crew-mail-ci'] } } },
+      },
+    ]);
+    const [[setId, set]] = ops('AWS::SES::ConfigurationSet') as [[string, { Name: string }]];
+    expect(set.Name).toBe('charter-crew-mail-ci');
+    const [[, destination]] = ops('AWS::SES::ConfigurationSetEventDestination') as [
+      [string, ResourceProperties['AWS::SES::ConfigurationSetEventDestination']],
+    ];
+    expect(destination.ConfigurationSetName).toEqual({ Ref: setId });
+    expect(destination.EventDestination).toMatchObject({
+      Enabled: true,
+      MatchingEventTypes: ['bounce', 'complaint', 'reject', 'delivery'],
+    });
+    expect(JSON.stringify(destination.EventDestination.EventBridgeDestination.EventBusArn)).toContain(
+      ':event-bus/default',
+    );
+  });
+
+  it("has the topic charter-ops-alerts-<stage>, with the operator's address subscribed", () => {
+    const [[topicId, topic]] = ops('AWS::SNS::Topic') as [[string, { TopicName: string }]];
+    expect(topic.TopicName).toBe('charter-ops-alerts-ci');
+    expect(ops('AWS::SNS::Subscription').map(([, s]) => s)).toEqual([
+      { TopicArn: { Ref: topicId }, Protocol: 'email', Endpoint: 'ops-alerts@example.com' },
+    ]);
+  });
+
+  it("alarms on every service's dead-letter queue and every function's errors, each to the topic", () => {
+    const alarms = ops('AWS::CloudWatch::Alarm').map(([, a]) => a);
+    for (const alarm of alarms) {
+      expect({ alarm: alarm.AlarmName, actions: alarm.AlarmActions }).toEqual({
+        alarm: alarm.AlarmName,
+        actions: [{ Ref: 'AlertTopic' }],
+      });
+      expect([alarm.Threshold, alarm.ComparisonOperator]).toEqual([0, 'GreaterThanThreshold']);
+      expect(JSON.stringify(alarm.AlarmDescription)).toContain('/console');
+    }
+    const watched = (namespace: string, metric: string) =>
+      alarms
+        .filter((a) => a.Namespace === namespace && a.MetricName === metric)
+        .map((a) => a.Dimensions?.[0]?.Value)
+        .sort();
+    const queues = [...templates.values()].flatMap((t) => ofType(t, 'AWS::SQS::Queue').map(([, q]) => q.QueueName));
+    const functions = [...templates.values()].flatMap((t) =>
+      ofType(t, 'AWS::Lambda::Function').map(([, f]) => f.FunctionName),
+    );
+    expect(queues).toHaveLength(6);
+    expect(watched('AWS/SQS', 'ApproximateNumberOfMessagesVisible')).toEqual(queues.sort());
+    expect(watched('AWS/Lambda', 'Errors')).toEqual(functions.sort());
+  });
+
+  it("mails the watch's alerts (a silent partner) through a metric filter on its log", () => {
+    const [[, filter]] = ops('AWS::Logs::MetricFilter') as [[string, ResourceProperties['AWS::Logs::MetricFilter']]];
+    expect(filter.LogGroupName).toBe('/aws/lambda/charter-ops-ci-watch');
+    expect(filter.FilterPattern).toBe('{ $.alert = "*" }');
+    const alarm = ops('AWS::CloudWatch::Alarm').find(([, a]) => a.Namespace === 'Charter/Ops')?.[1];
+    expect(alarm?.MetricName).toBe(filter.MetricTransformations[0]!.MetricName);
+  });
+
+  it("reads exactly every service's dead-letter queue, by the names their stacks give them", () => {
+    const queues = [...templates.values()].flatMap((t) => ofType(t, 'AWS::SQS::Queue').map(([, q]) => q.QueueName));
+    for (const fn of ['WatchLambdaFunction', 'ListDeadLettersLambdaFunction']) {
+      const variables = templates.get('ops')!.Resources[fn]!.Properties as ResourceProperties['AWS::Lambda::Function'];
+      const names = String(variables.Environment?.Variables?.DEAD_LETTER_QUEUES).split(',');
+      expect(names.sort()).toEqual([...queues].sort());
+    }
   });
 });
 

@@ -6,6 +6,7 @@ import { CrewNotified } from './crew-notified';
 import { EventCreated } from './event-created';
 import { CrewConfirmed, CrewDeclined, EventCancelled, EventUpdated } from './event-lifecycle';
 import { GuestPagePublished } from './guest-page-published';
+import { PartnerRequestRefused } from './partner-request-refused';
 
 /**
  * Every detail-type on the bus, its schema and who publishes it. The source of a booking event is
@@ -23,6 +24,7 @@ export const eventCatalog = {
   CrewDeclined: { schema: CrewDeclined, source: 'charter.scc', publishedBy: 'scc (crew page)' },
   CalendarUpdated: { schema: CalendarUpdated, source: 'charter.calendar', publishedBy: 'calendar' },
   CrewNotified: { schema: CrewNotified, source: 'charter.notifications', publishedBy: 'notifications' },
+  PartnerRequestRefused: { schema: PartnerRequestRefused, source: 'charter.bus', publishedBy: 'bus intake' },
 } as const;
 
 export type DetailType = keyof typeof eventCatalog;

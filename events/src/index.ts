@@ -6,5 +6,6 @@ export * from './event-created';
 export * from './event-lifecycle';
 export * from './calendar-updated';
 export * from './crew-notified';
+export * from './partner-request-refused';
 export * from './catalog';
 export * from './json-schema';

@@ -65,6 +65,7 @@ function printReady(cloud: LocalCloud, seconds: number): void {
   console.log(`  secrets     ${join('.local', 'secrets.json')}`);
   console.log(`  logs        ${join('.local', 'logs')}/<service>.log  (JSON lines, each with the booking id)`);
   console.log(`  mail viewer ${cloud.endpoints.ses}/`);
+  console.log(`  ops console ${cloud.endpoints.api}/console  (token: charter/local/dashboard-token in secrets.json)`);
   console.log(`  dead letters: npm run dlq   (redrive: npm run dlq -- redrive)`);
 }
 

@@ -45,11 +45,33 @@ export function parseDeadLetter(queueUrl: string, receiptHandle: string, body: s
 }
 
 /**
- * Every dead letter of every `*dlq*` queue. Each page is hidden while the next is read (SQS hands
- * out at most 10 at a time); `peek` makes them visible again at once, so listing changes nothing.
+ * The dead-letter queues of one deployed stage, found by the naming convention every service's stack follows
+ * (`charter-<service>-dlq-<stage>`, held to the stacks by the packaging test): ListQueues with the prefix `charter-`,
+ * page by page, then the names that end in `-dlq-<stage>`. The same calls in AWS and against the local cloud.
  */
-export async function readDeadLetters(sqs: SQSClient, options: { peek: boolean }): Promise<DeadLetter[]> {
-  const queues = ((await sqs.send(new ListQueuesCommand({}))).QueueUrls ?? []).filter((url) => /dlq/i.test(url));
+export async function stageQueueUrls(sqs: SQSClient, stage: string): Promise<string[]> {
+  const pattern = new RegExp(`^charter-[a-z0-9-]+-dlq-${stage.replace(/[^A-Za-z0-9-]/g, '')}$`);
+  const urls: string[] = [];
+  let NextToken: string | undefined;
+  do {
+    const page = await sqs.send(new ListQueuesCommand({ QueueNamePrefix: 'charter-', MaxResults: 1000, NextToken }));
+    urls.push(...(page.QueueUrls ?? []).filter((url) => pattern.test(url.split('/').pop() ?? '')));
+    NextToken = page.NextToken;
+  } while (NextToken);
+  return urls.sort();
+}
+
+/**
+ * Every dead letter of the given queues (by default every `*dlq*` queue). Each page is hidden while the next is read
+ * (SQS hands out at most 10 at a time); `peek` makes them visible again at once, so listing changes nothing.
+ */
+export async function readDeadLetters(
+  sqs: SQSClient,
+  options: { peek: boolean; queueUrls?: string[] },
+): Promise<DeadLetter[]> {
+  const queues =
+    options.queueUrls ??
+    ((await sqs.send(new ListQueuesCommand({}))).QueueUrls ?? []).filter((url) => /dlq/i.test(url));
   const letters: DeadLetter[] = [];
   for (const queueUrl of queues) {
     for (;;) {

@@ -148,6 +148,36 @@ export class EventBridgeState {
     return { bus, envelope };
   }
 
+  /**
+   * TEST ONLY. Delivers an event as an AWS service puts it on a bus (SES's email events on the default bus, source
+   * `aws.ses`), which PutEvents refuses to callers as AWS does. No HTTP operation reaches this: only code holding the
+   * cloud in-process (a test, a screenshot script) can, so a handler can never publish as AWS.
+   */
+  injectAwsServiceEvent(input: {
+    source: string;
+    detailType: string;
+    detail: Record<string, unknown>;
+    busName?: string;
+    resources?: string[];
+    time?: Date;
+  }): BusEnvelope {
+    if (!input.source.startsWith('aws.'))
+      throw new Error(`${input.source} is not an AWS service source: publish it with PutEvents`);
+    const envelope: BusEnvelope = {
+      version: '0',
+      id: randomUUID(),
+      'detail-type': input.detailType,
+      source: input.source,
+      account: this.accountId,
+      time: eventBridgeTime(input.time ?? new Date()),
+      region: this.region,
+      resources: input.resources ?? [],
+      detail: structuredClone(input.detail),
+    };
+    this.dispatch(this.busOf(input.busName), envelope);
+    return envelope;
+  }
+
   private dispatch(bus: string, envelope: BusEnvelope): void {
     this.received.push(envelope);
     this.arrivedAt.set(envelope.id, Date.now());

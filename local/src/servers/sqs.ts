@@ -141,7 +141,11 @@ export class SqsState {
         }
         return { QueueUrl: this.url(input.QueueName) };
       },
-      ListQueues: () => ({ QueueUrls: this.names().map((n) => this.url(n)) }),
+      ListQueues: (input: { QueueNamePrefix?: string }) => ({
+        QueueUrls: this.names()
+          .filter((n) => !input.QueueNamePrefix || n.startsWith(input.QueueNamePrefix))
+          .map((n) => this.url(n)),
+      }),
       SendMessage: (input: { QueueUrl: string; MessageBody: string }) => this.send(input.QueueUrl, input.MessageBody),
       ReceiveMessage: (input) => this.receive(input),
       DeleteMessage: (input) => this.delete(input),

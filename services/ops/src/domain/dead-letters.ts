@@ -1,0 +1,122 @@
+import { BookingId } from '@charter/events';
+import { z } from 'zod';
+import { instant, type DeadLetterFacts, type EntryOf } from './timeline';
+
+/**
+ * A dead letter as it sits in a service's queue: the record Lambda's onFailure destination writes after the retries
+ * (`RetriesExhausted`), or the same shape written by `@charter/shared`'s `deadLetter` for a permanent failure
+ * (`PermanentFailure`), holding the event the function was invoked with.
+ */
+const Record = z.object({
+  timestamp: z.string(),
+  requestContext: z.object({ functionArn: z.string(), condition: z.string() }),
+  requestPayload: z.unknown(),
+  responsePayload: z.object({ errorType: z.string().optional(), errorMessage: z.string().optional() }).nullish(),
+});
+
+/** The bus event a bus consumer's dead letter holds (a scheduled or HTTP function's payload is none of these). */
+const HeldEvent = z.object({
+  id: z.string(),
+  source: z.string(),
+  'detail-type': z.string(),
+  detail: z.object({ booking_id: z.unknown().optional(), revision: z.unknown().optional() }).loose(),
+});
+
+export interface DeadLetter {
+  /** The queue's service, e.g. `calendar` (from `charter-<service>-dlq-<stage>`). */
+  service: string;
+  queue: string;
+  message_id: string;
+  function_name: string;
+  booking_id?: string;
+  failed_at: string;
+  condition: string;
+  error_type: string;
+  reason: string;
+  code?: 'not_owner';
+  event?: DeadLetterFacts['event'];
+  /** For a `not_owner` refusal: the partner whose event was refused (its bus source `partner.<name>`). */
+  refused_partner?: string;
+}
+
+/** `charter-calendar-dlq-prod` -> `calendar`; a queue outside the convention is named as it is. */
+export const serviceOfQueue = (queue: string) => /^charter-(.+)-dlq-[^-]+$/.exec(queue)?.[1] ?? queue;
+
+/** One message of a dead-letter queue, read whatever it holds: a body that is not a record is still listed. */
+export function parseDeadLetter(queue: string, messageId: string, body: string, sentAt?: string): DeadLetter {
+  const service = serviceOfQueue(queue);
+  let record: z.infer<typeof Record> | undefined;
+  try {
+    const parsed = Record.safeParse(JSON.parse(body));
+    record = parsed.success ? parsed.data : undefined;
+  } catch {
+    record = undefined;
+  }
+  if (!record) {
+    return {
+      service,
+      queue,
+      message_id: messageId,
+      function_name: 'unknown',
+      failed_at: instant(sentAt ?? new Date(0)),
+      condition: 'unknown',
+      error_type: 'Unreadable',
+      reason: 'The message is not a Lambda failure record; read it with npm run dlq.',
+    };
+  }
+  const held = HeldEvent.safeParse(record.requestPayload);
+  const event = held.success ? held.data : undefined;
+  const bookingId = BookingId.safeParse(event?.detail.booking_id);
+  const errorType = record.responsePayload?.errorType ?? 'Error';
+  const reason = record.responsePayload?.errorMessage ?? record.requestContext.condition;
+  const notOwner = errorType === 'NotOwnerError' || reason.startsWith('not_owner');
+  // Every booking and service event without a revision is of revision 1 (the contracts' default).
+  const revision = event ? (typeof event.detail.revision === 'number' ? event.detail.revision : 1) : undefined;
+  return {
+    service,
+    queue,
+    message_id: messageId,
+    function_name: record.requestContext.functionArn.split(':')[6] ?? record.requestContext.functionArn,
+    ...(bookingId.success ? { booking_id: bookingId.data } : {}),
+    failed_at: instant(Number.isNaN(Date.parse(record.timestamp)) ? (sentAt ?? new Date(0)) : record.timestamp),
+    condition: record.requestContext.condition,
+    error_type: errorType,
+    reason,
+    ...(notOwner ? { code: 'not_owner' as const } : {}),
+    ...(event
+      ? {
+          event: {
+            id: event.id,
+            detail_type: event['detail-type'],
+            source: event.source,
+            ...(revision !== undefined ? { revision } : {}),
+          },
+        }
+      : {}),
+    ...(notOwner && event?.source.startsWith('partner.') ? { refused_partner: event.source.slice(8) } : {}),
+  };
+}
+
+/**
+ * The dead letter on its booking's timeline. Its id is the event it holds, per service, so the same event failed
+ * again (a redrive that fails) stays one entry, and the sweep, which sees the letter every minute, writes it once.
+ */
+export function entryFromDeadLetter(letter: DeadLetter): EntryOf<'DeadLetter'> | undefined {
+  if (!letter.booking_id) return undefined;
+  return {
+    id: `dlq:${letter.service}:${letter.event?.id ?? letter.message_id}`,
+    booking_id: letter.booking_id,
+    at: letter.failed_at,
+    service: letter.service,
+    ...(letter.event?.revision !== undefined ? { revision: letter.event.revision } : {}),
+    kind: 'DeadLetter',
+    facts: {
+      service: letter.service,
+      function_name: letter.function_name,
+      error_type: letter.error_type,
+      reason: letter.reason,
+      ...(letter.code ? { code: letter.code } : {}),
+      ...(letter.event ? { event: letter.event } : {}),
+    },
+  };
+}

@@ -1,0 +1,100 @@
+import type { PartnerRequestRefused, RefusalReason } from '@charter/events';
+import type { DeadLetter } from './dead-letters';
+
+/**
+ * Partner sync health: per partner, the last booking event the bus accepted from it and the last request refused
+ * (at the webhook intake, or by a service as `not_owner`), and whether it has gone quiet for longer than it should.
+ * The operator's partner syncs once died silently for weeks; this is the alarm for that.
+ */
+export interface AcceptedEvent {
+  at: string;
+  event_id: string;
+  booking_id: string;
+  detail_type: string;
+}
+
+export interface Refusal {
+  at: string;
+  reason: RefusalReason | 'not_owner';
+  /** The HTTP status the intake answered; a `not_owner` refusal happens after the 202. */
+  status?: number;
+  event_id: string;
+  route?: string;
+  booking_id?: string;
+}
+
+export interface PartnerState {
+  partner: string;
+  last_accepted?: AcceptedEvent;
+  last_refused?: Refusal;
+}
+
+export type Silence =
+  /** Never alerted on: the partner is configured with 0 hours, or never published (nothing to miss yet). */
+  | { kind: 'not_watched' }
+  | { kind: 'publishing'; limit_hours: number; quiet_hours: number }
+  | { kind: 'silent'; since: string; limit_hours: number; quiet_hours: number };
+
+/** The partner's limit in hours: its own, else `*`, else 0 (not watched). */
+export const silenceLimit = (partner: string, hours: Record<string, number>) => hours[partner] ?? hours['*'] ?? 0;
+
+export function silenceOf(state: PartnerState, hours: Record<string, number>, now: Date): Silence {
+  const limit = silenceLimit(state.partner, hours);
+  if (!state.last_accepted || limit <= 0) return { kind: 'not_watched' };
+  const quiet = Math.max(0, (now.getTime() - Date.parse(state.last_accepted.at)) / 3_600_000);
+  const quiet_hours = Math.round(quiet * 10) / 10;
+  return quiet > limit
+    ? { kind: 'silent', since: state.last_accepted.at, limit_hours: limit, quiet_hours }
+    : { kind: 'publishing', limit_hours: limit, quiet_hours };
+}
+
+export interface Alert {
+  /** Deterministic, so the alert for one silence is raised once: a new event starts a new silence and id. */
+  id: string;
+  kind: 'partner_silent';
+  partner: string;
+  raised_at: string;
+  message: string;
+}
+
+export function silentPartnerAlert(
+  state: PartnerState,
+  silence: Extract<Silence, { kind: 'silent' }>,
+  now: Date,
+  consoleUrl: string,
+): Alert {
+  const last = state.last_accepted!;
+  return {
+    id: `partner_silent:${state.partner}:${silence.since}`,
+    kind: 'partner_silent',
+    partner: state.partner,
+    raised_at: now.toISOString(),
+    message:
+      `No booking event from ${state.partner} for ${Math.floor(silence.quiet_hours)} hours ` +
+      `(its limit is ${silence.limit_hours}); the last was ${last.detail_type} for ${last.booking_id} at ${last.at}. ` +
+      `Check the partner's sync and its refusals: ${consoleUrl}`,
+  };
+}
+
+export const refusalFromIntake = (detail: PartnerRequestRefused, eventId: string): Refusal => ({
+  at: new Date(detail.at).toISOString(),
+  reason: detail.reason,
+  status: detail.status,
+  event_id: eventId,
+  route: detail.route,
+  ...(detail.booking_id ? { booking_id: detail.booking_id } : {}),
+});
+
+/** A `not_owner` dead letter as the refused partner's refusal (three services refuse the same event: one refusal). */
+export function refusalFromDeadLetter(letter: DeadLetter): { partner: string; refusal: Refusal } | undefined {
+  if (letter.code !== 'not_owner' || !letter.refused_partner || !letter.event) return undefined;
+  return {
+    partner: letter.refused_partner,
+    refusal: {
+      at: letter.failed_at,
+      reason: 'not_owner',
+      event_id: letter.event.id,
+      ...(letter.booking_id ? { booking_id: letter.booking_id } : {}),
+    },
+  };
+}

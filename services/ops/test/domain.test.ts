@@ -1,0 +1,148 @@
+import { createHash } from 'node:crypto';
+import { CONSOLE_CSP, renderConsole } from '../src/domain/console-page';
+import { CONSOLE_SCRIPT, CONSOLE_STYLE } from '../src/domain/console-assets';
+import { parseDeadLetter, serviceOfQueue } from '../src/domain/dead-letters';
+import { silenceOf, silentPartnerAlert, type PartnerState } from '../src/domain/partners';
+import { DateRange, monthsOf } from '../src/domain/range';
+import { SesEmailEvent, entryFromSesEvent } from '../src/domain/ses-event';
+import { sesEvent, secondsAfter } from './fixtures';
+
+describe('the date range', () => {
+  it('takes every month it touches, across a year', () => {
+    expect(monthsOf(DateRange.parse({ from: '2027-12-28', to: '2028-02-02' }))).toEqual([
+      '2027-12',
+      '2028-01',
+      '2028-02',
+    ]);
+    expect(monthsOf(DateRange.parse({ from: '2027-06-01', to: '2027-06-01' }))).toEqual(['2027-06']);
+  });
+
+  it('accepts 93 days and refuses 94', () => {
+    expect(DateRange.safeParse({ from: '2027-01-01', to: '2027-04-03' }).success).toBe(true);
+    expect(DateRange.safeParse({ from: '2027-01-01', to: '2027-04-04' }).error?.issues[0]?.message).toBe(
+      'must be at most 93 days after from (the range is 94 days)',
+    );
+  });
+});
+
+describe("SES's email events", () => {
+  const input = { bookingId: 'xhqgmdh', messageId: 'm-1', to: ['Mate@Crew.example.com'], time: secondsAfter(5) };
+  const read = (event: ReturnType<typeof sesEvent>) =>
+    entryFromSesEvent(event['detail-type'] as 'Email Bounced', event.id, SesEmailEvent.parse(event.detail));
+
+  it('reads a complaint and a rejection, addresses in lower case', () => {
+    const complaint = read(sesEvent('Email Complaint Received', input));
+    expect(complaint).toMatchObject({
+      kind: 'entry',
+      entry: { facts: { outcome: 'complained', recipients: ['mate@crew.example.com'] } },
+    });
+    const rejected = read(sesEvent('Email Rejected', input));
+    expect(rejected).toMatchObject({ kind: 'entry', entry: { facts: { outcome: 'rejected', detail: 'Bad content' } } });
+  });
+
+  it('refuses a detail-type that does not match its eventType, and leaves untagged mail alone', () => {
+    const event = sesEvent('Email Delivered', input);
+    expect(entryFromSesEvent('Email Bounced', event.id, SesEmailEvent.parse(event.detail))).toEqual({
+      kind: 'invalid',
+      reason: 'detail-type Email Bounced carries eventType Delivery',
+    });
+    const untagged = SesEmailEvent.parse({ ...event.detail, mail: { ...(event.detail.mail as object), tags: {} } });
+    expect(entryFromSesEvent('Email Delivered', event.id, untagged)).toEqual({ kind: 'untagged' });
+  });
+});
+
+describe('dead letters', () => {
+  it('names the service from the queue, and lists a message that is not a failure record', () => {
+    expect(serviceOfQueue('charter-guest-pages-dlq-prod')).toBe('guest-pages');
+    expect(parseDeadLetter('charter-scc-dlq-local', 'm-1', 'not json', '2027-01-01T00:00:00.000Z')).toMatchObject({
+      service: 'scc',
+      error_type: 'Unreadable',
+      failed_at: '2027-01-01T00:00:00.000Z',
+    });
+  });
+
+  it('recognises a not_owner refusal and the partner refused', () => {
+    const letter = parseDeadLetter(
+      'charter-calendar-dlq-local',
+      'm-2',
+      JSON.stringify({
+        timestamp: '2027-01-01T00:00:00.000Z',
+        requestContext: {
+          functionArn: 'arn:aws:lambda:us-west-2:1:function:charter-calendar-local-fn',
+          condition: 'PermanentFailure',
+        },
+        requestPayload: {
+          id: 'e-1',
+          source: 'partner.getmyboat',
+          'detail-type': 'BookingUpdated',
+          detail: { booking_id: 'b-123', revision: 4 },
+        },
+        responsePayload: { errorType: 'NotOwnerError', errorMessage: 'not_owner: booking b-123 belongs to boatsetter' },
+      }),
+    );
+    expect(letter).toMatchObject({
+      function_name: 'charter-calendar-local-fn',
+      booking_id: 'b-123',
+      code: 'not_owner',
+      refused_partner: 'getmyboat',
+      event: { id: 'e-1', detail_type: 'BookingUpdated', revision: 4 },
+    });
+  });
+});
+
+describe('partner silence', () => {
+  const hours = { boatsetter: 48, direct: 0, '*': 72 };
+  const state = (partner: string, at?: string): PartnerState => ({
+    partner,
+    ...(at ? { last_accepted: { at, event_id: 'e', booking_id: 'b', detail_type: 'BookingCreated' } } : {}),
+  });
+  const now = new Date('2027-01-04T00:00:00.000Z');
+
+  it('watches a partner that published, against its own limit or the default', () => {
+    expect(silenceOf(state('boatsetter', '2027-01-02T01:00:00.000Z'), hours, now)).toMatchObject({
+      kind: 'publishing',
+    });
+    expect(silenceOf(state('boatsetter', '2027-01-01T23:00:00.000Z'), hours, now)).toMatchObject({
+      kind: 'silent',
+      limit_hours: 48,
+      quiet_hours: 49,
+    });
+    expect(silenceOf(state('sailo', '2027-01-01T23:00:00.000Z'), hours, now)).toMatchObject({ kind: 'publishing' });
+  });
+
+  it('does not watch a partner with no limit or one that never published', () => {
+    expect(silenceOf(state('direct', '2026-01-01T00:00:00.000Z'), hours, now)).toEqual({ kind: 'not_watched' });
+    expect(silenceOf(state('boatsetter'), hours, now)).toEqual({ kind: 'not_watched' });
+  });
+
+  it('raises one alert per silence: the same id at every tick until the partner publishes again', () => {
+    const quiet = state('boatsetter', '2027-01-01T00:00:00.000Z');
+    const at = (t: string) => {
+      const silence = silenceOf(quiet, hours, new Date(t));
+      if (silence.kind !== 'silent') throw new Error('expected a silence');
+      return silentPartnerAlert(quiet, silence, new Date(t), 'https://ops.example.com/console').id;
+    };
+    expect(at('2027-01-03T01:00:00.000Z')).toBe(at('2027-01-05T00:00:00.000Z'));
+  });
+});
+
+describe('the console page', () => {
+  const page = renderConsole();
+  const hash = (text: string) => `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
+
+  it('allows exactly its own inlined script and style, and connects to its own origin only', () => {
+    expect(page).toContain(`<script>${CONSOLE_SCRIPT}</script>`);
+    expect(page).toContain(`<style>${CONSOLE_STYLE}</style>`);
+    expect(CONSOLE_CSP).toContain(`script-src ${hash(CONSOLE_SCRIPT)}`);
+    expect(CONSOLE_CSP).toContain(`style-src ${hash(CONSOLE_STYLE)}`);
+    expect(CONSOLE_CSP).toContain("connect-src 'self'");
+    expect(CONSOLE_CSP).toContain("frame-ancestors 'none'");
+  });
+
+  it('loads nothing from anywhere else and builds no markup from data', () => {
+    expect(page).not.toMatch(/\bsrc=|https?:\/\/(?!www\.w3\.org)/);
+    expect(CONSOLE_SCRIPT).not.toMatch(/innerHTML|outerHTML|insertAdjacentHTML|document\.write|eval\(/);
+    expect(CONSOLE_SCRIPT).toContain('sessionStorage');
+    expect(CONSOLE_SCRIPT).not.toContain('localStorage');
+  });
+});

@@ -1,0 +1,396 @@
+import { SQSClient, SendMessageCommand, GetQueueUrlCommand } from '@aws-sdk/client-sqs';
+import { startLocalCloud, type LocalCloud } from '@charter/local/testing';
+import type { Alert } from '../src/domain/partners';
+import type { BookingView, CharterRow } from '../src/read-model';
+import {
+  ROSTER,
+  booking,
+  busEvent,
+  crewAnswer,
+  happyPath,
+  messageIdOf,
+  secondsAfter,
+  sesEvent,
+  type BusEvent,
+} from './fixtures';
+import { body, context, get, opsEnvironment, tick, type BusHandler, type HttpHandler } from './harness';
+
+/**
+ * The ops handlers against the local cloud's real stores (dynalite for the table, the SQS stand-in for the
+ * dead-letter queues, Secrets Manager for the dashboard token), called directly with the events EventBridge would
+ * hand them: in order, reversed, shuffled, duplicated and all at once.
+ */
+let cloud: LocalCloud;
+let token: string;
+let onBusEvent: BusHandler;
+let onEmailEvent: BusHandler;
+let watch: (event: unknown, context: unknown) => Promise<void>;
+let listBookings: HttpHandler;
+let getBooking: HttpHandler;
+let getHealth: HttpHandler;
+
+beforeAll(async () => {
+  process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
+  // calendar owns the dashboard token; the other services' queues are what the watch reads.
+  cloud = await startLocalCloud({ services: 'all', run: false });
+  Object.assign(process.env, opsEnvironment(cloud));
+  token = cloud.secrets['charter/local/dashboard-token']!;
+  ({ handler: onBusEvent } = await import('../src/handlers/on-bus-event'));
+  ({ handler: onEmailEvent } = await import('../src/handlers/on-email-event'));
+  ({ handler: watch } = (await import('../src/handlers/watch')) as { handler: typeof watch });
+  ({ handler: listBookings } = await import('../src/handlers/list-bookings'));
+  ({ handler: getBooking } = await import('../src/handlers/get-booking'));
+  ({ handler: getHealth } = await import('../src/handlers/get-health'));
+});
+afterAll(() => cloud?.stop());
+
+const deliver = (event: BusEvent) =>
+  event.source === 'aws.ses' ? onEmailEvent(event, context('onEmailEvent')) : onBusEvent(event, context());
+
+async function view(bookingId: string): Promise<BookingView> {
+  const response = await getBooking(
+    get('/ops/bookings/{booking_id}', `/ops/bookings/${bookingId}`, token, {
+      pathParameters: { booking_id: bookingId },
+    }),
+    context('getBooking'),
+  );
+  expect(response.statusCode).toBe(200);
+  return body<BookingView>(response);
+}
+
+async function charters(from: string, to: string): Promise<CharterRow[]> {
+  const response = await listBookings(
+    get('/ops/bookings', '/ops/bookings', token, { query: { from, to } }),
+    context('listBookings'),
+  );
+  expect(response.statusCode).toBe(200);
+  return body<{ bookings: CharterRow[] }>(response).bookings;
+}
+
+/** Everything that happens to one booking, with its own id. */
+function story(bookingId: string): BusEvent[] {
+  return [
+    ...happyPath(bookingId),
+    ...ROSTER.slice(0, 2).map((m, i) => crewAnswer(bookingId, m.member_id, 'confirmed', secondsAfter(60 + i))),
+    crewAnswer(bookingId, 'theo-park', 'declined', secondsAfter(70), 'Boat show that weekend'),
+    sesEvent('Email Bounced', {
+      bookingId,
+      messageId: messageIdOf(bookingId, 'isla-moreno'),
+      to: ['mate@crew.example.com'],
+      time: secondsAfter(8),
+    }),
+  ];
+}
+
+function shuffle<T>(list: T[], seed: number): T[] {
+  const out = [...list];
+  let x = seed;
+  for (let i = out.length - 1; i > 0; i--) {
+    x = (x * 1103515245 + 12345) % 2 ** 31;
+    const j = x % (i + 1);
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
+}
+
+/** What the console shows of a booking, without its id: the same story must read the same whatever the id. */
+const shown = (v: BookingView) => ({
+  timeline: v.timeline.map((e) => `${e.service}: ${e.text}`),
+  readiness: v.status.readiness,
+  problems: v.status.problems.map((p) => p.message),
+  crew: v.status.crew,
+});
+
+describe('the timeline, whatever the delivery', () => {
+  it('reads the same in order, reversed, shuffled with duplicates, and all at once three times over', async () => {
+    const ways: Array<[string, (events: BusEvent[]) => Promise<void>]> = [
+      [
+        'ord-in-order',
+        async (events) => {
+          for (const e of events) await deliver(e);
+        },
+      ],
+      [
+        'ord-reversed',
+        async (events) => {
+          for (const e of [...events].reverse()) await deliver(e);
+        },
+      ],
+      [
+        'ord-shuffled',
+        async (events) => {
+          for (const e of shuffle([...events, ...events.slice(0, 4)], 7)) await deliver(e);
+        },
+      ],
+      [
+        'ord-at-once',
+        async (events) => {
+          await Promise.all([...events, ...events, ...events].map(deliver));
+        },
+      ],
+    ];
+    const views = [];
+    for (const [bookingId, way] of ways) {
+      await way(story(bookingId));
+      views.push(await view(bookingId));
+    }
+    const [first, ...rest] = views.map(shown);
+    for (const other of rest) expect(other).toEqual(first);
+    expect(first!.timeline).toEqual([
+      'boatsetter: Booked by boatsetter (revision 1): 2027-05-30 10:00-13:00, 4 guests',
+      'scc: Crew event created (revision 1) with Rowan Hale, Isla Moreno, Theo Park',
+      'guest-pages: Guest page live (revision 1)',
+      'calendar: Calendar entry booked (revision 1)',
+      'notifications: Crew call notice sent (revision 1) to rowan-hale, isla-moreno, theo-park',
+      'ses: Email bounced: mate@crew.example.com (Permanent/General: smtp; 550 5.1.1 user unknown)',
+      'scc: rowan-hale confirmed (revision 1)',
+      'scc: isla-moreno confirmed (revision 1)',
+      'scc: theo-park declined (revision 1): Boat show that weekend',
+    ]);
+    expect(first!.problems).toEqual([
+      'Crew email to Isla Moreno (mate) at mate@crew.example.com bounced ' +
+        '(Permanent/General: smtp; 550 5.1.1 user unknown)',
+      'Theo Park (deckhand) declined: Boat show that weekend',
+    ]);
+  });
+
+  it("lists a charter on the date of its owner's newest revision, whichever arrives first", async () => {
+    const id = 'date-moves';
+    const created = busEvent(
+      'BookingCreated',
+      booking(id, { charter_date: '2027-06-10' }),
+      secondsAfter(0),
+      'partner.boatsetter',
+    );
+    const moved = busEvent(
+      'BookingUpdated',
+      { ...booking(id, { charter_date: '2027-06-20' }), revision: 2 },
+      secondsAfter(30),
+      'partner.boatsetter',
+    );
+    const hijack = busEvent(
+      'BookingUpdated',
+      { ...booking(id, { source: 'getmyboat', charter_date: '2027-06-12' }), revision: 9 },
+      secondsAfter(40),
+      'partner.getmyboat',
+    );
+    await deliver(moved);
+    await deliver(hijack);
+    await deliver(created);
+    expect((await charters('2027-06-20', '2027-06-20')).map((c) => c.booking_id)).toEqual([id]);
+    expect((await charters('2027-06-10', '2027-06-12')).map((c) => c.booking_id)).toEqual([]);
+    const [row] = await charters('2027-06-01', '2027-06-30');
+    expect(row).toMatchObject({ owner: 'boatsetter', revision: 2, charter_date: '2027-06-20' });
+    expect(row!.problems.map((p) => p.code)).toEqual(['not_owner']);
+  });
+});
+
+describe('the routes', () => {
+  const bookings = (query: Record<string, string>, headers?: string) =>
+    listBookings(get('/ops/bookings', '/ops/bookings', headers, { query }), context('listBookings'));
+
+  it('asks for the dashboard token: 401 without, 403 with a wrong one', async () => {
+    const missing = await bookings({ from: '2027-06-01', to: '2027-06-07' });
+    expect([missing.statusCode, body<{ error: string }>(missing).error]).toEqual([401, 'missing_credentials']);
+    const wrong = await bookings({ from: '2027-06-01', to: '2027-06-07' }, 'not-the-token');
+    expect([wrong.statusCode, body<{ error: string }>(wrong).error]).toEqual([403, 'invalid_credentials']);
+  });
+
+  it.each([
+    [{ from: '2027-02-30', to: '2027-03-01' }, 'from'],
+    [{ from: '2027-03-01' }, 'to'],
+    [{ from: '2027-03-10', to: '2027-03-01' }, 'to'],
+    [{ from: '2027-01-01', to: '2027-04-04' }, 'to'],
+  ])('answers 422 naming the field for %j', async (query, field) => {
+    const response = await bookings(query, token);
+    expect(response.statusCode).toBe(422);
+    const error = body<{ error: string; fields: { path: string }[] }>(response);
+    expect(error.error).toBe('invalid_range');
+    expect(error.fields.map((f) => f.path)).toEqual([field]);
+  });
+
+  it('answers 404 for a booking it has never heard of, and for an id that cannot be one', async () => {
+    for (const id of ['never-seen', '..%2Fetc']) {
+      const response = await getBooking(
+        get('/ops/bookings/{booking_id}', `/ops/bookings/${id}`, token, { pathParameters: { booking_id: id } }),
+        context('getBooking'),
+      );
+      expect([response.statusCode, body<{ error: string }>(response).error]).toEqual([404, 'unknown_booking']);
+    }
+  });
+});
+
+describe('email events', () => {
+  it('puts an SES bounce on the timeline, ignores untagged mail and dead-letters an unreadable event', async () => {
+    await deliver(happyPath('mail-bounce')[0]!);
+    await deliver(
+      sesEvent('Email Delivered', {
+        bookingId: 'mail-bounce',
+        messageId: 'm-1',
+        to: ['Captain@Crew.example.com'],
+        time: secondsAfter(9),
+      }),
+    );
+    const untagged = sesEvent('Email Bounced', {
+      bookingId: 'x',
+      messageId: 'm-2',
+      to: ['a@b.example'],
+      time: secondsAfter(9),
+    });
+    (untagged.detail.mail as { tags: Record<string, unknown> }).tags = {};
+    await onEmailEvent(untagged, context('onEmailEvent'));
+    const broken = sesEvent('Email Bounced', {
+      bookingId: 'mail-bounce',
+      messageId: 'm-3',
+      to: [],
+      time: secondsAfter(9),
+    });
+    await onEmailEvent(broken, context('onEmailEvent'));
+
+    const { timeline } = await view('mail-bounce');
+    expect(timeline.map((e) => e.text)).toEqual([
+      'Booked by boatsetter (revision 1): 2027-05-30 10:00-13:00, 4 guests',
+      'Email delivered: captain@crew.example.com',
+    ]);
+    expect(cloud.sqs.count(cloud.sqs.url('charter-ops-dlq-local'))).toBe(1);
+  });
+});
+
+describe('the watch', () => {
+  const sqs = new SQSClient({});
+  afterAll(() => sqs.destroy());
+
+  it('puts dead letters on their timelines and not_owner on the partner, leaving the queues as they were', async () => {
+    await deliver(happyPath('dlq-owned')[0]!);
+    const hijack = busEvent(
+      'BookingUpdated',
+      { ...booking('dlq-owned', { source: 'getmyboat' }), revision: 2 },
+      secondsAfter(30),
+      'partner.getmyboat',
+    );
+    const record = (service: string, errorType: string, message: string) => ({
+      version: '1.0',
+      timestamp: secondsAfter(31).toISOString(),
+      requestContext: {
+        requestId: 'r',
+        functionArn: `arn:aws:lambda:us-west-2:000000000000:function:charter-${service}-local-onBookingCreated`,
+        condition: 'PermanentFailure',
+        approximateInvokeCount: 1,
+      },
+      requestPayload: hijack,
+      responseContext: { statusCode: 200, executedVersion: '$LATEST', functionError: 'Handled' },
+      responsePayload: { errorType, errorMessage: message },
+    });
+    for (const service of ['guest-pages', 'calendar']) {
+      const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: `charter-${service}-dlq-local` }));
+      const letter = record(
+        service,
+        'NotOwnerError',
+        'not_owner: booking dlq-owned belongs to boatsetter; an event from getmyboat cannot change it',
+      );
+      await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: JSON.stringify(letter) }));
+    }
+    await watch(tick(new Date()), context('watch'));
+    await watch(tick(new Date()), context('watch'));
+
+    const { timeline, status } = await view('dlq-owned');
+    expect(
+      timeline
+        .filter((e) => e.kind === 'DeadLetter')
+        .map((e) => e.service)
+        .sort(),
+    ).toEqual(['calendar', 'guest-pages']);
+    expect(status.problems.map((p) => p.message)).toEqual([
+      "getmyboat's BookingUpdated was refused (not_owner): the booking belongs to boatsetter",
+    ]);
+    expect(cloud.sqs.count(cloud.sqs.url('charter-calendar-dlq-local'))).toBe(1);
+
+    const health = body<{
+      partners: Array<{ partner: string; last_refused?: { reason: string }; refused_last_day: number }>;
+    }>(await getHealth(get('/ops/health', '/ops/health', token), context('getHealth')));
+    const getmyboat = health.partners.find((p) => p.partner === 'getmyboat');
+    expect(getmyboat).toMatchObject({ last_refused: { reason: 'not_owner' }, refused_last_day: 1 });
+  });
+
+  it('alerts once when a partner that used to publish goes quiet for longer than its limit', async () => {
+    const last = new Date(Date.now() - 3 * 3_600_000);
+    await deliver(busEvent('BookingCreated', booking('quiet-1', { source: 'sailo' }), last, 'partner.sailo'));
+    const alerts = async () =>
+      body<{ alerts: Alert[] }>(await getHealth(get('/ops/health', '/ops/health', token), context('getHealth'))).alerts;
+    // A partner without its own limit has the stage's default, 72 hours.
+    await watch(tick(new Date(last.getTime() + 71 * 3_600_000)), context('watch'));
+    expect(await alerts()).toEqual([]);
+    await watch(tick(new Date(last.getTime() + 73 * 3_600_000)), context('watch'));
+    await watch(tick(new Date(last.getTime() + 74 * 3_600_000)), context('watch'));
+    const raised = await alerts();
+    expect(raised).toHaveLength(1);
+    expect(raised[0]).toMatchObject({ kind: 'partner_silent', partner: 'sailo' });
+    expect(raised[0]!.message).toMatch(/^No booking event from sailo for 73 hours \(its limit is 72\)/);
+  });
+});
+
+describe('cost', () => {
+  const counts = () => cloud.requestCounts();
+  const delta = (before: Record<string, number>, operation: string) =>
+    (counts()[operation] ?? 0) - (before[operation] ?? 0);
+
+  it('writes 13 items for a booking from creation to a confirmed crew, and reads nothing', async () => {
+    const id = 'cost-1';
+    const life = [
+      ...happyPath(id),
+      ...ROSTER.map((m, i) =>
+        sesEvent('Email Delivered', {
+          bookingId: id,
+          messageId: messageIdOf(id, m.member_id),
+          to: [m.email],
+          time: secondsAfter(5 + i),
+        }),
+      ),
+      ...ROSTER.map((m, i) => crewAnswer(id, m.member_id, 'confirmed', secondsAfter(60 + i))),
+    ];
+    const before = counts();
+    for (const e of life) await deliver(e);
+    // BookingCreated: entry, head, partner. Each of the other 10 events (page, crew event, calendar, notice,
+    // three deliveries, three confirmations): its entry.
+    expect(delta(before, 'dynamodb:PutItem') + delta(before, 'dynamodb:UpdateItem')).toBe(13);
+    expect(delta(before, 'dynamodb:Query') + delta(before, 'dynamodb:GetItem')).toBe(0);
+
+    const reading = counts();
+    await view(id);
+    expect(delta(reading, 'dynamodb:Query')).toBe(1);
+  });
+
+  it('reads a week of charters in one index Query per month and one Query per charter', async () => {
+    for (const day of ['2027-10-29', '2027-10-30', '2027-11-02']) {
+      await deliver(
+        busEvent(
+          'BookingCreated',
+          booking(`cost-${day}`, { charter_date: day }),
+          secondsAfter(0),
+          'partner.boatsetter',
+        ),
+      );
+    }
+    const before = counts();
+    expect(await charters('2027-10-28', '2027-11-03')).toHaveLength(3);
+    // Two months (October, November) and three timelines; the dashboard token is cached.
+    expect(delta(before, 'dynamodb:Query')).toBe(2 + 3);
+    expect(delta(before, 'secretsmanager:GetSecretValue')).toBe(0);
+  });
+
+  it('costs one ReceiveMessage per dead-letter queue and one Query a minute when nothing is new', async () => {
+    await watch(tick(new Date()), context('watch'));
+    const held = process.env.DEAD_LETTER_QUEUES!.split(',').map((q) => cloud.sqs.count(cloud.sqs.url(q)));
+    const letters = held.reduce((sum, n) => sum + n, 0);
+    const before = counts();
+    await watch(tick(new Date()), context('watch'));
+    // Six queues (URLs cached after the first run), one more ReceiveMessage for a queue that held letters (the
+    // empty answer that ends its read), each letter made visible again; the partners' Query. A letter already on
+    // its timeline is not written again.
+    expect(delta(before, 'sqs:ReceiveMessage')).toBe(6 + held.filter((n) => n > 0).length);
+    expect(delta(before, 'sqs:GetQueueUrl')).toBe(0);
+    expect(delta(before, 'sqs:ChangeMessageVisibility')).toBe(letters);
+    expect(delta(before, 'dynamodb:Query')).toBe(1);
+    expect(delta(before, 'dynamodb:PutItem') + delta(before, 'dynamodb:UpdateItem')).toBe(0);
+  });
+});
