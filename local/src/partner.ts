@@ -2,6 +2,10 @@ import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge
 import type { BookingCreatedInput } from '@charter/events';
 import { CREDENTIALS, REGION } from './cloud/account';
 
+/** Entry errors a partner retries (EventBridge's own faults); anything else is the entry's fault. */
+const TRANSIENT_ENTRY_ERRORS = new Set(['InternalFailure', 'ThrottlingException']);
+const MAX_ATTEMPTS = 8;
+
 export interface PublishOptions {
   /** Send the batches at once, as a burst of partners would; by default one after the other. */
   parallel?: boolean;
@@ -11,7 +15,8 @@ export interface PublishOptions {
 
 /**
  * Publishes bookings on the bus as their partners do: BookingCreated with source partner.<name>,
- * ten entries a PutEvents call, with the real SDK. Returns when each was sent, by booking id.
+ * ten entries a PutEvents call, with the real SDK, entries EventBridge did not take sent again.
+ * Returns when each was sent, by booking id.
  */
 export async function publishBookings(
   bookings: BookingCreatedInput[],
@@ -23,18 +28,28 @@ export async function publishBookings(
   for (let i = 0; i < bookings.length; i += 10) batches.push(bookings.slice(i, i + 10));
   const send = async (batch: BookingCreatedInput[]) => {
     const now = Date.now();
-    const result = await client.send(
-      new PutEventsCommand({
-        Entries: batch.map((b) => ({
-          EventBusName: 'charter-bookings-local',
-          Source: `partner.${b.source}`,
-          DetailType: 'BookingCreated',
-          Detail: JSON.stringify(b),
-        })),
-      }),
-    );
-    if (result.FailedEntryCount) throw new Error(`PutEvents refused entries: ${JSON.stringify(result.Entries)}`);
-    for (const b of batch) sentAt.set(b.booking_id, now);
+    let pending = batch;
+    for (let attempt = 1; pending.length > 0; attempt++) {
+      const result = await client.send(
+        new PutEventsCommand({
+          Entries: pending.map((b) => ({
+            EventBusName: 'charter-bookings-local',
+            Source: `partner.${b.source}`,
+            DetailType: 'BookingCreated',
+            Detail: JSON.stringify(b),
+          })),
+        }),
+      );
+      const entries = result.Entries ?? [];
+      const failed = pending.filter((_, i) => entries[i]?.ErrorCode);
+      // PutEvents answers 200 with the entries it did not take; a partner sends those again, as EventBridge advises.
+      const permanent = entries.filter((e) => e.ErrorCode && !TRANSIENT_ENTRY_ERRORS.has(e.ErrorCode));
+      if (permanent.length > 0 || (failed.length > 0 && attempt >= MAX_ATTEMPTS))
+        throw new Error(`PutEvents refused entries: ${JSON.stringify(entries.filter((e) => e.ErrorCode))}`);
+      for (const b of pending) if (!failed.includes(b)) sentAt.set(b.booking_id, now);
+      pending = failed;
+      if (pending.length > 0) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
+    }
   };
   try {
     if (parallel) await Promise.all(batches.map(send));

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { busNameOf } from '../definitions/service';
 import { eventBridgeTime } from '../eventbridge/envelopes';
 import { compileEventPattern, InvalidEventPatternError, matchesEventPattern } from '../eventbridge/pattern';
+import type { PutEventsFault } from '../faults/wire';
 import { AwsError, awsJsonHandler, type Operations } from './aws-json';
 
 /** The event a rule target receives, as EventBridge builds it from a PutEvents entry. */
@@ -62,6 +63,8 @@ export class EventBridgeState {
   deliveries = 1;
   /** Keeps the last few thousand envelopes for tests and `npm start`'s summary. */
   private readonly keep = 20_000;
+  /** With `--faults eventbridge=<p>`: which PutEvents requests fail, and how (see faults/wire.ts). */
+  putEventsFaults?: (entries: number) => PutEventsFault | undefined;
 
   constructor(
     private readonly region: string,
@@ -96,7 +99,11 @@ export class EventBridgeState {
     const total = entries.reduce((sum, e) => sum + entrySize(e), 0);
     if (total > MAX_ENTRY_BYTES)
       throw new AwsError('ValidationException', 'Total size of the entries in the request is over the limit.');
-    const results = entries.map((entry) => {
+    const fault = this.putEventsFaults?.(entries.length);
+    if (fault?.kind === 'ThrottlingException') throw new AwsError('ThrottlingException', 'Rate exceeded', 400);
+    const results = entries.map((entry, index) => {
+      // A partial failure: EventBridge did not take these entries, the others went through.
+      if (fault?.failed.has(index)) return { ErrorCode: 'InternalFailure', ErrorMessage: 'Internal Service Failure' };
       try {
         const { bus, envelope } = this.envelopeOf(entry);
         this.dispatch(bus, envelope);
