@@ -9,12 +9,14 @@ import type { FaultInjector } from '../faults/injector';
 import type { FaultTarget } from '../faults/options';
 import { putEventsFaults } from '../faults/wire';
 import { close, listen } from '../servers/aws-json';
-import { cloudFrontApiHandler, Distribution } from '../servers/cloudfront';
+import type { Distribution } from '../servers/cloudfront';
+import { cloudFrontApiHandler } from '../servers/cloudfront-api';
 import { EventBridgeState, eventBridgeHandler } from '../servers/eventbridge';
 import { SecretsManagerState, secretsManagerHandler } from '../servers/secretsmanager';
 import { SqsState, sqsHandler } from '../servers/sqs';
 import { ACCOUNT_ID, REGION } from './account';
 import type { Listeners, RequestHandler } from './listeners';
+import type { EndpointKey } from './ports';
 
 /** The state of the stand-ins the project emulates itself; dynalite, s3rver and SES keep their own. */
 export interface StandIns {
@@ -52,9 +54,10 @@ export async function startStandIns(listeners: Listeners, options: StandInOption
   await listeners.serve('eventbridge', eventBridgeHandler(eventBridge));
   // Queue URLs carry the SQS endpoint, known only once it listens.
   const sqs = new SqsState(() => listeners.endpoints.sqs, ACCOUNT_ID, kept('sqs.json'));
-  await listeners.serve('sqs', (gate('sqs') ?? unwrapped)(sqsHandler(sqs)));
+  await listeners.serve('sqs', (gate('sqs') ?? unwrapped)(sqsHandler(sqs, () => listeners.endpoints.sqs)));
   const distributions = new Map<string, Distribution>();
-  await listeners.serve('cloudfront', cloudFrontApiHandler(distributions));
+  const domainName = (d: Distribution) => new URL(listeners.endpoints[d.wiring.endpointKey as EndpointKey]).host;
+  await listeners.serve('cloudfront', cloudFrontApiHandler(distributions, { domainName, accountId: ACCOUNT_ID }));
   const sites = new Map<string, Distribution>();
   for (const key of ['guestSite', 'calendarSite'] as const) await listeners.serve(key, siteHandler(sites, key));
   return { secretsManager, eventBridge, sqs, distributions, sites };

@@ -87,6 +87,10 @@ export class EventBridgeState {
     return name;
   }
 
+  private describeBus(name: string) {
+    return { Name: name, Arn: `arn:aws:events:${this.region}:${this.accountId}:event-bus/${name}` };
+  }
+
   putEvents(input: { Entries?: PutEventsEntry[] }) {
     const entries = input.Entries;
     if (!Array.isArray(entries) || entries.length < 1 || entries.length > 10) {
@@ -182,22 +186,24 @@ export class EventBridgeState {
           throw new AwsError('InvalidEventPatternException', `Event is not valid JSON: ${(error as Error).message}`);
         }
       },
-      ListEventBuses: () => ({
-        EventBuses: [...this.buses].map((name) => ({
-          Name: name,
-          Arn: `arn:aws:events:${this.region}:${this.accountId}:event-bus/${name}`,
-        })),
-      }),
-      ListRules: (input: { EventBusName?: string }) => ({
-        Rules: this.rules
-          .filter((r) => r.busName === (input.EventBusName ?? 'default'))
-          .map((r) => ({
-            Name: r.name,
-            EventBusName: r.busName,
-            EventPattern: JSON.stringify(r.pattern),
-            State: 'ENABLED',
-          })),
-      }),
+      ListEventBuses: () => ({ EventBuses: [...this.buses].map((name) => this.describeBus(name)) }),
+      DescribeEventBus: (input: { Name?: string }) => this.describeBus(this.busOf(input.Name)),
+      ListRules: (input: { EventBusName?: string; NamePrefix?: string }) => {
+        const bus = this.busOf(input.EventBusName);
+        // A rule on a custom bus has the bus in its ARN; one on the default bus does not.
+        const arnPrefix = `arn:aws:events:${this.region}:${this.accountId}:rule/${bus === 'default' ? '' : `${bus}/`}`;
+        return {
+          Rules: this.rules
+            .filter((r) => r.busName === bus && r.name.startsWith(input.NamePrefix ?? ''))
+            .map((r) => ({
+              Name: r.name,
+              Arn: `${arnPrefix}${r.name}`,
+              EventBusName: r.busName,
+              EventPattern: JSON.stringify(r.pattern),
+              State: 'ENABLED',
+            })),
+        };
+      },
     };
   }
 }
