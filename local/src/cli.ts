@@ -24,6 +24,8 @@ async function main(): Promise<void> {
   const portBase = argValue('--port-base');
   const concurrency = argValue('--concurrency');
   const faultList = argValue('--faults');
+  if (process.argv.includes('--faults') && !faultList)
+    throw new Error('--faults needs a list, e.g. dynamodb=0.2,seed=42');
   const faults = faultList === undefined ? undefined : parseFaults(faultList);
   let cloud: LocalCloud | undefined = undefined;
   const shutdown = async (signal: string) => {

@@ -19,6 +19,10 @@ describe('--faults', () => {
     });
   });
 
+  it('refuses an unknown key given in code too', () => {
+    expect(() => new FaultInjector({ dynamo: 0.2 } as never)).toThrow(/unknown key "dynamo"/);
+  });
+
   it.each([
     ['dynamo=0.2', /unknown key "dynamo"/],
     ['s3=1.5', /s3 must be a fraction from 0 to 1, got 1.5/],

@@ -46,6 +46,10 @@ export function parseFaults(spec: string): FaultOptions {
 export function validateFaults(options: FaultOptions): FaultOptions {
   for (const [key, rate] of Object.entries(options)) {
     if (key === 'seed') continue;
+    if (key !== 'lambdaTimeout' && !(FAULT_TARGETS as readonly string[]).includes(key))
+      throw new FaultOptionsError(
+        `faults: unknown key "${key}" (${[...FAULT_TARGETS, 'lambdaTimeout', 'seed'].join(', ')})`,
+      );
     if (typeof rate !== 'number' || !(rate >= 0 && rate <= 1))
       throw new FaultOptionsError(`faults: ${key} must be a fraction from 0 to 1, got ${String(rate)}`);
   }
