@@ -4,9 +4,12 @@
  *   --persist          keep tables, objects, secrets and dead letters in .local/data across restarts
  *   --port-base <n>    move every port (the API's is n, the others follow in the contract's order)
  *   --concurrency <n>  execution environments per function (default 4)
+ *   --faults <list>    transient AWS faults, e.g. dynamodb=0.2,s3=0.2,ses=0.2,eventbridge=0.1,seed=42
+ *                      (also secretsmanager=, sqs=, lambda-timeout=; see README.md)
  */
 import { join } from 'node:path';
 import { startLocalCloud, type LocalCloud } from './cloud/start';
+import { parseFaults } from './faults/options';
 import { sampleBookings } from './fixtures';
 import { publishBookings } from './partner';
 import { whereToLook } from './where-to-look';
@@ -20,9 +23,14 @@ async function main(): Promise<void> {
   const started = Date.now();
   const portBase = argValue('--port-base');
   const concurrency = argValue('--concurrency');
+  const faultList = argValue('--faults');
+  if (process.argv.includes('--faults') && !faultList)
+    throw new Error('--faults needs a list, e.g. dynamodb=0.2,seed=42');
+  const faults = faultList === undefined ? undefined : parseFaults(faultList);
   let cloud: LocalCloud | undefined = undefined;
   const shutdown = async (signal: string) => {
     console.log(`\n${signal}: stopping the local cloud...`);
+    if (cloud && faults) console.log(faultsInjected(cloud));
     await cloud?.stop();
     process.exit(0);
   };
@@ -34,6 +42,7 @@ async function main(): Promise<void> {
     ...(portBase ? { portBase: Number(portBase) } : {}),
     ...(concurrency ? { concurrency: Number(concurrency) } : {}),
     persist: process.argv.includes('--persist'),
+    ...(faults ? { faults } : {}),
     run: true,
     schedules: true,
     // Lambda waits about a minute, then two, before retrying an asynchronous invocation; locally seconds.
@@ -67,6 +76,13 @@ function printReady(cloud: LocalCloud, seconds: number): void {
   console.log(`  mail viewer ${cloud.endpoints.ses}/`);
   console.log(`  ops console ${cloud.endpoints.api}/console  (token: charter/local/dashboard-token in secrets.json)`);
   console.log(`  dead letters: npm run dlq   (redrive: npm run dlq -- redrive)`);
+  if (cloud.faults.describe() !== 'off') console.log(`  faults      ${cloud.faults.describe()}`);
+}
+
+/** What `--faults` injected, by stand-in and error, one a line. */
+function faultsInjected(cloud: LocalCloud): string {
+  const lines = Object.entries(cloud.faults.injected()).map(([kind, count]) => `  ${kind.padEnd(52)} ${count}`);
+  return [`faults injected: ${cloud.faults.total()} (${cloud.faults.describe()})`, ...lines].join('\n');
 }
 
 main().catch((error: Error) => {

@@ -2,6 +2,10 @@ import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge
 import type { BookingCreatedInput, BookingDetailType, DetailInputOf } from '@charter/events';
 import { CREDENTIALS, REGION } from './cloud/account';
 
+/** Entry errors a partner retries (EventBridge's own faults); anything else is the entry's fault. */
+const TRANSIENT_ENTRY_ERRORS = new Set(['InternalFailure', 'ThrottlingException']);
+const MAX_ATTEMPTS = 8;
+
 export interface PublishOptions {
   /** Send the batches at once, as a burst of partners would; by default one after the other. */
   parallel?: boolean;
@@ -16,7 +20,8 @@ export type BookingEvent = {
 
 /**
  * Publishes bookings on the bus as their partners do: BookingCreated with source partner.<name>,
- * ten entries a PutEvents call, with the real SDK. Returns when each was sent, by booking id.
+ * ten entries a PutEvents call, with the real SDK, entries EventBridge did not take sent again.
+ * Returns when each was sent, by booking id.
  */
 export function publishBookings(bookings: BookingCreatedInput[], options: PublishOptions = {}) {
   return publishBookingEvents(
@@ -27,7 +32,8 @@ export function publishBookings(bookings: BookingCreatedInput[], options: Publis
 
 /**
  * Publishes partners' booking events (creations, changes, cancellations) in the order given, with source
- * partner.<detail.source>, ten entries a PutEvents call. Returns when each booking's last event was sent.
+ * partner.<detail.source>, ten entries a PutEvents call, entries EventBridge did not take sent again. Returns when each
+ * booking's last event was sent.
  */
 export async function publishBookingEvents(
   events: BookingEvent[],
@@ -39,18 +45,28 @@ export async function publishBookingEvents(
   for (let i = 0; i < events.length; i += 10) batches.push(events.slice(i, i + 10));
   const send = async (batch: BookingEvent[]) => {
     const now = Date.now();
-    const result = await client.send(
-      new PutEventsCommand({
-        Entries: batch.map(({ detailType, detail }) => ({
-          EventBusName: 'charter-bookings-local',
-          Source: `partner.${detail.source}`,
-          DetailType: detailType,
-          Detail: JSON.stringify(detail),
-        })),
-      }),
-    );
-    if (result.FailedEntryCount) throw new Error(`PutEvents refused entries: ${JSON.stringify(result.Entries)}`);
-    for (const { detail } of batch) sentAt.set(detail.booking_id, now);
+    let pending = batch;
+    for (let attempt = 1; pending.length > 0; attempt++) {
+      const result = await client.send(
+        new PutEventsCommand({
+          Entries: pending.map(({ detailType, detail }) => ({
+            EventBusName: 'charter-bookings-local',
+            Source: `partner.${detail.source}`,
+            DetailType: detailType,
+            Detail: JSON.stringify(detail),
+          })),
+        }),
+      );
+      const entries = result.Entries ?? [];
+      const failed = pending.filter((_, i) => entries[i]?.ErrorCode);
+      // PutEvents answers 200 with the entries it did not take; a partner sends those again, as EventBridge advises.
+      const permanent = entries.filter((e) => e.ErrorCode && !TRANSIENT_ENTRY_ERRORS.has(e.ErrorCode));
+      if (permanent.length > 0 || (failed.length > 0 && attempt >= MAX_ATTEMPTS))
+        throw new Error(`PutEvents refused entries: ${JSON.stringify(entries.filter((e) => e.ErrorCode))}`);
+      for (const event of pending) if (!failed.includes(event)) sentAt.set(event.detail.booking_id, now);
+      pending = failed;
+      if (pending.length > 0) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
+    }
   };
   try {
     if (parallel) await Promise.all(batches.map(send));

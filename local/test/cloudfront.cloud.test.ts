@@ -1,7 +1,18 @@
-import { CloudFrontClient, CreateInvalidationCommand, ListInvalidationsCommand } from '@aws-sdk/client-cloudfront';
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { ttlOf } from '../src/servers/cloudfront';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import {
+  CloudFrontClient,
+  CreateInvalidationCommand,
+  GetDistributionCommand,
+  ListDistributionsCommand,
+  ListInvalidationsCommand,
+} from '@aws-sdk/client-cloudfront';
+import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { ACCOUNT_ID, REGION } from '@charter/local/cloud';
+import { distributionEndpointKey, loadService } from '@charter/local/definitions';
 import { startLocalCloud, type LocalCloud } from '@charter/local/testing';
+import { Distribution, ttlOf } from '../src/servers/cloudfront';
 
 describe('the local CloudFront distributions', () => {
   let cloud: LocalCloud;
@@ -112,5 +123,125 @@ describe('the local CloudFront distributions', () => {
       ttlOf('no-store'),
       ttlOf(undefined),
     ]).toEqual([600, 60, 0, 86400]);
+  });
+});
+
+describe('the local CloudFront API, as an operator looks a distribution up', () => {
+  let cloud: LocalCloud;
+  beforeAll(async () => {
+    cloud = await startLocalCloud({ services: ['guest-pages', 'calendar'] });
+  });
+  afterAll(() => cloud.stop());
+
+  it('lists every distribution with its id, domain, origin and error caching; gets one by id', async () => {
+    const cloudfront = new CloudFrontClient({});
+    const { DistributionList } = await cloudfront.send(new ListDistributionsCommand({}));
+    const summaries = DistributionList?.Items ?? [];
+    expect(summaries.map((d) => d.Id).sort()).toEqual([...cloud.distributions.keys()].sort());
+    for (const summary of summaries) {
+      const distribution = cloud.distributions.get(summary.Id!)!;
+      const endpoint = cloud.endpoints[distribution.wiring.endpointKey as keyof typeof cloud.endpoints];
+      expect(summary).toMatchObject({
+        ARN: `arn:aws:cloudfront::000000000000:distribution/${summary.Id}`,
+        Status: 'Deployed',
+        DomainName: new URL(endpoint).host,
+        Enabled: true,
+        Origins: {
+          Quantity: 1,
+          Items: [{ DomainName: `${distribution.wiring.originBucket}.s3.us-west-2.amazonaws.com` }],
+        },
+        CustomErrorResponses: {
+          Quantity: distribution.wiring.config.CustomErrorResponses?.length ?? 0,
+        },
+      });
+    }
+    const one = await cloudfront.send(new GetDistributionCommand({ Id: summaries[0]!.Id }));
+    expect(one.Distribution?.DistributionConfig?.Comment).toBe(summaries[0]!.Comment);
+    expect(one.ETag).toMatch(/^E/);
+  });
+});
+
+describe('the local CloudFront caches errors as CloudFront does (ErrorCachingMinTTL)', () => {
+  let cloud: LocalCloud;
+  let s3: S3Client;
+  let bucket: string;
+  let clock = Date.now();
+  const servers: Server[] = [];
+  /** The fixture's two distributions: CloudFront's defaults, and ErrorCachingMinTTL 0 for 403 and 404. */
+  const sites: Record<'defaultErrors' | 'uncachedErrors', { url: string; distribution: Distribution }> = {} as never;
+
+  beforeAll(async () => {
+    cloud = await startLocalCloud({ services: [] });
+    s3 = new S3Client({ forcePathStyle: true });
+    const wiring = loadService(join(__dirname, 'fixtures', 'error-caching'), {
+      stage: 'local',
+      region: REGION,
+      accountId: ACCOUNT_ID,
+      params: {},
+      local: { endpoints: cloud.endpoints, distributionEndpoint: distributionEndpointKey, exports: new Map() },
+    });
+    bucket = wiring.buckets[0]!.name;
+    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+    for (const d of wiring.distributions) {
+      const distribution = new Distribution(d, s3, () => clock);
+      const server = createServer((req, res) => void distribution.handler()(req, res));
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      servers.push(server);
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      sites[d.endpointKey as keyof typeof sites] = { url, distribution };
+    }
+  });
+  afterAll(async () => {
+    for (const server of servers) server.close();
+    s3.destroy();
+    await cloud.stop();
+  });
+
+  const get = async (site: keyof typeof sites, path: string) => {
+    const res = await fetch(`${sites[site].url}${path}`);
+    return [res.status, res.headers.get('x-cache'), await res.text()] as const;
+  };
+  const publish = (key: string) =>
+    s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: 'published', CacheControl: 'max-age=300' }));
+
+  it('reads ErrorCachingMinTTL per error code from the definition', () => {
+    expect(sites.defaultErrors.distribution.wiring.errorCachingMinTtl).toEqual({});
+    expect(sites.uncachedErrors.distribution.wiring.errorCachingMinTtl).toEqual({ 403: 0, 404: 0, 503: 30 });
+  });
+
+  it('without the setting, keeps a 403 for 10 s: a page stored meanwhile stays 403 until then', async () => {
+    expect(await get('defaultErrors', '/g/late.html')).toEqual([403, 'Error from cloudfront', expect.any(String)]);
+    await publish('g/late.html');
+    clock += 9_000;
+    expect((await get('defaultErrors', '/g/late.html'))[0]).toBe(403);
+    clock += 1_001;
+    expect(await get('defaultErrors', '/g/late.html')).toEqual([200, 'Miss from cloudfront', 'published']);
+  });
+
+  it('with ErrorCachingMinTTL 0 for 403, asks the origin again at once', async () => {
+    expect((await get('uncachedErrors', '/g/soon.html'))[0]).toBe(403);
+    await publish('g/soon.html');
+    expect(await get('uncachedErrors', '/g/soon.html')).toEqual([200, 'Miss from cloudfront', 'published']);
+  });
+
+  it('lets an invalidation clear a cached error, as CloudFront documents', async () => {
+    expect((await get('defaultErrors', '/g/fixed.html'))[0]).toBe(403);
+    await publish('g/fixed.html');
+    sites.defaultErrors.distribution.invalidate('fixed-1', ['/g/fixed.html']);
+    expect((await get('defaultErrors', '/g/fixed.html'))[0]).toBe(200);
+  });
+
+  it("takes the origin's longer max-age, and its no-store only for 404, 410, 414 and 501", () => {
+    const { defaultErrors, uncachedErrors } = sites;
+    expect([
+      defaultErrors.distribution.errorTtlMs(403),
+      defaultErrors.distribution.errorTtlMs(403, 'max-age=60'),
+      defaultErrors.distribution.errorTtlMs(403, 'no-store'),
+      defaultErrors.distribution.errorTtlMs(404, 'no-store'),
+      defaultErrors.distribution.errorTtlMs(416),
+      uncachedErrors.distribution.errorTtlMs(403),
+      uncachedErrors.distribution.errorTtlMs(503),
+      uncachedErrors.distribution.errorTtlMs(502),
+    ]).toEqual([10_000, 60_000, 10_000, 0, 0, 0, 30_000, 10_000]);
   });
 });

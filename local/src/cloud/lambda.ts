@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { invokeApiHandler } from '../lambda/invoke-api';
-import { LambdaRuntime, type FailureRecord } from '../lambda/runtime';
+import type { FaultInjector } from '../faults/injector';
+import { LambdaRuntime, type FailureRecord, type TimeoutFaults } from '../lambda/runtime';
 import { HttpApi } from '../servers/http-api';
 import type { SqsState } from '../servers/sqs';
 import { ACCOUNT_ID } from './account';
@@ -12,6 +13,7 @@ export interface RuntimeOptions {
   stateDir: string;
   retryDelaysMs: number[];
   concurrency?: number;
+  faults: FaultInjector;
 }
 
 /**
@@ -28,6 +30,7 @@ export async function startRuntime(
     logsDir: join(options.stateDir, 'logs'),
     retryDelaysMs: options.retryDelaysMs,
     ...(options.concurrency ? { maxConcurrency: options.concurrency } : {}),
+    ...(options.faults.rate('lambda') > 0 ? { timeoutFaults: timeoutFaults(options.faults) } : {}),
     onFailure: (arn: string, record: FailureRecord) => {
       sqs.send(sqs.url(arn.split(':').pop()!), JSON.stringify(record));
       return Promise.resolve();
@@ -46,4 +49,15 @@ export async function serveNoHandlers(listeners: Listeners): Promise<void> {
     res.end(JSON.stringify({ message: 'The local cloud was started without handlers (run: false)' }));
   });
   listeners.endpoints.lambda = '';
+}
+
+/** `lambda-timeout`: a chosen invocation is stopped somewhere in its usual run, or just after it (a quarter over). */
+function timeoutFaults(faults: FaultInjector): TimeoutFaults {
+  return {
+    draw: () => {
+      const rolls = faults.draw('lambda');
+      return rolls ? rolls[0] * 1.25 : undefined;
+    },
+    record: (kind) => faults.record('lambda', kind),
+  };
 }

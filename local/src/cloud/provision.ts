@@ -6,6 +6,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, PutBucketCorsCommand, S3Client, type CORSRule } from '@aws-sdk/client-s3';
 import type { BucketWiring, ServiceWiring, TableProperties } from '../definitions/service';
+import { INTERNAL_USER_AGENT } from '../faults/gate';
 import { Distribution } from '../servers/cloudfront';
 import { CREDENTIALS, REGION } from './account';
 import { localSecretValue, readSecretsFile, writeSecretsFile } from './local-secrets';
@@ -26,7 +27,8 @@ export async function provision(
   endpoints: Endpoints,
   stateDir: string,
 ): Promise<Provisioned> {
-  const clientConfig = { region: REGION, credentials: CREDENTIALS };
+  // The local cloud's own calls (and CloudFront's reads of its origins, with this S3 client) never meet a fault.
+  const clientConfig = { region: REGION, credentials: CREDENTIALS, customUserAgent: INTERNAL_USER_AGENT };
   const dynamodb = new DynamoDBClient({ ...clientConfig, endpoint: endpoints.dynamodb });
   const s3 = new S3Client({ ...clientConfig, endpoint: endpoints.s3, forcePathStyle: true });
   const secrets = readSecretsFile(stateDir);

@@ -2,6 +2,8 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadComposedServices } from '../definitions/compose';
 import { distributionEndpointKey, type ServiceWiring } from '../definitions/service';
+import { FaultInjector, type LocalFaults } from '../faults/injector';
+import type { FaultOptions } from '../faults/options';
 import type { LambdaRuntime } from '../lambda/runtime';
 import type { Distribution } from '../servers/cloudfront';
 import type { BusEnvelope, EventBridgeState } from '../servers/eventbridge';
@@ -36,6 +38,12 @@ export interface LocalCloudOptions {
   schedules?: boolean;
   /** Execution environments per function (default 4, sized for a 2-core machine), each one invocation at a time. */
   concurrency?: number;
+  /**
+   * Transient faults, as `npm run local -- --faults` sets them: the fraction of data-plane requests each stand-in
+   * answers with the error AWS gives (`dynamodb`, `s3`, `ses`, `eventbridge`, `secretsmanager`, `sqs`), the
+   * fraction of invocations stopped as timed out (`lambdaTimeout`), and a `seed`. Off by default.
+   */
+  faults?: FaultOptions;
 }
 
 /**
@@ -66,6 +74,8 @@ export interface LocalCloud {
   idle(): Promise<void>;
   /** Requests each stand-in has served, by operation (`dynamodb:PutItem`, `s3:PUT object`...). */
   requestCounts(): Record<string, number>;
+  /** The faults asked for, the seed in use, and `injected()`: what was injected so far, by stand-in and error. */
+  faults: LocalFaults;
   stop(): Promise<void>;
 }
 
@@ -105,7 +115,8 @@ async function assemble(
   { stateDir, listeners, releaseLock }: Assembly,
 ): Promise<LocalCloud> {
   const persist = options.persist ?? false;
-  const standIns = await startStandIns(listeners, { dataDir: resetStateDir(stateDir, persist), persist });
+  const faults = new FaultInjector(options.faults);
+  const standIns = await startStandIns(listeners, { dataDir: resetStateDir(stateDir, persist), persist, faults });
   const baseEnv = sdkEnv();
   const handlers =
     options.run === false
@@ -115,6 +126,7 @@ async function assemble(
           stateDir,
           retryDelaysMs: options.retryDelaysMs ?? [1000, 2000],
           ...(options.concurrency ? { concurrency: options.concurrency } : {}),
+          faults,
         });
   if (!handlers) await serveNoHandlers(listeners);
   // Every endpoint now listens: functions started from here on, and this process if asked, find them.
@@ -139,7 +151,7 @@ async function assemble(
     releaseLock();
   };
   const runtime = handlers?.runtime;
-  return describeCloud({ stateDir, listeners, standIns, provisioned, loaded, chosen, runtime, stop });
+  return describeCloud({ stateDir, listeners, standIns, provisioned, loaded, chosen, runtime, faults, stop });
 }
 
 /** A fresh start forgets the last run's state and logs; persist keeps both. Returns the data directory. */
@@ -193,6 +205,7 @@ interface CloudParts {
   loaded: LoadedService[];
   chosen: ServiceWiring[];
   runtime: LambdaRuntime | undefined;
+  faults: LocalFaults;
   stop: () => Promise<void>;
 }
 
@@ -205,6 +218,7 @@ function describeCloud({
   loaded,
   chosen,
   runtime,
+  faults,
   stop,
 }: CloudParts): LocalCloud {
   const functionOf = (serviceKey: string, functionKey: string) => {
@@ -237,6 +251,7 @@ function describeCloud({
     distributions,
     idle: () => runtime?.idle() ?? Promise.resolve(),
     requestCounts: () => listeners.requestCounts(),
+    faults,
     stop,
   };
 }

@@ -56,15 +56,43 @@ export interface SecretProperties {
 }
 
 export interface DistributionProperties {
-  DistributionConfig?: {
-    Origins?: Array<{ Id?: string; DomainName?: Value<string> }>;
-    DefaultCacheBehavior?: {
-      TargetOriginId?: string;
-      ResponseHeadersPolicyId?: string;
-      FunctionAssociations?: Array<{ EventType?: string; FunctionARN?: { 'Fn::GetAtt'?: [string, string] } }>;
-    };
-  };
+  DistributionConfig?: DistributionConfig;
 }
+
+/**
+ * The parts of a DistributionConfig the local CloudFront serves by, and its API describes; `I` is what a value
+ * may be besides its own type: an intrinsic as written, `never` once resolved.
+ */
+export interface DistributionConfig<I = Intrinsic> {
+  Enabled?: boolean | I;
+  Comment?: string | I;
+  PriceClass?: string | I;
+  HttpVersion?: string | I;
+  IPV6Enabled?: boolean | I;
+  Aliases?: string[] | I;
+  DefaultRootObject?: string | I;
+  Origins?: Array<{ Id?: string; DomainName?: string | I; OriginPath?: string; OriginAccessControlId?: string | I }>;
+  DefaultCacheBehavior?: {
+    TargetOriginId?: string;
+    ViewerProtocolPolicy?: string;
+    Compress?: boolean | I;
+    CachePolicyId?: string;
+    AllowedMethods?: string[];
+    CachedMethods?: string[];
+    ResponseHeadersPolicyId?: string;
+    FunctionAssociations?: Array<{ EventType?: string; FunctionARN?: string | I }>;
+  };
+  /** How long CloudFront caches each error status (ErrorCachingMinTTL, seconds), and the page it serves instead. */
+  CustomErrorResponses?: Array<{
+    ErrorCode?: number | string | I;
+    ErrorCachingMinTTL?: number | string | I;
+    ResponseCode?: number | string | I;
+    ResponsePagePath?: string | I;
+  }>;
+}
+
+/** A DistributionConfig with its intrinsics resolved, as the local cloud keeps it. */
+export type ResolvedDistributionConfig = DistributionConfig<never>;
 
 export interface CloudFrontFunctionProperties {
   Name?: Value<string>;

@@ -4,6 +4,7 @@ import {
   type CloudFrontFunctionProperties,
   type CloudResource,
   type CorsRule,
+  type ResolvedDistributionConfig,
   type DistributionProperties,
   type GenerateSecretString,
   type SecretProperties,
@@ -81,8 +82,9 @@ function distributionWiring(
   logicalId: string,
   properties: DistributionProperties,
   resources: Record<string, CloudResource>,
-  { name: service, intrinsics }: StackReader,
+  stack: StackReader,
 ): DistributionWiring {
+  const { name: service, intrinsics } = stack;
   const config = properties.DistributionConfig ?? {};
   const behavior = config.DefaultCacheBehavior ?? {};
   const origin = (config.Origins ?? []).find((o) => o.Id === behavior.TargetOriginId) ?? config.Origins?.[0];
@@ -92,7 +94,8 @@ function distributionWiring(
   const association = (behavior.FunctionAssociations ?? []).find((a) => a.EventType === 'viewer-request');
   let viewerRequestFunction: DistributionWiring['viewerRequestFunction'];
   if (association) {
-    const target = association.FunctionARN?.['Fn::GetAtt']?.[0];
+    const arn = association.FunctionARN;
+    const target = typeof arn === 'object' ? (arn['Fn::GetAtt'] as [string, string] | undefined)?.[0] : undefined;
     const fnResource = target ? resources[target] : undefined;
     if (fnResource?.Type !== 'AWS::CloudFront::Function') {
       throw new DefinitionError(
@@ -105,6 +108,7 @@ function distributionWiring(
       code: intrinsics.resolve(fn.FunctionCode) as string,
     };
   }
+  const resolved = stack.resolve(config) as ResolvedDistributionConfig;
   return {
     service,
     logicalId,
@@ -113,5 +117,27 @@ function distributionWiring(
     originBucket: bucket,
     ...(viewerRequestFunction ? { viewerRequestFunction } : {}),
     ...(behavior.ResponseHeadersPolicyId ? { responseHeadersPolicyId: String(behavior.ResponseHeadersPolicyId) } : {}),
+    errorCachingMinTtl: errorCachingMinTtl(logicalId, resolved, stack),
+    config: resolved,
   };
+}
+
+/** ErrorCachingMinTTL by error code, for the CustomErrorResponses that set one; a code given twice is an error. */
+function errorCachingMinTtl(logicalId: string, config: ResolvedDistributionConfig, { name }: StackReader) {
+  const ttls: Record<number, number> = {};
+  const seen = new Set<number>();
+  for (const response of config.CustomErrorResponses ?? []) {
+    const code = Number(response.ErrorCode);
+    if (!Number.isInteger(code) || code < 400 || code > 599)
+      throw new DefinitionError(`${name}: ${logicalId} has a CustomErrorResponse without a 4xx/5xx ErrorCode`);
+    // CloudFormation refuses a distribution that names a code twice.
+    if (seen.has(code)) throw new DefinitionError(`${name}: ${logicalId} lists ErrorCode ${code} twice`);
+    seen.add(code);
+    if (response.ErrorCachingMinTTL === undefined) continue;
+    const ttl = Number(response.ErrorCachingMinTTL);
+    if (!Number.isInteger(ttl) || ttl < 0)
+      throw new DefinitionError(`${name}: ${logicalId}'s ErrorCachingMinTTL for ${code} must be whole seconds >= 0`);
+    ttls[code] = ttl;
+  }
+  return ttls;
 }

@@ -1,6 +1,12 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { CloudResource, CorsRule, GenerateSecretString, TableProperties } from './cloudformation';
+import type {
+  CloudResource,
+  CorsRule,
+  ResolvedDistributionConfig,
+  GenerateSecretString,
+  TableProperties,
+} from './cloudformation';
 import { functionWirings, httpApiCors } from './functions';
 import { IntrinsicResolver, localScheme, type LocalEnvironment } from './intrinsics';
 import { resourceWirings } from './resources';
@@ -106,6 +112,10 @@ export interface DistributionWiring {
   viewerRequestFunction?: { name: string; code: string };
   /** Managed response-headers policy ids, e.g. SimpleCORS. */
   responseHeadersPolicyId?: string;
+  /** Seconds an error status stays cached, where CustomErrorResponses sets its ErrorCachingMinTTL (else 10). */
+  errorCachingMinTtl: Record<number, number>;
+  /** The DistributionConfig as the stack defines it, its intrinsics resolved: what the CloudFront API describes. */
+  config: ResolvedDistributionConfig;
 }
 
 export interface LoadServiceOptions {

@@ -39,13 +39,26 @@ export interface RuntimeOptions {
   onFailure: (arn: string, record: FailureRecord) => Promise<void>;
   /** Execution environments per function (Lambda's concurrency), each running one invocation at a time. Default 4. */
   maxConcurrency?: number;
+  /** With `--faults lambda-timeout=<p>`: which invocations are stopped as timed out, and where. */
+  timeoutFaults?: TimeoutFaults;
 }
+
+/** Invocations chosen to time out, as `lambda-timeout` injects them. */
+export interface TimeoutFaults {
+  /** For an invocation chosen to time out: how far into the function's usual run to stop it (0-1.25). */
+  draw(): number | undefined;
+  /** Counted when the environment is stopped: mid-run, or after the handler's last effect (its answer withheld). */
+  record(kind: 'Sandbox.Timedout' | 'Sandbox.Timedout:after-return'): void;
+}
+
+/** How long a function's invocation usually takes before any has been measured. */
+const USUAL_RUN_MS = 250;
 
 /** One Lambda execution environment and the invocation it is running, if any. */
 interface Environment {
   worker: Worker;
   busy: boolean;
-  current?: { id: string; resolve: (result: InvocationResult) => void };
+  current?: { id: string; started: () => void; resolve: (result: InvocationResult) => void };
 }
 
 /**
@@ -67,6 +80,8 @@ export class LambdaRuntime {
   /** The latest invocations, oldest first, for tests and for `npm start` to say what ran. */
   readonly history: Array<{ functionName: string; requestId: string; event: unknown; ok: boolean; at: number }> = [];
   private readonly historyLimit = 10_000;
+  /** Each function's usual run (a moving average of its successful invocations), where a timeout fault aims. */
+  private readonly usualRunMs = new Map<string, number>();
 
   constructor(private readonly options: RuntimeOptions) {
     mkdirSync(options.logsDir, { recursive: true });
@@ -138,9 +153,10 @@ export class LambdaRuntime {
     const environment: Environment = { worker, busy: true };
     this.pipeLines(worker.stdout, wiring, 'INFO');
     this.pipeLines(worker.stderr, wiring, 'WARN');
-    worker.on('message', (message: { id: string } & InvocationResult) => {
+    worker.on('message', (message: ({ id: string } & InvocationResult) | { id: string; started: true }) => {
       const current = environment.current;
       if (!current || current.id !== message.id) return;
+      if ('started' in message) return current.started();
       environment.current = undefined;
       current.resolve(message.ok ? { ok: true, result: message.result } : { ok: false, error: message.error });
     });
@@ -217,19 +233,49 @@ export class LambdaRuntime {
     try {
       const environment = await this.acquire(name);
       const id = randomUUID();
+      const timeoutMs = wiring.timeoutSeconds * 1000;
+      const cut = this.options.timeoutFaults?.draw();
+      const timedOut: InvocationResult = {
+        ok: false,
+        error: {
+          errorType: 'Sandbox.Timedout',
+          errorMessage: `Task timed out after ${wiring.timeoutSeconds.toFixed(2)} seconds`,
+        },
+      };
+      let handlerStartedAt: number | undefined;
+      let returned = false;
       const result = await new Promise<InvocationResult>((resolve) => {
-        const timer = setTimeout(() => {
+        const timers: NodeJS.Timeout[] = [];
+        const stop = () => {
+          timers.forEach(clearTimeout);
+          if (cut !== undefined)
+            this.options.timeoutFaults!.record(returned ? 'Sandbox.Timedout:after-return' : 'Sandbox.Timedout');
           // Lambda stops a timed-out environment; its work must not go on behind the caller's back.
-          void this.discard(name, environment, {
-            errorType: 'Sandbox.Timedout',
-            errorMessage: `Task timed out after ${wiring.timeoutSeconds.toFixed(2)} seconds`,
-          });
-        }, wiring.timeoutSeconds * 1000);
-        timer.unref();
+          void this.discard(name, environment, timedOut.error);
+          resolve(timedOut);
+        };
+        const stopAfter = (ms: number) => {
+          const timer = setTimeout(stop, ms);
+          timer.unref();
+          timers.push(timer);
+        };
+        stopAfter(timeoutMs);
         environment.current = {
           id,
+          started: () => {
+            handlerStartedAt = Date.now();
+            // A timeout fault stops the handler part of the way through the function's usual run, as if its time
+            // ran out there: what it wrote so far stays written, the rest never happens.
+            if (cut !== undefined)
+              stopAfter(Math.max(1, Math.round(cut * (this.usualRunMs.get(name) ?? USUAL_RUN_MS))));
+          },
           resolve: (r) => {
-            clearTimeout(timer);
+            // Under a timeout fault the handler's own answer is withheld: the stop ends the invocation.
+            if (cut !== undefined && r.ok) {
+              returned = true;
+              return;
+            }
+            timers.forEach(clearTimeout);
             resolve(r);
           },
         };
@@ -242,10 +288,14 @@ export class LambdaRuntime {
             memoryLimitInMB: wiring.memorySize,
             awsRequestId: requestId,
             logStreamName: `local/[$LATEST]${requestId.replace(/-/g, '')}`,
-            timeoutMs: wiring.timeoutSeconds * 1000,
+            timeoutMs,
           },
         });
       });
+      if (result.ok && handlerStartedAt !== undefined) {
+        const took = Date.now() - handlerStartedAt;
+        this.usualRunMs.set(name, Math.round(0.8 * (this.usualRunMs.get(name) ?? took) + 0.2 * took));
+      }
       if ((this.pools.get(name) ?? []).includes(environment)) this.release(name, environment);
       if (!result.ok) this.stats.errors++;
       this.history.push({ functionName: name, requestId, event, ok: result.ok, at: Date.now() });

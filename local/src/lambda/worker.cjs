@@ -29,6 +29,8 @@ parentPort.on('message', async ({ id, event, context }) => {
     succeed() {},
   };
   try {
+    // The runtime times a timeout fault from here: the handler's own run, not the cold start before it.
+    parentPort.postMessage({ id, started: true });
     const result = await handler(event, lambdaContext);
     parentPort.postMessage({ id, ok: true, result: result === undefined ? null : JSON.parse(JSON.stringify(result)) });
   } catch (error) {

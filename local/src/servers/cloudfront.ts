@@ -3,16 +3,14 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createContext, Script } from 'node:vm';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { DistributionWiring } from '../definitions/service';
-import { readBody } from './aws-json';
+import { CloudFrontError, XML_DECLARATION } from './cloudfront-api';
 
 /**
  * CloudFront as the services use it: each distribution served from its S3 origin through the
  * viewer-request CloudFront Function the service ships (the same file, run in a fresh VM
- * context as cloudfront-js-2.0 runs it), an edge cache that honours the object's Cache-Control,
- * and the CreateInvalidation / GetInvalidation / ListInvalidations API (REST-XML, 2020-05-31).
+ * context as cloudfront-js-2.0 runs it), and an edge cache that honours the object's
+ * Cache-Control and keeps errors for their ErrorCachingMinTTL. Its API is cloudfront-api.ts.
  */
-const API_PREFIX = '/2020-05-31/distribution/';
-const XMLNS = 'http://cloudfront.amazonaws.com/doc/2020-05-31/';
 /** The managed SimpleCORS response-headers policy. */
 const SIMPLE_CORS = '60669652-455b-4ae9-85a4-c4c02393f86c';
 /** The managed SecurityHeadersPolicy, with the headers CloudFront's documentation lists for it. */
@@ -26,8 +24,14 @@ const SECURITY_HEADER_VALUES = {
 };
 /** Managed CachingOptimized: default TTL one day when the origin sends no Cache-Control. */
 const DEFAULT_TTL_SECONDS = 86400;
+/** CloudFront keeps an error this long unless CustomErrorResponses sets the code's ErrorCachingMinTTL. */
+export const DEFAULT_ERROR_CACHING_SECONDS = 10;
+/** The error statuses CloudFront caches (416 it never does). */
+const CACHED_ERRORS = new Set([400, 403, 404, 405, 414, 500, 501, 502, 503, 504]);
+/** For these, an origin's no-store, no-cache or private keeps the error out of the cache; for the others not. */
+const ERRORS_HONOURING_NO_STORE = new Set([404, 410, 414, 501]);
 
-interface Invalidation {
+export interface Invalidation {
   id: string;
   callerReference: string;
   paths: string[];
@@ -51,21 +55,19 @@ interface ViewerRequestResult {
 }
 type ViewerRequestFunction = (event: unknown) => ViewerRequestResult | Promise<ViewerRequestResult> | undefined;
 
-const xmlEscape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-const tag = (name: string, inner: string) => `<${name}>${inner}</${name}>`;
-const XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n';
-/** A CloudFront API document: the declaration, then the root element in CloudFront's namespace. */
-const cloudFrontXml = (root: string, inner: string) => `${XML_DECLARATION}<${root} xmlns="${XMLNS}">${inner}</${root}>`;
-
 export class Distribution {
   readonly invalidations: Invalidation[] = [];
   private readonly cache = new Map<string, CachedObject>();
   private readonly viewerRequest?: ViewerRequestFunction;
   readonly stats = { hits: 0, misses: 0, invalidatedObjects: 0 };
+  /** When it was provisioned: the API's LastModifiedTime. */
+  readonly createdAt = new Date();
 
   constructor(
     readonly wiring: DistributionWiring,
     private readonly s3: S3Client,
+    /** The edge's clock (a test moves it past a TTL instead of waiting). */
+    private readonly now: () => number = Date.now,
   ) {
     if (wiring.viewerRequestFunction)
       this.viewerRequest = loadFunction(wiring.viewerRequestFunction.code, wiring.viewerRequestFunction.name);
@@ -135,7 +137,7 @@ export class Distribution {
         uri = String(result?.uri ?? uri);
       }
       const cached = this.cache.get(uri);
-      const now = Date.now();
+      const now = this.now();
       if (cached && now - cached.storedAt < cached.ttlMs) {
         this.stats.hits++;
         return send(
@@ -144,7 +146,8 @@ export class Distribution {
           {
             ...cached.headers,
             ...this.policyHeaders(req),
-            'x-cache': 'Hit from cloudfront',
+            // CloudFront marks an error as an error, from the cache or not.
+            'x-cache': cached.status === 200 ? 'Hit from cloudfront' : 'Error from cloudfront',
             age: String(Math.floor((now - cached.storedAt) / 1000)),
           },
           cached.body,
@@ -153,7 +156,8 @@ export class Distribution {
       }
       this.stats.misses++;
       const object = await this.fetchOrigin(uri);
-      if (object.status === 200 && object.ttlMs > 0) this.cache.set(uri, { ...object, storedAt: now });
+      // An error is cached too, for its ErrorCachingMinTTL: a page written a moment after a 403 stays 403 that long.
+      if (object.ttlMs > 0) this.cache.set(uri, { ...object, storedAt: now });
       return send(
         res,
         object.status,
@@ -173,6 +177,19 @@ export class Distribution {
     return this.wiring.responseHeadersPolicyId === SIMPLE_CORS && req.headers.origin
       ? { 'access-control-allow-origin': '*' }
       : {};
+  }
+
+  /**
+   * How long CloudFront keeps an error from the origin: the code's ErrorCachingMinTTL (10 s unless set), or the
+   * origin's max-age if longer; no-store, no-cache or private count only for 404, 410, 414 and 501.
+   */
+  errorTtlMs(status: number, cacheControl?: string): number {
+    if (!CACHED_ERRORS.has(status)) return 0;
+    const minimum = this.wiring.errorCachingMinTtl[status] ?? DEFAULT_ERROR_CACHING_SECONDS;
+    const cc = cacheControl?.toLowerCase() ?? '';
+    if (ERRORS_HONOURING_NO_STORE.has(status) && /\b(no-store|no-cache|private)\b/.test(cc)) return 0;
+    const maxAge = /s-maxage=(\d+)/.exec(cc) ?? /max-age=(\d+)/.exec(cc);
+    return Math.max(minimum, maxAge ? Number(maxAge[1]) : 0) * 1000;
   }
 
   private async fetchOrigin(uri: string, attempt = 1): Promise<Omit<CachedObject, 'storedAt'>> {
@@ -204,7 +221,7 @@ export class Distribution {
         const body = Buffer.from(
           `${XML_DECLARATION}<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>`,
         );
-        return { status: 403, headers: { 'content-type': 'application/xml' }, body, ttlMs: 0 };
+        return { status: 403, headers: { 'content-type': 'application/xml' }, body, ttlMs: this.errorTtlMs(403) };
       }
       throw error;
     }
@@ -257,92 +274,4 @@ function send(
 ): void {
   res.writeHead(status, { ...headers, 'content-length': body.length, via: '1.1 local.cloudfront.net (CloudFront)' });
   res.end(method === 'HEAD' ? undefined : body);
-}
-
-export class CloudFrontError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-const invalidationXml = (i: Invalidation) => {
-  const paths =
-    tag('Quantity', String(i.paths.length)) + tag('Items', i.paths.map((p) => tag('Path', xmlEscape(p))).join(''));
-  const batch = tag('Paths', paths) + tag('CallerReference', xmlEscape(i.callerReference));
-  const fields = tag('Id', i.id) + tag('Status', 'Completed') + tag('CreateTime', i.createdAt.toISOString());
-  return cloudFrontXml('Invalidation', fields + tag('InvalidationBatch', batch));
-};
-
-/** The CloudFront control-plane API for the local distributions. */
-export function cloudFrontApiHandler(distributions: Map<string, Distribution>) {
-  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const url = new URL(req.url ?? '/', 'http://local');
-    const respond = (status: number, xml: string, extra: Record<string, string> = {}) => {
-      res.writeHead(status, { 'content-type': 'text/xml', 'x-amz-cf-id': randomUUID(), ...extra });
-      res.end(xml);
-    };
-    try {
-      const match = /^\/2020-05-31\/distribution\/([^/]+)\/invalidation(?:\/([^/]+))?$/.exec(url.pathname);
-      if (!url.pathname.startsWith(API_PREFIX) || !match)
-        throw new CloudFrontError(404, 'NotFound', `No local CloudFront API at ${req.method} ${url.pathname}`);
-      const distribution = distributions.get(match[1]!);
-      if (!distribution)
-        throw new CloudFrontError(404, 'NoSuchDistribution', 'The specified distribution does not exist.');
-      if (req.method === 'POST' && !match[2]) {
-        const xml = (await readBody(req)).toString('utf8');
-        const callerReference = /<CallerReference>([\s\S]*?)<\/CallerReference>/.exec(xml)?.[1];
-        const paths = [...xml.matchAll(/<Path>([\s\S]*?)<\/Path>/g)].map((m) =>
-          m[1]!.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&'),
-        );
-        const quantity = Number(/<Quantity>(\d+)<\/Quantity>/.exec(xml)?.[1]);
-        if (!callerReference) throw new CloudFrontError(400, 'MissingBody', 'CallerReference is required.');
-        if (paths.length === 0 || quantity !== paths.length)
-          throw new CloudFrontError(
-            400,
-            'InconsistentQuantities',
-            'The value of Quantity and the size of Items do not match.',
-          );
-        const { invalidation, created } = distribution.invalidate(callerReference, paths);
-        return respond(created ? 201 : 200, invalidationXml(invalidation), {
-          location: `${API_PREFIX}${distribution.wiring.id}/invalidation/${invalidation.id}`,
-        });
-      }
-      if (req.method === 'GET' && match[2]) {
-        const invalidation = distribution.invalidations.find((i) => i.id === match[2]);
-        if (!invalidation)
-          throw new CloudFrontError(404, 'NoSuchInvalidation', 'The specified invalidation does not exist.');
-        return respond(200, invalidationXml(invalidation));
-      }
-      if (req.method === 'GET') {
-        const items = [...distribution.invalidations]
-          .reverse()
-          .map((i) =>
-            tag(
-              'InvalidationSummary',
-              tag('Id', i.id) + tag('CreateTime', i.createdAt.toISOString()) + tag('Status', 'Completed'),
-            ),
-          )
-          .join('');
-        const list =
-          tag('Marker', '') +
-          tag('MaxItems', '1000') +
-          tag('IsTruncated', 'false') +
-          tag('Quantity', String(distribution.invalidations.length)) +
-          (items ? tag('Items', items) : '');
-        return respond(200, cloudFrontXml('InvalidationList', list));
-      }
-      throw new CloudFrontError(405, 'MethodNotAllowed', `${req.method} is not supported here`);
-    } catch (error) {
-      const cf =
-        error instanceof CloudFrontError ? error : new CloudFrontError(500, 'InternalError', (error as Error).message);
-      const fields = tag('Type', 'Sender') + tag('Code', cf.code) + tag('Message', xmlEscape(cf.message));
-      const inner = tag('Error', fields) + tag('RequestId', randomUUID());
-      // CloudFront's error documents declare no encoding.
-      respond(cf.status, `<?xml version="1.0"?>\n<ErrorResponse xmlns="${XMLNS}">${inner}</ErrorResponse>`);
-    }
-  };
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { busNameOf } from '../definitions/service';
 import { eventBridgeTime } from '../eventbridge/envelopes';
 import { compileEventPattern, InvalidEventPatternError, matchesEventPattern } from '../eventbridge/pattern';
+import type { PutEventsFault } from '../faults/wire';
 import { AwsError, awsJsonHandler, type Operations } from './aws-json';
 
 /** The event a rule target receives, as EventBridge builds it from a PutEvents entry. */
@@ -62,6 +63,8 @@ export class EventBridgeState {
   deliveries = 1;
   /** Keeps the last few thousand envelopes for tests and `npm start`'s summary. */
   private readonly keep = 20_000;
+  /** With `--faults eventbridge=<p>`: which PutEvents requests fail, and how (see faults/wire.ts). */
+  putEventsFaults?: (entries: number) => PutEventsFault | undefined;
 
   constructor(
     private readonly region: string,
@@ -84,6 +87,10 @@ export class EventBridgeState {
     return name;
   }
 
+  private describeBus(name: string) {
+    return { Name: name, Arn: `arn:aws:events:${this.region}:${this.accountId}:event-bus/${name}` };
+  }
+
   putEvents(input: { Entries?: PutEventsEntry[] }) {
     const entries = input.Entries;
     if (!Array.isArray(entries) || entries.length < 1 || entries.length > 10) {
@@ -96,7 +103,11 @@ export class EventBridgeState {
     const total = entries.reduce((sum, e) => sum + entrySize(e), 0);
     if (total > MAX_ENTRY_BYTES)
       throw new AwsError('ValidationException', 'Total size of the entries in the request is over the limit.');
-    const results = entries.map((entry) => {
+    const fault = this.putEventsFaults?.(entries.length);
+    if (fault?.kind === 'ThrottlingException') throw new AwsError('ThrottlingException', 'Rate exceeded', 400);
+    const results = entries.map((entry, index) => {
+      // A partial failure: EventBridge did not take these entries, the others went through.
+      if (fault?.failed.has(index)) return { ErrorCode: 'InternalFailure', ErrorMessage: 'Internal Service Failure' };
       try {
         const { bus, envelope } = this.envelopeOf(entry);
         this.dispatch(bus, envelope);
@@ -205,22 +216,24 @@ export class EventBridgeState {
           throw new AwsError('InvalidEventPatternException', `Event is not valid JSON: ${(error as Error).message}`);
         }
       },
-      ListEventBuses: () => ({
-        EventBuses: [...this.buses].map((name) => ({
-          Name: name,
-          Arn: `arn:aws:events:${this.region}:${this.accountId}:event-bus/${name}`,
-        })),
-      }),
-      ListRules: (input: { EventBusName?: string }) => ({
-        Rules: this.rules
-          .filter((r) => r.busName === (input.EventBusName ?? 'default'))
-          .map((r) => ({
-            Name: r.name,
-            EventBusName: r.busName,
-            EventPattern: JSON.stringify(r.pattern),
-            State: 'ENABLED',
-          })),
-      }),
+      ListEventBuses: () => ({ EventBuses: [...this.buses].map((name) => this.describeBus(name)) }),
+      DescribeEventBus: (input: { Name?: string }) => this.describeBus(this.busOf(input.Name)),
+      ListRules: (input: { EventBusName?: string; NamePrefix?: string }) => {
+        const bus = this.busOf(input.EventBusName);
+        // A rule on a custom bus has the bus in its ARN; one on the default bus does not.
+        const arnPrefix = `arn:aws:events:${this.region}:${this.accountId}:rule/${bus === 'default' ? '' : `${bus}/`}`;
+        return {
+          Rules: this.rules
+            .filter((r) => r.busName === bus && r.name.startsWith(input.NamePrefix ?? ''))
+            .map((r) => ({
+              Name: r.name,
+              Arn: `${arnPrefix}${r.name}`,
+              EventBusName: r.busName,
+              EventPattern: JSON.stringify(r.pattern),
+              State: 'ENABLED',
+            })),
+        };
+      },
     };
   }
 }

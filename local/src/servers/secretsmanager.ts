@@ -147,8 +147,15 @@ export class SecretsManagerState {
     };
   }
 
+  /** ListSecrets names a secret's versions SecretVersionsToStages (DescribeSecret: VersionIdsToStages). */
   list() {
-    return { SecretList: [...this.secrets.values()].map((s) => this.describe({ SecretId: s.name })) };
+    return {
+      SecretList: [...this.secrets.values()].map((secret) => {
+        const { VersionIdsToStages, ...entry } = this.describe({ SecretId: secret.name });
+        const lastChanged = Math.max(secret.createdAt, ...secret.versions.map((v) => v.createdAt));
+        return { ...entry, LastChangedDate: lastChanged / 1000, SecretVersionsToStages: VersionIdsToStages };
+      }),
+    };
   }
 
   delete(input: { SecretId?: string }) {

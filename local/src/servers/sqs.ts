@@ -1,6 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AwsError, awsJsonHandler, type Operations } from './aws-json';
+import { sqsQueryHandler } from './sqs-query';
 
 /**
  * The dead-letter queues: SQS's JSON protocol (the SDK v3 default) for the operations a
@@ -147,7 +149,11 @@ export class SqsState {
           .map((n) => this.url(n)),
       }),
       SendMessage: (input: { QueueUrl: string; MessageBody: string }) => this.send(input.QueueUrl, input.MessageBody),
-      ReceiveMessage: (input) => this.receive(input),
+      ReceiveMessage: (input) => {
+        const received = this.receive(input);
+        // On the wire SQS answers an empty receive with no Messages at all.
+        return received.Messages.length > 0 ? received : {};
+      },
       DeleteMessage: (input) => this.delete(input),
       ChangeMessageVisibility: (input) => this.changeVisibility(input),
       GetQueueAttributes: (input: { QueueUrl: string }) => {
@@ -170,4 +176,9 @@ export class SqsState {
   }
 }
 
-export const sqsHandler = (state: SqsState) => awsJsonHandler('AmazonSQS', state.operations(), '1.0');
+/** The JSON protocol (the SDK v3, botocore since late 2023) by its X-Amz-Target; else the query protocol. */
+export function sqsHandler(state: SqsState, endpoint: () => string) {
+  const json = awsJsonHandler('AmazonSQS', state.operations(), '1.0');
+  const query = sqsQueryHandler(state.operations(), endpoint);
+  return (req: IncomingMessage, res: ServerResponse) => (req.headers['x-amz-target'] ? json : query)(req, res);
+}

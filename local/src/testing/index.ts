@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { startLocalCloud as start, type LocalCloud, type LocalCloudOptions } from '../cloud/start';
 
 export type { LocalCloud, LocalCloudOptions, PublishedEvent } from '../cloud/start';
+export type { LocalFaults } from '../faults/injector';
+export type { FaultOptions } from '../faults/options';
 export { busEnvelope, scheduledEvent } from '../eventbridge/envelopes';
 export { httpApiEvent, lambdaContext, type HttpApiRequest } from './handler-inputs';
 export { mailbox, type StoredEmail } from './mailbox';
