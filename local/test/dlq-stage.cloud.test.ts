@@ -38,7 +38,7 @@ async function dlq(...args: string[]): Promise<string> {
 it('lists the stage’s dead letters without consuming them, then redrives them to their functions', async () => {
   const booking = bookingInput({ booking_id: 'dlq-stage-1', charter_date: '2027-09-09' });
   const event = busEnvelope('BookingCreated', booking, 'partner.boatsetter');
-  const calendarFunction = cloud.functionName('calendar', 'onBookingCreated');
+  const calendarFunction = cloud.functionName('calendar', 'onBookingEvent');
   const record = {
     version: '1.0',
     timestamp: new Date().toISOString(),
@@ -64,7 +64,7 @@ it('lists the stage’s dead letters without consuming them, then redrives them 
   sqs.destroy();
 
   const listed = await dlq('--stage', 'local', '--region', 'us-west-2');
-  expect(listed).toContain('charter-calendar-local-onBookingCreated  booking dlq-stage-1  RetriesExhausted');
+  expect(listed).toContain('charter-calendar-local-onBookingEvent  booking dlq-stage-1  RetriesExhausted');
   expect(listed).toContain('1 dead letter(s) in stage local in us-west-2. Fix the cause, then: npm run dlq -- --stage');
   expect(cloud.sqs.count(cloud.sqs.url('charter-calendar-dlq-local'))).toBe(1);
 

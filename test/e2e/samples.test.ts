@@ -35,7 +35,7 @@ describe('the sample bookings, end to end in the local cloud', () => {
   }, 120_000);
   afterAll(() => cloud.stop());
 
-  it('routes BookingCreated to exactly guest-pages, scc and calendar, and the success events to notifications', () => {
+  it('routes BookingCreated to guest-pages, scc, calendar and ops, the success events to notifications and ops', () => {
     const history = cloud.runtime!.history;
     type Envelope = { 'detail-type'?: string; detail?: { booking_id?: string } } | undefined;
     const handlersOf = (detailType: string, bookingId: string) =>
@@ -50,10 +50,12 @@ describe('the sample bookings, end to end in the local cloud', () => {
       expect(handlersOf('BookingCreated', booking_id)).toEqual([
         'charter-calendar-local-onBookingEvent',
         'charter-guest-pages-local-onBookingEvent',
+        'charter-ops-local-onBusEvent',
         'charter-scc-local-onBookingEvent',
       ]);
-      expect(handlersOf('EventCreated', booking_id)).toEqual(['charter-notifications-local-onSuccessEvent']);
-      expect(handlersOf('CalendarUpdated', booking_id)).toEqual(['charter-notifications-local-onSuccessEvent']);
+      const notifiedAndOps = ['charter-notifications-local-onSuccessEvent', 'charter-ops-local-onBusEvent'];
+      expect(handlersOf('EventCreated', booking_id)).toEqual(notifiedAndOps);
+      expect(handlersOf('CalendarUpdated', booking_id)).toEqual(notifiedAndOps);
     }
     expect(history.every((h) => h.ok)).toBe(true);
   });

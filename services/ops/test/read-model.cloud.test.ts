@@ -273,7 +273,7 @@ describe('the watch', () => {
       timestamp: secondsAfter(31).toISOString(),
       requestContext: {
         requestId: 'r',
-        functionArn: `arn:aws:lambda:us-west-2:000000000000:function:charter-${service}-local-onBookingCreated`,
+        functionArn: `arn:aws:lambda:us-west-2:000000000000:function:charter-${service}-local-onBookingEvent`,
         condition: 'PermanentFailure',
         approximateInvokeCount: 1,
       },

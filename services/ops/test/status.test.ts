@@ -233,7 +233,7 @@ describe('problems from other partners and dead letters', () => {
     const letters = ['guest-pages', 'scc', 'calendar'].map((service) =>
       deadLetterEntry({
         queue: `charter-${service}-dlq-local`,
-        fn: `charter-${service}-local-onBookingCreated`,
+        fn: `charter-${service}-local-onBookingEvent`,
         event: hijack,
         errorType: 'NotOwnerError',
         message: `not_owner: booking ${ID} belongs to boatsetter; an event from getmyboat cannot change it`,
@@ -260,7 +260,7 @@ describe('problems from other partners and dead letters', () => {
     const [created] = happyPath(ID);
     const letterOf = {
       queue: 'charter-calendar-dlq-local',
-      fn: 'charter-calendar-local-onBookingCreated',
+      fn: 'charter-calendar-local-onBookingEvent',
       event: created!,
       errorType: 'ThrottlingException',
       message: 'Rate exceeded',
