@@ -302,17 +302,18 @@ describe('BookingCreated', () => {
     expect(file?.calendar.entries.find((e) => e.booking_id === 'bus-held')?.status).toBe('tentative');
   });
 
-  it('leaves an entry the operator marked cancelled out of the public JSON, but lists it internally', async () => {
+  it('refuses to mark an entry cancelled: a booking is cancelled with BookingCancelled, and everything follows', async () => {
     const detail = booking({ booking_id: 'bus-freed', charter_date: '2034-08-02' });
     await deliver(detail);
     const freed = { ...entryBody, booking_id: 'bus-freed', charter_date: '2034-08-02', source: 'boatsetter' };
-    expect((await post({ ...freed, status: 'cancelled' })).statusCode).toBe(200);
-    await deliver(detail);
-
+    const refused = await post({ ...freed, status: 'cancelled' });
+    expect(refused.statusCode).toBe(422);
+    expect(bodyOf<{ error: string; message: string }>(refused)).toMatchObject({
+      error: 'invalid_entry',
+      message: expect.stringContaining('BookingCancelled') as unknown,
+    });
     const file = await readCalendarObject(env.CALENDAR_BUCKET!, 2034);
-    expect(file?.calendar.entries.map((e) => e.booking_id)).not.toContain('bus-freed');
-    const listed = bodyOf<ListedBody>(await list('2034')).entries.find((e) => e.booking_id === 'bus-freed');
-    expect(listed).toMatchObject({ status: 'cancelled', charter_start: entryBody.charter_start });
+    expect(file?.calendar.entries.find((e) => e.booking_id === 'bus-freed')).toMatchObject({ status: 'booked' });
   });
 
   it('dead-letters, not retries, a booking the calendar can never hold (a year it cannot announce)', async () => {

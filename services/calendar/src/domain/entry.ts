@@ -24,6 +24,19 @@ export const CalendarEntryInput = z
   })
   .check((ctx) => {
     endAfterStart(ctx);
+    // The operator cancels a booking as a partner does (BookingCancelled, on the `direct` channel for its own), so the
+    // guest page, the crew and the calendar never disagree: a calendar-only "cancelled" would free the boat while the
+    // crew are still called, and would read to the notifier as the end of the booking.
+    if (ctx.value.status === 'cancelled') {
+      ctx.issues.push({
+        code: 'custom',
+        path: ['status'],
+        message:
+          'cannot be set here: cancel the booking with BookingCancelled ' +
+          '(POST /partners/<partner>/bookings/<booking_id>/cancel), and the calendar follows',
+        input: ctx.value.status,
+      });
+    }
     const date = ctx.value.charter_date;
     const year = yearOf(date);
     if (year < FIRST_YEAR || year > LAST_YEAR) {
