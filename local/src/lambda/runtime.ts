@@ -180,7 +180,10 @@ export class LambdaRuntime {
       free.busy = true;
       return Promise.resolve(free);
     }
-    if (pool.length < this.maxConcurrency) {
+    // A function's reserved concurrency caps its environments here too (beyond it, invocations wait their turn; in
+    // AWS a synchronous one is throttled and an asynchronous one queued).
+    const reserved = this.functions.get(name)?.wiring.reservedConcurrency ?? Infinity;
+    if (pool.length < Math.min(this.maxConcurrency, reserved)) {
       const environment = this.spawn(name);
       pool.push(environment);
       return Promise.resolve(environment);
