@@ -1,11 +1,11 @@
 /**
  * Rotates one of the stage's secrets, or ends a rotation early:
  *
- *   npm run rotate -- scc-service-key                              local stage (the local cloud must be running)
- *   npm run rotate -- magic-link-key --stage prod                  AWS, with the default credentials chain
- *   npm run rotate -- partner-secrets --partner boatsetter --print one partner's own webhook secret (onboards a new one)
- *   npm run rotate -- partner-secrets --partner boatsetter --finish   the partner's previous secret stops working
- *   npm run rotate -- partner-secrets --migrate --stage prod       once: the old shared map -> one secret per partner
+ *   npm run rotate -- scc-service-key                          local stage (the local cloud must be running)
+ *   npm run rotate -- magic-link-key --stage prod              AWS, with the default credentials chain
+ *   npm run rotate -- partner-secrets --partner acme --print   one partner's own webhook secret (onboards a new one)
+ *   npm run rotate -- partner-secrets --partner acme --finish  the partner's previous secret stops working
+ *   npm run rotate -- partner-secrets --migrate --stage prod   once: the old shared map -> one secret per partner
  *
  * A rotation is PutSecretValue: the new value becomes AWSCURRENT and the one it replaces AWSPREVIOUS; every reader
  * accepts both, so nothing breaks while callers switch. The rotation after this one retires the old value, or
@@ -84,7 +84,8 @@ export async function rotateSecret({
       new CreateSecretCommand({
         Name: name,
         SecretString: value,
-        Description: 'Webhook signing secret of one partner. Rotate with `npm run rotate -- partner-secrets --partner`.',
+        Description:
+          'Webhook signing secret of one partner. Rotate with `npm run rotate -- partner-secrets --partner`.',
       }),
     );
     return { value, created: true, ...(created.VersionId ? { versionId: created.VersionId } : {}) };

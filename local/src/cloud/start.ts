@@ -44,6 +44,11 @@ export interface LocalCloudOptions {
    * fraction of invocations stopped as timed out (`lambdaTimeout`), and a `seed`. Off by default.
    */
   faults?: FaultOptions;
+  /**
+   * Stage params per service (compose key -> name -> value), as `sls deploy --param` sets them: e.g. a test that must
+   * reach the handlers with many requests raises the HTTP API's throttling.
+   */
+  params?: Record<string, Record<string, string | number>>;
 }
 
 /**
@@ -133,7 +138,7 @@ async function assemble(
   Object.assign(baseEnv, endpointEnv(listeners.endpoints));
   if (options.setProcessEnv ?? true) Object.assign(process.env, baseEnv);
 
-  const loaded = loadServices(listeners.endpoints);
+  const loaded = loadServices(listeners.endpoints, options.params);
   const chosen = chooseServices(loaded, options.services).map((s) => s.wiring);
   const provisioned = await provision(chosen, standIns, listeners.endpoints, stateDir);
   writeFileSync(join(stateDir, 'endpoints.json'), `${JSON.stringify(listeners.endpoints, null, 2)}\n`);
@@ -178,13 +183,14 @@ function sdkEnv(): Record<string, string> {
   };
 }
 
-function loadServices(endpoints: Endpoints): LoadedService[] {
+function loadServices(endpoints: Endpoints, params: LocalCloudOptions['params']): LoadedService[] {
   return loadComposedServices(ROOT, {
     stage: STAGE,
     region: REGION,
     accountId: ACCOUNT_ID,
     env: {},
     local: { endpoints, distributionEndpoint: distributionEndpointKey },
+    ...(params ? { params } : {}),
   });
 }
 

@@ -32,7 +32,9 @@ export function functionWirings(
   // API Gateway refuses RouteSettings for a route the API does not have (the deploy fails): so does the local cloud.
   for (const routeKey of Object.keys(throttling.routes)) {
     if (!routes.some((route) => route.routeKey === routeKey))
-      throw new DefinitionError(`${stack.name}: HttpApiStage RouteSettings name ${routeKey}, which is not a route of it`);
+      throw new DefinitionError(
+        `${stack.name}: HttpApiStage RouteSettings name ${routeKey}, which is not a route of it`,
+      );
   }
   return { functions, routes, rules };
 }

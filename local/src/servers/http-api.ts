@@ -137,7 +137,8 @@ export class HttpApi {
         const cors = this.corsHeaders(matched.route.cors, origin);
         const token = matched.route.bucket?.take() ?? { ok: true };
         if (!token.ok) {
-          const message = `Too Many Requests: ${matched.route.routeKey} is throttled; retry in ${token.retryAfterSeconds} s.`;
+          const { routeKey } = matched.route;
+          const message = `Too Many Requests: ${routeKey} is throttled; retry in ${token.retryAfterSeconds} s.`;
           return gatewayError(res, 429, 'too_many_requests', message, {
             ...cors,
             'retry-after': String(token.retryAfterSeconds),

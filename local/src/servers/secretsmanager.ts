@@ -164,7 +164,8 @@ export class SecretsManagerState {
     if (!stage) throw new AwsError('InvalidParameterException', 'VersionStage is required');
     const byId = (id: string | undefined, what: string) => {
       const version = secret.versions.find((v) => v.id === id);
-      if (!version) throw new AwsError('ResourceNotFoundException', `${what} ${id ?? ''} is not a version of the secret`);
+      if (!version)
+        throw new AwsError('ResourceNotFoundException', `${what} ${id ?? ''} is not a version of the secret`);
       return version;
     };
     const holder = secret.versions.find((v) => v.stages.includes(stage));

@@ -72,10 +72,11 @@ describe('one secret per partner', () => {
       ['both-a', [first['both-a']!, aNew]],
       ['both-b', [first['both-b']!, bNew]],
     ] as const) {
-      for (const secret of secrets) expect({ partner, status: await statusSignedWith(partner, secret) }).toEqual({
-        partner,
-        status: 202,
-      });
+      for (const secret of secrets)
+        expect({ partner, status: await statusSignedWith(partner, secret) }).toEqual({
+          partner,
+          status: 202,
+        });
     }
   });
 

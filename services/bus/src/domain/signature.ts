@@ -10,8 +10,7 @@ export const SIGNATURE_TOLERANCE_SECONDS = 5 * 60;
 export type SignatureRefusal = Extract<RefusalReason, 'missing_signature' | 'bad_signature' | 'stale_timestamp'>;
 export type SignatureCheck = { ok: true } | { ok: false; refusal: SignatureRefusal; reason: string };
 export type PartnerSignatureCheck =
-  | { ok: true }
-  | { ok: false; refusal: SignatureRefusal | 'unknown_partner'; reason: string };
+  { ok: true } | { ok: false; refusal: SignatureRefusal | 'unknown_partner'; reason: string };
 
 const hmacHex = (secret: string, timestamp: string, body: string) =>
   createHmac('sha256', secret).update(`${timestamp}.${body}`, 'utf8').digest('hex');
@@ -57,7 +56,9 @@ export function verifySignature(
       matched = (given.length === expected.length && timingSafeEqual(given, expected)) || matched;
     }
   }
-  return matched ? { ok: true } : { ok: false, refusal: 'bad_signature', reason: 'The signature does not match the body.' };
+  return matched
+    ? { ok: true }
+    : { ok: false, refusal: 'bad_signature', reason: 'The signature does not match the body.' };
 }
 
 export const unknownPartner = (partner: string) =>
