@@ -44,6 +44,16 @@ export const ROTATABLE = [
 
 const PARTNER_NAME = /^[a-z0-9][a-z0-9-]{0,39}$/;
 
+/**
+ * Keys whose signatures were handed out before the rotation and live on without us: crew links in emails already
+ * sent, upload tokens in guest pages already rendered (a page gets a token of the new key only when its booking
+ * next changes). Ending such a rotation early breaks them all, so `--finish` wants `--force` too.
+ */
+const HANDED_OUT: Record<string, string> = {
+  'guest-upload-key': 'the upload token of every guest page rendered before the rotation',
+  'magic-link-key': 'the crew link in every email sent before the rotation',
+};
+
 export const secretName = (stage: string, shortName: string) => `charter/${stage}/${shortName}`;
 
 /** One partner's webhook signing secret, which the intake reads as `PARTNER_SECRET_NAME_PREFIX` + the partner. */
@@ -175,6 +185,7 @@ interface Args {
   partner?: string;
   print: boolean;
   action: 'rotate' | 'finish' | 'migrate';
+  force?: boolean;
 }
 
 export function parseArgs(argv: string[]): Args {
@@ -182,6 +193,7 @@ export function parseArgs(argv: string[]): Args {
   let stage = 'local';
   let partner: string | undefined;
   let print = false;
+  let force = false;
   const actions: Args['action'][] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
@@ -194,6 +206,7 @@ export function parseArgs(argv: string[]): Args {
     if (flag === '--stage') stage = next();
     else if (flag === '--partner') partner = next();
     else if (flag === '--print') print = true;
+    else if (flag === '--force') force = true;
     else if (flag === '--finish') actions.push('finish');
     else if (flag === '--migrate') actions.push('migrate');
     else if (arg.startsWith('--')) throw new Error(`unknown option ${arg}`);
@@ -214,7 +227,10 @@ export function parseArgs(argv: string[]): Args {
   if (partner && !PARTNER_NAME.test(partner))
     throw new Error(`${partner} is not a partner name (lowercase letters, digits, -)`);
   if (!/^[a-z0-9-]{1,32}$/.test(stage)) throw new Error(`${stage} is not a stage name`);
-  return { shortName, stage, print, action, ...(partner ? { partner } : {}) };
+  const breaks = HANDED_OUT[shortName];
+  if (action === 'finish' && breaks && !force)
+    throw new Error(`finishing a ${shortName} rotation stops ${breaks} from working; add --force if that is the point`);
+  return { shortName, stage, print, action, ...(partner ? { partner } : {}), ...(force ? { force } : {}) };
 }
 
 /** The running local cloud's Secrets Manager. */

@@ -178,7 +178,10 @@ describe('npm run rotate', () => {
       print: false,
       action: 'rotate',
     });
-    expect(parseArgs(['guest-upload-key', '--finish'])).toMatchObject({ shortName: 'guest-upload-key', action: 'finish' });
+    expect(parseArgs(['scc-service-key', '--finish'])).toMatchObject({ action: 'finish' });
+    expect(() => parseArgs(['guest-upload-key', '--finish'])).toThrow(/guest page.*--force/);
+    expect(() => parseArgs(['magic-link-key', '--finish'])).toThrow(/crew link.*--force/);
+    expect(parseArgs(['guest-upload-key', '--finish', '--force'])).toMatchObject({ action: 'finish', force: true });
     expect(parseArgs(['partner-secrets', '--migrate', '--stage', 'prod'])).toMatchObject({ action: 'migrate' });
     expect(() => parseArgs([])).toThrow(/name one secret/);
     expect(() => parseArgs(['nope'])).toThrow(/unknown secret/);
