@@ -146,6 +146,8 @@ export class LambdaRuntime {
         AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(wiring.memorySize),
         AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
         AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${wiring.name}`,
+        // The SDK puts `app/<this>` in each request's User-Agent: how a stand-in tells which function called it.
+        AWS_SDK_UA_APP_ID: wiring.name,
       },
       stdout: true,
       stderr: true,
