@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  CreateSecretCommand,
   DeleteSecretCommand,
   DescribeSecretCommand,
   GetSecretValueCommand,
@@ -140,10 +139,11 @@ describe('npm run rotate -- partner-secrets --migrate: the shared map to one sec
   const legacy = 'charter/local/partner-secrets';
 
   it("gives each partner its own secret with the map's values, keeping a rotation under way, once", async () => {
-    // The map as an existing stage has it: mig-b was rotated in the map (its old value is in AWSPREVIOUS).
+    // The map as an existing stage has it (the stack still defines it, retained): mig-b was rotated in the map, so its
+    // old value is in AWSPREVIOUS.
     await client.send(
-      new CreateSecretCommand({
-        Name: legacy,
+      new PutSecretValueCommand({
+        SecretId: legacy,
         SecretString: JSON.stringify({ 'mig-a': 'a-secret', 'mig-b': 'b-old', 'mig-c': '' }),
       }),
     );
