@@ -6,7 +6,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bookingDetailTypes, detailTypes } from '@charter/events';
+import { bookingDetailTypes, detailTypes, eventCatalog } from '@charter/events';
 import { DEFAULT_PORTS } from '@charter/local/cloud';
 import {
   busNameOf,
@@ -28,6 +28,12 @@ interface IamStatement {
   Effect: string;
   Action: string | string[];
   Resource: unknown;
+  Condition?: Record<string, Record<string, string | string[]>>;
+}
+/** Throttling of one route, as the HTTP API stage sets it. */
+interface RouteSettings {
+  ThrottlingRateLimit?: number;
+  ThrottlingBurstLimit?: number;
 }
 
 /** The resource types this test reads, and what it reads of each (intrinsics as CloudFormation writes them). */
@@ -43,6 +49,7 @@ interface ResourceProperties {
     };
   };
   'AWS::ApiGatewayV2::Api': { CorsConfiguration?: unknown };
+  'AWS::ApiGatewayV2::Stage': { DefaultRouteSettings?: RouteSettings; RouteSettings?: Record<string, RouteSettings> };
   'AWS::ApiGatewayV2::Route': { RouteKey: string; Target: { 'Fn::Join': [string, [string, { Ref: string }]] } };
   'AWS::ApiGatewayV2::Integration': { IntegrationUri: GetAtt };
   'AWS::Events::Rule': {
@@ -59,6 +66,7 @@ interface ResourceProperties {
     Environment?: { Variables?: Record<string, unknown> };
     Timeout: number;
     MemorySize: number;
+    ReservedConcurrentExecutions?: number;
   };
   'AWS::Lambda::EventInvokeConfig': {
     FunctionName: { Ref: string };
@@ -263,6 +271,199 @@ describe('sls package --stage ci (offline, no AWS credentials)', () => {
       }
     });
   });
+});
+
+/** What each service may put on the bus (events:source): its own source from the catalog; the intake partners' too. */
+const OWN_SOURCES: Record<string, string[]> = {
+  bus: ['partner.*', 'charter.bus'],
+  'guest-pages': ['charter.guest-pages'],
+  scc: ['charter.scc'],
+  calendar: ['charter.calendar'],
+  notifications: ['charter.notifications'],
+  ops: [],
+};
+
+/** The routes a stranger can reach without a key (a signature, an upload token or a magic link guards them). */
+const STRANGERS_ROUTES: Record<string, string[]> = {
+  bus: CONTRACT_ROUTES.bus!,
+  'guest-pages': ['POST /g/presign'],
+  scc: ['GET /crew/{event_id}', 'POST /crew/{event_id}/confirm', 'POST /crew/{event_id}/decline'],
+};
+
+/** Each function of a service: its logical id, properties, role statements, and what invokes it. */
+function functionsOf(service: string) {
+  const template = templates.get(service)!;
+  const roles = new Map(ofType(template, 'AWS::IAM::Role'));
+  const integrations = new Map(ofType(template, 'AWS::ApiGatewayV2::Integration'));
+  const routes = ofType(template, 'AWS::ApiGatewayV2::Route').map(([, r]) => ({
+    routeKey: r.RouteKey,
+    fn: integrations.get(r.Target['Fn::Join'][1][1].Ref)!.IntegrationUri['Fn::GetAtt'][0],
+  }));
+  const ruleTargets = ofType(template, 'AWS::Events::Rule').flatMap(([, r]) =>
+    r.Targets.map((t) => t.Arn['Fn::GetAtt'][0]),
+  );
+  const invokeConfigs = ofType(template, 'AWS::Lambda::EventInvokeConfig').map(([, c]) => c.FunctionName.Ref);
+  return ofType(template, 'AWS::Lambda::Function').map(([id, fn]) => {
+    const roleId = (fn.Role as GetAtt)['Fn::GetAtt'][0];
+    const statements = (roles.get(roleId)?.Policies ?? []).flatMap((p) => p.PolicyDocument.Statement);
+    return {
+      id,
+      fn,
+      statements,
+      routes: routes.filter((r) => r.fn === id).map((r) => r.routeKey),
+      onTheBus: ruleTargets.includes(id),
+      hasInvokeConfig: invokeConfigs.includes(id),
+    };
+  });
+}
+
+const actionsOf = (s: IamStatement) => [s.Action].flat();
+const allows = (s: IamStatement, prefix: string) => actionsOf(s).some((a) => a.startsWith(prefix));
+
+describe.each(Object.keys(CONTRACT_ROUTES))('%s: least privilege that holds', (service) => {
+  it('puts events on the bus only with its own source (the events:source condition)', () => {
+    const catalogSources = new Set<string>(Object.values(eventCatalog).map((e) => e.source));
+    expect(OWN_SOURCES[service]!.filter((source) => !catalogSources.has(source))).toEqual([]);
+    const used = new Set<string>();
+    for (const { id, statements } of functionsOf(service)) {
+      for (const s of statements.filter((st) => allows(st, 'events:PutEvents'))) {
+        const sources = [
+          s.Condition?.StringEquals?.['events:source'] ?? [],
+          s.Condition?.StringLike?.['events:source'] ?? [],
+        ].flat();
+        expect({ id, sources: sources.length > 0 }).toEqual({ id, sources: true });
+        for (const source of sources) {
+          expect({ id, source, own: OWN_SOURCES[service]!.includes(source) }).toEqual({ id, source, own: true });
+          used.add(source);
+        }
+      }
+    }
+    expect([...used].sort()).toEqual([...OWN_SOURCES[service]!].sort());
+  });
+
+  it('sends email only from its sender address (the ses:FromAddress condition)', () => {
+    for (const { id, fn, statements } of functionsOf(service)) {
+      for (const s of statements.filter((st) => allows(st, 'ses:'))) {
+        const from = s.Condition?.StringEquals?.['ses:FromAddress'];
+        expect({ id, from }).toEqual({ id, from: fn.Environment?.Variables?.SENDER_ADDRESS });
+        expect(from).toEqual(expect.stringMatching(/^[^@\s]+@[^@\s]+$/));
+      }
+    }
+  });
+
+  it("names each secret exactly: its own stack's by Ref, another's by an ARN ending in -??????, never -*", () => {
+    const resources = templates.get(service)!.Resources;
+    for (const { id, statements } of functionsOf(service)) {
+      for (const s of statements.filter((st) => allows(st, 'secretsmanager:'))) {
+        for (const resource of [s.Resource].flat() as Array<{ Ref?: string; 'Fn::Sub'?: string }>) {
+          if (resource.Ref) {
+            expect({ id, type: resources[resource.Ref]?.Type }).toEqual({ id, type: 'AWS::SecretsManager::Secret' });
+          } else {
+            expect({ id, arn: resource['Fn::Sub'] }).toEqual({
+              id,
+              arn: expect.stringMatching(/:secret:charter\/ci\/[^*]*\*?[^*]*-\?{6}$/) as unknown,
+            });
+          }
+        }
+      }
+    }
+  });
+
+  it('gives a function behind routes only no asynchronous retry settings and no right to send to a queue', () => {
+    for (const { id, routes, onTheBus, hasInvokeConfig, statements } of functionsOf(service)) {
+      if (routes.length === 0 || onTheBus) continue;
+      expect({ id, hasInvokeConfig }).toEqual({ id, hasInvokeConfig: false });
+      // SendMessage is what an onFailure destination needs; reading a queue (ops' dead-letter list) is a route's own.
+      expect({ id, send: statements.filter((s) => allows(s, 'sqs:SendMessage')) }).toEqual({ id, send: [] });
+    }
+  });
+});
+
+describe('scc: table access scoped by item kind', () => {
+  const leadingKeys = (s: IamStatement) => s.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys'];
+
+  it('scopes every statement on the crew events table by partition key (dynamodb:LeadingKeys)', () => {
+    for (const { id, statements } of functionsOf('scc')) {
+      for (const s of statements.filter((st) => allows(st, 'dynamodb:'))) {
+        expect({ id, keys: leadingKeys(s) }).toEqual({
+          id,
+          keys: expect.arrayContaining([expect.any(String)]) as unknown,
+        });
+        expect(Object.keys(s.Condition!)).toEqual(['ForAllValues:StringLike']);
+      }
+    }
+  });
+
+  it('lets a magic link reach crew events only: never the roster (every email) or the booking lookup', () => {
+    const crew = functionsOf('scc').filter((f) => f.routes.some((r) => STRANGERS_ROUTES.scc!.includes(r)));
+    expect(crew).toHaveLength(3);
+    for (const { id, statements } of crew) {
+      const keys = statements
+        .filter((s) => allows(s, 'dynamodb:'))
+        .flatMap((s) => [leadingKeys(s) ?? ['(any)']].flat());
+      expect({ id, keys: [...new Set(keys)] }).toEqual({ id, keys: ['EVENT#*'] });
+    }
+  });
+
+  it('lets only PUT /crew write the roster, and the booking events read it', () => {
+    const rosterWriters = functionsOf('scc').filter(({ statements }) =>
+      statements.some(
+        (s) => [leadingKeys(s) ?? []].flat().includes('ROSTER') && actionsOf(s).some((a) => a !== 'dynamodb:GetItem'),
+      ),
+    );
+    expect(rosterWriters.map((f) => f.routes)).toEqual([['PUT /crew']]);
+  });
+});
+
+describe('throttled routes and reserved concurrency', () => {
+  const stageOf = (service: string) => {
+    const [[, stage]] = resourcesOf(service, 'AWS::ApiGatewayV2::Stage') as [
+      [string, ResourceProperties['AWS::ApiGatewayV2::Stage']],
+    ];
+    return { stage, dependsOn: [templates.get(service)!.Resources.HttpApiStage!.DependsOn ?? []].flat() as string[] };
+  };
+  const withRoutes = Object.keys(CONTRACT_ROUTES).filter((service) => CONTRACT_ROUTES[service]!.length > 0);
+
+  it.each(withRoutes)('%s throttles every route (the stage default)', (service) => {
+    const { DefaultRouteSettings: defaults } = stageOf(service).stage;
+    expect(defaults?.ThrottlingRateLimit).toBeGreaterThan(0);
+    expect(defaults?.ThrottlingBurstLimit).toBeGreaterThan(0);
+  });
+
+  it.each(Object.keys(STRANGERS_ROUTES))('%s throttles the routes strangers reach tighter than the rest', (service) => {
+    const { stage, dependsOn } = stageOf(service);
+    const defaults = stage.DefaultRouteSettings!;
+    const routeIds = new Map(resourcesOf(service, 'AWS::ApiGatewayV2::Route').map(([id, r]) => [r.RouteKey, id]));
+    expect(Object.keys(stage.RouteSettings ?? {}).sort()).toEqual([...STRANGERS_ROUTES[service]!].sort());
+    for (const route of STRANGERS_ROUTES[service]!) {
+      const settings = stage.RouteSettings![route]!;
+      expect(settings.ThrottlingRateLimit).toBeLessThan(defaults.ThrottlingRateLimit!);
+      expect(settings.ThrottlingBurstLimit).toBeLessThan(defaults.ThrottlingBurstLimit!);
+      expect(settings.ThrottlingRateLimit).toBeGreaterThan(0);
+      // A stage naming a route that does not exist yet fails to deploy: the stage waits for it.
+      expect(dependsOn).toContain(routeIds.get(route));
+    }
+  });
+
+  it.each(Object.keys(CONTRACT_ROUTES))(
+    '%s reserves concurrency for each bus consumer and caps each function strangers reach',
+    (service) => {
+      for (const { id, fn, routes, onTheBus } of functionsOf(service)) {
+        const bus =
+          onTheBus &&
+          resourcesOf(service, 'AWS::Events::Rule').some(
+            ([, r]) => r.EventPattern && r.Targets.some((t) => t.Arn['Fn::GetAtt'][0] === id),
+          );
+        const strangers = routes.some((r) => STRANGERS_ROUTES[service]?.includes(r));
+        if (!bus && !strangers) continue;
+        expect({ id, reserved: fn.ReservedConcurrentExecutions }).toEqual({
+          id,
+          reserved: expect.any(Number) as unknown,
+        });
+        expect(fn.ReservedConcurrentExecutions).toBeGreaterThan(0);
+      }
+    },
+  );
 });
 
 describe('ops: what it hears, and the alarms that reach a person', () => {
@@ -483,6 +684,34 @@ describe('the local cloud wiring equals what sls package puts into CloudFormatio
   it.each(Object.keys(CONTRACT_ROUTES))('%s: rules (bus, pattern, schedule, target)', (service) => {
     expect(byName(localSide(service).rules)).toEqual(byName(cloudFormationSide(service).rules));
   });
+
+  it.each(Object.keys(CONTRACT_ROUTES))(
+    '%s: throttling of each route, reserved concurrency of each function',
+    (service) => {
+      const template = templates.get(service)!;
+      const stage = ofType(template, 'AWS::ApiGatewayV2::Stage')[0]?.[1];
+      const throttleOf = (settings: RouteSettings | undefined) =>
+        settings?.ThrottlingRateLimit === undefined
+          ? undefined
+          : { rateLimit: settings.ThrottlingRateLimit, burstLimit: settings.ThrottlingBurstLimit };
+      const cloudFormation = {
+        routes: Object.fromEntries(
+          ofType(template, 'AWS::ApiGatewayV2::Route').map(([, r]) => [
+            r.RouteKey,
+            throttleOf(stage?.RouteSettings?.[r.RouteKey] ?? stage?.DefaultRouteSettings),
+          ]),
+        ),
+        reserved: Object.fromEntries(
+          ofType(template, 'AWS::Lambda::Function').map(([, f]) => [f.FunctionName, f.ReservedConcurrentExecutions]),
+        ),
+      };
+      const wiring = wirings.get(service)!;
+      expect({
+        routes: Object.fromEntries(wiring.routes.map((r) => [r.routeKey, r.throttle])),
+        reserved: Object.fromEntries(wiring.functions.map((f) => [f.name, f.reservedConcurrency])),
+      }).toEqual(cloudFormation);
+    },
+  );
 
   it.each(Object.keys(CONTRACT_ROUTES))('%s: CORS of the HTTP API', (service) => {
     const cf = cloudFormationSide(service).cors;

@@ -15,6 +15,8 @@ export interface SecretVersions {
 const DEFAULT_MAX_AGE_SECONDS = 300;
 /** A miss may mean the secret rotated after we cached it; refetch, but at most this often. */
 const REFRESH_ON_MISS_SECONDS = 5;
+/** Secrets one reader keeps; far more than a service reads, far fewer than a flood of made-up names could add. */
+const MAX_CACHED_SECRETS = 500;
 
 /**
  * Reads a secret's AWSCURRENT and AWSPREVIOUS values, cached together for a few minutes.
@@ -25,25 +27,47 @@ const REFRESH_ON_MISS_SECONDS = 5;
  */
 export class SecretReader {
   /** Per secret: the read under way or done, when it was started, and until when it may be served. */
-  private readonly cache = new Map<string, { versions: Promise<SecretVersions>; fetchedAt: number; until: number }>();
+  private readonly cache = new Map<
+    string,
+    { versions: Promise<SecretVersions | undefined>; fetchedAt: number; until: number }
+  >();
 
   constructor(
     private readonly client: SecretsManagerClient = new SecretsManagerClient({}),
     private readonly maxAgeSeconds = Number(process.env.SECRETS_CACHE_SECONDS ?? DEFAULT_MAX_AGE_SECONDS),
   ) {}
 
-  versions(name: string, forceFetch = false): Promise<SecretVersions> {
+  /** AWSCURRENT and AWSPREVIOUS; a secret that does not exist (or has no current value) is a NotConfiguredError. */
+  async versions(name: string, forceFetch = false): Promise<SecretVersions> {
+    const versions = await this.lookup(name, forceFetch);
+    if (!versions) throw new NotConfiguredError(`secret ${name}`, 'it has no AWSCURRENT value in Secrets Manager');
+    return versions;
+  }
+
+  /**
+   * As `versions`, for a secret whose absence is an answer rather than a fault (a partner that was never onboarded
+   * has no secret): undefined when it does not exist. An absence is remembered for a few seconds only, so a secret
+   * created a moment later is found soon after.
+   */
+  lookup(name: string, forceFetch = false): Promise<SecretVersions | undefined> {
     const cached = this.cache.get(name);
     if (!forceFetch && cached && Date.now() < cached.until) return cached.versions;
     const fetchedAt = Date.now();
     const versions = this.fetch(name);
+    this.cache.delete(name);
     this.cache.set(name, { versions, fetchedAt, until: fetchedAt + this.maxAgeSeconds * 1000 });
-    // A failed read is kept only briefly: the next requests fail fast instead of each asking a Secrets Manager that
-    // is throttling or down, and a few seconds later one of them tries again.
-    versions.catch(() => {
+    // Names can come from a request (a partner in a path): the oldest entries go, so a stream of made-up names cannot
+    // grow the cache without bound. A Map iterates in insertion order, and a refetch re-inserts its name last.
+    if (this.cache.size > MAX_CACHED_SECRETS) this.cache.delete(this.cache.keys().next().value!);
+    // A failed read, or a secret not there, is kept only briefly: the next requests fail fast instead of each asking
+    // a Secrets Manager that is throttling or down, and a few seconds later one of them tries again.
+    const keepBriefly = () => {
       const entry = this.cache.get(name);
       if (entry?.versions === versions) entry.until = Math.min(entry.until, fetchedAt + REFRESH_ON_MISS_SECONDS * 1000);
-    });
+    };
+    versions.then((found) => {
+      if (!found) keepBriefly();
+    }, keepBriefly);
     return versions;
   }
 
@@ -66,16 +90,24 @@ export class SecretReader {
    * wrong keys cannot hammer Secrets Manager. The comparison itself belongs to `check`, which
    * must be constant-time.
    */
-  async check<R>(
+  check<R>(
     name: string,
     check: (accepted: SecretVersions) => R,
     isMiss: (result: R) => boolean = (result) => !result,
   ): Promise<R> {
-    const result = check(await this.versions(name));
-    if (!isMiss(result)) return result;
-    const age = Date.now() - (this.cache.get(name)?.fetchedAt ?? 0);
-    if (age < REFRESH_ON_MISS_SECONDS * 1000) return result;
-    return check(await this.versions(name, true));
+    return this.checkAgainst(name, (force) => this.versions(name, force), check, isMiss);
+  }
+
+  /**
+   * `check` for a secret that may not exist (`lookup`): `check` gets undefined for a missing secret, and a miss
+   * re-reads it as `check` does, so a secret created a moment ago (a partner just onboarded) is found at once.
+   */
+  checkIfExists<R>(
+    name: string,
+    check: (accepted: SecretVersions | undefined) => R,
+    isMiss: (result: R) => boolean = (result) => !result,
+  ): Promise<R> {
+    return this.checkAgainst(name, (force) => this.lookup(name, force), check, isMiss);
   }
 
   /** True when the candidate equals the current or the previous value (constant-time). */
@@ -84,11 +116,22 @@ export class SecretReader {
     return this.check(name, (accepted) => matchesAny(candidate, acceptedValues(accepted)));
   }
 
-  private async fetch(name: string): Promise<SecretVersions> {
+  private async checkAgainst<V, R>(
+    name: string,
+    read: (forceFetch: boolean) => Promise<V>,
+    check: (accepted: V) => R,
+    isMiss: (result: R) => boolean,
+  ): Promise<R> {
+    const result = check(await read(false));
+    if (!isMiss(result)) return result;
+    const age = Date.now() - (this.cache.get(name)?.fetchedAt ?? 0);
+    if (age < REFRESH_ON_MISS_SECONDS * 1000) return result;
+    return check(await read(true));
+  }
+
+  private async fetch(name: string): Promise<SecretVersions | undefined> {
     const [current, previous] = await Promise.all([this.read(name, 'AWSCURRENT'), this.read(name, 'AWSPREVIOUS')]);
-    if (current === undefined || current === '') {
-      throw new NotConfiguredError(`secret ${name}`, 'it has no AWSCURRENT value in Secrets Manager');
-    }
+    if (current === undefined || current === '') return undefined;
     return previous === undefined ? { current } : { current, previous };
   }
 

@@ -74,4 +74,38 @@ describe('SecretReader.check: one way to check a credential against a rotating s
       missing: 'secret charter/x/key',
     });
   });
+
+  it('answers undefined for a secret that does not exist (lookup), and looks again a few seconds later', async () => {
+    const { client, state } = fakeSecretsManager({});
+    const reader = new SecretReader(client, 300);
+    expect(await reader.lookup('charter/x/partner-secret/newco')).toBeUndefined();
+    expect(await reader.lookup('charter/x/partner-secret/newco')).toBeUndefined();
+    expect(state.reads).toBe(2);
+    state.stages = { AWSCURRENT: 'created' };
+    now += 5_001;
+    expect(await reader.lookup('charter/x/partner-secret/newco')).toEqual({ current: 'created' });
+  });
+
+  it('checkIfExists: a secret created a moment ago is found by the re-read a miss makes', async () => {
+    const { client, state } = fakeSecretsManager({});
+    const reader = new SecretReader(client, 300);
+    const exists = (accepted: unknown) => accepted !== undefined;
+    expect(await reader.checkIfExists('key', exists)).toBe(false);
+    state.stages = { AWSCURRENT: 'created' };
+    expect(await reader.checkIfExists('key', exists)).toBe(false);
+    now += 6_000;
+    expect(await reader.checkIfExists('key', exists)).toBe(true);
+  });
+
+  it('keeps at most 500 secrets, so a stream of made-up names cannot grow the cache without bound', async () => {
+    const { client, state } = fakeSecretsManager({ AWSCURRENT: 'v' });
+    const reader = new SecretReader(client, 300);
+    await reader.lookup('kept-first');
+    for (let i = 0; i < 500; i++) await reader.lookup(`made-up-${i}`);
+    const reads = state.reads;
+    await reader.lookup('made-up-499');
+    expect(state.reads).toBe(reads);
+    await reader.lookup('kept-first');
+    expect(state.reads).toBe(reads + 2);
+  });
 });

@@ -47,6 +47,7 @@ export async function provision(
         standIns.sites.set(d.endpointKey, distribution);
       }
     }
+    restoreRuntimeSecrets(standIns, secrets);
   } catch (error) {
     s3.destroy();
     throw error;
@@ -95,6 +96,16 @@ async function createBucket(s3: S3Client, bucket: BucketWiring): Promise<void> {
  * A secret the Secrets Manager stand-in does not hold yet (a fresh start) is created with the
  * value the last run used, or a new one; `secrets` ends with every secret's current value.
  */
+/**
+ * Secrets no stack defines but a run created (a partner onboarded with `npm run rotate -- partner-secrets`) outlive
+ * the run in AWS; here they are in secrets.json, and a fresh start creates them again with their last value.
+ */
+function restoreRuntimeSecrets({ secretsManager }: StandIns, secrets: Record<string, string>): void {
+  for (const [name, value] of Object.entries(secrets)) {
+    if (!secretsManager.has(name)) secretsManager.create({ Name: name, SecretString: value });
+  }
+}
+
 function provisionSecrets(wiring: ServiceWiring, { secretsManager }: StandIns, secrets: Record<string, string>): void {
   for (const secret of wiring.secrets) {
     if (!secretsManager.has(secret.name)) {

@@ -10,7 +10,7 @@ import type { BusEnvelope, EventBridgeState } from '../servers/eventbridge';
 import type { SecretsManagerState } from '../servers/secretsmanager';
 import type { SqsState } from '../servers/sqs';
 import { ACCOUNT_ID, CREDENTIALS, REGION, ROOT, STAGE } from './account';
-import { Listeners } from './listeners';
+import { Listeners, type RecordedCall } from './listeners';
 import { lockStateDir } from './lock';
 import { endpointEnv, portAssignment, type Endpoints } from './ports';
 import { provision, type Provisioned } from './provision';
@@ -44,6 +44,13 @@ export interface LocalCloudOptions {
    * fraction of invocations stopped as timed out (`lambdaTimeout`), and a `seed`. Off by default.
    */
   faults?: FaultOptions;
+  /**
+   * Stage params per service (compose key -> name -> value), as `sls deploy --param` sets them: e.g. a test that must
+   * reach the handlers with many requests raises the HTTP API's throttling.
+   */
+  params?: Record<string, Record<string, string | number>>;
+  /** Keep every DynamoDB request with the function that made it (`dynamodbCalls()`): tests of least privilege. */
+  recordCalls?: boolean;
 }
 
 /**
@@ -74,6 +81,8 @@ export interface LocalCloud {
   idle(): Promise<void>;
   /** Requests each stand-in has served, by operation (`dynamodb:PutItem`, `s3:PUT object`...). */
   requestCounts(): Record<string, number>;
+  /** With `recordCalls`: every DynamoDB request, the function that made it, its operation and input. */
+  dynamodbCalls(): RecordedCall[];
   /** The faults asked for, the seed in use, and `injected()`: what was injected so far, by stand-in and error. */
   faults: LocalFaults;
   stop(): Promise<void>;
@@ -117,6 +126,7 @@ async function assemble(
   const persist = options.persist ?? false;
   const faults = new FaultInjector(options.faults);
   const standIns = await startStandIns(listeners, { dataDir: resetStateDir(stateDir, persist), persist, faults });
+  if (options.recordCalls) listeners.record('dynamodb');
   const baseEnv = sdkEnv();
   const handlers =
     options.run === false
@@ -133,7 +143,7 @@ async function assemble(
   Object.assign(baseEnv, endpointEnv(listeners.endpoints));
   if (options.setProcessEnv ?? true) Object.assign(process.env, baseEnv);
 
-  const loaded = loadServices(listeners.endpoints);
+  const loaded = loadServices(listeners.endpoints, options.params);
   const chosen = chooseServices(loaded, options.services).map((s) => s.wiring);
   const provisioned = await provision(chosen, standIns, listeners.endpoints, stateDir);
   writeFileSync(join(stateDir, 'endpoints.json'), `${JSON.stringify(listeners.endpoints, null, 2)}\n`);
@@ -178,13 +188,14 @@ function sdkEnv(): Record<string, string> {
   };
 }
 
-function loadServices(endpoints: Endpoints): LoadedService[] {
+function loadServices(endpoints: Endpoints, params: LocalCloudOptions['params']): LoadedService[] {
   return loadComposedServices(ROOT, {
     stage: STAGE,
     region: REGION,
     accountId: ACCOUNT_ID,
     env: {},
     local: { endpoints, distributionEndpoint: distributionEndpointKey },
+    ...(params ? { params } : {}),
   });
 }
 
@@ -251,6 +262,14 @@ function describeCloud({
     distributions,
     idle: () => runtime?.idle() ?? Promise.resolve(),
     requestCounts: () => listeners.requestCounts(),
+    dynamodbCalls: () => {
+      // The app id starts with the function's name (the runtime sets it); the longest name it starts with is it.
+      const names = loaded.flatMap((s) => s.wiring.functions.map((f) => f.name)).sort((a, b) => b.length - a.length);
+      return listeners.calls('dynamodb').map((call) => {
+        const name = names.find((n) => call.appId === n || call.appId?.startsWith(`${n}-`));
+        return name ? { ...call, functionName: name } : call;
+      });
+    },
     faults,
     stop,
   };

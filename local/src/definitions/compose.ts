@@ -51,7 +51,11 @@ export function orderServices(services: ComposeService[]): ComposeService[] {
 
 export function loadComposedServices(
   root: string,
-  options: Omit<LoadServiceOptions, 'params' | 'local'> & { local: Omit<LoadServiceOptions['local'], 'exports'> },
+  options: Omit<LoadServiceOptions, 'params' | 'local'> & {
+    local: Omit<LoadServiceOptions['local'], 'exports'>;
+    /** Params per compose key, as `--param` would give them: they win over compose's and the file's. */
+    params?: Record<string, Record<string, unknown>>;
+  },
 ): { key: string; wiring: ServiceWiring; params: Record<string, unknown> }[] {
   const exports = new Map<string, unknown>();
   const outputsByKey = new Map<string, Record<string, unknown>>();
@@ -71,6 +75,7 @@ export function loadComposedServices(
         params[name] = value;
       }
     }
+    Object.assign(params, options.params?.[service.key]);
     const wiring = loadService(join(root, service.path), { ...options, params, local: { ...options.local, exports } });
     for (const [name, value] of Object.entries(wiring.exports)) exports.set(name, value);
     outputsByKey.set(service.key, wiring.outputs);

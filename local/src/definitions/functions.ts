@@ -7,6 +7,7 @@ import {
   functionLogicalId,
   type CorsWiring,
   type FunctionWiring,
+  type RouteThrottle,
   type RouteWiring,
   type RuleWiring,
   type StackReader,
@@ -20,14 +21,58 @@ export function functionWirings(
   const functions: FunctionWiring[] = [];
   const routes: RouteWiring[] = [];
   const rules: RuleWiring[] = [];
+  const throttling = stageThrottling(config, stack);
   for (const [key, fn] of Object.entries(config.functions ?? {})) {
     const wiring = functionWiring(key, fn, config, stack);
     functions.push(wiring);
     const invokers = eventWirings(key, fn, wiring.name, stack);
-    routes.push(...invokers.routes);
+    routes.push(...invokers.routes.map((route) => withThrottle(route, throttling)));
     rules.push(...invokers.rules);
   }
+  // API Gateway refuses RouteSettings for a route the API does not have (the deploy fails): so does the local cloud.
+  for (const routeKey of Object.keys(throttling.routes)) {
+    if (!routes.some((route) => route.routeKey === routeKey))
+      throw new DefinitionError(
+        `${stack.name}: HttpApiStage RouteSettings name ${routeKey}, which is not a route of it`,
+      );
+  }
   return { functions, routes, rules };
+}
+
+interface StageThrottling {
+  defaults?: RouteThrottle;
+  routes: Record<string, RouteThrottle>;
+}
+
+/**
+ * The HTTP API stage's throttling, as the service sets it on the stage Serverless generates (`resources.extensions.
+ * HttpApiStage.Properties`): DefaultRouteSettings for every route, RouteSettings by route key.
+ */
+function stageThrottling(config: ServerlessConfig, stack: StackReader): StageThrottling {
+  const properties = stack.resolve(config.resources?.extensions?.HttpApiStage?.Properties ?? {}) as {
+    DefaultRouteSettings?: unknown;
+    RouteSettings?: Record<string, unknown>;
+  };
+  const throttleOf = (settings: unknown, what: string): RouteThrottle | undefined => {
+    const { ThrottlingRateLimit: rate, ThrottlingBurstLimit: burst } = (settings ?? {}) as Record<string, unknown>;
+    if (rate === undefined && burst === undefined) return undefined;
+    const [rateLimit, burstLimit] = [Number(rate), Number(burst)];
+    if (!(rateLimit >= 0) || !(burstLimit >= 0) || !Number.isInteger(burstLimit))
+      throw new DefinitionError(`${stack.name}: ${what} needs ThrottlingRateLimit and ThrottlingBurstLimit (>= 0)`);
+    return { rateLimit, burstLimit };
+  };
+  const defaults = throttleOf(properties.DefaultRouteSettings, 'DefaultRouteSettings');
+  const routes: Record<string, RouteThrottle> = {};
+  for (const [routeKey, settings] of Object.entries(properties.RouteSettings ?? {})) {
+    const throttle = throttleOf(settings, `RouteSettings of ${routeKey}`);
+    if (throttle) routes[routeKey] = throttle;
+  }
+  return { ...(defaults ? { defaults } : {}), routes };
+}
+
+function withThrottle(route: RouteWiring, throttling: StageThrottling): RouteWiring {
+  const throttle = throttling.routes[route.routeKey] ?? throttling.defaults;
+  return throttle ? { ...route, throttle } : route;
 }
 
 function functionWiring(key: string, fn: FunctionConfig, config: ServerlessConfig, stack: StackReader): FunctionWiring {
@@ -55,6 +100,7 @@ function functionWiring(key: string, fn: FunctionConfig, config: ServerlessConfi
     memorySize: Number(fn.memorySize ?? provider.memorySize ?? 1024),
     maximumRetryAttempts: Number(fn.maximumRetryAttempts ?? 2),
     maximumEventAgeSeconds: Number(fn.maximumEventAge ?? 21600),
+    ...(fn.reservedConcurrency !== undefined ? { reservedConcurrency: Number(fn.reservedConcurrency) } : {}),
     ...(onFailure
       ? {
           onFailureArn: stack.resolveString(

@@ -16,6 +16,8 @@ export interface ServerlessConfig {
   resources?: {
     Resources?: Record<string, CloudResource>;
     Outputs?: Record<string, StackOutput>;
+    /** Attributes merged into resources Serverless generates (`HttpApiStage`: the HTTP API's throttling). */
+    extensions?: Record<string, { Properties?: Record<string, unknown> } | undefined>;
   };
   params?: Record<string, Record<string, unknown> | undefined>;
 }
@@ -37,6 +39,8 @@ export interface FunctionConfig {
   memorySize?: number;
   maximumRetryAttempts?: number;
   maximumEventAge?: number;
+  /** ReservedConcurrentExecutions: the environments the function may hold at most (and is guaranteed). */
+  reservedConcurrency?: number;
   /** An ARN, or Serverless's `{ type, arn }` form. */
   destinations?: { onFailure?: string | { type?: string; arn?: unknown } };
   events?: FunctionEvent[];

@@ -50,6 +50,8 @@ export interface FunctionWiring {
   maximumRetryAttempts: number;
   maximumEventAgeSeconds: number;
   onFailureArn?: string;
+  /** ReservedConcurrentExecutions: the runtime gives the function no more environments than this. */
+  reservedConcurrency?: number;
 }
 
 export interface RouteWiring {
@@ -58,6 +60,14 @@ export interface RouteWiring {
   method: string;
   path: string;
   functionName: string;
+  /** The HTTP API stage's throttling of this route: its RouteSettings, else the stage's DefaultRouteSettings. */
+  throttle?: RouteThrottle;
+}
+
+/** API Gateway's token bucket for one route: `burstLimit` requests at once, refilled at `rateLimit` per second. */
+export interface RouteThrottle {
+  rateLimit: number;
+  burstLimit: number;
 }
 
 export interface RuleWiring {

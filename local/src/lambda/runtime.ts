@@ -146,6 +146,8 @@ export class LambdaRuntime {
         AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(wiring.memorySize),
         AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
         AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${wiring.name}`,
+        // The SDK puts `app/<this>` in each request's User-Agent: how a stand-in tells which function called it.
+        AWS_SDK_UA_APP_ID: wiring.name,
       },
       stdout: true,
       stderr: true,
@@ -180,7 +182,10 @@ export class LambdaRuntime {
       free.busy = true;
       return Promise.resolve(free);
     }
-    if (pool.length < this.maxConcurrency) {
+    // A function's reserved concurrency caps its environments here too (beyond it, invocations wait their turn; in
+    // AWS a synchronous one is throttled and an asynchronous one queued).
+    const reserved = this.functions.get(name)?.wiring.reservedConcurrency ?? Infinity;
+    if (pool.length < Math.min(this.maxConcurrency, reserved)) {
       const environment = this.spawn(name);
       pool.push(environment);
       return Promise.resolve(environment);

@@ -24,18 +24,26 @@ export class AwsError extends Error {
 export type Operation<Input = never> = (input: Input) => unknown;
 export type Operations = Record<string, Operation>;
 
+/** How far past the limit a refused body is still read (and dropped) before the connection is cut. */
+const DRAIN_LIMIT_FACTOR = 4;
+
 export function readBody(req: IncomingMessage, limit = 10 * 1024 * 1024): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > limit) {
-        reject(new AwsError('RequestEntityTooLargeException', `Request body over ${limit} bytes`, 413));
-        req.destroy();
+      if (size <= limit) {
+        chunks.push(chunk);
         return;
       }
-      chunks.push(chunk);
+      if (size - chunk.length <= limit) {
+        // Refused, but the rest is read and dropped (up to a bound), so the client gets the 413 rather than a
+        // connection closed under it while it still sends.
+        chunks.length = 0;
+        reject(new AwsError('RequestEntityTooLargeException', `Request body over ${limit} bytes`, 413));
+      }
+      if (size > DRAIN_LIMIT_FACTOR * limit) req.destroy();
     });
     req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);

@@ -3,17 +3,23 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CorsWiring, RouteWiring } from '../definitions/service';
 import type { LambdaRuntime } from '../lambda/runtime';
 import { readBody } from './aws-json';
+import { TokenBucket } from './throttle';
 
 /**
  * API Gateway HTTP API with payload format 2.0: routes from every service's `httpApi` events on
  * one port, the most specific route winning as API Gateway chooses, CORS answered by the
- * gateway from the service's `httpApi.cors`, and the Lambda result mapped back to HTTP.
+ * gateway from the service's `httpApi.cors`, each route throttled as its stage says (a token
+ * bucket per route), and the Lambda result mapped back to HTTP.
+ *
+ * The gateway's own answers (no route, too large, throttled, a bad path) are JSON `{error, message}`: AWS's carry
+ * `message` alone, and a throttled one no Retry-After (an HTTP API cannot add it), so a client must not need either.
  */
 interface CompiledRoute extends RouteWiring {
   regex: RegExp;
   params: string[];
   literalSegments: number;
   cors?: CorsWiring;
+  bucket?: TokenBucket;
 }
 
 const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
@@ -39,7 +45,14 @@ function compile(route: RouteWiring, cors?: CorsWiring): CompiledRoute {
       return `/${segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`;
     })
     .join('');
-  return { ...route, regex: new RegExp(`^${pattern || '/'}$`), params, literalSegments, ...(cors ? { cors } : {}) };
+  return {
+    ...route,
+    regex: new RegExp(`^${pattern || '/'}$`),
+    params,
+    literalSegments,
+    ...(cors ? { cors } : {}),
+    ...(route.throttle ? { bucket: new TokenBucket(route.throttle) } : {}),
+  };
 }
 
 export class HttpApi {
@@ -63,13 +76,20 @@ export class HttpApi {
   private match(
     method: string,
     path: string,
-  ): { route: CompiledRoute; pathParameters: Record<string, string> } | undefined {
+  ): { route: CompiledRoute; pathParameters: Record<string, string> | undefined } | undefined {
     for (const route of this.routes) {
       if (route.method !== method && route.method !== 'ANY' && route.method !== '*') continue;
       const m = route.regex.exec(path);
       if (!m) continue;
-      const pathParameters = Object.fromEntries(route.params.map((name, i) => [name, decodeURIComponent(m[i + 1]!)]));
-      return { route, pathParameters };
+      // A path parameter that is not valid percent-encoding (`%zz`, half a UTF-8 sequence) cannot be decoded.
+      try {
+        return {
+          route,
+          pathParameters: Object.fromEntries(route.params.map((name, i) => [name, decodeURIComponent(m[i + 1]!)])),
+        };
+      } catch {
+        return { route, pathParameters: undefined };
+      }
     }
     return undefined;
   }
@@ -90,7 +110,8 @@ export class HttpApi {
 
   handler() {
     return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-      const url = new URL(req.url ?? '/', 'http://local');
+      const url = URL.parse(req.url ?? '/', 'http://local');
+      if (!url) return gatewayError(res, 400, 'bad_request', 'Bad Request: the request target is not a URL');
       const method = (req.method ?? 'GET').toUpperCase();
       const origin = req.headers.origin;
       try {
@@ -112,35 +133,26 @@ export class HttpApi {
           );
         }
         const matched = this.match(method, url.pathname);
-        if (!matched)
-          return end(res, 404, { 'content-type': 'application/json' }, JSON.stringify({ message: 'Not Found' }));
+        if (!matched) return gatewayError(res, 404, 'not_found', 'Not Found');
+        const cors = this.corsHeaders(matched.route.cors, origin);
+        const token = matched.route.bucket?.take() ?? { ok: true };
+        if (!token.ok) {
+          const { routeKey } = matched.route;
+          const message = `Too Many Requests: ${routeKey} is throttled; retry in ${token.retryAfterSeconds} s.`;
+          return gatewayError(res, 429, 'too_many_requests', message, {
+            ...cors,
+            'retry-after': String(token.retryAfterSeconds),
+          });
+        }
+        if (!matched.pathParameters) return gatewayError(res, 400, 'bad_request', 'Bad Request: the path is not valid');
         const body = await readBody(req, MAX_PAYLOAD_BYTES).catch(() => undefined);
-        if (body === undefined)
-          return end(
-            res,
-            413,
-            { 'content-type': 'application/json' },
-            JSON.stringify({ message: 'Request Entity Too Large' }),
-          );
+        if (body === undefined) return gatewayError(res, 413, 'payload_too_large', 'Request Entity Too Large', cors);
         const event = this.eventOf(req, url, method, matched.route, matched.pathParameters, body);
         const result = await this.runtime.invoke(matched.route.functionName, event, event.requestContext.requestId);
-        const cors = this.corsHeaders(matched.route.cors, origin);
-        if (!result.ok) {
-          return end(
-            res,
-            500,
-            { 'content-type': 'application/json', ...cors },
-            JSON.stringify({ message: 'Internal Server Error' }),
-          );
-        }
+        if (!result.ok) return gatewayError(res, 500, 'internal_error', 'Internal Server Error', cors);
         return this.respond(res, result.result, cors);
       } catch (error) {
-        return end(
-          res,
-          500,
-          { 'content-type': 'application/json' },
-          JSON.stringify({ message: 'Internal Server Error', detail: (error as Error).message }),
-        );
+        return gatewayError(res, 500, 'internal_error', `Internal Server Error: ${(error as Error).message}`);
       }
     };
   }
@@ -234,6 +246,16 @@ export class HttpApi {
           : Buffer.from(r.body, 'utf8');
     end(res, r.statusCode, headers, body);
   }
+}
+
+function gatewayError(
+  res: ServerResponse,
+  status: number,
+  error: string,
+  message: string,
+  headers: Record<string, string> = {},
+): void {
+  end(res, status, { 'content-type': 'application/json', ...headers }, JSON.stringify({ error, message }));
 }
 
 function end(

@@ -147,6 +147,60 @@ export class SecretsManagerState {
     };
   }
 
+  /**
+   * UpdateSecretVersionStage as AWS does it: a label moves to MoveToVersionId (a label another version holds needs
+   * RemoveFromVersionId naming that version), or only leaves RemoveFromVersionId; moving AWSCURRENT moves AWSPREVIOUS
+   * to the version that was current; AWSCURRENT itself cannot just be removed. A version left without a label is
+   * deprecated and goes, as in AWS (where it goes eventually).
+   */
+  updateVersionStage(input: {
+    SecretId?: string;
+    VersionStage?: string;
+    MoveToVersionId?: string;
+    RemoveFromVersionId?: string;
+  }) {
+    const secret = this.find(input.SecretId);
+    const stage = input.VersionStage;
+    if (!stage) throw new AwsError('InvalidParameterException', 'VersionStage is required');
+    const byId = (id: string | undefined, what: string) => {
+      const version = secret.versions.find((v) => v.id === id);
+      if (!version)
+        throw new AwsError('ResourceNotFoundException', `${what} ${id ?? ''} is not a version of the secret`);
+      return version;
+    };
+    const holder = secret.versions.find((v) => v.stages.includes(stage));
+    if (input.RemoveFromVersionId !== undefined) {
+      const from = byId(input.RemoveFromVersionId, 'RemoveFromVersionId');
+      if (from !== holder)
+        throw new AwsError('InvalidParameterException', `Version ${from.id} does not have the staging label ${stage}`);
+    }
+    if (input.MoveToVersionId === undefined) {
+      if (input.RemoveFromVersionId === undefined)
+        throw new AwsError('InvalidParameterException', 'Name MoveToVersionId, RemoveFromVersionId or both');
+      if (stage === 'AWSCURRENT')
+        throw new AwsError('InvalidParameterException', 'You can only move AWSCURRENT to another version');
+      holder!.stages = holder!.stages.filter((s) => s !== stage);
+    } else {
+      const to = byId(input.MoveToVersionId, 'MoveToVersionId');
+      if (holder && holder !== to) {
+        if (input.RemoveFromVersionId === undefined)
+          throw new AwsError(
+            'InvalidParameterException',
+            `The staging label ${stage} is attached to version ${holder.id}: name it in RemoveFromVersionId`,
+          );
+        holder.stages = holder.stages.filter((s) => s !== stage);
+        if (stage === 'AWSCURRENT') {
+          for (const v of secret.versions) v.stages = v.stages.filter((s) => s !== 'AWSPREVIOUS');
+          holder.stages.push('AWSPREVIOUS');
+        }
+      }
+      if (!to.stages.includes(stage)) to.stages.push(stage);
+    }
+    secret.versions = secret.versions.filter((v) => v.stages.length > 0);
+    this.save();
+    return { ARN: secret.arn, Name: secret.name };
+  }
+
   /** ListSecrets names a secret's versions SecretVersionsToStages (DescribeSecret: VersionIdsToStages). */
   list() {
     return {
@@ -174,6 +228,7 @@ export function secretsManagerHandler(state: SecretsManagerState) {
     DescribeSecret: (input) => state.describe(input),
     ListSecrets: () => state.list(),
     DeleteSecret: (input) => state.delete(input),
+    UpdateSecretVersionStage: (input) => state.updateVersionStage(input),
   };
   return awsJsonHandler('secretsmanager', operations, '1.1');
 }

@@ -1,12 +1,12 @@
 import { defineConfig, envString } from '@charter/shared/config';
 
 /**
- * The bus service's settings, as serverless.yml gives them to the intake. EVENT_BUS_NAME and
- * DLQ_URL are read by `@charter/shared`'s publisher and dead-letter queue, not here.
+ * The bus service's settings, as serverless.yml gives them to the intake. EVENT_BUS_NAME is read by
+ * `@charter/shared`'s publisher, not here.
  */
 export const setting = defineConfig({
-  /** The JSON map partner -> webhook signing secret (`charter/<stage>/partner-secrets`). */
-  PARTNER_SECRETS_SECRET_NAME: envString,
+  /** Each partner's webhook signing secret is `<prefix><partner>` (`charter/<stage>/partner-secret/`). */
+  PARTNER_SECRET_NAME_PREFIX: envString,
   /** Powertools idempotency records: one per accepted delivery, for a day. */
   IDEMPOTENCY_TABLE: envString,
 });

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DeleteSecretCommand, PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { startLocalCloud, type LocalCloud } from '@charter/local/testing';
 import { signatureHeader } from '../src/domain/signature';
+import { onboardPartners } from './support/partners';
 
 const sample = readFileSync(join(__dirname, '../../../events/samples/boatsetter-xhqgmdh.json'), 'utf8');
 const sampleBooking = JSON.parse(sample) as Record<string, unknown>;
@@ -20,7 +20,7 @@ describe('POST /partners/{partner}/bookings through the local HTTP API', () => {
 
   beforeAll(async () => {
     cloud = await startLocalCloud({ services: ['bus'], run: true });
-    partnerSecrets = JSON.parse(cloud.secrets['charter/local/partner-secrets']!) as Record<string, string>;
+    partnerSecrets = await onboardPartners(['boatsetter', 'getmyboat', 'direct']);
   });
   afterAll(() => cloud.stop());
 
@@ -137,50 +137,5 @@ describe('POST /partners/{partner}/bookings through the local HTTP API', () => {
   it('refuses a body over the limit with 413', async () => {
     const body = bookingJson({ notes: 'x'.repeat(70 * 1024) });
     expect((await signed('boatsetter', body)).status).toBe(413);
-  });
-
-  it('accepts a rotated partner secret and a new partner at once, and the old secret while it rotates', async () => {
-    // Warm the intake's cache with the current map, then rotate as `npm run rotate -- partner-secrets` does.
-    expect((await signed('boatsetter', bookingJson({ booking_id: 'before-rotation' }))).status).toBe(202);
-    const old = partnerSecrets.boatsetter!;
-    const rotated = { ...partnerSecrets, boatsetter: 'rotated-boatsetter-secret', newco: 'newco-secret' };
-    await new SecretsManagerClient({}).send(
-      new PutSecretValueCommand({ SecretId: 'charter/local/partner-secrets', SecretString: JSON.stringify(rotated) }),
-    );
-    // The intake re-reads a secret after a miss at most every 5 s; its cached copy is that old by now.
-    await new Promise((resolve) => setTimeout(resolve, 5200));
-    const body = (id: string) => bookingJson({ booking_id: id });
-    expect(
-      (
-        await post(
-          'boatsetter',
-          body('after-rotation-new'),
-          signatureHeader('rotated-boatsetter-secret', body('after-rotation-new')),
-        )
-      ).status,
-    ).toBe(202);
-    expect(
-      (await post('boatsetter', body('after-rotation-old'), signatureHeader(old, body('after-rotation-old')))).status,
-    ).toBe(202);
-    expect(
-      (await post('newco', body('newco-first'), signatureHeader('newco-secret', body('newco-first')))).status,
-    ).toBe(202);
-    expect((await post('boatsetter', body('wrong'), signatureHeader('neither', body('wrong')))).status).toBe(401);
-    partnerSecrets = rotated;
-  }, 20_000);
-
-  it('answers 500 not_configured, naming the secret, when the partner secrets are missing', async () => {
-    const sm = new SecretsManagerClient({});
-    await sm.send(
-      new DeleteSecretCommand({ SecretId: 'charter/local/partner-secrets', ForceDeleteWithoutRecovery: true }),
-    );
-    // The intake caches the secret for minutes; a fresh cold start is what a new stage would see.
-    await cloud.runtime!.coldStart();
-    const res = await fetch(`${cloud.endpoints.api}/partners/boatsetter/bookings`, { method: 'POST', body: sample });
-    expect(res.status).toBe(500);
-    expect(await refusal(res)).toMatchObject({
-      error: 'not_configured',
-      message: expect.stringContaining('charter/local/partner-secrets') as unknown,
-    });
   });
 });

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startLocalCloud, type LocalCloud } from '@charter/local/testing';
 import { signatureHeader } from '../src/domain/signature';
+import { onboardPartners } from './support/partners';
 
 /**
  * PUT /partners/{partner}/bookings/{booking_id} (BookingUpdated) and POST .../{booking_id}/cancel (BookingCancelled)
@@ -30,7 +31,7 @@ describe('the lifecycle routes of the intake through the local HTTP API', () => 
 
   beforeAll(async () => {
     cloud = await startLocalCloud({ services: ['bus'], run: true });
-    partnerSecrets = JSON.parse(cloud.secrets['charter/local/partner-secrets']!) as Record<string, string>;
+    partnerSecrets = await onboardPartners(['boatsetter', 'getmyboat', 'direct']);
   });
   afterAll(() => cloud.stop());
 

@@ -140,7 +140,7 @@ describe('a cached service key', () => {
 });
 
 describe('npm run rotate', () => {
-  /** A JSON map of secret values: .local/secrets.json (name -> value), or the partner map (partner -> secret). */
+  /** .local/secrets.json: name -> value. */
   const valuesIn = (text: string) => JSON.parse(text) as Record<string, string>;
   const stateDir = () => {
     const dir = mkdtempSync(join(tmpdir(), 'rotate-'));
@@ -164,31 +164,33 @@ describe('npm run rotate', () => {
     expect(valuesIn(readFileSync(join(dir, 'secrets.json'), 'utf8'))[SERVICE_KEY]).toBe(current);
   });
 
-  it("replaces one partner's value in the partner map and keeps the others", async () => {
-    const name = 'charter/local/partner-secrets';
-    const before = valuesIn((await secretsManager.send(new GetSecretValueCommand({ SecretId: name }))).SecretString!);
-    const { value } = await rotateSecret({ client: secretsManager, name, partner: 'boatsetter' });
-    const after = valuesIn((await secretsManager.send(new GetSecretValueCommand({ SecretId: name }))).SecretString!);
-    expect(after).toEqual({ ...before, boatsetter: value });
-    const previous = valuesIn(
-      (await secretsManager.send(new GetSecretValueCommand({ SecretId: name, VersionStage: 'AWSPREVIOUS' })))
-        .SecretString!,
-    );
-    expect(previous).toEqual(before);
-  });
-
   it('parses its arguments and refuses what it cannot do', () => {
-    expect(parseArgs(['scc-service-key'])).toEqual({ shortName: 'scc-service-key', stage: 'local', print: false });
+    expect(parseArgs(['scc-service-key'])).toEqual({
+      shortName: 'scc-service-key',
+      stage: 'local',
+      print: false,
+      action: 'rotate',
+    });
     expect(parseArgs(['partner-secrets', '--partner', 'getmyboat', '--stage=prod'])).toEqual({
       shortName: 'partner-secrets',
       stage: 'prod',
       partner: 'getmyboat',
       print: false,
+      action: 'rotate',
     });
+    expect(parseArgs(['scc-service-key', '--finish'])).toMatchObject({ action: 'finish' });
+    expect(() => parseArgs(['guest-upload-key', '--finish'])).toThrow(/guest page.*--force/);
+    expect(() => parseArgs(['magic-link-key', '--finish'])).toThrow(/crew link.*--force/);
+    expect(parseArgs(['guest-upload-key', '--finish', '--force'])).toMatchObject({ action: 'finish', force: true });
+    expect(parseArgs(['partner-secrets', '--migrate', '--stage', 'prod'])).toMatchObject({ action: 'migrate' });
     expect(() => parseArgs([])).toThrow(/name one secret/);
     expect(() => parseArgs(['nope'])).toThrow(/unknown secret/);
     expect(() => parseArgs(['partner-secrets'])).toThrow(/--partner/);
     expect(() => parseArgs(['scc-service-key', '--partner', 'x'])).toThrow(/only applies/);
     expect(() => parseArgs(['scc-service-key', '--stage'])).toThrow(/needs a value/);
+    expect(() => parseArgs(['partner-secrets', '--partner', 'Not/Partner'])).toThrow(/not a partner name/);
+    expect(() => parseArgs(['partner-secrets', '--partner', 'x', '--migrate'])).toThrow(/--migrate/);
+    expect(() => parseArgs(['scc-service-key', '--migrate'])).toThrow(/--migrate/);
+    expect(() => parseArgs(['scc-service-key', '--finish', '--migrate'])).toThrow(/pick one/);
   });
 });

@@ -1,4 +1,4 @@
-import { eventCatalog, type BookingDetailType, type DetailOf } from '@charter/events';
+import { eventCatalog, type BookingDetailType, type DetailOf, type PartnerRequestRefused } from '@charter/events';
 import type { FieldIssue } from '@charter/shared/errors';
 import { issuesOf } from '@charter/shared/http';
 
@@ -6,13 +6,25 @@ import { issuesOf } from '@charter/shared/http';
  * What each intake route publishes, and what of the path it forces into the detail. The partner in the path is
  * always the detail's `source` (a body cannot publish as another partner); on the routes that name a booking, the
  * path's booking id is the detail's `booking_id`, whatever the body says (a URL is what a partner's client builds
- * from its own record, a body's id is easier to get wrong, and the signature covers only the body).
+ * from its own record, a body's id is easier to get wrong, and the signature covers only the body). A refusal names
+ * the route in PartnerRequestRefused's words.
  */
 export const INTAKE_ROUTES = {
-  'POST /partners/{partner}/bookings': { detailType: 'BookingCreated', bookingIdInPath: false },
-  'PUT /partners/{partner}/bookings/{booking_id}': { detailType: 'BookingUpdated', bookingIdInPath: true },
-  'POST /partners/{partner}/bookings/{booking_id}/cancel': { detailType: 'BookingCancelled', bookingIdInPath: true },
-} as const satisfies Record<string, { detailType: BookingDetailType; bookingIdInPath: boolean }>;
+  'POST /partners/{partner}/bookings': { detailType: 'BookingCreated', bookingIdInPath: false, refusalRoute: 'create' },
+  'PUT /partners/{partner}/bookings/{booking_id}': {
+    detailType: 'BookingUpdated',
+    bookingIdInPath: true,
+    refusalRoute: 'update',
+  },
+  'POST /partners/{partner}/bookings/{booking_id}/cancel': {
+    detailType: 'BookingCancelled',
+    bookingIdInPath: true,
+    refusalRoute: 'cancel',
+  },
+} as const satisfies Record<
+  string,
+  { detailType: BookingDetailType; bookingIdInPath: boolean; refusalRoute: PartnerRequestRefused['route'] }
+>;
 
 export type IntakeRoute = keyof typeof INTAKE_ROUTES;
 

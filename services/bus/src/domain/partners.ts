@@ -1,37 +1,25 @@
-import { NotConfiguredError } from '@charter/shared/errors';
-import type { SecretVersions } from '@charter/shared/secrets';
-
-export type PartnerSecretMap = Record<string, string>;
-
-function parseMap(text: string | undefined, secretName: string): PartnerSecretMap {
-  if (text === undefined) return {};
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    value = undefined;
-  }
-  if (value && typeof value === 'object' && !Array.isArray(value)) return value as PartnerSecretMap;
-  throw new NotConfiguredError(`secret ${secretName}`, 'its value is not a JSON object of partner -> secret');
-}
+import { PartnerName } from '@charter/events';
+import { acceptedValues, type SecretVersions } from '@charter/shared/secrets';
 
 /**
- * The signing secrets a partner may be using right now: its entry in the current map and, while
- * the map rotates, in the previous one. A partner missing from the current map is unknown
- * (undefined); a known partner with an empty secret is a stage that was never finished (loud 500).
+ * Each partner has its own secret, `charter/<stage>/partner-secret/<partner>`, so that Secrets Manager's version
+ * stages are per partner: rotating or onboarding one partner moves only its own AWSCURRENT and AWSPREVIOUS (the
+ * others keep their grace windows), two rotations of two partners are two writes to two secrets (neither can lose the
+ * other, as two read-modify-writes of one shared map could), and ending one partner's rotation early touches no one
+ * else. A partner exists when its secret does: onboarding is creating it (`npm run rotate -- partner-secrets
+ * --partner <name>`), with no deploy.
  */
-export function partnerSigningSecrets(
-  partner: string,
-  versions: SecretVersions,
-  secretName: string,
-): string[] | undefined {
-  const current = parseMap(versions.current, secretName);
-  if (!Object.prototype.hasOwnProperty.call(current, partner)) return undefined;
-  const secrets = [current[partner], parseMap(versions.previous, secretName)[partner]].filter(
-    (s): s is string => typeof s === 'string' && s.length > 0,
-  );
-  if (!current[partner]) {
-    throw new NotConfiguredError(`secret ${secretName}`, `partner ${partner} has no signing secret yet`);
-  }
-  return [...new Set(secrets)];
-}
+export const partnerSecretName = (prefix: string, partner: string) => `${prefix}${partner}`;
+
+/**
+ * Only a name that could be a partner is looked up: anything else in the path is refused without a call to Secrets
+ * Manager (and a slash could not reach another secret's name).
+ */
+export const isPartnerName = (partner: string) => PartnerName.safeParse(partner).success;
+
+/**
+ * The signing secrets a partner may be using right now: its AWSCURRENT and, while its own rotation is under way, its
+ * AWSPREVIOUS. Undefined for a partner that has no secret: it was never onboarded.
+ */
+export const partnerSigningSecrets = (versions: SecretVersions | undefined): string[] | undefined =>
+  versions ? acceptedValues(versions) : undefined;

@@ -1,13 +1,16 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { RefusalReason } from '@charter/events';
 import type { SecretVersions } from '@charter/shared/secrets';
 import { partnerSigningSecrets } from './partners';
 
 /** Partners sign `t + "." + raw body`; a signature older or newer than this is refused (replay). */
 export const SIGNATURE_TOLERANCE_SECONDS = 5 * 60;
 
-export type SignatureCheck = { ok: true } | { ok: false; reason: string };
+/** Which way a signature failed, in the words of PartnerRequestRefused (so ops can tell a skewed clock from a key). */
+export type SignatureRefusal = Extract<RefusalReason, 'missing_signature' | 'bad_signature' | 'stale_timestamp'>;
+export type SignatureCheck = { ok: true } | { ok: false; refusal: SignatureRefusal; reason: string };
 export type PartnerSignatureCheck =
-  { ok: true } | { ok: false; code: 'unknown_partner' | 'invalid_signature'; reason: string };
+  { ok: true } | { ok: false; refusal: SignatureRefusal | 'unknown_partner'; reason: string };
 
 const hmacHex = (secret: string, timestamp: string, body: string) =>
   createHmac('sha256', secret).update(`${timestamp}.${body}`, 'utf8').digest('hex');
@@ -28,16 +31,20 @@ export function verifySignature(
   secrets: readonly string[],
   nowSeconds = Math.floor(Date.now() / 1000),
 ): SignatureCheck {
-  if (!headerValue) return { ok: false, reason: 'The X-Charter-Signature header is missing.' };
+  if (!headerValue) {
+    return { ok: false, refusal: 'missing_signature', reason: 'The X-Charter-Signature header is missing.' };
+  }
   const pairs = headerValue.split(',').map((part) => part.trim().split('='));
   const timestamp = pairs.find(([key]) => key === 't')?.[1];
   const signatures = pairs.filter(([key, value]) => key === 'v1' && value).map(([, value]) => value!);
   if (!timestamp || !/^\d{1,12}$/.test(timestamp) || signatures.length === 0) {
-    return { ok: false, reason: 'The X-Charter-Signature header must look like t=<unix seconds>,v1=<hex>.' };
+    const reason = 'The X-Charter-Signature header must look like t=<unix seconds>,v1=<hex>.';
+    return { ok: false, refusal: 'bad_signature', reason };
   }
   if (Math.abs(nowSeconds - Number(timestamp)) > SIGNATURE_TOLERANCE_SECONDS) {
     return {
       ok: false,
+      refusal: 'stale_timestamp',
       reason: `The signature timestamp is more than ${SIGNATURE_TOLERANCE_SECONDS / 60} minutes from our clock.`,
     };
   }
@@ -49,27 +56,30 @@ export function verifySignature(
       matched = (given.length === expected.length && timingSafeEqual(given, expected)) || matched;
     }
   }
-  return matched ? { ok: true } : { ok: false, reason: 'The signature does not match the body.' };
+  return matched
+    ? { ok: true }
+    : { ok: false, refusal: 'bad_signature', reason: 'The signature does not match the body.' };
 }
 
+export const unknownPartner = (partner: string) =>
+  ({
+    ok: false,
+    refusal: 'unknown_partner',
+    reason: `There is no partner named "${partner}". Ask the operator to onboard it.`,
+  }) as const satisfies PartnerSignatureCheck;
+
 /**
- * The intake's check of a webhook against one reading of the partner-secrets map (the intake runs
- * it through `secrets.check`, so a miss is checked again against a fresh reading): the partner
- * must be in the current map, and the header must sign the body with one of its secrets.
+ * The intake's check of a webhook against one reading of the partner's own secret (the intake runs it through
+ * `secrets.checkIfExists`, so a miss is checked again against a fresh reading): the partner must have a secret (be
+ * onboarded), and the header must sign the body with its current secret or, while it rotates, its previous one.
  */
 export function checkPartnerSignature(webhook: {
   partner: string;
   signature: string | undefined;
   body: string;
-  accepted: SecretVersions;
-  secretName: string;
+  accepted: SecretVersions | undefined;
 }): PartnerSignatureCheck {
-  const { partner, accepted, secretName } = webhook;
-  const signingSecrets = partnerSigningSecrets(partner, accepted, secretName);
-  if (!signingSecrets) {
-    const reason = `There is no partner named "${partner}". Ask the operator to onboard it.`;
-    return { ok: false, code: 'unknown_partner', reason };
-  }
-  const check = verifySignature(webhook.signature, webhook.body, signingSecrets);
-  return check.ok ? check : { ok: false, code: 'invalid_signature', reason: check.reason };
+  const signingSecrets = partnerSigningSecrets(webhook.accepted);
+  if (!signingSecrets) return unknownPartner(webhook.partner);
+  return verifySignature(webhook.signature, webhook.body, signingSecrets);
 }

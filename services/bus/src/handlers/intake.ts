@@ -1,10 +1,14 @@
-import { HttpError, ValidationError, conflict, notFound, unauthorized } from '@charter/shared/errors';
-import { header, httpHandler, json, parseJson, rawBody } from '@charter/shared/http';
+import { HttpError, ValidationError, conflict, notFound } from '@charter/shared/errors';
+import { header, httpHandler, json, parseJson, rawBody, type HttpEvent } from '@charter/shared/http';
 import { createLogger, withBookingId } from '@charter/shared/logger';
 import { secrets } from '@charter/shared/secrets';
+import type { Context } from 'aws-lambda';
 import { setting } from '../config';
-import { bookingIdOverridden, intakeDetail, isIntakeRoute } from '../domain/intake-request';
-import { checkPartnerSignature } from '../domain/signature';
+import { bookingIdOverridden, intakeDetail, isIntakeRoute, type IntakeRoute } from '../domain/intake-request';
+import { isPartnerName, partnerSecretName } from '../domain/partners';
+import { SignatureRefused } from '../domain/refusal';
+import { checkPartnerSignature, unknownPartner } from '../domain/signature';
+import { reportRefusal } from '../report-refusal';
 import { publishBookingEventOnce } from '../store';
 
 const logger = createLogger('charter-bus');
@@ -14,25 +18,29 @@ const MAX_BODY_BYTES = 64 * 1024;
 /**
  * POST /partners/{partner}/bookings (BookingCreated), PUT .../bookings/{booking_id} (BookingUpdated) and
  * POST .../bookings/{booking_id}/cancel (BookingCancelled): a partner's signed request becomes the event with source
- * `partner.<name>`, once per (booking, detail-type, revision): a retry is answered with the first event id.
+ * `partner.<name>`, once per (booking, detail-type, revision): a retry is answered with the first event id. Every
+ * refusal but a 409 is reported to ops as PartnerRequestRefused, best effort.
  */
 export const handler = httpHandler(logger, async (event, context) => {
   const route = event.routeKey;
   if (!isIntakeRoute(route)) throw notFound(`No intake route ${route}.`);
   const { partner = '', booking_id: pathBookingId } = event.pathParameters ?? {};
-  const secretName = setting('PARTNER_SECRETS_SECRET_NAME');
-  const body = rawBody(event, MAX_BODY_BYTES);
-  const signature = await secrets.check(
-    secretName,
-    (accepted) =>
-      checkPartnerSignature({ partner, signature: header(event, 'x-charter-signature'), body, accepted, secretName }),
-    // An unknown partner is a miss too: one onboarded a moment ago is not in the cached copy yet.
-    (check) => !check.ok,
-  );
-  if (!signature.ok) {
-    const { code, reason } = signature;
-    throw code === 'unknown_partner' ? notFound(reason, code) : unauthorized(reason, code);
+  try {
+    return await accept(route, { partner, pathBookingId }, event, context);
+  } catch (error) {
+    await reportRefusal(logger, error, { route, partner, bookingId: pathBookingId });
+    throw error;
   }
+});
+
+async function accept(
+  route: IntakeRoute,
+  { partner, pathBookingId }: { partner: string; pathBookingId: string | undefined },
+  event: HttpEvent,
+  context: Context,
+) {
+  const body = rawBody(event, MAX_BODY_BYTES);
+  await verifyPartner(partner, header(event, 'x-charter-signature'), body);
 
   const payload = parseJson(body);
   const request = intakeDetail(route, { partner, booking_id: pathBookingId }, payload);
@@ -63,4 +71,18 @@ export const handler = httpHandler(logger, async (event, context) => {
   });
   const { booking_id, revision } = detail;
   return json(202, { status: 'accepted', booking_id, revision, event_id: publication.eventId, duplicate });
-});
+}
+
+/** The partner must be onboarded (have its own secret), and the header must sign the body with it. */
+async function verifyPartner(partner: string, signature: string | undefined, body: string): Promise<void> {
+  // A name that could not be a partner is refused without asking Secrets Manager.
+  const check = !isPartnerName(partner)
+    ? unknownPartner(partner)
+    : await secrets.checkIfExists(
+        partnerSecretName(setting('PARTNER_SECRET_NAME_PREFIX'), partner),
+        (accepted) => checkPartnerSignature({ partner, signature, body, accepted }),
+        // An unknown partner is a miss too: one onboarded a moment ago may be cached as absent.
+        (result) => !result.ok,
+      );
+  if (!check.ok) throw new SignatureRefused(check);
+}
