@@ -302,7 +302,7 @@ describe('BookingCreated', () => {
     expect(file?.calendar.entries.find((e) => e.booking_id === 'bus-held')?.status).toBe('tentative');
   });
 
-  it('refuses to mark an entry cancelled: a booking is cancelled with BookingCancelled, and everything follows', async () => {
+  it('refuses to mark an entry cancelled: a booking is cancelled with BookingCancelled', async () => {
     const detail = booking({ booking_id: 'bus-freed', charter_date: '2034-08-02' });
     await deliver(detail);
     const freed = { ...entryBody, booking_id: 'bus-freed', charter_date: '2034-08-02', source: 'boatsetter' };
