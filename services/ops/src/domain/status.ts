@@ -80,7 +80,7 @@ export interface BookingStatus {
   revision?: number;
   lifecycle: 'live' | 'cancelled' | 'unknown';
   booking?: BookingFacts;
-  cancelled?: { at: string; by?: string; reason?: string };
+  cancelled?: { at: string; by?: string };
   guest_page: StepStatus;
   crew_event: StepStatus;
   calendar: StepStatus;
@@ -457,7 +457,6 @@ export function deriveStatus(
           cancelled: {
             at: life.cancel.facts.cancelled_at,
             ...(life.cancel.facts.cancelled_by ? { by: life.cancel.facts.cancelled_by } : {}),
-            ...(life.cancel.facts.reason ? { reason: life.cancel.facts.reason } : {}),
           },
         }
       : {}),

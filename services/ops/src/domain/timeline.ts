@@ -73,7 +73,9 @@ export interface DeadLetterFacts {
 export interface EntryFacts {
   BookingCreated: BookingFacts;
   BookingUpdated: BookingFacts;
-  BookingCancelled: Pick<BookingCancelled, 'cancelled_at' | 'cancelled_by' | 'reason'> & { partner: string };
+  /** Not the partner's `reason`: free text that may hold money or the guest's contact details (the contract scrubs it
+   * before crew see it; the read model keeps none of it). */
+  BookingCancelled: Pick<BookingCancelled, 'cancelled_at' | 'cancelled_by'> & { partner: string };
   GuestPagePublished: Pick<GuestPagePublished, 'status' | 'url'>;
   EventCreated: CrewEventFacts;
   EventUpdated: CrewEventFacts &
@@ -150,7 +152,6 @@ const FACTS: FactsFrom = {
     partner,
     cancelled_at: d.cancelled_at,
     ...(d.cancelled_by ? { cancelled_by: d.cancelled_by } : {}),
-    ...(d.reason ? { reason: d.reason } : {}),
   }),
   GuestPagePublished: (d) => ({ status: d.status, url: d.url }),
   EventCreated: crewEventFacts,
@@ -303,7 +304,7 @@ export function describeEntry(entry: TimelineEntry): string {
     case 'BookingUpdated':
       return `Changed by ${entry.facts.partner}${rev}: ${plan(entry.facts)}`;
     case 'BookingCancelled':
-      return `Cancelled by ${entry.facts.cancelled_by ?? entry.facts.partner}${rev}${saying(entry.facts.reason)}`;
+      return `Cancelled by ${entry.facts.cancelled_by ?? entry.facts.partner}${rev}`;
     case 'GuestPagePublished':
       return entry.facts.status === 'cancelled' ? `Guest page says cancelled${rev}` : `Guest page live${rev}`;
     case 'EventCreated':
