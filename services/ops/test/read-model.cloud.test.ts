@@ -316,7 +316,9 @@ describe('the watch', () => {
     const last = new Date(Date.now() - 3 * 3_600_000);
     await deliver(busEvent('BookingCreated', booking('quiet-1', { source: 'sailo' }), last, 'partner.sailo'));
     const alerts = async () =>
-      body<{ alerts: Alert[] }>(await getHealth(get('/ops/health', '/ops/health', token), context('getHealth'))).alerts;
+      body<{ alerts: Alert[] }>(
+        await getHealth(get('/ops/health', '/ops/health', token), context('getHealth')),
+      ).alerts.filter((a) => a.partner === 'sailo');
     // A partner without its own limit has the stage's default, 72 hours.
     await watch(tick(new Date(last.getTime() + 71 * 3_600_000)), context('watch'));
     expect(await alerts()).toEqual([]);
@@ -326,6 +328,21 @@ describe('the watch', () => {
     expect(raised).toHaveLength(1);
     expect(raised[0]).toMatchObject({ kind: 'partner_silent', partner: 'sailo' });
     expect(raised[0]!.message).toMatch(/^No booking event from sailo for 73 hours \(its limit is 72\)/);
+  });
+
+  it("judges a partner's silence from when ops heard it, not from the time the partner stamped on its event", async () => {
+    const before = Date.now();
+    const stamped2099 = new Date('2099-06-01T00:00:00.000Z');
+    await deliver(busEvent('BookingCreated', booking('skewed-1', { source: 'skewed' }), stamped2099, 'partner.skewed'));
+    const health = async () =>
+      body<{ alerts: Alert[]; partners: Array<{ partner: string; last_accepted?: { at: string } }> }>(
+        await getHealth(get('/ops/health', '/ops/health', token), context('getHealth')),
+      );
+    const accepted = (await health()).partners.find((p) => p.partner === 'skewed')!.last_accepted!.at;
+    expect(Date.parse(accepted)).toBeGreaterThanOrEqual(before);
+    expect(Date.parse(accepted)).toBeLessThanOrEqual(Date.now());
+    await watch(tick(new Date(Date.now() + 73 * 3_600_000)), context('watch'));
+    expect((await health()).alerts.filter((a) => a.partner === 'skewed')).toHaveLength(1);
   });
 });
 

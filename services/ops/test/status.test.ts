@@ -8,11 +8,13 @@ import {
   busEvent,
   crewAnswer,
   entryOf,
+  entryReceived,
   eventIdOf,
   happyPath,
   messageIdOf,
   secondsAfter,
   sesEvent,
+  T0,
   type BusEvent,
 } from './fixtures';
 
@@ -135,6 +137,16 @@ describe('readiness', () => {
       'Crew event does not show revision 1 yet',
       'Calendar entry does not show revision 1 yet',
     ]);
+  });
+
+  it("judges a step late from when ops received the booking event, not from the partner's own stamp", () => {
+    const [created] = happyPath(ID);
+    const stamped2099 = { ...created!, time: '2099-01-01T00:00:00Z' };
+    const entry = entryReceived(stamped2099, T0);
+    expect(entry.at).toBe(T0.toISOString());
+    const late = deriveStatus(ID, [entry], settings(20));
+    expect(late.guest_page.state).toBe('overdue');
+    expect(late.problems.map((p) => p.code)).toEqual(['step_overdue', 'step_overdue', 'step_overdue']);
   });
 
   it('counts a notice not sent long after both steps as a problem', () => {

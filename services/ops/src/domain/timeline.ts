@@ -121,6 +121,16 @@ export const isPartnerSource = (source: string) => source.startsWith(PARTNER_SOU
 /** Every instant as `toISOString` writes it, so entries sort as text in time order. */
 export const instant = (value: string | Date) => new Date(value).toISOString();
 
+/**
+ * When a bus event happened, as far as ops can trust it: its envelope `time`, but never later than when ops received
+ * it. A partner sets `Time` itself in PutEvents; an event stamped 2099 would otherwise keep that partner "publishing"
+ * and its booking's steps "pending" forever. Our events and the bus's own stamps are never later than their receipt,
+ * so for them this is the envelope time and a redelivery writes the same entry; a future-stamped event received twice
+ * is two items of one id, which the timeline reads as one (`orderTimeline`).
+ */
+export const happenedAt = (time: string | Date, receivedAt: Date) =>
+  instant(new Date(Math.min(new Date(time).getTime(), receivedAt.getTime())));
+
 const bookingFacts = (detail: BookingCreated, partner: string): BookingFacts => ({
   partner,
   charter_date: detail.charter_date,
@@ -180,11 +190,12 @@ export type TimelineDetailType = Extract<DetailType, EntryKind>;
 export const isTimelineDetailType = (detailType: DetailType): detailType is TimelineDetailType =>
   FACTS[detailType] !== undefined;
 
-/** The timeline entry of one bus event. */
+/** The timeline entry of one bus event, received by ops at `receivedAt`. */
 export function entryFromBusEvent<T extends TimelineDetailType>(
   detailType: T,
   detail: DetailOf<T> & { booking_id: string },
   envelope: Envelope,
+  receivedAt: Date,
 ): TimelineEntry {
   const service = serviceOf(envelope.source);
   const facts = (FACTS[detailType] as (d: DetailOf<T>, partner: string) => EntryFacts[T])(detail, service);
@@ -192,7 +203,7 @@ export function entryFromBusEvent<T extends TimelineDetailType>(
   return {
     id: envelope.id,
     booking_id: detail.booking_id,
-    at: instant(envelope.time),
+    at: happenedAt(envelope.time, receivedAt),
     service,
     ...(revision !== undefined ? { revision } : {}),
     kind: detailType,
