@@ -2,7 +2,7 @@ import { setting } from './config';
 import type { DateRange } from './domain/range';
 import { deriveStatus, type BookingStatus } from './domain/status';
 import { describeEntry, timelineSteps, type TimelineStep } from './domain/timeline';
-import { bookingsInRange, readTimeline } from './store/timeline';
+import { headsInRange, readTimeline } from './store/timeline';
 
 /** What the console reads: statuses derived at read time from the stored timelines. */
 const settings = (now: Date) => ({ now, stepMinutes: setting('STEP_MINUTES') });
@@ -14,15 +14,22 @@ export interface CharterRow extends BookingStatus {
   charter_date: string;
 }
 
-/** The charters in the range, by date and start time, each with its status and readiness. */
+/**
+ * The charters in the range, by date and start time, each with its status and readiness. A booking is listed on its
+ * owner's head only: another partner's event for it (refused everywhere as not_owner) has a head of its own, on
+ * whatever date it named, and whichever reached ops first, the owner is the one the status names.
+ */
 export async function chartersIn(range: DateRange, now: Date): Promise<CharterRow[]> {
-  const heads = await bookingsInRange(range);
+  const heads = await headsInRange(range);
+  const ids = [...new Set(heads.map((h) => h.booking_id))];
   const rows: CharterRow[] = [];
-  for (let i = 0; i < heads.length; i += PARALLEL_READS) {
-    const batch = heads.slice(i, i + PARALLEL_READS);
-    const timelines = await Promise.all(batch.map((h) => readTimeline(h.booking_id)));
-    batch.forEach((head, j) => {
-      rows.push({ ...deriveStatus(head.booking_id, timelines[j]!, settings(now)), charter_date: head.charter_date });
+  for (let i = 0; i < ids.length; i += PARALLEL_READS) {
+    const batch = ids.slice(i, i + PARALLEL_READS);
+    const timelines = await Promise.all(batch.map((id) => readTimeline(id)));
+    batch.forEach((id, j) => {
+      const status = deriveStatus(id, timelines[j]!, settings(now));
+      const own = heads.find((h) => h.booking_id === id && h.partner === status.owner);
+      if (own) rows.push({ ...status, charter_date: own.charter_date });
     });
   }
   const start = (row: CharterRow) => row.booking?.charter_start ?? '';

@@ -11,6 +11,7 @@ import {
   messageIdOf,
   secondsAfter,
   sesEvent,
+  T0,
   type BusEvent,
 } from './fixtures';
 import { body, context, get, opsEnvironment, tick, type BusHandler, type HttpHandler } from './harness';
@@ -182,6 +183,33 @@ describe('the timeline, whatever the delivery', () => {
     const [row] = await charters('2027-06-01', '2027-06-30');
     expect(row).toMatchObject({ owner: 'boatsetter', revision: 2, charter_date: '2027-06-20' });
     expect(row!.problems.map((p) => p.code)).toEqual(['not_owner']);
+  });
+});
+
+describe('the week, whatever the delivery order', () => {
+  it("lists a booking on its owner's date, whichever partner's BookingCreated reaches ops first", async () => {
+    const events = (id: string) => ({
+      owner: busEvent('BookingCreated', booking(id, { charter_date: '2027-07-10' }), T0, 'partner.boatsetter'),
+      other: busEvent(
+        'BookingCreated',
+        booking(id, { source: 'getmyboat', charter_date: '2027-07-12' }),
+        secondsAfter(5),
+        'partner.getmyboat',
+      ),
+    });
+    const ownerFirst = events('week-owner-first');
+    await deliver(ownerFirst.owner);
+    await deliver(ownerFirst.other);
+    const otherFirst = events('week-other-first');
+    await deliver(otherFirst.other);
+    await deliver(otherFirst.owner);
+
+    const week = await charters('2027-07-09', '2027-07-15');
+    expect(week.map((c) => [c.booking_id, c.charter_date, c.owner])).toEqual([
+      ['week-other-first', '2027-07-10', 'boatsetter'],
+      ['week-owner-first', '2027-07-10', 'boatsetter'],
+    ]);
+    expect(await charters('2027-07-12', '2027-07-12')).toEqual([]);
   });
 });
 

@@ -3,7 +3,7 @@ import { conditionally } from '@charter/shared/dynamo';
 import type { DateRange } from '../domain/range';
 import { monthsOf } from '../domain/range';
 import type { TimelineEntry } from '../domain/timeline';
-import { BY_MONTH, bookingPk, dynamo, entryKey, headKey, queryAll, table } from './table';
+import { BY_MONTH, HEAD_PREFIX, bookingPk, dynamo, entryKey, headKey, queryAll, table } from './table';
 
 /**
  * A booking's timeline and head. An entry is written whole under a key made of its instant and event id: a
@@ -17,23 +17,21 @@ export async function recordEntry(entry: TimelineEntry): Promise<void> {
 }
 
 /**
- * Moves the booking's head to the charter date of a newer revision from its owner: one conditional UpdateItem, so
- * of events arriving in any order the highest revision's date stays, and another partner's event (which the
- * services refuse as not_owner) never moves it. False when the head already shows a newer revision or another owner.
+ * Moves the partner's head of the booking to the charter date of its newer revision: one conditional UpdateItem, so
+ * of events arriving in any order the highest revision's date stays. Every partner naming the booking has its own
+ * head; which one is the owner's is decided when the week is read, by the rule the status uses, never by which
+ * partner's event reached ops first. False when the head already shows a newer revision.
  */
 export function recordBookingDate(bookingId: string, partner: string, revision: number, charterDate: string) {
   return conditionally(() =>
     dynamo.send(
       new UpdateCommand({
         TableName: table(),
-        Key: headKey(bookingId),
+        Key: headKey(bookingId, partner),
         UpdateExpression:
-          'SET charter_date = :date, date_revision = :revision, #month = :month, day_key = :dayKey, ' +
-          '#owner = if_not_exists(#owner, :partner)',
-        ConditionExpression:
-          '(attribute_not_exists(#owner) OR #owner = :partner) AND ' +
-          '(attribute_not_exists(date_revision) OR date_revision < :revision)',
-        ExpressionAttributeNames: { '#owner': 'owner', '#month': 'month' },
+          'SET charter_date = :date, date_revision = :revision, #month = :month, day_key = :dayKey, partner = :partner',
+        ConditionExpression: 'attribute_not_exists(date_revision) OR date_revision < :revision',
+        ExpressionAttributeNames: { '#month': 'month' },
         ExpressionAttributeValues: {
           ':date': charterDate,
           ':revision': revision,
@@ -59,9 +57,19 @@ export async function readTimeline(bookingId: string): Promise<TimelineEntry[]> 
   );
 }
 
-/** The bookings whose charter date falls in the range, by date: one Query of the index per month. */
-export async function bookingsInRange(range: DateRange): Promise<{ booking_id: string; charter_date: string }[]> {
-  const found: { booking_id: string; charter_date: string }[] = [];
+export interface BookingHead {
+  booking_id: string;
+  charter_date: string;
+  /** The partner whose newest revision puts the booking on that date. */
+  partner: string;
+}
+
+/**
+ * The heads whose charter date falls in the range, by date: one Query of the index per month. A booking another partner
+ * also named may have two heads (on two dates): the caller keeps the owner's.
+ */
+export async function headsInRange(range: DateRange): Promise<BookingHead[]> {
+  const found: BookingHead[] = [];
   for (const month of monthsOf(range)) {
     const { items } = await queryAll({
       IndexName: BY_MONTH,
@@ -72,7 +80,11 @@ export async function bookingsInRange(range: DateRange): Promise<{ booking_id: s
     });
     for (const item of items) {
       const [charterDate, bookingId] = String(item.day_key).split('#') as [string, string];
-      found.push({ booking_id: bookingId, charter_date: charterDate });
+      found.push({
+        booking_id: bookingId,
+        charter_date: charterDate,
+        partner: String(item.sk).slice(HEAD_PREFIX.length),
+      });
     }
   }
   return found.sort((a, b) => a.charter_date.localeCompare(b.charter_date) || a.booking_id.localeCompare(b.booking_id));
