@@ -12,6 +12,8 @@ const PARALLEL_READS = 8;
 
 export interface CharterRow extends BookingStatus {
   charter_date: string;
+  /** The booking has more timeline entries than one read takes: its status is derived from the oldest and newest. */
+  truncated: boolean;
 }
 
 /**
@@ -27,9 +29,10 @@ export async function chartersIn(range: DateRange, now: Date): Promise<CharterRo
     const batch = ids.slice(i, i + PARALLEL_READS);
     const timelines = await Promise.all(batch.map((id) => readTimeline(id)));
     batch.forEach((id, j) => {
-      const status = deriveStatus(id, timelines[j]!, settings(now));
+      const { entries, truncated } = timelines[j]!;
+      const status = deriveStatus(id, entries, settings(now));
       const own = heads.find((h) => h.booking_id === id && h.partner === status.owner);
-      if (own) rows.push({ ...status, charter_date: own.charter_date });
+      if (own) rows.push({ ...status, charter_date: own.charter_date, truncated });
     });
   }
   const start = (row: CharterRow) => row.booking?.charter_start ?? '';
@@ -40,14 +43,17 @@ export interface BookingView {
   status: BookingStatus;
   /** Each step once, in the order things happened, with every event id that told it. */
   timeline: Array<TimelineStep & { text: string }>;
+  /** More entries than one read takes: the timeline and the status are of the oldest and the newest only. */
+  truncated: boolean;
 }
 
 /** One booking's status and its timeline in order, each entry with its line of text; undefined when unknown here. */
 export async function bookingView(bookingId: string, now: Date): Promise<BookingView | undefined> {
-  const entries = await readTimeline(bookingId);
+  const { entries, truncated } = await readTimeline(bookingId);
   if (entries.length === 0) return undefined;
   return {
     status: deriveStatus(bookingId, entries, settings(now)),
     timeline: timelineSteps(entries).map((step) => ({ ...step, text: describeEntry(step) })),
+    truncated,
   };
 }

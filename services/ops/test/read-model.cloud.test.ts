@@ -213,6 +213,40 @@ describe('the week, whatever the delivery order', () => {
   });
 });
 
+describe("another partner flooding a booking's id", () => {
+  it('is one warning with a count, and the read stops at a bounded number of entries, saying so', async () => {
+    const id = 'flooded-1';
+    for (const e of happyPath(id)) await deliver(e);
+    const flood = Array.from({ length: 600 }, (_, i) =>
+      busEvent(
+        'BookingUpdated',
+        { ...booking(id, { source: 'getmyboat', charter_date: '2027-05-31' }), revision: i + 2 },
+        secondsAfter(10 + i),
+        'partner.getmyboat',
+      ),
+    );
+    for (let i = 0; i < flood.length; i += 50) await Promise.all(flood.slice(i, i + 50).map(deliver));
+
+    const response = await getBooking(
+      get('/ops/bookings/{booking_id}', `/ops/bookings/${id}`, token, { pathParameters: { booking_id: id } }),
+      context('getBooking'),
+    );
+    const flooded = body<BookingView>(response);
+    expect(flooded.truncated).toBe(true);
+    expect(flooded.timeline).toHaveLength(500);
+    // The oldest entries are read: the owner and its steps stand, whatever the flood.
+    expect(flooded.status).toMatchObject({ owner: 'boatsetter', revision: 1, guest_page: { state: 'done' } });
+    const refusals = flooded.status.problems.filter((p) => p.code === 'not_owner');
+    expect(refusals).toHaveLength(1);
+    expect(refusals[0]!.message).toMatch(/^getmyboat's \d+ booking events were refused \(not_owner\)/);
+    expect(refusals[0]!.count).toBeGreaterThanOrEqual(445);
+    expect(Buffer.byteLength(response.body ?? '')).toBeLessThan(400_000);
+
+    const [row] = (await charters('2027-05-30', '2027-05-31')).filter((c) => c.booking_id === id);
+    expect(row).toMatchObject({ charter_date: '2027-05-30', truncated: true });
+  });
+});
+
 describe('the routes', () => {
   const bookings = (query: Record<string, string>, headers?: string) =>
     listBookings(get('/ops/bookings', '/ops/bookings', headers, { query }), context('listBookings'));

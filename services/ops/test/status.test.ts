@@ -268,6 +268,41 @@ describe('problems from other partners and dead letters', () => {
     expect(statusOf([...happyPath(ID), ...confirmAll(), hijack], letters).readiness.state).toBe('ready');
   });
 
+  it('warns once per refused partner, with a count, however many events it sent', () => {
+    const foreign = (partner: string, revision: number) =>
+      busEvent(
+        'BookingUpdated',
+        { ...booking(ID, { source: partner }), revision },
+        secondsAfter(50 + revision),
+        `partner.${partner}`,
+      );
+    const flood = [2, 3, 4, 5].map((r) => foreign('getmyboat', r));
+    const letter = deadLetterEntry({
+      queue: 'charter-scc-dlq-local',
+      fn: 'charter-scc-local-onBookingEvent',
+      event: flood[0]!,
+      errorType: 'NotOwnerError',
+      message: `not_owner: booking ${ID} belongs to boatsetter`,
+      at: secondsAfter(60),
+    });
+    const status = statusOf([...happyPath(ID), ...flood, foreign('sailo', 9)], [letter]);
+    expect(status.problems).toEqual([
+      {
+        code: 'not_owner',
+        severity: 'warning',
+        message: "getmyboat's 4 booking events were refused (not_owner): the booking belongs to boatsetter",
+        at: secondsAfter(60).toISOString(),
+        count: 4,
+      },
+      {
+        code: 'not_owner',
+        severity: 'warning',
+        message: "sailo's BookingUpdated was refused (not_owner): the booking belongs to boatsetter",
+        at: AN_INSTANT,
+      },
+    ]);
+  });
+
   it('lists a dead letter until the same service does its part for that revision', () => {
     const [created] = happyPath(ID);
     const letterOf = {

@@ -66,6 +66,8 @@ export interface Problem {
   severity: 'blocking' | 'warning';
   message: string;
   at?: string;
+  /** How many events it stands for, when more than one (another partner's refused events, one problem per partner). */
+  count?: number;
 }
 
 export interface Readiness {
@@ -301,6 +303,37 @@ const EMAIL_PROBLEM: Record<Exclude<EmailOutcome, 'delivered'>, ProblemCode> = {
   rejected: 'email_rejected',
 };
 
+/**
+ * Another partner's events for this booking, refused everywhere as not_owner: one warning per partner, with a count,
+ * however many it sent (a partner's sync looping over the wrong id would otherwise bury every other problem). An
+ * event is counted once whether ops saw it on the bus, in the services' dead letters, or both.
+ */
+class Refusals {
+  private readonly byPartner = new Map<string, { events: Set<string>; what: string; at: string }>();
+  constructor(private readonly owner: string | undefined) {}
+
+  add(partner: string, eventId: string, what: string, at: string): void {
+    const seen = this.byPartner.get(partner) ?? { events: new Set<string>(), what, at };
+    seen.events.add(eventId);
+    if (at >= seen.at) Object.assign(seen, { what, at });
+    this.byPartner.set(partner, seen);
+  }
+
+  problems(): Problem[] {
+    return [...this.byPartner].map(([partner, { events, what, at }]) => ({
+      code: 'not_owner' as const,
+      severity: 'warning' as const,
+      message:
+        events.size === 1
+          ? `${partner}'s ${what} was refused (not_owner): the booking belongs to ${this.owner ?? 'another partner'}`
+          : `${partner}'s ${events.size} booking events were refused (not_owner): the booking belongs to ` +
+            (this.owner ?? 'another partner'),
+      at,
+      ...(events.size > 1 ? { count: events.size } : {}),
+    }));
+  }
+}
+
 function problemsOf(
   ordered: TimelineEntry[],
   life: Lifecycle,
@@ -313,20 +346,14 @@ function problemsOf(
     const what = life.cancel ? 'does not show the cancellation' : `does not show revision ${life.revision}`;
     problems.push({ code: 'step_overdue', severity: 'blocking', message: `${STEP_WORDS[step]} ${what} yet` });
   }
-  const refusals = new Map<string, Problem>();
+  const refused = new Refusals(life.owner);
   const failures = new Map<string, { services: string[]; what: string; error: string; reason: string; at?: string }>();
   for (const letter of ofKind(ordered, 'DeadLetter')) {
     const { facts } = letter;
     const what = facts.event?.detail_type ?? 'an event';
     if (facts.code === 'not_owner') {
-      const refused = facts.event?.source.replace(/^partner\./, '') ?? 'another partner';
-      const owner = life.owner ?? 'another partner';
-      refusals.set(facts.event?.id ?? letter.id, {
-        code: 'not_owner',
-        severity: 'warning',
-        message: `${refused}'s ${what} was refused (not_owner): the booking belongs to ${owner}`,
-        at: letter.at,
-      });
+      const partner = facts.event?.source.replace(/^partner\./, '') ?? 'another partner';
+      refused.add(partner, facts.event?.id ?? letter.id, what, letter.at);
     } else if (!settled(letter, ordered)) {
       // The same event refused by several services for the same reason is one problem naming them all.
       const key = `${facts.event?.id ?? letter.id}|${facts.error_type}|${facts.reason}`;
@@ -345,16 +372,8 @@ function problemsOf(
       ...(f.at ? { at: f.at } : {}),
     });
   }
-  for (const b of life.foreign) {
-    if (refusals.has(b.id)) continue;
-    refusals.set(b.id, {
-      code: 'not_owner',
-      severity: 'warning',
-      message: `${b.facts.partner} sent ${b.kind} for this booking, which belongs to ${life.owner}: refused`,
-      at: b.at,
-    });
-  }
-  problems.push(...refusals.values());
+  for (const b of life.foreign) refused.add(b.facts.partner, b.id, b.kind, b.at);
+  problems.push(...refused.problems());
   for (const m of crew) {
     const who = `${m.name} (${m.role})`;
     if (m.answer === 'declined' && !life.cancel) {

@@ -1,9 +1,9 @@
-import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { conditionally } from '@charter/shared/dynamo';
 import type { DateRange } from '../domain/range';
 import { monthsOf } from '../domain/range';
 import type { TimelineEntry } from '../domain/timeline';
-import { BY_MONTH, HEAD_PREFIX, bookingPk, dynamo, entryKey, headKey, queryAll, table } from './table';
+import { BY_MONTH, HEAD_PREFIX, bookingPk, dynamo, entryKey, headKey, queryAll, table, type Item } from './table';
 
 /**
  * A booking's timeline and head. An entry is written whole under a key made of its instant and event id: a
@@ -45,16 +45,59 @@ export function recordBookingDate(bookingId: string, partner: string, revision: 
 }
 
 const ENTRY_FIELDS = ['id', 'booking_id', 'at', 'service', 'revision', 'kind', 'facts'] as const;
+const toEntry = (item: Item) =>
+  Object.fromEntries(ENTRY_FIELDS.filter((f) => f in item).map((f) => [f, item[f]])) as TimelineEntry;
 
-/** Every entry of the booking (one Query, paged), as written; empty when ops has seen nothing of it. */
-export async function readTimeline(bookingId: string): Promise<TimelineEntry[]> {
-  const { items } = await queryAll({
-    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :entry)',
-    ExpressionAttributeValues: { ':pk': bookingPk(bookingId), ':entry': 'entry#' },
-  });
-  return items.map(
-    (item) => Object.fromEntries(ENTRY_FIELDS.filter((f) => f in item).map((f) => [f, item[f]])) as TimelineEntry,
+/**
+ * At most this many entries of one booking are read: the oldest (the first booking events, so the owner, and the first
+ * steps) and the newest. A booking has a few dozen; only another partner flooding its id, or a loop, makes more, and
+ * reading them all would make one response of hundreds of kilobytes and a Lambda run of seconds.
+ */
+export const OLDEST_ENTRIES = 50;
+export const NEWEST_ENTRIES = 450;
+/** Every entry's sort key starts `entry#`; `$` sorts right after `#`, so no head (`head#...`) is between. */
+const AFTER_ENTRIES = 'entry$';
+
+export interface StoredTimeline {
+  entries: TimelineEntry[];
+  /** True when the booking has more entries than were read: those between the oldest and the newest are left out. */
+  truncated: boolean;
+}
+
+/**
+ * The booking's entries, in key order (instant, then event id): every one in one Query for any ordinary booking; for
+ * one with more than the bound, the oldest and the newest (two Queries), flagged `truncated`. Empty when ops has seen
+ * nothing of it.
+ */
+export async function readTimeline(bookingId: string): Promise<StoredTimeline> {
+  const pk = bookingPk(bookingId);
+  const first = await dynamo.send(
+    new QueryCommand({
+      TableName: table(),
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :entry)',
+      ExpressionAttributeValues: { ':pk': pk, ':entry': 'entry#' },
+      Limit: OLDEST_ENTRIES + NEWEST_ENTRIES,
+    }),
   );
+  const items = first.Items ?? [];
+  if (!first.LastEvaluatedKey) return { entries: items.map(toEntry), truncated: false };
+  // The newest, read backwards from the end, down to the first entry after the oldest kept.
+  const from = String((items[OLDEST_ENTRIES] ?? first.LastEvaluatedKey).sk);
+  const last = await dynamo.send(
+    new QueryCommand({
+      TableName: table(),
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :end',
+      ExpressionAttributeValues: { ':pk': pk, ':from': from, ':end': AFTER_ENTRIES },
+      ScanIndexForward: false,
+      Limit: NEWEST_ENTRIES + 1,
+    }),
+  );
+  const newest = (last.Items ?? []).slice(0, NEWEST_ENTRIES);
+  const bySortKey = new Map([...items.slice(0, OLDEST_ENTRIES), ...newest].map((item) => [String(item.sk), item]));
+  return {
+    entries: [...bySortKey.keys()].sort().map((sk) => toEntry(bySortKey.get(sk)!)),
+    truncated: (last.Items?.length ?? 0) > NEWEST_ENTRIES || last.LastEvaluatedKey !== undefined,
+  };
 }
 
 export interface BookingHead {
