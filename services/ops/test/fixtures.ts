@@ -112,6 +112,22 @@ export function happyPath(bookingId: string, start = T0, partner = 'boatsetter')
   ];
 }
 
+/** A dead letter's body as Lambda's onFailure destination (or shared's deadLetter) writes it. */
+export function failureRecord(input: { fn: string; event: BusEvent; errorType: string; message: string; at: Date }) {
+  return {
+    version: '1.0',
+    timestamp: input.at.toISOString(),
+    requestContext: {
+      requestId: 'r-1',
+      functionArn: `arn:aws:lambda:us-west-2:000000000000:function:${input.fn}`,
+      condition: input.errorType === 'NotOwnerError' ? 'PermanentFailure' : 'RetriesExhausted',
+      approximateInvokeCount: 3,
+    },
+    requestPayload: input.event,
+    responsePayload: { errorType: input.errorType, errorMessage: input.message },
+  };
+}
+
 /** CrewConfirmed or CrewDeclined as scc's crew page publishes it. */
 export function crewAnswer(
   bookingId: string,

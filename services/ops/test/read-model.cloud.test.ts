@@ -1,5 +1,12 @@
-import { SQSClient, SendMessageCommand, GetQueueUrlCommand } from '@aws-sdk/client-sqs';
+import {
+  GetQueueAttributesCommand,
+  GetQueueUrlCommand,
+  PurgeQueueCommand,
+  SendMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
 import { startLocalCloud, type LocalCloud } from '@charter/local/testing';
+import { serviceOfQueue } from '../src/domain/dead-letters';
 import type { Alert } from '../src/domain/partners';
 import type { BookingView, CharterRow } from '../src/read-model';
 import {
@@ -7,6 +14,7 @@ import {
   booking,
   busEvent,
   crewAnswer,
+  failureRecord,
   happyPath,
   messageIdOf,
   secondsAfter,
@@ -29,6 +37,7 @@ let watch: (event: unknown, context: unknown) => Promise<void>;
 let listBookings: HttpHandler;
 let getBooking: HttpHandler;
 let getHealth: HttpHandler;
+let listDeadLetters: HttpHandler;
 
 beforeAll(async () => {
   process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
@@ -42,6 +51,7 @@ beforeAll(async () => {
   ({ handler: listBookings } = await import('../src/handlers/list-bookings'));
   ({ handler: getBooking } = await import('../src/handlers/get-booking'));
   ({ handler: getHealth } = await import('../src/handlers/get-health'));
+  ({ handler: listDeadLetters } = await import('../src/handlers/list-dead-letters'));
 });
 afterAll(() => cloud?.stop());
 
@@ -457,19 +467,75 @@ describe('cost', () => {
     expect(delta(before, 'secretsmanager:GetSecretValue')).toBe(0);
   });
 
-  it('costs one ReceiveMessage per dead-letter queue and one Query a minute when nothing is new', async () => {
+  it('costs one GetQueueAttributes per dead-letter queue and one Query a minute when nothing is new', async () => {
     await watch(tick(new Date()), context('watch'));
     const held = process.env.DEAD_LETTER_QUEUES!.split(',').map((q) => cloud.sqs.count(cloud.sqs.url(q)));
-    const letters = held.reduce((sum, n) => sum + n, 0);
+    const tens = held.reduce((sum, n) => sum + Math.ceil(n / 10), 0);
     const before = counts();
     await watch(tick(new Date()), context('watch'));
-    // Six queues (URLs cached after the first run), one more ReceiveMessage for a queue that held letters (the
-    // empty answer that ends its read), each letter made visible again; the partners' Query. A letter already on
-    // its timeline is not written again.
-    expect(delta(before, 'sqs:ReceiveMessage')).toBe(6 + held.filter((n) => n > 0).length);
-    expect(delta(before, 'sqs:GetQueueUrl')).toBe(0);
-    expect(delta(before, 'sqs:ChangeMessageVisibility')).toBe(letters);
+    // Six queues counted (URLs cached after the first run); a queue holding letters is received ten at a time (long
+    // polling) until its count is reached, and made visible again ten at a time; the partners' Query. A letter
+    // already on its timeline is not written again.
+    expect(delta(before, 'sqs:GetQueueAttributes')).toBe(6);
+    expect(delta(before, 'sqs:ReceiveMessage')).toBe(tens);
+    expect(delta(before, 'sqs:ChangeMessageVisibilityBatch')).toBe(tens);
+    expect(delta(before, 'sqs:GetQueueUrl') + delta(before, 'sqs:ChangeMessageVisibility')).toBe(0);
     expect(delta(before, 'dynamodb:Query')).toBe(1);
     expect(delta(before, 'dynamodb:PutItem') + delta(before, 'dynamodb:UpdateItem')).toBe(0);
+  });
+});
+
+describe('the dead letters route', () => {
+  const sqs = new SQSClient({});
+  const queues = () => process.env.DEAD_LETTER_QUEUES!.split(',');
+  afterAll(async () => {
+    for (const q of queues()) await sqs.send(new PurgeQueueCommand({ QueueUrl: cloud.sqs.url(q) }));
+    sqs.destroy();
+  });
+
+  it("lists 20 letters a queue with each queue's total, the queues side by side, in a few calls", async () => {
+    for (const q of queues()) {
+      await sqs.send(new PurgeQueueCommand({ QueueUrl: cloud.sqs.url(q) }));
+      for (let i = 0; i < 100; i++) {
+        const event = busEvent('BookingCreated', booking(`route-${i}`), T0, 'partner.boatsetter');
+        const fn = `charter-${serviceOfQueue(q)}-local-onBookingEvent`;
+        const letter = failureRecord({ fn, event, errorType: 'ThrottlingException', message: 'Rate exceeded', at: T0 });
+        cloud.sqs.send(cloud.sqs.url(q), JSON.stringify(letter));
+      }
+    }
+    // Short polls miss letters here, as in AWS; the route long-polls.
+    cloud.sqs.sampleShortPolls(11);
+    const before = cloud.requestCounts();
+    const response = await listDeadLetters(
+      get('/ops/dead-letters', '/ops/dead-letters', token),
+      context('listDeadLetters'),
+    );
+    cloud.sqs.sampleShortPolls(false);
+    const calls = Object.entries(cloud.requestCounts())
+      .filter(([op]) => op.startsWith('sqs:'))
+      .reduce((sum, [op, n]) => sum + n - (before[op] ?? 0), 0);
+
+    const listed = body<{
+      count: number;
+      listed: number;
+      queues: Array<{ service: string; total: number; listed: number }>;
+      dead_letters: Array<{ what_to_do: string }>;
+    }>(response);
+    expect(listed.queues.map((q) => [q.service, q.total, q.listed])).toEqual(
+      queues().map((q) => [serviceOfQueue(q), 100, 20]),
+    );
+    expect([listed.count, listed.listed, listed.dead_letters.length]).toEqual([600, 120, 120]);
+    expect(listed.dead_letters[0]!.what_to_do).toBe(
+      'Fix the cause, then replay it: npm run dlq -- redrive (safe: each service skips what it already did).',
+    );
+    // Per queue: its count, two receives of ten, two visibility resets of ten.
+    expect(calls).toBe(6 * 5);
+    // Every letter is visible again for npm run dlq and the alarms.
+    for (const q of queues()) {
+      const { Attributes } = await sqs.send(
+        new GetQueueAttributesCommand({ QueueUrl: cloud.sqs.url(q), AttributeNames: ['ApproximateNumberOfMessages'] }),
+      );
+      expect(Attributes?.ApproximateNumberOfMessages).toBe('100');
+    }
   });
 });

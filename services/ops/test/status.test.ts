@@ -10,6 +10,7 @@ import {
   entryOf,
   entryReceived,
   eventIdOf,
+  failureRecord,
   happyPath,
   messageIdOf,
   secondsAfter,
@@ -21,34 +22,16 @@ import {
 const ID = 'xhqgmdh';
 /** An asymmetric matcher, typed as what it stands for. */
 const AN_INSTANT = expect.any(String) as unknown;
+const AN_ACTION = expect.any(String) as unknown;
 const settings = (minutesAfterT0 = 5) => ({ now: secondsAfter(minutesAfterT0 * 60), stepMinutes: 15 });
 const statusOf = (events: BusEvent[], extra: TimelineEntry[] = [], minutes = 5) =>
   deriveStatus(ID, [...events.map(entryOf), ...extra], settings(minutes));
 const confirmAll = (from = 60) =>
   ROSTER.map((m, i) => crewAnswer(ID, m.member_id, 'confirmed', secondsAfter(from + i)));
 
-/** A dead letter as Lambda's onFailure destination (or shared's deadLetter) writes it. */
-function deadLetterEntry(input: {
-  queue: string;
-  fn: string;
-  event: BusEvent;
-  errorType: string;
-  message: string;
-  at: Date;
-}): TimelineEntry {
-  const body = JSON.stringify({
-    version: '1.0',
-    timestamp: input.at.toISOString(),
-    requestContext: {
-      requestId: 'r-1',
-      functionArn: `arn:aws:lambda:us-west-2:000000000000:function:${input.fn}`,
-      condition: input.errorType === 'NotOwnerError' ? 'PermanentFailure' : 'RetriesExhausted',
-      approximateInvokeCount: 3,
-    },
-    requestPayload: input.event,
-    responsePayload: { errorType: input.errorType, errorMessage: input.message },
-  });
-  return entryFromDeadLetter(parseDeadLetter(input.queue, 'm-1', body))!;
+/** A dead letter, as the watch reads it from the queue. */
+function deadLetterEntry(input: Parameters<typeof failureRecord>[0] & { queue: string }): TimelineEntry {
+  return entryFromDeadLetter(parseDeadLetter(input.queue, 'm-1', JSON.stringify(failureRecord(input))))!;
 }
 
 describe('readiness', () => {
@@ -86,7 +69,15 @@ describe('readiness', () => {
       decline_reason: 'Sick',
     });
     expect(status.problems).toEqual([
-      { code: 'declined', severity: 'blocking', message: 'Isla Moreno (mate) declined: Sick', at: AN_INSTANT },
+      {
+        code: 'declined',
+        severity: 'blocking',
+        message: 'Isla Moreno (mate) declined: Sick',
+        at: AN_INSTANT,
+        what_to_do:
+          'Call the captain for a replacement, then change the crew on the crew event (scc PATCH /events/{event_id}): ' +
+          'the new member gets a crew call.',
+      },
     ]);
     // Listed once, as a problem: what is still to come is nothing.
     expect(status.readiness).toEqual({ state: 'not_ready', missing: [] });
@@ -107,6 +98,8 @@ describe('readiness', () => {
         message:
           'Crew email to Theo Park (deckhand) at deckhand@crew.example.com bounced ' +
           '(Permanent/General: smtp; 550 5.1.1 user unknown)',
+        what_to_do:
+          'Call Theo Park: the crew email did not reach them. Correct their address in the roster (scc PUT /crew).',
       },
     ]);
     expect(bounced.readiness).toEqual({ state: 'not_ready', missing: [] });
@@ -262,6 +255,8 @@ describe('problems from other partners and dead letters', () => {
         severity: 'warning',
         message: "getmyboat's BookingUpdated was refused (not_owner): the booking belongs to boatsetter",
         at: AN_INSTANT,
+        what_to_do:
+          'Nothing to replay (it would be refused again): ask getmyboat why its sync sent a booking another partner owns.',
       },
     ]);
     // A warning, not a reason the charter is not ready.
@@ -293,12 +288,14 @@ describe('problems from other partners and dead letters', () => {
         message: "getmyboat's 4 booking events were refused (not_owner): the booking belongs to boatsetter",
         at: secondsAfter(60).toISOString(),
         count: 4,
+        what_to_do: AN_ACTION,
       },
       {
         code: 'not_owner',
         severity: 'warning',
         message: "sailo's BookingUpdated was refused (not_owner): the booking belongs to boatsetter",
         at: AN_INSTANT,
+        what_to_do: AN_ACTION,
       },
     ]);
   });
@@ -322,6 +319,8 @@ describe('problems from other partners and dead letters', () => {
         severity: 'blocking',
         message: 'calendar could not process BookingCreated (ThrottlingException): Rate exceeded',
         at: AN_INSTANT,
+        what_to_do:
+          'Fix the cause, then replay it: npm run dlq -- redrive (safe: each service skips what it already did).',
       },
     ]);
     expect(describeEntry(letter)).toBe('calendar could not process BookingCreated: Rate exceeded');

@@ -1,3 +1,4 @@
+import { redriveCommand, stageOfQueue } from './dead-letters';
 import {
   orderTimeline,
   type BookingFacts,
@@ -7,6 +8,7 @@ import {
   type EntryOf,
   type TimelineEntry,
 } from './timeline';
+import { WHAT_TO_DO } from './what-to-do';
 
 /**
  * A booking's status, derived from its timeline alone. Nothing derived is stored: the same entries give the same
@@ -68,6 +70,8 @@ export interface Problem {
   at?: string;
   /** How many events it stands for, when more than one (another partner's refused events, one problem per partner). */
   count?: number;
+  /** What the operator does next, in a line: the command to run or the person to call. */
+  what_to_do: string;
 }
 
 export interface Readiness {
@@ -101,6 +105,8 @@ const SUCCESS_OF: Record<string, EntryKind[]> = {
   calendar: ['CalendarUpdated'],
   notifications: ['CrewNotified'],
 };
+/** The service that does each step. */
+const STEP_SERVICE: Record<StepName, string> = { guest_page: 'guest-pages', crew_event: 'scc', calendar: 'calendar' };
 const STEP_WORDS: Record<StepName, string> = {
   guest_page: 'Guest page',
   crew_event: 'Crew event',
@@ -330,6 +336,7 @@ class Refusals {
             (this.owner ?? 'another partner'),
       at,
       ...(events.size > 1 ? { count: events.size } : {}),
+      what_to_do: WHAT_TO_DO.not_owner(partner),
     }));
   }
 }
@@ -344,10 +351,18 @@ function problemsOf(
   for (const [step, status] of Object.entries(stepStates) as [StepName, StepStatus][]) {
     if (status.state !== 'overdue') continue;
     const what = life.cancel ? 'does not show the cancellation' : `does not show revision ${life.revision}`;
-    problems.push({ code: 'step_overdue', severity: 'blocking', message: `${STEP_WORDS[step]} ${what} yet` });
+    problems.push({
+      code: 'step_overdue',
+      severity: 'blocking',
+      message: `${STEP_WORDS[step]} ${what} yet`,
+      what_to_do: WHAT_TO_DO.step_overdue(STEP_SERVICE[step]),
+    });
   }
   const refused = new Refusals(life.owner);
-  const failures = new Map<string, { services: string[]; what: string; error: string; reason: string; at?: string }>();
+  const failures = new Map<
+    string,
+    { services: string[]; what: string; error: string; reason: string; at?: string; queue?: string }
+  >();
   for (const letter of ofKind(ordered, 'DeadLetter')) {
     const { facts } = letter;
     const what = facts.event?.detail_type ?? 'an event';
@@ -360,6 +375,7 @@ function problemsOf(
       const group = failures.get(key) ?? { services: [], what, error: facts.error_type, reason: facts.reason };
       group.services.push(facts.service);
       group.at ??= letter.at;
+      group.queue ??= facts.queue;
       failures.set(key, group);
     }
   }
@@ -370,6 +386,7 @@ function problemsOf(
       severity: f.services.every((service) => service === 'ops') ? 'warning' : 'blocking',
       message: `${listed([...f.services].sort())} could not process ${f.what} (${f.error}): ${f.reason}`,
       ...(f.at ? { at: f.at } : {}),
+      what_to_do: WHAT_TO_DO.dead_letter(redriveCommand(stageOfQueue(f.queue))),
     });
   }
   for (const b of life.foreign) refused.add(b.facts.partner, b.id, b.kind, b.at);
@@ -383,6 +400,7 @@ function problemsOf(
         severity: 'blocking',
         message: `${who} declined${why}`,
         ...(m.answered_at ? { at: m.answered_at } : {}),
+        what_to_do: WHAT_TO_DO.declined(m.name),
       });
     }
     if (m.email_outcome && m.email_outcome !== 'delivered') {
@@ -391,6 +409,7 @@ function problemsOf(
         code: EMAIL_PROBLEM[m.email_outcome],
         severity: 'blocking',
         message: `Crew email to ${who} at ${m.email} ${m.email_outcome}${why}`,
+        what_to_do: WHAT_TO_DO[EMAIL_PROBLEM[m.email_outcome]](m.name),
       });
     }
     if (m.notice === 'overdue') {
@@ -398,6 +417,7 @@ function problemsOf(
         code: 'notice_overdue',
         severity: 'blocking',
         message: `${who} has not been sent the crew notice`,
+        what_to_do: WHAT_TO_DO.notice_overdue(m.name),
       });
     }
   }

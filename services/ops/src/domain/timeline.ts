@@ -60,6 +60,8 @@ export interface EmailFacts {
 export interface DeadLetterFacts {
   /** The service whose queue holds it, e.g. `calendar`. */
   service: string;
+  /** The queue, `charter-<service>-dlq-<stage>` (absent in entries written before it was kept). */
+  queue?: string;
   function_name: string;
   error_type: string;
   reason: string;
