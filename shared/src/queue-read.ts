@@ -19,7 +19,7 @@ export interface QueueReadOptions {
   max: number;
   /** How long each message is hidden from other readers while this read runs (it makes them visible again after). */
   hideSeconds: number;
-  /** Long-polling wait of each receive in seconds (SQS allows up to 20); default 1. It answers as soon as a message is there. */
+  /** Long-polling wait of each receive in seconds (up to 20; default 1): it answers once a message is there. */
   waitSeconds?: number;
   /**
    * Keep receiving until an empty long-poll answer, whatever the count says: ApproximateNumberOfMessages can lag a

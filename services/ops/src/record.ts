@@ -8,9 +8,9 @@ export type Recorded =
   { kind: 'entry'; booking_id: string } | { kind: 'refusal'; partner: string } | { kind: 'ignored'; reason: string };
 
 /**
- * One bus event, received at `receivedAt`, into the read model. Every write is idempotent and order-free: the entry is keyed by its event id,
- * the head and the partner's last accepted event only move forward. A booking event costs three writes (entry,
- * head, partner), any other event one, a refusal two.
+ * One bus event, received at `receivedAt`, into the read model. Every write is idempotent and order-free: the entry
+ * is keyed by its event id, the partner's head and last accepted event only move forward. A booking event costs three
+ * writes (entry, head, partner), any other event one, a refusal two.
  */
 export async function recordBusEvent<T extends DetailType>(
   detailType: T,

@@ -402,7 +402,7 @@ describe('the watch', () => {
     expect(raised[0]!.message).toMatch(/^No booking event from sailo for 73 hours \(its limit is 72\)/);
   });
 
-  it("judges a partner's silence from when ops heard it, not from the time the partner stamped on its event", async () => {
+  it("judges a partner's silence from when ops heard it, not from the partner's stamp on its event", async () => {
     const before = Date.now();
     const stamped2099 = new Date('2099-06-01T00:00:00.000Z');
     await deliver(busEvent('BookingCreated', booking('skewed-1', { source: 'skewed' }), stamped2099, 'partner.skewed'));

@@ -75,8 +75,8 @@ describe('readiness', () => {
         message: 'Isla Moreno (mate) declined: Sick',
         at: AN_INSTANT,
         what_to_do:
-          'Call the captain for a replacement, then change the crew on the crew event (scc PATCH /events/{event_id}): ' +
-          'the new member gets a crew call.',
+          'Call the captain for a replacement, then change the crew on the crew event ' +
+          '(scc PATCH /events/{event_id}): the new member gets a crew call.',
       },
     ]);
     // Listed once, as a problem: what is still to come is nothing.
@@ -256,7 +256,8 @@ describe('problems from other partners and dead letters', () => {
         message: "getmyboat's BookingUpdated was refused (not_owner): the booking belongs to boatsetter",
         at: AN_INSTANT,
         what_to_do:
-          'Nothing to replay (it would be refused again): ask getmyboat why its sync sent a booking another partner owns.',
+          'Nothing to replay (it would be refused again): ask getmyboat why its sync sent a booking another ' +
+          'partner owns.',
       },
     ]);
     // A warning, not a reason the charter is not ready.

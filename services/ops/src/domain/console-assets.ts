@@ -366,7 +366,8 @@ export const CONSOLE_SCRIPT = `
       ['Where', b ? b.location : ''],
       ['Guests', b ? String(b.guest_count) : ''],
       ['Booking', s.booking_id + (s.owner ? ' from ' + s.owner : '') + (s.revision ? ', revision ' + s.revision : '')],
-      ['Cancelled', s.cancelled ? instantWords(s.cancelled.at, zone) + (s.cancelled.by ? ' by ' + s.cancelled.by : '') : '']
+      ['Cancelled', s.cancelled ?
+        instantWords(s.cancelled.at, zone) + (s.cancelled.by ? ' by ' + s.cancelled.by : '') : '']
     ]));
     add(view, card);
 
