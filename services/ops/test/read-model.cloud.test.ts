@@ -385,7 +385,8 @@ describe('the watch', () => {
   });
 
   it('alerts once when a partner that used to publish goes quiet for longer than its limit', async () => {
-    const last = new Date(Date.now() - 3 * 3_600_000);
+    // Silent for 75 hours by the clock the route reads; the watch is run as of 71, 73 and 74 hours.
+    const last = new Date(Date.now() - 75 * 3_600_000);
     await deliver(busEvent('BookingCreated', booking('quiet-1', { source: 'sailo' }), last, 'partner.sailo'));
     const alerts = async () =>
       body<{ alerts: Alert[] }>(
@@ -400,6 +401,11 @@ describe('the watch', () => {
     expect(raised).toHaveLength(1);
     expect(raised[0]).toMatchObject({ kind: 'partner_silent', partner: 'sailo' });
     expect(raised[0]!.message).toMatch(/^No booking event from sailo for 73 hours \(its limit is 72\)/);
+    expect(raised[0]).toMatchObject({ current: true });
+
+    // sailo publishes again: its alert is resolved, and no longer shown as standing.
+    await deliver(busEvent('BookingCreated', booking('quiet-2', { source: 'sailo' }), new Date(), 'partner.sailo'));
+    expect(await alerts()).toEqual([expect.objectContaining({ id: raised[0]!.id, current: false })]);
   });
 
   it("judges a partner's silence from when ops heard it, not from the partner's stamp on its event", async () => {
