@@ -561,6 +561,20 @@ describe('ops: what it hears, and the alarms that reach a person', () => {
       const variables = templates.get('ops')!.Resources[fn]!.Properties as ResourceProperties['AWS::Lambda::Function'];
       const names = String(variables.Environment?.Variables?.DEAD_LETTER_QUEUES).split(',');
       expect(names.sort()).toEqual([...queues].sort());
+      // What readQueue and releaseMessages call (ChangeMessageVisibilityBatch is allowed by ChangeMessageVisibility).
+      const role = (variables.Role as GetAtt)['Fn::GetAtt'][0];
+      const allowed = ops('AWS::IAM::Role')
+        .filter(([id]) => id === role)
+        .flatMap(([, r]) => (r.Policies ?? []).flatMap((p) => p.PolicyDocument.Statement))
+        .flatMap((statement) => [statement.Action].flat());
+      expect(allowed).toEqual(
+        expect.arrayContaining([
+          'sqs:GetQueueUrl',
+          'sqs:GetQueueAttributes',
+          'sqs:ReceiveMessage',
+          'sqs:ChangeMessageVisibility',
+        ]),
+      );
     }
   });
 });

@@ -3,13 +3,8 @@
  * with the real SDK (SQS and Lambda's Invoke API), as `npm run dlq` and the tests do.
  */
 import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
-import {
-  ChangeMessageVisibilityCommand,
-  DeleteMessageCommand,
-  ListQueuesCommand,
-  ReceiveMessageCommand,
-  type SQSClient,
-} from '@aws-sdk/client-sqs';
+import { DeleteMessageCommand, ListQueuesCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { readQueue, releaseMessages } from '@charter/shared/queue-read';
 
 export interface DeadLetter {
   queueUrl: string;
@@ -61,9 +56,15 @@ export async function stageQueueUrls(sqs: SQSClient, stage: string): Promise<str
   return urls.sort();
 }
 
+/** The most one listing reads of a queue: more than a stage's dead letters ever were (each queue says its total). */
+const MAX_PER_QUEUE = 1000;
+
 /**
- * Every dead letter of the given queues (by default every `*dlq*` queue). Each page is hidden while the next is read
- * (SQS hands out at most 10 at a time); `peek` makes them visible again at once, so listing changes nothing.
+ * Every dead letter of the given queues (by default every `*dlq*` queue), the queues read side by side. Each queue is
+ * read with long polling until an empty answer (`readQueue`: a short poll asks only some of SQS's servers and can
+ * answer empty while letters remain, so in AWS "receive until empty" could say "no dead letters" or redrive only some).
+ * Letters stay hidden while they are read; `peek` makes them visible again at once (ten a call), so listing changes
+ * nothing. To redrive, they stay hidden five minutes, for every one to be replayed and deleted.
  */
 export async function readDeadLetters(
   sqs: SQSClient,
@@ -72,27 +73,19 @@ export async function readDeadLetters(
   const queues =
     options.queueUrls ??
     ((await sqs.send(new ListQueuesCommand({}))).QueueUrls ?? []).filter((url) => /dlq/i.test(url));
-  const letters: DeadLetter[] = [];
-  for (const queueUrl of queues) {
-    for (;;) {
-      const { Messages = [] } = await sqs.send(
-        new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 60 }),
-      );
-      if (Messages.length === 0) break;
-      letters.push(...Messages.map((m) => parseDeadLetter(queueUrl, m.ReceiptHandle!, m.Body!)));
-    }
-  }
-  if (options.peek) {
-    for (const l of letters)
-      await sqs.send(
-        new ChangeMessageVisibilityCommand({
-          QueueUrl: l.queueUrl,
-          ReceiptHandle: l.receiptHandle,
-          VisibilityTimeout: 0,
-        }),
-      );
-  }
-  return letters;
+  const perQueue = await Promise.all(
+    queues.map(async (queueUrl) => {
+      const read = await readQueue(sqs, queueUrl, {
+        max: MAX_PER_QUEUE,
+        hideSeconds: options.peek ? 60 : 300,
+        untilEmpty: true,
+      });
+      const receipts = read.messages.map((m) => m.ReceiptHandle!);
+      if (options.peek) await releaseMessages(sqs, queueUrl, receipts);
+      return read.messages.map((m) => parseDeadLetter(queueUrl, m.ReceiptHandle!, m.Body!));
+    }),
+  );
+  return perQueue.flat();
 }
 
 export async function redrive(sqs: SQSClient, lambda: LambdaClient, letters: DeadLetter[]): Promise<number> {

@@ -5,6 +5,7 @@ import { SQSClient, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { bookingInput } from '../src/fixtures';
 import { busEnvelope, startLocalCloud, type LocalCloud } from '../src/testing';
 import { CREDENTIALS, ROOT } from '../src/cloud/account';
+import { readDeadLetters } from '../src/dlq';
 
 /**
  * `npm run dlq -- --stage <stage>` as an operator runs it against a deployed stage: the SDK's default credentials and
@@ -74,6 +75,41 @@ it('lists the stage’s dead letters without consuming them, then redrives them 
   expect(cloud.sqs.count(other)).toBe(1);
   const updated = cloud.published().filter((e) => e['detail-type'] === 'CalendarUpdated');
   expect(updated.map((e) => (e.detail as { booking_id: string }).booking_id)).toEqual(['dlq-stage-1']);
+});
+
+it('finds every letter where short polls miss some, as in AWS, and redrives them all', async () => {
+  const sqs = new SQSClient({});
+  const queueUrl = cloud.sqs.url('charter-calendar-dlq-local');
+  const calendarFunction = cloud.functionName('calendar', 'onBookingEvent');
+  for (let i = 0; i < 12; i++) {
+    const booking = bookingInput({ booking_id: `dlq-sampled-${i}`, charter_date: '2027-09-10' });
+    const record = {
+      version: '1.0',
+      timestamp: new Date().toISOString(),
+      requestContext: {
+        requestId: `r-${i}`,
+        functionArn: `arn:aws:lambda:us-west-2:000000000000:function:${calendarFunction}`,
+        condition: 'RetriesExhausted',
+        approximateInvokeCount: 3,
+      },
+      requestPayload: busEnvelope('BookingCreated', booking, 'partner.boatsetter'),
+      responsePayload: { errorType: 'ThrottlingException', errorMessage: 'Rate exceeded' },
+    };
+    await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify(record) }));
+  }
+  cloud.sqs.sampleShortPolls(3);
+  try {
+    // Each listing is a new draw of which servers a short poll asks: every one must find all twelve.
+    const found = [];
+    for (let i = 0; i < 10; i++) found.push((await readDeadLetters(sqs, { peek: true, queueUrls: [queueUrl] })).length);
+    expect(found).toEqual(Array.from({ length: 10 }, () => 12));
+    expect(await dlq('--stage', 'local', '--region', 'us-west-2', 'redrive')).toContain('Redrove 12 dead letter(s)');
+  } finally {
+    cloud.sqs.sampleShortPolls(false);
+    sqs.destroy();
+  }
+  await cloud.idle();
+  expect(cloud.sqs.count(queueUrl)).toBe(0);
 });
 
 it('says which region it needs, and that a stage has no queues', async () => {

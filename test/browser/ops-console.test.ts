@@ -170,8 +170,33 @@ describe('the ops console in headless Chromium against the local cloud', () => {
         booking_id: 'week-02',
       }),
     ]);
+    // A guest page event whose URL is no web page (the console must not make it a link), and a partner whose last
+    // booking event was 80 hours ago (its limit is 72).
+    await putEvents([
+      asService('GuestPagePublished', {
+        schema_version: 1,
+        booking_id: byFate('booked')[0]!.booking.booking_id,
+        revision: 1,
+        slug: 'AbCdEfGhIjKlMnOpQrStUv',
+        url: 'javascript:alert(document.domain)',
+      }),
+      {
+        EventBusName: BUS,
+        Source: 'partner.sailo',
+        DetailType: 'BookingCreated',
+        Time: new Date(Date.now() - 80 * 3_600_000),
+        Detail: JSON.stringify(
+          bookingInput({ booking_id: 'sailo-80h', source: 'sailo', charter_date: marinaDate(40) }),
+        ),
+      },
+    ]);
     await cloud.idle();
-    await cloud.runtime!.invoke('charter-ops-local-watch', scheduledEvent('charter-ops-local-watch-schedule-1'));
+    // The watch now (sailo's alert), then as of three days on: boatsetter and getmyboat (48 h) would be silent then,
+    // and are alerted on; by the clock the console reads they are publishing, so only sailo's alert still stands.
+    const watch = (at: Date) =>
+      cloud.runtime!.invoke('charter-ops-local-watch', scheduledEvent('charter-ops-local-watch-schedule-1', at));
+    await watch(new Date());
+    await watch(new Date(Date.now() + 73 * 3_600_000));
     phone = await launchPhone();
   }, TIMEOUT);
 
@@ -198,8 +223,14 @@ describe('the ops console in headless Chromium against the local cloud', () => {
       await page.locator('#sign-in').waitFor({ state: 'visible' });
       await page.screenshot({ path: join(SCREENSHOTS, 'ops-console-sign-in.png') });
 
-      await signIn(page, 'not-the-token');
+      // A token no header can carry (not Latin-1) is refused as one, before any request.
+      await signIn(page, 'jeton-\u4ee4\u724c');
       await page.locator('#token-error').waitFor({ state: 'visible' });
+      expect(await page.locator('#token-error').innerText()).toBe('That token is not valid for this stage.');
+      expect(phone.problems).toEqual([]);
+      const refused = page.waitForResponse((r) => r.url().endsWith('/ops/health'));
+      await signIn(page, 'not-the-token');
+      expect((await refused).status()).toBe(403);
       expect(await page.locator('#token-error').innerText()).toContain('not valid');
       expect(await page.evaluate(() => sessionStorage.getItem('charter-ops-token'))).toBeNull();
       // The token is tried with one request: Chromium logs its 403 as a console error, and nothing else happened.
@@ -209,6 +240,11 @@ describe('the ops console in headless Chromium against the local cloud', () => {
       await signIn(page);
       await charterCard(page, 'week-30').waitFor({ state: 'visible' });
       expect(await page.locator('li.charter').count()).toBe(30);
+      // Only the alert whose silence still lasts: boatsetter's and getmyboat's are resolved.
+      await page.locator('#alerts .notice').first().waitFor({ state: 'visible' });
+      const alerts = await page.locator('#alerts').innerText();
+      expect(alerts).toContain('No booking event from sailo for 80 hours');
+      expect(alerts).not.toMatch(/boatsetter|getmyboat/);
       expect(await page.locator('section.day').count()).toBe(7);
       const summary = await page.locator('#summary').innerText();
       expect(summary).toBe(
@@ -262,6 +298,11 @@ describe('the ops console in headless Chromium against the local cloud', () => {
       expect(page.url()).toBe(`${consoleUrl}#/booking/${target}`);
       const problems = await page.locator('ul.problems').innerText();
       expect(problems).toContain('Theo Park (deckhand) declined: Family emergency, so sorry');
+      expect(problems).toContain('What to do: Call the captain for a replacement');
+      // The guest page is linked (the local cloud's own http://127.0.0.1 site).
+      expect(await page.getByRole('link', { name: 'open the page' }).getAttribute('href')).toMatch(
+        /^http:\/\/127\.0\.0\.1:\d+\/g\//,
+      );
       const kinds = await page
         .locator('ol.timeline li')
         .evaluateAll((items) => items.map((li) => li.getAttribute('data-kind')));
@@ -275,8 +316,18 @@ describe('the ops console in headless Chromium against the local cloud', () => {
       expect(await page.locator('ul.problems').innerText()).toContain(
         'Crew email to Isla Moreno (mate) at mate@crew.example.com bounced',
       );
-      expect(await page.locator('.member[data-member="isla-moreno"]').innerText()).toMatch(/email bounced/);
+      // The notice did not reach her: its chip says so, in red, instead of a green "told".
+      expect(await page.locator('.member[data-member="isla-moreno"] .chip.bounced').innerText()).toBe(
+        'told (call), email bounced',
+      );
+      expect(await page.locator('.member[data-member="isla-moreno"] .chip.noticed').count()).toBe(0);
       await page.screenshot({ path: join(SCREENSHOTS, 'ops-console-bounced.png'), fullPage: true });
+      for (const [card, file] of [
+        ['What went wrong', 'ops-console-bounced-problems.png'],
+        ['Crew (', 'ops-console-bounced-crew.png'],
+      ] as const) {
+        await page.locator('section.card', { hasText: card }).screenshot({ path: join(SCREENSHOTS, file) });
+      }
       expect(phone.problems).toEqual([]);
       await page.close();
     },
@@ -295,6 +346,9 @@ describe('the ops console in headless Chromium against the local cloud', () => {
       expect(letters).toContain('InvalidEventError: invalid event: detail.charter_end: must be after charter_start');
       const getmyboat = await page.locator('.partner[data-partner="getmyboat"]').innerText();
       expect(getmyboat).toMatch(/Last refused: stale_timestamp \(401\)/);
+      // Each queue's total, and what to do about a letter.
+      expect(await page.locator('#letter-list .queues').innerText()).toMatch(/calendar 1\b/);
+      expect(letters).toContain('What to do: Fix the cause, then replay it: npm run dlq -- redrive');
       await page.locator('#letter-list').scrollIntoViewIfNeeded();
       await page.screenshot({ path: join(SCREENSHOTS, 'ops-console-dead-letters.png') });
 
@@ -303,6 +357,22 @@ describe('the ops console in headless Chromium against the local cloud', () => {
       expect(await page.locator('ul.problems').innerText()).toContain(
         'calendar, guest-pages, ops and scc could not process BookingCreated (InvalidEventError)',
       );
+      await page.close();
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'does not link a guest page address that is no web page',
+    async () => {
+      const { page } = await phone.open('unsafe-link', consoleUrl);
+      await signIn(page);
+      const booked = byFate('booked')[0]!.booking.booking_id;
+      await charterCard(page, booked).click();
+      await page.locator('ol.timeline li').first().waitFor({ state: 'visible' });
+      expect(await page.locator('a[href^="javascript:"]').count()).toBe(0);
+      expect(await page.getByRole('link', { name: 'open the page' }).count()).toBe(0);
+      expect(await page.locator('#booking-view').innerText()).toContain('javascript:alert(document.domain)');
       await page.close();
     },
     TIMEOUT,

@@ -8,14 +8,15 @@ export type Recorded =
   { kind: 'entry'; booking_id: string } | { kind: 'refusal'; partner: string } | { kind: 'ignored'; reason: string };
 
 /**
- * One bus event into the read model. Every write is idempotent and order-free: the entry is keyed by its event id,
- * the head and the partner's last accepted event only move forward. A booking event costs three writes (entry,
- * head, partner), any other event one, a refusal two.
+ * One bus event, received at `receivedAt`, into the read model. Every write is idempotent and order-free: the entry
+ * is keyed by its event id, the partner's head and last accepted event only move forward. A booking event costs three
+ * writes (entry, head, partner), any other event one, a refusal two.
  */
 export async function recordBusEvent<T extends DetailType>(
   detailType: T,
   detail: DetailOf<T>,
   envelope: Envelope,
+  receivedAt: Date,
 ): Promise<Recorded> {
   if (detailType === 'PartnerRequestRefused') {
     const refused = detail as DetailOf<'PartnerRequestRefused'>;
@@ -23,7 +24,12 @@ export async function recordBusEvent<T extends DetailType>(
     return { kind: 'refusal', partner: refused.partner };
   }
   if (!isTimelineDetailType(detailType)) return { kind: 'ignored', reason: `${detailType} has no timeline entry` };
-  const entry = entryFromBusEvent(detailType, detail as DetailOf<typeof detailType> & { booking_id: string }, envelope);
+  const entry = entryFromBusEvent(
+    detailType,
+    detail as DetailOf<typeof detailType> & { booking_id: string },
+    envelope,
+    receivedAt,
+  );
   await recordEntry(entry);
   if (isPartnerSource(envelope.source)) {
     const partner = serviceOf(envelope.source);

@@ -14,6 +14,8 @@ import { recordEntry } from './store/timeline';
 const recorded = new Set<string>();
 /** Alerts this environment raised or found raised: a silence lasts many minutes, its alert is tried once here. */
 const alerted = new Set<string>();
+/** Per queue, the most one run reads; SQS hands a queue's messages out in no set order, so later runs see the rest. */
+const RECORDED_PER_QUEUE = 100;
 
 export interface WatchSummary {
   dead_letters: number;
@@ -29,7 +31,7 @@ export interface WatchSummary {
  * into an alarm mailed to the operator.
  */
 export async function watchOnce(now: Date, logger: Logger): Promise<WatchSummary> {
-  const peek = await peekDeadLetters(setting('DEAD_LETTER_QUEUES'));
+  const peek = await peekDeadLetters(setting('DEAD_LETTER_QUEUES'), RECORDED_PER_QUEUE);
   if (peek.missing.length) logger.warn('dead-letter queues missing in this stage', { queues: peek.missing });
   let fresh = 0;
   for (const letter of peek.letters) {

@@ -19,7 +19,11 @@ export const ROSTER: CrewMember[] = [
   { member_id: 'theo-park', name: 'Theo Park', email: 'deckhand@crew.example.com', role: 'deckhand' },
 ];
 
-export const T0 = new Date('2027-05-01T16:00:00.000Z');
+/**
+ * Ten minutes ago, to the second: ops never dates an event later than its receipt, and the handlers receive these
+ * events now; the few minutes after T0 the tests use are past too, and a step is not late yet (15 minutes).
+ */
+export const T0 = new Date(Math.floor(Date.now() / 1000) * 1000 - 10 * 60_000);
 export const secondsAfter = (seconds: number, from = T0) => new Date(from.getTime() + seconds * 1000);
 
 export type BusEvent = EventBridgeEvent<string, Record<string, unknown>>;
@@ -108,6 +112,22 @@ export function happyPath(bookingId: string, start = T0, partner = 'boatsetter')
   ];
 }
 
+/** A dead letter's body as Lambda's onFailure destination (or shared's deadLetter) writes it. */
+export function failureRecord(input: { fn: string; event: BusEvent; errorType: string; message: string; at: Date }) {
+  return {
+    version: '1.0',
+    timestamp: input.at.toISOString(),
+    requestContext: {
+      requestId: 'r-1',
+      functionArn: `arn:aws:lambda:us-west-2:000000000000:function:${input.fn}`,
+      condition: input.errorType === 'NotOwnerError' ? 'PermanentFailure' : 'RetriesExhausted',
+      approximateInvokeCount: 3,
+    },
+    requestPayload: input.event,
+    responsePayload: { errorType: input.errorType, errorMessage: input.message },
+  };
+}
+
 /** CrewConfirmed or CrewDeclined as scc's crew page publishes it. */
 export function crewAnswer(
   bookingId: string,
@@ -175,8 +195,11 @@ export function sesEvent(
   return busEnvelope(detailType, { ...detail[detailType], mail }, 'aws.ses', input.time);
 }
 
-/** What ops keeps of a bus event (the contract's schema applied first, as busHandler does). */
-export function entryOf(event: BusEvent): TimelineEntry {
+/** What ops keeps of a bus event (the contract's schema applied first, as busHandler does), received when stamped. */
+export const entryOf = (event: BusEvent): TimelineEntry => entryReceived(event, new Date(event.time));
+
+/** What ops keeps of a bus event it received at `receivedAt`. */
+export function entryReceived(event: BusEvent, receivedAt: Date): TimelineEntry {
   if (event.source === 'aws.ses') {
     const result = entryFromSesEvent(
       event['detail-type'] as SesDetailType,
@@ -189,7 +212,7 @@ export function entryOf(event: BusEvent): TimelineEntry {
   const detailType = event['detail-type'] as DetailType;
   if (!isTimelineDetailType(detailType)) throw new Error(`${detailType} makes no timeline entry`);
   const detail = eventCatalog[detailType].schema.parse(event.detail) as DetailOf<typeof detailType>;
-  return entryFromBusEvent(detailType, detail, event);
+  return entryFromBusEvent(detailType, detail, event, receivedAt);
 }
 
 export type { ServiceDetailType };

@@ -1,5 +1,12 @@
-import { SQSClient, SendMessageCommand, GetQueueUrlCommand } from '@aws-sdk/client-sqs';
+import {
+  GetQueueAttributesCommand,
+  GetQueueUrlCommand,
+  PurgeQueueCommand,
+  SendMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
 import { startLocalCloud, type LocalCloud } from '@charter/local/testing';
+import { serviceOfQueue } from '../src/domain/dead-letters';
 import type { Alert } from '../src/domain/partners';
 import type { BookingView, CharterRow } from '../src/read-model';
 import {
@@ -7,10 +14,12 @@ import {
   booking,
   busEvent,
   crewAnswer,
+  failureRecord,
   happyPath,
   messageIdOf,
   secondsAfter,
   sesEvent,
+  T0,
   type BusEvent,
 } from './fixtures';
 import { body, context, get, opsEnvironment, tick, type BusHandler, type HttpHandler } from './harness';
@@ -28,6 +37,7 @@ let watch: (event: unknown, context: unknown) => Promise<void>;
 let listBookings: HttpHandler;
 let getBooking: HttpHandler;
 let getHealth: HttpHandler;
+let listDeadLetters: HttpHandler;
 
 beforeAll(async () => {
   process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
@@ -41,6 +51,7 @@ beforeAll(async () => {
   ({ handler: listBookings } = await import('../src/handlers/list-bookings'));
   ({ handler: getBooking } = await import('../src/handlers/get-booking'));
   ({ handler: getHealth } = await import('../src/handlers/get-health'));
+  ({ handler: listDeadLetters } = await import('../src/handlers/list-dead-letters'));
 });
 afterAll(() => cloud?.stop());
 
@@ -185,6 +196,67 @@ describe('the timeline, whatever the delivery', () => {
   });
 });
 
+describe('the week, whatever the delivery order', () => {
+  it("lists a booking on its owner's date, whichever partner's BookingCreated reaches ops first", async () => {
+    const events = (id: string) => ({
+      owner: busEvent('BookingCreated', booking(id, { charter_date: '2027-07-10' }), T0, 'partner.boatsetter'),
+      other: busEvent(
+        'BookingCreated',
+        booking(id, { source: 'getmyboat', charter_date: '2027-07-12' }),
+        secondsAfter(5),
+        'partner.getmyboat',
+      ),
+    });
+    const ownerFirst = events('week-owner-first');
+    await deliver(ownerFirst.owner);
+    await deliver(ownerFirst.other);
+    const otherFirst = events('week-other-first');
+    await deliver(otherFirst.other);
+    await deliver(otherFirst.owner);
+
+    const week = await charters('2027-07-09', '2027-07-15');
+    expect(week.map((c) => [c.booking_id, c.charter_date, c.owner])).toEqual([
+      ['week-other-first', '2027-07-10', 'boatsetter'],
+      ['week-owner-first', '2027-07-10', 'boatsetter'],
+    ]);
+    expect(await charters('2027-07-12', '2027-07-12')).toEqual([]);
+  });
+});
+
+describe("another partner flooding a booking's id", () => {
+  it('is one warning with a count, and the read stops at a bounded number of entries, saying so', async () => {
+    const id = 'flooded-1';
+    for (const e of happyPath(id)) await deliver(e);
+    const flood = Array.from({ length: 600 }, (_, i) =>
+      busEvent(
+        'BookingUpdated',
+        { ...booking(id, { source: 'getmyboat', charter_date: '2027-05-31' }), revision: i + 2 },
+        secondsAfter(10 + i),
+        'partner.getmyboat',
+      ),
+    );
+    for (let i = 0; i < flood.length; i += 50) await Promise.all(flood.slice(i, i + 50).map(deliver));
+
+    const response = await getBooking(
+      get('/ops/bookings/{booking_id}', `/ops/bookings/${id}`, token, { pathParameters: { booking_id: id } }),
+      context('getBooking'),
+    );
+    const flooded = body<BookingView>(response);
+    expect(flooded.truncated).toBe(true);
+    expect(flooded.timeline).toHaveLength(500);
+    // The oldest entries are read: the owner and its steps stand, whatever the flood.
+    expect(flooded.status).toMatchObject({ owner: 'boatsetter', revision: 1, guest_page: { state: 'done' } });
+    const refusals = flooded.status.problems.filter((p) => p.code === 'not_owner');
+    expect(refusals).toHaveLength(1);
+    expect(refusals[0]!.message).toMatch(/^getmyboat's \d+ booking events were refused \(not_owner\)/);
+    expect(refusals[0]!.count).toBeGreaterThanOrEqual(445);
+    expect(Buffer.byteLength(response.body ?? '')).toBeLessThan(400_000);
+
+    const [row] = (await charters('2027-05-30', '2027-05-31')).filter((c) => c.booking_id === id);
+    expect(row).toMatchObject({ charter_date: '2027-05-30', truncated: true });
+  });
+});
+
 describe('the routes', () => {
   const bookings = (query: Record<string, string>, headers?: string) =>
     listBookings(get('/ops/bookings', '/ops/bookings', headers, { query }), context('listBookings'));
@@ -313,10 +385,13 @@ describe('the watch', () => {
   });
 
   it('alerts once when a partner that used to publish goes quiet for longer than its limit', async () => {
-    const last = new Date(Date.now() - 3 * 3_600_000);
+    // Silent for 75 hours by the clock the route reads; the watch is run as of 71, 73 and 74 hours.
+    const last = new Date(Date.now() - 75 * 3_600_000);
     await deliver(busEvent('BookingCreated', booking('quiet-1', { source: 'sailo' }), last, 'partner.sailo'));
     const alerts = async () =>
-      body<{ alerts: Alert[] }>(await getHealth(get('/ops/health', '/ops/health', token), context('getHealth'))).alerts;
+      body<{ alerts: Alert[] }>(
+        await getHealth(get('/ops/health', '/ops/health', token), context('getHealth')),
+      ).alerts.filter((a) => a.partner === 'sailo');
     // A partner without its own limit has the stage's default, 72 hours.
     await watch(tick(new Date(last.getTime() + 71 * 3_600_000)), context('watch'));
     expect(await alerts()).toEqual([]);
@@ -326,6 +401,26 @@ describe('the watch', () => {
     expect(raised).toHaveLength(1);
     expect(raised[0]).toMatchObject({ kind: 'partner_silent', partner: 'sailo' });
     expect(raised[0]!.message).toMatch(/^No booking event from sailo for 73 hours \(its limit is 72\)/);
+    expect(raised[0]).toMatchObject({ current: true });
+
+    // sailo publishes again: its alert is resolved, and no longer shown as standing.
+    await deliver(busEvent('BookingCreated', booking('quiet-2', { source: 'sailo' }), new Date(), 'partner.sailo'));
+    expect(await alerts()).toEqual([expect.objectContaining({ id: raised[0]!.id, current: false })]);
+  });
+
+  it("judges a partner's silence from when ops heard it, not from the partner's stamp on its event", async () => {
+    const before = Date.now();
+    const stamped2099 = new Date('2099-06-01T00:00:00.000Z');
+    await deliver(busEvent('BookingCreated', booking('skewed-1', { source: 'skewed' }), stamped2099, 'partner.skewed'));
+    const health = async () =>
+      body<{ alerts: Alert[]; partners: Array<{ partner: string; last_accepted?: { at: string } }> }>(
+        await getHealth(get('/ops/health', '/ops/health', token), context('getHealth')),
+      );
+    const accepted = (await health()).partners.find((p) => p.partner === 'skewed')!.last_accepted!.at;
+    expect(Date.parse(accepted)).toBeGreaterThanOrEqual(before);
+    expect(Date.parse(accepted)).toBeLessThanOrEqual(Date.now());
+    await watch(tick(new Date(Date.now() + 73 * 3_600_000)), context('watch'));
+    expect((await health()).alerts.filter((a) => a.partner === 'skewed')).toHaveLength(1);
   });
 });
 
@@ -378,19 +473,75 @@ describe('cost', () => {
     expect(delta(before, 'secretsmanager:GetSecretValue')).toBe(0);
   });
 
-  it('costs one ReceiveMessage per dead-letter queue and one Query a minute when nothing is new', async () => {
+  it('costs one GetQueueAttributes per dead-letter queue and one Query a minute when nothing is new', async () => {
     await watch(tick(new Date()), context('watch'));
     const held = process.env.DEAD_LETTER_QUEUES!.split(',').map((q) => cloud.sqs.count(cloud.sqs.url(q)));
-    const letters = held.reduce((sum, n) => sum + n, 0);
+    const tens = held.reduce((sum, n) => sum + Math.ceil(n / 10), 0);
     const before = counts();
     await watch(tick(new Date()), context('watch'));
-    // Six queues (URLs cached after the first run), one more ReceiveMessage for a queue that held letters (the
-    // empty answer that ends its read), each letter made visible again; the partners' Query. A letter already on
-    // its timeline is not written again.
-    expect(delta(before, 'sqs:ReceiveMessage')).toBe(6 + held.filter((n) => n > 0).length);
-    expect(delta(before, 'sqs:GetQueueUrl')).toBe(0);
-    expect(delta(before, 'sqs:ChangeMessageVisibility')).toBe(letters);
+    // Six queues counted (URLs cached after the first run); a queue holding letters is received ten at a time (long
+    // polling) until its count is reached, and made visible again ten at a time; the partners' Query. A letter
+    // already on its timeline is not written again.
+    expect(delta(before, 'sqs:GetQueueAttributes')).toBe(6);
+    expect(delta(before, 'sqs:ReceiveMessage')).toBe(tens);
+    expect(delta(before, 'sqs:ChangeMessageVisibilityBatch')).toBe(tens);
+    expect(delta(before, 'sqs:GetQueueUrl') + delta(before, 'sqs:ChangeMessageVisibility')).toBe(0);
     expect(delta(before, 'dynamodb:Query')).toBe(1);
     expect(delta(before, 'dynamodb:PutItem') + delta(before, 'dynamodb:UpdateItem')).toBe(0);
+  });
+});
+
+describe('the dead letters route', () => {
+  const sqs = new SQSClient({});
+  const queues = () => process.env.DEAD_LETTER_QUEUES!.split(',');
+  afterAll(async () => {
+    for (const q of queues()) await sqs.send(new PurgeQueueCommand({ QueueUrl: cloud.sqs.url(q) }));
+    sqs.destroy();
+  });
+
+  it("lists 20 letters a queue with each queue's total, the queues side by side, in a few calls", async () => {
+    for (const q of queues()) {
+      await sqs.send(new PurgeQueueCommand({ QueueUrl: cloud.sqs.url(q) }));
+      for (let i = 0; i < 100; i++) {
+        const event = busEvent('BookingCreated', booking(`route-${i}`), T0, 'partner.boatsetter');
+        const fn = `charter-${serviceOfQueue(q)}-local-onBookingEvent`;
+        const letter = failureRecord({ fn, event, errorType: 'ThrottlingException', message: 'Rate exceeded', at: T0 });
+        cloud.sqs.send(cloud.sqs.url(q), JSON.stringify(letter));
+      }
+    }
+    // Short polls miss letters here, as in AWS; the route long-polls.
+    cloud.sqs.sampleShortPolls(11);
+    const before = cloud.requestCounts();
+    const response = await listDeadLetters(
+      get('/ops/dead-letters', '/ops/dead-letters', token),
+      context('listDeadLetters'),
+    );
+    cloud.sqs.sampleShortPolls(false);
+    const calls = Object.entries(cloud.requestCounts())
+      .filter(([op]) => op.startsWith('sqs:'))
+      .reduce((sum, [op, n]) => sum + n - (before[op] ?? 0), 0);
+
+    const listed = body<{
+      count: number;
+      listed: number;
+      queues: Array<{ service: string; total: number; listed: number }>;
+      dead_letters: Array<{ what_to_do: string }>;
+    }>(response);
+    expect(listed.queues.map((q) => [q.service, q.total, q.listed])).toEqual(
+      queues().map((q) => [serviceOfQueue(q), 100, 20]),
+    );
+    expect([listed.count, listed.listed, listed.dead_letters.length]).toEqual([600, 120, 120]);
+    expect(listed.dead_letters[0]!.what_to_do).toBe(
+      'Fix the cause, then replay it: npm run dlq -- redrive (safe: each service skips what it already did).',
+    );
+    // Per queue: its count, two receives of ten, two visibility resets of ten.
+    expect(calls).toBe(6 * 5);
+    // Every letter is visible again for npm run dlq and the alarms.
+    for (const q of queues()) {
+      const { Attributes } = await sqs.send(
+        new GetQueueAttributesCommand({ QueueUrl: cloud.sqs.url(q), AttributeNames: ['ApproximateNumberOfMessages'] }),
+      );
+      expect(Attributes?.ApproximateNumberOfMessages).toBe('100');
+    }
   });
 });

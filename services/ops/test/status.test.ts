@@ -8,45 +8,30 @@ import {
   busEvent,
   crewAnswer,
   entryOf,
+  entryReceived,
   eventIdOf,
+  failureRecord,
   happyPath,
   messageIdOf,
   secondsAfter,
   sesEvent,
+  T0,
   type BusEvent,
 } from './fixtures';
 
 const ID = 'xhqgmdh';
 /** An asymmetric matcher, typed as what it stands for. */
 const AN_INSTANT = expect.any(String) as unknown;
+const AN_ACTION = expect.any(String) as unknown;
 const settings = (minutesAfterT0 = 5) => ({ now: secondsAfter(minutesAfterT0 * 60), stepMinutes: 15 });
 const statusOf = (events: BusEvent[], extra: TimelineEntry[] = [], minutes = 5) =>
   deriveStatus(ID, [...events.map(entryOf), ...extra], settings(minutes));
 const confirmAll = (from = 60) =>
   ROSTER.map((m, i) => crewAnswer(ID, m.member_id, 'confirmed', secondsAfter(from + i)));
 
-/** A dead letter as Lambda's onFailure destination (or shared's deadLetter) writes it. */
-function deadLetterEntry(input: {
-  queue: string;
-  fn: string;
-  event: BusEvent;
-  errorType: string;
-  message: string;
-  at: Date;
-}): TimelineEntry {
-  const body = JSON.stringify({
-    version: '1.0',
-    timestamp: input.at.toISOString(),
-    requestContext: {
-      requestId: 'r-1',
-      functionArn: `arn:aws:lambda:us-west-2:000000000000:function:${input.fn}`,
-      condition: input.errorType === 'NotOwnerError' ? 'PermanentFailure' : 'RetriesExhausted',
-      approximateInvokeCount: 3,
-    },
-    requestPayload: input.event,
-    responsePayload: { errorType: input.errorType, errorMessage: input.message },
-  });
-  return entryFromDeadLetter(parseDeadLetter(input.queue, 'm-1', body))!;
+/** A dead letter, as the watch reads it from the queue. */
+function deadLetterEntry(input: Parameters<typeof failureRecord>[0] & { queue: string }): TimelineEntry {
+  return entryFromDeadLetter(parseDeadLetter(input.queue, 'm-1', JSON.stringify(failureRecord(input))))!;
 }
 
 describe('readiness', () => {
@@ -84,7 +69,15 @@ describe('readiness', () => {
       decline_reason: 'Sick',
     });
     expect(status.problems).toEqual([
-      { code: 'declined', severity: 'blocking', message: 'Isla Moreno (mate) declined: Sick', at: AN_INSTANT },
+      {
+        code: 'declined',
+        severity: 'blocking',
+        message: 'Isla Moreno (mate) declined: Sick',
+        at: AN_INSTANT,
+        what_to_do:
+          'Call the captain for a replacement, then change the crew on the crew event ' +
+          '(scc PATCH /events/{event_id}): the new member gets a crew call.',
+      },
     ]);
     // Listed once, as a problem: what is still to come is nothing.
     expect(status.readiness).toEqual({ state: 'not_ready', missing: [] });
@@ -105,6 +98,8 @@ describe('readiness', () => {
         message:
           'Crew email to Theo Park (deckhand) at deckhand@crew.example.com bounced ' +
           '(Permanent/General: smtp; 550 5.1.1 user unknown)',
+        what_to_do:
+          'Call Theo Park: the crew email did not reach them. Correct their address in the roster (scc PUT /crew).',
       },
     ]);
     expect(bounced.readiness).toEqual({ state: 'not_ready', missing: [] });
@@ -135,6 +130,16 @@ describe('readiness', () => {
       'Crew event does not show revision 1 yet',
       'Calendar entry does not show revision 1 yet',
     ]);
+  });
+
+  it("judges a step late from when ops received the booking event, not from the partner's own stamp", () => {
+    const [created] = happyPath(ID);
+    const stamped2099 = { ...created!, time: '2099-01-01T00:00:00Z' };
+    const entry = entryReceived(stamped2099, T0);
+    expect(entry.at).toBe(T0.toISOString());
+    const late = deriveStatus(ID, [entry], settings(20));
+    expect(late.guest_page.state).toBe('overdue');
+    expect(late.problems.map((p) => p.code)).toEqual(['step_overdue', 'step_overdue', 'step_overdue']);
   });
 
   it('counts a notice not sent long after both steps as a problem', () => {
@@ -215,9 +220,9 @@ describe('a change and a cancellation', () => {
     const status = statusOf([...happyPath(ID), cancelled, updated]);
     expect(status.lifecycle).toBe('cancelled');
     expect(status.readiness).toEqual({ state: 'cancelled', missing: [] });
-    expect(status.cancelled).toEqual({ at: AN_INSTANT, by: 'weather', reason: 'Small craft advisory' });
+    expect(status.cancelled).toEqual({ at: AN_INSTANT, by: 'weather' });
     expect(status.guest_page.state).toBe('pending');
-    expect(describeEntry(entryOf(cancelled))).toBe('Cancelled by weather (revision 3): Small craft advisory');
+    expect(describeEntry(entryOf(cancelled))).toBe('Cancelled by weather (revision 3)');
   });
 });
 
@@ -250,10 +255,50 @@ describe('problems from other partners and dead letters', () => {
         severity: 'warning',
         message: "getmyboat's BookingUpdated was refused (not_owner): the booking belongs to boatsetter",
         at: AN_INSTANT,
+        what_to_do:
+          'Nothing to replay (it would be refused again): ask getmyboat why its sync sent a booking another ' +
+          'partner owns.',
       },
     ]);
     // A warning, not a reason the charter is not ready.
     expect(statusOf([...happyPath(ID), ...confirmAll(), hijack], letters).readiness.state).toBe('ready');
+  });
+
+  it('warns once per refused partner, with a count, however many events it sent', () => {
+    const foreign = (partner: string, revision: number) =>
+      busEvent(
+        'BookingUpdated',
+        { ...booking(ID, { source: partner }), revision },
+        secondsAfter(50 + revision),
+        `partner.${partner}`,
+      );
+    const flood = [2, 3, 4, 5].map((r) => foreign('getmyboat', r));
+    const letter = deadLetterEntry({
+      queue: 'charter-scc-dlq-local',
+      fn: 'charter-scc-local-onBookingEvent',
+      event: flood[0]!,
+      errorType: 'NotOwnerError',
+      message: `not_owner: booking ${ID} belongs to boatsetter`,
+      at: secondsAfter(60),
+    });
+    const status = statusOf([...happyPath(ID), ...flood, foreign('sailo', 9)], [letter]);
+    expect(status.problems).toEqual([
+      {
+        code: 'not_owner',
+        severity: 'warning',
+        message: "getmyboat's 4 booking events were refused (not_owner): the booking belongs to boatsetter",
+        at: secondsAfter(60).toISOString(),
+        count: 4,
+        what_to_do: AN_ACTION,
+      },
+      {
+        code: 'not_owner',
+        severity: 'warning',
+        message: "sailo's BookingUpdated was refused (not_owner): the booking belongs to boatsetter",
+        at: AN_INSTANT,
+        what_to_do: AN_ACTION,
+      },
+    ]);
   });
 
   it('lists a dead letter until the same service does its part for that revision', () => {
@@ -275,6 +320,8 @@ describe('problems from other partners and dead letters', () => {
         severity: 'blocking',
         message: 'calendar could not process BookingCreated (ThrottlingException): Rate exceeded',
         at: AN_INSTANT,
+        what_to_do:
+          'Fix the cause, then replay it: npm run dlq -- redrive (safe: each service skips what it already did).',
       },
     ]);
     expect(describeEntry(letter)).toBe('calendar could not process BookingCreated: Rate exceeded');
@@ -356,10 +403,26 @@ describe('order and duplicates', () => {
   });
 });
 
-it('reads only what the console shows: no money, no guest contact details', () => {
+it('reads only what the console shows: no money, no guest contact details, no partner free text', () => {
   const [created] = happyPath(ID);
-  const text = JSON.stringify(entryOf(created!));
-  expect(text).not.toMatch(/145000|30000|dana@example\.com|619 555|Birthday|revenue/);
+  const cancelled = busEvent(
+    'BookingCancelled',
+    {
+      schema_version: 1,
+      booking_id: ID,
+      source: 'boatsetter',
+      revision: 2,
+      cancelled_at: secondsAfter(300).toISOString(),
+      cancelled_by: 'guest',
+      reason: 'Guest asked for a $1,450 refund: call Dana at 619 555 0100 or dana@example.com',
+    },
+    secondsAfter(300),
+    'partner.boatsetter',
+  );
+  const entries = [created!, cancelled].map(entryOf);
+  const text = JSON.stringify([entries, deriveStatus(ID, entries, settings()), timelineSteps(entries)]);
+  expect(text).not.toMatch(/145000|30000|1,450|refund|dana@example\.com|619 555|Birthday|revenue/);
+  expect(entryOf(cancelled).facts).toEqual({ partner: 'boatsetter', cancelled_at: AN_INSTANT, cancelled_by: 'guest' });
 });
 
 it('shows a success a service published again (a redelivered booking event) as one step with both event ids', () => {

@@ -77,6 +77,7 @@ ul.problems{list-style:none;margin:0;padding:0}
 ul.problems li{padding:.5rem .7rem;border-radius:.5rem;margin:0 0 .35rem;background:var(--bad-bg);color:var(--bad)}
 ul.problems li.warning{background:var(--warn-bg);color:var(--warn)}
 ul.problems small{display:block;opacity:.8}
+small.todo{display:block;margin-top:.25rem;color:var(--muted);opacity:1;font-size:.82rem}
 .member{padding:.5rem 0;border-top:1px solid var(--line)}
 .member:first-child{border-top:0}
 .member .who{font-weight:600}
@@ -157,7 +158,15 @@ export const CONSOLE_SCRIPT = `
 
   function api(path, token) {
     var sent = token || state.token;
-    return fetch(path, { headers: { 'X-Dashboard-Token': sent }, cache: 'no-store', credentials: 'omit' })
+    var headers;
+    try {
+      headers = new Headers({ 'X-Dashboard-Token': sent });
+    } catch (invalid) {
+      // A header carries Latin-1 only: a token with other characters is not one this stage gave out.
+      if (sent === state.token) signOut('That token is not valid for this stage.');
+      return Promise.reject(new Error('signed out'));
+    }
+    return fetch(path, { headers: headers, cache: 'no-store', credentials: 'omit' })
       .then(function (response) {
         return response.json().catch(function () { return {}; }).then(function (body) {
           if (response.status === 401 || response.status === 403) {
@@ -223,6 +232,16 @@ export const CONSOLE_SCRIPT = `
     return [blocking ? 'blocked' : 'not_ready', blocking ? 'Problem' : 'Not ready'];
   }
   function chip(text, className) { return el('span', 'chip ' + className, text); }
+  function todo(text) { return text ? el('small', 'todo', 'What to do: ' + text) : null; }
+
+  /** A link only to https, or to the local cloud's own plain-http 127.0.0.1 when this console is the local one. */
+  function safeHref(url) {
+    var parsed;
+    try { parsed = new URL(url); } catch (invalid) { return null; }
+    if (parsed.protocol === 'https:') return parsed.href;
+    var local = location.hostname === '127.0.0.1' && parsed.protocol === 'http:' && parsed.hostname === '127.0.0.1';
+    return local ? parsed.href : null;
+  }
 
   function charterCard(b) {
     var badge = badgeOf(b);
@@ -243,6 +262,7 @@ export const CONSOLE_SCRIPT = `
       [['Guest page', b.guest_page], ['Crew event', b.crew_event], ['Calendar', b.calendar]].forEach(function (step) {
         if (step[1].state !== 'done') add(chips, chip(step[0] + ' ' + step[1].state, step[1].state));
       });
+      if (b.truncated) add(chips, chip('timeline too long: partly read', 'pending'));
       var allIn = b.confirmed.of > 0 && b.confirmed.count === b.confirmed.of;
       add(chips, chip('Crew ' + b.confirmed.count + '/' + b.confirmed.of + ' confirmed', allIn ? 'confirmed' : 'none'));
       add(link, chips);
@@ -292,7 +312,8 @@ export const CONSOLE_SCRIPT = `
   function loadHealth() {
     return api('/ops/health').then(function (body) {
       var alerts = clear(byId('alerts'));
-      body.alerts.slice(0, 3).forEach(function (a) {
+      // An alert stands while its silence lasts; once the partner publishes again it is resolved and not shown.
+      body.alerts.filter(function (a) { return a.current; }).forEach(function (a) {
         add(alerts, el('p', 'notice', a.message + ' (' + ago(a.raised_at) + ')'));
       });
       var list = clear(byId('partner-list'));
@@ -321,6 +342,12 @@ export const CONSOLE_SCRIPT = `
       var list = clear(byId('letter-list'));
       byId('letter-count').textContent = body.count ? '(' + body.count + ')' : '';
       if (!body.count) add(list, el('p', 'empty', 'No dead letters. Every event was processed.'));
+      var held = body.queues.filter(function (q) { return q.total > 0; });
+      if (held.length) {
+        add(list, el('p', 'meta queues', held.map(function (q) {
+          return q.service + ' ' + q.total + (q.listed < q.total ? ' (' + q.listed + ' shown)' : '');
+        }).join(' \u00b7 ')));
+      }
       body.dead_letters.forEach(function (d) {
         var row = el('div', 'letter');
         add(row, add(el('div'), el('strong', '', d.service + ' '),
@@ -332,6 +359,7 @@ export const CONSOLE_SCRIPT = `
           add(row, add(el('div', 'meta'), link, document.createTextNode(held)));
         }
         add(row, el('div', 'why', (d.code === 'not_owner' ? 'not_owner: ' : d.error_type + ': ') + d.reason));
+        add(row, todo(d.what_to_do));
         add(list, row);
       });
     }).catch(function (error) { failed(byId('letter-list'), error); });
@@ -342,7 +370,7 @@ export const CONSOLE_SCRIPT = `
     add(view, el('p', 'empty', 'Loading ' + id + '\\u2026'));
     window.scrollTo(0, 0);
     return api('/ops/bookings/' + encodeURIComponent(id)).then(function (body) {
-      renderBooking(clear(view), body.status, body.timeline);
+      renderBooking(clear(view), body.status, body.timeline, body.truncated);
     }).catch(function (error) { failed(view, error); });
   }
 
@@ -354,7 +382,7 @@ export const CONSOLE_SCRIPT = `
 
   function kindOf(notice) { return notice ? ' (' + notice.kind + ')' : ''; }
 
-  function renderBooking(view, s, timeline) {
+  function renderBooking(view, s, timeline, truncated) {
     var b = s.booking;
     var zone = b ? b.timezone : MARINA_ZONE;
     var badge = badgeOf(s);
@@ -366,17 +394,21 @@ export const CONSOLE_SCRIPT = `
       ['Where', b ? b.location : ''],
       ['Guests', b ? String(b.guest_count) : ''],
       ['Booking', s.booking_id + (s.owner ? ' from ' + s.owner : '') + (s.revision ? ', revision ' + s.revision : '')],
-      ['Cancelled', s.cancelled ? instantWords(s.cancelled.at, zone) + (s.cancelled.by ? ' by ' + s.cancelled.by : '') +
-        (s.cancelled.reason ? ': ' + s.cancelled.reason : '') : '']
+      ['Cancelled', s.cancelled ?
+        instantWords(s.cancelled.at, zone) + (s.cancelled.by ? ' by ' + s.cancelled.by : '') : '']
     ]));
     add(view, card);
+    if (truncated) {
+      add(view, el('p', 'notice truncated', 'This booking has more events than the console reads at once: its first ' +
+        'and its latest are shown, and its status is read from those. The partners\u2019 refusals below say why.'));
+    }
 
     if (s.problems.length) {
       var wrong = add(el('section', 'card'), el('h2', '', 'What went wrong'));
       var problems = el('ul', 'problems');
       s.problems.forEach(function (p) {
         var when = p.at ? el('small', '', instantWords(p.at, zone)) : null;
-        add(problems, add(el('li', p.severity), document.createTextNode(p.message), when));
+        add(problems, add(el('li', p.severity), document.createTextNode(p.message), when, todo(p.what_to_do)));
       });
       add(view, add(wrong, problems));
     }
@@ -393,12 +425,15 @@ export const CONSOLE_SCRIPT = `
       var status = row[1];
       var value = add(el('dd'), chip(status.state, status.state));
       if (status.revision) value.appendChild(document.createTextNode(' revision ' + status.revision + ' '));
-      if (row[0] === 'Guest page' && status.detail) {
+      var href = row[0] === 'Guest page' && status.detail ? safeHref(status.detail) : null;
+      if (href) {
         var open = el('a', '', 'open the page');
-        open.href = status.detail;
+        open.href = href;
         open.rel = 'noopener noreferrer';
         open.target = '_blank';
         add(value, open);
+      } else if (row[0] === 'Guest page' && status.detail) {
+        add(value, el('span', 'meta', status.detail));
       } else if (row[0] === 'Calendar' && status.detail) add(value, el('span', 'meta', status.detail));
       add(steps, el('dt', '', row[0]), value);
     });
@@ -413,10 +448,13 @@ export const CONSOLE_SCRIPT = `
       var role = el('small', '', m.role + ' \\u00b7 ' + m.email);
       add(row, add(el('div', 'who'), document.createTextNode(m.name + ' '), role));
       var answer = m.answer === 'none' ? 'not confirmed' : m.answer;
+      var told = m.notice === 'noticed' ? 'told' + kindOf(m.last_notice) : 'notice ' + m.notice;
+      // A notice SES could not deliver did not tell anyone: the chip says so, in red, not a green "told".
+      var undelivered = m.email_outcome && m.email_outcome !== 'delivered';
       add(row, add(el('div', 'chips'),
-        chip(m.notice === 'noticed' ? 'told' + kindOf(m.last_notice) : 'notice ' + m.notice, m.notice),
+        undelivered ? chip(told + ', email ' + m.email_outcome, m.email_outcome) : chip(told, m.notice),
         chip(answer, m.answer),
-        m.email_outcome ? chip('email ' + m.email_outcome, m.email_outcome) : null));
+        m.email_outcome === 'delivered' ? chip('email delivered', 'delivered') : null));
       if (m.decline_reason) add(row, el('div', 'meta', '\\u201c' + m.decline_reason + '\\u201d'));
       if (m.email_detail && m.email_outcome !== 'delivered') add(row, el('div', 'meta', m.email_detail));
       add(crewCard, row);

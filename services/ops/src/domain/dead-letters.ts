@@ -1,6 +1,7 @@
 import { BookingId } from '@charter/events';
 import { z } from 'zod';
 import { instant, type DeadLetterFacts, type EntryOf } from './timeline';
+import { WHAT_TO_DO } from './what-to-do';
 
 /**
  * A dead letter as it sits in a service's queue: the record Lambda's onFailure destination writes after the retries
@@ -41,6 +42,19 @@ export interface DeadLetter {
 
 /** `charter-calendar-dlq-prod` -> `calendar`; a queue outside the convention is named as it is. */
 export const serviceOfQueue = (queue: string) => /^charter-(.+)-dlq-[^-]+$/.exec(queue)?.[1] ?? queue;
+/** `charter-calendar-dlq-prod` -> `prod`; undefined outside the convention. */
+export const stageOfQueue = (queue: string | undefined) => /^charter-.+-dlq-([^-]+)$/.exec(queue ?? '')?.[1];
+
+/** The command that replays a stage's dead letters to their functions (local/README.md): the local cloud needs none. */
+export const redriveCommand = (stage: string | undefined) =>
+  stage === 'local' ? 'npm run dlq -- redrive' : `npm run dlq -- --stage ${stage ?? '<stage>'} redrive`;
+
+/** What the operator does about one dead letter, in a line. */
+export function whatToDoWith(letter: Pick<DeadLetter, 'code' | 'queue' | 'error_type' | 'refused_partner'>): string {
+  if (letter.code === 'not_owner') return WHAT_TO_DO.not_owner(letter.refused_partner ?? 'the partner');
+  if (letter.error_type === 'Unreadable') return 'Read it with npm run dlq: it is not a Lambda failure record.';
+  return WHAT_TO_DO.dead_letter(redriveCommand(stageOfQueue(letter.queue)));
+}
 
 /** One message of a dead-letter queue, read whatever it holds: a body that is not a record is still listed. */
 export function parseDeadLetter(queue: string, messageId: string, body: string, sentAt?: string): DeadLetter {
@@ -112,6 +126,7 @@ export function entryFromDeadLetter(letter: DeadLetter): EntryOf<'DeadLetter'> |
     kind: 'DeadLetter',
     facts: {
       service: letter.service,
+      queue: letter.queue,
       function_name: letter.function_name,
       error_type: letter.error_type,
       reason: letter.reason,

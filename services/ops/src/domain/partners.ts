@@ -57,6 +57,22 @@ export interface Alert {
   message: string;
 }
 
+/** One id per silence: the partner and the last event it began after. */
+const alertIdOf = (partner: string, since: string) => `partner_silent:${partner}:${since}`;
+
+/**
+ * The alerts still standing: a partner's alert is current while that same silence lasts. Once the partner publishes
+ * again (or is no longer watched), its alert is resolved, and the console stops showing it.
+ */
+export function currentAlertIds(states: PartnerState[], hours: Record<string, number>, now: Date): Set<string> {
+  const ids = new Set<string>();
+  for (const state of states) {
+    const silence = silenceOf(state, hours, now);
+    if (silence.kind === 'silent') ids.add(alertIdOf(state.partner, silence.since));
+  }
+  return ids;
+}
+
 export function silentPartnerAlert(
   state: PartnerState,
   silence: Extract<Silence, { kind: 'silent' }>,
@@ -65,7 +81,7 @@ export function silentPartnerAlert(
 ): Alert {
   const last = state.last_accepted!;
   return {
-    id: `partner_silent:${state.partner}:${silence.since}`,
+    id: alertIdOf(state.partner, silence.since),
     kind: 'partner_silent',
     partner: state.partner,
     raised_at: now.toISOString(),

@@ -1,3 +1,4 @@
+import { redriveCommand, stageOfQueue } from './dead-letters';
 import {
   orderTimeline,
   type BookingFacts,
@@ -7,6 +8,7 @@ import {
   type EntryOf,
   type TimelineEntry,
 } from './timeline';
+import { WHAT_TO_DO } from './what-to-do';
 
 /**
  * A booking's status, derived from its timeline alone. Nothing derived is stored: the same entries give the same
@@ -66,6 +68,10 @@ export interface Problem {
   severity: 'blocking' | 'warning';
   message: string;
   at?: string;
+  /** How many events it stands for, when more than one (another partner's refused events, one problem per partner). */
+  count?: number;
+  /** What the operator does next, in a line: the command to run or the person to call. */
+  what_to_do: string;
 }
 
 export interface Readiness {
@@ -80,7 +86,7 @@ export interface BookingStatus {
   revision?: number;
   lifecycle: 'live' | 'cancelled' | 'unknown';
   booking?: BookingFacts;
-  cancelled?: { at: string; by?: string; reason?: string };
+  cancelled?: { at: string; by?: string };
   guest_page: StepStatus;
   crew_event: StepStatus;
   calendar: StepStatus;
@@ -99,6 +105,8 @@ const SUCCESS_OF: Record<string, EntryKind[]> = {
   calendar: ['CalendarUpdated'],
   notifications: ['CrewNotified'],
 };
+/** The service that does each step. */
+const STEP_SERVICE: Record<StepName, string> = { guest_page: 'guest-pages', crew_event: 'scc', calendar: 'calendar' };
 const STEP_WORDS: Record<StepName, string> = {
   guest_page: 'Guest page',
   crew_event: 'Crew event',
@@ -301,6 +309,38 @@ const EMAIL_PROBLEM: Record<Exclude<EmailOutcome, 'delivered'>, ProblemCode> = {
   rejected: 'email_rejected',
 };
 
+/**
+ * Another partner's events for this booking, refused everywhere as not_owner: one warning per partner, with a count,
+ * however many it sent (a partner's sync looping over the wrong id would otherwise bury every other problem). An
+ * event is counted once whether ops saw it on the bus, in the services' dead letters, or both.
+ */
+class Refusals {
+  private readonly byPartner = new Map<string, { events: Set<string>; what: string; at: string }>();
+  constructor(private readonly owner: string | undefined) {}
+
+  add(partner: string, eventId: string, what: string, at: string): void {
+    const seen = this.byPartner.get(partner) ?? { events: new Set<string>(), what, at };
+    seen.events.add(eventId);
+    if (at >= seen.at) Object.assign(seen, { what, at });
+    this.byPartner.set(partner, seen);
+  }
+
+  problems(): Problem[] {
+    return [...this.byPartner].map(([partner, { events, what, at }]) => ({
+      code: 'not_owner' as const,
+      severity: 'warning' as const,
+      message:
+        events.size === 1
+          ? `${partner}'s ${what} was refused (not_owner): the booking belongs to ${this.owner ?? 'another partner'}`
+          : `${partner}'s ${events.size} booking events were refused (not_owner): the booking belongs to ` +
+            (this.owner ?? 'another partner'),
+      at,
+      ...(events.size > 1 ? { count: events.size } : {}),
+      what_to_do: WHAT_TO_DO.not_owner(partner),
+    }));
+  }
+}
+
 function problemsOf(
   ordered: TimelineEntry[],
   life: Lifecycle,
@@ -311,28 +351,31 @@ function problemsOf(
   for (const [step, status] of Object.entries(stepStates) as [StepName, StepStatus][]) {
     if (status.state !== 'overdue') continue;
     const what = life.cancel ? 'does not show the cancellation' : `does not show revision ${life.revision}`;
-    problems.push({ code: 'step_overdue', severity: 'blocking', message: `${STEP_WORDS[step]} ${what} yet` });
+    problems.push({
+      code: 'step_overdue',
+      severity: 'blocking',
+      message: `${STEP_WORDS[step]} ${what} yet`,
+      what_to_do: WHAT_TO_DO.step_overdue(STEP_SERVICE[step]),
+    });
   }
-  const refusals = new Map<string, Problem>();
-  const failures = new Map<string, { services: string[]; what: string; error: string; reason: string; at?: string }>();
+  const refused = new Refusals(life.owner);
+  const failures = new Map<
+    string,
+    { services: string[]; what: string; error: string; reason: string; at?: string; queue?: string }
+  >();
   for (const letter of ofKind(ordered, 'DeadLetter')) {
     const { facts } = letter;
     const what = facts.event?.detail_type ?? 'an event';
     if (facts.code === 'not_owner') {
-      const refused = facts.event?.source.replace(/^partner\./, '') ?? 'another partner';
-      const owner = life.owner ?? 'another partner';
-      refusals.set(facts.event?.id ?? letter.id, {
-        code: 'not_owner',
-        severity: 'warning',
-        message: `${refused}'s ${what} was refused (not_owner): the booking belongs to ${owner}`,
-        at: letter.at,
-      });
+      const partner = facts.event?.source.replace(/^partner\./, '') ?? 'another partner';
+      refused.add(partner, facts.event?.id ?? letter.id, what, letter.at);
     } else if (!settled(letter, ordered)) {
       // The same event refused by several services for the same reason is one problem naming them all.
       const key = `${facts.event?.id ?? letter.id}|${facts.error_type}|${facts.reason}`;
       const group = failures.get(key) ?? { services: [], what, error: facts.error_type, reason: facts.reason };
       group.services.push(facts.service);
       group.at ??= letter.at;
+      group.queue ??= facts.queue;
       failures.set(key, group);
     }
   }
@@ -343,18 +386,11 @@ function problemsOf(
       severity: f.services.every((service) => service === 'ops') ? 'warning' : 'blocking',
       message: `${listed([...f.services].sort())} could not process ${f.what} (${f.error}): ${f.reason}`,
       ...(f.at ? { at: f.at } : {}),
+      what_to_do: WHAT_TO_DO.dead_letter(redriveCommand(stageOfQueue(f.queue))),
     });
   }
-  for (const b of life.foreign) {
-    if (refusals.has(b.id)) continue;
-    refusals.set(b.id, {
-      code: 'not_owner',
-      severity: 'warning',
-      message: `${b.facts.partner} sent ${b.kind} for this booking, which belongs to ${life.owner}: refused`,
-      at: b.at,
-    });
-  }
-  problems.push(...refusals.values());
+  for (const b of life.foreign) refused.add(b.facts.partner, b.id, b.kind, b.at);
+  problems.push(...refused.problems());
   for (const m of crew) {
     const who = `${m.name} (${m.role})`;
     if (m.answer === 'declined' && !life.cancel) {
@@ -364,6 +400,7 @@ function problemsOf(
         severity: 'blocking',
         message: `${who} declined${why}`,
         ...(m.answered_at ? { at: m.answered_at } : {}),
+        what_to_do: WHAT_TO_DO.declined(m.name),
       });
     }
     if (m.email_outcome && m.email_outcome !== 'delivered') {
@@ -372,6 +409,7 @@ function problemsOf(
         code: EMAIL_PROBLEM[m.email_outcome],
         severity: 'blocking',
         message: `Crew email to ${who} at ${m.email} ${m.email_outcome}${why}`,
+        what_to_do: WHAT_TO_DO[EMAIL_PROBLEM[m.email_outcome]](m.name),
       });
     }
     if (m.notice === 'overdue') {
@@ -379,6 +417,7 @@ function problemsOf(
         code: 'notice_overdue',
         severity: 'blocking',
         message: `${who} has not been sent the crew notice`,
+        what_to_do: WHAT_TO_DO.notice_overdue(m.name),
       });
     }
   }
@@ -457,7 +496,6 @@ export function deriveStatus(
           cancelled: {
             at: life.cancel.facts.cancelled_at,
             ...(life.cancel.facts.cancelled_by ? { by: life.cancel.facts.cancelled_by } : {}),
-            ...(life.cancel.facts.reason ? { reason: life.cancel.facts.reason } : {}),
           },
         }
       : {}),

@@ -60,6 +60,8 @@ export interface EmailFacts {
 export interface DeadLetterFacts {
   /** The service whose queue holds it, e.g. `calendar`. */
   service: string;
+  /** The queue, `charter-<service>-dlq-<stage>` (absent in entries written before it was kept). */
+  queue?: string;
   function_name: string;
   error_type: string;
   reason: string;
@@ -73,7 +75,9 @@ export interface DeadLetterFacts {
 export interface EntryFacts {
   BookingCreated: BookingFacts;
   BookingUpdated: BookingFacts;
-  BookingCancelled: Pick<BookingCancelled, 'cancelled_at' | 'cancelled_by' | 'reason'> & { partner: string };
+  /** Not the partner's `reason`: free text that may hold money or the guest's contact details (the contract scrubs it
+   * before crew see it; the read model keeps none of it). */
+  BookingCancelled: Pick<BookingCancelled, 'cancelled_at' | 'cancelled_by'> & { partner: string };
   GuestPagePublished: Pick<GuestPagePublished, 'status' | 'url'>;
   EventCreated: CrewEventFacts;
   EventUpdated: CrewEventFacts &
@@ -119,6 +123,16 @@ export const isPartnerSource = (source: string) => source.startsWith(PARTNER_SOU
 /** Every instant as `toISOString` writes it, so entries sort as text in time order. */
 export const instant = (value: string | Date) => new Date(value).toISOString();
 
+/**
+ * When a bus event happened, as far as ops can trust it: its envelope `time`, but never later than when ops received
+ * it. A partner sets `Time` itself in PutEvents; an event stamped 2099 would otherwise keep that partner "publishing"
+ * and its booking's steps "pending" forever. Our events and the bus's own stamps are never later than their receipt,
+ * so for them this is the envelope time and a redelivery writes the same entry; a future-stamped event received twice
+ * is two items of one id, which the timeline reads as one (`orderTimeline`).
+ */
+export const happenedAt = (time: string | Date, receivedAt: Date) =>
+  instant(new Date(Math.min(new Date(time).getTime(), receivedAt.getTime())));
+
 const bookingFacts = (detail: BookingCreated, partner: string): BookingFacts => ({
   partner,
   charter_date: detail.charter_date,
@@ -150,7 +164,6 @@ const FACTS: FactsFrom = {
     partner,
     cancelled_at: d.cancelled_at,
     ...(d.cancelled_by ? { cancelled_by: d.cancelled_by } : {}),
-    ...(d.reason ? { reason: d.reason } : {}),
   }),
   GuestPagePublished: (d) => ({ status: d.status, url: d.url }),
   EventCreated: crewEventFacts,
@@ -179,11 +192,12 @@ export type TimelineDetailType = Extract<DetailType, EntryKind>;
 export const isTimelineDetailType = (detailType: DetailType): detailType is TimelineDetailType =>
   FACTS[detailType] !== undefined;
 
-/** The timeline entry of one bus event. */
+/** The timeline entry of one bus event, received by ops at `receivedAt`. */
 export function entryFromBusEvent<T extends TimelineDetailType>(
   detailType: T,
   detail: DetailOf<T> & { booking_id: string },
   envelope: Envelope,
+  receivedAt: Date,
 ): TimelineEntry {
   const service = serviceOf(envelope.source);
   const facts = (FACTS[detailType] as (d: DetailOf<T>, partner: string) => EntryFacts[T])(detail, service);
@@ -191,7 +205,7 @@ export function entryFromBusEvent<T extends TimelineDetailType>(
   return {
     id: envelope.id,
     booking_id: detail.booking_id,
-    at: instant(envelope.time),
+    at: happenedAt(envelope.time, receivedAt),
     service,
     ...(revision !== undefined ? { revision } : {}),
     kind: detailType,
@@ -303,7 +317,7 @@ export function describeEntry(entry: TimelineEntry): string {
     case 'BookingUpdated':
       return `Changed by ${entry.facts.partner}${rev}: ${plan(entry.facts)}`;
     case 'BookingCancelled':
-      return `Cancelled by ${entry.facts.cancelled_by ?? entry.facts.partner}${rev}${saying(entry.facts.reason)}`;
+      return `Cancelled by ${entry.facts.cancelled_by ?? entry.facts.partner}${rev}`;
     case 'GuestPagePublished':
       return entry.facts.status === 'cancelled' ? `Guest page says cancelled${rev}` : `Guest page live${rev}`;
     case 'EventCreated':

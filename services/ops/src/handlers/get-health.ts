@@ -2,13 +2,16 @@ import { requireSharedKey } from '@charter/shared/auth';
 import { httpHandler, json } from '@charter/shared/http';
 import { createLogger } from '@charter/shared/logger';
 import { setting } from '../config';
-import { silenceOf } from '../domain/partners';
+import { currentAlertIds, silenceOf } from '../domain/partners';
 import { readAlerts } from '../store/alerts';
 import { countRefusalsSince, readPartners } from '../store/partners';
 
 const logger = createLogger('charter-ops');
 
-/** GET /ops/health: per partner, the last event accepted and refused, refusals in a day, silence; and the alerts. */
+/**
+ * GET /ops/health: per partner, the last event accepted and refused, refusals in a day, silence; and the alerts of the
+ * last 180 days, each `current` while its silence lasts.
+ */
 export const handler = httpHandler(logger, async (event) => {
   await requireSharedKey(event, setting('DASHBOARD_TOKEN_SECRET_NAME'), 'X-Dashboard-Token');
   const now = new Date();
@@ -23,5 +26,10 @@ export const handler = httpHandler(logger, async (event) => {
     })),
   );
   partners.sort((a, b) => a.partner.localeCompare(b.partner));
-  return json(200, { as_of: now.toISOString(), partners, alerts });
+  const current = currentAlertIds(states, hours, now);
+  return json(200, {
+    as_of: now.toISOString(),
+    partners,
+    alerts: alerts.map((alert) => ({ ...alert, current: current.has(alert.id) })),
+  });
 });

@@ -10,7 +10,7 @@ const logger = createLogger('charter-ops');
 const record =
   <T extends DetailType>(detailType: T) =>
   async (detail: DetailOf<T>, envelope: BusEnvelope): Promise<void> => {
-    const recorded = await recordBusEvent(detailType, detail, envelope);
+    const recorded = await recordBusEvent(detailType, detail, envelope, new Date());
     logger.info('recorded', { ...recorded });
   };
 

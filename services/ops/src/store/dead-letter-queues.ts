@@ -1,20 +1,15 @@
-import {
-  ChangeMessageVisibilityCommand,
-  GetQueueUrlCommand,
-  QueueDoesNotExist,
-  ReceiveMessageCommand,
-  SQSClient,
-} from '@aws-sdk/client-sqs';
-import { parseDeadLetter, type DeadLetter } from '../domain/dead-letters';
+import { GetQueueUrlCommand, QueueDoesNotExist, SQSClient } from '@aws-sdk/client-sqs';
+import { readQueue, releaseMessages } from '@charter/shared/queue-read';
+import { parseDeadLetter, serviceOfQueue, type DeadLetter } from '../domain/dead-letters';
 
 /**
- * Every service's dead-letter queue, read without consuming it: each message is received (hidden for a moment, as
- * SQS hands out at most 10 at a time) and made visible again at once, so `npm run dlq -- redrive` and the alarms
- * still see it. A reader running at the same moment may miss a message hidden by the other; the next read has it.
+ * Every service's dead-letter queue, read without consuming it: each queue's count, then its messages received (long
+ * polling, so none is missed; hidden while the read runs) and made visible again at once, ten a call, so
+ * `npm run dlq -- redrive` and the alarms still see them. The queues are read at once, side by side. A reader running
+ * at the same moment may miss a message hidden by the other; the next read has it.
  */
 const sqs = new SQSClient({});
-/** Per queue, the most one read looks at: a queue with more is listed as having more. */
-const MAX_PER_QUEUE = 100;
+/** Longer than the longest read (the watch's 30 s timeout): a message is not handed out twice within one read. */
 const HIDE_SECONDS = 30;
 
 const urls = new Map<string, string>();
@@ -34,53 +29,58 @@ async function queueUrl(name: string): Promise<string | undefined> {
   }
 }
 
+export interface QueueCount {
+  queue: string;
+  service: string;
+  /** What the queue holds (SQS's approximate count, visible and in flight), whether or not all were read. */
+  total: number;
+  /** How many of them this read lists. */
+  listed: number;
+}
+
 export interface QueuePeek {
   letters: DeadLetter[];
+  /** Every queue this stage has, with its count. */
+  queues: QueueCount[];
   /** Queues this stage does not have (a service not deployed). */
   missing: string[];
-  /** Queues with more than the read looked at. */
+  /** Queues holding more than the read listed. */
   truncated: string[];
   calls: number;
 }
 
-export async function peekDeadLetters(queues: readonly string[]): Promise<QueuePeek> {
-  const result: QueuePeek = { letters: [], missing: [], truncated: [], calls: 0 };
-  for (const name of queues) {
-    const url = await queueUrl(name);
-    if (!url) {
-      result.missing.push(name);
+/** Every queue's dead letters, at most `perQueue` of each (the console lists a few, the watch records many). */
+export async function peekDeadLetters(queues: readonly string[], perQueue: number): Promise<QueuePeek> {
+  const reads = await Promise.all(queues.map((name) => peekQueue(name, perQueue)));
+  const result: QueuePeek = { letters: [], queues: [], missing: [], truncated: [], calls: 0 };
+  for (const read of reads) {
+    result.calls += read.calls;
+    if (!read.count) {
+      result.missing.push(read.name);
       continue;
     }
-    const receipts: string[] = [];
-    for (;;) {
-      const { Messages = [] } = await sqs.send(
-        new ReceiveMessageCommand({
-          QueueUrl: url,
-          MaxNumberOfMessages: 10,
-          VisibilityTimeout: HIDE_SECONDS,
-          MessageSystemAttributeNames: ['SentTimestamp'],
-        }),
-      );
-      result.calls++;
-      if (Messages.length === 0) break;
-      for (const m of Messages) {
-        const sent = m.Attributes?.SentTimestamp
-          ? new Date(Number(m.Attributes.SentTimestamp)).toISOString()
-          : undefined;
-        result.letters.push(parseDeadLetter(name, m.MessageId ?? '', m.Body ?? '', sent));
-        receipts.push(m.ReceiptHandle!);
-      }
-      if (receipts.length >= MAX_PER_QUEUE) {
-        result.truncated.push(name);
-        break;
-      }
-    }
-    for (const receipt of receipts) {
-      await sqs.send(
-        new ChangeMessageVisibilityCommand({ QueueUrl: url, ReceiptHandle: receipt, VisibilityTimeout: 0 }),
-      );
-      result.calls++;
-    }
+    result.letters.push(...read.letters);
+    result.queues.push(read.count);
+    if (read.count.total > read.count.listed) result.truncated.push(read.name);
   }
   return result;
+}
+
+async function peekQueue(name: string, max: number) {
+  const url = await queueUrl(name);
+  if (!url) return { name, letters: [], calls: 0 };
+  const read = await readQueue(sqs, url, { max, hideSeconds: HIDE_SECONDS });
+  const released = await releaseMessages(
+    sqs,
+    url,
+    read.messages.map((m) => m.ReceiptHandle!),
+  );
+  const letters = read.messages.map((m) => {
+    const sent = m.Attributes?.SentTimestamp ? new Date(Number(m.Attributes.SentTimestamp)).toISOString() : undefined;
+    return parseDeadLetter(name, m.MessageId ?? '', m.Body ?? '', sent);
+  });
+  // The count is approximate (and lags a send): never say a queue holds fewer than were read from it.
+  const total = Math.max(read.visible + read.inFlight, letters.length);
+  const count: QueueCount = { queue: name, service: serviceOfQueue(name), total, listed: letters.length };
+  return { name, letters, count, calls: read.calls + released.calls };
 }

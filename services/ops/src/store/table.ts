@@ -8,15 +8,17 @@ import { setting } from '../config';
  * | item           | pk               | sk                        | holds |
  * |----------------|------------------|---------------------------|-------|
  * | timeline entry | `booking#<id>`   | `entry#<at>#<event id>`   | one thing that happened (domain/timeline.ts) |
- * | booking head   | `booking#<id>`   | `head`                    | `charter_date` of the owner's newest revision, |
- * |                |                  |                           | `date_revision`, `owner`; `month`, `day_key` |
+ * | booking head   | `booking#<id>`   | `head#<partner>`          | `charter_date` of that partner's newest        |
+ * |                |                  |                           | revision, `date_revision`; `month`, `day_key`  |
  * | partner        | `partners`       | `partner#<name>`          | `last_accepted`, `last_refused`, their instants |
  * | refusal        | `partner#<name>` | `refused#<at>#<event id>` | one refused request (TTL 90 days) |
  * | alert          | `alerts`         | `alert#<alert id>`        | one alert, raised once (TTL 180 days) |
  *
  * The key of an entry holds its event id, so a duplicate delivery writes the same item again; a booking's items are
  * one Query. The sparse index `by-month` (month, day_key = `<charter_date>#<booking_id>`) holds only heads: the
- * console asks for a date range month by month. Nothing derived (status, readiness) is stored.
+ * console asks for a date range month by month, and lists a booking on its owner's head, the owner chosen when it is
+ * read (`deriveStatus`), so the order events arrived in never decides it. Nothing derived (status, readiness) is
+ * stored.
  */
 export const dynamo = documentClient();
 
@@ -28,7 +30,11 @@ export const entryKey = (bookingId: string, at: string, id: string) => ({
   pk: bookingPk(bookingId),
   sk: `entry#${at}#${id}`,
 });
-export const headKey = (bookingId: string) => ({ pk: bookingPk(bookingId), sk: 'head' });
+export const HEAD_PREFIX = 'head#';
+export const headKey = (bookingId: string, partner: string) => ({
+  pk: bookingPk(bookingId),
+  sk: `${HEAD_PREFIX}${partner}`,
+});
 export const PARTNERS_PK = 'partners';
 export const partnerKey = (partner: string) => ({ pk: PARTNERS_PK, sk: `partner#${partner}` });
 export const refusalKey = (partner: string, at: string, eventId: string) => ({
