@@ -44,6 +44,9 @@ export interface GuestPageItem extends RevisionHead, Partial<PageFacts> {
   cancelled_at?: string;
   created_at: string;
   updated_at: string;
+  /** Uploads presigned so far, and the bytes they may carry (the quota's counters). */
+  upload_files?: number;
+  upload_bytes?: number;
 }
 
 /** What the item asks of the service: a page to (re)render, or none. */
