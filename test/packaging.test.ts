@@ -738,3 +738,55 @@ describe('the local cloud wiring equals what sls package puts into CloudFormatio
     }).toEqual({ allowedOrigins: cf.AllowOrigins, allowedHeaders: cf.AllowHeaders, allowedMethods: cf.AllowMethods });
   });
 });
+
+describe('guest-pages: the uploads bucket ages out what guests upload', () => {
+  interface LifecycleRule {
+    Id: string;
+    Status: string;
+    Prefix?: string;
+    Transitions?: Array<{ StorageClass: string; TransitionInDays: number }>;
+    ExpirationInDays?: number;
+    AbortIncompleteMultipartUpload?: { DaysAfterInitiation: number };
+  }
+  const uploadsBucket = () =>
+    templates.get('guest-pages')!.Resources.UploadsBucket!.Properties as {
+      LifecycleConfiguration?: { Rules: LifecycleRule[] };
+    };
+
+  it('moves uploads to STANDARD_IA after 30 days and deletes them after 365 (the stage params’ defaults)', () => {
+    const rules = uploadsBucket().LifecycleConfiguration?.Rules ?? [];
+    const aging = rules.find((rule) => rule.Transitions || rule.ExpirationInDays);
+    expect(aging).toEqual({
+      Id: 'guest-uploads-age-out',
+      Status: 'Enabled',
+      Prefix: 'uploads/',
+      Transitions: [{ StorageClass: 'STANDARD_IA', TransitionInDays: 30 }],
+      ExpirationInDays: 365,
+    });
+    // S3 refuses an expiry that is not after the transition.
+    expect(aging!.ExpirationInDays).toBeGreaterThan(aging!.Transitions![0]!.TransitionInDays);
+  });
+
+  it('aborts incomplete multipart uploads after a day', () => {
+    const rules = uploadsBucket().LifecycleConfiguration?.Rules ?? [];
+    expect(rules.filter((rule) => rule.AbortIncompleteMultipartUpload)).toEqual([
+      { Id: 'abort-incomplete-uploads', Status: 'Enabled', AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 } },
+    ]);
+  });
+
+  it('gives presign the window and quota settings, and the page’s renderer the same window', () => {
+    const variables = (fn: string) =>
+      (templates.get('guest-pages')!.Resources[fn]!.Properties as ResourceProperties['AWS::Lambda::Function'])
+        .Environment?.Variables ?? {};
+    expect(variables('PresignLambdaFunction')).toMatchObject({
+      UPLOAD_OPENS_DAYS_BEFORE: '1',
+      UPLOAD_GRACE_HOURS: '24',
+      UPLOAD_MAX_FILES: '300',
+      UPLOAD_MAX_BYTES: '5368709120',
+    });
+    expect(variables('OnBookingEventLambdaFunction')).toMatchObject({
+      UPLOAD_OPENS_DAYS_BEFORE: '1',
+      UPLOAD_GRACE_HOURS: '24',
+    });
+  });
+});

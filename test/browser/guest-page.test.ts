@@ -28,7 +28,10 @@ const sample = JSON.parse(
 const PHOTO = readFileSync(join(__dirname, 'fixtures', 'sunset-at-shelter-island.jpg'));
 const PHOTO_NAME = 'Sunset at Shelter Island.jpg';
 
-const upcoming = { ...sample, booking_id: 'xhqgmdh-upcoming', charter_date: marinaDate(30) };
+/** Tomorrow at the marina: uploads opened at midnight. */
+const upcoming = { ...sample, booking_id: 'xhqgmdh-upcoming', charter_date: marinaDate(1) };
+/** A month out: the page exists, uploads open the day before. */
+const later = { ...sample, booking_id: 'xhqgmdh-later', charter_date: marinaDate(30) };
 const ended = { ...sample, booking_id: 'xhqgmdh-ended', charter_date: marinaDate(-30) };
 const toCancel = { ...sample, booking_id: 'xhqgmdh-cancelled', charter_date: '2027-06-19' };
 /** Boatsetter cancels it for the weather at 2027-06-18T22:40:00Z: 3:40 PM in San Diego (PDT), the day before. */
@@ -76,12 +79,12 @@ describe('the guest page in headless Chromium against the local cloud', () => {
     uploadsBucket = cloud.functionEnv('guest-pages', 'presign').UPLOADS_BUCKET!;
     s3 = new S3Client({ forcePathStyle: true });
 
-    await publishBookings([upcoming, ended, toCancel]);
+    await publishBookings([upcoming, later, ended, toCancel]);
     await cloud.idle();
     // Cancelled once its page exists (a cancellation that came first would leave no page at all).
     await publishCancellation(cancellation);
     await cloud.idle();
-    for (const booking of [upcoming, ended, toCancel]) {
+    for (const booking of [upcoming, later, ended, toCancel]) {
       const published = eventsOf(cloud, 'GuestPagePublished', booking.booking_id).at(-1);
       if (!published)
         throw new Error(`no GuestPagePublished for ${booking.booking_id}; see the logs in ${cloud.stateDir}/logs`);
@@ -97,6 +100,29 @@ describe('the guest page in headless Chromium against the local cloud', () => {
     await cloud?.stop();
   }, TIMEOUT);
 
+  /** The request the widget makes, with the token the page carries, from the page's origin (CORS, CSP apply). */
+  const presignFromPage = (page: Page) =>
+    page.evaluate(async () => {
+      const config = JSON.parse(document.getElementById('upload-config')!.textContent) as {
+        bookingId: string;
+        presignUrl: string;
+        uploadToken: string;
+      };
+      const response = await fetch(config.presignUrl, {
+        method: 'POST',
+        mode: 'cors',
+        credentials: 'omit',
+        headers: { 'Content-Type': 'application/json', 'X-Upload-Token': config.uploadToken },
+        body: JSON.stringify({
+          booking_id: config.bookingId,
+          file_name: 'a.jpg',
+          file_size: 802,
+          mime_type: 'image/jpeg',
+        }),
+      });
+      return { status: response.status, body: (await response.json()) as unknown };
+    });
+
   /** A fresh recording tab on the page, which must answer 200. */
   async function open(name: string, url: string): Promise<Page> {
     const { page, response } = await phone.open(name, url);
@@ -105,7 +131,7 @@ describe('the guest page in headless Chromium against the local cloud', () => {
   }
 
   it('publishes each booking a page on the guest site', () => {
-    for (const booking of [upcoming, ended, toCancel]) {
+    for (const booking of [upcoming, later, ended, toCancel]) {
       expect(pageUrls[booking.booking_id]).toMatch(new RegExp(`^${cloud.endpoints.guestSite}/g/[A-Za-z0-9_-]{22}$`));
     }
   });
@@ -162,7 +188,8 @@ describe('the guest page in headless Chromium against the local cloud', () => {
       expect(await page.locator('#charter-date').innerText()).toBe(date);
       await page.locator('#uploads-closed').waitFor({ state: 'visible' });
       expect(await page.locator('#uploads-closed').innerText()).toContain(`Photo uploads are closed.`);
-      expect(await page.locator('#uploads-closed').innerText()).toContain(`on ${date}`);
+      // A day after the charter ended: the grace has passed too.
+      expect(await page.locator('#uploads-closed').innerText()).toContain(`They closed at 1:00 PM`);
       expect(await page.locator('#photo-input').isDisabled()).toBe(true);
       expect(await page.locator('#uploads-open').isVisible()).toBe(false);
       expect(await page.locator('#greeting-after').innerText()).toBe(
@@ -171,27 +198,7 @@ describe('the guest page in headless Chromium against the local cloud', () => {
       expect(await page.locator('#greeting-before').isVisible()).toBe(false);
       expect(await page.locator('#tips').isVisible()).toBe(false);
 
-      // The same request the widget makes, with the token the page carries, from the page's origin (CORS, CSP apply).
-      const answer = await page.evaluate(async () => {
-        const config = JSON.parse(document.getElementById('upload-config')!.textContent) as {
-          bookingId: string;
-          presignUrl: string;
-          uploadToken: string;
-        };
-        const response = await fetch(config.presignUrl, {
-          method: 'POST',
-          mode: 'cors',
-          credentials: 'omit',
-          headers: { 'Content-Type': 'application/json', 'X-Upload-Token': config.uploadToken },
-          body: JSON.stringify({
-            booking_id: config.bookingId,
-            file_name: 'late.jpg',
-            file_size: 802,
-            mime_type: 'image/jpeg',
-          }),
-        });
-        return { status: response.status, body: (await response.json()) as unknown };
-      });
+      const answer = await presignFromPage(page);
       expect(answer).toEqual({
         status: 409,
         body: { error: 'uploads_closed', message: expect.any(String) as unknown },
@@ -202,6 +209,28 @@ describe('the guest page in headless Chromium against the local cloud', () => {
       expect(listed.KeyCount ?? 0).toBe(0);
 
       await page.screenshot({ path: join(SCREENSHOTS, 'guest-page-closed.png'), fullPage: true });
+      await page.close();
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'says when uploads open on a page a month ahead, and presign refuses its token with 409 uploads_not_open',
+    async () => {
+      const page = await open('later', pageUrls[later.booking_id]!);
+      await page.locator('#uploads-not-open').waitFor({ state: 'visible' });
+      const dayBefore = dateAsWritten(marinaDate(29));
+      expect(await page.locator('#uploads-not-open').innerText()).toMatch(
+        new RegExp(`^Photo uploads open at 12:00 AM P[DS]T on ${dayBefore}\\.`),
+      );
+      expect(await page.locator('#uploads-open').isVisible()).toBe(false);
+      expect(await page.locator('#photo-input').isDisabled()).toBe(true);
+      expect(await page.locator('#greeting-before').isVisible()).toBe(true);
+      expect(await presignFromPage(page)).toEqual({
+        status: 409,
+        body: { error: 'uploads_not_open', message: expect.any(String) as unknown },
+      });
+      await page.screenshot({ path: join(SCREENSHOTS, 'guest-page-not-open.png'), fullPage: true });
       await page.close();
     },
     TIMEOUT,
@@ -272,9 +301,11 @@ describe('the guest page in headless Chromium against the local cloud', () => {
     expect(network.filter((r) => r.page === 'cancelled').map((r) => `${r.method} ${new URL(r.url).origin}`)).toEqual([
       `GET ${cloud.endpoints.guestSite}`,
     ]);
-    // The one console line is Chromium reporting the 409 the test provoked; no CSP violation, no script error.
+    expect(seen('later', 'POST', cloud.endpoints.api)).toBe(true);
+    // The console lines are Chromium reporting the two 409s the test provoked; no CSP violation, no script error.
     expect(phone.problems).toEqual([
       'ended: console error: Failed to load resource: the server responded with a status of 409 (Conflict)',
+      'later: console error: Failed to load resource: the server responded with a status of 409 (Conflict)',
     ]);
   });
 });

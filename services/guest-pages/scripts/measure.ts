@@ -35,8 +35,9 @@ async function main() {
     const { newSlug } = await import('../src/domain/slug');
     const store = await import('../src/store');
     const { handler } = await import('../src/handlers/on-booking-event');
-    const { setting } = await import('../src/config');
+    const { setting, uploadLimits } = await import('../src/config');
     const settings = {
+      uploadLimits: uploadLimits(),
       apiUrl: setting('API_URL'),
       uploadsUrl: await store.uploadsUrl(),
       uploadToken: mintUploadToken(cloud.secrets['charter/local/guest-upload-key']!, sample.booking_id),

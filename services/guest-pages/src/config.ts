@@ -1,4 +1,6 @@
-import { defineConfig, envString, envUrl } from '@charter/shared/config';
+import { defineConfig, envInt, envString, envUrl } from '@charter/shared/config';
+import { z } from 'zod';
+import { DEFAULT_UPLOAD_LIMITS, type UploadLimits } from './domain/uploads';
 
 /**
  * The guest-pages service's settings, as serverless.yml gives them to each function (each gets
@@ -20,4 +22,25 @@ export const setting = defineConfig({
   API_URL: envUrl,
   /** The guest site's base URL, where /g/<slug> is served. */
   GUEST_SITE_URL: envUrl,
+  /** Param uploadOpensDaysBefore: uploads open at midnight at the marina this many days before the charter. */
+  UPLOAD_OPENS_DAYS_BEFORE: z.coerce.number().int().min(0).max(365).default(DEFAULT_UPLOAD_LIMITS.opensDaysBefore),
+  /** Param uploadGraceHours: uploads stay open this many hours after the charter ends. */
+  UPLOAD_GRACE_HOURS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(24 * 30)
+    .default(DEFAULT_UPLOAD_LIMITS.graceHours),
+  /** Param uploadMaxFiles: files presigned per booking. */
+  UPLOAD_MAX_FILES: envInt(DEFAULT_UPLOAD_LIMITS.maxFiles),
+  /** Param uploadMaxBytes: bytes presigned per booking (5 GB). */
+  UPLOAD_MAX_BYTES: envInt(DEFAULT_UPLOAD_LIMITS.maxBytes),
+});
+
+/** The upload window and quota: the page's and presign's, from the same settings. */
+export const uploadLimits = (): UploadLimits => ({
+  opensDaysBefore: setting('UPLOAD_OPENS_DAYS_BEFORE'),
+  graceHours: setting('UPLOAD_GRACE_HOURS'),
+  maxFiles: setting('UPLOAD_MAX_FILES'),
+  maxBytes: setting('UPLOAD_MAX_BYTES'),
 });

@@ -1,6 +1,6 @@
 import { publish } from '@charter/shared/publisher';
 import { secrets } from '@charter/shared/secrets';
-import { setting } from './config';
+import { setting, uploadLimits } from './config';
 import { headMoved, pageDecision, type GuestPageItem } from './domain/page-state';
 import { renderGuestPage } from './domain/render';
 import { guestPageUrl } from './domain/slug';
@@ -35,7 +35,12 @@ export type PagePublication =
 export async function publishPageFromHead(bookingId: string, applied?: GuestPageItem): Promise<PagePublication> {
   const { current: uploadKey } = await secrets.versions(setting('UPLOAD_KEY_SECRET_NAME'));
   const uploadToken = mintUploadToken(uploadKey, bookingId);
-  const settings = { apiUrl: setting('API_URL'), uploadsUrl: await uploadsUrl(), uploadToken };
+  const settings = {
+    apiUrl: setting('API_URL'),
+    uploadsUrl: await uploadsUrl(),
+    uploadToken,
+    uploadLimits: uploadLimits(),
+  };
   let head = applied ?? (await findGuestPage(bookingId));
   for (let round = 1; head; round++) {
     const decision = pageDecision(head);

@@ -1,18 +1,19 @@
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { createPresignedPost, type PresignedPost } from '@aws-sdk/s3-presigned-post';
 import { s3ClientConfig } from '@charter/shared/aws';
 import { applyBookingEvent, type BookingEventRef, type RevisionOutcome } from '@charter/shared/booking-revision';
-import { documentClient } from '@charter/shared/dynamo';
+import { conditionally, documentClient } from '@charter/shared/dynamo';
 import { setting } from './config';
 import type { GuestPageItem, PageFacts } from './domain/page-state';
 import { pageKey } from './domain/slug';
-import { presignedPostInput, type UploadPlan } from './domain/uploads';
+import { presignedPostInput, type QuotaLimit, type UploadLimits, type UploadPlan } from './domain/uploads';
 
 /**
  * The guest-pages table and the two buckets (pages, uploads). One item per booking (`GuestPageItem`): its owner,
  * revision and lifecycle (`applyBookingEvent`'s head), its slug, and what its page shows (`PageFacts`: the guest's
- * first name and the charter, no contact details, notes or money), and when it was cancelled.
+ * first name and the charter, no contact details, notes or money), when it was cancelled, and what its uploads have
+ * used of the quota (`upload_files`, `upload_bytes`, written only by `reserveUpload`).
  */
 const dynamo = documentClient();
 const s3 = new S3Client(s3ClientConfig());
@@ -70,6 +71,45 @@ export async function findGuestPage(bookingId: string): Promise<GuestPageItem | 
     new GetCommand({ TableName: setting('GUEST_PAGES_TABLE'), Key: { booking_id: bookingId }, ConsistentRead: true }),
   );
   return result.Item as GuestPageItem | undefined;
+}
+
+export type Reservation = { kind: 'reserved' } | { kind: 'quota_exceeded'; limit: QuotaLimit };
+
+/**
+ * Counts one upload against the booking's quota before it is presigned: one conditional UpdateItem that adds the file
+ * and its declared size only while both stay within the limits, so concurrent presigns (a party choosing photos on six
+ * phones at once) can never overshoot: DynamoDB applies each in turn, and each one's condition sees the others' adds.
+ * It counts what was allowed, not what arrived: a presigned POST never used still counts.
+ */
+export async function reserveUpload(
+  bookingId: string,
+  bytes: number,
+  limits: Pick<UploadLimits, 'maxFiles' | 'maxBytes'>,
+): Promise<Reservation> {
+  if (bytes > limits.maxBytes) return { kind: 'quota_exceeded', limit: 'bytes' };
+  const reserved = await conditionally(() =>
+    dynamo.send(
+      new UpdateCommand({
+        TableName: setting('GUEST_PAGES_TABLE'),
+        Key: { booking_id: bookingId },
+        UpdateExpression: 'ADD #files :one, #bytes :bytes',
+        ConditionExpression:
+          'attribute_exists(booking_id) AND (attribute_not_exists(#files) OR #files < :max_files) AND ' +
+          '(attribute_not_exists(#bytes) OR #bytes <= :room)',
+        ExpressionAttributeNames: { '#files': 'upload_files', '#bytes': 'upload_bytes' },
+        ExpressionAttributeValues: {
+          ':one': 1,
+          ':bytes': bytes,
+          ':max_files': limits.maxFiles,
+          ':room': limits.maxBytes - bytes,
+        },
+      }),
+    ),
+  );
+  if (reserved) return { kind: 'reserved' };
+  // Refused: the files limit if it is reached, else the bytes (the page only exists if the item does).
+  const item = await findGuestPage(bookingId);
+  return { kind: 'quota_exceeded', limit: (item?.upload_files ?? 0) >= limits.maxFiles ? 'files' : 'bytes' };
 }
 
 /** Writes g/<slug>.html; the same slug always overwrites the same object. */

@@ -330,6 +330,34 @@ describe('POST /g/presign', () => {
     expect(bodyOf(result)).toEqual({ error: 'uploads_closed', message: expect.stringContaining('closed') as unknown });
   });
 
+  it('409 uploads_not_open for a charter 90 days out: its page is no file host until the day before', async () => {
+    await deliver(upcoming('gp-future-1', { charter_date: marinaDate(90) }));
+    const result = await presign(photo({ booking_id: 'gp-future-1', mime_type: 'video/mp4', file_size: 200e6 }), {
+      'x-upload-token': mintUploadToken(uploadKey, 'gp-future-1'),
+    });
+    expect(result.statusCode).toBe(409);
+    expect(bodyOf(result)).toEqual({
+      error: 'uploads_not_open',
+      message: expect.stringContaining('open at') as unknown,
+    });
+    // Nothing was counted against the booking's quota.
+    expect(await recordOf('gp-future-1')).not.toHaveProperty('upload_files');
+  });
+
+  it('403 for the three other base64url spellings of the page’s token', async () => {
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const last = alphabet.indexOf(token.at(-1)!);
+    for (const padding of [1, 2, 3]) {
+      const spelling = `${token.slice(0, -1)}${alphabet[(last & ~3) | ((last + padding) & 3)]}`;
+      const result = await presign(photo(), { 'x-upload-token': spelling });
+      expect({ spelling, status: result.statusCode, error: bodyOf(result).error }).toEqual({
+        spelling,
+        status: 403,
+        error: 'invalid_token',
+      });
+    }
+  });
+
   it('415 for a file that is not a photo or video', async () => {
     const result = await presign(photo({ mime_type: 'text/html', file_name: 'x.html' }), { 'x-upload-token': token });
     expect(result.statusCode).toBe(415);

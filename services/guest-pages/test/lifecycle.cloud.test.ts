@@ -186,7 +186,7 @@ describe('a change', () => {
     const [first] = published('gp-move-1');
     const firstPage = await servedPage(first!.url);
     expect(firstPage).toContain('Thursday, December 30, 2027');
-    expect(uploadConfigOf(firstPage).closesAt).toBe('2027-12-30T21:00:00.000Z');
+    expect(uploadConfigOf(firstPage).closesAt).toBe('2027-12-31T21:00:00.000Z');
 
     await deliver(UPDATE(updated('gp-move-1')));
     const events = published('gp-move-1');
@@ -200,22 +200,30 @@ describe('a change', () => {
     expect(page).toContain('<dd id="charter-time">2:00\u00a0PM – 5:30\u00a0PM\u00a0PST</dd>');
     expect(page).toContain('<dd id="charter-guests">6 guests</dd>');
     expect(page).toContain('<dd id="charter-location">Harbor Island West Marina</dd>');
-    expect(page).toContain('Uploads stay open until 5:30 PM PST on Wednesday, January 5, 2028.');
+    expect(page).toContain('Uploads stay open until 5:30 PM PST on Thursday, January 6, 2028.');
     expect(page).not.toContain('December 30');
-    // The widget's window and presign's both follow the new end: 17:30 PST is 01:30 UTC the next day.
-    expect(uploadConfigOf(page).closesAt).toBe('2028-01-06T01:30:00.000Z');
+    // The widget's window and presign's both follow the new date: from midnight PST on January 4 (08:00 UTC) until a
+    // day after the new end (17:30 PST is 01:30 UTC the next day).
+    expect(uploadConfigOf(page)).toMatchObject({
+      opensAt: '2028-01-04T08:00:00.000Z',
+      closesAt: '2028-01-07T01:30:00.000Z',
+    });
     const answer = await presign('gp-move-1', uploadConfigOf(page).uploadToken);
-    expect(answer.statusCode).toBe(200);
-    expect(bodyOf<{ uploads_close_at: string }>(answer).uploads_close_at).toBe('2028-01-06T01:30:00.000Z');
+    expect(answer.statusCode).toBe(409);
+    expect(bodyOf(answer)).toEqual({
+      error: 'uploads_not_open',
+      message: expect.stringContaining('2028-01-04T08:00:00.000Z') as unknown,
+    });
     // One page object for the booking, however often it changed.
     expect((await pageKeys()).filter((key) => !before.includes(key))).toEqual([pageKey(first!.slug)]);
     expect(await itemOf('gp-move-1')).toMatchObject({ revision: 2, lifecycle: 'live', charter_date: '2028-01-05' });
   });
 
   it('closes uploads when a change moves the charter into the past (the window follows the end)', async () => {
-    await deliver(CREATE(created('gp-earlier-1', { charter_date: marinaDate(3) })));
+    await deliver(CREATE(created('gp-earlier-1', { charter_date: marinaDate(1) })));
     expect((await presign('gp-earlier-1')).statusCode).toBe(200);
-    await deliver(UPDATE(updated('gp-earlier-1', { charter_date: marinaDate(-1) })));
+    // Two days ago: its end and the day of grace after it have both passed.
+    await deliver(UPDATE(updated('gp-earlier-1', { charter_date: marinaDate(-2) })));
     const result = await presign('gp-earlier-1');
     expect(result.statusCode).toBe(409);
     expect(bodyOf(result).error).toBe('uploads_closed');
@@ -252,7 +260,7 @@ describe('the page follows the stored head, not the event', () => {
 
 describe('a cancellation', () => {
   it('re-renders the same slug as a cancelled notice with no widget, and presign answers 410', async () => {
-    await deliver(CREATE(created('gp-cancel-1', { charter_date: marinaDate(5) })));
+    await deliver(CREATE(created('gp-cancel-1', { charter_date: marinaDate(1) })));
     const [live] = published('gp-cancel-1');
     const token = uploadConfigOf(await servedPage(live!.url)).uploadToken;
     expect((await presign('gp-cancel-1', token)).statusCode).toBe(200);
@@ -387,7 +395,7 @@ describe('concurrent deliveries in reversed order', () => {
 
 describe('another partner’s events for an owned booking', () => {
   it('change nothing and are dead-lettered with reason not_owner', async () => {
-    await deliver(CREATE(created('gp-owned-1')));
+    await deliver(CREATE(created('gp-owned-1', { charter_date: marinaDate(1) })));
     const { slug } = published('gp-owned-1')[0]!;
     const [item, page, count] = [await itemOf('gp-owned-1'), await pageOf(slug), published('gp-owned-1').length];
 

@@ -1,6 +1,7 @@
 import vm from 'node:vm';
 import { PAGE_SCRIPT } from '../src/domain/page-assets';
 import { renderGuestPage } from '../src/domain/render';
+import { DEFAULT_UPLOAD_LIMITS } from '../src/domain/uploads';
 import { API_URL, TOKEN, UPLOADS_URL, liveView } from './support/bookings';
 
 /**
@@ -8,8 +9,16 @@ import { API_URL, TOKEN, UPLOADS_URL, liveView } from './support/bookings';
  * the clock under the test's control. (The browser test later runs it for real against the
  * local cloud.) Elements are made for the ids the rendered page actually has.
  */
-const page = renderGuestPage(liveView(), { apiUrl: API_URL, uploadsUrl: UPLOADS_URL, uploadToken: TOKEN });
+const page = renderGuestPage(liveView(), {
+  apiUrl: API_URL,
+  uploadsUrl: UPLOADS_URL,
+  uploadToken: TOKEN,
+  uploadLimits: DEFAULT_UPLOAD_LIMITS,
+});
+/** The charter ends at 13:00 PDT; uploads open at midnight PDT the day before and close a day after the end. */
 const END = Date.parse('2024-05-30T20:00:00Z');
+const OPEN = Date.parse('2024-05-29T07:00:00Z');
+const CLOSE = Date.parse('2024-05-31T20:00:00Z');
 const uploadConfigText = /<script type="application\/json" id="upload-config">([\s\S]*?)<\/script>/.exec(page)![1]!;
 
 class FakeElement {
@@ -145,17 +154,38 @@ describe('the upload widget’s script', () => {
     for (const [, id] of PAGE_SCRIPT.matchAll(/byId\('([^']+)'\)/g)) expect(page).toContain(`id="${id}"`);
   });
 
-  it('shows uploads closed when the page is opened after the charter ended', () => {
-    const widget = openPage({ now: END + 1000 });
+  it('shows uploads closed when the page is opened after the window closed', () => {
+    const widget = openPage({ now: CLOSE + 1000 });
     expect(widget.el('uploads-closed').hidden).toBe(false);
     expect(widget.el('uploads-open').hidden).toBe(true);
+    expect(widget.el('uploads-not-open').hidden).toBe(true);
     expect(widget.el('photo-input').disabled).toBe(true);
     expect(widget.el('greeting-before').hidden).toBe(true);
     expect(widget.el('greeting-after').hidden).toBe(false);
     expect(widget.el('tips').hidden).toBe(true);
   });
 
-  it('keeps uploads open before the end, and closes them when the end passes while the page is open', () => {
+  it('says when uploads open on a page opened weeks ahead, and opens them when the time comes', () => {
+    const widget = openPage({ now: OPEN - 30 * 86_400_000 });
+    expect(widget.el('uploads-not-open').hidden).toBe(false);
+    expect(widget.el('uploads-open').hidden).toBe(true);
+    expect(widget.el('photo-input').disabled).toBe(true);
+    expect(widget.el('greeting-before').hidden).toBe(false);
+    widget.clock.now = OPEN;
+    widget.tick();
+    expect(widget.el('uploads-not-open').hidden).toBe(true);
+    expect(widget.el('uploads-open').hidden).toBe(false);
+    expect(widget.el('photo-input').disabled).toBe(false);
+  });
+
+  it('asks presign nothing before the window opens', async () => {
+    const widget = openPage({ now: OPEN - 1000 });
+    widget.choose({ name: 'early.jpg', size: 1000, type: 'image/jpeg' });
+    await settle();
+    expect(widget.fetches).toHaveLength(0);
+  });
+
+  it('thanks the guest once the charter ends, and keeps uploads open through the grace until the close', () => {
     const widget = openPage({ now: END - 60_000 });
     expect(widget.el('uploads-closed').hidden).toBe(true);
     expect(widget.el('photo-input').disabled).toBe(false);
@@ -164,7 +194,25 @@ describe('the upload widget’s script', () => {
     expect(widget.el('tips').hidden).toBe(false);
     widget.clock.now = END;
     widget.tick();
+    expect(widget.el('greeting-after').hidden).toBe(false);
+    expect(widget.el('tips').hidden).toBe(true);
+    expect(widget.el('uploads-closed').hidden).toBe(true);
+    expect(widget.el('photo-input').disabled).toBe(false);
+    widget.clock.now = CLOSE;
+    widget.tick();
     expect(widget.el('uploads-closed').hidden).toBe(false);
+    expect(widget.el('photo-input').disabled).toBe(true);
+  });
+
+  it('waits for the opening when presign answers 409 uploads_not_open (a page clock ahead of ours)', async () => {
+    const widget = openPage({
+      now: OPEN + 1000,
+      presignReplies: [{ status: 409, body: { error: 'uploads_not_open', message: 'Uploads open at midnight.' } }],
+    });
+    widget.choose({ name: 'early.jpg', size: 1000, type: 'image/jpeg' });
+    await settle();
+    expect(widget.el('uploads-not-open').hidden).toBe(false);
+    expect(widget.el('uploads-closed').hidden).toBe(true);
     expect(widget.el('photo-input').disabled).toBe(true);
   });
 

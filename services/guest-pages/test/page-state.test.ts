@@ -25,6 +25,34 @@ describe('pageFactsOf: what the item keeps of a booking', () => {
   });
 });
 
+describe('the page’s free text: the vessel, the location and the greeting never carry money or contacts', () => {
+  const guest = { name: 'Dana Whitfield', email: 'dana.whitfield@example.com', phone: '+1 619 555 0142' };
+
+  it('scrubs "$1,450, capt fee $300, guest cell ..." out of the location, against the booking’s own facts', () => {
+    const booking = sampleBooking('boatsetter-xhqgmdh', {
+      guest,
+      location: 'Shelter Island, $1,450, capt fee $300, guest cell 619 555 0142, DANA.WHITFIELD@EXAMPLE.COM',
+      vessel: 'JADA (owner nets 1.15k)',
+      revenue_cents: 145000,
+      captain_fee_cents: 30000,
+    });
+    expect(pageFactsOf(booking)).toMatchObject({
+      location: 'Shelter Island, guest cell [contact removed], [contact removed]',
+      vessel: 'JADA',
+    });
+  });
+
+  it('greets "there" when the partner put a contact detail in the name', () => {
+    const booking = sampleBooking('boatsetter-xhqgmdh', { guest: { ...guest, name: 'DANA.WHITFIELD@EXAMPLE.COM' } });
+    expect(pageFactsOf(booking).guest_first_name).toBe('there');
+  });
+
+  it('scrubs an item stored before the rule on the way out', () => {
+    const old = item({ ...facts, location: 'Pier 3, captain fee $300', slug: 's'.repeat(22), lifecycle: 'live' });
+    expect(pageDecision(old)).toMatchObject({ kind: 'render', view: { location: 'Pier 3' } });
+  });
+});
+
 describe('pageDecision: what the stored item asks of the service', () => {
   it('renders a live item’s page at its slug, with its revision', () => {
     expect(

@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import { firstName } from '../src/domain/page-state';
 import { CANCELLED_PAGE_POLICY, contentSecurityPolicy, instantInWords, renderGuestPage } from '../src/domain/render';
+import { DEFAULT_UPLOAD_LIMITS } from '../src/domain/uploads';
 import { API_URL, TOKEN, UPLOADS_URL, cancelledView, liveView, sampleBooking } from './support/bookings';
 
-const settings = { apiUrl: API_URL, uploadsUrl: UPLOADS_URL, uploadToken: TOKEN };
+const settings = { apiUrl: API_URL, uploadsUrl: UPLOADS_URL, uploadToken: TOKEN, uploadLimits: DEFAULT_UPLOAD_LIMITS };
 const render = (...args: Parameters<typeof sampleBooking>) => renderGuestPage(liveView(...args), settings);
 
 const decode = (text: string) =>
@@ -43,6 +44,8 @@ const uploadConfig = (page: string) => {
     bookingId: string;
     presignUrl: string;
     uploadToken: string;
+    opensAt: string;
+    endsAt: string;
     closesAt: string;
     types: Record<string, string>;
   };
@@ -180,13 +183,15 @@ describe('renderGuestPage', () => {
     }
   });
 
-  it('embeds what the widget needs: booking id, presign URL, upload token and the end instant', () => {
+  it('embeds what the widget needs: booking id, presign URL, upload token, the window and the end', () => {
     const config = uploadConfig(page);
     expect(config.bookingId).toBe('xhqgmdh');
     expect(config.presignUrl).toBe(`${API_URL}/g/presign`);
     expect(config.uploadToken).toBe(TOKEN);
-    // 13:00 PDT (UTC-7) at the marina.
-    expect(config.closesAt).toBe('2024-05-30T20:00:00.000Z');
+    // Midnight PDT (UTC-7) the day before; the end, 13:00 PDT; and a day after it.
+    expect(config.opensAt).toBe('2024-05-29T07:00:00.000Z');
+    expect(config.endsAt).toBe('2024-05-30T20:00:00.000Z');
+    expect(config.closesAt).toBe('2024-05-31T20:00:00.000Z');
     expect(config.types.heic).toBe('image/heic');
     expect(config.types.mov).toBe('video/quicktime');
   });
@@ -198,9 +203,12 @@ describe('renderGuestPage', () => {
     expect(page).toMatch(/<ul id="uploaded"/);
     expect(page).toMatch(/<p class="closed" id="uploads-closed" hidden>/);
     expect(page).toMatch(/<progress id="upload-progress"/);
-    expect(elementText(page, 'uploads-closed')).toContain(
-      'closed when your charter ended at 1:00 PM PDT on Thursday, May 30, 2024',
+    expect(elementText(page, 'uploads-closed')).toContain('closed at 1:00 PM PDT on Friday, May 31, 2024');
+    expect(page).toMatch(/<p class="closed" id="uploads-not-open" hidden>/);
+    expect(elementText(page, 'uploads-not-open')).toContain(
+      'Photo uploads open at 12:00 AM PDT on Wednesday, May 29, 2024.',
     );
+    expect(elementText(page, 'uploads-open')).toContain('Uploads stay open until 1:00 PM PDT on Friday, May 31, 2024.');
   });
 
   it('is a phone-ready, unindexed, self-contained document', () => {

@@ -96,6 +96,22 @@ describe('upload tokens', () => {
     expect(verifyUploadToken([key], 'xhqgmdh', token)).toBe(false);
   });
 
+  it('refuse the three other spellings of the same bytes: only the canonical base64url is a token', () => {
+    const token = mintUploadToken(key, 'xhqgmdh');
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    // 43 characters carry 258 bits: the last character's two low bits are not part of the 256-bit MAC.
+    const last = alphabet.indexOf(token.at(-1)!);
+    const spellings = [1, 2, 3].map(
+      (padding) => `${token.slice(0, -1)}${alphabet[(last & ~3) | ((last + padding) & 3)]}`,
+    );
+    expect(new Set([token, ...spellings]).size).toBe(4);
+    for (const spelling of spellings) {
+      expect(Buffer.from(spelling, 'base64url').equals(Buffer.from(token, 'base64url'))).toBe(true);
+      expect({ spelling, valid: verifyUploadToken([key], 'xhqgmdh', spelling) }).toEqual({ spelling, valid: false });
+    }
+    expect(verifyUploadToken([key], 'xhqgmdh', token)).toBe(true);
+  });
+
   it('ignore an empty key (no previous version) rather than verify against it', () => {
     expect(verifyUploadToken(['', ''], 'xhqgmdh', mintUploadToken('x', 'xhqgmdh'))).toBe(false);
     expect(() => mintUploadToken('', 'xhqgmdh')).toThrow(/guest-upload key/);

@@ -3,6 +3,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
 import fc from 'fast-check';
 import {
+  DEFAULT_UPLOAD_LIMITS,
   MAX_FILE_NAME_LENGTH,
   MAX_IMAGE_BYTES,
   MAX_VIDEO_BYTES,
@@ -11,8 +12,10 @@ import {
   normalizeMimeType,
   planUpload,
   presignedPostInput,
+  quotaMessage,
   safeFileName,
   sanitizeFileName,
+  uploadWindow,
   type UploadPlan,
 } from '../src/domain/uploads';
 
@@ -24,7 +27,11 @@ const charter = {
 };
 /** 13:00 PDT at the marina. */
 const END = new Date('2024-05-30T20:00:00Z');
-const before = (ms: number) => new Date(END.getTime() - ms);
+/** The default window: from midnight at the marina the day before (00:00 PDT on May 29) to a day after the end. */
+const window = uploadWindow(charter, DEFAULT_UPLOAD_LIMITS);
+const OPEN = new Date('2024-05-29T07:00:00Z');
+const CLOSE = new Date('2024-05-31T20:00:00Z');
+const before = (ms: number) => new Date(CLOSE.getTime() - ms);
 const request = (overrides: Partial<PresignRequest> = {}): PresignRequest => ({
   booking_id: 'xhqgmdh',
   file_name: 'IMG_0042.HEIC',
@@ -33,7 +40,7 @@ const request = (overrides: Partial<PresignRequest> = {}): PresignRequest => ({
   ...overrides,
 });
 const plan = (overrides: Partial<PresignRequest> = {}, now = before(60 * 60 * 1000)) =>
-  planUpload({ request: request(overrides), charter, now, id: '0123456789abcdef' });
+  planUpload({ request: request(overrides), window, now, id: '0123456789abcdef' });
 
 describe('presign rules: what may be uploaded, and until when', () => {
   it('plans an upload under the booking’s prefix with a random id and the safe name', () => {
@@ -44,13 +51,13 @@ describe('presign rules: what may be uploaded, and until when', () => {
         contentType: 'image/heic',
         fileSize: 3_400_000,
         maxBytes: MAX_IMAGE_BYTES,
-        closesAt: END,
+        closesAt: CLOSE,
         expiresInSeconds: PRESIGN_EXPIRES_SECONDS,
       },
     });
   });
 
-  describe('how long the presigned POST lives: ten minutes, never past the charter’s end', () => {
+  describe('how long the presigned POST lives: ten minutes, never past the window’s close', () => {
     it('is ten minutes while the end is further away', () => {
       expect(plan({}, before(PRESIGN_EXPIRES_SECONDS * 1000 + 1))).toMatchObject({
         ok: true,
@@ -58,7 +65,7 @@ describe('presign rules: what may be uploaded, and until when', () => {
       });
     });
 
-    it('is the whole seconds left when the charter ends sooner', () => {
+    it('is the whole seconds left when the window closes sooner', () => {
       expect(plan({}, before(90_500))).toMatchObject({ ok: true, plan: { expiresInSeconds: 90 } });
       expect(plan({}, before(1_000))).toMatchObject({ ok: true, plan: { expiresInSeconds: 1 } });
     });
@@ -68,30 +75,50 @@ describe('presign rules: what may be uploaded, and until when', () => {
     });
   });
 
-  describe('the window: open until the charter ends in its own timezone', () => {
-    it('is open a minute before the end', () => {
+  describe('the window: from midnight the day before the charter until a day after it ends, at the marina', () => {
+    it('is midnight at the marina the day before, until 24 hours after the end', () => {
+      expect(window).toEqual({ opensAt: OPEN, closesAt: CLOSE });
+    });
+
+    it('is not open yet a second before it opens (409 uploads_not_open), and open at the opening', () => {
+      expect(plan({}, new Date(OPEN.getTime() - 1000))).toMatchObject({ ok: false, reason: 'not_open' });
+      expect(plan({}, OPEN).ok).toBe(true);
+    });
+
+    it('is not open 90 days ahead: a page made months before is no file host', () => {
+      expect(plan({}, new Date('2024-03-01T17:00:00Z'))).toMatchObject({ ok: false, reason: 'not_open' });
+    });
+
+    it('is open after the charter ends, through the grace (guests share the next day)', () => {
+      expect(plan({}, new Date(END.getTime() + 60_000)).ok).toBe(true);
       expect(plan({}, before(60_000)).ok).toBe(true);
     });
 
-    it('is closed at the end (409)', () => {
-      expect(plan({}, END)).toMatchObject({ ok: false, reason: 'ended' });
-    });
-
-    it('is closed any time after the end', () => {
+    it('is closed at the close (409) and any time after', () => {
+      expect(plan({}, CLOSE)).toMatchObject({ ok: false, reason: 'ended' });
       expect(plan({}, new Date('2024-06-02T00:00:00Z'))).toMatchObject({ ok: false, reason: 'ended' });
     });
 
     it('is measured at the marina, not in UTC or the server’s zone', () => {
-      // 13:00 on May 30 has passed in UTC and in New York, but not in San Diego.
-      const sanDiegoAt1230 = new Date('2024-05-30T19:30:00Z');
-      expect(plan({}, sanDiegoAt1230).ok).toBe(true);
-      const newYorkCharter = { ...charter, timezone: 'America/New_York' };
-      const decision = planUpload({ request: request(), charter: newYorkCharter, now: sanDiegoAt1230, id: 'x' });
-      expect(decision).toMatchObject({ ok: false, reason: 'ended' });
+      // Midnight on May 29 has passed in New York (UTC-4) at 05:00 UTC, but not in San Diego (UTC-7).
+      const at0500 = new Date('2024-05-29T05:00:00Z');
+      expect(plan({}, at0500)).toMatchObject({ ok: false, reason: 'not_open' });
+      const newYork = uploadWindow({ ...charter, timezone: 'America/New_York' }, DEFAULT_UPLOAD_LIMITS);
+      expect(newYork.opensAt.toISOString()).toBe('2024-05-29T04:00:00.000Z');
+      expect(planUpload({ request: request(), window: newYork, now: at0500, id: 'x' }).ok).toBe(true);
     });
 
-    it('is open before the charter starts (guests may share photos from the dock)', () => {
-      expect(plan({}, new Date('2024-05-29T12:00:00Z')).ok).toBe(true);
+    it('follows the stage’s settings: the charter’s own day, no grace', () => {
+      const tight = uploadWindow(charter, { opensDaysBefore: 0, graceHours: 0 });
+      expect(tight).toEqual({ opensAt: new Date('2024-05-30T07:00:00Z'), closesAt: END });
+    });
+
+    it('opens at midnight across a month, a year and a daylight-saving change', () => {
+      const newYear = { ...charter, charter_date: '2025-01-01' };
+      expect(uploadWindow(newYear, DEFAULT_UPLOAD_LIMITS).opensAt.toISOString()).toBe('2024-12-31T08:00:00.000Z');
+      // Spring forward on 2025-03-09: midnight on the 9th is still PST.
+      const dst = { ...charter, charter_date: '2025-03-10' };
+      expect(uploadWindow(dst, DEFAULT_UPLOAD_LIMITS).opensAt.toISOString()).toBe('2025-03-09T08:00:00.000Z');
     });
   });
 
@@ -158,11 +185,24 @@ describe('presign rules: what may be uploaded, and until when', () => {
     });
   });
 
-  it('checks the window before the file, so an ended charter answers 409 whatever is sent', () => {
-    expect(plan({ mime_type: 'application/pdf', file_size: 10 ** 12 }, END)).toMatchObject({
+  it('checks the window before the file, so a closed window answers 409 whatever is sent', () => {
+    expect(plan({ mime_type: 'application/pdf', file_size: 10 ** 12 }, CLOSE)).toMatchObject({
       ok: false,
       reason: 'ended',
     });
+    expect(plan({ mime_type: 'application/pdf', file_size: 10 ** 12 }, new Date(0))).toMatchObject({
+      ok: false,
+      reason: 'not_open',
+    });
+  });
+
+  it('names the limit a booking reached (429 quota_exceeded)', () => {
+    expect(quotaMessage('files', DEFAULT_UPLOAD_LIMITS)).toBe(
+      "This charter's uploads have reached their limit of 300 files.",
+    );
+    expect(quotaMessage('bytes', DEFAULT_UPLOAD_LIMITS)).toBe(
+      "This charter's uploads have reached their limit of 5 GB.",
+    );
   });
 
   describe('the request body (422)', () => {
@@ -250,7 +290,7 @@ describe('the presigned POST policy', () => {
     contentType: 'image/jpeg',
     fileSize: 3_400_000,
     maxBytes: MAX_IMAGE_BYTES,
-    closesAt: END,
+    closesAt: CLOSE,
     expiresInSeconds: PRESIGN_EXPIRES_SECONDS,
   };
 
@@ -296,22 +336,22 @@ describe('the presigned POST policy', () => {
     expect(expiration).toBeLessThanOrEqual(signedBefore + 600_000);
   });
 
-  it('expires no later than the charter’s end when that is within ten minutes', async () => {
+  it('expires no later than the window’s close when that is within ten minutes', async () => {
     // Planned and signed 90.5 s before the end (the signer reads Date.now()).
     const now = before(90_500);
     const clock = jest.spyOn(Date, 'now').mockReturnValue(now.getTime());
     try {
       const decision = planUpload({
         request: request({ mime_type: 'image/jpeg', file_name: 'a.jpg' }),
-        charter,
+        window,
         now,
         id: 'id',
       });
       if (!decision.ok) throw new Error(`expected a plan, got ${decision.message}`);
       const { policy } = await presign(decision.plan);
       expect(decision.plan.expiresInSeconds).toBe(90);
-      expect(Date.parse(policy.expiration)).toBeLessThanOrEqual(END.getTime());
-      expect(Date.parse(policy.expiration)).toBe(END.getTime() - 1_000);
+      expect(Date.parse(policy.expiration)).toBeLessThanOrEqual(CLOSE.getTime());
+      expect(Date.parse(policy.expiration)).toBe(CLOSE.getTime() - 1_000);
     } finally {
       clock.mockRestore();
     }
@@ -340,7 +380,7 @@ describe('the presigned POST policy', () => {
   it('pins a video’s own type and limit', async () => {
     const video = planUpload({
       request: request({ mime_type: 'video/quicktime', file_name: 'whales.mov', file_size: 150e6 }),
-      charter,
+      window,
       now: before(1000),
       id: 'id',
     });

@@ -6,6 +6,7 @@ import {
   type BookingEventRef,
   type RevisionRefusal,
 } from '@charter/shared/booking-revision';
+import { mergePrivateFacts, privateFactsOf, type PrivateFacts } from '@charter/shared/redaction';
 import { bookingUpdatedDetail, cancellationOf, eventCancelledDetail, planBookingChange } from './domain/booking-change';
 import { bookingEventOf, eventIdFor, projectCharter, type CrewEvent, type PublishedEvent } from './domain/crew-event';
 import { writeBookingChange, writeCancellation, writeTombstone } from './store/booking';
@@ -27,10 +28,13 @@ export type BookingOutcome =
  */
 const MAX_ATTEMPTS = 5;
 
-/** What to write for a booking event, given what was read; undefined when the write lost its race (read again). */
+/**
+ * What to write for a booking event, given what was read (the event and the booking's private facts kept with it);
+ * undefined when the write lost its race (read again).
+ */
 interface Writes {
   absent(): Promise<BookingOutcome | undefined>;
-  live(event: CrewEvent): Promise<BookingOutcome | undefined>;
+  live(event: CrewEvent, redaction: PrivateFacts): Promise<BookingOutcome | undefined>;
 }
 
 /**
@@ -44,7 +48,8 @@ async function untilSettled(bookingId: string, ref: BookingEventRef, writes: Wri
     const item = await readItem(eventId);
     const outcome = !item
       ? await writes.absent()
-      : (refusalFor(item, ref, bookingId) ?? (item.kind === 'event' ? await writes.live(item.event) : undefined));
+      : (refusalFor(item, ref, bookingId) ??
+        (item.kind === 'event' ? await writes.live(item.event, item.redaction) : undefined));
     if (outcome) return outcome;
   }
   throw new Error(`crew event ${eventId}: ${MAX_ATTEMPTS} writes in a row lost to concurrent writers; retrying`);
@@ -65,19 +70,22 @@ function refusalFor(item: StoredItem, ref: BookingEventRef, bookingId: string): 
  * crew event, whichever type it is; a later revision changes the crew-safe fields.
  */
 export function applyBooking(booking: BookingCreated | BookingUpdated, ref: BookingEventRef): Promise<BookingOutcome> {
-  const charter = projectCharter(booking);
+  const facts = privateFactsOf(booking);
   return untilSettled(booking.booking_id, ref, {
     async absent() {
       const crew = await rosterForNewEvent();
-      const created = await createCrewEvent({ ...charter, crew }, 'booking', ref);
+      const created = await createCrewEvent({ ...projectCharter(booking), crew }, 'booking', ref, facts);
       if (created.kind !== 'created') return undefined;
       return { kind: 'applied', action: 'created', publish: created.event.booking_event };
     },
-    async live(event) {
+    async live(event, known) {
+      // Scrubbed against every revision's amounts and contacts: a change's notes may name the first revision's.
+      const charter = projectCharter(booking, known);
       const change = planBookingChange(event, charter);
       const after = { ...event, ...charter, revision: ref.revision, version: event.version + 1 };
       const publish = { detail_type: 'EventUpdated', detail: bookingUpdatedDetail(after, change) } as const;
-      if (!(await writeBookingChange(event, ref, change, publish))) return undefined;
+      const redaction = mergePrivateFacts(known, facts);
+      if (!(await writeBookingChange(event, ref, change, publish, redaction))) return undefined;
       return { kind: 'applied', action: 'updated', publish };
     },
   });
@@ -85,14 +93,15 @@ export function applyBooking(booking: BookingCreated | BookingUpdated, ref: Book
 
 /** BookingCancelled: the crew event is marked cancelled, or a tombstone is left when there is none yet. */
 export function applyCancellation(detail: BookingCancelled, ref: BookingEventRef): Promise<BookingOutcome> {
-  const cancellation = cancellationOf(detail);
   return untilSettled(detail.booking_id, ref, {
     async absent() {
       const eventId = eventIdFor(detail.booking_id);
-      if (!(await writeTombstone(eventId, detail.booking_id, ref, cancellation))) return undefined;
+      if (!(await writeTombstone(eventId, detail.booking_id, ref, cancellationOf(detail)))) return undefined;
       return { kind: 'applied', action: 'tombstone' };
     },
-    async live(event) {
+    async live(event, known) {
+      // The reason is scrubbed against the booking's own amounts and guest contacts, kept with the event.
+      const cancellation = cancellationOf(detail, known);
       const after = { ...event, revision: ref.revision, version: event.version + 1 };
       const publish = { detail_type: 'EventCancelled', detail: eventCancelledDetail(after, cancellation) } as const;
       if (!(await writeCancellation(event, ref, cancellation, publish))) return undefined;

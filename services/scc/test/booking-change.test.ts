@@ -9,7 +9,6 @@ import {
 } from '../src/domain/booking-change';
 import { DeclineReason, crewConfirmedDetail, crewDeclinedDetail } from '../src/domain/crew-answer';
 import { planCrewChange, projectCharter } from '../src/domain/crew-event';
-import { crewSafeText } from '../src/domain/redaction';
 import { ROSTER, booking, storedEvent } from './fixtures';
 
 const event = storedEvent({ charter_date: '2027-12-30' });
@@ -164,24 +163,5 @@ describe('crew answers', () => {
     expect(validate(DeclineReason, '   ')).toBeUndefined();
     expect(validate(DeclineReason, undefined)).toBeUndefined();
     expect(() => validate(DeclineReason, 'x'.repeat(501))).toThrow(/at most 500/);
-  });
-});
-
-describe('crewSafeText', () => {
-  it.each([
-    [
-      'Call (619) 555-0100 or 619.555.0100 or 6195550100.',
-      'Call [contact removed] or [contact removed] or [contact removed].',
-    ],
-    ['Office +44 20 7946 0958 called.', 'Office [contact removed] called.'],
-    ['Moved from 2027-03-02 10:00 to 2027-03-03; 12 guests.', 'Moved from 2027-03-02 10:00 to 2027-03-03; 12 guests.'],
-    ['Booking GMB-88213 cancelled at 16:05.', 'Booking GMB-88213 cancelled at 16:05.'],
-  ])('%s', (text, expected) => {
-    expect(crewSafeText(text)).toBe(expected);
-  });
-
-  it('is undefined when nothing is left', () => {
-    expect(crewSafeText('Refund of $960.')).toBeUndefined();
-    expect(crewSafeText(undefined)).toBeUndefined();
   });
 });

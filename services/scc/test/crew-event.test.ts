@@ -1,6 +1,7 @@
 import { EventCreated } from '@charter/events';
 import { ValidationError } from '@charter/shared/errors';
 import { validate } from '@charter/shared/http';
+import { privateFactsOf } from '@charter/shared/redaction';
 import {
   CreateEventRequest,
   PutRosterRequest,
@@ -33,6 +34,22 @@ describe('the crew-safe projection of a booking', () => {
 
   it('keeps what the crew needs: date, times, zone, vessel, location, guest count, crew', () => {
     expect(projection).toEqual({ booking_id: 'xhqgmdh', ...PROJECTED_FIELDS });
+  });
+
+  it('scrubs the location and the vessel as well as the notes: "$1,450, capt fee $300, guest cell ..."', () => {
+    const projected = projectBooking(
+      booking({
+        location: 'Shelter Island, $1,450, capt fee $300, guest cell 619 555 0100',
+        vessel: 'JADA (owner nets 1,150)',
+        notes: 'Guest DANA: ANN.LEE@EXAMPLE.COM. Captain gets three hundred. Rev 1.45k. Captain takes 20%. Bring ice.',
+      }),
+      ROSTER,
+    );
+    expect(projected).toMatchObject({
+      location: 'Shelter Island, guest cell [contact removed]',
+      vessel: 'JADA',
+      notes: 'Guest DANA: [contact removed]. Bring ice.',
+    });
   });
 
   it('never carries money or guest contact details', () => {
@@ -193,11 +210,22 @@ describe('PATCH /events/{id} body', () => {
   });
 
   it('redacts new crew notes against the amounts the PATCH names, and never keeps them', () => {
-    const notes = 'Two more guests. Charter is now 1,650 and the captain gets 350.';
+    const notes = 'Two more guests. Charter is now 1,650 and the owner keeps 1,300.';
     const plan = planCrewChange(stored, { crew_notes: notes, revenue_cents: 165000, captain_fee_cents: 35000 });
     expect(plan.changes).toEqual({ crew_notes: 'Two more guests.' });
-    // Without the amounts only the vocabulary is known: the stored event has no money to check against.
-    expect(planCrewChange(stored, { crew_notes: notes }).changes).toEqual({ crew_notes: notes });
+    // Without any amounts only the vocabulary is known: "the owner keeps 1,300" is someone getting a number.
+    expect(planCrewChange(stored, { crew_notes: notes }).changes).toEqual({
+      crew_notes: 'Two more guests. Charter is now 1,650.',
+    });
+  });
+
+  it("redacts new crew notes against the booking's own private facts kept with the event", () => {
+    const known = privateFactsOf(booking());
+    const notes =
+      'Charter was fourteen hundred fifty. Rev 1.45k. Captain takes 20%. Ann: ANN.LEE@EXAMPLE.COM. Two more guests.';
+    expect(planCrewChange(stored, { crew_notes: notes }, known).changes).toEqual({
+      crew_notes: 'Ann: [contact removed]. Two more guests.',
+    });
   });
 
   it('lists the members added (ids) and removed (whole), and copies the crew', () => {

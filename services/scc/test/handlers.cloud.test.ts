@@ -16,6 +16,7 @@ import {
   startScc,
   TABLE,
   tableItems,
+  withoutPrivateFacts,
 } from './harness';
 
 type BusHandler = (
@@ -139,9 +140,15 @@ describe('BookingCreated', () => {
     });
   });
 
-  it('never writes money or guest contact details into the table', async () => {
+  it('writes money and guest contact details only to the private facts kept for scrubbing, nowhere else', async () => {
     await deliver(bookingInput({ booking_id: 'bk-nomoney' }));
-    const stored = JSON.stringify((await tableItems()).filter((item) => JSON.stringify(item).includes('bk-nomoney')));
+    const items = (await tableItems()).filter((item) => JSON.stringify(item).includes('bk-nomoney'));
+    expect(items.find((item) => item.kind === 'event')?.redaction).toEqual({
+      amounts: [{ revenue_cents: 145000, captain_fee_cents: 30000 }],
+      emails: ['ann.lee@example.com'],
+      phones: ['+1 619 555 0100'],
+    });
+    const stored = JSON.stringify(items.map(withoutPrivateFacts));
     for (const forbidden of [
       '145000',
       '1,450',
@@ -280,7 +287,10 @@ describe('POST /events', () => {
       version: 1,
     });
     expect(body.crew.map((m) => m.member_id)).toEqual(['rowan-hale', 'isla-moreno', 'theo-park']);
-    expect(JSON.stringify(await eventItems('manual-001'))).not.toMatch(/90000|900|revenue/);
+    const [item] = await eventItems('manual-001');
+    expect(JSON.stringify(withoutPrivateFacts(item!))).not.toMatch(/90000|900|revenue/);
+    // Kept with the event so that later crew notes are scrubbed against it; never returned.
+    expect(item!.redaction).toEqual({ amounts: [{ revenue_cents: 90000 }], emails: [], phones: [] });
     expect(published('manual-001')).toHaveLength(1);
   });
 
@@ -477,7 +487,7 @@ describe('PATCH /events/{event_id}', () => {
     );
   });
 
-  it('redacts new crew notes against the booking amounts the PATCH names, which are not stored', async () => {
+  it('redacts new crew notes against the amounts the PATCH names, which are not stored', async () => {
     const other = await eventFromBooking('bk-patch-amounts');
     const result = await patchEvent(other, {
       crew_notes: 'Two more guests. Charter now 1,650 and the captain gets 350.',
@@ -487,9 +497,18 @@ describe('PATCH /events/{event_id}', () => {
     });
     expect(result.statusCode).toBe(200);
     expect(bodyOf(result)).toMatchObject({ crew_notes: 'Two more guests.', version: 2 });
-    expect(JSON.stringify(await eventItems('bk-patch-amounts'))).not.toMatch(
-      /165000|35000|1,650|350|revenue|captain_fee/,
-    );
+    // Not even with the booking's own private facts: those are what the booking named.
+    expect(JSON.stringify(await eventItems('bk-patch-amounts'))).not.toMatch(/165000|35000|1,650|350/);
+  });
+
+  it("scrubs crew notes against the booking's own amounts and guest contacts when the PATCH names none", async () => {
+    const other = await eventFromBooking('bk-patch-known');
+    const result = await patchEvent(other, {
+      crew_notes: 'Captain gets 300, the owner 1.15k. Guest is ANN.LEE@EXAMPLE.COM. Two more guests.',
+      expected_version: 1,
+    });
+    expect(result.statusCode).toBe(200);
+    expect(bodyOf(result)).toMatchObject({ crew_notes: 'Guest is [contact removed]. Two more guests.' });
   });
 
   it('adds and removes members: their answers go with them, and EventUpdated names who came and who went', async () => {

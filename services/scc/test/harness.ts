@@ -38,6 +38,12 @@ export async function startScc(extraEnv: Record<string, string> = {}): Promise<L
 
 export const TABLE = 'ShipCaptainCrew-Events-local';
 
+/**
+ * An item as crew-facing code may hold it: without `redaction`, the booking's private facts (amounts, guest contacts)
+ * kept server-side for scrubbing, which no read returns.
+ */
+export const withoutPrivateFacts = ({ redaction: _redaction, ...item }: Record<string, unknown>) => item;
+
 /** Every item in the events table, as stored. */
 export async function tableItems(): Promise<Record<string, unknown>[]> {
   const client = DynamoDBDocumentClient.from(new DynamoDBClient({}));

@@ -91,6 +91,7 @@ export const PAGE_SCRIPT = `
   var input = byId('photo-input');
   var openPanel = byId('uploads-open');
   var closedPanel = byId('uploads-closed');
+  var notOpenPanel = byId('uploads-not-open');
   var current = byId('upload-current');
   var currentName = byId('upload-name');
   var currentPercent = byId('upload-percent');
@@ -98,8 +99,11 @@ export const PAGE_SCRIPT = `
   var problem = byId('upload-error');
   var list = byId('uploaded');
   var listHeading = byId('uploaded-heading');
+  var opensAt = Date.parse(config.opensAt);
+  var endsAt = Date.parse(config.endsAt);
   var closesAt = Date.parse(config.closesAt);
   var closed = false;
+  var ended = false;
 
   // Presign's 410: the booking was cancelled after this copy of the page was loaded. The picker stops; the message
   // says why, and the page itself says so once reloaded.
@@ -109,20 +113,37 @@ export const PAGE_SCRIPT = `
   }
 
   // After the charter the page turns from "see you soon" to "thank you".
-  function closeUploads() {
-    if (closed) return;
-    closed = true;
-    input.disabled = true;
-    openPanel.hidden = true;
-    closedPanel.hidden = false;
+  function endCharter() {
+    ended = true;
     byId('greeting-before').hidden = true;
     byId('greeting-after').hidden = false;
     byId('tips').hidden = true;
   }
 
-  // The page may stay open on a phone through the end of the charter: check again every so often.
+  // Once the window has closed (the charter's end and its grace), for good.
+  function closeUploads() {
+    if (closed) return;
+    closed = true;
+    input.disabled = true;
+    openPanel.hidden = true;
+    notOpenPanel.hidden = true;
+    closedPanel.hidden = false;
+    if (!ended) endCharter();
+  }
+
+  // Before the window opens (a page made weeks ahead): the picker waits, and the page says when it opens.
+  function waitForOpening(waiting) {
+    input.disabled = waiting;
+    openPanel.hidden = waiting;
+    notOpenPanel.hidden = !waiting;
+  }
+
+  // The page may stay open on a phone across the opening, the charter and the close: check again every so often.
   function stillOpen() {
-    if (!closed && Date.now() >= closesAt) closeUploads();
+    var now = Date.now();
+    if (!ended && now >= endsAt) endCharter();
+    if (!closed && now >= closesAt) closeUploads();
+    if (!closed) waitForOpening(now < opensAt);
     return !closed;
   }
   stillOpen();
@@ -165,7 +186,8 @@ export const PAGE_SCRIPT = `
       })
     }).then(function (response) {
       return response.json().catch(function () { return {}; }).then(function (body) {
-        if (response.status === 409) closeUploads();
+        if (response.status === 409 && body.error === 'uploads_not_open') waitForOpening(true);
+        else if (response.status === 409) closeUploads();
         if (response.status === 410) cancelUploads();
         if (!response.ok) throw new Error(body.message || 'The upload could not start (' + response.status + ').');
         return body;
@@ -209,7 +231,7 @@ export const PAGE_SCRIPT = `
   }
 
   function uploadOne(file) {
-    if (!stillOpen()) return Promise.resolve();
+    if (!stillOpen() || Date.now() < opensAt) return Promise.resolve();
     currentName.textContent = file.name;
     setProgress(0);
     current.hidden = false;

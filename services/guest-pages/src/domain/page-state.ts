@@ -1,5 +1,12 @@
 import type { BookingCreated, BookingUpdated } from '@charter/events';
 import type { Lifecycle, RevisionHead } from '@charter/shared/booking-revision';
+import {
+  NO_PRIVATE_FACTS,
+  privateFactsOf,
+  safeFirstName,
+  scrubField,
+  type PrivateFacts,
+} from '@charter/shared/redaction';
 import type { CharterTimes } from '@charter/shared/time';
 
 /**
@@ -15,17 +22,29 @@ export interface PageFacts extends CharterTimes {
   location: string;
 }
 
-/** "Dana Whitfield" -> "Dana": the page greets the guest the way a crew member would. */
-export const firstName = (name: string) => name.trim().split(/\s+/)[0] ?? name;
+/**
+ * "Dana Whitfield" -> "Dana": the page greets the guest the way a crew member would; "there" when the name is a
+ * contact detail (a partner that put the email address in the name).
+ */
+export const firstName = (name: string, facts: PrivateFacts = NO_PRIVATE_FACTS) =>
+  safeFirstName(name, facts) ?? 'there';
 
-/** The page facts of a booking as it stands (a BookingCreated or BookingUpdated detail). */
+/** The schema's lengths of the free-text fields the page shows. */
+const MAX_VESSEL = 100;
+const MAX_LOCATION = 200;
+
+/**
+ * The page facts of a booking as it stands (a BookingCreated or BookingUpdated detail). The vessel and location are
+ * partner text: scrubbed of money and contact details against the booking's own amounts and guest contacts.
+ */
 export function pageFactsOf(booking: BookingCreated | BookingUpdated): PageFacts {
+  const facts = privateFactsOf(booking);
   return {
     booking_id: booking.booking_id,
-    guest_first_name: firstName(booking.guest.name),
+    guest_first_name: firstName(booking.guest.name, facts),
     guest_count: booking.guest_count,
-    vessel: booking.vessel,
-    location: booking.location,
+    vessel: scrubField(booking.vessel, facts, MAX_VESSEL),
+    location: scrubField(booking.location, facts, MAX_LOCATION),
     charter_date: booking.charter_date,
     charter_start: booking.charter_start,
     charter_end: booking.charter_end,
@@ -44,6 +63,9 @@ export interface GuestPageItem extends RevisionHead, Partial<PageFacts> {
   cancelled_at?: string;
   created_at: string;
   updated_at: string;
+  /** Uploads presigned so far, and the bytes they may carry (the quota's counters). */
+  upload_files?: number;
+  upload_bytes?: number;
 }
 
 /** What the item asks of the service: a page to (re)render, or none. */
@@ -68,10 +90,17 @@ const FACT_KEYS = [
 export function pageDecision(item: GuestPageItem): PageDecision {
   if (!item.slug) return { kind: 'tombstone' };
   if (FACT_KEYS.some((key) => item[key] === undefined)) return { kind: 'no_facts' };
-  const facts = Object.fromEntries([
+  const stored = Object.fromEntries([
     ['booking_id', item.booking_id],
     ...FACT_KEYS.map((k) => [k, item[k]]),
   ]) as PageFacts;
+  // Scrubbed when stored; again on the way out, so an item written before a rule existed cannot show what it catches.
+  const facts: PageFacts = {
+    ...stored,
+    guest_first_name: firstName(stored.guest_first_name),
+    vessel: scrubField(stored.vessel, NO_PRIVATE_FACTS, MAX_VESSEL),
+    location: scrubField(stored.location, NO_PRIVATE_FACTS, MAX_LOCATION),
+  };
   const status: Lifecycle = item.lifecycle ?? 'live';
   const view: PageView =
     status === 'cancelled'

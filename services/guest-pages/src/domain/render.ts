@@ -3,7 +3,7 @@ import { SafeHtml, html, jsonForScript } from '@charter/shared/html';
 import { charterEndsAt, clockInWords, dateInWords, durationInWords, zoneAbbreviation } from '@charter/shared/time';
 import { PAGE_SCRIPT, PAGE_STYLE } from './page-assets';
 import type { PageFacts, PageView } from './page-state';
-import { MAX_IMAGE_BYTES, MAX_VIDEO_BYTES, UPLOAD_TYPES } from './uploads';
+import { MAX_IMAGE_BYTES, MAX_VIDEO_BYTES, UPLOAD_TYPES, uploadWindow, type UploadLimits } from './uploads';
 
 /** What the page needs besides the booking: where it uploads and the token that lets it. */
 export interface GuestPageSettings {
@@ -13,6 +13,8 @@ export interface GuestPageSettings {
   uploadsUrl: string;
   /** The booking's upload token (see upload-token.ts). */
   uploadToken: string;
+  /** When uploads open and close: the stage's settings, the same presign applies. */
+  uploadLimits: Pick<UploadLimits, 'opensDaysBefore' | 'graceHours'>;
 }
 
 const sha256 = (text: string) => `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
@@ -60,6 +62,13 @@ export function instantInWords(instant: string, timeZone: string): string {
   // ICU writes a narrow no-break space before AM/PM; the page writes plain spaces everywhere else.
   const time = new Intl.DateTimeFormat('en-US', clock).format(at).replace(/\s+/g, ' ');
   return `${date} at ${time}`;
+}
+
+/** "1:00 PM PDT on Friday, May 31, 2024": when uploads open or close, as the page words it. */
+function timeOnDateInWords(instant: Date, timeZone: string): string {
+  const date = new Intl.DateTimeFormat('en-US', { timeZone, dateStyle: 'full' }).format(instant);
+  const clock = { timeZone, hour: 'numeric', minute: '2-digit', timeZoneName: 'short' } as const;
+  return `${new Intl.DateTimeFormat('en-US', clock).format(instant).replace(/\s+/g, ' ')} on ${date}`;
 }
 
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
@@ -169,12 +178,18 @@ function renderLivePage(facts: PageFacts, settings: GuestPageSettings): string {
   const apiUrl = settings.apiUrl.replace(/\/+$/, '');
   const csp = contentSecurityPolicy([new URL(apiUrl).origin, new URL(settings.uploadsUrl).origin]);
   const words = charterInWords(facts);
-  const { date, start, end, zone } = words;
+  const { date, start } = words;
+  const window = uploadWindow(facts, settings.uploadLimits);
+  const opens = timeOnDateInWords(window.opensAt, facts.timezone);
+  const closes = timeOnDateInWords(window.closesAt, facts.timezone);
+  // The widget's clock: the window presign applies (opens, closes) and the charter's end (the page says thank you).
   const config = {
     bookingId: facts.booking_id,
     presignUrl: `${apiUrl}/g/presign`,
     uploadToken: settings.uploadToken,
-    closesAt: charterEndsAt(facts).toISOString(),
+    opensAt: window.opensAt.toISOString(),
+    endsAt: charterEndsAt(facts).toISOString(),
+    closesAt: window.closesAt.toISOString(),
     types: extensionTypes(),
   };
   const accept = [...Object.keys(UPLOAD_TYPES), ...Object.keys(extensionTypes()).map((e) => `.${e}`)].join(',');
@@ -202,7 +217,7 @@ ${factsOf(facts, words, 'Your charter')}
 <h2 id="photos-heading">Share your photos</h2>
 <div id="uploads-open">
 <p class="lead">Add your photos and videos from the day, and share this page with your party so they can too. \
-Uploads stay open until ${end} ${zone} on ${date}.</p>
+Uploads stay open until ${closes}.</p>
 <input class="visually-hidden" type="file" id="photo-input" multiple accept="${accept}">
 <label class="button" for="photo-input">${CAMERA}Choose photos or videos</label>
 <p class="fine">Photos up to ${MAX_IMAGE_BYTES / MB} MB, videos up to ${MAX_VIDEO_BYTES / MB} MB.</p>
@@ -212,8 +227,10 @@ Uploads stay open until ${end} ${zone} on ${date}.</p>
 </div>
 <p class="problem" id="upload-error" role="alert" hidden></p>
 </div>
+<p class="closed" id="uploads-not-open" hidden><strong>Photo uploads open at ${opens}.</strong>\
+Come back then to share your photos and videos; uploads stay open until ${closes}.</p>
 <p class="closed" id="uploads-closed" hidden><strong>Photo uploads are closed.</strong>\
-They closed when your charter ended at ${end} ${zone} on ${date}.</p>
+They closed at ${closes}, after your charter.</p>
 <p class="done-heading" id="uploaded-heading" hidden>Uploaded from this device</p>
 <ul id="uploaded" aria-live="polite"></ul>
 </section>

@@ -1,6 +1,6 @@
 import type { PresignedPostOptions } from '@aws-sdk/s3-presigned-post';
 import { BookingId } from '@charter/events';
-import { charterEndsAt, type CharterTimes } from '@charter/shared/time';
+import { charterEndsAt, marinaTimeToInstant, type CharterTimes } from '@charter/shared/time';
 import { z } from 'zod';
 
 /**
@@ -123,6 +123,58 @@ export const uploadPrefix = (bookingId: string) => `uploads/${bookingId}/`;
 export const uploadKey = (bookingId: string, id: string, safeName: string) =>
   `${uploadPrefix(bookingId)}${id}-${safeName}`;
 
+/**
+ * When a booking's uploads are open, and how much they may hold: the stage's settings (serverless.yml params), the
+ * same for the page and for presign.
+ */
+export interface UploadLimits {
+  /** Whole days before the charter's date the window opens, at midnight in the charter's zone (1: the day before). */
+  opensDaysBefore: number;
+  /** Hours the window stays open after the charter ends (guests share photos the next day). */
+  graceHours: number;
+  /** Files presigned per booking. */
+  maxFiles: number;
+  /** Bytes presigned per booking (the sizes the page declared, which each POST policy caps). */
+  maxBytes: number;
+}
+
+/**
+ * The defaults: open from midnight the day before (guests share from the dock, and the page is no file host for the
+ * months before), closed a day after the charter ends; 300 files and 5 GB per booking, several times what a full
+ * day's party shoots, and a bound on what a leaked page can cost.
+ */
+export const DEFAULT_UPLOAD_LIMITS: UploadLimits = {
+  opensDaysBefore: 1,
+  graceHours: 24,
+  maxFiles: 300,
+  maxBytes: 5 * 1024 ** 3,
+};
+
+export interface UploadWindow {
+  opensAt: Date;
+  closesAt: Date;
+}
+
+/** `2024-05-30` minus `days` whole days, as a calendar date (no zone: dates are the marina's). */
+function daysBefore(date: string, days: number): string {
+  const [year, month, day] = date.split('-').map(Number) as [number, number, number];
+  return new Date(Date.UTC(year, month - 1, day - days)).toISOString().slice(0, 10);
+}
+
+/**
+ * The booking's upload window: from midnight at the marina `opensDaysBefore` days before the charter's date (a page
+ * made months ahead is no file host until then) until `graceHours` after the charter ends.
+ */
+export function uploadWindow(charter: CharterTimes, limits: Pick<UploadLimits, 'opensDaysBefore' | 'graceHours'>) {
+  const opensAt = marinaTimeToInstant(
+    daysBefore(charter.charter_date, limits.opensDaysBefore),
+    '00:00',
+    charter.timezone,
+  );
+  const closesAt = new Date(charterEndsAt(charter).getTime() + limits.graceHours * 3_600_000);
+  return { opensAt, closesAt } satisfies UploadWindow;
+}
+
 export interface UploadPlan {
   key: string;
   contentType: string;
@@ -130,36 +182,47 @@ export interface UploadPlan {
   fileSize: number;
   /** The type's limit (what the page is told it may send). */
   maxBytes: number;
-  /** When uploads close: the charter's end at the marina. */
+  /** When uploads close: the charter's end at the marina, plus the grace. */
   closesAt: Date;
-  /** How long the presigned POST is valid: ten minutes, or less when the charter ends sooner. */
+  /** How long the presigned POST is valid: ten minutes, or less when the window closes sooner. */
   expiresInSeconds: number;
 }
 
-export type UploadRefusal = { ok: false; reason: 'ended' | 'unsupported_type' | 'too_large'; message: string };
+export type UploadRefusal = {
+  ok: false;
+  reason: 'not_open' | 'ended' | 'unsupported_type' | 'too_large';
+  message: string;
+};
 export type UploadDecision = { ok: true; plan: UploadPlan } | UploadRefusal;
 
 /**
- * Decides one upload: refused after the charter has ended in its own timezone (or less than a
- * second before), for a type outside the allowlist, or for a size over the type's limit;
- * otherwise the exact key, Content-Type, size and lifetime the presigned POST will pin.
+ * Decides one upload: refused outside the window (before it opens, or less than a second before it closes), for a
+ * type outside the allowlist, or for a size over the type's limit; otherwise the exact key, Content-Type, size and
+ * lifetime the presigned POST will pin.
  */
 export function planUpload(input: {
   request: PresignRequest;
-  charter: CharterTimes;
+  window: UploadWindow;
   now: Date;
   id: string;
 }): UploadDecision {
-  const { request, charter, now, id } = input;
-  const closesAt = charterEndsAt(charter);
+  const { request, window, now, id } = input;
+  const { opensAt, closesAt } = window;
+  if (now.getTime() < opensAt.getTime()) {
+    return {
+      ok: false,
+      reason: 'not_open',
+      message: `Uploads for this charter open at ${opensAt.toISOString()} (midnight at the marina before it).`,
+    };
+  }
   // Whole seconds, rounded down: the policy's expiration is written to the second, and the
-  // charter ends on a whole minute, so a POST signed now expires at the end at the latest.
+  // window closes on a whole minute, so a POST signed now expires when it closes at the latest.
   const expiresInSeconds = Math.min(PRESIGN_EXPIRES_SECONDS, Math.floor((closesAt.getTime() - now.getTime()) / 1000));
   if (expiresInSeconds <= 0) {
     return {
       ok: false,
       reason: 'ended',
-      message: `Uploads for this charter closed when it ended (${closesAt.toISOString()}).`,
+      message: `Uploads for this charter closed at ${closesAt.toISOString()}, after it ended.`,
     };
   }
   const contentType = normalizeMimeType(request.mime_type);
@@ -206,6 +269,21 @@ export function presignedPostInput(bucket: string, plan: UploadPlan): PresignedP
     Fields: { 'Content-Type': plan.contentType },
     Expires: plan.expiresInSeconds,
   };
+}
+
+/** Which per-booking limit an upload would pass. */
+export type QuotaLimit = 'files' | 'bytes';
+
+/** The 429's words: which limit, and its value. */
+export function quotaMessage(limit: QuotaLimit, limits: Pick<UploadLimits, 'maxFiles' | 'maxBytes'>): string {
+  return limit === 'files'
+    ? `This charter's uploads have reached their limit of ${limits.maxFiles} files.`
+    : `This charter's uploads have reached their limit of ${bytesInWords(limits.maxBytes)}.`;
+}
+
+function bytesInWords(bytes: number): string {
+  const gb = bytes / 1024 ** 3;
+  return gb >= 1 ? `${Math.round(gb * 10) / 10} GB` : megabytes(bytes);
 }
 
 function typesOf(kind: Kind): string {

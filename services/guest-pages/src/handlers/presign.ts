@@ -1,35 +1,22 @@
-import { randomBytes } from 'node:crypto';
-import {
-  HttpError,
-  conflict,
-  forbidden,
-  notFound,
-  payloadTooLarge,
-  unauthorized,
-  unsupportedMediaType,
-} from '@charter/shared/errors';
+import { HttpError, forbidden, notFound, unauthorized } from '@charter/shared/errors';
 import { header, httpHandler, json, jsonBody, validate } from '@charter/shared/http';
 import { createLogger, withBookingId } from '@charter/shared/logger';
 import { acceptedValues, secrets } from '@charter/shared/secrets';
+import { admitUpload } from '../admit-upload';
 import { setting } from '../config';
 import { charterTimesOf } from '../domain/page-state';
 import { verifyUploadToken } from '../domain/upload-token';
-import { PresignRequest, planUpload, type UploadRefusal } from '../domain/uploads';
+import { PresignRequest } from '../domain/uploads';
 import { findGuestPage, presignUpload } from '../store';
 
 const logger = createLogger('charter-guest-pages');
 /** The request is four short fields; anything bigger is not from our page. */
 const MAX_BODY_BYTES = 4 * 1024;
 
-const refusals: Record<UploadRefusal['reason'], (message: string) => HttpError> = {
-  ended: (message) => conflict(message, 'uploads_closed'),
-  unsupported_type: (message) => unsupportedMediaType(message, 'unsupported_type'),
-  too_large: (message) => payloadTooLarge(message, 'file_too_large'),
-};
-
 /**
- * POST /g/presign from a guest page: checks the page's upload token (X-Upload-Token) and the
- * upload window, then answers a presigned S3 POST for exactly one file under the booking's prefix.
+ * POST /g/presign from a guest page: checks the page's upload token (X-Upload-Token), the upload window (so the token
+ * is useless outside it) and the booking's quota, then answers a presigned S3 POST for exactly one file under the
+ * booking's prefix.
  */
 export const handler = httpHandler(logger, async (event) => {
   const uploadKeyName = setting('UPLOAD_KEY_SECRET_NAME');
@@ -60,10 +47,7 @@ export const handler = httpHandler(logger, async (event) => {
   const charter = charterTimesOf(record);
   if (!charter) throw notFound(`There is no guest page for booking ${request.booking_id}.`, 'unknown_booking');
 
-  const decision = planUpload({ request, charter, now: new Date(), id: randomBytes(8).toString('hex') });
-  if (!decision.ok) throw refusals[decision.reason](decision.message);
-
-  const { plan } = decision;
+  const { plan, window } = await admitUpload(request, charter);
   const post = await presignUpload(plan);
   logger.info('upload presigned', { key: plan.key, content_type: plan.contentType, file_size: request.file_size });
   return json(200, {
@@ -72,6 +56,7 @@ export const handler = httpHandler(logger, async (event) => {
     key: plan.key,
     max_bytes: plan.maxBytes,
     expires_in: plan.expiresInSeconds,
+    uploads_open_at: window.opensAt.toISOString(),
     uploads_close_at: plan.closesAt.toISOString(),
   });
 });

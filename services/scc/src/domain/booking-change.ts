@@ -8,7 +8,7 @@ import {
   type CrewChangePlan,
   type CrewEvent,
 } from './crew-event';
-import { crewSafeText } from './redaction';
+import { scrubText, type PrivateFacts } from '@charter/shared/redaction';
 
 /**
  * What a later booking revision does to a crew event, on paper: which crew-safe fields change (old -> new, for the
@@ -90,10 +90,11 @@ const MAX_REASON = 500;
 
 /**
  * The cancellation as crew may be told it: the partner's reason loses money and contact details (any email address or
- * phone number: a cancellation does not carry the guest's, and the stored event never held them).
+ * phone number, and the booking's own amounts and guest contacts, `known` from the crew event: a cancellation does not
+ * carry them).
  */
-export function cancellationOf(detail: BookingCancelled): Cancellation {
-  const reason = crewSafeText(detail.reason)?.slice(0, MAX_REASON).trim();
+export function cancellationOf(detail: BookingCancelled, known?: PrivateFacts): Cancellation {
+  const reason = scrubText(detail.reason, known)?.slice(0, MAX_REASON).trim();
   return {
     cancelled_at: detail.cancelled_at,
     ...(detail.cancelled_by ? { cancelled_by: detail.cancelled_by } : {}),

@@ -15,8 +15,8 @@ import {
 import type { Lifecycle } from '@charter/shared/booking-revision';
 import { charterScheduleFields } from '@charter/shared/charter-schedule';
 import type { FieldIssue } from '@charter/shared/errors';
+import { mergePrivateFacts, privateFactsOf, scrubField, scrubText, type PrivateFacts } from '@charter/shared/redaction';
 import { z } from 'zod';
-import { crewSafeNotes, type BookingAmounts } from './redaction';
 
 /** Crew events are made for a crew of a boat; EventCreated allows at most 20. */
 export const MAX_CREW = 20;
@@ -123,19 +123,36 @@ export const charterFieldsOf = (source: CharterFields): CharterFields => ({
 /** What a booking says about its charter that crew may see: its fields and money-free notes, no crew. */
 export type CharterProjection = Omit<CrewEventFields, 'crew'>;
 
+/** The schema's lengths of the free-text fields crew see: a scrubbed field is cut to them. */
+const MAX_VESSEL = 100;
+const MAX_LOCATION = 200;
+
 /**
- * The charter of a booking, crew-safe: its fields and its notes without money or the guest's contact details. The
- * booking's own revenue and captain fee are used to find them in the notes however they are written ("Captain gets
- * 300"), then dropped: this is the one place they are known.
+ * The charter's fields as crew may see them: its free text (vessel, location, notes) without money or contact details,
+ * scrubbed against the booking's private facts (its amounts, its guest's contacts).
  */
-export function projectCharter(booking: BookingCreated): CharterProjection {
-  const notes = crewSafeNotes(booking.notes, booking.guest, amountsOf(booking));
-  return { ...charterFieldsOf(booking), ...(notes === undefined ? {} : { notes }) };
+function scrubbedCharter(source: CharterFields & { notes?: string }, facts: PrivateFacts): CharterProjection {
+  const notes = scrubText(source.notes, facts);
+  return {
+    ...charterFieldsOf(source),
+    vessel: scrubField(source.vessel, facts, MAX_VESSEL),
+    location: scrubField(source.location, facts, MAX_LOCATION),
+    ...(notes === undefined ? {} : { notes }),
+  };
+}
+
+/**
+ * The charter of a booking, crew-safe: its fields and its notes without money or contact details. The booking's own
+ * revenue, captain fee and guest contacts are used to find them however they are written ("Captain gets 300",
+ * "DANA@EXAMPLE.COM"), with what earlier revisions named (`known`, kept with the crew event), then dropped.
+ */
+export function projectCharter(booking: BookingCreated, known?: PrivateFacts): CharterProjection {
+  return scrubbedCharter(booking, mergePrivateFacts(privateFactsOf(booking), known));
 }
 
 /** The crew-safe projection of a booking with a copy of the crew: what a new crew event holds. */
-export function projectBooking(booking: BookingCreated, crew: CrewMember[]): CrewEventFields {
-  return { ...projectCharter(booking), crew: crew.map(copyMember) };
+export function projectBooking(booking: BookingCreated, crew: CrewMember[], known?: PrivateFacts): CrewEventFields {
+  return { ...projectCharter(booking, known), crew: crew.map(copyMember) };
 }
 
 /** Exactly the crew-safe fields, whatever else the value carries: the store writes only these. */
@@ -189,16 +206,10 @@ export function eventCreatedDetail(
 export const bookingEventOf = (event: CrewEvent): PublishedEvent =>
   event.booking_event ?? { detail_type: 'EventCreated', detail: eventCreatedDetail(event) };
 
-/** Only the amounts, never anything else of a value that carries them. */
-const amountsOf = (source: BookingAmounts): BookingAmounts => ({
-  revenue_cents: source.revenue_cents,
-  captain_fee_cents: source.captain_fee_cents,
-});
-
 /**
- * The booking's amounts, accepted by POST and PATCH only so that notes can be checked against
- * them (a bare "Captain gets 300"); they are never stored or shown. The stored event has no
- * money, so a PATCH that does not send them has its notes checked by the vocabulary rules alone.
+ * The booking's amounts, accepted by POST and PATCH only so that free text can be checked against them (a bare
+ * "Captain gets 300"); kept with the event's private facts, never shown. A PATCH without them is checked against the
+ * amounts the booking named.
  */
 const redactionAmounts = {
   revenue_cents: Cents.optional(),
@@ -209,7 +220,8 @@ const redactionAmounts = {
  * POST /events: the operator's manual path. Same fields as the projection; crew is optional
  * (the roster is used when absent). Other fields are dropped, not refused, so a caller that
  * sends a whole booking still gets a crew event without its money or guest details; its
- * revenue_cents and captain_fee_cents are used to redact the notes, then dropped.
+ * revenue_cents, captain_fee_cents and guest's email and phone are used to scrub the free text, kept as the event's
+ * private facts, and never shown.
  */
 export const CreateEventRequest = z
   .object({
@@ -220,18 +232,14 @@ export const CreateEventRequest = z
     notes: Notes.optional(),
     crew: Crew.optional(),
     ...redactionAmounts,
+    guest: z.object({ email: z.string().max(320).optional(), phone: z.string().max(64).optional() }).optional(),
   })
   .check(endAfterStart);
 export type CreateEventRequest = z.infer<typeof CreateEventRequest>;
 
-/** The crew-safe fields for a manual event: notes redacted as a booking's would be. */
+/** The crew-safe fields for a manual event: its free text scrubbed as a booking's is. */
 export function projectRequest(request: CreateEventRequest, roster: CrewMember[]): CrewEventFields {
-  const notes = crewSafeNotes(request.notes, undefined, amountsOf(request));
-  return {
-    ...charterFieldsOf(request),
-    ...(notes === undefined ? {} : { notes }),
-    crew: (request.crew ?? roster).map(copyMember),
-  };
+  return { ...scrubbedCharter(request, privateFactsOf(request)), crew: (request.crew ?? roster).map(copyMember) };
 }
 
 /** The fields a booking owns: a PATCH naming one is refused, since the page and calendar must change with it. */
@@ -294,12 +302,19 @@ export interface CrewChangePlan {
   removed: CrewMember[];
 }
 
-/** Applies a PATCH to an event on paper: new crew notes are redacted as a booking's notes are. */
-export function planCrewChange(event: Pick<CrewEvent, 'crew'>, request: UpdateEventRequest): CrewChangePlan {
+/**
+ * Applies a PATCH to an event on paper: new crew notes are scrubbed as a booking's notes are, against the booking's
+ * private facts (`known`, kept with the event) and any amounts the PATCH names.
+ */
+export function planCrewChange(
+  event: Pick<CrewEvent, 'crew'>,
+  request: UpdateEventRequest,
+  known?: PrivateFacts,
+): CrewChangePlan {
   const changes: CrewChangePlan['changes'] = {};
   if (request.crew_notes !== undefined) {
-    changes.crew_notes =
-      request.crew_notes === null ? null : (crewSafeNotes(request.crew_notes, undefined, amountsOf(request)) ?? null);
+    const facts = mergePrivateFacts(known, privateFactsOf(request));
+    changes.crew_notes = request.crew_notes === null ? null : (scrubText(request.crew_notes, facts) ?? null);
   }
   if (request.crew === undefined) return { changes, added: [], removed: [] };
   const crew = request.crew.map(copyMember);
@@ -348,20 +363,37 @@ export function expectedVersion(bodyVersion: number | undefined, ifMatch: string
 
 export const etagOf = (version: number) => `"${version}"`;
 
+/**
+ * The event's free text as it leaves the service (the crew page, the API): scrubbed again. It was scrubbed when it was
+ * stored; doing it again costs little and means text written before a rule existed, or by hand, still cannot show.
+ */
+export function outgoingText(event: CrewEvent) {
+  const reason = event.cancellation?.reason;
+  return {
+    ...scrubbedCharter(event, { amounts: [], emails: [], phones: [] }),
+    crew_notes: scrubText(event.crew_notes),
+    ...(event.cancellation
+      ? { cancellation: { ...event.cancellation, ...(reason ? { reason: scrubText(reason) } : {}) } }
+      : {}),
+    declineReason: (memberId: string) => scrubText(event.declines[memberId]?.reason),
+  };
+}
+
 /** The API's view of an event: each member's answer in crew order, and the cancellation when cancelled. */
 export function eventView(event: CrewEvent) {
+  const text = outgoingText(event);
   return {
     event_id: event.event_id,
-    ...charterFieldsOf(event),
-    ...(event.notes === undefined ? {} : { notes: event.notes }),
-    ...(event.crew_notes === undefined ? {} : { crew_notes: event.crew_notes }),
+    ...charterFieldsOf(text),
+    ...(text.notes === undefined ? {} : { notes: text.notes }),
+    ...(text.crew_notes === undefined ? {} : { crew_notes: text.crew_notes }),
     status: event.lifecycle,
-    ...(event.cancellation ? { cancellation: event.cancellation } : {}),
+    ...(text.cancellation ? { cancellation: text.cancellation } : {}),
     crew: event.crew.map((member) => ({
       ...copyMember(member),
       confirmed_at: event.confirmations[member.member_id] ?? null,
       declined_at: event.declines[member.member_id]?.at ?? null,
-      ...(event.declines[member.member_id]?.reason ? { decline_reason: event.declines[member.member_id]!.reason } : {}),
+      ...(text.declineReason(member.member_id) ? { decline_reason: text.declineReason(member.member_id) } : {}),
     })),
     revision: event.revision,
     version: event.version,

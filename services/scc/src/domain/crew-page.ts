@@ -2,8 +2,7 @@ import { SafeHtml, html } from '@charter/shared/html';
 import { clockInWords, dateInWords, durationInWords, zoneAbbreviation } from '@charter/shared/time';
 import type { CancelledBy } from '@charter/events';
 import { MAX_DECLINE_REASON } from './crew-answer';
-import type { Cancellation, CrewEvent } from './crew-event';
-import { redactMoney } from './redaction';
+import { outgoingText, type Cancellation, type CrewEvent } from './crew-event';
 
 /**
  * The page a crew member reaches from their magic link: the charter (crew-safe fields only), who is on the crew and
@@ -164,7 +163,10 @@ const youConfirmed = (when: string) => `You confirmed on ${when}. See you on boa
 const youCantMakeIt = (when: string) => `You said you can't make it (${when}). The captain has been told.`;
 
 /** The member's own answer: what they said, and the forms to say it (or the other thing). */
-function yourAnswer(input: CrewPageInput & { confirmAction: string; declineAction: string }): SafeHtml {
+function yourAnswer(
+  input: CrewPageInput & { confirmAction: string; declineAction: string },
+  reason: string | undefined,
+): SafeHtml {
   const { event, memberId, token } = input;
   const you = event.crew.find((member) => member.member_id === memberId);
   const confirmed = event.confirmations[memberId];
@@ -183,7 +185,7 @@ function yourAnswer(input: CrewPageInput & { confirmAction: string; declineActio
     ? html`<p class="done" id="confirmed" data-confirmed="true">${youConfirmed(at(confirmed))}</p>`
     : declined
       ? html`<p class="declined" id="declined" data-declined="true">${youCantMakeIt(at(declined.at))}</p>
-${declined.reason ? html`<p class="said" id="your-reason">${declined.reason}</p>` : ''}`
+${reason ? html`<p class="said" id="your-reason">${reason}</p>` : ''}`
       : '';
   const confirmForm = confirmed
     ? ''
@@ -213,11 +215,11 @@ ${declineForm}
 export function renderCrewPage(input: CrewPageInput): string {
   const { event, memberId } = input;
   const when = `${clockInWords(event.charter_start)} – ${clockInWords(event.charter_end)} ${zoneAbbreviation(event)}`;
-  const cancelled = event.lifecycle === 'cancelled' && event.cancellation ? event.cancellation : undefined;
-  // Notes were redacted when stored; redacting again on the way out costs nothing and means a
-  // note written into the table by hand still cannot show money.
-  const notes = event.notes ? redactMoney(event.notes) : '';
-  const crewNotes = event.crew_notes ? redactMoney(event.crew_notes) : '';
+  // Every text was scrubbed when stored; it is scrubbed again on the way out (text written before a rule, or by hand).
+  const text = outgoingText(event);
+  const cancelled = event.lifecycle === 'cancelled' && text.cancellation ? text.cancellation : undefined;
+  const notes = text.notes ?? '';
+  const crewNotes = text.crew_notes ?? '';
   const notesCard = (title: string, id: string, text: string) =>
     text ? html`<section class="card"><h2>${title}</h2><p class="notes" id="${id}">${text}</p></section>` : '';
   const eventPath = `/crew/${encodeURIComponent(event.event_id)}`;
@@ -230,13 +232,13 @@ export function renderCrewPage(input: CrewPageInput): string {
   const header = cancelled ? 'card was' : 'card';
   const body = html`${cancelled ? cancelledCard(cancelled, event.timezone) : ''}<section class="${header}">
 <p class="eyebrow">Crew event · ${event.booking_id}</p>
-<h1>${event.vessel}</h1>
+<h1>${text.vessel}</h1>
 <p class="when">${dateInWords(event.charter_date)}</p>
 <p class="when">${when} (${durationInWords(event.charter_start, event.charter_end)})</p>
 </section>
 <section class="card">
 <dl>
-<dt>Where</dt><dd>${event.location}</dd>
+<dt>Where</dt><dd>${text.location}</dd>
 <dt>Guests</dt><dd id="guest-count">${event.guest_count}</dd>
 <dt>Time zone</dt><dd>${event.timezone}</dd>
 </dl>
@@ -248,9 +250,9 @@ ${notesCard('Crew notes', 'crew-notes', crewNotes)}
 <ul id="crew">
 ${crewRows(event, memberId)}</ul>
 </section>
-${cancelled ? '' : yourAnswer({ ...input, ...actions })}`;
+${cancelled ? '' : yourAnswer({ ...input, ...actions }, text.declineReason(memberId))}`;
 
-  const title = `${event.vessel} · ${dateInWords(event.charter_date)} · Crew`;
+  const title = `${text.vessel} · ${dateInWords(event.charter_date)} · Crew`;
   return page(cancelled ? `Cancelled: ${title}` : title, body);
 }
 

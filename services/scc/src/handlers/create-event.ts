@@ -1,6 +1,7 @@
 import { httpHandler, json, validate } from '@charter/shared/http';
 import { createLogger, withBookingId } from '@charter/shared/logger';
 import { publish } from '@charter/shared/publisher';
+import { privateFactsOf } from '@charter/shared/redaction';
 import { CreateEventRequest, bookingEventOf, etagOf, eventView, projectRequest } from '../domain/crew-event';
 import { jsonObjectBody, repeatedEvent, requireServiceKey } from '../edges';
 import { createCrewEvent, rosterForNewEvent } from '../store/events';
@@ -25,7 +26,7 @@ export const handler = httpHandler(logger, async (event) => {
   withBookingId(logger, request.booking_id);
   const crew = request.crew ?? (await rosterForNewEvent('or name crew in the request'));
   const fields = projectRequest(request, crew);
-  const result = await createCrewEvent(fields, 'api', OPERATOR);
+  const result = await createCrewEvent(fields, 'api', OPERATOR, privateFactsOf(request));
   const crewEvent = result.kind === 'created' ? result.event : repeatedEvent(result.item, fields);
   const published = bookingEventOf(crewEvent);
   await publish(published.detail_type, published.detail);

@@ -2,9 +2,10 @@ import { validate } from '@charter/shared/http';
 import { createLogger } from '@charter/shared/logger';
 import { publish } from '@charter/shared/publisher';
 import { z } from 'zod';
-import { DeclineReason, crewDeclinedDetail } from '../domain/crew-answer';
+import { DeclineReason, crewDeclinedDetail, crewSafeDeclineReason } from '../domain/crew-answer';
 import { answerResponse, answeredEvent, crewHandler, crewPostFrom, eventCancelled, openCrewEvent } from '../edges';
 import { declineCrewMember } from '../store/answers';
+import { readPrivateFacts } from '../store/table';
 
 const logger = createLogger('charter-scc');
 const DeclineRequest = z.object({ reason: DeclineReason });
@@ -21,8 +22,10 @@ export const handler = crewHandler(logger, async (event) => {
   const { crewEvent, memberId } = await openCrewEvent(logger, eventId, post.token);
   const { reason } = validate(DeclineRequest, { reason: post.reason ?? undefined });
   if (crewEvent.lifecycle === 'cancelled') throw eventCancelled(eventId);
+  // The captain and the crew page see the reason without money or contact details (a member may pass on a number).
+  const safeReason = crewSafeDeclineReason(reason, await readPrivateFacts(eventId));
 
-  const answered = answeredEvent(await declineCrewMember(eventId, memberId, reason), eventId);
+  const answered = answeredEvent(await declineCrewMember(eventId, memberId, safeReason), eventId);
   const detail = crewDeclinedDetail(answered, memberId)!;
   await publish('CrewDeclined', detail);
   logger.info('crew member declined', { crew_event_id: eventId, member_id: memberId, declined_at: detail.declined_at });

@@ -13,6 +13,7 @@ import {
   versionConflict,
 } from '../edges';
 import { changeCrew } from '../store/events';
+import { readPrivateFacts } from '../store/table';
 
 const logger = createLogger('charter-scc');
 
@@ -30,7 +31,8 @@ export const handler = httpHandler(logger, async (event) => {
   const request = crewChangeRequest(event);
   if (current.lifecycle === 'cancelled') throw eventCancelled(eventId);
   const expected = requireExpectedVersion(event, request.expected_version);
-  const plan = planCrewChange(current, request);
+  // Crew notes are scrubbed against the booking's own amounts and guest contacts, whether or not the PATCH names them.
+  const plan = planCrewChange(current, request, await readPrivateFacts(eventId));
   if (expected !== 'any' && expected !== current.version) {
     if (!isRepeatedCrewChange(current, expected, plan)) throw versionConflict(eventId, current.version, expected);
     await publish('EventUpdated', current.crew_change!.detail);

@@ -1,6 +1,7 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { revisionGuard, type BookingEventRef } from '@charter/shared/booking-revision';
 import { conditionally } from '@charter/shared/dynamo';
+import type { PrivateFacts } from '@charter/shared/redaction';
 import type { BookingChange } from '../domain/booking-change';
 import { charterFieldsOf, type Cancellation, type CrewEvent, type PublishedEvent } from '../domain/crew-event';
 import { dynamo, eventKey, table } from './table';
@@ -57,13 +58,15 @@ async function guardedWrite(
 
 /**
  * A later booking revision: the crew-safe fields and notes as it has them, the version bumped, the EventUpdated kept;
- * a new plan clears the crew's confirmations and declines (they answer the new plan).
+ * a new plan clears the crew's confirmations and declines (they answer the new plan). `redaction` is what every
+ * revision so far named of the booking's private facts (the write is pinned to the version read, so none is lost).
  */
 export function writeBookingChange(
   event: CrewEvent,
   ref: BookingEventRef,
   change: BookingChange,
   published: PublishedEvent,
+  redaction: PrivateFacts,
   now = new Date(),
 ): Promise<boolean> {
   const { booking_id: _bookingId, ...charter } = charterFieldsOf(change.next);
@@ -79,6 +82,7 @@ export function writeBookingChange(
       version: published.detail.version,
       updated_at: now.toISOString(),
       booking_event: published,
+      redaction,
     },
     change.next.notes === undefined ? ['notes'] : [],
   );

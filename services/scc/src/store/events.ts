@@ -2,6 +2,7 @@ import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { CrewMember, EventUpdated } from '@charter/events';
 import { conditionally, isConditionFailure } from '@charter/shared/dynamo';
 import { NotConfiguredError } from '@charter/shared/errors';
+import type { PrivateFacts } from '@charter/shared/redaction';
 import { setting } from '../config';
 import {
   crewSafeFields,
@@ -38,12 +39,13 @@ export type CreateResult = { kind: 'created'; event: CrewEvent } | { kind: 'exis
  * puts: first the booking's lookup item (the first writer decides the event id), then the event item under that id.
  * A crash between the two is repaired by the next delivery, which finds the lookup item and writes the missing event.
  * `created` for the one call that wrote it; otherwise the item that was there (an event, or a cancellation's
- * tombstone), for the caller to decide.
+ * tombstone), for the caller to decide. The booking's private facts are kept with it (`redaction`), never returned.
  */
 export async function createCrewEvent(
   fields: CrewEventFields,
   origin: 'booking' | 'api',
   ownership: Ownership,
+  redaction: PrivateFacts,
   now = new Date(),
 ): Promise<CreateResult> {
   const at = now.toISOString();
@@ -81,7 +83,7 @@ export async function createCrewEvent(
     dynamo.send(
       new PutCommand({
         TableName: table(),
-        Item: { ...eventKey(eventId), kind: 'event', origin, ...event, crew_ids: crewIdsOf(event.crew) },
+        Item: { ...eventKey(eventId), kind: 'event', origin, ...event, crew_ids: crewIdsOf(event.crew), redaction },
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
     ),

@@ -2,6 +2,7 @@ import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { CrewMember } from '@charter/events';
 import type { RevisionHead } from '@charter/shared/booking-revision';
 import { conditionally, documentClient } from '@charter/shared/dynamo';
+import { NO_PRIVATE_FACTS, type PrivateFacts } from '@charter/shared/redaction';
 import { setting } from '../config';
 import type { Cancellation, CrewEvent } from '../domain/crew-event';
 
@@ -11,12 +12,15 @@ import type { Cancellation, CrewEvent } from '../domain/crew-event';
  *                        version), crew_ids (a string set of the crew's member ids, kept with the crew, so an answer
  *                        can be conditional on the member still being on it), the booking's owner, revision and
  *                        lifecycle (shared/src/booking-revision.ts), the cancellation, and the success events last
- *                        published (booking_event, crew_change) so a redelivery re-publishes the same content;
+ *                        published (booking_event, crew_change) so a redelivery re-publishes the same content,
+ *                        and `redaction`: the booking's private facts (its amounts and guest contacts, every
+ *                        revision's), which scrub text written later and which no read of an event returns;
  *                        or kind `tombstone`: a cancellation that came before the booking's first event (owner,
  *                        revision, lifecycle `cancelled`, cancellation), so the create that follows does nothing
  *   BOOKING#<booking_id> the booking's one event: { event_id } (uniqueness and lookup)
  *   ROSTER               the crew roster new events get
- * Only crew-safe fields are written: the functions here take CrewEventFields and crew-safe details, never a booking.
+ * Only crew-safe fields are written where crew can see them: the functions here take CrewEventFields and crew-safe
+ * details, never a booking; the private facts go only to `redaction`, which `toEvent` leaves out.
  */
 export const dynamo = documentClient();
 
@@ -35,16 +39,23 @@ export interface Tombstone extends RevisionHead {
   cancellation: Cancellation;
 }
 
-export type StoredItem = { kind: 'event'; event: CrewEvent } | { kind: 'tombstone'; tombstone: Tombstone };
+export type StoredItem =
+  { kind: 'event'; event: CrewEvent; redaction: PrivateFacts } | { kind: 'tombstone'; tombstone: Tombstone };
 
 /**
- * A stored event as the service reads it. Items written before revisions existed count as revision 1 of a live
- * booking without an owner (the first partner to send an event for it owns it), with no declines.
+ * A stored event as the service reads it, without its private facts. Items written before revisions existed count as
+ * revision 1 of a live booking without an owner (the first partner to send an event for it owns it), with no declines.
  */
 export function toEvent(item: Record<string, unknown>): CrewEvent {
-  const { pk: _pk, kind: _kind, origin: _origin, crew_ids: _crewIds, ...event } = item;
+  const { pk: _pk, kind: _kind, origin: _origin, crew_ids: _crewIds, redaction: _redaction, ...event } = item;
   return { confirmations: {}, declines: {}, revision: 1, lifecycle: 'live', ...event } as unknown as CrewEvent;
 }
+
+/** The private facts kept with an event (none on an item written before they were kept). */
+const redactionOf = (item: Record<string, unknown>): PrivateFacts => ({
+  ...NO_PRIVATE_FACTS,
+  ...(item.redaction as Partial<PrivateFacts> | undefined),
+});
 
 export async function readItem(eventId: string): Promise<StoredItem | undefined> {
   const { Item } = await dynamo.send(
@@ -55,7 +66,21 @@ export async function readItem(eventId: string): Promise<StoredItem | undefined>
     const { pk: _pk, kind: _kind, ...tombstone } = Item;
     return { kind: 'tombstone', tombstone: tombstone as Tombstone };
   }
-  return { kind: 'event', event: toEvent(Item) };
+  return { kind: 'event', event: toEvent(Item), redaction: redactionOf(Item) };
+}
+
+/** The private facts kept with an event, for scrubbing what a PATCH or a decline writes; none for an unknown event. */
+export async function readPrivateFacts(eventId: string): Promise<PrivateFacts> {
+  const { Item } = await dynamo.send(
+    new GetCommand({
+      TableName: table(),
+      Key: eventKey(eventId),
+      ProjectionExpression: '#redaction',
+      ExpressionAttributeNames: { '#redaction': 'redaction' },
+      ConsistentRead: true,
+    }),
+  );
+  return redactionOf(Item ?? {});
 }
 
 /**

@@ -1,4 +1,12 @@
-import { crewSafeNotes, mentionsMoney, redactMoney } from '../src/domain/redaction';
+import {
+  mentionsMoney,
+  mergePrivateFacts,
+  privateFactsOf,
+  redactMoney,
+  safeFirstName,
+  scrubField,
+  scrubText,
+} from '../src/redaction';
 
 describe('redactMoney', () => {
   it.each([
@@ -141,7 +149,8 @@ describe("the booking's own amounts, written bare", () => {
     expect(mentionsMoney('Charter was 1450')).toBe(false);
     expect(mentionsMoney('Charter was 1450', amounts)).toBe(true);
     expect(mentionsMoney('Charter was 1450', { revenue_cents: 145000 })).toBe(true);
-    expect(mentionsMoney('Captain gets 300', { revenue_cents: 145000 })).toBe(false);
+    expect(mentionsMoney('Boatsetter collected 300', { revenue_cents: 145000 })).toBe(true);
+    expect(mentionsMoney('Dock 300', { revenue_cents: 145000 })).toBe(false);
   });
 
   it('treats the money words that need a number as money only with a number that is not a time', () => {
@@ -169,24 +178,136 @@ describe("the booking's own amounts, written bare", () => {
 
   it('keeps the rest of a sentence readable', () => {
     expect(
-      crewSafeNotes('Meet at dock 3 at 9:30, charter was 1450 and captain gets 300. Bring ice.', undefined, amounts),
+      scrubText('Meet at dock 3 at 9:30, charter was 1450 and captain gets 300. Bring ice.', {
+        ...privateFactsOf(amounts),
+      }),
     ).toBe('Meet at dock 3 at 9:30. Bring ice.');
   });
 });
 
-describe('crewSafeNotes', () => {
-  const guest = { name: 'Ann Lee', email: 'ann@example.com', phone: '+1 (619) 555-0100' };
+describe("the booking's own amounts, in words, in thousands and as a share", () => {
+  /** $1,450 for the charter, $300 for the captain: the owner keeps $1,150, the captain 20.7%, the owner 79.3%. */
+  const amounts = { revenue_cents: 145000, captain_fee_cents: 30000 };
 
-  it("removes the guest's own email and phone from the notes", () => {
-    const notes = 'Call Ann at 619-555-0100 or ann@example.com if late.\nDock master: 619-555-0199';
-    const safe = crewSafeNotes(notes, guest)!;
-    expect(safe).not.toContain('555-0100');
-    expect(safe).not.toContain('ann@example.com');
-    expect(safe).toContain('619-555-0199');
+  it.each([
+    ['Captain gets three hundred'],
+    ['Charter was fourteen hundred fifty'],
+    ['Charter was one thousand four hundred and fifty'],
+    ['Charter was one thousand, four hundred fifty'],
+    ['Owner keeps eleven hundred fifty after the captain'],
+    ['About fifteen hundred for the day'],
+    ['Rev 1.45k'],
+    ['Rev 1.5K'],
+    ['Boatsetter collected 1.4k'],
+    ['Owner keeps 1.15k'],
+    ['Captain takes 20%'],
+    ['Captain takes 20.7 %'],
+    ['Owner keeps 79 percent'],
+    ['Owner keeps eighty percent'],
+  ])('removes %s', (line) => {
+    expect(redactMoney(`${line}\nGuests bring their own wine.`, amounts)).toBe('Guests bring their own wine.');
+  });
+
+  it('drops the rest of an amount in words cut by a clause boundary', () => {
+    expect(redactMoney('Charter was one thousand, four hundred and fifty. Bring ice.', amounts)).toBe('Bring ice.');
+  });
+
+  it('keeps numbers in words and shares that are not the booking’s', () => {
+    for (const text of ['Cut the cake at three', '50% chance of rain', 'Two hundred yards to the fuel dock']) {
+      expect(mentionsMoney(text, amounts)).toBe(false);
+    }
+  });
+
+  it('reads every revision’s amounts', () => {
+    const both = [amounts, { revenue_cents: 220000, captain_fee_cents: 40000 }];
+    expect(mentionsMoney('Charter was 2200', both)).toBe(true);
+    expect(mentionsMoney('Charter was 1450', both)).toBe(true);
+  });
+});
+
+describe('someone on the boat getting a number is money, amounts or not', () => {
+  it.each([
+    ['Captain gets 300'],
+    ['Capt keeps 1.2k'],
+    ['Captain takes 20%'],
+    ['Crew makes two hundred each'],
+    ['Owner clears 900 after fuel'],
+    ['We get 40 percent'],
+  ])('removes %s', (line) => {
+    expect(redactMoney(`${line}\nBring ice.`)).toBe('Bring ice.');
+  });
+
+  it.each([['Captain gets 2 hours off'], ['We get 6 guests and 2 kids'], ['The boat takes 12 people']])(
+    'keeps %s',
+    (line) => {
+      expect(mentionsMoney(line)).toBe(false);
+    },
+  );
+});
+
+describe('scrubText: contact details, then money', () => {
+  const facts = privateFactsOf({
+    revenue_cents: 145000,
+    captain_fee_cents: 30000,
+    guest: { email: 'dana@example.com', phone: '+1 (619) 555-0100' },
+  });
+
+  it.each([
+    ['Guest is DANA@EXAMPLE.COM, say hi', 'Guest is [contact removed], say hi'],
+    ['Photos to Dana@Example.com.', 'Photos to [contact removed].'],
+    ['write dana [at] example [dot] com', 'write [contact removed]'],
+    ['reach dana at example dot com', 'reach [contact removed]'],
+    ['Her cell 619.555.0100, or +16195550100', 'Her cell [contact removed], or [contact removed]'],
+    ['Text 555-0100 on arrival', 'Text [contact removed] on arrival'],
+  ])("removes the guest's own contact in any case or spelling: %s", (text, expected) => {
+    expect(scrubText(text, facts)).toBe(expected);
+  });
+
+  it.each([
+    [
+      'Call (858) 555-0199 or 858.555.0199 or 8585550199.',
+      'Call [contact removed] or [contact removed] or [contact removed].',
+    ],
+    ['Office +44 20 7946 0958 called.', 'Office [contact removed] called.'],
+    ['Agent: Bob.Smith+charters@Agency.co.uk', 'Agent: [contact removed]'],
+    ['Moved from 2027-03-02 10:00 to 2027-03-03; 12 guests.', 'Moved from 2027-03-02 10:00 to 2027-03-03; 12 guests.'],
+    ['Booking GMB-88213 cancelled at 16:05.', 'Booking GMB-88213 cancelled at 16:05.'],
+  ])('removes anyone’s email address and phone number, and nothing else: %s', (text, expected) => {
+    expect(scrubText(text)).toBe(expected);
+  });
+
+  it('scrubs a location that holds the money and the guest’s cell', () => {
+    expect(scrubField('Shelter Island, $1,450, capt fee $300, guest cell 619 555 0100', facts, 200)).toBe(
+      'Shelter Island, guest cell [contact removed]',
+    );
+  });
+
+  it('never leaves a required field empty, and keeps it to its length', () => {
+    expect(scrubField('$1,450 paid', facts, 100)).toBe('Ask the operator');
+    expect(scrubField(`JADA ${'x'.repeat(200)}`, facts, 100)).toHaveLength(100);
+  });
+
+  it('greets by the first name unless the name is a contact detail', () => {
+    expect(safeFirstName('Dana Whitfield', facts)).toBe('Dana');
+    expect(safeFirstName('DANA@EXAMPLE.COM', facts)).toBeUndefined();
+    expect(safeFirstName('+1 619 555 0100', facts)).toBeUndefined();
   });
 
   it('is undefined when nothing is left', () => {
-    expect(crewSafeNotes('Revenue $1,450', guest)).toBeUndefined();
-    expect(crewSafeNotes(undefined, guest)).toBeUndefined();
+    expect(scrubText('Revenue $1,450; captain 300', facts)).toBeUndefined();
+    expect(scrubText('Revenue $1,450; dana@example.com', facts)).toBe('[contact removed]');
+    expect(scrubText(undefined, facts)).toBeUndefined();
+  });
+
+  it('keeps each revision’s facts once: amounts, emails in any case, phones in any format', () => {
+    const later = privateFactsOf({
+      revenue_cents: 145000,
+      guest: { email: 'Dana@Example.com', phone: '619-555-0100' },
+    });
+    expect(mergePrivateFacts(facts, later)).toEqual({
+      amounts: [{ revenue_cents: 145000, captain_fee_cents: 30000 }, { revenue_cents: 145000 }],
+      emails: ['dana@example.com'],
+      phones: ['+1 (619) 555-0100'],
+    });
   });
 });
