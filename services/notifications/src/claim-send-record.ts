@@ -5,12 +5,24 @@ import { isRetriable, type SendFailure } from './domain/delivery';
 /** Who holds a claim: unique per attempt, since Lambda keeps the request id when it retries an invocation. */
 export const claimerOf = (context: Context) => `${context.awsRequestId}/${randomUUID().slice(0, 8)}`;
 
+/**
+ * True when two claimers are attempts of the same invocation (the same request id, which Lambda keeps across its
+ * retries): the earlier one is certainly over, since Lambda retries only an attempt that ended.
+ */
+export const sameInvocation = (a: string, b: string) => a !== b && a.split('/')[0] === b.split('/')[0];
+
 /** What a claimed send that did not certainly go out becomes, and keeps: it is never sent again automatically. */
 export type KeptStatus = 'rejected' | 'unconfirmed';
 
 export interface ClaimSendRecordSteps<Sent extends { ok: true }> {
   /** The conditional write that makes this invocation the only one that may send; false when another holds it. */
   claim: () => Promise<boolean>;
+  /**
+   * Written just before `send` (an email): from here what is sent may have gone. Until then the claim is only a
+   * right to send, which another invocation may take over (this one then sends nothing: false), so one that dies
+   * between its claim and its send costs nothing. Left out where a repeat is harmless (CrewNotified).
+   */
+  markSending?: () => Promise<boolean>;
   /** SES SendEmail or EventBridge PutEvents. A throw counts as not sent: the claim is released, the error rethrown. */
   send: () => Promise<Sent | SendFailure>;
   /** It went out: the claim becomes a record of it. */
@@ -30,16 +42,19 @@ export type ClaimSendRecordOutcome<Sent> =
   | { kind: 'released' | KeptStatus; reason: string; attempts: number };
 
 /**
- * Claim, send, record: the one way this service does what must happen at most once per booking
+ * Claim, (mark sending,) send, record: the one way this service does what must happen at most once per booking
  * (a member's crew email, an alert, CrewNotified). SES SendEmail has no idempotency key and
  * EventBridge delivers every event at least once, often concurrently, so the claim, a
- * conditional write, is what lets exactly one invocation send. What the send's answer leads to
+ * conditional write, is what lets exactly one invocation send. The sending mark tells "about to send" from "may
+ * have sent": only the second is never sent again. What the send's answer leads to
  * is the same for every caller; how each step is written, and what is logged, is theirs.
  */
 export async function claimSendRecord<Sent extends { ok: true }>(
   steps: ClaimSendRecordSteps<Sent>,
 ): Promise<ClaimSendRecordOutcome<Sent>> {
   if (!(await steps.claim())) return { kind: 'claimed_elsewhere' };
+  // A throw here leaves the claim as it is: not sent, so whoever comes next takes it over.
+  if (steps.markSending && !(await steps.markSending())) return { kind: 'claimed_elsewhere' };
   let result: Sent | SendFailure;
   try {
     result = await steps.send();
