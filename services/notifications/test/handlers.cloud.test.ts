@@ -167,6 +167,7 @@ describe('exactly once per member and notice', () => {
     // A second delivery that computed the same call from the same state loses.
     expect(await store.claimNotice(id, call!, 'second/0002', new Date())).toBe(false);
     // Once the first is recorded, a delivery still holding the old read cannot claim either.
+    expect(await store.markNoticeSending(id, call!, 'first/0001', new Date())).toBe(true);
     await store.recordNoticeSent(id, call!, 'first/0001', 'msg-1', new Date());
     expect(await store.claimNotice(id, call!, 'third/0003', new Date())).toBe(false);
     expect((await store.getJoin(id))!.members[call!.member.member_id]).toMatchObject({
@@ -195,7 +196,8 @@ describe('exactly once per member and notice', () => {
 
     expect(recipients(await crewCalls(id))).toEqual(everyone);
     const mate = (await store.getJoin(id))?.members['isla-moreno'];
-    expect(mate).toMatchObject({ status: 'claimed', claim: { kind: 'call' } });
+    // Marked sending before SES was asked: another invocation never sends it again.
+    expect(mate).toMatchObject({ status: 'sending', claim: { kind: 'call' } });
     expect(mate?.told).toBeUndefined();
     expect(crewNotifiedOf(cloud, id)).toHaveLength(0);
 
