@@ -1,7 +1,6 @@
 import { TZDate } from '@date-fns/tz';
 import type { NoticeKind } from '@charter/events';
 import { charterEndsAt, charterStartsAt } from '@charter/shared';
-import { getVtimezoneComponent } from '@touch4it/ical-timezones';
 import ical, {
   ICalAttendeeRole,
   ICalAttendeeStatus,
@@ -11,14 +10,15 @@ import ical, {
 } from 'ical-generator';
 import type { CrewMember } from '@charter/events';
 import type { NoticeFields } from './state';
+import { vtimezone } from './vtimezone';
 
 /**
  * The calendar invite every notice carries, so that the charter sits in each member's own calendar and moves or
  * disappears with it. What Google Calendar, Apple Calendar and Outlook need to update one event in place rather than
  * add a second (RFC 5546, iTIP): the same UID for every notice about the crew event, a SEQUENCE that rises with each
  * notice to the member, a DTSTAMP, the ORGANIZER (our sender) and an ATTENDEE with the member's address, and a METHOD
- * equal to the `method=` of the MIME part. Times are the marina's wall clock with its TZID and VTIMEZONE (from the
- * tz database, in the form Outlook also reads), so a reader in another zone sees the right instant.
+ * equal to the `method=` of the MIME part. Times are the marina's wall clock with its TZID and a VTIMEZONE computed
+ * from the runtime's tz database (see vtimezone.ts), so a reader in another zone sees the right instant.
  */
 
 export type InviteMethod = 'REQUEST' | 'CANCEL';
@@ -71,8 +71,8 @@ export function renderInvite(input: InviteInput): Invite {
     prodId: { company: 'charter-booking-automation', product: 'crew-notices', language: 'EN' },
     method: method === 'REQUEST' ? ICalCalendarMethod.REQUEST : ICalCalendarMethod.CANCEL,
     // No calendar-wide zone (DTSTAMP stays UTC, as RFC 5545 requires); the generator writes a VTIMEZONE for the
-    // event's own zone.
-    timezone: { name: null, generator: getVtimezoneComponent },
+    // event's own zone, covering the dates around the charter.
+    timezone: { name: null, generator: (zone) => vtimezone(zone, Number(fields.charter_date.slice(0, 4))) },
   });
   const event = calendar.createEvent({
     id: inviteUid(input.eventId, input.organizer),
