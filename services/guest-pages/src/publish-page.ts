@@ -5,7 +5,7 @@ import { headMoved, pageDecision, type GuestPageItem } from './domain/page-state
 import { renderGuestPage } from './domain/render';
 import { guestPageUrl } from './domain/slug';
 import { mintUploadToken } from './domain/upload-token';
-import { findGuestPage, putGuestPage, uploadsUrl } from './store';
+import { findGuestPage, putGuestPage, recordPageStored, uploadsUrl } from './store';
 
 /**
  * Rounds of render-put-check before giving up to Lambda's retry: each round means another delivery moved the head
@@ -42,6 +42,8 @@ export async function publishPageFromHead(bookingId: string, applied?: GuestPage
     if (decision.kind !== 'render') return decision;
     const page = renderGuestPage(decision.view, settings);
     await putGuestPage(decision.slug, page);
+    // Only now is there a page to link to (the operator's route answers from this).
+    await recordPageStored(bookingId, decision.revision, decision.status);
     const after = await findGuestPage(bookingId);
     if (!headMoved(head, after)) {
       const { slug, revision, status } = decision;
