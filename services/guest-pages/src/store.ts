@@ -93,12 +93,7 @@ export async function putGuestPage(slug: string, page: string): Promise<void> {
  * operator's route never hands out a link to a page that is not there. It only moves forward (a later revision, or
  * the cancelled page, which is final), so a slow older delivery never records its page over a newer one's.
  */
-export async function recordPageStored(
-  bookingId: string,
-  revision: number,
-  lifecycle: Lifecycle,
-  now: Date = new Date(),
-): Promise<boolean> {
+export async function recordPageStored(bookingId: string, revision: number, lifecycle: Lifecycle): Promise<boolean> {
   const forward =
     lifecycle === 'cancelled'
       ? 'attribute_not_exists(#stored) OR #stored.#lifecycle <> :cancelled OR #stored.#revision = :revision'
@@ -112,7 +107,7 @@ export async function recordPageStored(
         ConditionExpression: `attribute_exists(booking_id) AND (${forward})`,
         ExpressionAttributeNames: { '#stored': 'page_stored', '#lifecycle': 'lifecycle', '#revision': 'revision' },
         ExpressionAttributeValues: {
-          ':stored': { revision, lifecycle, at: now.toISOString() },
+          ':stored': { revision, lifecycle },
           ':revision': revision,
           ':cancelled': 'cancelled',
         },

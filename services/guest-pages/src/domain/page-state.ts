@@ -43,7 +43,7 @@ export interface GuestPageItem extends RevisionHead, Partial<PageFacts> {
   slug?: string;
   cancelled_at?: string;
   /** The page last seen stored in S3 (recorded after its put): what the guest's link shows. */
-  page_stored?: { revision: number; lifecycle: Lifecycle; at: string };
+  page_stored?: { revision: number; lifecycle: Lifecycle };
   /** Written by every booking event since `page_stored` exists: without it, the item may predate the record. */
   records_page_stored?: boolean;
   created_at: string;
