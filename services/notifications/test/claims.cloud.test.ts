@@ -1,8 +1,14 @@
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { CrewNotified, eventCatalog, type DetailType } from '@charter/events';
-import { startLocalCloud, type LocalCloud } from '@charter/local/testing';
+import {
+  faultProxy,
+  startLocalCloud,
+  type FaultProxy,
+  type LocalCloud,
+  type ProxiedRequest,
+  type ProxyAction,
+} from '@charter/local/testing';
 import { calendarUpdated, eventCreated } from './fixtures';
-import { faultProxy, type FaultProxy, type ProxiedRequest, type ProxyAction } from './fault-proxy';
 import { mailFor } from './harness';
 
 /**

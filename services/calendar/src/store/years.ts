@@ -50,11 +50,16 @@ export function listYearStates(): Promise<YearState[]> {
   return queryAll({ KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': YEARS_PK } }, toYearState);
 }
 
-/** One builder per year at a time, so an older snapshot can never land after a newer one. */
+/**
+ * One builder per year at a time, so an older snapshot can never land after a newer one. A retry of this very write
+ * (the SDK's, after DynamoDB applied it and lost the answer) finds the lease its own: taken, not refused, or the year
+ * would wait out a lease nobody holds.
+ */
 export function tryAcquireRebuildLease(year: number, owner: string, now: number, leaseMs: number): Promise<boolean> {
   return updateYearIf(year, {
     UpdateExpression: 'SET lease_owner = :owner, lease_until = :until',
-    ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(lease_until) OR lease_until < :now)',
+    ConditionExpression:
+      'attribute_exists(pk) AND (attribute_not_exists(lease_until) OR lease_until < :now OR lease_owner = :owner)',
     ExpressionAttributeValues: { ':owner': owner, ':until': now + leaseMs, ':now': now },
   });
 }
@@ -118,7 +123,8 @@ export function claimInvalidation(
   return updateYearIf(state.year, {
     UpdateExpression:
       'SET invalidated_seq = :seq, last_invalidated_at = :now, pending_ref = :ref, pending_claimed_at = :now',
-    ConditionExpression: `attribute_not_exists(pending_ref) AND ${sinceRead}`,
+    // Or already ours: the SDK's retry after a lost answer (the reference is this claim's own).
+    ConditionExpression: `(attribute_not_exists(pending_ref) AND ${sinceRead}) OR pending_ref = :ref`,
     ExpressionAttributeValues: {
       ':seq': claim.seq,
       ':now': now,

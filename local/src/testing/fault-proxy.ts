@@ -1,11 +1,11 @@
 import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type { Socket } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { crc32 } from 'node:zlib';
 
 /**
  * A targeted fault between a function and two stand-ins (DynamoDB and SES), for the one request a test names: the
- * local cloud's `--faults` pick requests at random, these pick one. Each request is read whole, then `decide` says
+ * local cloud's `--faults` pick requests at random, this picks one. A test points a function's
+ * `AWS_ENDPOINT_URL_DYNAMODB` / `AWS_ENDPOINT_URL_SESV2` at `url`. Each request is read whole, then `decide` says
  * what happens to it:
  * - `forward`: passed on as it came (its signature still matches) and answered with the stand-in's answer;
  * - `lose-answer`: passed on, so DynamoDB applies it, then answered with the InternalServerError (500) DynamoDB sends
@@ -28,8 +28,9 @@ export interface FaultProxy {
   close(): Promise<void>;
 }
 
+/** Starts the proxy in front of the given stand-ins (the local cloud's `endpoints.dynamodb`, `endpoints.ses`). */
 export async function faultProxy(
-  endpoints: { dynamodb: string; ses: string },
+  endpoints: { dynamodb: string; ses?: string },
   decide: (request: ProxiedRequest) => ProxyAction,
 ): Promise<FaultProxy> {
   const log: FaultProxy['log'] = [];
@@ -46,7 +47,12 @@ export async function faultProxy(
       const action = decide(proxied);
       log.push({ ...proxied, action });
       if (action === 'hold') return;
-      void pass(req, body, endpoints[proxied.target]).then(
+      const endpoint = endpoints[proxied.target];
+      if (!endpoint) {
+        res.writeHead(502, { 'content-type': 'text/plain' });
+        return void res.end(`no ${proxied.target} endpoint behind this proxy`);
+      }
+      void pass(req, body, endpoint).then(
         (answer) => (action === 'lose-answer' ? answerLost(res) : relay(res, answer)),
         (error: Error) => {
           res.writeHead(502, { 'content-type': 'text/plain' });
