@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
-import { isRetriable, type SendFailure } from './domain/delivery';
+import { backoffDelayMs, isRetriable, type BackoffPolicy, type SendFailure } from './domain/delivery';
 
 /** Who holds a claim: unique per attempt, since Lambda keeps the request id when it retries an invocation. */
 export const claimerOf = (context: Context) => `${context.awsRequestId}/${randomUUID().slice(0, 8)}`;
@@ -25,7 +25,7 @@ export interface ClaimSendRecordSteps<Sent extends { ok: true }> {
   markSending?: () => Promise<boolean>;
   /** SES SendEmail or EventBridge PutEvents. A throw counts as not sent: the claim is released, the error rethrown. */
   send: () => Promise<Sent | SendFailure>;
-  /** It went out: the claim becomes a record of it. */
+  /** It went out: the claim becomes a record of it. Tried again on a failure (see RECORD_POLICY). */
   record: (sent: Sent) => Promise<unknown>;
   /** It certainly did not go out (throttled, a server fault): the claim is given back for a later attempt. */
   release: () => Promise<unknown>;
@@ -34,7 +34,37 @@ export interface ClaimSendRecordSteps<Sent extends { ok: true }> {
    * stays, so nobody sends it again. Left out where `send` never returns a failure (PutEvents throws).
    */
   keep?: (status: KeptStatus, reason: string) => Promise<unknown>;
+  /** The wait between record attempts (tests pass their own). */
+  sleep?: (ms: number) => Promise<void>;
 }
+
+/**
+ * What was sent (its message id) is only in this invocation's memory until recorded: a record lost to a DynamoDB
+ * fault that outlasted the SDK's retries turns a sent message into one that may have gone, reported to a person. So
+ * the record is tried a few more times, a few seconds in all, before the invocation gives up.
+ */
+export const RECORD_POLICY: BackoffPolicy = { attempts: 4, baseMs: 250, capMs: 2000 };
+
+/** Thrown by a record whose claim is no longer this invocation's: trying again cannot help. */
+export class ClaimGoneError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ClaimGoneError';
+  }
+}
+
+async function recordPersistently(record: () => Promise<unknown>, sleep: (ms: number) => Promise<void>) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await record();
+    } catch (error) {
+      if (error instanceof ClaimGoneError || attempt >= RECORD_POLICY.attempts) throw error;
+      await sleep(backoffDelayMs(attempt, RECORD_POLICY));
+    }
+  }
+}
+
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export type ClaimSendRecordOutcome<Sent> =
   | { kind: 'claimed_elsewhere' }
@@ -63,7 +93,7 @@ export async function claimSendRecord<Sent extends { ok: true }>(
     throw error;
   }
   if (result.ok) {
-    await steps.record(result);
+    await recordPersistently(() => steps.record(result), steps.sleep ?? defaultSleep);
     return { kind: 'sent', sent: result };
   }
   const { reason, attempts } = result;

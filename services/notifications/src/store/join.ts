@@ -1,6 +1,7 @@
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { CrewDeclined, CrewResendRequested } from '@charter/events';
 import { conditionally, documentClient } from '@charter/shared/dynamo';
+import { ClaimGoneError } from '../claim-send-record';
 import { setting } from '../config';
 import type { DueNotice } from '../domain/join';
 import {
@@ -337,7 +338,7 @@ export async function recordNoticeSent(
     condition: `${held} OR ${recordedAlready}`,
   });
   if (!recorded)
-    throw new Error(
+    throw new ClaimGoneError(
       `the ${notice.kind} notice to ${id} was claimed by ${claimer} but its claim is gone; ` +
         `message ${messageId} not recorded`,
     );
