@@ -7,16 +7,26 @@
  *
  * - **lost**: something owed is missing. A booking with no page, or one that shows an older revision or the wrong
  *   status; no crew event, or one behind the booking; a live booking missing from its year's JSON, or with the old
- *   times; a crew member never called for a live booking, whose last notice does not show the final times, or who
- *   was called for a booking cancelled since and never told of the cancellation.
+ *   times; a crew member of a live booking never told of it, or whose last notice does not show the final date and
+ *   times; a member told of a booking cancelled since and never told of the cancellation.
  * - **doubled**: something that must be there once is there twice. Two copies of one notice to one member (two
  *   calls, two changes of one revision, two cancellations); a booking twice in the public JSON, or in two years; two
  *   crew events for one booking.
- * - **wrong**: something that must never happen did: a cancellation to someone never called, a change or call after
- *   the cancellation, a cancelled booking in the public JSON.
+ * - **wrong**: something that must never happen did: a cancellation to someone never told of the charter (unless the
+ *   notifier had said their notice may have gone), a notice after the cancellation, a cancelled booking in the
+ *   public JSON.
+ *
+ * The truly unknown case (a notice marked sending whose SES answer was never recorded: the notifier cannot know
+ * whether SES took it) is not sent again automatically; it is reported by the stall check, naming the member and the
+ * resend route. The run plays the operator: a member of a live booking who did not get it (their inbox stands in for
+ * asking them) is sent a fresh notice through POST /events/{event_id}/crew/{member_id}/resend; a cancellation that
+ * may not have reached someone is **left to a person** (the captain phones them), counted apart, and must have been
+ * reported.
  *
  * `test/reliability/chaos.cloud.test.ts` runs it small in CI; `npm run chaos` runs 200 bookings at 20% and 30%.
  */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
@@ -69,6 +79,8 @@ export interface ChaosFigures {
   /** Crew notices that may have gone with the answer lost (reported by the stall check); and the operator's resends. */
   unconfirmed: number;
   operatorResends: number;
+  /** Notices that may not have reached someone and cannot be resent (a cancellation): reported, for a person. */
+  leftToPerson: string[];
   crewEmails: number;
   alerts: number;
   lost: string[];
@@ -108,17 +120,22 @@ interface Plan {
   changed: boolean;
 }
 
-/** Every third booking is changed (every sixth into the next year), every fifth cancelled, half of each at once. */
+/**
+ * Bookings over three years; every third is changed (every sixth into the next year), every fifth cancelled; half of
+ * the changes and cancellations race their creation, the other half come once it settled.
+ */
 export function planBookings(count: number, seed: number): Plan[] {
   return Array.from({ length: count }, (_, i) => {
     const id = `chaos-${seed}-${String(i).padStart(4, '0')}`;
     const partner = PARTNERS[i % PARTNERS.length]!;
     const day = String((i % 28) + 1).padStart(2, '0');
     const month = String((Math.floor(i / 28) % 12) + 1).padStart(2, '0');
+    // Three years, so three public JSON files are rebuilt side by side, as a season's bookings spread over them.
+    const year = 2029 + (i % 3);
     const created = bookingInput({
       booking_id: id,
       source: partner,
-      charter_date: `2029-${month}-${day}`,
+      charter_date: `${year}-${month}-${day}`,
       guest_count: (i % 12) + 1,
     }) as BookingCreatedInput & { booking_id: string; source: string };
     const events: BookingEvent[] = [{ detailType: 'BookingCreated', detail: { ...created, revision: 1 } }];
@@ -128,7 +145,7 @@ export function planBookings(count: number, seed: number): Plan[] {
     if (changed) {
       revision = 2;
       charter = {
-        charter_date: i % 6 === 0 ? `2030-${month}-${day}` : created.charter_date,
+        charter_date: i % 6 === 0 ? `${year + 1}-${month}-${day}` : created.charter_date,
         charter_start: '11:00',
         charter_end: '14:30',
       };
@@ -352,6 +369,8 @@ async function verify(cloud: LocalCloud, plans: Plan[]) {
   const lost: string[] = [];
   const doubled: string[] = [];
   const wrong: string[] = [];
+  const leftToPerson: string[] = [];
+  const unknown = unknownSends(cloud);
   const ids = new Set(plans.map((p) => p.id));
   const s3 = new S3Client({ forcePathStyle: true });
   try {
@@ -390,7 +409,16 @@ async function verify(cloud: LocalCloud, plans: Plan[]) {
 
       for (const member of CREW) {
         const notices = noticesOf(mail, id, member.email);
-        checkNotices(`${id} ${member.member_id}`, notices, plan, { lost, doubled, wrong }, joins.get(id));
+        const maybeSent = unknown.get(`${id} ${member.member_id}`) ?? new Set<string>();
+        const reported = mail.some(
+          (m) => m.subject.startsWith(`Booking ${id}: the crew email did not reach`) && m.body.text?.includes(member.email),
+        );
+        checkNotices(`${id} ${member.member_id}`, notices, plan, {
+          found: { lost, doubled, wrong, leftToPerson },
+          maybeSent,
+          reported,
+          join: joins.get(id),
+        });
       }
     }
     const ofRun = (m: StoredEmail) => m.subject.includes(`chaos-${plans[0]?.id.split('-')[1] ?? ''}-`);
@@ -400,6 +428,7 @@ async function verify(cloud: LocalCloud, plans: Plan[]) {
       lost,
       doubled,
       wrong,
+      leftToPerson,
     };
   } finally {
     s3.destroy();
@@ -432,43 +461,77 @@ async function checkPage(s3: S3Client, item: Record<string, unknown> | undefined
 }
 
 /**
- * What one member was told of one booking, against what they are owed: one call (or, while live, a call folded
- * with the change), at most one change, the last telling the final times; after a cancellation, one cancel if they
- * had been called, and nothing at all if not. A resend (the operator's) stands for a call.
+ * What one member was told of one booking, against what they are owed. Live: told of it (a call, a change that came
+ * before any call went out, or the operator's resend), the last telling the final date and times; one call and one
+ * change at most. Cancelled: if they were told of it, one cancellation after that; if never, nothing at all (unless
+ * the notifier had said a notice to them may have gone: then the cancellation is right to send).
  */
 function checkNotices(
   whom: string,
   notices: Notice[],
   plan: Plan,
-  found: { lost: string[]; doubled: string[]; wrong: string[] },
-  join: Record<string, unknown> | undefined,
+  context: {
+    found: { lost: string[]; doubled: string[]; wrong: string[]; leftToPerson: string[] };
+    /** The kinds of notice the notifier said may have gone to this member (SES's answer never recorded). */
+    maybeSent: Set<string>;
+    /** The stall check named this member in a report. */
+    reported: boolean;
+    join: Record<string, unknown> | undefined;
+  },
 ): void {
-  const who = `${whom} [${notifierStateOf(join, whom.split(' ')[1]!)}]`;
+  const { found, maybeSent, reported } = context;
+  const who = `${whom} [${notifierStateOf(context.join, whom.split(' ')[1]!)}]`;
   const count = (kind: NoticeKind) => notices.filter((n) => n.kind === kind).length;
-  const calls = count('call');
-  const changes = count('change');
   const cancels = count('cancel');
-  const told = notices.filter((n) => n.kind !== 'cancel' && n.kind !== 'removal');
-  if (calls > 1) found.doubled.push(`${who}: ${calls} calls`);
-  if (changes > 1) found.doubled.push(`${who}: ${changes} change notices`);
+  const told = notices.filter((n) => n.kind === 'call' || n.kind === 'change' || n.kind === 'resend');
+  if (count('call') > 1) found.doubled.push(`${who}: ${count('call')} calls`);
+  if (count('change') > 1) found.doubled.push(`${who}: ${count('change')} change notices`);
   if (cancels > 1) found.doubled.push(`${who}: ${cancels} cancellations`);
-  if (changes > 0 && !plan.changed) found.wrong.push(`${who}: a change notice for an unchanged booking`);
+  if (count('change') > 0 && !plan.changed) found.wrong.push(`${who}: a change notice for an unchanged booking`);
   if (count('removal') > 0) found.wrong.push(`${who}: taken off the crew`);
   if (plan.final.status === 'live') {
     if (cancels > 0) found.wrong.push(`${who}: a cancellation of a live booking`);
-    if (calls === 0 && count('resend') === 0) return void found.lost.push(`${who}: never called`);
     const last = told.at(-1);
-    if (last?.start !== inviteStart(plan.final.charter))
-      found.lost.push(`${who}: last told ${last?.start ?? 'nothing'}, not ${inviteStart(plan.final.charter)}`);
+    if (!last) return void found.lost.push(`${who}: never told of the charter`);
+    if (last.start !== inviteStart(plan.final.charter))
+      found.lost.push(`${who}: last told ${last.start ?? '?'}, not ${inviteStart(plan.final.charter)}`);
     return;
   }
   if (told.length === 0) {
-    if (cancels > 0) found.wrong.push(`${who}: cancelled without ever being called`);
+    if (cancels > 0 && maybeSent.size === 0) found.wrong.push(`${who}: cancelled without ever being told of it`);
     return;
   }
-  if (cancels === 0) return void found.lost.push(`${who}: called, never told of the cancellation`);
-  const cancelAt = notices.find((n) => n.kind === 'cancel')!.at;
-  if (told.some((n) => n.at > cancelAt)) found.wrong.push(`${who}: told of the charter after its cancellation`);
+  if (cancels > 0) {
+    const cancelAt = notices.find((n) => n.kind === 'cancel')!.at;
+    if (told.some((n) => n.at > cancelAt)) found.wrong.push(`${who}: told of the charter after its cancellation`);
+    return;
+  }
+  // Told of the charter, never of its cancellation: left to a person if the notifier said it may have gone and the
+  // stall check reported it (no fresh notice can be sent for a cancelled event), lost otherwise.
+  if (maybeSent.has('cancel') && reported) found.leftToPerson.push(`${who}: the cancellation may not have reached them`);
+  else found.lost.push(`${who}: told of the charter, never of its cancellation`);
+}
+
+/**
+ * The notices the notifier said may have gone with SES's answer never recorded, by booking and member: read from its
+ * log, where it says so (the truly unknown case).
+ */
+function unknownSends(cloud: LocalCloud): Map<string, Set<string>> {
+  const found = new Map<string, Set<string>>();
+  const file = join(cloud.stateDir, 'logs', 'charter-notifications.log');
+  if (!existsSync(file)) return found;
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    if (!line.includes('may have gone')) continue;
+    try {
+      const entry = JSON.parse(line) as { booking_id?: string; member_id?: string; notice?: string };
+      if (!entry.booking_id || !entry.member_id || !entry.notice) continue;
+      const key = `${entry.booking_id} ${entry.member_id}`;
+      found.set(key, new Set([...(found.get(key) ?? []), entry.notice]));
+    } catch {
+      continue;
+    }
+  }
+  return found;
 }
 
 /** What the notifier's join item says of the member and the two sides, for a finding's post-mortem. */
@@ -512,6 +575,7 @@ export function describeFigures(f: ChaosFigures): string[] {
     `  faults injected: ${Object.values(f.faults).reduce((a, b) => a + b, 0)} (${faults})`,
     `  invocations ${f.invocations}, Lambda retries ${f.retries}, dead letters ${f.deadLetters}, redrives ${f.redrives} (${f.redriven} letters)`,
     `  crew emails ${f.crewEmails}, stall alerts ${f.alerts}, unconfirmed sends ${f.unconfirmed}, operator resends ${f.operatorResends}`,
+    `  left to a person (reported, cannot be resent) ${f.leftToPerson.length}${sample(f.leftToPerson)}`,
     `  lost = ${f.lost.length}${sample(f.lost)}, doubled = ${f.doubled.length}${sample(f.doubled)}, wrong = ${f.wrong.length}${sample(f.wrong)}`,
   ];
 }

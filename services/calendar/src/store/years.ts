@@ -53,14 +53,26 @@ export function listYearStates(): Promise<YearState[]> {
 /**
  * One builder per year at a time, so an older snapshot can never land after a newer one. A retry of this very write
  * (the SDK's, after DynamoDB applied it and lost the answer) finds the lease its own: taken, not refused, or the year
- * would wait out a lease nobody holds.
+ * would wait out a lease nobody holds. So is a lease whose owner starts with `earlierAttempts` (the same invocation's
+ * request id: an attempt Lambda retried has ended).
  */
-export function tryAcquireRebuildLease(year: number, owner: string, now: number, leaseMs: number): Promise<boolean> {
+export function tryAcquireRebuildLease(
+  year: number,
+  owner: string,
+  now: number,
+  leaseMs: number,
+  earlierAttempts?: string,
+): Promise<boolean> {
+  const free = 'attribute_not_exists(lease_until) OR lease_until < :now OR lease_owner = :owner';
   return updateYearIf(year, {
     UpdateExpression: 'SET lease_owner = :owner, lease_until = :until',
-    ConditionExpression:
-      'attribute_exists(pk) AND (attribute_not_exists(lease_until) OR lease_until < :now OR lease_owner = :owner)',
-    ExpressionAttributeValues: { ':owner': owner, ':until': now + leaseMs, ':now': now },
+    ConditionExpression: `attribute_exists(pk) AND (${free}${earlierAttempts ? ' OR begins_with(lease_owner, :attempt)' : ''})`,
+    ExpressionAttributeValues: {
+      ':owner': owner,
+      ':until': now + leaseMs,
+      ':now': now,
+      ...(earlierAttempts ? { ':attempt': earlierAttempts } : {}),
+    },
   });
 }
 
