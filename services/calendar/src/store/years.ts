@@ -135,8 +135,9 @@ export function claimInvalidation(
   return updateYearIf(state.year, {
     UpdateExpression:
       'SET invalidated_seq = :seq, last_invalidated_at = :now, pending_ref = :ref, pending_claimed_at = :now',
-    // Or already ours: the SDK's retry after a lost answer (the reference is this claim's own).
-    ConditionExpression: `(attribute_not_exists(pending_ref) AND ${sinceRead}) OR pending_ref = :ref`,
+    // Competitors compute the same reference, so a lost answer is not taken as ours: the claim then looks like a
+    // claimer that died, and the sweep finishes it under that reference.
+    ConditionExpression: `attribute_not_exists(pending_ref) AND ${sinceRead}`,
     ExpressionAttributeValues: {
       ':seq': claim.seq,
       ':now': now,
