@@ -333,6 +333,31 @@ describe('sls package --stage ci (offline, no AWS credentials)', () => {
   });
 });
 
+describe('notifications sends with what ops defines', () => {
+  const notificationsRole = (fn: string) => {
+    const template = templates.get('notifications')!;
+    const role = template.Resources[`${fn}IamRoleLambdaExecution`]!.Properties as ResourceProperties['AWS::IAM::Role'];
+    return (role.Policies ?? []).flatMap((p) => p.PolicyDocument.Statement);
+  };
+
+  it.each(['OnSuccessEvent', 'CheckStalls'])(
+    "%s names ops' SES configuration set on every message, and may send with it",
+    (fn) => {
+      const [[, set]] = ofType(templates.get('ops')!, 'AWS::SES::ConfigurationSet') as [[string, { Name: string }]];
+      const lambda = templates.get('notifications')!.Resources[`${fn}LambdaFunction`]!
+        .Properties as ResourceProperties['AWS::Lambda::Function'];
+      expect(lambda.Environment?.Variables?.CREW_MAIL_CONFIGURATION_SET).toBe(set.Name);
+      const sendEmail = notificationsRole(fn).find((s) => [s.Action].flat().includes('ses:SendEmail'));
+      expect(JSON.stringify(sendEmail?.Resource)).toContain(`:configuration-set/${set.Name}`);
+      expect(JSON.stringify(sendEmail?.Resource)).toContain(':identity/');
+      // Alerts link ops' console: its export, when deployed alone (compose passes the output itself).
+      expect(lambda.Environment?.Variables?.OPS_CONSOLE_URL).toEqual({
+        'Fn::ImportValue': 'charter-ops-ci-ConsoleUrl',
+      });
+    },
+  );
+});
+
 describe('ops: what it hears, and the alarms that reach a person', () => {
   const ops = <T extends keyof ResourceProperties>(type: T) => resourcesOf('ops', type);
   const patterns = () =>

@@ -119,7 +119,11 @@ describe('a crew email survives the notifier dying halfway', () => {
     // Lambda's retry (or the other event's delivery) took the claim over and sent it.
     await expectEachMemberEmailedOnce(id);
     expect(deadLetters()).toBe(0);
-    expect(invocations().slice(before).filter((h) => !h.ok).length).toBeGreaterThanOrEqual(1);
+    expect(
+      invocations()
+        .slice(before)
+        .filter((h) => !h.ok).length,
+    ).toBeGreaterThanOrEqual(1);
     // It died before SES had the message: the mark, not SendEmail, was what it waited for.
     expect(held?.target).toBe('dynamodb');
     expect(held?.body).toContain('"sending"');
@@ -145,6 +149,10 @@ describe('a crew email survives the notifier dying halfway', () => {
     const claims = proxy.log.filter((r) => r.body.includes(id) && isClaimOf(r, DECKHAND.member));
     expect(claims.map((r) => r.action)).toEqual(['lose-answer', 'forward']);
     expect(claims[1]!.body).toBe(claims[0]!.body);
-    expect(invocations().slice(before).every((h) => h.ok)).toBe(true);
+    expect(
+      invocations()
+        .slice(before)
+        .every((h) => h.ok),
+    ).toBe(true);
   }, 60_000);
 });

@@ -50,8 +50,7 @@ afterAll(async () => {
 const deliver = (
   detailType: 'EventCreated' | 'EventUpdated' | 'CalendarUpdated' | 'CrewResendRequested',
   detail: unknown,
-) =>
-  onSuccessEvent(busEvent(detailType, detail), lambdaContext());
+) => onSuccessEvent(busEvent(detailType, detail), lambdaContext());
 const runStallCheck = (at: Date) =>
   checkStalls(scheduledEvent(at), lambdaContext('charter-notifications-local-checkStalls'));
 const minutesFromNow = (minutes: number) => new Date(Date.now() + minutes * 60_000);
@@ -369,6 +368,11 @@ describe('the stall check', () => {
       subject: `Booking ${id} is stuck: the calendar entry was never confirmed`,
       destination: { to: ['captain@crew.example.com'] },
     });
+    // It links the booking in the ops console (compose passes ops' ConsoleUrl), not a command.
+    const console = cloud.functionEnv('notifications', 'checkStalls').OPS_CONSOLE_URL!;
+    expect(console).toMatch(/\/console$/);
+    expect(alerts[0]!.body.text).toContain(`${console}#/booking/${id}`);
+    expect(alerts[0]!.body.text).not.toContain('npm run');
   });
 
   it('tells the captain once that the calendar never confirmed a change the crew were called for before', async () => {
