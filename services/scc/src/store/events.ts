@@ -109,7 +109,7 @@ export type CrewChangeResult =
   | { kind: 'updated'; event: CrewEvent }
   | { kind: 'not_found' }
   | { kind: 'cancelled' }
-  | { kind: 'stale'; currentVersion: number };
+  | { kind: 'stale'; currentVersion: number; current: CrewEvent };
 
 /**
  * Applies a crew-side change (PATCH) to the event as it was read, if it is still at that version (optimistic
@@ -187,7 +187,7 @@ export async function changeCrew(
     if (!current) return { kind: 'not_found' };
     return current.lifecycle === 'cancelled'
       ? { kind: 'cancelled' }
-      : { kind: 'stale', currentVersion: current.version };
+      : { kind: 'stale', currentVersion: current.version, current };
   }
 }
 
