@@ -66,6 +66,7 @@ export interface ChaosFigures {
   changed: number;
   cancelled: number;
   rate: number;
+  lambdaTimeout: number;
   seed: number;
   faults: Record<string, number>;
   invocations: number;
@@ -217,6 +218,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosFigures> {
       changed: plans.filter((p) => p.changed).length,
       cancelled: plans.filter((p) => p.final.status === 'cancelled').length,
       rate,
+      lambdaTimeout,
       seed,
       faults: cloud.faults.injected(),
       invocations: stats.invocations,
@@ -352,9 +354,9 @@ function noticesOf(mail: StoredEmail[], bookingId: string, address: string): Not
       const prefix = Object.keys(NOTICE_KINDS).find((p) => m.subject.startsWith(p)) as
         keyof typeof NOTICE_KINDS | undefined;
       if (!prefix) return [];
-      const invite = (m as StoredEmail & { attachments?: Array<{ filename: string; content: string }> }).attachments?.find(
-        (a) => a.filename === 'invite.ics',
-      );
+      const invite = (
+        m as StoredEmail & { attachments?: Array<{ filename: string; content: string }> }
+      ).attachments?.find((a) => a.filename === 'invite.ics');
       const ics = invite ? Buffer.from(invite.content, 'base64').toString('utf8') : '';
       const start = /DTSTART;TZID=[^:]+:(\d{8}T\d{4})/.exec(ics)?.[1];
       return [{ kind: NOTICE_KINDS[prefix], at: m.at, ...(start ? { start } : {}) }];
@@ -403,7 +405,11 @@ async function verify(cloud: LocalCloud, plans: Plan[]) {
       const entry = listed[0];
       if (!cancelled && entry) {
         const year = Number(final.charter.charter_date.slice(0, 4));
-        if (entry.year !== year || entry.date !== final.charter.charter_date || entry.start !== final.charter.charter_start)
+        if (
+          entry.year !== year ||
+          entry.date !== final.charter.charter_date ||
+          entry.start !== final.charter.charter_start
+        )
           lost.push(`${id}: the public JSON shows ${entry.date} ${entry.start} in ${entry.year}`);
       }
 
@@ -411,7 +417,8 @@ async function verify(cloud: LocalCloud, plans: Plan[]) {
         const notices = noticesOf(mail, id, member.email);
         const maybeSent = unknown.get(`${id} ${member.member_id}`) ?? new Set<string>();
         const reported = mail.some(
-          (m) => m.subject.startsWith(`Booking ${id}: the crew email did not reach`) && m.body.text?.includes(member.email),
+          (m) =>
+            m.subject.startsWith(`Booking ${id}: the crew email did not reach`) && m.body.text?.includes(member.email),
         );
         checkNotices(`${id} ${member.member_id}`, notices, plan, {
           found: { lost, doubled, wrong, leftToPerson },
@@ -443,16 +450,17 @@ async function checkPage(s3: S3Client, item: Record<string, unknown> | undefined
     if (final.status !== 'cancelled') lost.push(`${id}: no page (a tombstone for a live booking)`);
     return;
   }
+  const slug = item.slug as string;
   const stored = item.page_stored as { revision: number; lifecycle: string } | undefined;
   if (!stored) return void lost.push(`${id}: its page was never stored`);
   if (stored.revision !== final.revision || stored.lifecycle !== final.status)
     lost.push(`${id}: the stored page shows revision ${stored.revision}, ${stored.lifecycle}`);
   let page: string;
   try {
-    const object = await s3.send(new GetObjectCommand({ Bucket: SITE_BUCKET, Key: `g/${String(item.slug)}.html` }));
+    const object = await s3.send(new GetObjectCommand({ Bucket: SITE_BUCKET, Key: `g/${slug}.html` }));
     page = await object.Body!.transformToString();
   } catch {
-    return void lost.push(`${id}: g/${String(item.slug)}.html is not in the bucket`);
+    return void lost.push(`${id}: g/${slug}.html is not in the bucket`);
   }
   const saysCancelled = page.includes('This charter was cancelled');
   if (saysCancelled !== (final.status === 'cancelled')) lost.push(`${id}: the page says ${final.status} wrong`);
@@ -508,7 +516,8 @@ function checkNotices(
   }
   // Told of the charter, never of its cancellation: left to a person if the notifier said it may have gone and the
   // stall check reported it (no fresh notice can be sent for a cancelled event), lost otherwise.
-  if (maybeSent.has('cancel') && reported) found.leftToPerson.push(`${who}: the cancellation may not have reached them`);
+  if (maybeSent.has('cancel') && reported)
+    found.leftToPerson.push(`${who}: the cancellation may not have reached them`);
   else found.lost.push(`${who}: told of the charter, never of its cancellation`);
 }
 
@@ -545,7 +554,8 @@ function notifierStateOf(join: Record<string, unknown> | undefined, memberId: st
     memberId
   ];
   const record = member ? `${member.status} seq ${member.sequence} told ${member.told?.kind ?? '-'}` : 'no record';
-  return `scc ${side(join.crew_event)}, calendar ${side(join.calendar)}, ${record}, watch ${String(join.watch ?? '-')}`;
+  const watch = typeof join.watch === 'string' ? join.watch : '-';
+  return `scc ${side(join.crew_event)}, calendar ${side(join.calendar)}, ${record}, watch ${watch}`;
 }
 
 /** Every entry of every year's public JSON, with its year. */
@@ -569,13 +579,20 @@ export function describeFigures(f: ChaosFigures): string[] {
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([kind, n]) => `${kind} ${n}`)
     .join(', ');
-  const sample = (list: string[]) => (list.length ? ` (${list.slice(0, 5).join('; ')}${list.length > 5 ? '…' : ''})` : '');
+  const sample = (list: string[]) =>
+    list.length ? ` (${list.slice(0, 5).join('; ')}${list.length > 5 ? '…' : ''})` : '';
+  const total = Object.values(f.faults).reduce((a, b) => a + b, 0);
   return [
-    `chaos: ${f.bookings} bookings (${f.changed} changed, ${f.cancelled} cancelled), faults ${Math.round(f.rate * 100)}%, seed ${f.seed}, ${f.seconds} s`,
-    `  faults injected: ${Object.values(f.faults).reduce((a, b) => a + b, 0)} (${faults})`,
-    `  invocations ${f.invocations}, Lambda retries ${f.retries}, dead letters ${f.deadLetters}, redrives ${f.redrives} (${f.redriven} letters)`,
-    `  crew emails ${f.crewEmails}, stall alerts ${f.alerts}, unconfirmed sends ${f.unconfirmed}, operator resends ${f.operatorResends}`,
+    `chaos: ${f.bookings} bookings (${f.changed} changed, ${f.cancelled} cancelled), ` +
+      `faults ${Math.round(f.rate * 100)}% (lambda-timeout ${Math.round(f.lambdaTimeout * 100)}%), ` +
+      `seed ${f.seed}, ${f.seconds} s`,
+    `  faults injected: ${total} (${faults})`,
+    `  invocations ${f.invocations}, Lambda retries ${f.retries}, dead letters ${f.deadLetters}, ` +
+      `redrives ${f.redrives} (${f.redriven} letters)`,
+    `  crew emails ${f.crewEmails}, stall alerts ${f.alerts}, unconfirmed sends ${f.unconfirmed}, ` +
+      `operator resends ${f.operatorResends}`,
     `  left to a person (reported, cannot be resent) ${f.leftToPerson.length}${sample(f.leftToPerson)}`,
-    `  lost = ${f.lost.length}${sample(f.lost)}, doubled = ${f.doubled.length}${sample(f.doubled)}, wrong = ${f.wrong.length}${sample(f.wrong)}`,
+    `  lost = ${f.lost.length}${sample(f.lost)}, doubled = ${f.doubled.length}${sample(f.doubled)}, ` +
+      `wrong = ${f.wrong.length}${sample(f.wrong)}`,
   ];
 }

@@ -14,7 +14,10 @@ import { sampleBooking } from './support/bookings';
  * CloudFront answered 403, and kept answering 403 for 10 s after the page landed. Here S3 refuses every data-plane
  * request (the local cloud's `s3=1` fault, SlowDown on the wire) until the test lifts it, as S3 recovering would.
  */
-type BusHandler = (event: EventBridgeEvent<string, unknown>, context: ReturnType<typeof lambdaContext>) => Promise<void>;
+type BusHandler = (
+  event: EventBridgeEvent<string, unknown>,
+  context: ReturnType<typeof lambdaContext>,
+) => Promise<void>;
 
 let cloud: LocalCloud;
 let serviceKey: string;
@@ -75,7 +78,8 @@ describe('GET /bookings/{booking_id}/guest-page while S3 refuses the page', () =
     await h.onBookingEvent(bookingEnvelope(booking(id)), lambdaContext());
     const later = await operator(id);
     expect(later.statusCode).toBe(200);
-    expect(bodyOf(later)).toEqual({ booking_id: id, slug: item!.slug, url: link, revision: 1, status: 'live' });
+    const slug = String(item!.slug);
+    expect(bodyOf(later)).toEqual({ booking_id: id, slug, url: link, revision: 1, status: 'live' });
     // At once, not 10 s later: the distribution caches no 403 (ErrorCachingMinTTL 0 in its CloudFormation).
     const page = await fetch(link);
     expect(page.status).toBe(200);

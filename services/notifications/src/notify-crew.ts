@@ -155,7 +155,7 @@ async function deliverNotices(
   return settled.map((s) => (s as PromiseFulfilledResult<Delivery>).value);
 }
 
-/** Claim, mark sending, send, record: the claim makes this invocation the only one that may send the member this notice. */
+/** Claim, mark sending, send, record: the claim makes this invocation the only one that may send this notice. */
 async function deliverOnce(
   bookingId: string,
   notice: DueNotice,

@@ -179,7 +179,7 @@ describe('exactly once per member and notice', () => {
     });
   });
 
-  it('sends a notice whose invocation died after claiming it and before SES had it: the next one takes it over', async () => {
+  it('sends a notice whose invocation died after its claim, before SES had it: the next takes it over', async () => {
     const id = 'crash-before-send';
     await deliver('EventCreated', eventCreated(id));
     const realMark = store.markNoticeSending;

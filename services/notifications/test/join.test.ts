@@ -180,7 +180,7 @@ describe('what a member is due (memberDue)', () => {
     expect(memberDue(over, mate, claimedRecord(mate, was, status), true)).toEqual({ kind: 'held', status });
   });
 
-  it('a claim that never reached SES (its invocation died before sending): due again, taken over at its sequence', () => {
+  it('a claim that never reached SES (its invocation died before sending): due again, taken over', () => {
     const due = memberDue(live, mate, claimedRecord(mate, was, 'claimed'), true);
     expect(due).toMatchObject({
       kind: 'notice',

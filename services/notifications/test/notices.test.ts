@@ -13,7 +13,6 @@ import {
   eventCancelled,
   eventCreated,
   eventUpdated,
-  joinState,
   joined,
   minutesAfter,
   toldRecord,

@@ -41,7 +41,7 @@ afterAll(async () => {
 
 const bodyOf = <T = Record<string, unknown>>(result: HttpResult) => JSON.parse(String(result.body)) as T;
 
-it('answers a crew PATCH whose write DynamoDB applied and lost the answer of, and publishes its EventUpdated', async () => {
+it('answers a crew PATCH whose write DynamoDB applied and lost the answer of; its EventUpdated goes out', async () => {
   await h.onBookingEvent(
     partnerEnvelope('BookingCreated', bookingInput({ booking_id: 'bk-patch-lost' })),
     lambdaContext(),

@@ -14,7 +14,10 @@ import { lambdaContext, partnerEnvelope, startScc } from './harness';
 let cloud: LocalCloud;
 let serviceKey: string;
 const h = {} as Record<'resend' | 'updateEvent', HttpHandler> & {
-  onBookingEvent: (event: EventBridgeEvent<string, unknown>, context: ReturnType<typeof lambdaContext>) => Promise<void>;
+  onBookingEvent: (
+    event: EventBridgeEvent<string, unknown>,
+    context: ReturnType<typeof lambdaContext>,
+  ) => Promise<void>;
 };
 
 beforeAll(async () => {
@@ -46,15 +49,12 @@ const requested = (eventId: string) =>
     .filter((d) => d.event_id === eventId);
 
 async function booked(bookingId: string): Promise<string> {
-  await h.onBookingEvent(
-    partnerEnvelope('BookingCreated', bookingInput({ booking_id: bookingId })),
-    lambdaContext(),
-  );
+  await h.onBookingEvent(partnerEnvelope('BookingCreated', bookingInput({ booking_id: bookingId })), lambdaContext());
   return eventIdFor(bookingId);
 }
 
 describe('POST /events/{event_id}/crew/{member_id}/resend', () => {
-  it('asks the notifier for a fresh notice to the member (CrewResendRequested), 202; each call is one more', async () => {
+  it('asks the notifier for a fresh notice to the member (CrewResendRequested), 202; each is one more', async () => {
     const eventId = await booked('bk-resend');
     const first = await resend(eventId, 'isla-moreno');
     expect(first.statusCode).toBe(202);

@@ -63,10 +63,15 @@ export function tryAcquireRebuildLease(
   leaseMs: number,
   earlierAttempts?: string,
 ): Promise<boolean> {
-  const free = 'attribute_not_exists(lease_until) OR lease_until < :now OR lease_owner = :owner';
+  const free = [
+    'attribute_not_exists(lease_until)',
+    'lease_until < :now',
+    'lease_owner = :owner',
+    ...(earlierAttempts ? ['begins_with(lease_owner, :attempt)'] : []),
+  ];
   return updateYearIf(year, {
     UpdateExpression: 'SET lease_owner = :owner, lease_until = :until',
-    ConditionExpression: `attribute_exists(pk) AND (${free}${earlierAttempts ? ' OR begins_with(lease_owner, :attempt)' : ''})`,
+    ConditionExpression: `attribute_exists(pk) AND (${free.join(' OR ')})`,
     ExpressionAttributeValues: {
       ':owner': owner,
       ':until': now + leaseMs,

@@ -158,7 +158,8 @@ export function renderDeliveryAlert(input: {
     undelivered.map(({ member_id, name, email, role, kind, status, reason }) => {
       const why = reason ? ` (${reason})` : '';
       const resend = eventId ? `. Fresh link: ${resendRoute(input.sccApiUrl, eventId, member_id)}` : '';
-      return `${name} <${email}> (${role}), "${SUBJECT_PREFIX[kind]}" notice: ${UNDELIVERED_TEXT[status]}${why}${resend}`;
+      const notice = `"${SUBJECT_PREFIX[kind]}" notice`;
+      return `${name} <${email}> (${role}), ${notice}: ${UNDELIVERED_TEXT[status]}${why}${resend}`;
     }),
   );
 }

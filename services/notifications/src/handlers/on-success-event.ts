@@ -19,9 +19,9 @@ const logger = createLogger('charter-notifications');
 
 /**
  * SCC's crew events (EventCreated, EventUpdated, EventCancelled), the calendar's CalendarUpdated, the crew page's
- * CrewDeclined and the operator's CrewResendRequested meet here, in any order and however often each is delivered: keep what is newer than the state, then
- * settle the booking from the state as it stands (a duplicate or stale delivery repeats that, harmlessly: the first
- * delivery may have died halfway).
+ * CrewDeclined and the operator's CrewResendRequested meet here, in any order and however often each is delivered:
+ * keep what is newer than the state, then settle the booking from the state as it stands (a duplicate or stale
+ * delivery repeats that, harmlessly: the first delivery may have died halfway).
  */
 async function settle(bookingId: string, outcome: ArrivalOutcome, context: Context): Promise<void> {
   if (outcome === 'not_newer') logger.info('not newer than the state kept; settling from the state as it stands');

@@ -10,7 +10,8 @@ import type { Cancellation, CrewEvent } from '../domain/crew-event';
  *   EVENT#<event_id>     kind `event`: the crew event (crew-safe fields, crew, crew_notes, confirmations, declines,
  *                        version), crew_ids (a string set of the crew's member ids, kept with the crew, so an answer
  *                        can be conditional on the member still being on it), former_crew_ids (a string set of those
- *                        a PATCH took off the crew: the resend route's 409 rather than 404), the booking's owner, revision and
+ *                        a PATCH took off the crew: the resend route's 409 rather than 404), the booking's owner,
+ *                        revision and
  *                        lifecycle (shared/src/booking-revision.ts), the cancellation, and the success events last
  *                        published (booking_event, crew_change) so a redelivery re-publishes the same content;
  *                        or kind `tombstone`: a cancellation that came before the booking's first event (owner,
