@@ -186,10 +186,6 @@ export const declineKey = (detail: Pick<CrewDeclined, 'member_id' | 'declined_at
 
 /** Keeps a CrewDeclined until the captain has been told (the first copy; redeliveries change nothing). */
 export async function recordDecline(detail: CrewDeclined): Promise<void> {
-  const maps = new Expression();
-  await update(detail.booking_id, maps, { set: ensureMaps(maps) });
-  const expr = new Expression();
-  const at = expr.path('declines', declineKey(detail));
   const decline: Decline = {
     member_id: detail.member_id,
     revision: detail.revision,
@@ -197,7 +193,17 @@ export async function recordDecline(detail: CrewDeclined): Promise<void> {
     declined_at: detail.declined_at,
     ...(detail.reason ? { reason: detail.reason } : {}),
   };
-  await update(detail.booking_id, expr, { set: [`${at} = if_not_exists(${at}, ${expr.value(decline)})`] });
+  await keepFirstCopy(detail.booking_id, 'declines', declineKey(detail), decline);
+}
+
+/** The first copy of what an event asked for (a decline, a resend request), under `<map>.<key>`; `now` rewatches. */
+async function keepFirstCopy(bookingId: string, map: 'declines' | 'resends', key: string, value: unknown, now?: Date) {
+  const maps = new Expression();
+  await update(bookingId, maps, { set: ensureMaps(maps) });
+  const expr = new Expression();
+  const at = expr.path(map, key);
+  const keep = `${at} = if_not_exists(${at}, ${expr.value(value)})`;
+  await update(bookingId, expr, { set: [keep, ...(now ? watchFrom(expr, now) : [])] });
 }
 
 /** The booking's item, read consistently (it decides who is due what). */
@@ -429,18 +435,12 @@ export const resendKey = (detail: Pick<CrewResendRequested, 'member_id' | 'reque
 
 /** Keeps the operator's resend request until a notice to the member serves it (the first copy; redeliveries none). */
 export async function recordResend(detail: CrewResendRequested, now: Date): Promise<void> {
-  const maps = new Expression();
-  await update(detail.booking_id, maps, { set: ensureMaps(maps) });
-  const expr = new Expression();
-  const at = expr.path('resends', resendKey(detail));
   const request: ResendRequest = {
     member_id: detail.member_id,
     requested_at: detail.requested_at,
     version: detail.version,
   };
-  await update(detail.booking_id, expr, {
-    set: [`${at} = if_not_exists(${at}, ${expr.value(request)})`, ...watchFrom(expr, now)],
-  });
+  await keepFirstCopy(detail.booking_id, 'resends', resendKey(detail), request, now);
 }
 
 /** Where a one-off action's record lives: a CrewNotified, a decline email, an alert. */
