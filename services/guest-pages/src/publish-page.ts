@@ -32,7 +32,11 @@ export type PagePublication =
  * again from the new head, until they agree; so a slow delivery of an older revision never leaves its page behind a
  * newer one. The same head always renders the same bytes, so repeating this (a redelivery) rewrites the same page.
  */
-export async function publishPageFromHead(bookingId: string, applied?: GuestPageItem): Promise<PagePublication> {
+export async function publishPageFromHead(
+  bookingId: string,
+  applied?: GuestPageItem,
+  { announce = true }: { announce?: boolean } = {},
+): Promise<PagePublication> {
   const { current: uploadKey } = await secrets.versions(setting('UPLOAD_KEY_SECRET_NAME'));
   const uploadToken = mintUploadToken(uploadKey, bookingId);
   const settings = { apiUrl: setting('API_URL'), uploadsUrl: await uploadsUrl(), uploadToken };
@@ -48,7 +52,8 @@ export async function publishPageFromHead(bookingId: string, applied?: GuestPage
     if (!headMoved(head, after)) {
       const { slug, revision, status } = decision;
       const url = guestPageUrl(setting('GUEST_SITE_URL'), slug);
-      await publish('GuestPagePublished', { schema_version: 1, booking_id: bookingId, revision, status, slug, url });
+      if (announce)
+        await publish('GuestPagePublished', { schema_version: 1, booking_id: bookingId, revision, status, slug, url });
       return { kind: 'published', slug, revision, status, pageBytes: Buffer.byteLength(page), rounds: round };
     }
     if (round >= MAX_ROUNDS) throw new Error(`the page of ${bookingId} kept changing for ${round} rounds; retrying`);
