@@ -58,7 +58,11 @@ interface ResourceProperties {
     EventPattern?: string | { 'detail-type': string[]; source: unknown[] };
     ScheduleExpression?: string;
     State?: string;
-    Targets: Array<{ Arn: GetAtt }>;
+    Targets: Array<{
+      Arn: GetAtt;
+      DeadLetterConfig?: { Arn: unknown };
+      RetryPolicy?: { MaximumEventAgeInSeconds?: number; MaximumRetryAttempts?: number };
+    }>;
   };
   'AWS::Lambda::Function': {
     FunctionName: string;
@@ -75,6 +79,18 @@ interface ResourceProperties {
   };
   'AWS::IAM::Role': { Policies?: Array<{ PolicyDocument: { Statement: IamStatement[] } }> };
   'AWS::SQS::Queue': { QueueName: string };
+  'AWS::SQS::QueuePolicy': {
+    Queues: unknown[];
+    PolicyDocument: {
+      Statement: Array<{
+        Effect: string;
+        Principal: unknown;
+        Action: string | string[];
+        Resource: unknown;
+        Condition?: { ArnEquals?: Record<string, unknown[]> };
+      }>;
+    };
+  };
   'AWS::SNS::Topic': { TopicName: string };
   'AWS::SNS::Subscription': { TopicArn: unknown; Protocol: string; Endpoint: string };
   'AWS::CloudWatch::Alarm': {
@@ -129,6 +145,7 @@ const CONTRACT_ROUTES: Record<string, string[]> = {
     'GET /crew/{event_id}',
     'POST /crew/{event_id}/confirm',
     'POST /crew/{event_id}/decline',
+    'POST /events/{event_id}/crew/{member_id}/resend',
     'PUT /crew',
   ],
   calendar: ['POST /calendar/entries', 'GET /calendar/entries'],
@@ -153,6 +170,7 @@ const CONTRACT_SUBSCRIPTIONS: Record<string, Array<[string, unknown]>> = {
     ['EventUpdated', 'charter.scc'],
     ['EventCancelled', 'charter.scc'],
     ['CrewDeclined', 'charter.scc'],
+    ['CrewResendRequested', 'charter.scc'],
     ['CalendarUpdated', 'charter.calendar'],
   ],
 };
@@ -223,6 +241,56 @@ describe('sls package --stage ci (offline, no AWS credentials)', () => {
         return pattern['detail-type'].map((type) => [type, pattern.source[0]]);
       });
       expect(subscriptions.sort()).toEqual([...CONTRACT_SUBSCRIPTIONS[service]!].sort());
+    },
+  );
+
+  it.each(Object.keys(CONTRACT_ROUTES))(
+    '%s gives every rule target a dead-letter queue and a retry policy, and lets only its own rules send there',
+    (service) => {
+      const rules = resourcesOf(service, 'AWS::Events::Rule');
+      // Every rule of every service, schedules included: EventBridge drops an event it cannot deliver otherwise.
+      for (const [id, rule] of rules) {
+        for (const target of rule.Targets) {
+          expect({ id, dlq: target.DeadLetterConfig?.Arn }).toEqual({
+            id,
+            dlq: { 'Fn::GetAtt': ['DeadLetterQueue', 'Arn'] },
+          });
+          const policy = target.RetryPolicy ?? {};
+          expect({ id, age: policy.MaximumEventAgeInSeconds }).toEqual({ id, age: expect.any(Number) as unknown });
+          expect(policy.MaximumEventAgeInSeconds).toBeGreaterThanOrEqual(60);
+          expect(policy.MaximumEventAgeInSeconds).toBeLessThanOrEqual(86_400);
+          expect(policy.MaximumRetryAttempts).toBeGreaterThanOrEqual(0);
+          expect(policy.MaximumRetryAttempts).toBeLessThanOrEqual(185);
+        }
+      }
+      // The queue lets EventBridge send only for this service's rules: their exact ARNs (on the bus, or the default
+      // bus for schedules and SES), as the template names each rule.
+      const ruleArns = rules
+        .map(([, rule]) => {
+          const bus = rule.EventBusName === undefined ? '' : 'charter-bookings-ci/';
+          expect(JSON.stringify(rule.EventBusName ?? 'default')).toMatch(/default|charter-bus-ci-EventBusName/);
+          return `arn:\${AWS::Partition}:events:\${AWS::Region}:\${AWS::AccountId}:rule/${bus}${rule.Name}`;
+        })
+        .sort();
+      const statements = resourcesOf(service, 'AWS::SQS::QueuePolicy')
+        .filter(([, p]) => JSON.stringify(p.Queues) === JSON.stringify([{ Ref: 'DeadLetterQueue' }]))
+        .flatMap(([, p]) => p.PolicyDocument.Statement)
+        .filter((s) => JSON.stringify(s.Principal) === JSON.stringify({ Service: 'events.amazonaws.com' }));
+      if (rules.length === 0) {
+        expect(statements).toEqual([]);
+        return;
+      }
+      expect(statements).toHaveLength(1);
+      const [statement] = statements;
+      expect(statement).toMatchObject({
+        Effect: 'Allow',
+        Action: 'sqs:SendMessage',
+        Resource: { 'Fn::GetAtt': ['DeadLetterQueue', 'Arn'] },
+      });
+      const allowed = (statement!.Condition?.ArnEquals?.['aws:SourceArn'] ?? []).map((arn) =>
+        typeof arn === 'object' && arn && 'Fn::Sub' in arn ? String(arn['Fn::Sub']) : JSON.stringify(arn),
+      );
+      expect(allowed.sort()).toEqual(ruleArns);
     },
   );
 
@@ -462,6 +530,31 @@ describe('throttled routes and reserved concurrency', () => {
         });
         expect(fn.ReservedConcurrentExecutions).toBeGreaterThan(0);
       }
+    },
+  );
+});
+
+describe('notifications sends with what ops defines', () => {
+  const notificationsRole = (fn: string) => {
+    const template = templates.get('notifications')!;
+    const role = template.Resources[`${fn}IamRoleLambdaExecution`]!.Properties as ResourceProperties['AWS::IAM::Role'];
+    return (role.Policies ?? []).flatMap((p) => p.PolicyDocument.Statement);
+  };
+
+  it.each(['OnSuccessEvent', 'CheckStalls'])(
+    "%s names ops' SES configuration set on every message, and may send with it",
+    (fn) => {
+      const [[, set]] = ofType(templates.get('ops')!, 'AWS::SES::ConfigurationSet') as [[string, { Name: string }]];
+      const lambda = templates.get('notifications')!.Resources[`${fn}LambdaFunction`]!
+        .Properties as ResourceProperties['AWS::Lambda::Function'];
+      expect(lambda.Environment?.Variables?.CREW_MAIL_CONFIGURATION_SET).toBe(set.Name);
+      const sendEmail = notificationsRole(fn).find((s) => [s.Action].flat().includes('ses:SendEmail'));
+      expect(JSON.stringify(sendEmail?.Resource)).toContain(`:configuration-set/${set.Name}`);
+      expect(JSON.stringify(sendEmail?.Resource)).toContain(':identity/');
+      // Alerts link ops' console: its export, when deployed alone (compose passes the output itself).
+      expect(lambda.Environment?.Variables?.OPS_CONSOLE_URL).toEqual({
+        'Fn::ImportValue': 'charter-ops-ci-ConsoleUrl',
+      });
     },
   );
 });

@@ -4,7 +4,7 @@ import { BookingCancelled, BookingUpdated } from './booking-lifecycle';
 import { CalendarUpdated } from './calendar-updated';
 import { CrewNotified } from './crew-notified';
 import { EventCreated } from './event-created';
-import { CrewConfirmed, CrewDeclined, EventCancelled, EventUpdated } from './event-lifecycle';
+import { CrewConfirmed, CrewDeclined, CrewResendRequested, EventCancelled, EventUpdated } from './event-lifecycle';
 import { GuestPagePublished } from './guest-page-published';
 import { PartnerRequestRefused } from './partner-request-refused';
 
@@ -22,6 +22,7 @@ export const eventCatalog = {
   EventCancelled: { schema: EventCancelled, source: 'charter.scc', publishedBy: 'scc' },
   CrewConfirmed: { schema: CrewConfirmed, source: 'charter.scc', publishedBy: 'scc (crew page)' },
   CrewDeclined: { schema: CrewDeclined, source: 'charter.scc', publishedBy: 'scc (crew page)' },
+  CrewResendRequested: { schema: CrewResendRequested, source: 'charter.scc', publishedBy: 'scc (operator route)' },
   CalendarUpdated: { schema: CalendarUpdated, source: 'charter.calendar', publishedBy: 'calendar' },
   CrewNotified: { schema: CrewNotified, source: 'charter.notifications', publishedBy: 'notifications' },
   PartnerRequestRefused: { schema: PartnerRequestRefused, source: 'charter.bus', publishedBy: 'bus intake' },

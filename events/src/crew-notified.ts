@@ -1,7 +1,11 @@
 import { z } from 'zod';
 import { BookingId, EventId, MemberId, Revision, SchemaVersion1 } from './primitives';
 
-export const NoticeKind = z.enum(['call', 'change', 'cancel', 'removal']);
+/**
+ * What a crew notice told: the four of the contract, and `resend`, a fresh notice of the member's current state (the
+ * charter as it now stands, with a new crew-page link) that the operator asked for (CrewResendRequested).
+ */
+export const NoticeKind = z.enum(['call', 'change', 'cancel', 'removal', 'resend']);
 export type NoticeKind = z.infer<typeof NoticeKind>;
 
 export const CrewNotified = z
@@ -21,5 +25,8 @@ export const CrewNotified = z
       )
       .min(1),
   })
-  .meta({ title: 'CrewNotified', description: 'Crew members were sent a notice (call, change, cancel or removal).' });
+  .meta({
+    title: 'CrewNotified',
+    description: 'Crew members were sent a notice (call, change, cancel, removal, or a resend the operator asked for).',
+  });
 export type CrewNotified = z.infer<typeof CrewNotified>;

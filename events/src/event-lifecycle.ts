@@ -61,3 +61,21 @@ export const CrewDeclined = z
   .strict()
   .meta({ title: 'CrewDeclined', description: "A crew member said they can't make it." });
 export type CrewDeclined = z.infer<typeof CrewDeclined>;
+
+export const CrewResendRequested = z
+  .object({
+    schema_version: SchemaVersion1,
+    booking_id: BookingId,
+    event_id: EventId,
+    member_id: MemberId,
+    revision: Revision.meta({ description: 'The booking revision of the crew event when the resend was asked for' }),
+    version: EventVersion,
+    requested_at: Instant.meta({ description: 'When the operator asked; a redelivery carries the same instant' }),
+  })
+  .strict()
+  .meta({
+    title: 'CrewResendRequested',
+    description:
+      'The operator asked for a fresh notice to one crew member (POST /events/{event_id}/crew/{member_id}/resend).',
+  });
+export type CrewResendRequested = z.infer<typeof CrewResendRequested>;

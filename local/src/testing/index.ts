@@ -13,6 +13,7 @@ export type { FaultOptions } from '../faults/options';
 export { busEnvelope, scheduledEvent } from '../eventbridge/envelopes';
 export { httpApiEvent, lambdaContext, type HttpApiRequest } from './handler-inputs';
 export { mailbox, type StoredEmail } from './mailbox';
+export { faultProxy, type FaultProxy, type ProxiedRequest, type ProxyAction } from './fault-proxy';
 export { publishBookingEvents, publishBookings, type BookingEvent, type PublishOptions } from '../partner';
 
 /**

@@ -83,16 +83,22 @@ export interface Invocation {
   logger: Logger;
   /** When waiting on a rebuild must stop (ms since the epoch). */
   deadline: number;
+  /** Lambda's request id, which it keeps when it retries an invocation. */
+  requestId?: string;
 }
 
 /** The handler's invocation, its deadline keeping a margin to answer or fail cleanly. */
 export function invocationOf(
   logger: Logger,
-  context: { getRemainingTimeInMillis?: () => number } | undefined,
+  context: { getRemainingTimeInMillis?: () => number; awsRequestId?: string } | undefined,
 ): Invocation {
   const remaining =
     typeof context?.getRemainingTimeInMillis === 'function' ? context.getRemainingTimeInMillis() : 10_000;
-  return { logger, deadline: Date.now() + Math.max(remaining - 1_500, 1_000) };
+  return {
+    logger,
+    deadline: Date.now() + Math.max(remaining - 1_500, 1_000),
+    ...(context?.awsRequestId ? { requestId: context.awsRequestId } : {}),
+  };
 }
 
 export interface Announced {
@@ -124,9 +130,13 @@ export async function publishYear(year: number, target: number, invocation: Invo
     if (!state) throw new Error(`calendar ${year} has no year record; fileEntry creates it before publishing`);
     if (state.built_version >= target) return;
     const now = Date.now();
-    if (state.lease_until === undefined || state.lease_until < now) {
-      const owner = randomUUID();
-      if (await tryAcquireRebuildLease(year, owner, now, rebuildLeaseMs())) {
+    // Owners are prefixed with the request id: Lambda retries only an attempt that ended (a timeout stops it), so a
+    // lease held by an earlier attempt of this very invocation has no live holder and is taken at once.
+    const attempt = invocation.requestId ? `${invocation.requestId}/` : undefined;
+    const heldByEarlierAttempt = attempt !== undefined && state.lease_owner?.startsWith(attempt) === true;
+    if (state.lease_until === undefined || state.lease_until < now || heldByEarlierAttempt) {
+      const owner = `${attempt ?? ''}${randomUUID()}`;
+      if (await tryAcquireRebuildLease(year, owner, now, rebuildLeaseMs(), attempt)) {
         try {
           await rebuildWhileBehind(year, owner, invocation.logger);
         } finally {

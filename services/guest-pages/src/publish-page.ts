@@ -5,7 +5,7 @@ import { headMoved, pageDecision, type GuestPageItem } from './domain/page-state
 import { renderGuestPage } from './domain/render';
 import { guestPageUrl } from './domain/slug';
 import { mintUploadToken } from './domain/upload-token';
-import { findGuestPage, putGuestPage, uploadsUrl } from './store';
+import { findGuestPage, putGuestPage, recordPageStored, uploadsUrl } from './store';
 
 /**
  * Rounds of render-put-check before giving up to Lambda's retry: each round means another delivery moved the head
@@ -32,7 +32,11 @@ export type PagePublication =
  * again from the new head, until they agree; so a slow delivery of an older revision never leaves its page behind a
  * newer one. The same head always renders the same bytes, so repeating this (a redelivery) rewrites the same page.
  */
-export async function publishPageFromHead(bookingId: string, applied?: GuestPageItem): Promise<PagePublication> {
+export async function publishPageFromHead(
+  bookingId: string,
+  applied?: GuestPageItem,
+  { announce = true }: { announce?: boolean } = {},
+): Promise<PagePublication> {
   const { current: uploadKey } = await secrets.versions(setting('UPLOAD_KEY_SECRET_NAME'));
   const uploadToken = mintUploadToken(uploadKey, bookingId);
   const settings = {
@@ -47,11 +51,14 @@ export async function publishPageFromHead(bookingId: string, applied?: GuestPage
     if (decision.kind !== 'render') return decision;
     const page = renderGuestPage(decision.view, settings);
     await putGuestPage(decision.slug, page);
+    // Only now is there a page to link to (the operator's route answers from this).
+    await recordPageStored(bookingId, decision.revision, decision.status);
     const after = await findGuestPage(bookingId);
     if (!headMoved(head, after)) {
       const { slug, revision, status } = decision;
       const url = guestPageUrl(setting('GUEST_SITE_URL'), slug);
-      await publish('GuestPagePublished', { schema_version: 1, booking_id: bookingId, revision, status, slug, url });
+      if (announce)
+        await publish('GuestPagePublished', { schema_version: 1, booking_id: bookingId, revision, status, slug, url });
       return { kind: 'published', slug, revision, status, pageBytes: Buffer.byteLength(page), rounds: round };
     }
     if (round >= MAX_ROUNDS) throw new Error(`the page of ${bookingId} kept changing for ${round} rounds; retrying`);

@@ -1,10 +1,11 @@
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { createPresignedPost, type PresignedPost } from '@aws-sdk/s3-presigned-post';
 import { s3ClientConfig } from '@charter/shared/aws';
 import { applyBookingEvent, type BookingEventRef, type RevisionOutcome } from '@charter/shared/booking-revision';
 import { conditionally, documentClient } from '@charter/shared/dynamo';
 import { setting } from './config';
+import type { Lifecycle } from '@charter/shared/booking-revision';
 import type { GuestPageItem, PageFacts } from './domain/page-state';
 import { pageKey } from './domain/slug';
 import { presignedPostInput, type QuotaLimit, type UploadLimits, type UploadPlan } from './domain/uploads';
@@ -49,6 +50,8 @@ export function applyToGuestPage(
     values[`:${attribute}`] = value;
     assignments.push(`#${attribute} = ${expression(`:${attribute}`)}`);
   };
+  // This item records `page_stored` after each page put (an item without the mark predates that: see storedPageOf).
+  set('records_page_stored', true);
   if (change.kind === 'live') {
     set('slug', change.candidateSlug, (v) => `if_not_exists(#slug, ${v})`);
     for (const [attribute, value] of Object.entries(change.facts))
@@ -123,6 +126,53 @@ export async function putGuestPage(slug: string, page: string): Promise<void> {
       CacheControl: PAGE_CACHE_CONTROL,
     }),
   );
+}
+
+/**
+ * Records that the page showing `revision` and `lifecycle` is stored: written only after its S3 put succeeded, so the
+ * operator's route never hands out a link to a page that is not there. It only moves forward (a later revision, or
+ * the cancelled page, which is final), so a slow older delivery never records its page over a newer one's.
+ */
+export async function recordPageStored(bookingId: string, revision: number, lifecycle: Lifecycle): Promise<boolean> {
+  const forward =
+    lifecycle === 'cancelled'
+      ? 'attribute_not_exists(#stored) OR #stored.#lifecycle <> :cancelled OR #stored.#revision = :revision'
+      : 'attribute_not_exists(#stored) OR (#stored.#lifecycle <> :cancelled AND #stored.#revision <= :revision)';
+  return conditionally(() =>
+    dynamo.send(
+      new UpdateCommand({
+        TableName: setting('GUEST_PAGES_TABLE'),
+        Key: { booking_id: bookingId },
+        UpdateExpression: 'SET #stored = :stored',
+        ConditionExpression: `attribute_exists(booking_id) AND (${forward})`,
+        ExpressionAttributeNames: { '#stored': 'page_stored', '#lifecycle': 'lifecycle', '#revision': 'revision' },
+        ExpressionAttributeValues: {
+          ':stored': { revision, lifecycle },
+          ':revision': revision,
+          ':cancelled': 'cancelled',
+        },
+      }),
+    ),
+  );
+}
+
+/**
+ * The page the booking's link shows, once stored: `page_stored`, or for an item written before that was recorded
+ * (no `records_page_stored`: the table was written first then, so its page may be missing), what S3 itself says of
+ * g/<slug>.html.
+ */
+export async function storedPageOf(
+  item: GuestPageItem & { slug: string },
+): Promise<{ revision: number; lifecycle: Lifecycle } | undefined> {
+  if (item.page_stored || item.records_page_stored) return item.page_stored;
+  try {
+    await s3.send(new HeadObjectCommand({ Bucket: setting('SITE_BUCKET'), Key: pageKey(item.slug) }));
+  } catch (error) {
+    const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+    if (status === 404 || (error as Error).name === 'NotFound') return undefined;
+    throw error;
+  }
+  return { revision: item.revision ?? 1, lifecycle: item.lifecycle ?? 'live' };
 }
 
 /** Signs the POST policy for one planned upload (local computation, no request to S3). */

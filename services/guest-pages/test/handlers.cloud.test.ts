@@ -160,6 +160,8 @@ describe('onBookingEvent: BookingCreated', () => {
       'lifecycle',
       'location',
       'owner',
+      'page_stored',
+      'records_page_stored',
       'revision',
       'slug',
       'timezone',

@@ -1,4 +1,4 @@
-import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
@@ -315,6 +315,27 @@ describe('a cancellation', () => {
     const events = published('gp-after-1');
     expect(events).toHaveLength(count + 1);
     expect(events.at(-1)).toEqual(events.at(-2));
+  });
+
+  it('puts the cancelled page back when a late put of the live page landed over it (chaos run)', async () => {
+    // The create's PutObject lost its answer, and the SDK's retry of it landed after the cancellation's page; then
+    // that invocation failed. Lambda's retry of the create is refused (cancelled), and puts the head's page back.
+    await inOrder(CREATE(created('gp-late-put-1')), CANCEL(cancelled('gp-late-put-1', { revision: 2 })));
+    const { slug } = published('gp-late-put-1')[0]!;
+    const cancelledPage = await pageOf(slug);
+    const count = published('gp-late-put-1').length;
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: SITE_BUCKET,
+        Key: pageKey(slug),
+        Body: '<h1>the live page, late</h1>',
+        ContentType: 'text/html; charset=utf-8',
+      }),
+    );
+    await deliver(CREATE(created('gp-late-put-1')));
+    expect(await pageOf(slug)).toBe(cancelledPage);
+    // Nothing new to announce: the head's GuestPagePublished went out with the cancellation.
+    expect(published('gp-late-put-1')).toHaveLength(count);
   });
 
   it('leaves a tombstone when it comes first: no page is ever made, and the operator route answers 410', async () => {

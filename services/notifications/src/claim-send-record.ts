@@ -1,9 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
-import { isRetriable, type SendFailure } from './domain/delivery';
+import { backoffDelayMs, isRetriable, type BackoffPolicy, type SendFailure } from './domain/delivery';
 
 /** Who holds a claim: unique per attempt, since Lambda keeps the request id when it retries an invocation. */
 export const claimerOf = (context: Context) => `${context.awsRequestId}/${randomUUID().slice(0, 8)}`;
+
+/**
+ * True when two claimers are attempts of the same invocation (the same request id, which Lambda keeps across its
+ * retries): the earlier one is certainly over, since Lambda retries only an attempt that ended.
+ */
+export const sameInvocation = (a: string, b: string) => a !== b && a.split('/')[0] === b.split('/')[0];
 
 /** What a claimed send that did not certainly go out becomes, and keeps: it is never sent again automatically. */
 export type KeptStatus = 'rejected' | 'unconfirmed';
@@ -11,9 +17,15 @@ export type KeptStatus = 'rejected' | 'unconfirmed';
 export interface ClaimSendRecordSteps<Sent extends { ok: true }> {
   /** The conditional write that makes this invocation the only one that may send; false when another holds it. */
   claim: () => Promise<boolean>;
+  /**
+   * Written just before `send` (an email): from here what is sent may have gone. Until then the claim is only a
+   * right to send, which another invocation may take over (this one then sends nothing: false), so one that dies
+   * between its claim and its send costs nothing. Left out where a repeat is harmless (CrewNotified).
+   */
+  markSending?: () => Promise<boolean>;
   /** SES SendEmail or EventBridge PutEvents. A throw counts as not sent: the claim is released, the error rethrown. */
   send: () => Promise<Sent | SendFailure>;
-  /** It went out: the claim becomes a record of it. */
+  /** It went out: the claim becomes a record of it. Tried again on a failure (see RECORD_POLICY). */
   record: (sent: Sent) => Promise<unknown>;
   /** It certainly did not go out (throttled, a server fault): the claim is given back for a later attempt. */
   release: () => Promise<unknown>;
@@ -22,7 +34,37 @@ export interface ClaimSendRecordSteps<Sent extends { ok: true }> {
    * stays, so nobody sends it again. Left out where `send` never returns a failure (PutEvents throws).
    */
   keep?: (status: KeptStatus, reason: string) => Promise<unknown>;
+  /** The wait between record attempts (tests pass their own). */
+  sleep?: (ms: number) => Promise<void>;
 }
+
+/**
+ * What was sent (its message id) is only in this invocation's memory until recorded: a record lost to a DynamoDB
+ * fault that outlasted the SDK's retries turns a sent message into one that may have gone, reported to a person. So
+ * the record is tried a few more times, a few seconds in all, before the invocation gives up.
+ */
+export const RECORD_POLICY: BackoffPolicy = { attempts: 4, baseMs: 250, capMs: 2000 };
+
+/** Thrown by a record whose claim is no longer this invocation's: trying again cannot help. */
+export class ClaimGoneError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ClaimGoneError';
+  }
+}
+
+async function recordPersistently(record: () => Promise<unknown>, sleep: (ms: number) => Promise<void>) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await record();
+    } catch (error) {
+      if (error instanceof ClaimGoneError || attempt >= RECORD_POLICY.attempts) throw error;
+      await sleep(backoffDelayMs(attempt, RECORD_POLICY));
+    }
+  }
+}
+
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export type ClaimSendRecordOutcome<Sent> =
   | { kind: 'claimed_elsewhere' }
@@ -30,16 +72,19 @@ export type ClaimSendRecordOutcome<Sent> =
   | { kind: 'released' | KeptStatus; reason: string; attempts: number };
 
 /**
- * Claim, send, record: the one way this service does what must happen at most once per booking
+ * Claim, (mark sending,) send, record: the one way this service does what must happen at most once per booking
  * (a member's crew email, an alert, CrewNotified). SES SendEmail has no idempotency key and
  * EventBridge delivers every event at least once, often concurrently, so the claim, a
- * conditional write, is what lets exactly one invocation send. What the send's answer leads to
+ * conditional write, is what lets exactly one invocation send. The sending mark tells "about to send" from "may
+ * have sent": only the second is never sent again. What the send's answer leads to
  * is the same for every caller; how each step is written, and what is logged, is theirs.
  */
 export async function claimSendRecord<Sent extends { ok: true }>(
   steps: ClaimSendRecordSteps<Sent>,
 ): Promise<ClaimSendRecordOutcome<Sent>> {
   if (!(await steps.claim())) return { kind: 'claimed_elsewhere' };
+  // A throw here leaves the claim as it is: not sent, so whoever comes next takes it over.
+  if (steps.markSending && !(await steps.markSending())) return { kind: 'claimed_elsewhere' };
   let result: Sent | SendFailure;
   try {
     result = await steps.send();
@@ -48,7 +93,7 @@ export async function claimSendRecord<Sent extends { ok: true }>(
     throw error;
   }
   if (result.ok) {
-    await steps.record(result);
+    await recordPersistently(() => steps.record(result), steps.sleep ?? defaultSleep);
     return { kind: 'sent', sent: result };
   }
   const { reason, attempts } = result;

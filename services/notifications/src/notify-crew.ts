@@ -2,11 +2,19 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { crewPageUrl, crewTokenExpiry, mintCrewToken } from '@charter/shared/magic-link';
 import { publish } from '@charter/shared/publisher';
 import { secrets } from '@charter/shared/secrets';
-import { claimSendRecord } from './claim-send-record';
+import { claimSendRecord, sameInvocation } from './claim-send-record';
 import { setting } from './config';
 import { failFor, logOutcome, type Delivery } from './deliveries';
 import type { OutgoingEmail } from './domain/email';
-import { captainOf, isSettled, noticesToPublish, planNotices, type CrewNotice, type DueNotice } from './domain/join';
+import {
+  captainOf,
+  claimTime,
+  isSettled,
+  noticesToPublish,
+  planNotices,
+  type CrewNotice,
+  type DueNotice,
+} from './domain/join';
 import { renderNotice } from './domain/notice-email';
 import { needsV1Adoption, type JoinState } from './domain/state';
 import { CLAIM_LEASE_MS } from './domain/stall';
@@ -16,11 +24,14 @@ import {
   claimOnce,
   getJoin,
   markNoticeFailed,
+  markNoticeSending,
+  markNoticeUnknown,
   recordNoticeSent,
   recordOnce,
   releaseNotice,
   releaseOnce,
   stopWatching,
+  voidClaim,
 } from './store/join';
 import { sendEmail } from './store/mail';
 import { tellCaptainOfDeclines } from './tell-captain';
@@ -34,27 +45,40 @@ import { tellCaptainOfDeclines } from './tell-captain';
 const MAX_ROUNDS = 5;
 
 /**
- * Tells every member what the booking's state says they are due (`planNotices`), each notice claimed, sent and
- * recorded once; then publishes the CrewNotified of every notice group that is complete, tells the captain of
- * declines, and takes the booking off the watch list when nothing is left to do. Safe from any number of
+ * Tells every member what the booking's state says they are due (`planNotices`), each notice claimed, marked sending,
+ * sent and recorded once; then publishes the CrewNotified of every notice group that is complete, tells the captain
+ * of declines, and takes the booking off the watch list when nothing is left to do. Safe from any number of
  * concurrent deliveries of any of the events, in any order.
  *
  * Outcomes, per notice: sent and recorded (the member's "last told"); SES refused for rate or a server fault (claim
  * and sequence released, the invocation throws, Lambda retries); SES refused for good (kept as rejected, the event
- * is dead-lettered with the reason); SES's answer lost, or the invocation died between SendEmail and the record
- * (kept: never re-sent, the stall check reports the member).
+ * is dead-lettered with the reason); the invocation died after its claim but before SendEmail (the claim is taken
+ * over by whoever comes next, and sent); SES's answer lost, or the invocation died while SES had the message (kept
+ * as unconfirmed: never re-sent automatically, reported by the stall check with the operator's resend route).
+ *
+ * `now` is the caller's clock for the claim lease (the stall check's tick).
  */
-export async function settleBooking(bookingId: string, claimer: string, logger: Logger): Promise<void> {
+export async function settleBooking(
+  bookingId: string,
+  claimer: string,
+  logger: Logger,
+  now: Date = new Date(),
+): Promise<void> {
   const deliveries: Delivery[] = [];
   let state = await getJoin(bookingId);
   if (state && needsV1Adoption(state)) {
     await adoptV1(state, new Date());
     state = await getJoin(bookingId);
   }
+  if (state && (await resolveDeadSends(state, claimer, now, logger))) state = await getJoin(bookingId);
   for (let round = 1; state && round <= MAX_ROUNDS; round++) {
     const plan = planNotices(state);
     if (plan.join.kind === 'waiting') logger.info('waiting for the other side', { ...plan.join });
     if (plan.held.length > 0) logger.info('members with a notice in flight or stuck', { held: plan.held });
+    for (const { member_id, claimedBy, expected } of plan.voids) {
+      if (await voidClaim(bookingId, member_id, claimedBy, expected))
+        logger.info('a claim that never reached SES is moot now; given back', { member_id, claimed_by: claimedBy });
+    }
     if (plan.due.length === 0) break;
     const outcomes = await deliverNotices(state, plan.due, claimer, logger);
     deliveries.push(...outcomes);
@@ -71,6 +95,35 @@ export async function settleBooking(bookingId: string, claimer: string, logger: 
   const after = await getJoin(bookingId);
   if (after && isSettled(after)) await stopWatching(after);
   failFor(bookingId, deliveries);
+}
+
+/**
+ * Members left `sending` by an invocation that is certainly gone, with no answer recorded: SES may have taken the
+ * message, so it becomes `unconfirmed` (reported, never re-sent). Certainly gone: an earlier attempt of this very
+ * invocation (Lambda retries only an attempt that ended), or a claim older than the lease (four function timeouts).
+ * True when it changed anything.
+ */
+async function resolveDeadSends(state: JoinState, claimer: string, now: Date, logger: Logger): Promise<boolean> {
+  let changed = false;
+  const staleBefore = now.getTime() - CLAIM_LEASE_MS;
+  for (const [memberId, record] of Object.entries(state.members)) {
+    const claim = record.claim;
+    if (record.status !== 'sending' || !claim) continue;
+    const earlierAttempt = sameInvocation(claim.claimed_by, claimer);
+    if (!earlierAttempt && Date.parse(claimTime(claim)) >= staleBefore) continue;
+    const reason = earlierAttempt
+      ? 'the invocation stopped after handing the message to SES and before its answer was recorded'
+      : 'the notifier that was sending it stopped before its answer was recorded';
+    if (await markNoticeUnknown(state.booking_id, memberId, { sequence: record.sequence, claim }, reason, now)) {
+      changed = true;
+      logger.warn('a notice may have gone with its answer lost; kept as unconfirmed, not re-sent', {
+        member_id: memberId,
+        notice: claim.kind,
+        claimed_by: claim.claimed_by,
+      });
+    }
+  }
+  return changed;
 }
 
 async function deliverNotices(
@@ -102,7 +155,7 @@ async function deliverNotices(
   return settled.map((s) => (s as PromiseFulfilledResult<Delivery>).value);
 }
 
-/** Claim, send, record: the claim makes this invocation the only one that may send the member this notice. */
+/** Claim, mark sending, send, record: the claim makes this invocation the only one that may send this notice. */
 async function deliverOnce(
   bookingId: string,
   notice: DueNotice,
@@ -112,6 +165,7 @@ async function deliverOnce(
 ): Promise<Delivery> {
   const outcome = await claimSendRecord({
     claim: () => claimNotice(bookingId, notice, claimer, new Date()),
+    markSending: () => markNoticeSending(bookingId, notice, claimer, new Date()),
     send: () => sendEmail(email, { tags: { booking_id: bookingId, kind: `crew-${notice.kind}` } }),
     record: ({ messageId }) => recordNoticeSent(bookingId, notice, claimer, messageId, new Date()),
     release: () => releaseNotice(bookingId, notice, claimer),
@@ -123,6 +177,8 @@ async function deliverOnce(
     notice: notice.kind,
     sequence: notice.sequence,
     version: notice.version,
+    ...(notice.base.status === 'claimed' ? { took_over_from: notice.base.claimedBy } : {}),
+    ...(notice.resends.length ? { resend_requests: notice.resends } : {}),
   };
   logOutcome(logger, `${notice.kind} notice`, outcome, { ...log, bcc: email.bcc.length });
   return { label: `${notice.member.member_id} (${notice.kind})`, ...outcome };

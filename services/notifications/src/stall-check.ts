@@ -5,11 +5,12 @@ import type { OutgoingEmail } from './domain/email';
 import type { JoinState } from './domain/state';
 import { alertRecipient, stallDecision, type StallAlert } from './domain/stall';
 import { renderDeliveryAlert, renderStallAlert } from './domain/stall-email';
-import { publishCrewNotifiedOnce } from './notify-crew';
+import { publishCrewNotifiedOnce, settleBooking } from './notify-crew';
 import {
   claimOnce,
   getJoin,
-  markOnceRejected,
+  markOnceKept,
+  markOnceSending,
   recordOnce,
   releaseOnce,
   stopWatching,
@@ -56,10 +57,20 @@ export async function checkStalls(now: Date, claimer: string, logger: Logger): P
 }
 
 async function checkBooking(bookingId: string, now: Date, claimer: string, logger: Logger): Promise<BookingCheck> {
+  const bookingLogger = logger.createChild({ persistentKeys: { booking_id: bookingId } });
+  if (!(await getJoin(bookingId))) return 'gone';
+  // First what a delivery would do: send what is due (its event may have been dead-lettered), take over a claim a
+  // dead invocation left before sending, judge one it left while sending. Only what that cannot settle is alerted.
+  try {
+    await settleBooking(bookingId, claimer, bookingLogger, now);
+  } catch (error) {
+    bookingLogger.warn('the stall check could not settle the booking; deciding what to report', {
+      error: error as Error,
+    });
+  }
   const state = await getJoin(bookingId);
   if (!state) return 'gone';
   const decision = stallDecision(state, now, { stallMinutes: setting('STALL_MINUTES') });
-  const bookingLogger = logger.createChild({ persistentKeys: { booking_id: bookingId } });
   let republished = false;
   for (const { group, notice } of decision.publish) {
     republished = (await publishCrewNotifiedOnce(group, notice, claimer, bookingLogger, now)) || republished;
@@ -67,11 +78,19 @@ async function checkBooking(bookingId: string, now: Date, claimer: string, logge
   if (decision.alert) {
     const to = alertRecipient(state, setting('STALL_ALERT_ADDRESS'), decision.alert);
     const from = setting('SENDER_ADDRESS');
+    const consoleUrl = setting('OPS_CONSOLE_URL');
     const alert = decision.alert;
     const email =
       alert.kind === 'missing_step'
-        ? renderStallAlert({ state, alert, now, from, to })
-        : renderDeliveryAlert({ state, undelivered: alert.undelivered, from, to });
+        ? renderStallAlert({ state, alert, now, from, to, consoleUrl })
+        : renderDeliveryAlert({
+            state,
+            undelivered: alert.undelivered,
+            from,
+            to,
+            consoleUrl,
+            sccApiUrl: setting('SCC_API_URL'),
+          });
     return alertOnce(state, alert, email, claimer, logger);
   }
   if (decision.watch === 'stop') {
@@ -101,22 +120,22 @@ async function alertOnce(
           alert.undelivered.filter((u) => u.status !== 'not_sent').map((u) => [u.member_id, u.sequence]),
         )
       : {};
+  // A run that died after claiming the alert and before sending it left it `claimed`: taken over.
+  const takeOverFrom = state.alerts[alert.key]?.claimed_by;
   const outcome = await claimSendRecord({
     claim: () =>
-      claimOnce(
-        bookingId,
-        at,
-        claimer,
-        new Date(),
-        alert.kind === 'missing_step' ? { unchangedSince: state.updated_at } : {},
-      ),
+      claimOnce(bookingId, at, claimer, new Date(), {
+        ...(takeOverFrom ? { takeOverFrom } : {}),
+        ...(alert.kind === 'missing_step' ? { unchangedSince: state.updated_at } : {}),
+      }),
+    markSending: () => markOnceSending(bookingId, at, claimer),
     send: () => sendEmail(email, { tags: { booking_id: bookingId, kind: alert.kind.replace('_', '-') } }),
     record: ({ messageId }) => recordOnce(bookingId, at, claimer, messageId, new Date(), { unwatch: true, reported }),
     // The next run (a minute later) tries again.
     release: () => releaseOnce(bookingId, at, claimer),
     // Either way nobody is alerted twice: a refusal is kept as rejected; one that may have gone keeps its claim.
     keep: async (status, reason) => {
-      if (status === 'rejected') await markOnceRejected(bookingId, at, claimer, reason);
+      await markOnceKept(bookingId, at, claimer, status, reason);
       await stopWatching(state);
     },
   });

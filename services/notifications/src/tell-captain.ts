@@ -4,7 +4,7 @@ import { setting } from './config';
 import { renderDeclineEmail } from './domain/decline-email';
 import type { JoinState } from './domain/state';
 import { logOutcome, type Delivery } from './deliveries';
-import { claimOnce, markOnceRejected, recordOnce, releaseOnce } from './store/join';
+import { claimOnce, markOnceKept, markOnceSending, recordOnce, releaseOnce } from './store/join';
 import { sendEmail } from './store/mail';
 
 /**
@@ -14,7 +14,10 @@ import { sendEmail } from './store/mail';
  */
 export async function tellCaptainOfDeclines(state: JoinState, claimer: string, logger: Logger): Promise<Delivery[]> {
   const event = state.crew_event;
-  const pending = Object.entries(state.declines).filter(([, decline]) => decline.told === undefined);
+  // A claim that never reached SES (status `claimed`: its invocation died before sending) is taken over.
+  const pending = Object.entries(state.declines).filter(
+    ([, decline]) => decline.told === undefined || decline.told.status === 'claimed',
+  );
   if (pending.length === 0) return [];
   if (!event) {
     logger.info('declines wait for the crew event', { declines: pending.length });
@@ -30,15 +33,15 @@ export async function tellCaptainOfDeclines(state: JoinState, claimer: string, l
   for (const [key, decline] of pending) {
     const email = renderDeclineEmail({ state, decline, from, operatorAddress });
     const at = { kind: 'decline' as const, key };
+    const takeOverFrom = decline.told?.claimed_by;
     const outcome = await claimSendRecord({
-      claim: () => claimOnce(state.booking_id, at, claimer, new Date()),
+      claim: () => claimOnce(state.booking_id, at, claimer, new Date(), takeOverFrom ? { takeOverFrom } : {}),
+      markSending: () => markOnceSending(state.booking_id, at, claimer),
       send: () => sendEmail(email, { tags: { booking_id: state.booking_id, kind: 'crew-declined' } }),
       record: ({ messageId }) => recordOnce(state.booking_id, at, claimer, messageId, new Date()),
       release: () => releaseOnce(state.booking_id, at, claimer),
-      // A refusal is kept as rejected; an email that may have gone keeps its claim: the captain is never told twice.
-      keep: async (status, reason) => {
-        if (status === 'rejected') await markOnceRejected(state.booking_id, at, claimer, reason);
-      },
+      // Refused, or perhaps gone with the answer lost: kept so, and the captain is never told twice.
+      keep: (status, reason) => markOnceKept(state.booking_id, at, claimer, status, reason),
     });
     logOutcome(logger, 'decline email', outcome, { member_id: decline.member_id, to: email.to });
     deliveries.push({ label: `decline of ${decline.member_id}`, ...outcome });

@@ -1,4 +1,4 @@
-import { claimSendRecord, type ClaimSendRecordSteps } from '../src/claim-send-record';
+import { ClaimGoneError, claimSendRecord, type ClaimSendRecordSteps } from '../src/claim-send-record';
 import type { SendFailure } from '../src/domain/delivery';
 
 type Sent = { ok: true; messageId: string };
@@ -12,6 +12,7 @@ function steps(answer: () => Promise<Sent | SendFailure>, claimed = true) {
     record: (sent) => (ran.push(`record ${sent.messageId}`), Promise.resolve()),
     release: () => (ran.push('release'), Promise.resolve()),
     keep: (status, reason) => (ran.push(`keep ${status}: ${reason}`), Promise.resolve()),
+    sleep: () => Promise.resolve(),
   };
   return { ran, step };
 }
@@ -57,10 +58,35 @@ describe('claim, send, record', () => {
     expect(ran).toEqual(['claim', 'send', 'release']);
   });
 
-  it('keeps the claim when the record fails after the send, so nobody sends it again', async () => {
+  it('keeps the claim when the record keeps failing after the send, so nobody sends it again', async () => {
     const { ran, step } = steps(() => Promise.resolve({ ok: true, messageId: 'm-1' }));
-    step.record = () => Promise.reject(new Error('invocation died'));
-    await expect(claimSendRecord(step)).rejects.toThrow('invocation died');
-    expect(ran).toEqual(['claim', 'send']);
+    step.record = () => (ran.push('record'), Promise.reject(new Error('DynamoDB unavailable')));
+    await expect(claimSendRecord(step)).rejects.toThrow('DynamoDB unavailable');
+    expect(ran).toEqual(['claim', 'send', 'record', 'record', 'record', 'record']);
+  });
+
+  it('tries the record again: the message id is only in memory, and losing it makes the notice unknown', async () => {
+    const { ran, step } = steps(() => Promise.resolve({ ok: true, messageId: 'm-1' }));
+    let failures = 2;
+    step.record = () =>
+      failures-- > 0
+        ? (ran.push('record failed'), Promise.reject(new Error('Throttling')))
+        : (ran.push('record'), Promise.resolve());
+    expect(await claimSendRecord(step)).toEqual({ kind: 'sent', sent: { ok: true, messageId: 'm-1' } });
+    expect(ran).toEqual(['claim', 'send', 'record failed', 'record failed', 'record']);
+  });
+
+  it('does not try the record again once its claim is gone', async () => {
+    const { ran, step } = steps(() => Promise.resolve({ ok: true, messageId: 'm-1' }));
+    step.record = () => (ran.push('record'), Promise.reject(new ClaimGoneError('claim gone')));
+    await expect(claimSendRecord(step)).rejects.toThrow('claim gone');
+    expect(ran).toEqual(['claim', 'send', 'record']);
+  });
+
+  it('sends nothing when its claim was taken over before the sending mark', async () => {
+    const { ran, step } = steps(() => Promise.resolve({ ok: true, messageId: 'm-1' }));
+    step.markSending = () => (ran.push('mark sending'), Promise.resolve(false));
+    expect(await claimSendRecord(step)).toEqual({ kind: 'claimed_elsewhere' });
+    expect(ran).toEqual(['claim', 'mark sending']);
   });
 });

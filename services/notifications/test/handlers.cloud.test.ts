@@ -47,8 +47,10 @@ afterAll(async () => {
   await cloud?.stop();
 });
 
-const deliver = (detailType: 'EventCreated' | 'EventUpdated' | 'CalendarUpdated', detail: unknown) =>
-  onSuccessEvent(busEvent(detailType, detail), lambdaContext());
+const deliver = (
+  detailType: 'EventCreated' | 'EventUpdated' | 'CalendarUpdated' | 'CrewResendRequested',
+  detail: unknown,
+) => onSuccessEvent(busEvent(detailType, detail), lambdaContext());
 const runStallCheck = (at: Date) =>
   checkStalls(scheduledEvent(at), lambdaContext('charter-notifications-local-checkStalls'));
 const minutesFromNow = (minutes: number) => new Date(Date.now() + minutes * 60_000);
@@ -167,6 +169,7 @@ describe('exactly once per member and notice', () => {
     // A second delivery that computed the same call from the same state loses.
     expect(await store.claimNotice(id, call!, 'second/0002', new Date())).toBe(false);
     // Once the first is recorded, a delivery still holding the old read cannot claim either.
+    expect(await store.markNoticeSending(id, call!, 'first/0001', new Date())).toBe(true);
     await store.recordNoticeSent(id, call!, 'first/0001', 'msg-1', new Date());
     expect(await store.claimNotice(id, call!, 'third/0003', new Date())).toBe(false);
     expect((await store.getJoin(id))!.members[call!.member.member_id]).toMatchObject({
@@ -174,6 +177,65 @@ describe('exactly once per member and notice', () => {
       status: 'idle',
       told: { kind: 'call', message_id: 'msg-1', sequence: 0 },
     });
+  });
+
+  it('sends a notice whose invocation died after its claim, before SES had it: the next takes it over', async () => {
+    const id = 'crash-before-send';
+    await deliver('EventCreated', eventCreated(id));
+    const realMark = store.markNoticeSending;
+    jest.spyOn(store, 'markNoticeSending').mockImplementation((bookingId, notice, ...rest) => {
+      if (notice.member.member_id === 'isla-moreno')
+        return Promise.reject(new Error('simulated crash between the claim and SendEmail'));
+      return realMark(bookingId, notice, ...rest);
+    });
+    await expect(deliver('CalendarUpdated', calendarUpdated(id))).rejects.toThrow('simulated crash');
+    jest.restoreAllMocks();
+    expect((await store.getJoin(id))?.members['isla-moreno']).toMatchObject({ status: 'claimed', sequence: 1 });
+    expect(recipients(await crewCalls(id))).toEqual(['captain@crew.example.com', 'deckhand@crew.example.com']);
+
+    // Lambda retries the failed invocation: the claim never reached SES, so it is taken over and sent, once.
+    await deliver('CalendarUpdated', calendarUpdated(id));
+    await deliver('EventCreated', eventCreated(id));
+    expectOneCallPerMember(await crewCalls(id));
+    expect((await store.getJoin(id))?.members['isla-moreno']).toMatchObject({
+      status: 'idle',
+      sequence: 1,
+      told: { kind: 'call', sequence: 0 },
+    });
+    expect(crewNotifiedOf(cloud, id).map((e) => e.detail.recipients.length)).toEqual([3]);
+  });
+
+  it("judges at once a send its own earlier attempt left with SES (Lambda's retry keeps the request id)", async () => {
+    const id = 'retry-finds-own-send';
+    const created = eventCreated(id);
+    await deliver('EventCreated', created);
+    const realRecord = store.recordNoticeSent;
+    jest.spyOn(store, 'recordNoticeSent').mockImplementation((bookingId, notice, ...rest) => {
+      if (notice.member.member_id === 'isla-moreno')
+        return Promise.reject(new Error('simulated crash after SendEmail'));
+      return realRecord(bookingId, notice, ...rest);
+    });
+    const invocation = lambdaContext();
+    const calendarEvent = busEvent('CalendarUpdated', calendarUpdated(id));
+    await expect(onSuccessEvent(calendarEvent, invocation)).rejects.toThrow('simulated crash');
+    jest.restoreAllMocks();
+
+    await onSuccessEvent(calendarEvent, invocation);
+    const mate = (await store.getJoin(id))?.members['isla-moreno'];
+    expect(mate).toMatchObject({ status: 'unconfirmed', claim: { kind: 'call' } });
+    expect(mate?.claim?.reason).toContain('stopped after handing the message to SES');
+    expectOneCallPerMember(await crewCalls(id));
+    // The others' CrewNotified is out at once: the unknown one does not hold it back.
+    expect(crewNotifiedOf(cloud, id).map((e) => e.detail.recipients.map((r) => r.member_id))).toEqual([
+      ['rowan-hale', 'theo-park'],
+    ]);
+
+    // A change still reaches her, told as a change of what she may have got.
+    await deliver('EventUpdated', eventUpdated(created, { charter_start: '11:00' }));
+    await deliver('CalendarUpdated', calendarUpdated(id, { revision: 2 }));
+    const changes = (await mailFor(cloud, id)).filter((m) => m.subject.startsWith('Changed:'));
+    expect(changes.map((m) => m.destination.to[0]).sort()).toEqual(everyone);
+    expect((await store.getJoin(id))?.members['isla-moreno']).toMatchObject({ status: 'idle', sequence: 2 });
   });
 
   it('never emails a member again after a crash between send and record; the stall check reports it', async () => {
@@ -195,7 +257,8 @@ describe('exactly once per member and notice', () => {
 
     expect(recipients(await crewCalls(id))).toEqual(everyone);
     const mate = (await store.getJoin(id))?.members['isla-moreno'];
-    expect(mate).toMatchObject({ status: 'claimed', claim: { kind: 'call' } });
+    // Marked sending before SES was asked: another invocation never sends it again.
+    expect(mate).toMatchObject({ status: 'sending', claim: { kind: 'call' } });
     expect(mate?.told).toBeUndefined();
     expect(crewNotifiedOf(cloud, id)).toHaveLength(0);
 
@@ -218,6 +281,78 @@ describe('exactly once per member and notice', () => {
   });
 });
 
+describe("the operator's resend (CrewResendRequested, from SCC's POST .../crew/{member_id}/resend)", () => {
+  const resendOf = (bookingId: string, memberId: string, requestedAt: string) => ({
+    schema_version: 1,
+    booking_id: bookingId,
+    event_id: eventCreated(bookingId).event_id,
+    member_id: memberId,
+    revision: 1,
+    version: 1,
+    requested_at: requestedAt,
+  });
+  const freshNotices = async (bookingId: string) =>
+    (await mailFor(cloud, bookingId)).filter((m) => m.subject.startsWith('Crew details:'));
+
+  it('sends the member one fresh notice with their link per request, counted as a notice of its own', async () => {
+    const id = 'resend-told';
+    // A charter a month ahead, so that the fresh link is live now.
+    const ahead = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
+    await deliver('EventCreated', eventCreated(id, { charter_date: ahead }));
+    await deliver('CalendarUpdated', calendarUpdated(id));
+    const request = resendOf(id, 'theo-park', '2024-05-20T10:00:00.000Z');
+    await deliver('CrewResendRequested', request);
+    await deliver('CrewResendRequested', request);
+
+    const fresh = await freshNotices(id);
+    expect(fresh.map((m) => m.destination.to[0])).toEqual(['deckhand@crew.example.com']);
+    expect(fresh[0]!.subject).toMatch(new RegExp(`^Crew details: JADA, .+ \\(booking ${id}\\)$`));
+    expect(fresh[0]!.destination.bcc).toEqual(['captain@crew.example.com']);
+    const link = /https?:\/\/[^\s]+\/crew\/[^\s]+/.exec(fresh[0]!.body.text!)![0];
+    const token = new URL(link).searchParams.get('token')!;
+    expect(verifyCrewToken([magicLinkKey], eventCreated(id).event_id, token)).toMatchObject({
+      ok: true,
+      memberId: 'theo-park',
+    });
+    expect(inviteIn(fresh[0]!)).toMatchObject({ method: 'REQUEST', sequence: 1 });
+    expect(crewNotifiedOf(cloud, id).map((e) => [e.detail.kind, e.detail.recipients.map((r) => r.member_id)])).toEqual([
+      ['call', ['isla-moreno', 'rowan-hale', 'theo-park']],
+      ['resend', ['theo-park']],
+    ]);
+
+    // Another request is another notice.
+    await deliver('CrewResendRequested', resendOf(id, 'theo-park', '2024-05-20T11:00:00.000Z'));
+    expect(await freshNotices(id)).toHaveLength(2);
+    expect(crewNotifiedOf(cloud, id).filter((e) => e.detail.kind === 'resend')).toHaveLength(2);
+    expect((await store.getJoin(id))?.members['theo-park']).toMatchObject({ status: 'idle', sequence: 3 });
+  });
+
+  it('reaches a member whose notice may not have gone, and settles what the report said', async () => {
+    const id = 'resend-unconfirmed';
+    await deliver('EventCreated', eventCreated(id));
+    const realRecord = store.recordNoticeSent;
+    jest.spyOn(store, 'recordNoticeSent').mockImplementation((bookingId, notice, ...rest) => {
+      if (notice.member.member_id === 'isla-moreno') return Promise.reject(new Error('simulated crash after SES'));
+      return realRecord(bookingId, notice, ...rest);
+    });
+    const invocation = lambdaContext();
+    const calendarEvent = busEvent('CalendarUpdated', calendarUpdated(id));
+    await expect(onSuccessEvent(calendarEvent, invocation)).rejects.toThrow('simulated crash');
+    jest.restoreAllMocks();
+    await onSuccessEvent(calendarEvent, invocation);
+    expect((await store.getJoin(id))?.members['isla-moreno']?.status).toBe('unconfirmed');
+
+    await deliver('CrewResendRequested', resendOf(id, 'isla-moreno', '2024-05-20T10:00:00.000Z'));
+    expect((await freshNotices(id)).map((m) => m.destination.to[0])).toEqual(['mate@crew.example.com']);
+    const mate = (await store.getJoin(id))?.members['isla-moreno'];
+    expect(mate).toMatchObject({ status: 'idle', told: { kind: 'resend' } });
+    expect(mate?.claim).toBeUndefined();
+    // Nothing left to report: the stall check does not alert about her.
+    await runStallCheck(minutesFromNow(20));
+    expect(await alertsFor(id)).toHaveLength(0);
+  });
+});
+
 describe('the stall check', () => {
   it('tells the captain once that the calendar entry was never confirmed', async () => {
     const id = 'stall-no-calendar';
@@ -233,6 +368,11 @@ describe('the stall check', () => {
       subject: `Booking ${id} is stuck: the calendar entry was never confirmed`,
       destination: { to: ['captain@crew.example.com'] },
     });
+    // It links the booking in the ops console (compose passes ops' ConsoleUrl), not a command.
+    const console = cloud.functionEnv('notifications', 'checkStalls').OPS_CONSOLE_URL!;
+    expect(console).toMatch(/\/console$/);
+    expect(alerts[0]!.body.text).toContain(`${console}#/booking/${id}`);
+    expect(alerts[0]!.body.text).not.toContain('npm run');
   });
 
   it('tells the captain once that the calendar never confirmed a change the crew were called for before', async () => {

@@ -175,13 +175,72 @@ describe('what a member is due (memberDue)', () => {
     expect(memberDue(over, deckhand, toldRecord(deckhand, 'removal', was, 2), false)).toEqual({ kind: 'none' });
   });
 
-  it.each(['claimed', 'rejected', 'unconfirmed'] as const)(
-    'a member whose notice is %s: held, nothing new',
-    (status) => {
-      expect(memberDue(live, mate, claimedRecord(mate, was, status), true)).toEqual({ kind: 'held', status });
-      expect(memberDue(over, mate, claimedRecord(mate, was, status), true)).toEqual({ kind: 'held', status });
-    },
-  );
+  it.each(['sending', 'rejected'] as const)('a member whose notice is %s: held, nothing new', (status) => {
+    expect(memberDue(live, mate, claimedRecord(mate, was, status), true)).toEqual({ kind: 'held', status });
+    expect(memberDue(over, mate, claimedRecord(mate, was, status), true)).toEqual({ kind: 'held', status });
+  });
+
+  it('a claim that never reached SES (its invocation died before sending): due again, taken over', () => {
+    const due = memberDue(live, mate, claimedRecord(mate, was, 'claimed'), true);
+    expect(due).toMatchObject({
+      kind: 'notice',
+      notice: { kind: 'call', sequence: 0, expected: 0, base: { status: 'claimed', claimedBy: 'req-1/aaaa' } },
+    });
+  });
+
+  it('a claim that never reached SES and is moot now (cancelled before anyone was called): given back', () => {
+    expect(memberDue(over, mate, claimedRecord(mate, was, 'claimed'), true)).toEqual({
+      kind: 'void',
+      claimedBy: 'req-1/aaaa',
+      expected: 0,
+    });
+  });
+
+  it('a notice that may have gone (unconfirmed) counts as told: nothing new, but a change or cancel still goes', () => {
+    const unconfirmed = claimedRecord(mate, was, 'unconfirmed');
+    expect(memberDue(snapshotOf(created, false), mate, unconfirmed, true)).toEqual({ kind: 'none' });
+    expect(memberDue(live, mate, unconfirmed, true)).toMatchObject({
+      kind: 'notice',
+      notice: { kind: 'change', expected: 1, sequence: 1, base: { status: 'unconfirmed' } },
+    });
+    expect(memberDue(over, mate, unconfirmed, true)).toMatchObject({
+      kind: 'notice',
+      notice: { kind: 'cancel', fields: was, base: { status: 'unconfirmed' } },
+    });
+  });
+
+  describe("the operator's resend", () => {
+    const asked = ['isla-moreno@2024-05-20T10:00:00.000Z'];
+    const asBooked = snapshotOf(created, false);
+
+    it('is a `resend` of the charter as it stands, when nothing else is due', () => {
+      expect(memberDue(asBooked, mate, toldRecord(mate, 'call', was), true, asked)).toMatchObject({
+        kind: 'notice',
+        notice: { kind: 'resend', fields: was, sequence: 1, group: 'resend-isla-moreno-s1', resends: asked },
+      });
+    });
+
+    it('is served by the notice due anyway (its details are the current ones)', () => {
+      const due = memberDue(live, mate, toldRecord(mate, 'call', was), true, asked);
+      expect(due).toMatchObject({ kind: 'notice', notice: { kind: 'change', resends: asked } });
+    });
+
+    it('reaches a member whose last notice may have gone (a resend), or was refused (the call they never got)', () => {
+      expect(memberDue(asBooked, mate, claimedRecord(mate, was, 'unconfirmed'), true, asked)).toMatchObject({
+        kind: 'notice',
+        notice: { kind: 'resend', expected: 1, base: { status: 'unconfirmed' }, resends: asked },
+      });
+      expect(memberDue(asBooked, mate, claimedRecord(mate, was, 'rejected'), true, asked)).toMatchObject({
+        kind: 'notice',
+        notice: { kind: 'call', expected: 1, base: { status: 'rejected' }, resends: asked },
+      });
+    });
+
+    it('is moot for a member off the crew or a cancelled charter', () => {
+      expect(memberDue(asBooked, mate, toldRecord(mate, 'removal', was, 2), false, asked)).toEqual({ kind: 'none' });
+      expect(memberDue(over, mate, toldRecord(mate, 'cancel', was, 2), true, asked)).toEqual({ kind: 'none' });
+    });
+  });
 });
 
 describe('the booking: every member at once (planNotices)', () => {
@@ -244,10 +303,10 @@ describe('the booking: every member at once (planNotices)', () => {
     expect(planNotices(joined(twice)).due).toHaveLength(2);
   });
 
-  it('reports members whose notice is in flight or stuck as held', () => {
-    const members = { ...everyoneTold(), 'isla-moreno': claimedRecord(mate, fieldsOf(created), 'unconfirmed') };
+  it('reports members whose notice is with SES (or may be) as held', () => {
+    const members = { ...everyoneTold(), 'isla-moreno': claimedRecord(mate, fieldsOf(created), 'sending') };
     const plan = planNotices(joined(rescheduled, members));
-    expect(plan.held).toEqual([{ member_id: 'isla-moreno', status: 'unconfirmed' }]);
+    expect(plan.held).toEqual([{ member_id: 'isla-moreno', status: 'sending' }]);
     expect(kinds(plan.due)).toEqual([
       ['rowan-hale', 'change'],
       ['theo-park', 'change'],
@@ -306,14 +365,22 @@ describe('CrewNotified per notice (noticesToPublish)', () => {
     expect(noticesToPublish(joined(created, inFlight, { notices: group(all) }))).toEqual([]);
   });
 
-  it('lets the stall check pass a claim whose invocation died (older than the lease)', () => {
+  it('lets the stall check pass a notice left sending by an invocation that died (older than the lease)', () => {
     const { 'theo-park': _due, ...twoTold } = everyoneTold();
-    const dead = { ...twoTold, 'theo-park': claimedRecord(deckhand, fieldsOf(created), 'claimed', at(5)) };
+    const dead = { ...twoTold, 'theo-park': claimedRecord(deckhand, fieldsOf(created), 'sending', at(5)) };
     const { 'theo-park': _none, ...twoRecipients } = all;
     const state = joined(created, dead, { notices: group(twoRecipients) });
     expect(noticesToPublish(state, minutesAfter(1))).toEqual([]);
     const [late] = noticesToPublish(state, minutesAfter(10));
     expect(late?.notice.recipients.map((r) => r.member_id)).toEqual(['isla-moreno', 'rowan-hale']);
+  });
+
+  it('holds a group back while a claim that never reached SES is due again (it is taken over and sent)', () => {
+    const { 'theo-park': _due, ...twoTold } = everyoneTold();
+    const dead = { ...twoTold, 'theo-park': claimedRecord(deckhand, fieldsOf(created), 'claimed', at(5)) };
+    const { 'theo-park': _none, ...twoRecipients } = all;
+    const state = joined(created, dead, { notices: group(twoRecipients) });
+    expect(noticesToPublish(state, minutesAfter(10))).toEqual([]);
   });
 
   it('publishes a group only once', () => {

@@ -13,7 +13,6 @@ import {
   eventCancelled,
   eventCreated,
   eventUpdated,
-  joinState,
   joined,
   minutesAfter,
   toldRecord,
@@ -53,6 +52,8 @@ const inviteOf = (email: OutgoingEmail) => {
   return checkInvite(part!.content, part!.contentType);
 };
 const linkIn = (text: string) => /https:\/\/scc\.example\.com\/crew\/[^\s"<]+/.exec(text)?.[0];
+
+const CONSOLE = 'https://ops.example.com/console';
 
 describe('the crew call', () => {
   const state = joined(created);
@@ -309,14 +310,18 @@ describe('the stall alerts', () => {
       now: minutesAfter(16),
       from: FROM,
       to: 'x@crew.example.com',
+      consoleUrl: CONSOLE,
     });
     expect(email.subject).toBe(`Booking xhqgmdh is stuck: ${words}`);
     expect(email.text).toContain('16 minutes ago');
+    // The ops console's page of the booking, not a command only a developer's machine has.
+    expect(email.text).toContain(`${CONSOLE}#/booking/xhqgmdh`);
+    expect(email.text).not.toContain('npm run');
   });
 
   it('lists each member whose notice did not certainly go out, and why', () => {
     const alert = renderDeliveryAlert({
-      state: joinState({}),
+      state: joined(created),
       undelivered: [
         {
           member_id: 'isla-moreno',
@@ -324,7 +329,7 @@ describe('the stall alerts', () => {
           email: 'mate@crew.example.com',
           role: 'mate',
           kind: 'change',
-          status: 'claimed',
+          status: 'sending',
           sequence: 2,
         },
         {
@@ -340,9 +345,19 @@ describe('the stall alerts', () => {
       ],
       from: FROM,
       to: 'captain@crew.example.com',
+      consoleUrl: CONSOLE,
+      sccApiUrl: 'https://scc.example.com/',
     });
     expect(alert.subject).toBe('Booking xhqgmdh: the crew email did not reach 2 crew members');
     expect(alert.text).toContain('Isla Moreno <mate@crew.example.com> (mate), "Changed:" notice: possibly sent');
+    // Each names the way to send that member a fresh link, and the booking's page in the ops console.
+    const eventId = created.event_id;
+    expect(alert.text).toContain(
+      `not re-sent automatically, to avoid a duplicate. Fresh link: POST https://scc.example.com/events/${eventId}` +
+        '/crew/isla-moreno/resend',
+    );
+    expect(alert.text).toContain(`/events/${eventId}/crew/theo-park/resend`);
+    expect(alert.text).toContain(`${CONSOLE}#/booking/xhqgmdh`);
     expect(alert.text).toContain(
       '(deckhand), "Crew call:" notice: not delivered: SES refused it (MessageRejected: <bad> address)',
     );

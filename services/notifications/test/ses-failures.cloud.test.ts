@@ -31,6 +31,7 @@ let onSuccessEvent: (event: EventBridgeEvent<string, unknown>, context: Context)
 let getJoin: typeof import('../src/store/join').getJoin;
 /** The part of SES v2 SendEmail's request body the stand-in reads. */
 interface SendEmailBody {
+  ConfigurationSetName?: string;
   Destination?: { ToAddresses?: string[]; BccAddresses?: string[] };
   Content?: {
     Raw?: unknown;
@@ -217,6 +218,8 @@ describe('what SES is asked to send', () => {
     const [mate] = acceptedTo(`mate+${id}@crew.example.com`);
     const content = mate!.body.Content!;
     expect(content.Raw).toBeUndefined();
+    // The configuration set ops defines: SES publishes this message's bounce or delivery to ops through it.
+    expect(mate!.body.ConfigurationSetName).toBe('charter-crew-mail-local');
     // SES writes the message's headers from these fields; with no Headers of ours, no Bcc header can reach the mate.
     expect(content.Simple!.Headers).toBeUndefined();
     expect(mate!.body.Destination).toEqual({

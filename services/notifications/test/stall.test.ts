@@ -99,7 +99,7 @@ describe('the stall check decides from the state and the tick', () => {
     const members = {
       ...toldAll(),
       'isla-moreno': claimedRecord(ROSTER[1]!, fields, 'unconfirmed'),
-      'theo-park': claimedRecord(ROSTER[2]!, fields, 'claimed', at(1)),
+      'theo-park': claimedRecord(ROSTER[2]!, fields, 'sending', at(1)),
     };
     const state = joined(created, members, { notices: published() });
     const decision = stallDecision(state, minutesAfter(16), policy);
@@ -108,7 +108,7 @@ describe('the stall check decides from the state and the tick', () => {
       key: 'undelivered-isla-moreno@1,theo-park@1',
       undelivered: [
         { member_id: 'isla-moreno', status: 'unconfirmed', kind: 'call' },
-        { member_id: 'theo-park', status: 'claimed', kind: 'call' },
+        { member_id: 'theo-park', status: 'sending', kind: 'call' },
       ],
     });
     expect(alertRecipient(state, OPERATOR, decision.alert!)).toBe('captain@crew.example.com');

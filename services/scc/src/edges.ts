@@ -83,6 +83,9 @@ async function verifyCrewLink(eventId: string, token: string | undefined): Promi
 /** The refusal of a genuine link of someone taken off the crew since it was sent. */
 export const notOnCrew = () => forbidden('You are no longer on the crew of this event.', 'not_on_crew');
 
+/** The operator asked for something only a member on the crew may get (a fresh notice). */
+export const notOnCrewAnyMore = (message: string) => conflict(message, 'not_on_crew');
+
 /** A crew route's event, deleted since the link was sent. */
 export const eventGone = () => notFound('This crew event no longer exists.', 'event_not_found');
 

@@ -19,6 +19,7 @@ export const FUNCTIONS = [
   'getEvent',
   'updateEvent',
   'putCrew',
+  'resendCrewNotice',
   'crewPage',
   'confirm',
   'decline',

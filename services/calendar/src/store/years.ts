@@ -50,12 +50,34 @@ export function listYearStates(): Promise<YearState[]> {
   return queryAll({ KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': YEARS_PK } }, toYearState);
 }
 
-/** One builder per year at a time, so an older snapshot can never land after a newer one. */
-export function tryAcquireRebuildLease(year: number, owner: string, now: number, leaseMs: number): Promise<boolean> {
+/**
+ * One builder per year at a time, so an older snapshot can never land after a newer one. A retry of this very write
+ * (the SDK's, after DynamoDB applied it and lost the answer) finds the lease its own: taken, not refused, or the year
+ * would wait out a lease nobody holds. So is a lease whose owner starts with `earlierAttempts` (the same invocation's
+ * request id: an attempt Lambda retried has ended).
+ */
+export function tryAcquireRebuildLease(
+  year: number,
+  owner: string,
+  now: number,
+  leaseMs: number,
+  earlierAttempts?: string,
+): Promise<boolean> {
+  const free = [
+    'attribute_not_exists(lease_until)',
+    'lease_until < :now',
+    'lease_owner = :owner',
+    ...(earlierAttempts ? ['begins_with(lease_owner, :attempt)'] : []),
+  ];
   return updateYearIf(year, {
     UpdateExpression: 'SET lease_owner = :owner, lease_until = :until',
-    ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(lease_until) OR lease_until < :now)',
-    ExpressionAttributeValues: { ':owner': owner, ':until': now + leaseMs, ':now': now },
+    ConditionExpression: `attribute_exists(pk) AND (${free.join(' OR ')})`,
+    ExpressionAttributeValues: {
+      ':owner': owner,
+      ':until': now + leaseMs,
+      ':now': now,
+      ...(earlierAttempts ? { ':attempt': earlierAttempts } : {}),
+    },
   });
 }
 
@@ -118,6 +140,8 @@ export function claimInvalidation(
   return updateYearIf(state.year, {
     UpdateExpression:
       'SET invalidated_seq = :seq, last_invalidated_at = :now, pending_ref = :ref, pending_claimed_at = :now',
+    // Competitors compute the same reference, so a lost answer is not taken as ours: the claim then looks like a
+    // claimer that died, and the sweep finishes it under that reference.
     ConditionExpression: `attribute_not_exists(pending_ref) AND ${sinceRead}`,
     ExpressionAttributeValues: {
       ':seq': claim.seq,

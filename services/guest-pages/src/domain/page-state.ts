@@ -61,6 +61,10 @@ export interface GuestPageItem extends RevisionHead, Partial<PageFacts> {
   /** Kept from the first live event (`if_not_exists`); none on a tombstone. */
   slug?: string;
   cancelled_at?: string;
+  /** The page last seen stored in S3 (recorded after its put): what the guest's link shows. */
+  page_stored?: { revision: number; lifecycle: Lifecycle };
+  /** Written by every booking event since `page_stored` exists: without it, the item may predate the record. */
+  records_page_stored?: boolean;
   created_at: string;
   updated_at: string;
   /** Uploads presigned so far, and the bytes they may carry (the quota's counters). */

@@ -5,13 +5,14 @@ import { httpHandler, json, validate } from '@charter/shared/http';
 import { createLogger, withBookingId } from '@charter/shared/logger';
 import { setting } from '../config';
 import { guestPageUrl } from '../domain/slug';
-import { findGuestPage } from '../store';
+import { findGuestPage, storedPageOf } from '../store';
 
 const logger = createLogger('charter-guest-pages');
 
 /**
  * GET /bookings/{booking_id}/guest-page (X-Service-Key): the link the operator sends the guest, with the revision and
- * status (`live` or `cancelled`) the page shows; 410 for a booking cancelled before it had a page.
+ * status (`live` or `cancelled`) the stored page shows; 404 `not_published` until the page is stored in S3; 410 for
+ * a booking cancelled before it had a page.
  */
 export const handler = httpHandler(logger, async (event) => {
   await requireSharedKey(event, setting('SERVICE_KEY_SECRET_NAME'), 'X-Service-Key');
@@ -33,7 +34,16 @@ export const handler = httpHandler(logger, async (event) => {
       `Booking ${bookingId} was cancelled before its guest page was made; it has none.`,
     );
   }
-  const { slug, revision = 1, lifecycle: status = 'live' } = record;
+  const stored = await storedPageOf({ ...record, slug: record.slug });
+  if (!stored) {
+    // The item is written before the page: a link now would be CloudFront's 403 (which it might cache).
+    throw notFound(
+      `Booking ${bookingId}'s guest page is not stored yet; it is published within a minute of the booking ` +
+        'event unless the event is in the guest-pages dead-letter queue. Ask again shortly.',
+      'not_published',
+    );
+  }
+  const { slug } = record;
   const url = guestPageUrl(setting('GUEST_SITE_URL'), slug);
-  return json(200, { booking_id: bookingId, slug, url, revision, status });
+  return json(200, { booking_id: bookingId, slug, url, revision: stored.revision, status: stored.lifecycle });
 });

@@ -23,7 +23,15 @@ async function onBookingEvent(
   const outcome = await applyToGuestPage(detail.booking_id, ref, change);
   assertOwner(outcome, detail.booking_id, ref.owner);
   if (outcome.kind === 'stale' || outcome.kind === 'cancelled') {
-    logger.info('booking event ignored: nothing changes', { reason: outcome.kind, revision: detail.revision });
+    // The head is newer than this event, and its page is put again (the same bytes): a put of an older page whose
+    // answer was lost, retried by the SDK after a newer page had landed, may have left the older one behind; this
+    // event is then that invocation's retry. Nothing is announced: the head's GuestPagePublished went out already.
+    const repaired = await publishPageFromHead(detail.booking_id, undefined, { announce: false });
+    logger.info('booking event ignored; the page of the head put again', {
+      reason: outcome.kind,
+      revision: detail.revision,
+      page: repaired.kind,
+    });
     return;
   }
   const publication = await publishPageFromHead(

@@ -26,7 +26,7 @@ export type InviteMethod = 'REQUEST' | 'CANCEL';
 export const INVITE_FILE_NAME = 'invite.ics';
 
 export const methodOf = (kind: NoticeKind): InviteMethod =>
-  kind === 'call' || kind === 'change' ? 'REQUEST' : 'CANCEL';
+  kind === 'cancel' || kind === 'removal' ? 'CANCEL' : 'REQUEST';
 
 /** The MIME type of the invite part: its `method=` must be the METHOD inside. */
 export const inviteContentType = (method: InviteMethod) => `text/calendar; charset=UTF-8; method=${method}`;
@@ -61,6 +61,7 @@ const DESCRIPTION: Record<NoticeKind, string> = {
   change: 'This charter has changed. Open your crew page to see the details and confirm the new plan:',
   cancel: 'This charter was cancelled; you are no longer needed. Your crew page:',
   removal: 'You were taken off the crew for this charter. Your crew page:',
+  resend: 'You are on the crew for this charter. A fresh link to your crew page, to see the details and confirm:',
 };
 
 export function renderInvite(input: InviteInput): Invite {

@@ -2,11 +2,13 @@ import type { CrewMember, CrewNotified, NoticeKind } from '@charter/events';
 import {
   NOTICE_FIELDS,
   fieldsOf,
+  type Claim,
   type CrewEventSnapshot,
   type JoinState,
   type MemberRecord,
   type NoticeFields,
   type NoticeGroup,
+  type Told,
 } from './state';
 
 /**
@@ -87,47 +89,91 @@ export function changesBetween(told: NoticeFields, now: NoticeFields): FieldChan
   }));
 }
 
+/**
+ * The member's record a claim compares against: what was read, so that the claim is a compare-and-set on it. `none`:
+ * no record (never claimed). `claimed`: a claim that never reached SES, taken over from `claimedBy`.
+ */
+export type ClaimBase =
+  | { status: 'none' }
+  | { status: 'idle' }
+  | { status: 'claimed'; claimedBy: string }
+  | { status: 'unconfirmed' | 'rejected'; claim: Claim };
+
 /** One notice due to one member: everything needed to claim, render and record it. */
 export interface DueNotice {
   kind: NoticeKind;
   member: CrewMember;
-  /** The member record's `sequence` the claim compares against (0 and no record: never claimed). */
+  /** The member record's `sequence` before this notice (0: never claimed), which the claim compares against. */
   expected: number;
   /** The invite's SEQUENCE (= `expected`: one more than the last notice's). */
   sequence: number;
+  /** The record as read: the claim's compare-and-set, and what a release puts back. */
+  base: ClaimBase;
   fields: NoticeFields;
   /** For a change: old -> new, from what this member was told. */
   changes: FieldChange[];
   revision: number;
   version: number;
   event_id: string;
-  /** The CrewNotified this notice is part of: `<kind>-v<version>`. */
+  /** The CrewNotified this notice is part of: `<kind>-v<version>` (a resend: `resend-<member>-s<sequence>`). */
   group: string;
   /** A cancellation's reason (scrubbed by SCC), for the cancel notice. */
   reason?: string;
+  /** The operator's resend requests this notice serves (`resends` keys). */
+  resends: string[];
 }
 
 export type MemberDecision =
   | { kind: 'notice'; notice: DueNotice }
   /** Nothing to tell: told the same already, never called, or off the crew and told so. */
   | { kind: 'none' }
-  /** A notice is in flight, or was refused or may have gone: nothing new until that is resolved. */
-  | { kind: 'held'; status: Exclude<MemberRecord['status'], 'idle'> };
+  /** A claim that never reached SES and is moot now (nothing is due): given back, taken from `claimedBy`. */
+  | { kind: 'void'; claimedBy: string; expected: number }
+  /** A notice is with SES (or may be), or was refused: nothing new until that is resolved. */
+  | { kind: 'held'; status: HeldStatus };
 
-const called = (record: MemberRecord | undefined) => record?.told?.kind === 'call' || record?.told?.kind === 'change';
+export type HeldStatus = Exclude<MemberRecord['status'], 'idle' | 'claimed'>;
+
+const CALLED_KINDS = new Set<NoticeKind>(['call', 'change', 'resend']);
+
+/** What the member was last told, or may have been: an unconfirmed notice counts as told for what comes next. */
+export function lastTold(record: MemberRecord | undefined): Pick<Told, 'kind' | 'fields'> | undefined {
+  if (record?.status === 'unconfirmed' && record.claim) return record.claim;
+  return record?.told;
+}
+
+const called = (told: Pick<Told, 'kind'> | undefined) => told !== undefined && CALLED_KINDS.has(told.kind);
+
+/** The record as a claim reads it, and the sequence it starts from (a dead claim's is given back). */
+function baseOf(record: MemberRecord | undefined): { base: ClaimBase; expected: number } {
+  if (!record) return { base: { status: 'none' }, expected: 0 };
+  switch (record.status) {
+    case 'claimed':
+      return { base: { status: 'claimed', claimedBy: record.claim?.claimed_by ?? '' }, expected: record.sequence - 1 };
+    case 'unconfirmed':
+    case 'rejected':
+      if (record.claim) return { base: { status: record.status, claim: record.claim }, expected: record.sequence };
+      return { base: { status: 'idle' }, expected: record.sequence };
+    default:
+      return { base: { status: 'idle' }, expected: record.sequence };
+  }
+}
 
 /**
  * What one member is due under a joined snapshot. `member` is their roster entry when on the crew, else what their
- * record remembers of them.
+ * record remembers of them. `resends`: the operator's unserved resend requests for them.
  */
 export function memberDue(
   snapshot: CrewEventSnapshot,
   member: CrewMember,
   record: MemberRecord | undefined,
   onCrew: boolean,
+  resends: string[] = [],
 ): MemberDecision {
-  if (record && record.status !== 'idle') return { kind: 'held', status: record.status };
-  const expected = record?.sequence ?? 0;
+  const asked = resends.length > 0 && onCrew && snapshot.status === 'live';
+  if (record?.status === 'sending') return { kind: 'held', status: 'sending' };
+  if (record?.status === 'rejected' && !asked) return { kind: 'held', status: 'rejected' };
+  const { base, expected } = baseOf(record);
   const now = fieldsOf(snapshot);
   const notice = (kind: NoticeKind, fields: NoticeFields, changes: FieldChange[] = []): MemberDecision => ({
     kind: 'notice',
@@ -136,47 +182,72 @@ export function memberDue(
       member,
       expected,
       sequence: expected,
+      base,
       fields,
       changes,
       revision: snapshot.revision,
       version: snapshot.version,
       event_id: snapshot.event_id,
-      group: `${kind}-v${snapshot.version}`,
+      group: kind === 'resend' ? `resend-${member.member_id}-s${expected}` : `${kind}-v${snapshot.version}`,
       ...(kind === 'cancel' && snapshot.reason ? { reason: snapshot.reason } : {}),
+      resends: asked ? resends : [],
     },
   });
-  const told = record?.told;
-  if (snapshot.status === 'cancelled') return called(record) ? notice('cancel', told!.fields) : { kind: 'none' };
-  if (!onCrew) return called(record) ? notice('removal', told!.fields) : { kind: 'none' };
-  if (!called(record)) return notice('call', now);
-  const changes = changesBetween(told!.fields, now);
-  return changes.length > 0 ? notice('change', now, changes) : { kind: 'none' };
+  const told = lastTold(record);
+  let decision: MemberDecision = { kind: 'none' };
+  if (snapshot.status === 'cancelled') {
+    if (called(told)) decision = notice('cancel', told!.fields);
+  } else if (!onCrew) {
+    if (called(told)) decision = notice('removal', told!.fields);
+  } else if (!called(told)) {
+    decision = notice('call', now);
+  } else {
+    const changes = changesBetween(told!.fields, now);
+    if (changes.length > 0) decision = notice('change', now, changes);
+    else if (asked) decision = notice('resend', now);
+  }
+  if (decision.kind === 'none' && base.status === 'claimed')
+    return { kind: 'void', claimedBy: base.claimedBy, expected };
+  return decision;
 }
 
 export interface NoticePlan {
   join: Join;
   due: DueNotice[];
-  /** Members whose notice is in flight or stuck. */
-  held: Array<{ member_id: string; status: Exclude<MemberRecord['status'], 'idle'> }>;
+  /** Members whose notice is with SES, may have gone, or was refused. */
+  held: Array<{ member_id: string; status: HeldStatus }>;
+  /** Claims that never reached SES and are moot: given back. */
+  voids: Array<{ member_id: string; claimedBy: string; expected: number }>;
+}
+
+/** The operator's unserved resend requests, by member. */
+export function pendingResends(state: JoinState): Map<string, string[]> {
+  const pending = new Map<string, string[]>();
+  for (const [key, request] of Object.entries(state.resends)) {
+    if (request.served !== undefined) continue;
+    pending.set(request.member_id, [...(pending.get(request.member_id) ?? []), key]);
+  }
+  return pending;
 }
 
 /** Every member's due notice under the booking's state: the one decision the handler and the stall check share. */
 export function planNotices(state: JoinState): NoticePlan {
   const join = joinOf(state);
-  if (join.kind !== 'joined') return { join, due: [], held: [] };
+  if (join.kind !== 'joined') return { join, due: [], held: [], voids: [] };
   const { snapshot } = join;
   const roster = new Map(crewOf(snapshot).map((member) => [member.member_id, member]));
   const ids = [...roster.keys(), ...Object.keys(state.members).filter((id) => !roster.has(id))];
-  const due: DueNotice[] = [];
-  const held: NoticePlan['held'] = [];
+  const resends = pendingResends(state);
+  const plan: NoticePlan = { join, due: [], held: [], voids: [] };
   for (const id of ids) {
     const record = state.members[id];
     const member = roster.get(id) ?? { member_id: id, name: record!.name, email: record!.email, role: record!.role };
-    const decision = memberDue(snapshot, member, record, roster.has(id));
-    if (decision.kind === 'notice') due.push(decision.notice);
-    if (decision.kind === 'held') held.push({ member_id: id, status: decision.status });
+    const decision = memberDue(snapshot, member, record, roster.has(id), resends.get(id));
+    if (decision.kind === 'notice') plan.due.push(decision.notice);
+    if (decision.kind === 'held') plan.held.push({ member_id: id, status: decision.status });
+    if (decision.kind === 'void') plan.voids.push({ member_id: id, ...decision });
   }
-  return { join, due, held };
+  return plan;
 }
 
 /** CrewNotified's detail, minus schema_version (added when it is published). */
@@ -191,13 +262,19 @@ export function noticesToPublish(state: JoinState, staleBefore?: Date): Array<{ 
   const unsettled = new Set(planNotices(state).due.map((notice) => notice.group));
   for (const record of Object.values(state.members)) {
     const claim = record.claim;
-    if (record.status !== 'claimed' || !claim) continue;
-    if (staleBefore === undefined || Date.parse(claim.claimed_at) >= staleBefore.getTime()) unsettled.add(claim.group);
+    if (!inFlight(record) || !claim) continue;
+    if (staleBefore === undefined || Date.parse(claimTime(claim)) >= staleBefore.getTime()) unsettled.add(claim.group);
   }
   return Object.entries(state.notices)
     .filter(([group, g]) => !unsettled.has(group) && g.published?.status !== 'done' && hasRecipients(g))
     .map(([group, g]) => ({ group, notice: crewNoticeOf(state.booking_id, g) }));
 }
+
+/** A claim not yet settled: about to be sent, or with SES. */
+export const inFlight = (record: MemberRecord) => record.status === 'claimed' || record.status === 'sending';
+
+/** Since when a claim has been in its state: sending since it asked SES, claimed since the claim. */
+export const claimTime = (claim: Claim) => claim.sending_at ?? claim.claimed_at;
 
 const hasRecipients = (group: NoticeGroup) => Object.keys(group.recipients).length > 0;
 
@@ -227,7 +304,7 @@ export function unreportedKept(state: JoinState): Array<[string, MemberRecord]> 
 export function isSettled(state: JoinState): boolean {
   const plan = planNotices(state);
   if (plan.join.kind === 'waiting' || plan.due.length > 0) return false;
-  if (Object.values(state.members).some((m) => m.status === 'claimed')) return false;
+  if (Object.values(state.members).some(inFlight)) return false;
   if (unreportedKept(state).length > 0) return false;
   return Object.values(state.notices).every((g) => g.published?.status === 'done' || !hasRecipients(g));
 }

@@ -6,7 +6,8 @@ import type { DueNotice, FieldChange } from './join';
 import type { NoticeFields } from './state';
 
 /**
- * The four crew notices (ARCHITECTURE.md, "Crew notices (v2)"): call, change, cancel, removal. One message per
+ * The four crew notices (ARCHITECTURE.md, "Crew notices (v2)"): call, change, cancel, removal; and the resend the
+ * operator asks for (the charter as it now stands, with a fresh link). One message per
  * member, HTML and text, with the member's own crew-page link and a calendar invite. They are built only from the
  * crew event SCC published (its crew-safe projection: no money, no guest contact details); the vessel, location and
  * a cancellation's reason are partner text, escaped in HTML and flattened to one line in the subject.
@@ -32,6 +33,7 @@ export const SUBJECT_PREFIX: Record<NoticeKind, string> = {
   change: 'Changed:',
   cancel: 'Cancelled:',
   removal: 'Off the crew:',
+  resend: 'Crew details:',
 };
 
 const KEEP_IT_PRIVATE = 'This link is yours alone; please do not forward it.';
@@ -46,6 +48,7 @@ const BANNER: Record<NoticeKind, string> = {
   change: `${BANNER_STYLE}; background: #fff4d6; color: #6b4a00`,
   cancel: `${BANNER_STYLE}; background: #fde8e8; color: #8a1c1c`,
   removal: `${BANNER_STYLE}; background: #eeeeee; color: #333`,
+  resend: `${BANNER_STYLE}; background: #e6f0fa; color: #0b3d66`,
 };
 
 /** "Thursday, May 30, 2024, 10:00 AM – 1:00 PM PDT (3 hours)" */
@@ -146,6 +149,14 @@ function wordingOf(bookingId: string, notice: DueNotice): Wording {
         ],
         action: 'Your crew page link no longer opens the event for you:',
         button: 'Your crew page',
+      };
+    case 'resend':
+      return {
+        subject: `${SUBJECT_PREFIX.resend} ${onDate}`,
+        headline: `You are on the crew for a charter on ${fields.vessel}: here are its details again.`,
+        intro: ['The crew desk sent this again at your captain’s request, with a fresh link to your crew page.'],
+        action: 'Open your crew page to see the details and confirm you are coming:',
+        button: 'Open your crew page',
       };
   }
 }

@@ -28,26 +28,38 @@ export function missingStepText({
 const WHAT_TO_DO: Record<MissingSide, string> = {
   crew_event:
     'The calendar has the booking but SCC published no crew event for it, so the crew has not been told. ' +
-    "Check the SCC service's dead-letter queue (npm run dlq) and its logs for this booking id, " +
+    "The booking's timeline in the ops console shows what SCC did with it (a dead letter, a refusal), " +
     'or create the crew event by hand.',
   calendar:
     'SCC has the crew event but the calendar never confirmed the entry, so the crew has not been told. ' +
-    "Check the calendar service's dead-letter queue (npm run dlq) and its logs for this booking id.",
+    "The booking's timeline in the ops console shows what the calendar did with it (a dead letter, a refusal).",
 };
 
 const UNDELIVERED_TEXT: Record<Undelivered['status'], string> = {
-  not_sent: 'not sent: the notifier failed before sending (its event is in the notifications dead-letter queue)',
-  claimed:
-    'possibly sent: the notifier stopped between sending and recording; ' +
+  not_sent: 'not sent yet: the notifier could not send it; it tries again every minute',
+  claimed: 'not sent yet: the notifier stopped before sending it; it tries again every minute',
+  sending:
+    'possibly sent: the notifier stopped while SES had the message, before its answer came back; ' +
     'it is not re-sent automatically, to avoid a duplicate',
   unconfirmed: 'possibly sent: SES gave no answer; it is not re-sent automatically, to avoid a duplicate',
   rejected: 'not delivered: SES refused it',
 };
 
+/** Where a person looks at a booking: its page in the ops console (timeline, crew, dead letters). */
+export const consoleLink = (consoleUrl: string, bookingId: string) =>
+  `${consoleUrl}#/booking/${encodeURIComponent(bookingId)}`;
+
+/** The crew desk's route that emails one member a fresh notice with a fresh crew-page link. */
+export const resendRoute = (sccApiUrl: string, eventId: string, memberId: string) =>
+  `POST ${sccApiUrl.replace(/\/$/, '')}/events/${encodeURIComponent(eventId)}/crew/${encodeURIComponent(memberId)}/resend`;
+
 const minutesSince = (iso: string, now: Date) => Math.max(0, Math.round((now.getTime() - Date.parse(iso)) / 60_000));
 
-function facts(state: JoinState): Fact[] {
-  const rows: Fact[] = [['Booking', state.booking_id]];
+function facts(state: JoinState, consoleUrl: string): Fact[] {
+  const rows: Fact[] = [
+    ['Booking', state.booking_id],
+    ['Ops console', consoleLink(consoleUrl, state.booking_id)],
+  ];
   const event = state.crew_event;
   if (event) {
     rows.push(
@@ -93,6 +105,7 @@ export function renderStallAlert(input: {
   now: Date;
   from: string;
   to: string;
+  consoleUrl: string;
 }): OutgoingEmail {
   const { state, alert, now } = input;
   const arrived = alert.missing === 'calendar' ? 'SCC changed the crew event' : 'The calendar changed the entry';
@@ -107,33 +120,46 @@ export function renderStallAlert(input: {
       `${arrived} ${minutesSince(alert.since, now)} minutes ago (${alert.since}); the other side has not caught up ` +
         `since. ${WHAT_TO_DO[alert.missing]}`,
       'The crew will be told automatically as soon as the missing step happens.',
+      `Open the booking in the ops console: ${consoleLink(input.consoleUrl, state.booking_id)}`,
     ],
-    facts(state),
+    facts(state, input.consoleUrl),
     [],
   );
 }
 
-/** Crew members whose notice did not certainly go out. */
+/**
+ * Crew members whose notice did not certainly go out, each with what to do: ask them, and if they did not get it,
+ * have the crew desk send them a fresh notice with a fresh crew-page link (the resend route, counted as one more
+ * notice).
+ */
 export function renderDeliveryAlert(input: {
   state: JoinState;
   undelivered: Undelivered[];
   from: string;
   to: string;
+  consoleUrl: string;
+  sccApiUrl: string;
 }): OutgoingEmail {
   const { state, undelivered } = input;
   const whom = undelivered.length === 1 ? 'one crew member' : `${undelivered.length} crew members`;
+  const eventId = state.crew_event?.event_id;
   return assemble(
     input.from,
     input.to,
     `Booking ${state.booking_id}: the crew email did not reach ${whom}`,
     [
       `A crew notice for booking ${state.booking_id} did not certainly reach everyone. ` +
-        'Please contact the people below directly; nobody is emailed twice automatically.',
+        'Nobody is emailed twice automatically: please ask the people below whether they got it. ' +
+        'To send one of them a fresh notice with a fresh link to their crew page, the crew desk calls the route ' +
+        'named with them (X-Service-Key); it counts as one more notice.',
+      `The booking in the ops console: ${consoleLink(input.consoleUrl, state.booking_id)}`,
     ],
-    facts(state),
-    undelivered.map(({ name, email, role, kind, status, reason }) => {
+    facts(state, input.consoleUrl),
+    undelivered.map(({ member_id, name, email, role, kind, status, reason }) => {
       const why = reason ? ` (${reason})` : '';
-      return `${name} <${email}> (${role}), "${SUBJECT_PREFIX[kind]}" notice: ${UNDELIVERED_TEXT[status]}${why}`;
+      const resend = eventId ? `. Fresh link: ${resendRoute(input.sccApiUrl, eventId, member_id)}` : '';
+      const notice = `"${SUBJECT_PREFIX[kind]}" notice`;
+      return `${name} <${email}> (${role}), ${notice}: ${UNDELIVERED_TEXT[status]}${why}${resend}`;
     }),
   );
 }

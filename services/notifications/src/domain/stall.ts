@@ -1,6 +1,15 @@
 import type { NoticeKind } from '@charter/events';
-import { captainOf, noticesToPublish, planNotices, unreportedKept, type CrewNotice, type MissingSide } from './join';
-import type { JoinState, MemberRecord } from './state';
+import {
+  captainOf,
+  claimTime,
+  inFlight,
+  noticesToPublish,
+  planNotices,
+  unreportedKept,
+  type CrewNotice,
+  type MissingSide,
+} from './join';
+import type { JoinState, MemberRecord, OnceRecord } from './state';
 
 /** Four times the function timeout (30 s): a claim this old has no live owner. */
 export const CLAIM_LEASE_MS = 2 * 60 * 1000;
@@ -12,7 +21,7 @@ export interface Undelivered {
   email: string;
   role: string;
   kind: NoticeKind;
-  /** `not_sent`: due, and no invocation got as far as claiming it (its event was dead-lettered). */
+  /** `not_sent`: due, and nothing could send it yet (its event was dead-lettered, and the stall check's try failed). */
   status: 'not_sent' | Exclude<MemberRecord['status'], 'idle'>;
   /** The member record's sequence when reported (for `not_sent`, the sequence the notice would have taken). */
   sequence: number;
@@ -30,6 +39,9 @@ export type StallAlert =
       since: string;
     }
   | { kind: 'undelivered'; key: string; undelivered: Undelivered[] };
+
+/** An alert claimed by a run that died before sending it (status `claimed`) is taken over; any other is out. */
+export const alertOut = (record: OnceRecord | undefined) => record !== undefined && record.status !== 'claimed';
 
 export interface StallDecision {
   /** CrewNotified events to publish now (their notices are settled, or held only by a dead invocation's claim). */
@@ -55,14 +67,14 @@ export function stallDecision(state: JoinState, now: Date, policy: StallPolicy):
   const since = state.watch_since ?? state.updated_at;
   const stalled = since !== undefined && now.getTime() - Date.parse(since) >= policy.stallMinutes * 60_000;
   const publish = noticesToPublish(state, staleBefore);
-  const reported = (key: string): StallDecision => ({ publish, watch: state.alerts[key] ? 'stop' : 'keep' });
+  const reported = (key: string): StallDecision => ({ publish, watch: alertOut(state.alerts[key]) ? 'stop' : 'keep' });
 
   const plan = planNotices(state);
   if (plan.join.kind === 'waiting') {
     if (!stalled) return { publish, watch: 'keep' };
     const { missing, revision, cancelled } = plan.join;
     const key = `missing-${missing}-${cancelled ? 'cancel' : `r${revision ?? 0}`}`;
-    if (state.alerts[key]) return reported(key);
+    if (alertOut(state.alerts[key])) return reported(key);
     return {
       publish,
       watch: 'keep',
@@ -74,14 +86,14 @@ export function stallDecision(state: JoinState, now: Date, policy: StallPolicy):
   if (undelivered.length > 0) {
     if (!stalled) return { publish, watch: 'keep' };
     const key = `undelivered-${undelivered.map((u) => `${u.member_id}@${u.sequence}`).join(',')}`;
-    if (state.alerts[key]) return reported(key);
+    if (alertOut(state.alerts[key])) return reported(key);
     return { publish, watch: 'keep', alert: { kind: 'undelivered', key, undelivered } };
   }
-  const inFlight = Object.values(state.members).some((m) => m.status === 'claimed');
+  const sending = Object.values(state.members).some(inFlight);
   const unpublished = Object.values(state.notices).some(
     (g) => g.published?.status !== 'done' && Object.keys(g.recipients).length > 0,
   );
-  return { publish, watch: inFlight || unpublished || plan.due.length > 0 ? 'keep' : 'stop' };
+  return { publish, watch: sending || unpublished || plan.due.length > 0 ? 'keep' : 'stop' };
 }
 
 function undeliveredOf(
@@ -103,11 +115,13 @@ function undeliveredOf(
   });
   for (const [id, m] of unreportedKept(state)) out.push(describe(id, m, m.status as 'rejected' | 'unconfirmed'));
   for (const [id, m] of Object.entries(state.members)) {
-    const deadClaim = m.status === 'claimed' && m.claim && Date.parse(m.claim.claimed_at) < staleBefore.getTime();
-    if (deadClaim && (m.reported ?? 0) < m.sequence) out.push(describe(id, m, 'claimed'));
+    // Left by an invocation that died (the run's own settling could not take it over, or judge it).
+    const deadClaim = inFlight(m) && m.claim && Date.parse(claimTime(m.claim)) < staleBefore.getTime();
+    if (deadClaim && (m.reported ?? 0) < m.sequence) out.push(describe(id, m, m.status as 'claimed' | 'sending'));
   }
   if (stalled) {
-    for (const notice of due) {
+    // A notice taken over from a claim that never reached SES is the dead claim's, reported above once stale.
+    for (const notice of due.filter((n) => n.base.status !== 'claimed')) {
       const { member_id, name, email, role } = notice.member;
       out.push({ member_id, name, email, role, kind: notice.kind, status: 'not_sent', sequence: notice.sequence });
     }

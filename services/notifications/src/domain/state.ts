@@ -56,15 +56,19 @@ export const CalendarState = z.object({
 export type CalendarState = z.infer<typeof CalendarState>;
 
 /**
- * Where a member's notices stand:
+ * Where a member's notices stand. "About to send" and "sent" are apart, so that only the truly unknown case is left
+ * to a person:
  * - `idle`: nothing in flight; `told` is what they last certainly got.
- * - `claimed`: one invocation holds the right to send `claim` (SendEmail in flight, or it died after sending).
- * - `rejected`: SES refused `claim` for good.
- * - `unconfirmed`: SES's answer to `claim` was lost; it may have gone.
- * Only `idle` lets a new notice be claimed: a member in any other state is sent nothing more automatically and is
- * reported by the stall check (issue 14 will decide what an `unconfirmed` or dead claim becomes).
+ * - `claimed`: one invocation holds the right to send `claim`, and has not asked SES yet: certainly not sent. Anyone
+ *   may take it over (a compare-and-set on `claim.claimed_by`), so an invocation that died here costs nothing.
+ * - `sending`: the invocation marked it just before asking SES. In flight, or, once that invocation is certainly
+ *   gone (its own retry sees it, or the claim lease passed), unknown: then it becomes `unconfirmed`.
+ * - `rejected`: SES refused `claim` for good. Nothing more is sent automatically; the operator's resend may.
+ * - `unconfirmed`: SES may have taken `claim` (its answer was lost, or the invocation died while SES had it). Taken
+ *   as told for what comes next (a change or cancellation still reaches the member), and reported by the stall check
+ *   unless a later notice certainly reached them; the operator's resend sends a fresh notice.
  */
-export const MemberStatus = z.enum(['idle', 'claimed', 'rejected', 'unconfirmed']);
+export const MemberStatus = z.enum(['idle', 'claimed', 'sending', 'rejected', 'unconfirmed']);
 export type MemberStatus = z.infer<typeof MemberStatus>;
 
 const noticeFacts = {
@@ -88,6 +92,8 @@ export const Claim = z.object({
   group: z.string(),
   claimed_by: z.string(),
   claimed_at: z.string(),
+  /** When the claimer asked SES: from here the notice may have gone. */
+  sending_at: z.string().optional(),
   reason: z.string().optional(),
   failed_at: z.string().optional(),
 });
@@ -107,9 +113,13 @@ export const MemberRecord = z.object({
 });
 export type MemberRecord = z.infer<typeof MemberRecord>;
 
-/** A one-off action (a CrewNotified, an alert, a decline email) claimed by one invocation, then recorded. */
+/**
+ * A one-off action (a CrewNotified, an alert, a decline email) claimed by one invocation, then recorded. As for a
+ * member: `claimed` has not been sent (anyone may take it over), `sending` was handed to SES, `unconfirmed` may
+ * have gone (never sent again), `rejected` was refused for good, `done` went.
+ */
 export const OnceRecord = z.object({
-  status: z.enum(['claimed', 'done', 'rejected']),
+  status: z.enum(['claimed', 'sending', 'done', 'rejected', 'unconfirmed']),
   claimed_at: z.string(),
   claimed_by: z.string(),
   id: z.string().optional(),
@@ -139,6 +149,19 @@ export const Decline = z.object({
 });
 export type Decline = z.infer<typeof Decline>;
 
+/**
+ * The operator asked for a fresh notice to one member (CrewResendRequested, `resends.<member_id>@<requested_at>`).
+ * The next notice that member is sent serves it: the one due anyway (its details are the current ones), else a
+ * `resend`. `served` is the member's sequence it was served at.
+ */
+export const ResendRequest = z.object({
+  member_id: z.string(),
+  requested_at: z.string(),
+  version: z.number().int(),
+  served: z.number().int().optional(),
+});
+export type ResendRequest = z.infer<typeof ResendRequest>;
+
 /** v1's record of a member's one crew call (`sends.<member_id>`), before notices had kinds: adopted once as members. */
 const V1Send = z.object({
   status: z.enum(['claimed', 'sent', 'rejected', 'unconfirmed']),
@@ -159,6 +182,7 @@ export const JoinState = z.object({
   members: z.record(z.string(), MemberRecord).default({}),
   notices: z.record(z.string(), NoticeGroup).default({}),
   declines: z.record(z.string(), Decline).default({}),
+  resends: z.record(z.string(), ResendRequest).default({}),
   alerts: z.record(z.string(), OnceRecord).default({}),
   /** Items written by v1 (one crew call per booking): its sends, until adopted as members (`adopted_v1`). */
   sends: z.record(z.string(), V1Send).optional(),
@@ -210,7 +234,8 @@ export function v1Adoption(state: JoinState): { members: Record<string, MemberRe
       members[id] = { ...who, status: 'idle', told: { ...facts, message_id: send.message_id, sent_at: sentAt } };
       recipients[id] = { email: send.email, message_id: send.message_id };
     } else {
-      const status = send.status === 'sent' ? 'unconfirmed' : send.status;
+      // v1 had no mark between its claim and SendEmail: a claim it left may have been sent, so it is unconfirmed.
+      const status = send.status === 'sent' || send.status === 'claimed' ? 'unconfirmed' : send.status;
       const claim = { ...facts, group: 'call-v1', claimed_by: send.claimed_by, claimed_at: send.claimed_at };
       members[id] = { ...who, status, claim: { ...claim, ...(send.reason ? { reason: send.reason } : {}) } };
     }

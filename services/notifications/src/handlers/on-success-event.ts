@@ -5,15 +5,23 @@ import { claimerOf } from '../claim-send-record';
 import { CREW_MAIL_SETTINGS, requireSettings } from '../config';
 import { needsV1Adoption, snapshotOf, type CrewEventSnapshot } from '../domain/state';
 import { settleBooking } from '../notify-crew';
-import { adoptV1, getJoin, recordCalendar, recordCrewEvent, recordDecline, type ArrivalOutcome } from '../store/join';
+import {
+  adoptV1,
+  getJoin,
+  recordCalendar,
+  recordCrewEvent,
+  recordDecline,
+  recordResend,
+  type ArrivalOutcome,
+} from '../store/join';
 
 const logger = createLogger('charter-notifications');
 
 /**
- * SCC's crew events (EventCreated, EventUpdated, EventCancelled), the calendar's CalendarUpdated and the crew page's
- * CrewDeclined meet here, in any order and however often each is delivered: keep what is newer than the state, then
- * settle the booking from the state as it stands (a duplicate or stale delivery repeats that, harmlessly: the first
- * delivery may have died halfway).
+ * SCC's crew events (EventCreated, EventUpdated, EventCancelled), the calendar's CalendarUpdated, the crew page's
+ * CrewDeclined and the operator's CrewResendRequested meet here, in any order and however often each is delivered:
+ * keep what is newer than the state, then settle the booking from the state as it stands (a duplicate or stale
+ * delivery repeats that, harmlessly: the first delivery may have died halfway).
  */
 async function settle(bookingId: string, outcome: ArrivalOutcome, context: Context): Promise<void> {
   if (outcome === 'not_newer') logger.info('not newer than the state kept; settling from the state as it stands');
@@ -51,6 +59,12 @@ export const handler = busHandler(logger, {
   CrewDeclined: async (detail, _envelope, context) => {
     requireSettings(CREW_MAIL_SETTINGS);
     await recordDecline(detail);
+    await settle(detail.booking_id, 'applied', context);
+  },
+  // The operator's POST /events/{event_id}/crew/{member_id}/resend: the member's next notice, or a `resend`.
+  CrewResendRequested: async (detail, _envelope, context) => {
+    requireSettings(CREW_MAIL_SETTINGS);
+    await recordResend(detail, new Date());
     await settle(detail.booking_id, 'applied', context);
   },
 });

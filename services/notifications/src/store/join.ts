@@ -1,6 +1,7 @@
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { CrewDeclined } from '@charter/events';
+import type { CrewDeclined, CrewResendRequested } from '@charter/events';
 import { conditionally, documentClient } from '@charter/shared/dynamo';
+import { ClaimGoneError } from '../claim-send-record';
 import { setting } from '../config';
 import type { DueNotice } from '../domain/join';
 import {
@@ -12,6 +13,7 @@ import {
   type Decline,
   type MemberRecord,
   type NoticeGroup,
+  type ResendRequest,
   type Told,
 } from '../domain/state';
 
@@ -88,7 +90,7 @@ const updateIf = (bookingId: string, expr: Expression, u: Update): Promise<boole
 
 /** The maps every item has, created by whichever write comes first. */
 function ensureMaps(expr: Expression): string[] {
-  return ['members', 'notices', 'declines', 'alerts'].map(
+  return ['members', 'notices', 'declines', 'resends', 'alerts'].map(
     (map) => `${expr.path(map)} = if_not_exists(${expr.path(map)}, ${expr.value({})})`,
   );
 }
@@ -184,10 +186,6 @@ export const declineKey = (detail: Pick<CrewDeclined, 'member_id' | 'declined_at
 
 /** Keeps a CrewDeclined until the captain has been told (the first copy; redeliveries change nothing). */
 export async function recordDecline(detail: CrewDeclined): Promise<void> {
-  const maps = new Expression();
-  await update(detail.booking_id, maps, { set: ensureMaps(maps) });
-  const expr = new Expression();
-  const at = expr.path('declines', declineKey(detail));
   const decline: Decline = {
     member_id: detail.member_id,
     revision: detail.revision,
@@ -195,7 +193,17 @@ export async function recordDecline(detail: CrewDeclined): Promise<void> {
     declined_at: detail.declined_at,
     ...(detail.reason ? { reason: detail.reason } : {}),
   };
-  await update(detail.booking_id, expr, { set: [`${at} = if_not_exists(${at}, ${expr.value(decline)})`] });
+  await keepFirstCopy(detail.booking_id, 'declines', declineKey(detail), decline);
+}
+
+/** The first copy of what an event asked for (a decline, a resend request), under `<map>.<key>`; `now` rewatches. */
+async function keepFirstCopy(bookingId: string, map: 'declines' | 'resends', key: string, value: unknown, now?: Date) {
+  const maps = new Expression();
+  await update(bookingId, maps, { set: ensureMaps(maps) });
+  const expr = new Expression();
+  const at = expr.path(map, key);
+  const keep = `${at} = if_not_exists(${at}, ${expr.value(value)})`;
+  await update(bookingId, expr, { set: [keep, ...(now ? watchFrom(expr, now) : [])] });
 }
 
 /** The booking's item, read consistently (it decides who is due what). */
@@ -207,14 +215,19 @@ export async function getJoin(bookingId: string): Promise<JoinState | undefined>
 }
 
 /**
- * Claims one member's notice: a compare-and-set on the member's `sequence` (the notices claimed so far) with nothing
- * in flight. Two deliveries that computed the same notice from the same state cannot both win, and one that read an
+ * Claims one member's notice: a compare-and-set on the member's record as the decision read it (`notice.base`): its
+ * `sequence` (the notices claimed so far) and its status, or, for a claim that never reached SES, the invocation
+ * holding it. Two deliveries that computed the same notice from the same state cannot both win, and one that read an
  * older state (the member told something since) fails and recomputes. Creates the notice's CrewNotified group.
+ *
+ * A retry of this very write (the SDK's, after DynamoDB applied it and the answer was lost) meets its own claim: the
+ * condition accepts it as ours rather than skip the member.
  */
 export function claimNotice(bookingId: string, notice: DueNotice, claimer: string, now: Date): Promise<boolean> {
   const expr = new Expression();
   const id = notice.member.member_id;
   const member = (...field: string[]) => expr.path('members', id, ...field);
+  const next = notice.expected + 1;
   const claim: Claim = {
     kind: notice.kind,
     fields: notice.fields,
@@ -234,35 +247,66 @@ export function claimNotice(bookingId: string, notice: DueNotice, claimer: strin
   };
   const groupPath = expr.path('notices', notice.group);
   const createGroup = `${groupPath} = if_not_exists(${groupPath}, ${expr.value(group)})`;
+  const ours = claimHeldBy(expr, id, claimer, next, ['claimed']);
+  const base = notice.base;
   const { name, email, role } = notice.member;
-  if (notice.expected === 0) {
-    const record: MemberRecord = { name, email, role, sequence: 1, status: 'claimed', claim };
+  if (base.status === 'none') {
+    const record: MemberRecord = { name, email, role, sequence: next, status: 'claimed', claim };
     return updateIf(bookingId, expr, {
       set: [`${member()} = ${expr.value(record)}`, createGroup],
-      condition: `attribute_exists(${expr.path('members')}) AND attribute_not_exists(${member()})`,
+      condition: `attribute_exists(${expr.path('members')}) AND (attribute_not_exists(${member()}) OR ${ours})`,
     });
   }
+  const from =
+    base.status === 'claimed'
+      ? claimHeldBy(expr, id, base.claimedBy, next, ['claimed'])
+      : `(${member('status')} = ${expr.value(base.status)} AND ${member('sequence')} = ${expr.value(notice.expected)})`;
   return updateIf(bookingId, expr, {
     set: [
       `${member('status')} = ${expr.value('claimed')}`,
-      `${member('sequence')} = ${expr.value(notice.expected + 1)}`,
+      `${member('sequence')} = ${expr.value(next)}`,
       `${member('claim')} = ${expr.value(claim)}`,
       `${member('name')} = ${expr.value(name)}`,
       `${member('email')} = ${expr.value(email)}`,
       `${member('role')} = ${expr.value(role)}`,
       createGroup,
     ],
-    condition:
-      `${member('sequence')} = ${expr.value(notice.expected)} AND ` + `${member('status')} = ${expr.value('idle')}`,
+    condition: `${from} OR ${ours}`,
   });
 }
 
-/** The condition of every write that settles a claim: this invocation still holds it. */
-function holdsClaim(expr: Expression, memberId: string, claimer: string): string {
+/** The member's claim at `sequence` is held by `claimer`, in one of the given states. */
+function claimHeldBy(
+  expr: Expression,
+  memberId: string,
+  claimer: string,
+  sequence: number,
+  statuses: Array<MemberRecord['status']>,
+): string {
+  const status = expr.path('members', memberId, 'status');
+  const anyOf = statuses.map((s) => `${status} = ${expr.value(s)}`).join(' OR ');
   return (
-    `${expr.path('members', memberId, 'claim', 'claimed_by')} = ${expr.value(claimer)} AND ` +
-    `${expr.path('members', memberId, 'status')} = ${expr.value('claimed')}`
+    `(${expr.path('members', memberId, 'claim', 'claimed_by')} = ${expr.value(claimer)} AND ` +
+    `${expr.path('members', memberId, 'sequence')} = ${expr.value(sequence)} AND (${anyOf}))`
   );
+}
+
+/**
+ * Marks the claim `sending`, just before SendEmail: from here the notice may have gone, so it is never sent again
+ * automatically. False when another invocation took the claim over meanwhile (then this one sends nothing).
+ */
+export function markNoticeSending(bookingId: string, notice: DueNotice, claimer: string, now: Date): Promise<boolean> {
+  const expr = new Expression();
+  const id = notice.member.member_id;
+  const sendingAt = expr.path('members', id, 'claim', 'sending_at');
+  return updateIf(bookingId, expr, {
+    set: [
+      `${expr.path('members', id, 'status')} = ${expr.value('sending')}`,
+      `${sendingAt} = if_not_exists(${sendingAt}, ${expr.value(now.toISOString())})`,
+    ],
+    // `sending` too: the SDK's retry of this write after a lost answer meets its own mark.
+    condition: claimHeldBy(expr, id, claimer, notice.expected + 1, ['claimed', 'sending']),
+  });
 }
 
 /** SES accepted the notice: it becomes what the member was last told, and a recipient of its CrewNotified. */
@@ -285,41 +329,48 @@ export async function recordNoticeSent(
     sent_at: now.toISOString(),
   };
   const recipient = { email: notice.member.email, message_id: messageId };
+  // `unconfirmed` too: a stall check may have judged the claim dead while SES answered; the answer settles it.
+  const held = claimHeldBy(expr, id, claimer, notice.expected + 1, ['sending', 'unconfirmed']);
+  // The SDK's retry of this write, after DynamoDB applied it and the answer was lost, finds it done.
+  const recordedAlready = `${expr.path('members', id, 'told', 'message_id')} = ${expr.value(messageId)}`;
   const recorded = await updateIf(bookingId, expr, {
     set: [
       `${expr.path('members', id, 'status')} = ${expr.value('idle')}`,
       `${expr.path('members', id, 'told')} = ${expr.value(told)}`,
       `${expr.path('notices', notice.group, 'recipients', id)} = ${expr.value(recipient)}`,
+      ...notice.resends.map((key) => `${expr.path('resends', key, 'served')} = ${expr.value(notice.sequence)}`),
     ],
     remove: [expr.path('members', id, 'claim')],
-    condition: holdsClaim(expr, id, claimer),
+    condition: `${held} OR ${recordedAlready}`,
   });
   if (!recorded)
-    throw new Error(
+    throw new ClaimGoneError(
       `the ${notice.kind} notice to ${id} was claimed by ${claimer} but its claim is gone; ` +
         `message ${messageId} not recorded`,
     );
 }
 
-/** SES certainly did not send it (throttled, a server fault): give the claim back, the sequence with it. */
+/**
+ * SES certainly did not send it (throttled, a server fault): give the claim back, the sequence with it, and the record
+ * as it was read (an unconfirmed or rejected notice stays what it was).
+ */
 export function releaseNotice(bookingId: string, notice: DueNotice, claimer: string): Promise<boolean> {
   const expr = new Expression();
   const id = notice.member.member_id;
-  if (notice.expected === 0) {
+  const condition = claimHeldBy(expr, id, claimer, notice.expected + 1, ['claimed', 'sending']);
+  const base = notice.base;
+  if (base.status === 'none')
+    return updateIf(bookingId, expr, { set: [], remove: [expr.path('members', id)], condition });
+  const back = [
+    `${expr.path('members', id, 'sequence')} = ${expr.value(notice.expected)}`,
+    `${expr.path('members', id, 'status')} = ${expr.value(base.status === 'claimed' ? 'idle' : base.status)}`,
+  ];
+  if (base.status === 'unconfirmed' || base.status === 'rejected')
     return updateIf(bookingId, expr, {
-      set: [],
-      remove: [expr.path('members', id)],
-      condition: holdsClaim(expr, id, claimer),
+      set: [...back, `${expr.path('members', id, 'claim')} = ${expr.value(base.claim)}`],
+      condition,
     });
-  }
-  return updateIf(bookingId, expr, {
-    set: [
-      `${expr.path('members', id, 'status')} = ${expr.value('idle')}`,
-      `${expr.path('members', id, 'sequence')} = ${expr.value(notice.expected)}`,
-    ],
-    remove: [expr.path('members', id, 'claim')],
-    condition: holdsClaim(expr, id, claimer),
-  });
+  return updateIf(bookingId, expr, { set: back, remove: [expr.path('members', id, 'claim')], condition });
 }
 
 /** The notice ends without a message id: refused for good, or possibly sent with the answer lost. It stays so. */
@@ -339,8 +390,57 @@ export function markNoticeFailed(
       `${expr.path('members', id, 'claim', 'reason')} = ${expr.value(reason)}`,
       `${expr.path('members', id, 'claim', 'failed_at')} = ${expr.value(now.toISOString())}`,
     ],
-    condition: holdsClaim(expr, id, claimer),
+    condition: claimHeldBy(expr, id, claimer, notice.expected + 1, ['sending', status]),
   });
+}
+
+/**
+ * A `sending` claim whose invocation is certainly gone (its own retry sees it, or the lease passed) and that recorded
+ * no answer: SES may have taken it. It becomes `unconfirmed`, for the stall check to report.
+ */
+export function markNoticeUnknown(
+  bookingId: string,
+  memberId: string,
+  record: Pick<MemberRecord, 'sequence'> & { claim: Pick<Claim, 'claimed_by'> },
+  reason: string,
+  now: Date,
+): Promise<boolean> {
+  const expr = new Expression();
+  return updateIf(bookingId, expr, {
+    set: [
+      `${expr.path('members', memberId, 'status')} = ${expr.value('unconfirmed')}`,
+      `${expr.path('members', memberId, 'claim', 'reason')} = ${expr.value(reason)}`,
+      `${expr.path('members', memberId, 'claim', 'failed_at')} = ${expr.value(now.toISOString())}`,
+    ],
+    condition: claimHeldBy(expr, memberId, record.claim.claimed_by, record.sequence, ['sending']),
+  });
+}
+
+/** A claim that never reached SES, for a notice no longer due: given back (taken from `claimedBy`). */
+export function voidClaim(bookingId: string, memberId: string, claimedBy: string, expected: number): Promise<boolean> {
+  const expr = new Expression();
+  return updateIf(bookingId, expr, {
+    set: [
+      `${expr.path('members', memberId, 'status')} = ${expr.value('idle')}`,
+      `${expr.path('members', memberId, 'sequence')} = ${expr.value(expected)}`,
+    ],
+    remove: [expr.path('members', memberId, 'claim')],
+    condition: claimHeldBy(expr, memberId, claimedBy, expected + 1, ['claimed']),
+  });
+}
+
+/** The key of a resend request: one member, one request (a redelivery has the same). */
+export const resendKey = (detail: Pick<CrewResendRequested, 'member_id' | 'requested_at'>) =>
+  `${detail.member_id}@${detail.requested_at}`;
+
+/** Keeps the operator's resend request until a notice to the member serves it (the first copy; redeliveries none). */
+export async function recordResend(detail: CrewResendRequested, now: Date): Promise<void> {
+  const request: ResendRequest = {
+    member_id: detail.member_id,
+    requested_at: detail.requested_at,
+    version: detail.version,
+  };
+  await keepFirstCopy(detail.booking_id, 'resends', resendKey(detail), request, now);
 }
 
 /** Where a one-off action's record lives: a CrewNotified, a decline email, an alert. */
@@ -357,11 +457,16 @@ const segmentsOf = (at: OncePath): string[] =>
 export interface OnceClaimOptions {
   /** A claim older than this (left by an invocation that died) may be taken over. */
   staleBefore?: Date;
+  /** A claim that never reached SES (status `claimed`), held by this claimer as read: taken over. */
+  takeOverFrom?: string;
   /** Only while the item is as the caller read it (a stall alert for a step that just happened is moot). */
   unchangedSince?: string;
 }
 
-/** Claims a one-off action for this invocation. */
+/**
+ * Claims a one-off action for this invocation. A retry of this very write (the SDK's, after DynamoDB applied it and
+ * the answer was lost) meets its own claim and accepts it.
+ */
 export function claimOnce(
   bookingId: string,
   at: OncePath,
@@ -373,16 +478,35 @@ export function claimOnce(
   const segments = segmentsOf(at);
   const path = expr.path(...segments);
   const parent = expr.path(...segments.slice(0, -1));
-  let condition = `attribute_not_exists(${path})`;
+  const status = expr.path(...segments, 'status');
+  const claimedBy = expr.path(...segments, 'claimed_by');
+  const heldBy = (who: string) => `(${status} = ${expr.value('claimed')} AND ${claimedBy} = ${expr.value(who)})`;
+  const open = [`attribute_not_exists(${path})`, heldBy(claimer)];
+  if (options.takeOverFrom) open.push(heldBy(options.takeOverFrom));
   if (options.staleBefore) {
-    condition =
-      `(${condition} OR (${expr.path(...segments, 'status')} = ${expr.value('claimed')} AND ` +
-      `${expr.path(...segments, 'claimed_at')} < ${expr.value(options.staleBefore.toISOString())}))`;
+    open.push(
+      `(${status} = ${expr.value('claimed')} AND ` +
+        `${expr.path(...segments, 'claimed_at')} < ${expr.value(options.staleBefore.toISOString())})`,
+    );
   }
+  let condition = `attribute_exists(${parent}) AND (${open.join(' OR ')})`;
   if (options.unchangedSince) condition += ` AND ${expr.path('updated_at')} = ${expr.value(options.unchangedSince)}`;
   return updateIf(bookingId, expr, {
     set: [`${path} = ${expr.value({ status: 'claimed', claimed_at: now.toISOString(), claimed_by: claimer })}`],
-    condition: `attribute_exists(${parent}) AND ${condition}`,
+    condition,
+  });
+}
+
+/** Just before SendEmail: from here the email may have gone, and no one takes the claim over. */
+export function markOnceSending(bookingId: string, at: OncePath, claimer: string): Promise<boolean> {
+  const expr = new Expression();
+  const segments = segmentsOf(at);
+  const status = expr.path(...segments, 'status');
+  return updateIf(bookingId, expr, {
+    set: [`${status} = ${expr.value('sending')}`],
+    condition:
+      `${expr.path(...segments, 'claimed_by')} = ${expr.value(claimer)} AND ` +
+      `(${status} = ${expr.value('claimed')} OR ${status} = ${expr.value('sending')})`,
   });
 }
 
@@ -430,13 +554,19 @@ export function releaseOnce(bookingId: string, at: OncePath, claimer: string): P
   });
 }
 
-/** An email SES refused for good: kept as rejected, never retried. */
-export function markOnceRejected(bookingId: string, at: OncePath, claimer: string, reason: string): Promise<boolean> {
+/** An email SES refused for good (`rejected`), or that may have gone (`unconfirmed`): kept so, never retried. */
+export function markOnceKept(
+  bookingId: string,
+  at: OncePath,
+  claimer: string,
+  status: 'rejected' | 'unconfirmed',
+  reason: string,
+): Promise<boolean> {
   const expr = new Expression();
   const segments = segmentsOf(at);
   return updateIf(bookingId, expr, {
     set: [
-      `${expr.path(...segments, 'status')} = ${expr.value('rejected')}`,
+      `${expr.path(...segments, 'status')} = ${expr.value(status)}`,
       `${expr.path(...segments, 'reason')} = ${expr.value(reason)}`,
     ],
     condition: `${expr.path(...segments, 'claimed_by')} = ${expr.value(claimer)}`,

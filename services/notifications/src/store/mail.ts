@@ -1,4 +1,5 @@
 import { SESv2Client, SendEmailCommand, type Attachment } from '@aws-sdk/client-sesv2';
+import { setting } from '../config';
 import type { EmailAttachment, OutgoingEmail } from '../domain/email';
 import {
   SES_BACKOFF,
@@ -41,12 +42,17 @@ const attachmentOf = (a: EmailAttachment): Attachment => ({
   RawContent: Buffer.from(a.content, 'utf8'),
 });
 
-/** Sends one message with SES v2 SendEmail (Simple content: HTML, text, attachments). Never throws for SES's answer. */
+/**
+ * Sends one message with SES v2 SendEmail (Simple content: HTML, text, attachments), with the crew mail's
+ * configuration set, so that SES publishes its bounces, complaints and deliveries to ops. Never throws for SES's
+ * answer.
+ */
 export async function sendEmail(email: OutgoingEmail, options: SendOptions = {}): Promise<SendResult> {
   const policy = options.policy ?? SES_BACKOFF;
   const sleep = options.sleep ?? defaultSleep;
   const command = new SendEmailCommand({
     FromEmailAddress: email.from,
+    ConfigurationSetName: setting('CREW_MAIL_CONFIGURATION_SET'),
     Destination: { ToAddresses: [email.to], ...(email.bcc.length ? { BccAddresses: email.bcc } : {}) },
     ...(email.replyTo.length ? { ReplyToAddresses: email.replyTo } : {}),
     Content: {

@@ -28,6 +28,8 @@ export const handler = busHandler(logger, {
   EventCancelled: record('EventCancelled'),
   CrewConfirmed: record('CrewConfirmed'),
   CrewDeclined: record('CrewDeclined'),
+  // The operator's request; the notice it leads to is the CrewNotified (kind `resend`) that follows.
+  CrewResendRequested: record('CrewResendRequested'),
   CalendarUpdated: record('CalendarUpdated'),
   CrewNotified: record('CrewNotified'),
   PartnerRequestRefused: record('PartnerRequestRefused'),

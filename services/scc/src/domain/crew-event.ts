@@ -93,6 +93,8 @@ export interface CrewEvent extends CrewEventFields {
   /** The success event of the booking revision applied last (EventCreated, EventUpdated or EventCancelled). */
   booking_event?: PublishedEvent;
   crew_change?: CrewChange;
+  /** Members a PATCH took off the crew since the event was made (sorted ids); never shown, never published. */
+  former_crew?: string[];
 }
 
 /**

@@ -35,8 +35,7 @@ export const handler = httpHandler(logger, async (event) => {
   const plan = planCrewChange(current, request, await readPrivateFacts(eventId));
   if (expected !== 'any' && expected !== current.version) {
     if (!isRepeatedCrewChange(current, expected, plan)) throw versionConflict(eventId, current.version, expected);
-    await publish('EventUpdated', current.crew_change!.detail);
-    return changed(current);
+    return answeredAgain(current);
   }
 
   const after = { ...current, crew: plan.changes.crew ?? current.crew, version: current.version + 1 };
@@ -44,7 +43,13 @@ export const handler = httpHandler(logger, async (event) => {
   const result = await changeCrew(current, plan, detail);
   if (result.kind === 'not_found') throw eventNotFound(eventId);
   if (result.kind === 'cancelled') throw eventCancelled(eventId);
-  if (result.kind === 'stale') throw versionConflict(eventId, result.currentVersion, current.version);
+  if (result.kind === 'stale') {
+    // DynamoDB may apply the write and lose its answer; the SDK's retry then meets it as a newer version. Ours, if it
+    // is this very change: answered, and its EventUpdated published, rather than refused as someone else's.
+    if (!isRepeatedCrewChange(result.current, current.version, plan))
+      throw versionConflict(eventId, result.currentVersion, current.version);
+    return answeredAgain(result.current);
+  }
   await publish('EventUpdated', detail);
   logger.info('crew event changed by the crew side', {
     crew_event_id: eventId,
@@ -56,3 +61,9 @@ export const handler = httpHandler(logger, async (event) => {
 });
 
 const changed = (crewEvent: CrewEvent) => json(200, eventView(crewEvent), { etag: etagOf(crewEvent.version) });
+
+/** The change already made (a client's retry, or the SDK's after a lost answer): its EventUpdated again, and it. */
+async function answeredAgain(crewEvent: CrewEvent) {
+  await publish('EventUpdated', crewEvent.crew_change!.detail);
+  return changed(crewEvent);
+}

@@ -111,7 +111,7 @@ export type CrewChangeResult =
   | { kind: 'updated'; event: CrewEvent }
   | { kind: 'not_found' }
   | { kind: 'cancelled' }
-  | { kind: 'stale'; currentVersion: number };
+  | { kind: 'stale'; currentVersion: number; current: CrewEvent };
 
 /**
  * Applies a crew-side change (PATCH) to the event as it was read, if it is still at that version (optimistic
@@ -157,13 +157,22 @@ export async function changeCrew(
     names[`#m${i}`] = member.member_id;
     removes.push(`#confirmations.#m${i}`, `#declines.#m${i}`);
   });
+  // Who was on the crew once: the resend route tells "no longer on the crew" (409) from "never heard of" (404).
+  const adds: string[] = [];
+  if (plan.removed.length > 0) {
+    names['#former'] = 'former_crew_ids';
+    values[':former'] = crewIdsOf(plan.removed);
+    adds.push('#former :former');
+  }
   try {
     const { Attributes } = await withAnswerMaps(event.event_id, () =>
       dynamo.send(
         new UpdateCommand({
           TableName: table(),
           Key: eventKey(event.event_id),
-          UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
+          UpdateExpression:
+            `SET ${sets.join(', ')}` +
+            `${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}${adds.length ? ` ADD ${adds.join(', ')}` : ''}`,
           ConditionExpression:
             'attribute_exists(pk) AND #version = :expected AND ' +
             '(attribute_not_exists(#lifecycle) OR #lifecycle <> :cancelled)',
@@ -180,7 +189,7 @@ export async function changeCrew(
     if (!current) return { kind: 'not_found' };
     return current.lifecycle === 'cancelled'
       ? { kind: 'cancelled' }
-      : { kind: 'stale', currentVersion: current.version };
+      : { kind: 'stale', currentVersion: current.version, current };
   }
 }
 

@@ -10,7 +10,9 @@ import type { Cancellation, CrewEvent } from '../domain/crew-event';
  * The crew events table, one item per key `pk`:
  *   EVENT#<event_id>     kind `event`: the crew event (crew-safe fields, crew, crew_notes, confirmations, declines,
  *                        version), crew_ids (a string set of the crew's member ids, kept with the crew, so an answer
- *                        can be conditional on the member still being on it), the booking's owner, revision and
+ *                        can be conditional on the member still being on it), former_crew_ids (a string set of those
+ *                        a PATCH took off the crew: the resend route's 409 rather than 404), the booking's owner,
+ *                        revision and
  *                        lifecycle (shared/src/booking-revision.ts), the cancellation, and the success events last
  *                        published (booking_event, crew_change) so a redelivery re-publishes the same content,
  *                        and `redaction`: the booking's private facts (its amounts and guest contacts, every
@@ -47,8 +49,24 @@ export type StoredItem =
  * revision 1 of a live booking without an owner (the first partner to send an event for it owns it), with no declines.
  */
 export function toEvent(item: Record<string, unknown>): CrewEvent {
-  const { pk: _pk, kind: _kind, origin: _origin, crew_ids: _crewIds, redaction: _redaction, ...event } = item;
-  return { confirmations: {}, declines: {}, revision: 1, lifecycle: 'live', ...event } as unknown as CrewEvent;
+  const {
+    pk: _pk,
+    kind: _kind,
+    origin: _origin,
+    crew_ids: _crewIds,
+    redaction: _redaction,
+    former_crew_ids: former,
+    ...event
+  } = item;
+  const formerCrew = former instanceof Set ? { former_crew: [...(former as Set<string>)].sort() } : {};
+  return {
+    confirmations: {},
+    declines: {},
+    revision: 1,
+    lifecycle: 'live',
+    ...event,
+    ...formerCrew,
+  } as unknown as CrewEvent;
 }
 
 /** The private facts kept with an event (none on an item written before they were kept). */
