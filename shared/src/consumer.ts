@@ -10,8 +10,8 @@ import { InvalidEventError, PermanentFailure } from './errors';
 export type { BusEnvelope } from './bus-envelope';
 
 /**
- * Parses an EventBridge envelope (the fields Powertools' schema checks, see ./bus-envelope) and the detail with ours. The error
- * names the bad field as `detail.<path>` so a dead-lettered event says what to fix.
+ * Parses an EventBridge envelope (the fields Powertools' schema checks, see ./bus-envelope) and the detail with ours.
+ * The error names the bad field as `detail.<path>` so a dead-lettered event says what to fix.
  */
 export function parseBusEvent<T extends DetailType>(
   detailType: T,
