@@ -4,7 +4,7 @@ import { setting } from './config';
 import { renderDeclineEmail } from './domain/decline-email';
 import type { JoinState } from './domain/state';
 import { logOutcome, type Delivery } from './deliveries';
-import { claimOnce, markOnceKept, markOnceSending, recordOnce, releaseOnce } from './store/join';
+import { claimOnce, markOnceKept, markOnceSending, recordOnce, releaseOnce, unmarkOnceSending } from './store/join';
 import { sendEmail } from './store/mail';
 
 /**
@@ -37,7 +37,8 @@ export async function tellCaptainOfDeclines(state: JoinState, claimer: string, l
     const outcome = await claimSendRecord({
       claim: () => claimOnce(state.booking_id, at, claimer, new Date(), takeOverFrom ? { takeOverFrom } : {}),
       markSending: () => markOnceSending(state.booking_id, at, claimer),
-      send: () => sendEmail(email, { tags: { booking_id: state.booking_id, kind: 'crew-declined' } }),
+      unmarkSending: () => unmarkOnceSending(state.booking_id, at, claimer),
+      send: (attempt) => sendEmail(email, { tags: { booking_id: state.booking_id, kind: 'crew-declined' }, attempt }),
       record: ({ messageId }) => recordOnce(state.booking_id, at, claimer, messageId, new Date()),
       release: () => releaseOnce(state.booking_id, at, claimer),
       // Refused, or perhaps gone with the answer lost: kept so, and the captain is never told twice.
