@@ -217,7 +217,7 @@ describe('the local CloudFront caches errors as CloudFront does (ErrorCachingMin
     const failOnce = (site: keyof typeof sites) => {
       const client = origin(site);
       const send = client.send.bind(client);
-      client.send = (command) => {
+      client.send = () => {
         client.send = send;
         const error = Object.assign(new Error('We encountered an internal error.'), {
           name: 'InternalError',

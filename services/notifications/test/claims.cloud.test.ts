@@ -133,7 +133,7 @@ describe('a crew email survives the notifier dying halfway', () => {
     expect(held?.body).toContain('"sending"');
   }, 60_000);
 
-  it('emails the member exactly once when the invocation is killed while it waits to try again after a 429', async () => {
+  it('emails the member once when the invocation is killed while it waits to try again after a 429', async () => {
     const id = 'killed-in-backoff';
     let throttled = false;
     let held: ProxiedRequest | undefined;
