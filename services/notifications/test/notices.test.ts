@@ -365,7 +365,12 @@ describe('the stall alerts', () => {
   });
 
   it('says to phone a member whose cancellation or removal may not have reached them, with no resend route', () => {
-    const member = { name: 'Isla Moreno', email: 'mate@crew.example.com', role: 'mate', status: 'unconfirmed' };
+    const member = {
+      name: 'Isla Moreno',
+      email: 'mate@crew.example.com',
+      role: 'mate',
+      status: 'unconfirmed' as const,
+    };
     const alert = renderDeliveryAlert({
       state: joined(created),
       undelivered: [
@@ -378,8 +383,8 @@ describe('the stall alerts', () => {
       sccApiUrl: 'https://scc.example.com/',
     });
     expect(alert.text).toContain(
-      '"Cancelled:" notice: possibly sent: SES gave no answer; it is not re-sent automatically, to avoid a duplicate. ' +
-        'To do: phone them to tell them the charter is cancelled (no fresh notice can be sent)',
+      '"Cancelled:" notice: possibly sent: SES gave no answer; it is not re-sent automatically, ' +
+        'to avoid a duplicate. To do: phone them to tell them the charter is cancelled (no fresh notice can be sent)',
     );
     expect(alert.text).toContain('"Off the crew:" notice: possibly sent');
     expect(alert.text).toContain('To do: phone them to tell them they are off the crew');
