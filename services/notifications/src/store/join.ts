@@ -515,28 +515,31 @@ export function claimOnce(
 }
 
 /** Just before SendEmail: from here the email may have gone, and no one takes the claim over. */
-export function markOnceSending(bookingId: string, at: OncePath, claimer: string): Promise<boolean> {
+export const markOnceSending = (bookingId: string, at: OncePath, claimer: string) =>
+  setHeldOnceStatus(bookingId, at, claimer, 'sending');
+
+/** The mark taken back before a backoff wait, or after the mark's write failed (see unmarkNoticeSending). */
+export const unmarkOnceSending = (bookingId: string, at: OncePath, claimer: string) =>
+  setHeldOnceStatus(bookingId, at, claimer, 'claimed');
+
+/**
+ * A claim this invocation holds, `claimed` or `sending`, set to one of the two. Either status is accepted, so the SDK's
+ * retry of the write after a lost answer meets its own change.
+ */
+function setHeldOnceStatus(
+  bookingId: string,
+  at: OncePath,
+  claimer: string,
+  to: 'claimed' | 'sending',
+): Promise<boolean> {
   const expr = new Expression();
   const segments = segmentsOf(at);
   const status = expr.path(...segments, 'status');
   return updateIf(bookingId, expr, {
-    set: [`${status} = ${expr.value('sending')}`],
+    set: [`${status} = ${expr.value(to)}`],
     condition:
       `${expr.path(...segments, 'claimed_by')} = ${expr.value(claimer)} AND ` +
       `(${status} = ${expr.value('claimed')} OR ${status} = ${expr.value('sending')})`,
-  });
-}
-
-/** The mark taken back before a backoff wait, or after the mark's write failed (see unmarkNoticeSending). */
-export function unmarkOnceSending(bookingId: string, at: OncePath, claimer: string): Promise<boolean> {
-  const expr = new Expression();
-  const segments = segmentsOf(at);
-  const status = expr.path(...segments, 'status');
-  return updateIf(bookingId, expr, {
-    set: [`${status} = ${expr.value('claimed')}`],
-    condition:
-      `${expr.path(...segments, 'claimed_by')} = ${expr.value(claimer)} AND ` +
-      `(${status} = ${expr.value('sending')} OR ${status} = ${expr.value('claimed')})`,
   });
 }
 
