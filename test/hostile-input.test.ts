@@ -28,6 +28,7 @@ const AUTH_OF: Record<string, Auth> = {
   'GET /events': 'service-key',
   'GET /events/{event_id}': 'service-key',
   'PATCH /events/{event_id}': 'service-key',
+  'POST /events/{event_id}/crew/{member_id}/resend': 'service-key',
   'PUT /crew': 'service-key',
   'GET /crew/{event_id}': 'magic-link',
   'POST /crew/{event_id}/confirm': 'magic-link',
@@ -269,6 +270,7 @@ const hostileRequest: fc.Arbitrary<Hostile> = fc
       partner: valid.partner,
       booking_id: valid.bookingId,
       event_id: valid.eventId,
+      member_id: valid.memberId,
     };
     const params = Object.fromEntries(
       [...route.path.matchAll(/\{(\w+)\}/g)].map(([, name]) => [name!, realParams[name!] ?? 'x']),
