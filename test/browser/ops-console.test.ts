@@ -169,6 +169,17 @@ describe('the ops console in headless Chromium against the local cloud', () => {
         route: 'update',
         booking_id: 'week-02',
       }),
+      // Names no partner has: one row however many, with the last names tried.
+      ...['made-up-1', 'made-up-2', 'made-up-3'].map((partner) =>
+        asService('PartnerRequestRefused', {
+          schema_version: 1,
+          partner,
+          reason: 'unknown_partner',
+          status: 404,
+          at: new Date().toISOString(),
+          route: 'create',
+        }),
+      ),
     ]);
     // A guest page event whose URL is no web page (the console must not make it a link), and a partner whose last
     // booking event was 80 hours ago (its limit is 72).
@@ -348,6 +359,11 @@ describe('the ops console in headless Chromium against the local cloud', () => {
       expect(letters).toContain('InvalidEventError: invalid event: detail.charter_end: must be after charter_start');
       const getmyboat = await page.locator('.partner[data-partner="getmyboat"]').innerText();
       expect(getmyboat).toMatch(/Last refused: stale_timestamp \(401\)/);
+      expect(await page.locator('.partner[data-partner^="made-up"]').count()).toBe(0);
+      const unknown = await page.locator('.partner[data-partner="(unknown)"]').innerText();
+      expect(unknown).toMatch(/Not onboarded \(any name\)/);
+      expect(unknown).toMatch(/Names tried lately: (made-up-\d, ){2}made-up-\d/);
+      expect(unknown).toMatch(/Last refused: unknown_partner \(404\), .* 3 refused in the last day/);
       // Each queue's total, and what to do about a letter.
       expect(await page.locator('#letter-list .queues').innerText()).toMatch(/calendar 1\b/);
       expect(letters).toContain('What to do: Fix the cause, then replay it: npm run dlq -- redrive');

@@ -113,6 +113,15 @@ describe.each(ROUTES)('PartnerRequestRefused on the $route route', (route) => {
     expectNothingSent(sent.heard[0]!, sent);
   });
 
+  it('404 for a made-up partner whatever the body, so ops counts it with the other unknown names', async () => {
+    const body = JSON.stringify({ ...route.body, notes: 'n'.repeat(70_000) });
+    const sent = await send(route, { partner: 'made-up-413', body });
+    expect(sent.status).toBe(404);
+    expect(sent.heard.map((e) => e.detail as unknown)).toEqual([
+      expect.objectContaining({ partner: 'made-up-413', reason: 'unknown_partner', status: 404 }),
+    ]);
+  });
+
   it('400 for a signed body that is not JSON, reported as bad_json', async () => {
     const sent = await send(route, { body: `{"guest": {"email": "${secretGuest.email}"` });
     expect(sent.status).toBe(400);
