@@ -29,7 +29,12 @@ let secrets: Record<string, string>;
 let requests = 0;
 
 beforeAll(async () => {
-  cloud = await startLocalCloud({ services: ['bus'], run: true });
+  // More requests a route than its burst of 10, one after another: this file is about refusals, not throttling.
+  cloud = await startLocalCloud({
+    services: ['bus'],
+    run: true,
+    params: { bus: { webhookRate: 1_000, webhookBurst: 1_000 } },
+  });
   secrets = await onboardPartners(['refused-co']);
 });
 afterAll(() => cloud.stop());
