@@ -4,6 +4,7 @@ import { createPresignedPost, type PresignedPost } from '@aws-sdk/s3-presigned-p
 import { s3ClientConfig } from '@charter/shared/aws';
 import { applyBookingEvent, type BookingEventRef, type RevisionOutcome } from '@charter/shared/booking-revision';
 import { conditionally, documentClient } from '@charter/shared/dynamo';
+import { lazy } from '@charter/shared/lazy';
 import { setting } from './config';
 import type { Lifecycle } from '@charter/shared/booking-revision';
 import type { GuestPageItem, PageFacts } from './domain/page-state';
@@ -17,7 +18,7 @@ import { presignedPostInput, type QuotaLimit, type UploadLimits, type UploadPlan
  * used of the quota (`upload_files`, `upload_bytes`, written only by `reserveUpload`).
  */
 const dynamo = documentClient();
-const s3 = new S3Client(s3ClientConfig());
+const s3 = lazy(() => new S3Client(s3ClientConfig()));
 
 /**
  * A page may be re-rendered (a re-delivered or corrected booking), and the distribution caches

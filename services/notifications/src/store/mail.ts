@@ -1,4 +1,5 @@
 import { SESv2Client, SendEmailCommand, type Attachment } from '@aws-sdk/client-sesv2';
+import { lazy } from '@charter/shared/lazy';
 import { setting } from '../config';
 import type { EmailAttachment, OutgoingEmail } from '../domain/email';
 import {
@@ -15,7 +16,7 @@ import {
  * its own schedule, and also a send whose answer was lost, which may double a crew email. The
  * retry policy is ours, in one place: throttling and server faults only, jittered backoff.
  */
-const ses = new SESv2Client({ maxAttempts: 1 });
+const ses = lazy(() => new SESv2Client({ maxAttempts: 1 }));
 
 export type EmailSent = { ok: true; messageId: string; attempts: number };
 export type SendResult = EmailSent | SendFailure;
