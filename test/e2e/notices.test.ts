@@ -5,7 +5,7 @@
  */
 import type { BookingCreatedInput } from '@charter/events';
 import { publishBookingEvents, startLocalCloud, type BookingEvent, type LocalCloud } from '@charter/local/testing';
-import { inviteIn, type StoredNotice } from '../../services/notifications/test/harness';
+import { inviteIn, isCaptainCopy, type StoredNotice } from '../../services/notifications/test/harness';
 import { booking, crewLinkIn, emails, fetchJson, moneyIn, serviceKey } from '../support/e2e';
 
 const CAPTAIN = 'captain@crew.example.com';
@@ -20,8 +20,11 @@ describe('crew notices, end to end in the local cloud', () => {
     await publishBookingEvents(events);
     await cloud.idle();
   };
-  const mailOf = async (bookingId: string) =>
+  const allMailOf = async (bookingId: string) =>
     ((await emails(cloud)) as StoredNotice[]).filter((m) => m.subject.includes(bookingId));
+  /** The crew's own notices; the captain's copies apart. */
+  const mailOf = async (bookingId: string) => (await allMailOf(bookingId)).filter((m) => !isCaptainCopy(m));
+  const copiesOf = async (bookingId: string) => (await allMailOf(bookingId)).filter(isCaptainCopy);
   const to = (all: StoredNotice[], address: string) => all.filter((m) => m.destination.to[0] === address);
 
   beforeAll(async () => {
@@ -77,11 +80,22 @@ describe('crew notices, end to end in the local cloud', () => {
       }
     });
 
-    it('says what changed, old -> new, and BCCs the captain on everyone else’s messages', () => {
+    it('says what changed, old -> new, to each member alone: no message has a BCC', () => {
       const change = to(all, 'mate@crew.example.com')[1]!;
       expect(change.body.text).toMatch(/10:00 AM\s*->\s*11:00 AM|10:00 AM → 11:00 AM/);
-      for (const message of all) {
-        expect(message.destination.bcc).toEqual(message.destination.to[0] === CAPTAIN ? [] : [CAPTAIN]);
+      for (const message of all) expect(message.destination.bcc).toEqual([]);
+    });
+
+    it('sends the captain a copy of everyone else’s notices, with no invite and no member link', async () => {
+      const copies = await copiesOf(b.booking_id);
+      expect(copies.map((m) => m.subject.split(':').slice(0, 2).join(':')).sort()).toEqual(
+        ['Cancelled', 'Cancelled', 'Changed', 'Changed', 'Crew call', 'Crew call'].map((k) => `Copy: ${k}`),
+      );
+      for (const copy of copies) {
+        expect(copy.destination).toMatchObject({ to: [CAPTAIN], bcc: [] });
+        // No text/calendar part: nothing a copy carries can reach the captain's own calendar.
+        expect((copy.attachments ?? []).filter((a) => a.contentType.startsWith('text/calendar'))).toEqual([]);
+        expect(crewLinkIn(copy, cloud.endpoints.api)).toBeUndefined();
       }
     });
 

@@ -2,6 +2,7 @@ import type { CrewMember, CrewNotified, NoticeKind } from '@charter/events';
 import {
   NOTICE_FIELDS,
   fieldsOf,
+  type CaptainCopy,
   type Claim,
   type CrewEventSnapshot,
   type JoinState,
@@ -301,10 +302,15 @@ export function unreportedKept(state: JoinState): Array<[string, MemberRecord]> 
  * Nothing more will happen without a new event: joined (or nothing to tell), nobody due, nothing in flight, every
  * CrewNotified out, every refused or unanswered notice reported. The handler then takes the booking off the watch list.
  */
+/** A captain's copy not sent yet, or claimed by an invocation that never reached SES (taken over). */
+export const copyPending = (copy: CaptainCopy | undefined): copy is CaptainCopy =>
+  copy !== undefined && (copy.sent === undefined || copy.sent.status === 'claimed');
+
 export function isSettled(state: JoinState): boolean {
   const plan = planNotices(state);
   if (plan.join.kind === 'waiting' || plan.due.length > 0) return false;
   if (Object.values(state.members).some(inFlight)) return false;
   if (unreportedKept(state).length > 0) return false;
+  if (Object.values(state.members).some((m) => copyPending(m.copy))) return false;
   return Object.values(state.notices).every((g) => g.published?.status === 'done' || !hasRecipients(g));
 }
