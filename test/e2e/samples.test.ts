@@ -107,7 +107,7 @@ describe('the sample bookings, end to end in the local cloud', () => {
     }
   });
 
-  it('emails each crew member once per booking, in HTML and plain text, and the captain a copy of the others', async () => {
+  it('emails each crew member once per booking, in HTML and text, and the captain a copy of the others', async () => {
     const all = await emails(cloud);
     for (const b of bookings) {
       const mine = crewEmailsOf(all, b.booking_id);
