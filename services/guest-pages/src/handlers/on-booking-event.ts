@@ -1,4 +1,4 @@
-import { assertOwner, bookingEventRef } from '@charter/shared/booking-revision';
+import { assertApplicable, bookingEventRef } from '@charter/shared/booking-revision';
 import { busHandler, type BusEnvelope } from '@charter/shared/consumer';
 import { createLogger } from '@charter/shared/logger';
 import { pageFactsOf } from '../domain/page-state';
@@ -21,7 +21,7 @@ async function onBookingEvent(
 ): Promise<void> {
   const ref = bookingEventRef(envelope, detail, change.kind === 'cancelled');
   const outcome = await applyToGuestPage(detail.booking_id, ref, change);
-  assertOwner(outcome, detail.booking_id, ref.owner);
+  assertApplicable(outcome, detail.booking_id, ref.owner);
   if (outcome.kind === 'stale' || outcome.kind === 'cancelled') {
     // The head is newer than this event, and its page is put again (the same bytes): a put of an older page whose
     // answer was lost, retried by the SDK after a newer page had landed, may have left the older one behind; this
