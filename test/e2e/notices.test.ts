@@ -165,4 +165,56 @@ describe('crew notices, end to end in the local cloud', () => {
       expect(res.status).toBe(403);
     });
   });
+
+  describe("the operator changes a member's email (the same member)", () => {
+    const b = booking(42, { booking_id: 'nt-email', charter_date: '2027-08-20' }) as Booking;
+    const NEW_ADDRESS = 'isla.moreno@crew.example.com';
+    let before: StoredNotice[];
+    let after: StoredNotice[];
+    let copies: StoredNotice[];
+
+    beforeAll(async () => {
+      await publish([{ detailType: 'BookingCreated', detail: b }]);
+      before = await mailOf(b.booking_id);
+      const { events } = await fetchJson<{
+        events: Array<{ event_id: string; version: number; crew: Array<Record<string, unknown>> }>;
+      }>(`${cloud.endpoints.api}/events?booking_id=${b.booking_id}`, {
+        headers: { 'x-service-key': serviceKey(cloud) },
+      });
+      const event = events[0]!;
+      const crew = event.crew.map(({ member_id, name, email, role }) => ({
+        member_id,
+        name,
+        email: email === 'mate@crew.example.com' ? NEW_ADDRESS : email,
+        role,
+      }));
+      const copiesBefore = (await copiesOf(b.booking_id)).length;
+      const res = await fetch(`${cloud.endpoints.api}/events/${event.event_id}`, {
+        method: 'PATCH',
+        headers: { 'content-type': 'application/json', 'x-service-key': serviceKey(cloud) },
+        body: JSON.stringify({ expected_version: event.version, crew }),
+      });
+      expect(res.status).toBe(200);
+      await cloud.idle();
+      after = (await mailOf(b.booking_id)).slice(before.length);
+      copies = (await copiesOf(b.booking_id)).slice(copiesBefore);
+    }, 90_000);
+
+    it('tells the old address it is off the crew and calls the new one, and nobody else', () => {
+      expect(after.map((m) => `${m.destination.to[0]} ${m.subject.split(':')[0]}`)).toEqual([
+        'mate@crew.example.com Off the crew',
+        `${NEW_ADDRESS} Crew call`,
+      ]);
+      const [removal, call] = after.map(inviteIn);
+      // The old address's calendar loses the event; the new one's gets it, the same event (UID) at a later SEQUENCE.
+      expect(removal).toMatchObject({ method: 'CANCEL', attendees: ['mate@crew.example.com'] });
+      expect(call).toMatchObject({ method: 'REQUEST', uid: removal!.uid, attendees: [NEW_ADDRESS] });
+      expect(call!.sequence).toBeGreaterThan(removal!.sequence);
+      expect(crewLinkIn(to(after, NEW_ADDRESS)[0]!, cloud.endpoints.api)).toBeDefined();
+      expect(copies.map((m) => m.subject.split(':').slice(0, 2).join(':'))).toEqual([
+        'Copy: Off the crew',
+        'Copy: Crew call',
+      ]);
+    });
+  });
 });

@@ -83,6 +83,8 @@ export async function settleBooking(
     const outcomes = await deliverNotices(state, plan.due, claimer, logger);
     deliveries.push(...outcomes);
     state = await getJoin(bookingId);
+    // The captain's copies of this round's notices, before the next round's notice to a member replaces one.
+    if (state && (await sendCaptainCopies(state, claimer, logger, deliveries))) state = await getJoin(bookingId);
     // A released notice waits for Lambda's retry (minutes later), not for another round now: the SES policy is
     // four attempts per invocation.
     if (!outcomes.some((d) => d.kind === 'sent') || outcomes.some((d) => d.kind === 'released')) break;
@@ -91,7 +93,7 @@ export async function settleBooking(
   for (const { group, notice } of noticesToPublish(state)) {
     await publishCrewNotifiedOnce(group, notice, claimer, logger);
   }
-  deliveries.push(...(await sendCaptainCopies(state, claimer, logger)));
+  await sendCaptainCopies(state, claimer, logger, deliveries);
   deliveries.push(...(await tellCaptainOfDeclines(state, claimer, logger)));
   const after = await getJoin(bookingId);
   if (after && isSettled(after)) await stopWatching(after);

@@ -46,11 +46,17 @@ export async function tellCaptainOfDeclines(state: JoinState, claimer: string, l
 /**
  * Sends the captain's copy of each member's notice that has one due (kept with the member's record when their notice
  * was recorded), each claimed, sent and recorded once like a decline email. A copy whose claim never reached SES is
- * taken over; one that may have gone is never sent again.
+ * taken over; one that may have gone is never sent again. Each outcome is added to `deliveries`; true when any was
+ * tried (the state has changed).
  */
-export async function sendCaptainCopies(state: JoinState, claimer: string, logger: Logger): Promise<Delivery[]> {
+export async function sendCaptainCopies(
+  state: JoinState,
+  claimer: string,
+  logger: Logger,
+  deliveries: Delivery[],
+): Promise<boolean> {
   const from = setting('SENDER_ADDRESS');
-  const deliveries: Delivery[] = [];
+  let tried = false;
   for (const [memberId, record] of Object.entries(state.members)) {
     const copy = record.copy;
     if (!copyPending(copy)) continue;
@@ -60,8 +66,9 @@ export async function sendCaptainCopies(state: JoinState, claimer: string, logge
     const outcome = await sendOnce(state.booking_id, at, email, `copy-${copy.kind}`, claimer, copy.sent?.claimed_by);
     logOutcome(logger, "captain's copy", outcome, { member_id: memberId, notice: copy.kind, sequence: copy.sequence });
     deliveries.push({ label: `captain's copy of ${memberId}'s ${copy.kind}`, ...outcome });
+    tried = true;
   }
-  return deliveries;
+  return tried;
 }
 
 /** One email to the captain (or the operator), claimed, sent and recorded once under `at`. */

@@ -176,11 +176,22 @@ export function memberDue(
   if (record?.status === 'rejected' && !asked) return { kind: 'held', status: 'rejected' };
   const { base, expected } = baseOf(record);
   const now = fieldsOf(snapshot);
-  const notice = (kind: NoticeKind, fields: NoticeFields, changes: FieldChange[] = []): MemberDecision => ({
+  // The address their invite went to, when the crew list now gives them another (a PATCH changed their email): that
+  // address hears they are off the crew (its invite cancelled), then the new one gets the call.
+  const toldAt =
+    record && record.email.toLowerCase() !== member.email.toLowerCase()
+      ? { ...member, name: record.name, email: record.email }
+      : undefined;
+  const notice = (
+    kind: NoticeKind,
+    fields: NoticeFields,
+    changes: FieldChange[] = [],
+    to: CrewMember = member,
+  ): MemberDecision => ({
     kind: 'notice',
     notice: {
       kind,
-      member,
+      member: to,
       expected,
       sequence: expected,
       base,
@@ -197,9 +208,12 @@ export function memberDue(
   const told = lastTold(record);
   let decision: MemberDecision = { kind: 'none' };
   if (snapshot.status === 'cancelled') {
-    if (called(told)) decision = notice('cancel', told!.fields);
+    // The cancel goes where the invite went.
+    if (called(told)) decision = notice('cancel', told!.fields, [], toldAt);
   } else if (!onCrew) {
     if (called(told)) decision = notice('removal', told!.fields);
+  } else if (called(told) && toldAt) {
+    decision = notice('removal', told!.fields, [], toldAt);
   } else if (!called(told)) {
     decision = notice('call', now);
   } else {
