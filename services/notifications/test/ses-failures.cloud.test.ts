@@ -243,7 +243,7 @@ describe('what SES is asked to send', () => {
       expect.objectContaining({
         FileName: 'invite.ics',
         ContentType: 'text/calendar; charset=UTF-8; method=REQUEST',
-        ContentDisposition: 'ATTACHMENT',
+        ContentDisposition: 'INLINE',
         ContentTransferEncoding: 'BASE64',
       }),
     ]);
