@@ -29,6 +29,7 @@ const AUTH_OF: Record<string, Auth> = {
   'GET /events/{event_id}': 'service-key',
   'PATCH /events/{event_id}': 'service-key',
   'PUT /crew': 'service-key',
+  'POST /events/{event_id}/crew/{member_id}/resend': 'service-key',
   'GET /crew/{event_id}': 'magic-link',
   'POST /crew/{event_id}/confirm': 'magic-link',
   'POST /crew/{event_id}/decline': 'magic-link',
@@ -51,6 +52,8 @@ const ONLY_A_CREDENTIAL = new Set(['GET /ops/health', 'GET /ops/dead-letters', '
 /** Answered for anyone: the console is a static page that asks for the token itself. */
 const ALWAYS_OK = new Set(['GET /console']);
 const CREW_ROUTES = /^(GET|POST) \/crew\/\{event_id\}/;
+/** POST routes that read no body (the resend: its input is its path and its key): attacked through those. */
+const NO_BODY = new Set(['POST /events/{event_id}/crew/{member_id}/resend']);
 
 /** The limit API Gateway puts on a payload; larger bodies are refused by the gateway itself. */
 const GATEWAY_LIMIT = 10 * 1024 * 1024;
@@ -260,7 +263,7 @@ const hostileRequest: fc.Arbitrary<Hostile> = fc
   .map((draw): Hostile => {
     const route = routes[draw.routeIndex % routes.length]!;
     const routeKey = route.routeKey;
-    const takesBody = route.method !== 'GET';
+    const takesBody = route.method !== 'GET' && !NO_BODY.has(routeKey);
     const auth = AUTH_OF[routeKey] ?? 'none';
     // A route whose only input is its credential (or that has none) can only be hostile through the credential.
     const category =
@@ -269,6 +272,7 @@ const hostileRequest: fc.Arbitrary<Hostile> = fc
       partner: valid.partner,
       booking_id: valid.bookingId,
       event_id: valid.eventId,
+      member_id: valid.memberId,
     };
     const params = Object.fromEntries(
       [...route.path.matchAll(/\{(\w+)\}/g)].map(([, name]) => [name!, realParams[name!] ?? 'x']),
