@@ -1,6 +1,7 @@
 import { assertApplicable, bookingEventRef } from '@charter/shared/booking-revision';
 import { busHandler, type BusEnvelope } from '@charter/shared/consumer';
 import { createLogger } from '@charter/shared/logger';
+import { checkPublishingSettings } from '../config';
 import { pageFactsOf } from '../domain/page-state';
 import { newSlug } from '../domain/slug';
 import { publishPageFromHead } from '../publish-page';
@@ -20,6 +21,7 @@ async function onBookingEvent(
   change: PageChange,
 ): Promise<void> {
   const ref = bookingEventRef(envelope, detail, change.kind === 'cancelled');
+  checkPublishingSettings();
   const outcome = await applyToGuestPage(detail.booking_id, ref, change);
   assertApplicable(outcome, detail.booking_id, ref.owner);
   if (outcome.kind === 'stale' || outcome.kind === 'cancelled') {
