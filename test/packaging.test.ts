@@ -513,6 +513,25 @@ describe('throttled routes and reserved concurrency', () => {
     }
   });
 
+  it.each(Object.keys(STRANGERS_ROUTES))(
+    "%s never lets through a burst the function's reserved environments cannot take (Lambda's throttle is a 5xx)",
+    (service) => {
+      const { stage } = stageOf(service);
+      for (const { id, fn, routes } of functionsOf(service)) {
+        const bursts = routes.map(
+          (r) => (stage.RouteSettings?.[r] ?? stage.DefaultRouteSettings!).ThrottlingBurstLimit ?? Infinity,
+        );
+        if (fn.ReservedConcurrentExecutions === undefined || bursts.length === 0) continue;
+        const together = bursts.reduce((a, b) => a + b, 0);
+        expect({ id, together, fits: together <= fn.ReservedConcurrentExecutions }).toEqual({
+          id,
+          together,
+          fits: true,
+        });
+      }
+    },
+  );
+
   it.each(Object.keys(CONTRACT_ROUTES))(
     '%s reserves concurrency for each bus consumer and caps each function strangers reach',
     (service) => {

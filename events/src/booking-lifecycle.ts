@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from './zod';
 import { PartnerName, bookingFields } from './booking-created';
 import { BookingId, Instant, Revision, SchemaVersion1, endAfterStart } from './primitives';
 
@@ -8,8 +8,10 @@ import { BookingId, Instant, Revision, SchemaVersion1, endAfterStart } from './p
  */
 export const BookingUpdated = z
   .object({ ...bookingFields, revision: Revision })
-  .check(endAfterStart)
-  .meta({ title: 'BookingUpdated', description: 'A partner changed a booking; the detail is the whole booking.' });
+  .check(
+    endAfterStart,
+    z.meta({ title: 'BookingUpdated', description: 'A partner changed a booking; the detail is the whole booking.' }),
+  );
 export type BookingUpdated = z.infer<typeof BookingUpdated>;
 export type BookingUpdatedInput = z.input<typeof BookingUpdated>;
 
@@ -21,16 +23,16 @@ export const BookingCancelled = z
   .object({
     schema_version: SchemaVersion1,
     booking_id: BookingId,
-    source: PartnerName.meta({ description: 'Partner name; the webhook intake forces it to the partner in the path' }),
+    source: PartnerName.check(
+      z.meta({ description: 'Partner name; the webhook intake forces it to the partner in the path' }),
+    ),
     revision: Revision,
     cancelled_at: Instant,
     reason: z
-      .string()
-      .max(500, { error: 'must be at most 500 characters' })
-      .optional()
-      .meta({ description: 'Free text; money and contact details in it are removed before crew see it' }),
-    cancelled_by: CancelledBy.optional(),
+      .optional(z.string().check(z.maxLength(500, { error: 'must be at most 500 characters' })))
+      .check(z.meta({ description: 'Free text; money and contact details in it are removed before crew see it' })),
+    cancelled_by: z.optional(CancelledBy),
   })
-  .meta({ title: 'BookingCancelled', description: 'A partner cancelled a booking.' });
+  .check(z.meta({ title: 'BookingCancelled', description: 'A partner cancelled a booking.' }));
 export type BookingCancelled = z.infer<typeof BookingCancelled>;
 export type BookingCancelledInput = z.input<typeof BookingCancelled>;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from './zod';
 import { BookingId, Revision, SchemaVersion1 } from './primitives';
 
 export const CalendarStatus = z.enum(['booked', 'tentative', 'cancelled']);
@@ -8,14 +8,16 @@ export const CalendarUpdated = z
   .object({
     schema_version: SchemaVersion1,
     booking_id: BookingId,
-    revision: Revision.default(1).meta({ description: 'The booking revision the entry now reflects' }),
-    status: CalendarStatus.default('booked'),
-    year: z.number().int().min(2000).max(2100),
+    revision: z._default(Revision, 1).check(z.meta({ description: 'The booking revision the entry now reflects' })),
+    status: z._default(CalendarStatus, 'booked'),
+    year: z.number().check(z.int(), z.minimum(2000), z.maximum(2100)),
     calendar_url: z.url({ error: 'must be a URL' }),
   })
-  .meta({
-    title: 'CalendarUpdated',
-    description: "The public calendar JSON for year is in the bucket and already shows the booking's revision.",
-  });
+  .check(
+    z.meta({
+      title: 'CalendarUpdated',
+      description: "The public calendar JSON for year is in the bucket and already shows the booking's revision.",
+    }),
+  );
 export type CalendarUpdated = z.infer<typeof CalendarUpdated>;
 export type CalendarUpdatedInput = z.input<typeof CalendarUpdated>;

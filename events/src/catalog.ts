@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from './zod';
 import { BookingCreated } from './booking-created';
 import { BookingCancelled, BookingUpdated } from './booking-lifecycle';
 import { CalendarUpdated } from './calendar-updated';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from './zod';
 import { BookingId, EventId, MemberId, Revision, SchemaVersion1 } from './primitives';
 
 /**
@@ -13,20 +13,23 @@ export const CrewNotified = z
     schema_version: SchemaVersion1,
     booking_id: BookingId,
     event_id: EventId,
-    kind: NoticeKind.default('call'),
-    revision: Revision.default(1).meta({ description: 'The booking revision the notice describes' }),
+    kind: z._default(NoticeKind, 'call'),
+    revision: z._default(Revision, 1).check(z.meta({ description: 'The booking revision the notice describes' })),
     recipients: z
       .array(
         z.object({
           member_id: MemberId,
           email: z.email(),
-          message_id: z.string().min(1),
+          message_id: z.string().check(z.minLength(1)),
         }),
       )
-      .min(1),
+      .check(z.minLength(1)),
   })
-  .meta({
-    title: 'CrewNotified',
-    description: 'Crew members were sent a notice (call, change, cancel, removal, or a resend the operator asked for).',
-  });
+  .check(
+    z.meta({
+      title: 'CrewNotified',
+      description:
+        'Crew members were sent a notice (call, change, cancel, removal, or a resend the operator asked for).',
+    }),
+  );
 export type CrewNotified = z.infer<typeof CrewNotified>;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from './zod';
 import {
   BookingId,
   CharterDate,
@@ -15,9 +15,7 @@ import {
 /** The crew event's own change counter: every write to it (a booking change, a crew PATCH) bumps it. */
 export const EventVersion = z
   .number()
-  .int()
-  .min(1)
-  .meta({ description: "The crew event's version, bumped on every change" });
+  .check(z.int(), z.minimum(1), z.meta({ description: "The crew event's version, bumped on every change" }));
 
 /**
  * The crew-safe projection of a booking, as EventCreated, EventUpdated and EventCancelled carry it. It has no money
@@ -27,8 +25,8 @@ export const crewEventFields = {
   schema_version: SchemaVersion1,
   booking_id: BookingId,
   event_id: EventId,
-  revision: Revision.default(1).meta({ description: 'The booking revision this crew event reflects' }),
-  version: EventVersion.default(1),
+  revision: z._default(Revision, 1).check(z.meta({ description: 'The booking revision this crew event reflects' })),
+  version: z._default(EventVersion, 1),
   charter_date: CharterDate,
   charter_start: ClockTime,
   charter_end: ClockTime,
@@ -36,7 +34,7 @@ export const crewEventFields = {
   vessel: NonEmptyText(100),
   location: NonEmptyText(200),
   guest_count: GuestCount,
-  crew: z.array(CrewMember).min(1, { error: 'must name at least one crew member' }).max(20),
+  crew: z.array(CrewMember).check(z.minLength(1, { error: 'must name at least one crew member' }), z.maxLength(20)),
 };
 
 /** The fields a crew member is told old -> new about when they change. */
@@ -52,8 +50,7 @@ export const CrewSafeField = z.enum([
 export type CrewSafeField = z.infer<typeof CrewSafeField>;
 
 export const EventCreated = z
-  .object(crewEventFields)
-  .strict()
-  .meta({ title: 'EventCreated', description: 'SCC created the crew event for a booking.' });
+  .strictObject(crewEventFields)
+  .check(z.meta({ title: 'EventCreated', description: 'SCC created the crew event for a booking.' }));
 export type EventCreated = z.infer<typeof EventCreated>;
 export type EventCreatedInput = z.input<typeof EventCreated>;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from './zod';
 import { eventCatalog, type DetailType } from './catalog';
 
 export const SCHEMA_ID_BASE = 'https://schemas.charter-booking.example/events/';

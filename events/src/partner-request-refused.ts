@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from './zod';
 import { PartnerName } from './booking-created';
 import { BookingId, Instant, SchemaVersion1 } from './primitives';
 
@@ -23,28 +23,36 @@ export type RefusalReason = z.infer<typeof RefusalReason>;
  * body, no signature, no header, no field value. Strict, so a publisher cannot add them by mistake.
  */
 export const PartnerRequestRefused = z
-  .object({
+  .strictObject({
     schema_version: SchemaVersion1,
-    partner: PartnerName.meta({ description: 'The partner named in the request path' }),
+    partner: PartnerName.check(z.meta({ description: 'The partner named in the request path' })),
     reason: RefusalReason,
-    status: z.number().int().min(400).max(499).meta({ description: 'The HTTP status the partner was answered' }),
-    at: Instant.meta({ description: 'When the intake refused the request' }),
+    status: z
+      .number()
+      .check(
+        z.int(),
+        z.minimum(400),
+        z.maximum(499),
+        z.meta({ description: 'The HTTP status the partner was answered' }),
+      ),
+    at: Instant.check(z.meta({ description: 'When the intake refused the request' })),
     route: z
       .enum(['create', 'update', 'cancel'])
-      .meta({ description: 'Which intake route: POST .../bookings, PUT .../{booking_id}, POST .../cancel' }),
-    booking_id: BookingId.optional().meta({
-      description: 'The booking id of the path (update, cancel); never read from an unverified body',
-    }),
+      .check(z.meta({ description: 'Which intake route: POST .../bookings, PUT .../{booking_id}, POST .../cancel' })),
+    booking_id: z
+      .optional(BookingId)
+      .check(
+        z.meta({ description: 'The booking id of the path (update, cancel); never read from an unverified body' }),
+      ),
     fields: z
-      .array(z.string().max(100))
-      .max(20)
-      .optional()
-      .meta({ description: 'For reason invalid: the paths of the fields refused (names only, never values)' }),
+      .optional(z.array(z.string().check(z.maxLength(100))).check(z.maxLength(20)))
+      .check(z.meta({ description: 'For reason invalid: the paths of the fields refused (names only, never values)' })),
   })
-  .strict()
-  .meta({
-    title: 'PartnerRequestRefused',
-    description: "The bus's webhook intake refused a partner's request (4xx); no body or signature material.",
-  });
+  .check(
+    z.meta({
+      title: 'PartnerRequestRefused',
+      description: "The bus's webhook intake refused a partner's request (4xx); no body or signature material.",
+    }),
+  );
 export type PartnerRequestRefused = z.infer<typeof PartnerRequestRefused>;
 export type PartnerRequestRefusedInput = z.input<typeof PartnerRequestRefused>;

@@ -80,9 +80,11 @@ describe('throttling in the local HTTP API', () => {
 
   it('gives the other routes the stage default', async () => {
     const { burstLimit } = limitsOf('GET /events');
-    const answers = await burst(burstLimit + 8, '/events?booking_id=xhqgmdh');
+    // Twice the burst: the bucket refills at the route's rate while the requests go out (slowly on a busy machine),
+    // so only "at least the burst answered, and some refused" holds whatever the machine's speed.
+    const answers = await burst(burstLimit * 2, '/events?booking_id=xhqgmdh');
     const throttled = answers.filter((a) => a.status === 429).length;
     expect(answers.length - throttled).toBeGreaterThanOrEqual(burstLimit);
-    expect(throttled).toBeGreaterThanOrEqual(5);
+    expect(throttled).toBeGreaterThanOrEqual(1);
   });
 });

@@ -128,6 +128,8 @@ export interface GuardedUpdate {
   set?: { assignments: string[]; names?: Record<string, string>; values?: Record<string, unknown> };
   /** `REMOVE` clauses made in the same write. */
   remove?: string[];
+  /** `ADD` clauses made in the same write (a set's union, a counter), their names and values in `set`. */
+  add?: string[];
 }
 
 /**
@@ -138,12 +140,13 @@ export async function applyBookingEvent<T extends RevisionHead>(update: GuardedU
   const guard = revisionGuard(update.ref);
   const assignments = [...guard.assignments, ...(update.set?.assignments ?? [])];
   const removals = update.remove?.length ? ` REMOVE ${update.remove.join(', ')}` : '';
+  const additions = update.add?.length ? ` ADD ${update.add.join(', ')}` : '';
   try {
     const result = await update.dynamo.send(
       new UpdateCommand({
         TableName: update.table,
         Key: update.key,
-        UpdateExpression: `SET ${assignments.join(', ')}${removals}`,
+        UpdateExpression: `SET ${assignments.join(', ')}${additions}${removals}`,
         ConditionExpression: guard.condition,
         ExpressionAttributeNames: { ...guard.names, ...update.set?.names },
         ExpressionAttributeValues: { ...guard.values, ...update.set?.values },

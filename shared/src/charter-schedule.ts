@@ -1,4 +1,5 @@
 import { BookingId, CharterDate, ClockTime, DEFAULT_TIMEZONE, Timezone } from '@charter/events';
+import * as z from '@charter/events/zod';
 
 /**
  * The fields that place a booking's charter in time, as the calendar and SCC accept them (the zone
@@ -9,5 +10,5 @@ export const charterScheduleFields = {
   charter_date: CharterDate,
   charter_start: ClockTime,
   charter_end: ClockTime,
-  timezone: Timezone.default(DEFAULT_TIMEZONE),
+  timezone: z._default(Timezone, DEFAULT_TIMEZONE),
 };

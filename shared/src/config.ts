@@ -1,7 +1,7 @@
-import { z } from 'zod';
+import * as z from '@charter/events/zod';
 import { NotConfiguredError } from './errors';
 
-type Shape = Record<string, z.ZodType>;
+type Shape = Record<string, z.ZodMiniType>;
 
 /**
  * A service's settings: one reader per service (its `src/config.ts`), declared once as a map of
@@ -29,21 +29,24 @@ export function defineConfig<S extends Shape>(shape: S, env: NodeJS.ProcessEnv =
   };
 }
 
-export const envString = z.string({ error: 'is required' }).trim().min(1, { error: 'is required' });
+export const envString = z.string({ error: 'is required' }).check(z.trim(), z.minLength(1, { error: 'is required' }));
 export const envUrl = z.url({ error: 'must be a URL' });
 export const envEmail = (purpose: string) => z.email({ error: `must be ${purpose}` });
-export const envInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+export const envInt = (fallback: number) => z._default(z.coerce.number().check(z.int(), z.positive()), fallback);
 
 /** A setting holding JSON, parsed and then validated by `schema`. */
-export const envJson = <T extends z.ZodType>(schema: T) =>
-  z
-    .string({ error: 'is required' })
-    .transform((text, ctx) => {
-      try {
-        return JSON.parse(text) as unknown;
-      } catch {
-        ctx.issues.push({ code: 'custom', message: 'is not JSON', input: text });
-        return z.NEVER;
-      }
-    })
-    .pipe(schema);
+export const envJson = <T extends z.ZodMiniType>(schema: T) =>
+  z.pipe(
+    z.pipe(
+      z.string({ error: 'is required' }),
+      z.transform((text: string, ctx) => {
+        try {
+          return JSON.parse(text) as unknown;
+        } catch {
+          ctx.issues.push({ code: 'custom', message: 'is not JSON', input: text });
+          return z.NEVER;
+        }
+      }),
+    ),
+    schema,
+  );

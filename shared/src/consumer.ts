@@ -1,23 +1,23 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas/eventbridge';
 import { eventCatalog, type DetailOf, type DetailType } from '@charter/events';
+import * as z from '@charter/events/zod';
 import type { Context, EventBridgeEvent } from 'aws-lambda';
-import { z } from 'zod';
+import { EventBridgeEnvelope, type BusEnvelope } from './bus-envelope';
 import { issuesOf } from './http';
 import { deadLetter } from './dead-letter';
 import { InvalidEventError, PermanentFailure } from './errors';
 
-export type BusEnvelope = z.infer<typeof EventBridgeSchema>;
+export type { BusEnvelope } from './bus-envelope';
 
 /**
- * Parses an EventBridge envelope with Powertools' schema and the detail with ours. The error
- * names the bad field as `detail.<path>` so a dead-lettered event says what to fix.
+ * Parses an EventBridge envelope (the fields Powertools' schema checks, see ./bus-envelope) and the detail with ours.
+ * The error names the bad field as `detail.<path>` so a dead-lettered event says what to fix.
  */
 export function parseBusEvent<T extends DetailType>(
   detailType: T,
   event: unknown,
 ): { detail: DetailOf<T>; envelope: BusEnvelope } {
-  const schema = EventBridgeSchema.extend({
+  const schema = z.extend(EventBridgeEnvelope, {
     'detail-type': z.literal(detailType),
     detail: eventCatalog[detailType].schema,
   });

@@ -1,6 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import type { z } from 'zod';
+import * as z from '@charter/events/zod';
 import { HttpError, NotConfiguredError, ValidationError, badRequest, payloadTooLarge } from './errors';
 
 export type HttpEvent = APIGatewayProxyEventV2;
@@ -78,12 +78,12 @@ export function parseJson(text: string): unknown {
 export const jsonBody = (event: HttpEvent, maxBytes = DEFAULT_MAX_BODY_BYTES): unknown =>
   parseJson(rawBody(event, maxBytes));
 
-export function issuesOf(error: z.ZodError): { path: string; message: string }[] {
+export function issuesOf(error: z.core.$ZodError): { path: string; message: string }[] {
   return error.issues.map((issue) => ({ path: issue.path.join('.') || '(body)', message: issue.message }));
 }
 
 /** Validates with a zod schema; a failure is a 422 naming each bad field. */
-export function validate<S extends z.ZodType>(schema: S, value: unknown, code = 'validation_failed'): z.infer<S> {
+export function validate<S extends z.ZodMiniType>(schema: S, value: unknown, code = 'validation_failed'): z.infer<S> {
   const result = schema.safeParse(value);
   if (!result.success) throw new ValidationError(issuesOf(result.error), code);
   return result.data;

@@ -77,12 +77,18 @@ export function mergePrivateFacts(...facts: Array<PrivateFacts | undefined>): Pr
 }
 
 /**
+ * Unicode's compatibility forms folded (NFKC): full-width "dana＠example．com" and "Captain gets ３００", circled or
+ * superscript digits, ligatures read as the ASCII every rule below is written for, and show the same to a reader.
+ */
+const compatible = (text: string) => text.normalize('NFKC');
+
+/**
  * Free text crew or guests may see, without contact details or money; undefined when nothing is left. Untouched text
- * stays as written.
+ * stays as written, but for its compatibility forms (NFKC).
  */
 export function scrubText(text: string | undefined | null, facts: PrivateFacts = NO_PRIVATE_FACTS): string | undefined {
   if (!text) return undefined;
-  const scrubbed = redactMoney(removeContacts(text, facts), facts.amounts);
+  const scrubbed = redactMoney(removeContacts(compatible(text), facts), facts.amounts);
   return scrubbed === '' ? undefined : scrubbed;
 }
 
@@ -116,6 +122,6 @@ export function scrubField(text: string, facts: PrivateFacts, maxLength: number)
 
 /** The guest's first name for a greeting, unless it is a contact detail ("dana@example.com" as the name). */
 export function safeFirstName(name: string, facts: PrivateFacts = NO_PRIVATE_FACTS): string | undefined {
-  const first = removeContacts(name.trim(), facts).split(/\s+/)[0];
+  const first = removeContacts(compatible(name).trim(), facts).split(/\s+/)[0];
   return first && !first.startsWith(CONTACT_REMOVED.slice(0, 1)) ? first : undefined;
 }

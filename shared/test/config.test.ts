@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '@charter/events/zod';
 import { defineConfig, envInt, envJson, envString } from '../src/config';
 import { NotConfiguredError } from '../src/errors';
 

@@ -193,6 +193,8 @@ describe("the booking's own amounts, in words, in thousands and as a share", () 
   it.each([
     ['Captain gets three hundred'],
     ['Charter was fourteen hundred fifty'],
+    ['Charter was fourteen fifty'],
+    ['Owner keeps eleven fifty'],
     ['Charter was one thousand four hundred and fifty'],
     ['Charter was one thousand, four hundred fifty'],
     ['Owner keeps eleven hundred fifty after the captain'],
@@ -275,6 +277,23 @@ describe('scrubText: contact details, then money', () => {
     ['Booking GMB-88213 cancelled at 16:05.', 'Booking GMB-88213 cancelled at 16:05.'],
   ])('removes anyone’s email address and phone number, and nothing else: %s', (text, expected) => {
     expect(scrubText(text)).toBe(expected);
+  });
+
+  it.each([
+    ['Guest is dana\uff20example.com', 'Guest is [contact removed]'],
+    ['Photos to dana@example\uff0ecom please', 'Photos to [contact removed] please'],
+    ['Agent: bob\uff20agency\uff0eco\uff0euk', 'Agent: [contact removed]'],
+    ['Bring ice.\nCaptain gets \uff13\uff10\uff10', 'Bring ice.'],
+    ['Bring ice.\nCharter was \uff11\uff14\uff15\uff10', 'Bring ice.'],
+  ])('reads full-width and other compatibility characters as what they stand for (NFKC): %s', (text, expected) => {
+    expect(scrubText(text, facts)).toBe(expected);
+  });
+
+  it('reads a price said as two numbers as hundreds, and only where both are 10-99', () => {
+    expect(scrubText('Bring ice.\nCharter was fourteen fifty', facts)).toBe('Bring ice.');
+    expect(scrubText('Bring ice.\nFourteen-fifty all in', facts)).toBe('Bring ice.');
+    expect(scrubText('Twelve guests, fifty towels', facts)).toBe('Twelve guests, fifty towels');
+    expect(scrubText('Meet at dock fourteen', facts)).toBe('Meet at dock fourteen');
   });
 
   it('scrubs a location that holds the money and the guest’s cell', () => {

@@ -78,7 +78,15 @@ export class LambdaRuntime {
   private stopped = false;
   readonly stats = { invocations: 0, errors: 0, retries: 0, deadLettered: 0 };
   /** The latest invocations, oldest first, for tests and for `npm start` to say what ran. */
-  readonly history: Array<{ functionName: string; requestId: string; event: unknown; ok: boolean; at: number }> = [];
+  /** Every invocation's outcome; a failed one keeps its error (`errorType: errorMessage`) so a test can say why. */
+  readonly history: Array<{
+    functionName: string;
+    requestId: string;
+    event: unknown;
+    ok: boolean;
+    at: number;
+    error?: string;
+  }> = [];
   private readonly historyLimit = 10_000;
   /** Each function's usual run (a moving average of its successful invocations), where a timeout fault aims. */
   private readonly usualRunMs = new Map<string, number>();
@@ -303,7 +311,8 @@ export class LambdaRuntime {
       }
       if ((this.pools.get(name) ?? []).includes(environment)) this.release(name, environment);
       if (!result.ok) this.stats.errors++;
-      this.history.push({ functionName: name, requestId, event, ok: result.ok, at: Date.now() });
+      const error = result.ok ? {} : { error: `${result.error.errorType}: ${result.error.errorMessage}` };
+      this.history.push({ functionName: name, requestId, event, ok: result.ok, at: Date.now(), ...error });
       if (this.history.length > this.historyLimit) this.history.splice(0, this.history.length - this.historyLimit);
       return result;
     } finally {

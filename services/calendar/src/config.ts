@@ -1,6 +1,6 @@
 import { defineConfig, envInt, envString, envUrl } from '@charter/shared/config';
 import { NotConfiguredError } from '@charter/shared/errors';
-import { z } from 'zod';
+import * as z from '@charter/events/zod';
 
 /**
  * Each setting is validated when a function first asks for it, so a function is only refused for
@@ -20,7 +20,7 @@ export const setting = defineConfig({
    */
   REBUILD_LEASE_SECONDS: envInt(45),
   /** This function's timeout, set by serverless.yml so the lease can be checked against it. */
-  FUNCTION_TIMEOUT_SECONDS: z.coerce.number().int().positive().optional(),
+  FUNCTION_TIMEOUT_SECONDS: z.optional(z.coerce.number().check(z.int(), z.positive())),
   DASHBOARD_TOKEN_SECRET_NAME: envString,
 });
 

@@ -1,6 +1,6 @@
 import { defineConfig, envInt, envString, envUrl } from '@charter/shared/config';
 import { NotConfiguredError } from '@charter/shared/errors';
-import { z } from 'zod';
+import * as z from '@charter/events/zod';
 import { DEFAULT_UPLOAD_LIMITS, type UploadLimits } from './domain/uploads';
 
 /**
@@ -24,14 +24,15 @@ export const setting = defineConfig({
   /** The guest site's base URL, where /g/<slug> is served. */
   GUEST_SITE_URL: envUrl,
   /** Param uploadOpensDaysBefore: uploads open at midnight at the marina this many days before the charter. */
-  UPLOAD_OPENS_DAYS_BEFORE: z.coerce.number().int().min(0).max(365).default(DEFAULT_UPLOAD_LIMITS.opensDaysBefore),
+  UPLOAD_OPENS_DAYS_BEFORE: z._default(
+    z.coerce.number().check(z.int(), z.minimum(0), z.maximum(365)),
+    DEFAULT_UPLOAD_LIMITS.opensDaysBefore,
+  ),
   /** Param uploadGraceHours: uploads stay open this many hours after the charter ends. */
-  UPLOAD_GRACE_HOURS: z.coerce
-    .number()
-    .int()
-    .min(0)
-    .max(24 * 30)
-    .default(DEFAULT_UPLOAD_LIMITS.graceHours),
+  UPLOAD_GRACE_HOURS: z._default(
+    z.coerce.number().check(z.int(), z.minimum(0), z.maximum(24 * 30)),
+    DEFAULT_UPLOAD_LIMITS.graceHours,
+  ),
   /** Param uploadMaxFiles: files presigned per booking. */
   UPLOAD_MAX_FILES: envInt(DEFAULT_UPLOAD_LIMITS.maxFiles),
   /** Param uploadMaxBytes: bytes presigned per booking (5 GB). */

@@ -146,10 +146,16 @@ describe('onBookingEvent: BookingCreated', () => {
     expect(verifyUploadToken([uploadKey], 'gp-first-1', config.uploadToken)).toBe(true);
   });
 
-  it('keeps what the page shows and the booking’s head, and no guest contact data, notes or money', async () => {
+  it('keeps what the page shows and its head; guest contacts and money only in redaction, to scrub', async () => {
     await deliver(upcoming('gp-private-1'));
-    const record = await recordOf('gp-private-1');
-    expect(Object.keys(record!).sort()).toEqual([
+    // The booking's amounts and guest contacts are kept in `redaction` alone, to scrub against; never shown.
+    const { redaction, ...record } = (await recordOf('gp-private-1'))!;
+    expect([...(redaction as Set<string>)].sort()).toEqual([
+      'amount:145000/30000',
+      'email:dana.whitfield@example.com',
+      'phone:+1 619 555 0142',
+    ]);
+    expect(Object.keys(record).sort()).toEqual([
       'booking_id',
       'charter_date',
       'charter_end',

@@ -227,6 +227,21 @@ describe('a change', () => {
     expect(await itemOf('gp-move-1')).toMatchObject({ revision: 2, lifecycle: 'live', charter_date: '2028-01-05' });
   });
 
+  it("keeps every revision's amounts: an update without them cannot show the first's in its location", async () => {
+    const money = { revenue_cents: 145_000, captain_fee_cents: 30_000 };
+    await deliver(CREATE(created('gp-money-1', { ...money, location: 'Shelter Island' })));
+    const { revenue_cents: _r, captain_fee_cents: _c, ...withoutAmounts } = updated('gp-money-1');
+    await deliver(UPDATE({ ...withoutAmounts, location: 'Shelter Island, charter was 1450, skipper 300' }));
+    const [first] = published('gp-money-1');
+    const page = await pageOf(first!.slug);
+    expect(page).toContain('<dd id="charter-location">Shelter Island</dd>');
+    expect(page).not.toMatch(/1450|1,450|skipper|charter was/);
+    // Kept server-side as one string set, every revision's: the update added nothing, and took nothing away.
+    expect((await itemOf('gp-money-1'))!.redaction).toEqual(
+      new Set(['amount:145000/30000', `email:${sampleBooking().guest.email}`, `phone:${sampleBooking().guest.phone}`]),
+    );
+  });
+
   it('closes uploads when a change moves the charter into the past (the window follows the end)', async () => {
     await deliver(CREATE(created('gp-earlier-1', { charter_date: marinaDate(1) })));
     expect((await presign('gp-earlier-1')).statusCode).toBe(200);

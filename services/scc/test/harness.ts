@@ -10,7 +10,7 @@ import {
   type DetailType,
 } from '@charter/events';
 import { busEnvelope, lambdaContext as contextFor, startLocalCloud, type LocalCloud } from '@charter/local/testing';
-import type { z } from 'zod';
+import type * as z from '@charter/events/zod';
 
 export const FUNCTIONS = [
   'onBookingEvent',

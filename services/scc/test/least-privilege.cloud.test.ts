@@ -112,7 +112,7 @@ describe("scc's table rights, held to what its functions do", () => {
       body: JSON.stringify({ crew_notes: 'Meet at the fuel dock' }),
     });
     expect(patch.status).toBe(200);
-    const resend = await api(`/events/${eventId}/crew/isla-moreno/resend`, { method: 'POST', headers: key });
+    const resend = await api(`/events/${eventId}/crew/rowan-hale/resend`, { method: 'POST', headers: key });
     expect(resend.status).toBe(202);
 
     const token = mintCrewToken(cloud.secrets['charter/local/magic-link-key']!, {

@@ -1,6 +1,6 @@
 import { GuestCount, PartnerName, endAfterStart, type BookingCreated } from '@charter/events';
 import { charterScheduleFields } from '@charter/shared/charter-schedule';
-import { z } from 'zod';
+import * as z from '@charter/events/zod';
 
 /** The years CalendarUpdated can name; a public JSON per year outside them would never be announced. */
 export const FIRST_YEAR = 2000;
@@ -20,7 +20,7 @@ export const CalendarEntryInput = z
     ...charterScheduleFields,
     guest_count: GuestCount,
     source: PartnerName,
-    status: z.enum(ENTRY_STATUSES, { error: `must be one of ${ENTRY_STATUSES.join(', ')}` }).default('booked'),
+    status: z._default(z.enum(ENTRY_STATUSES, { error: `must be one of ${ENTRY_STATUSES.join(', ')}` }), 'booked'),
   })
   .check((ctx) => {
     endAfterStart(ctx);
@@ -75,12 +75,17 @@ export const yearOf = (date: string): number => Number(date.slice(0, 4));
 /** `?year=` of GET /calendar/entries: four digits inside the calendar's years. */
 export const YearQuery = z.object({
   year: z
-    .string({ error: 'is required: send ?year=YYYY' })
-    .regex(/^\d{4}$/, { error: 'must be a year written YYYY' })
-    .transform(Number)
-    .refine((year) => year >= FIRST_YEAR && year <= LAST_YEAR, {
-      error: `must be in the years ${FIRST_YEAR}-${LAST_YEAR}`,
-    }),
+    .pipe(
+      z
+        .string({ error: 'is required: send ?year=YYYY' })
+        .check(z.regex(/^\d{4}$/, { error: 'must be a year written YYYY' })),
+      z.transform(Number),
+    )
+    .check(
+      z.refine((year: number) => year >= FIRST_YEAR && year <= LAST_YEAR, {
+        error: `must be in the years ${FIRST_YEAR}-${LAST_YEAR}`,
+      }),
+    ),
 });
 
 /** Entry order everywhere (internal list and public JSON): by date, then start, then booking id. */

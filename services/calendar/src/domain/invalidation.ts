@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '@charter/events/zod';
 
 /**
  * When to invalidate `/calendar/<year>.json` on CloudFront. Invalidations past the free tier
@@ -22,13 +22,13 @@ import { z } from 'zod';
 export const InvalidationState = z.object({
   year: z.number(),
   /** When the year's record was created (ms); part of the CallerReference, see `callerReference`. */
-  epoch: z.number().default(0),
+  epoch: z._default(z.number(), 0),
   /** A year nothing was PUT for yet, or never invalidated, counts 0. */
-  put_seq: z.number().default(0),
-  invalidated_seq: z.number().default(0),
-  last_invalidated_at: z.number().optional(),
-  pending_ref: z.string().optional(),
-  pending_claimed_at: z.number().optional(),
+  put_seq: z._default(z.number(), 0),
+  invalidated_seq: z._default(z.number(), 0),
+  last_invalidated_at: z.optional(z.number()),
+  pending_ref: z.optional(z.string()),
+  pending_claimed_at: z.optional(z.number()),
 });
 export type InvalidationState = z.infer<typeof InvalidationState>;
 

@@ -1,6 +1,6 @@
 import { GetCommand, UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import { conditionally } from '@charter/shared/dynamo';
-import { z } from 'zod';
+import * as z from '@charter/events/zod';
 import { InvalidationState } from '../domain/invalidation';
 import { YEARS_PK, dynamo, queryAll, table, yearKey, type Item } from './table';
 
@@ -8,14 +8,14 @@ import { YEARS_PK, dynamo, queryAll, table, yearKey, type Item } from './table';
  * A year's record (layout in table.ts): the invalidation state of domain/invalidation.ts, the
  * version of its entries, what the bucket holds and the rebuild lease.
  */
-const YearRecord = InvalidationState.extend({
+const YearRecord = z.extend(InvalidationState, {
   /** Bumped after every change to the year's entries. */
-  version: z.number().default(0),
+  version: z._default(z.number(), 0),
   /** The version the object in the bucket was built from (it holds every change up to it). */
-  built_version: z.number().default(0),
-  built_digest: z.string().optional(),
-  lease_owner: z.string().optional(),
-  lease_until: z.number().optional(),
+  built_version: z._default(z.number(), 0),
+  built_digest: z.optional(z.string()),
+  lease_owner: z.optional(z.string()),
+  lease_until: z.optional(z.number()),
 });
 export type YearState = z.infer<typeof YearRecord>;
 

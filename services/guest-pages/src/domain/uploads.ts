@@ -1,6 +1,6 @@
 import { BookingId } from '@charter/events';
 import { charterEndsAt, marinaTimeToInstant, type CharterTimes } from '@charter/shared/time';
-import { z } from 'zod';
+import * as z from '@charter/events/zod';
 
 /**
  * What a guest may upload from the page, and the presigned POST that lets them. Pure: the
@@ -59,17 +59,20 @@ export const PresignRequest = z.object({
   booking_id: BookingId,
   file_name: z
     .string({ error: 'must be the file name' })
-    .min(1, { error: 'must not be empty' })
-    .max(1024, { error: 'must be at most 1024 characters' }),
+    .check(
+      z.minLength(1, { error: 'must not be empty' }),
+      z.maxLength(1024, { error: 'must be at most 1024 characters' }),
+    ),
   file_size: z
     .number({ error: 'must be the file size in bytes' })
-    .int({ error: 'must be a whole number of bytes' })
-    .positive({ error: 'must be at least 1 byte' }),
+    .check(z.int({ error: 'must be a whole number of bytes' }), z.positive({ error: 'must be at least 1 byte' })),
   mime_type: z
     .string({ error: 'must be the file type, e.g. image/jpeg' })
-    .trim()
-    .min(1, { error: 'must not be empty' })
-    .max(255, { error: 'must be at most 255 characters' }),
+    .check(
+      z.trim(),
+      z.minLength(1, { error: 'must not be empty' }),
+      z.maxLength(255, { error: 'must be at most 255 characters' }),
+    ),
 });
 export type PresignRequest = z.infer<typeof PresignRequest>;
 

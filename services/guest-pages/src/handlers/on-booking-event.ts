@@ -1,8 +1,9 @@
+import type { BookingCreated, BookingUpdated } from '@charter/events';
 import { assertApplicable, bookingEventRef } from '@charter/shared/booking-revision';
 import { busHandler, type BusEnvelope } from '@charter/shared/consumer';
 import { createLogger } from '@charter/shared/logger';
 import { checkPublishingSettings } from '../config';
-import { pageFactsOf } from '../domain/page-state';
+import { pageFactsOf, redactionEntries } from '../domain/page-state';
 import { newSlug } from '../domain/slug';
 import { publishPageFromHead } from '../publish-page';
 import { applyToGuestPage, type PageChange } from '../store';
@@ -49,11 +50,16 @@ async function onBookingEvent(
   }
 }
 
+const liveChange = (booking: BookingCreated | BookingUpdated): PageChange => ({
+  kind: 'live',
+  facts: pageFactsOf(booking),
+  candidateSlug: newSlug(),
+  redaction: redactionEntries(booking),
+});
+
 export const handler = busHandler(logger, {
-  BookingCreated: (booking, envelope) =>
-    onBookingEvent(envelope, booking, { kind: 'live', facts: pageFactsOf(booking), candidateSlug: newSlug() }),
-  BookingUpdated: (booking, envelope) =>
-    onBookingEvent(envelope, booking, { kind: 'live', facts: pageFactsOf(booking), candidateSlug: newSlug() }),
+  BookingCreated: (booking, envelope) => onBookingEvent(envelope, booking, liveChange(booking)),
+  BookingUpdated: (booking, envelope) => onBookingEvent(envelope, booking, liveChange(booking)),
   BookingCancelled: (cancellation, envelope) =>
     onBookingEvent(envelope, cancellation, { kind: 'cancelled', at: cancellation.cancelled_at }),
 });

@@ -9,7 +9,7 @@ import {
   type EventCreated,
   type EventUpdated,
 } from '@charter/events';
-import { z } from 'zod';
+import * as z from '@charter/events/zod';
 
 /**
  * What the notifier keeps per booking (one item of the join table): the latest state of each side, never a log of
@@ -38,19 +38,19 @@ export const CrewEventSnapshot = z.object({
   vessel: z.string(),
   location: z.string(),
   /** `cancelled` is final: a later version never reopens it. */
-  status: z.enum(['live', 'cancelled']).default('live'),
-  cancelled_at: z.string().optional(),
-  cancelled_by: CancelledBy.optional(),
+  status: z._default(z.enum(['live', 'cancelled']), 'live'),
+  cancelled_at: z.optional(z.string()),
+  cancelled_by: z.optional(CancelledBy),
   /** Scrubbed by SCC of money and contact details; still partner text, escaped wherever it is shown. */
-  reason: z.string().optional(),
+  reason: z.optional(z.string()),
 });
 export type CrewEventSnapshot = z.infer<typeof CrewEventSnapshot>;
 
 /** CalendarUpdated's revision and status: the entry the public calendar shows. */
 export const CalendarState = z.object({
-  revision: Revision.default(1),
-  status: CalendarStatus.default('booked'),
-  year: z.number().int(),
+  revision: z._default(Revision, 1),
+  status: z._default(CalendarStatus, 'booked'),
+  year: z.number().check(z.int()),
   calendar_url: z.string(),
 });
 export type CalendarState = z.infer<typeof CalendarState>;
@@ -76,9 +76,9 @@ const noticeFacts = {
   /** What the notice told: the current fields for a call or change, what they knew for a cancel or removal. */
   fields: NoticeFields,
   revision: Revision,
-  version: z.number().int(),
+  version: z.number().check(z.int()),
   /** The invite's SEQUENCE. */
-  sequence: z.number().int().min(0),
+  sequence: z.number().check(z.int(), z.minimum(0)),
 };
 
 /** The last notice a member certainly got. */
@@ -93,9 +93,9 @@ export const Claim = z.object({
   claimed_by: z.string(),
   claimed_at: z.string(),
   /** When the claimer asked SES: from here the notice may have gone. */
-  sending_at: z.string().optional(),
-  reason: z.string().optional(),
-  failed_at: z.string().optional(),
+  sending_at: z.optional(z.string()),
+  reason: z.optional(z.string()),
+  failed_at: z.optional(z.string()),
 });
 export type Claim = z.infer<typeof Claim>;
 
@@ -117,14 +117,14 @@ export const CaptainCopy = z.object({
   captain_name: z.string(),
   kind: NoticeKind,
   fields: NoticeFields,
-  changes: z.array(FieldChangeRecord).default([]),
-  reason: z.string().optional(),
+  changes: z._default(z.array(FieldChangeRecord), []),
+  reason: z.optional(z.string()),
   revision: Revision,
-  version: z.number().int(),
+  version: z.number().check(z.int()),
   /** The member's notice's invite SEQUENCE: what the copy's claim is pinned to. */
-  sequence: z.number().int().min(0),
+  sequence: z.number().check(z.int(), z.minimum(0)),
   event_id: z.string(),
-  sent: z.lazy(() => OnceRecord).optional(),
+  sent: z.optional(z.lazy(() => OnceRecord)),
 });
 export type CaptainCopy = z.infer<typeof CaptainCopy>;
 
@@ -133,14 +133,14 @@ export const MemberRecord = z.object({
   email: z.string(),
   role: z.string(),
   /** Notices claimed so far, which is also the SEQUENCE of the next invite; the compare-and-set of every claim. */
-  sequence: z.number().int().min(0),
+  sequence: z.number().check(z.int(), z.minimum(0)),
   status: MemberStatus,
-  told: Told.optional(),
-  claim: Claim.optional(),
+  told: z.optional(Told),
+  claim: z.optional(Claim),
   /** The `sequence` at which the stall check last reported this member as not reached. */
-  reported: z.number().int().optional(),
+  reported: z.optional(z.number().check(z.int())),
   /** The captain's copy of the last notice, until sent (then kept with its `sent` record). */
-  copy: CaptainCopy.optional(),
+  copy: z.optional(CaptainCopy),
 });
 export type MemberRecord = z.infer<typeof MemberRecord>;
 
@@ -153,8 +153,8 @@ export const OnceRecord = z.object({
   status: z.enum(['claimed', 'sending', 'done', 'rejected', 'unconfirmed']),
   claimed_at: z.string(),
   claimed_by: z.string(),
-  id: z.string().optional(),
-  reason: z.string().optional(),
+  id: z.optional(z.string()),
+  reason: z.optional(z.string()),
 });
 export type OnceRecord = z.infer<typeof OnceRecord>;
 
@@ -162,10 +162,10 @@ export type OnceRecord = z.infer<typeof OnceRecord>;
 export const NoticeGroup = z.object({
   kind: NoticeKind,
   revision: Revision,
-  version: z.number().int(),
+  version: z.number().check(z.int()),
   event_id: z.string(),
-  recipients: z.record(z.string(), z.object({ email: z.string(), message_id: z.string() })).default({}),
-  published: OnceRecord.optional(),
+  recipients: z._default(z.record(z.string(), z.object({ email: z.string(), message_id: z.string() })), {}),
+  published: z.optional(OnceRecord),
 });
 export type NoticeGroup = z.infer<typeof NoticeGroup>;
 
@@ -173,10 +173,10 @@ export type NoticeGroup = z.infer<typeof NoticeGroup>;
 export const Decline = z.object({
   member_id: z.string(),
   revision: Revision,
-  version: z.number().int(),
+  version: z.number().check(z.int()),
   declined_at: z.string(),
-  reason: z.string().optional(),
-  told: OnceRecord.optional(),
+  reason: z.optional(z.string()),
+  told: z.optional(OnceRecord),
 });
 export type Decline = z.infer<typeof Decline>;
 
@@ -188,8 +188,8 @@ export type Decline = z.infer<typeof Decline>;
 export const ResendRequest = z.object({
   member_id: z.string(),
   requested_at: z.string(),
-  version: z.number().int(),
-  served: z.number().int().optional(),
+  version: z.number().check(z.int()),
+  served: z.optional(z.number().check(z.int())),
 });
 export type ResendRequest = z.infer<typeof ResendRequest>;
 
@@ -199,30 +199,30 @@ const V1Send = z.object({
   email: z.string(),
   claimed_at: z.string(),
   claimed_by: z.string(),
-  message_id: z.string().optional(),
-  sent_at: z.string().optional(),
-  reason: z.string().optional(),
+  message_id: z.optional(z.string()),
+  sent_at: z.optional(z.string()),
+  reason: z.optional(z.string()),
 });
 
 export const JoinState = z.object({
   booking_id: z.string(),
-  crew_event: CrewEventSnapshot.optional(),
-  crew_event_at: z.string().optional(),
-  calendar: CalendarState.optional(),
-  calendar_at: z.string().optional(),
-  members: z.record(z.string(), MemberRecord).default({}),
-  notices: z.record(z.string(), NoticeGroup).default({}),
-  declines: z.record(z.string(), Decline).default({}),
-  resends: z.record(z.string(), ResendRequest).default({}),
-  alerts: z.record(z.string(), OnceRecord).default({}),
+  crew_event: z.optional(CrewEventSnapshot),
+  crew_event_at: z.optional(z.string()),
+  calendar: z.optional(CalendarState),
+  calendar_at: z.optional(z.string()),
+  members: z._default(z.record(z.string(), MemberRecord), {}),
+  notices: z._default(z.record(z.string(), NoticeGroup), {}),
+  declines: z._default(z.record(z.string(), Decline), {}),
+  resends: z._default(z.record(z.string(), ResendRequest), {}),
+  alerts: z._default(z.record(z.string(), OnceRecord), {}),
   /** Items written by v1 (one crew call per booking): its sends, until adopted as members (`adopted_v1`). */
-  sends: z.record(z.string(), V1Send).optional(),
-  crew_notified: OnceRecord.optional(),
-  adopted_v1: z.string().optional(),
+  sends: z.optional(z.record(z.string(), V1Send)),
+  crew_notified: z.optional(OnceRecord),
+  adopted_v1: z.optional(z.string()),
   /** Set when an arrival changed the state: the stall clock of the booking. */
-  watch_since: z.string().optional(),
+  watch_since: z.optional(z.string()),
   /** Set by every arrival that changed the state: a stall decision taken on an older read must not undo it. */
-  updated_at: z.string().optional(),
+  updated_at: z.optional(z.string()),
 });
 export type JoinState = z.infer<typeof JoinState>;
 

@@ -1,5 +1,5 @@
 import { BookingId } from '@charter/events';
-import { z } from 'zod';
+import * as z from '@charter/events/zod';
 import { instant, type DeadLetterFacts, type EntryOf } from './timeline';
 import { WHAT_TO_DO } from './what-to-do';
 
@@ -12,7 +12,7 @@ const Record = z.object({
   timestamp: z.string(),
   requestContext: z.object({ functionArn: z.string(), condition: z.string() }),
   requestPayload: z.unknown(),
-  responsePayload: z.object({ errorType: z.string().optional(), errorMessage: z.string().optional() }).nullish(),
+  responsePayload: z.nullish(z.object({ errorType: z.optional(z.string()), errorMessage: z.optional(z.string()) })),
 });
 
 /** The bus event a bus consumer's dead letter holds (a scheduled or HTTP function's payload is none of these). */
@@ -20,7 +20,7 @@ const HeldEvent = z.object({
   id: z.string(),
   source: z.string(),
   'detail-type': z.string(),
-  detail: z.object({ booking_id: z.unknown().optional(), revision: z.unknown().optional() }).loose(),
+  detail: z.looseObject({ booking_id: z.optional(z.unknown()), revision: z.optional(z.unknown()) }),
 });
 
 export interface DeadLetter {

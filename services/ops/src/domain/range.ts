@@ -1,5 +1,5 @@
 import { CharterDate } from '@charter/events';
-import { z } from 'zod';
+import * as z from '@charter/events/zod';
 
 /** The longest range the console may ask for: a quarter, so one request stays a handful of queries. */
 export const MAX_RANGE_DAYS = 93;
@@ -7,12 +7,15 @@ export const MAX_RANGE_DAYS = 93;
 const dayNumber = (date: string) => Date.parse(`${date}T00:00:00Z`) / 86_400_000;
 
 /** `?from=YYYY-MM-DD&to=YYYY-MM-DD`: both real dates, to not before from, at most MAX_RANGE_DAYS days. */
+const RequiredDate = z
+  .optional(CharterDate)
+  .check(z.refine((v) => v !== undefined, { error: 'is required (YYYY-MM-DD)' }));
+
 export const DateRange = z
-  .object({
-    from: CharterDate.optional().refine((v) => v !== undefined, { error: 'is required (YYYY-MM-DD)' }),
-    to: CharterDate.optional().refine((v) => v !== undefined, { error: 'is required (YYYY-MM-DD)' }),
-  })
-  .transform((range) => ({ from: range.from!, to: range.to! }))
+  .pipe(
+    z.object({ from: RequiredDate, to: RequiredDate }),
+    z.transform((range: { from?: string; to?: string }) => ({ from: range.from!, to: range.to! })),
+  )
   .check((ctx) => {
     const { from, to } = ctx.value;
     const days = dayNumber(to) - dayNumber(from) + 1;

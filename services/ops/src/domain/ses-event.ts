@@ -1,5 +1,5 @@
 import { BookingId } from '@charter/events';
-import { z } from 'zod';
+import * as z from '@charter/events/zod';
 import { instant, type EmailFacts, type EmailOutcome, type EntryOf } from './timeline';
 
 /**
@@ -20,38 +20,40 @@ export const SES_DETAIL_TYPES = {
 } as const;
 export type SesDetailType = keyof typeof SES_DETAIL_TYPES;
 
-const Address = z.string().min(3);
+const Address = z.string().check(z.minLength(3));
 const Recipient = z.object({
   emailAddress: Address,
-  status: z.string().optional(),
-  diagnosticCode: z.string().optional(),
+  status: z.optional(z.string()),
+  diagnosticCode: z.optional(z.string()),
 });
 
 export const SesEmailEvent = z.object({
   eventType: z.enum(['Bounce', 'Complaint', 'Reject', 'Delivery']),
   mail: z.object({
     timestamp: z.iso.datetime({ offset: true }),
-    messageId: z.string().min(1),
+    messageId: z.string().check(z.minLength(1)),
     destination: z.array(Address),
-    tags: z.record(z.string(), z.array(z.string())).default({}),
+    tags: z._default(z.record(z.string(), z.array(z.string())), {}),
   }),
-  bounce: z
-    .object({
+  bounce: z.optional(
+    z.object({
       bounceType: z.string(),
-      bounceSubType: z.string().optional(),
-      bouncedRecipients: z.array(Recipient).min(1),
+      bounceSubType: z.optional(z.string()),
+      bouncedRecipients: z.array(Recipient).check(z.minLength(1)),
       timestamp: z.iso.datetime({ offset: true }),
-    })
-    .optional(),
-  complaint: z
-    .object({
-      complainedRecipients: z.array(Recipient).min(1),
-      complaintFeedbackType: z.string().optional(),
+    }),
+  ),
+  complaint: z.optional(
+    z.object({
+      complainedRecipients: z.array(Recipient).check(z.minLength(1)),
+      complaintFeedbackType: z.optional(z.string()),
       timestamp: z.iso.datetime({ offset: true }),
-    })
-    .optional(),
-  delivery: z.object({ recipients: z.array(Address).min(1), timestamp: z.iso.datetime({ offset: true }) }).optional(),
-  reject: z.object({ reason: z.string() }).optional(),
+    }),
+  ),
+  delivery: z.optional(
+    z.object({ recipients: z.array(Address).check(z.minLength(1)), timestamp: z.iso.datetime({ offset: true }) }),
+  ),
+  reject: z.optional(z.object({ reason: z.string() })),
 });
 export type SesEmailEvent = z.infer<typeof SesEmailEvent>;
 

@@ -1,16 +1,16 @@
-import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas/eventbridge';
+import * as z from '@charter/events/zod';
+import { EventBridgeEnvelope } from '@charter/shared/bus-envelope';
 import { InvalidEventError } from '@charter/shared/errors';
 import { deadLetter } from '@charter/shared/dead-letter';
 import { issuesOf } from '@charter/shared/http';
 import { createLogger, withBookingId } from '@charter/shared/logger';
 import type { Context, EventBridgeEvent } from 'aws-lambda';
-import { z } from 'zod';
 import { SES_DETAIL_TYPES, SesEmailEvent, entryFromSesEvent, type SesDetailType } from '../domain/ses-event';
 import { recordEntry } from '../store/timeline';
 
 const logger = createLogger('charter-ops');
 
-const SesEnvelope = EventBridgeSchema.extend({
+const SesEnvelope = z.extend(EventBridgeEnvelope, {
   'detail-type': z.enum(Object.keys(SES_DETAIL_TYPES) as [SesDetailType, ...SesDetailType[]]),
   detail: SesEmailEvent,
 });

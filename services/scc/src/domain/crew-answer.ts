@@ -1,6 +1,6 @@
 import type { CrewConfirmed, CrewDeclined } from '@charter/events';
 import { scrubText, stripControls, type PrivateFacts } from '@charter/shared/redaction';
-import { z } from 'zod';
+import * as z from '@charter/events/zod';
 import type { CrewEvent } from './crew-event';
 
 /**
@@ -25,12 +25,14 @@ export function crewSafeDeclineReason(reason: string | undefined, known?: Privat
 }
 
 /** The reason a member may give with a decline: their own words for the captain, optional. */
-export const DeclineReason = z
-  .string()
-  .trim()
-  .max(MAX_DECLINE_REASON, { error: `must be at most ${MAX_DECLINE_REASON} characters` })
-  .optional()
-  .transform((reason) => (reason ? reason : undefined));
+export const DeclineReason = z.pipe(
+  z.optional(
+    z
+      .string()
+      .check(z.trim(), z.maxLength(MAX_DECLINE_REASON, { error: `must be at most ${MAX_DECLINE_REASON} characters` })),
+  ),
+  z.transform((reason: string | undefined) => (reason ? reason : undefined)),
+);
 
 type Answered = Pick<CrewEvent, 'booking_id' | 'event_id' | 'revision' | 'version' | 'confirmations' | 'declines'>;
 

@@ -16,7 +16,7 @@ import type { Lifecycle } from '@charter/shared/booking-revision';
 import { charterScheduleFields } from '@charter/shared/charter-schedule';
 import type { FieldIssue } from '@charter/shared/errors';
 import { mergePrivateFacts, privateFactsOf, scrubField, scrubText, type PrivateFacts } from '@charter/shared/redaction';
-import { z } from 'zod';
+import * as z from '@charter/events/zod';
 
 /** Crew events are made for a crew of a boat; EventCreated allows at most 20. */
 export const MAX_CREW = 20;
@@ -33,11 +33,13 @@ const uniqueMembers = (crew: CrewMember[], ctx: z.core.$RefinementCtx<CrewMember
 
 export const Crew = z
   .array(CrewMember)
-  .min(1, { error: 'must name at least one crew member' })
-  .max(MAX_CREW, { error: `must name at most ${MAX_CREW} crew members` })
-  .superRefine(uniqueMembers);
+  .check(
+    z.minLength(1, { error: 'must name at least one crew member' }),
+    z.maxLength(MAX_CREW, { error: `must name at most ${MAX_CREW} crew members` }),
+    z.superRefine(uniqueMembers),
+  );
 
-export const Notes = z.string().max(4000, { error: 'must be at most 4000 characters' });
+export const Notes = z.string().check(z.maxLength(4000, { error: 'must be at most 4000 characters' }));
 
 /**
  * What a crew event holds about its charter: the crew-safe projection of a booking, which is
@@ -216,8 +218,8 @@ export const bookingEventOf = (event: CrewEvent): PublishedEvent =>
  * amounts the booking named.
  */
 const redactionAmounts = {
-  revenue_cents: Cents.optional(),
-  captain_fee_cents: Cents.optional(),
+  revenue_cents: z.optional(Cents),
+  captain_fee_cents: z.optional(Cents),
 };
 
 /**
@@ -233,10 +235,15 @@ export const CreateEventRequest = z
     vessel: NonEmptyText(100),
     location: NonEmptyText(200),
     guest_count: GuestCount,
-    notes: Notes.optional(),
-    crew: Crew.optional(),
+    notes: z.optional(Notes),
+    crew: z.optional(Crew),
     ...redactionAmounts,
-    guest: z.object({ email: z.string().max(320).optional(), phone: z.string().max(64).optional() }).optional(),
+    guest: z.optional(
+      z.object({
+        email: z.optional(z.string().check(z.maxLength(320))),
+        phone: z.optional(z.string().check(z.maxLength(64))),
+      }),
+    ),
   })
   .check(endAfterStart);
 export type CreateEventRequest = z.infer<typeof CreateEventRequest>;
@@ -273,14 +280,12 @@ export function bookingFieldIssues(body: Record<string, unknown>): FieldIssue[] 
 export const UpdateEventRequest = z
   .strictObject(
     {
-      crew: Crew.optional(),
-      crew_notes: Notes.nullable().optional(),
+      crew: z.optional(Crew),
+      crew_notes: z.optional(z.nullable(Notes)),
       ...redactionAmounts,
-      expected_version: z
-        .number()
-        .int({ error: 'must be a whole number' })
-        .min(1, { error: 'must be at least 1' })
-        .optional(),
+      expected_version: z.optional(
+        z.number().check(z.int({ error: 'must be a whole number' }), z.minimum(1, { error: 'must be at least 1' })),
+      ),
     },
     {
       error: (issue) =>
@@ -407,4 +412,4 @@ export function eventView(event: CrewEvent) {
 }
 
 /** The default roster setting: a JSON list of crew members (empty until the operator sets one). */
-export const RosterSetting = z.array(CrewMember).superRefine(uniqueMembers);
+export const RosterSetting = z.array(CrewMember).check(z.superRefine(uniqueMembers));

@@ -1,7 +1,7 @@
 import { validate } from '@charter/shared/http';
 import { createLogger } from '@charter/shared/logger';
 import { publish } from '@charter/shared/publisher';
-import { z } from 'zod';
+import * as z from '@charter/events/zod';
 import { DeclineReason, crewDeclinedDetail, crewSafeDeclineReason } from '../domain/crew-answer';
 import { answerResponse, answeredEvent, crewHandler, crewPostFrom, eventCancelled, openCrewEvent } from '../edges';
 import { declineCrewMember } from '../store/answers';

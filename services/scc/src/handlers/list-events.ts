@@ -1,7 +1,7 @@
 import { BookingId } from '@charter/events';
 import { httpHandler, json, validate } from '@charter/shared/http';
 import { createLogger, withBookingId } from '@charter/shared/logger';
-import { z } from 'zod';
+import * as z from '@charter/events/zod';
 import { eventView } from '../domain/crew-event';
 import { requireServiceKey } from '../edges';
 import { findEventIdByBooking, getCrewEvent } from '../store/events';
