@@ -92,6 +92,20 @@ export function scrubText(text: string | undefined | null, facts: PrivateFacts =
   return scrubbed === '' ? undefined : scrubbed;
 }
 
+// C0 controls and DEL: line breaks and tabs read as spaces; the rest (NUL, ESC...) are dropped.
+const CONTROL_SPACES = /[\t\n\v\f\r]+/g;
+const CONTROLS = /[\u0000-\u001f\u007f]/g; // eslint-disable-line no-control-regex -- what it removes
+// Bidi embeddings, overrides and isolates (LRE..RLO, LRI..PDI): they make text read other than it is written.
+const BIDI_CONTROLS = /[\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * A person's words without control characters or Unicode bidi controls, on one line: a NUL or an escape sequence can
+ * break a mail header or a terminal reading the log, and a bidi override can make "refund" read as something else in
+ * the captain's inbox ("Trojan Source", CVE-2021-42574). A fixed set of code points, so a regex, not a library.
+ */
+export const stripControls = (text: string) =>
+  text.replace(CONTROL_SPACES, ' ').replace(CONTROLS, '').replace(BIDI_CONTROLS, '').replace(/ {2,}/g, ' ').trim();
+
 /** What a required one-line field shows when all of it was private: it cannot be empty. */
 export const WITHHELD = 'Ask the operator';
 

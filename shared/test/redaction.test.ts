@@ -6,6 +6,7 @@ import {
   safeFirstName,
   scrubField,
   scrubText,
+  stripControls,
 } from '../src/redaction';
 
 describe('redactMoney', () => {
@@ -328,5 +329,15 @@ describe('scrubText: contact details, then money', () => {
       emails: ['dana@example.com'],
       phones: ['+1 (619) 555-0100'],
     });
+  });
+});
+
+describe('stripControls', () => {
+  it('drops C0 controls, DEL and bidi overrides and isolates, and puts the text on one line', () => {
+    const hostile = 'a\u0000b\u001b\u007fc\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069d\r\n\te';
+    expect(stripControls(hostile)).toBe('abcd e');
+  });
+  it('leaves ordinary text, accents and emoji as written', () => {
+    expect(stripControls('Désolée — sick kid 🤒, sorry!')).toBe('Désolée — sick kid 🤒, sorry!');
   });
 });

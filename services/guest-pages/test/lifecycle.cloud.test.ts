@@ -162,8 +162,16 @@ const operator = (bookingId: string) =>
 const normalised = (page: string, bookingId: string) =>
   page.replaceAll(mintUploadToken(uploadKey, bookingId), '<token>').replaceAll(bookingId, '<booking>');
 /** The item's state, without what differs between two bookings by construction. */
+/** The item but what differs between two bookings by id (the content hash covers the booking id too). */
 const stateOf = (item: GuestPageItem | undefined) => {
-  const { booking_id: _id, slug: _slug, created_at: _created, updated_at: _updated, ...state } = item ?? {};
+  const {
+    booking_id: _id,
+    slug: _slug,
+    created_at: _created,
+    updated_at: _updated,
+    content_hash: _hash,
+    ...state
+  } = item ?? {};
   return state;
 };
 /** Every dead letter of the service's queue, read with the real SQS client. */

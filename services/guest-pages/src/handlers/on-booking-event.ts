@@ -1,7 +1,8 @@
 import type { BookingCreated, BookingUpdated } from '@charter/events';
-import { assertOwner, bookingEventRef } from '@charter/shared/booking-revision';
+import { assertApplicable, bookingEventRef } from '@charter/shared/booking-revision';
 import { busHandler, type BusEnvelope } from '@charter/shared/consumer';
 import { createLogger } from '@charter/shared/logger';
+import { checkPublishingSettings } from '../config';
 import { pageFactsOf, redactionEntries } from '../domain/page-state';
 import { newSlug } from '../domain/slug';
 import { publishPageFromHead } from '../publish-page';
@@ -21,8 +22,9 @@ async function onBookingEvent(
   change: PageChange,
 ): Promise<void> {
   const ref = bookingEventRef(envelope, detail, change.kind === 'cancelled');
+  checkPublishingSettings();
   const outcome = await applyToGuestPage(detail.booking_id, ref, change);
-  assertOwner(outcome, detail.booking_id, ref.owner);
+  assertApplicable(outcome, detail.booking_id, ref.owner);
   if (outcome.kind === 'stale' || outcome.kind === 'cancelled') {
     // The head is newer than this event, and its page is put again (the same bytes): a put of an older page whose
     // answer was lost, retried by the SDK after a newer page had landed, may have left the older one behind; this

@@ -31,14 +31,15 @@ export interface SendOptions {
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
- * A file part as SES builds it into the message. Simple content (not Raw MIME) keeps To and BCC as separate
- * destinations: SES never writes a Bcc header, so the captain's copy cannot show to the member. Base64, because
- * partner text in an invite may be beyond 7-bit ASCII.
+ * A file part as SES builds it into the message (Simple content, not Raw MIME: SES writes every header from the
+ * request). Base64, because partner text in an invite may be beyond 7-bit ASCII. The invite is `inline` with
+ * `method=` in its content type: Gmail and Apple Mail read a text/calendar part as an invite whatever its
+ * disposition, and Outlook takes an inline one as the meeting request itself rather than a file to open.
  */
 const attachmentOf = (a: EmailAttachment): Attachment => ({
   FileName: a.fileName,
   ContentType: a.contentType,
-  ContentDisposition: 'ATTACHMENT',
+  ContentDisposition: 'INLINE',
   ContentTransferEncoding: 'BASE64',
   RawContent: Buffer.from(a.content, 'utf8'),
 });
