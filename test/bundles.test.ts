@@ -98,4 +98,12 @@ describe("every function's bundle (serverless-esbuild's settings)", () => {
       expect.arrayContaining(['scc/on-booking-event', 'ops/on-email-event']),
     );
   });
+
+  it('holds each AWS SDK package once: none from a copy nested under another package (npm overrides)', () => {
+    // @aws-sdk/s3-presigned-post pins its own client-s3; without the override, a second one (146 KB minified).
+    expect(holding(/node_modules\/.+\/node_modules\/@aws-sdk\//)).toEqual([]);
+    expect(holding(/node_modules\/@aws-sdk\/s3-presigned-post\//)).toEqual(
+      expect.arrayContaining(['guest-pages/presign', 'guest-pages/on-booking-event']),
+    );
+  });
 });

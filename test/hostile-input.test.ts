@@ -8,7 +8,7 @@
 import fc from 'fast-check';
 import { mintCrewToken } from '@charter/shared/magic-link';
 import { bookingInput, marinaDate } from '@charter/local/fixtures';
-import { publishBookings, startLocalCloud, type LocalCloud } from '@charter/local/testing';
+import { publishBookings, startLocalCloud, UNTHROTTLED, type LocalCloud } from '@charter/local/testing';
 import type { ServiceWiring } from '@charter/local/definitions';
 import { signatureHeader } from '../services/bus/src/domain/signature';
 import { onboardPartners } from '../services/bus/test/support/partners';
@@ -55,8 +55,6 @@ const CREW_ROUTES = /^(GET|POST) \/crew\/\{event_id\}/;
 
 /** The limit API Gateway puts on a payload; larger bodies are refused by the gateway itself. */
 const GATEWAY_LIMIT = 10 * 1024 * 1024;
-/** Throttling out of the way: this test is about what the handlers answer (throttling has its own tests). */
-const UNTHROTTLED = { throttleRate: 100_000, throttleBurst: 100_000 };
 /** HOSTILE_RUNS and HOSTILE_SEED explore further; the defaults are what CI runs. */
 const RUNS = Number(process.env.HOSTILE_RUNS ?? 260);
 const SEED = Number(process.env.HOSTILE_SEED ?? 152027);
@@ -79,13 +77,8 @@ let valid: {
 beforeAll(async () => {
   cloud = await startLocalCloud({
     run: true,
-    params: {
-      bus: { ...UNTHROTTLED, webhookRate: 100_000, webhookBurst: 100_000 },
-      'guest-pages': { ...UNTHROTTLED, presignRate: 100_000, presignBurst: 100_000 },
-      scc: { ...UNTHROTTLED, crewRouteRate: 100_000, crewRouteBurst: 100_000 },
-      calendar: UNTHROTTLED,
-      ops: UNTHROTTLED,
-    },
+    // Throttling out of the way: this test is about what the handlers answer (throttling has its own tests).
+    params: UNTHROTTLED,
   });
   routes = cloud.services.flatMap((s) => s.routes);
   // A real booking, so a hostile request can name things that exist: its guest page, crew event and calendar entry.

@@ -3,7 +3,8 @@
  * against ../shared/ARCHITECTURE.md: the bus and who may publish on it, each service's rules
  * and routes, and each function's IAM role granting only what it uses.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bookingDetailTypes, detailTypes, eventCatalog } from '@charter/events';
@@ -67,6 +68,8 @@ interface ResourceProperties {
   };
   'AWS::Lambda::Function': {
     FunctionName: string;
+    Handler: string;
+    Code: { S3Key: string };
     Role: unknown;
     Environment?: { Variables?: Record<string, unknown> };
     Timeout: number;
@@ -444,6 +447,60 @@ describe.each(Object.keys(CONTRACT_ROUTES))('%s: least privilege that holds', (s
       expect({ id, hasInvokeConfig }).toEqual({ id, hasInvokeConfig: false });
       // SendMessage is what an onFailure destination needs; reading a queue (ops' dead-letter list) is a route's own.
       expect({ id, send: statements.filter((s) => allows(s, 'sqs:SendMessage')) }).toEqual({ id, send: [] });
+    }
+  });
+});
+
+/** The files a zip holds (`unzip`, or Python's zipfile where the machine has no unzip). */
+function zipEntries(zip: string): string[] {
+  try {
+    return execFileSync('unzip', ['-Z1', zip], { encoding: 'utf8' }).split('\n').filter(Boolean);
+  } catch {
+    const script = 'import sys, zipfile; print("\\n".join(zipfile.ZipFile(sys.argv[1]).namelist()))';
+    return execFileSync('python3', ['-c', script, zip], { encoding: 'utf8' }).split('\n').filter(Boolean);
+  }
+}
+
+describe('each function packaged on its own (issue 17)', () => {
+  /** Per function: its zip in the package folder and the handler bundle Lambda loads from it. */
+  const artifactsOf = (service: string) =>
+    resourcesOf(service, 'AWS::Lambda::Function').map(([id, f]) => ({
+      id,
+      zip: join(outRoot, service, f.Code.S3Key.split('/').pop()!),
+      bundle: `${f.Handler.replace(/\.[^.]+$/, '')}.js`,
+      environment: f.Environment?.Variables ?? {},
+    }));
+
+  it.each(Object.keys(CONTRACT_ROUTES))('%s has one zip per function, holding its handler bundle alone', (service) => {
+    const artifacts = artifactsOf(service);
+    expect(new Set(artifacts.map((a) => a.zip)).size).toBe(artifacts.length);
+    const zips = readdirSync(join(outRoot, service)).filter((f) => f.endsWith('.zip'));
+    expect(zips).toHaveLength(artifacts.length);
+    for (const { id, zip, bundle } of artifacts)
+      expect({ id, files: zipEntries(zip) }).toEqual({ id, files: [bundle] });
+  });
+
+  it.each(Object.keys(CONTRACT_ROUTES))('%s keeps every source map beside the zips, none inside', (service) => {
+    for (const { id, zip, bundle, environment } of artifactsOf(service)) {
+      expect({ id, maps: zipEntries(zip).filter((f) => f.endsWith('.map')) }).toEqual({ id, maps: [] });
+      const fn = zip
+        .split('/')
+        .pop()!
+        .replace(/\.zip$/, '');
+      const map = join(outRoot, service, 'source-maps', fn, `${bundle.split('/').pop()!}.map`);
+      expect({ id, map: existsSync(map) }).toEqual({ id, map: true });
+      // The zip holds no map: nothing at start-up should look for one.
+      expect({ id, nodeOptions: JSON.stringify(environment.NODE_OPTIONS ?? '') }).not.toEqual({
+        id,
+        nodeOptions: expect.stringContaining('--enable-source-maps') as unknown,
+      });
+    }
+  });
+
+  it.each(Object.keys(CONTRACT_ROUTES))('%s: every function zip is under 400 KB', (service) => {
+    for (const { id, zip } of artifactsOf(service)) {
+      const kb = Math.ceil(statSync(zip).size / 1024);
+      expect({ id, kb, under400: kb < 400 }).toEqual({ id, kb, under400: true });
     }
   });
 });

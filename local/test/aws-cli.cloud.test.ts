@@ -9,11 +9,15 @@ import { startLocalCloud, type LocalCloud } from '@charter/local/testing';
 
 /**
  * The stand-ins answer a second client: the AWS CLI (botocore), pointed at them with --endpoint-url,
- * for what an operator reaches for locally. CI installs `awscli` beside chromium; without it this is skipped.
+ * for what an operator reaches for locally. CI installs `awscli`; without it this is skipped, except in CI (CI=1).
  */
 const cli = spawnSync('aws', ['--version'], { encoding: 'utf8' });
 const hasCli = cli.status === 0;
 const title = 'the AWS CLI against the local cloud';
+if (!hasCli && process.env.CI) {
+  // CI installs awscli (.ci/run): a CI without it must say so, not pass by skipping.
+  throw new Error(`"${title}" needs \`aws\` on PATH in CI (apt-get install -y awscli).`);
+}
 if (!hasCli) console.warn(`Skipping "${title}": no \`aws\` on PATH (install awscli: pip install awscli, or apt).`);
 const run = promisify(execFile);
 

@@ -1,7 +1,9 @@
+import { createHash } from 'node:crypto';
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import stableStringify from 'fast-json-stable-stringify';
 import { isConditionFailure } from './dynamo';
 import { PARTNER_SOURCE_PREFIX } from '@charter/events';
-import { InvalidEventError, NotOwnerError } from './errors';
+import { InvalidEventError, NotOwnerError, RevisionConflictError } from './errors';
 
 /**
  * Ownership and revisions of a booking, as every consumer of booking events applies them (ARCHITECTURE.md, "The
@@ -12,6 +14,8 @@ import { InvalidEventError, NotOwnerError } from './errors';
  * | `owner`     | the partner whose event first named the booking; another partner's event changes nothing |
  * | `revision`  | the highest revision applied |
  * | `lifecycle` | `live`, or `cancelled`: final; nothing after it applies, and one that comes first is a tombstone |
+ * | `content_hash` | a hash of the booking event applied at `revision` (not of a cancellation): the same revision with
+ * |             | other content is a conflict (`revision_conflict`), not a redelivery |
  *
  * The check and the change are one conditional UpdateItem, never a read followed by a write, so of concurrent
  * deliveries exactly the newest revision wins, whatever the order. Only when the write is refused is the item read,
@@ -24,6 +28,11 @@ export interface BookingEventRef {
   revision: number;
   /** A cancellation applies whatever its revision (it is final), so the end state never depends on arrival order. */
   cancels: boolean;
+  /**
+   * The hash of the booking's content at this revision (`contentHashOf`); none for a cancellation, which keeps its own
+   * rule (final whatever its revision).
+   */
+  content?: string;
 }
 
 export type Lifecycle = 'live' | 'cancelled';
@@ -32,6 +41,8 @@ export interface RevisionHead {
   owner?: string;
   revision?: number;
   lifecycle?: Lifecycle;
+  /** Absent on items written before it was kept, and after a cancellation: then nothing is compared. */
+  content_hash?: string;
 }
 
 export type RevisionRefusal =
@@ -41,6 +52,8 @@ export type RevisionRefusal =
   | { kind: 'stale'; current: number }
   /** The booking is cancelled: every later event is ignored. */
   | { kind: 'cancelled' }
+  /** The same revision with other content: which is right is the partner's to say (dead-lettered). */
+  | { kind: 'revision_conflict'; revision: number }
   | { kind: 'not_owner'; owner: string };
 
 export type RevisionOutcome<T> = { kind: 'applied'; item: T } | RevisionRefusal;
@@ -55,15 +68,27 @@ export function revisionGuard(ref: BookingEventRef): {
   const owned = '(attribute_not_exists(#owner) OR #owner = :owner)';
   const live = '(attribute_not_exists(#lifecycle) OR #lifecycle <> :cancelled)';
   const newer = '(attribute_not_exists(#revision) OR #revision < :revision)';
+  const hashed = ref.content !== undefined;
   return {
     condition: ref.cancels ? `${owned} AND ${live}` : `${owned} AND ${live} AND ${newer}`,
-    assignments: ['#owner = :owner', '#revision = :revision', '#lifecycle = :lifecycle'],
-    names: { '#owner': 'owner', '#revision': 'revision', '#lifecycle': 'lifecycle' },
+    assignments: [
+      '#owner = :owner',
+      '#revision = :revision',
+      '#lifecycle = :lifecycle',
+      ...(hashed ? ['#content_hash = :content_hash'] : []),
+    ],
+    names: {
+      '#owner': 'owner',
+      '#revision': 'revision',
+      '#lifecycle': 'lifecycle',
+      ...(hashed ? { '#content_hash': 'content_hash' } : {}),
+    },
     values: {
       ':owner': ref.owner,
       ':revision': ref.revision,
       ':cancelled': 'cancelled',
       ':lifecycle': ref.cancels ? 'cancelled' : 'live',
+      ...(hashed ? { ':content_hash': ref.content } : {}),
     },
   };
 }
@@ -87,7 +112,10 @@ export function refusalOf(head: RevisionHead | undefined, ref: BookingEventRef):
   if (head?.lifecycle === 'cancelled') {
     return ref.cancels && head.revision === ref.revision ? { kind: 'redelivery' } : { kind: 'cancelled' };
   }
-  if (head?.revision === ref.revision) return { kind: 'redelivery' };
+  if (head?.revision === ref.revision) {
+    const other = head.content_hash !== undefined && ref.content !== undefined && head.content_hash !== ref.content;
+    return other ? { kind: 'revision_conflict', revision: ref.revision } : { kind: 'redelivery' };
+  }
   return { kind: 'stale', current: head?.revision ?? 0 };
 }
 
@@ -100,6 +128,8 @@ export interface GuardedUpdate {
   set?: { assignments: string[]; names?: Record<string, string>; values?: Record<string, unknown> };
   /** `REMOVE` clauses made in the same write. */
   remove?: string[];
+  /** `ADD` clauses made in the same write (a set's union, a counter), their names and values in `set`. */
+  add?: string[];
 }
 
 /**
@@ -110,12 +140,13 @@ export async function applyBookingEvent<T extends RevisionHead>(update: GuardedU
   const guard = revisionGuard(update.ref);
   const assignments = [...guard.assignments, ...(update.set?.assignments ?? [])];
   const removals = update.remove?.length ? ` REMOVE ${update.remove.join(', ')}` : '';
+  const additions = update.add?.length ? ` ADD ${update.add.join(', ')}` : '';
   try {
     const result = await update.dynamo.send(
       new UpdateCommand({
         TableName: update.table,
         Key: update.key,
-        UpdateExpression: `SET ${assignments.join(', ')}${removals}`,
+        UpdateExpression: `SET ${assignments.join(', ')}${additions}${removals}`,
         ConditionExpression: guard.condition,
         ExpressionAttributeNames: { ...guard.names, ...update.set?.names },
         ExpressionAttributeValues: { ...guard.values, ...update.set?.values },
@@ -132,10 +163,23 @@ export async function applyBookingEvent<T extends RevisionHead>(update: GuardedU
   return refusalOf(Item as RevisionHead | undefined, update.ref);
 }
 
-/** The refusal a consumer dead-letters: another partner's event naming an owned booking. */
-export function assertOwner(outcome: RevisionOutcome<unknown>, bookingId: string, partner: string): void {
+/**
+ * The refusals a consumer dead-letters: another partner's event naming an owned booking (`not_owner`), and a revision
+ * already applied with other content (`revision_conflict`). The others (a redelivery, a stale or a late event) are
+ * answers, not failures.
+ */
+export function assertApplicable(outcome: RevisionOutcome<unknown>, bookingId: string, partner: string): void {
   if (outcome.kind === 'not_owner') throw new NotOwnerError(bookingId, partner, outcome.owner);
+  if (outcome.kind === 'revision_conflict') throw new RevisionConflictError(bookingId, outcome.revision);
 }
+
+/**
+ * A hash of a booking event's content, the same for a BookingCreated and a BookingUpdated of the same booking
+ * (both are the whole booking as it stands): the validated detail (defaults applied) with its keys sorted, so key order
+ * and an explicit default are no change. As the bus intake's payload validation compares it.
+ */
+export const contentHashOf = (detail: object): string =>
+  createHash('sha256').update(stableStringify(detail)).digest('base64url');
 
 /**
  * The reference a consumer applies for a partner's booking event. The owner is the partner the bus says sent it
@@ -154,5 +198,5 @@ export function bookingEventRef(
     const message = `must be the partner that published the event (bus source ${envelope.source})`;
     throw new InvalidEventError([{ path: 'source', message }], detail.booking_id);
   }
-  return { owner: partner, revision: detail.revision, cancels };
+  return { owner: partner, revision: detail.revision, cancels, ...(cancels ? {} : { content: contentHashOf(detail) }) };
 }

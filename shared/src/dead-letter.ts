@@ -1,8 +1,10 @@
 import { SQSClient, SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { Context } from 'aws-lambda';
 import { NotConfiguredError } from './errors';
+import { lazy } from './lazy';
 
-const sqs = new SQSClient({});
+/** Made on the first dead letter: most invocations of a consumer never send one. */
+const sqs = lazy(() => new SQSClient({}));
 
 /**
  * Sends an event that can never succeed to the service's dead-letter queue, in the same record

@@ -1,12 +1,15 @@
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { lazy } from './lazy';
 
 /**
  * The DynamoDB document client every service uses, named `dynamo` where it is created (once per
- * module). Optional fields are left out of items rather than refused.
+ * module), made on its first use (`lazy`). Optional fields are left out of items rather than refused.
  */
 export function documentClient(): DynamoDBDocumentClient {
-  return DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
+  return lazy(() =>
+    DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } }),
+  );
 }
 
 /** True for the refusal of a conditional write whose condition did not hold. */

@@ -77,6 +77,26 @@ export class PermanentFailure extends Error {
   }
 }
 
+/**
+ * A booking event of a revision already applied, with other content (a partner that changed a booking without raising
+ * its revision, or sent one revision as both a create and an update): which content is right is the partner's to say,
+ * so it changes nothing and is dead-lettered with reason `revision_conflict`, visible to the operator, rather than
+ * taken as a redelivery and silently ignored.
+ */
+export class RevisionConflictError extends PermanentFailure {
+  readonly reason = 'revision_conflict';
+  constructor(
+    readonly bookingId: string,
+    readonly revision: number,
+  ) {
+    super(
+      `revision_conflict: booking ${bookingId} revision ${revision} was applied with other content; ` +
+        'the partner must send the change with a higher revision',
+    );
+    this.name = 'RevisionConflictError';
+  }
+}
+
 /** A bus event that can never succeed, whatever the retry: its fields are named in the message. */
 export class InvalidEventError extends PermanentFailure {
   constructor(

@@ -188,6 +188,21 @@ export interface WordRun {
   values: number[];
 }
 
+/**
+ * Hundreds said as two numbers, the way a price is spoken: "fourteen fifty" is 1450, "twenty-two fifteen" 2215. Two
+ * numbers of 10-99 side by side (a space or a hyphen between, no comma or "and") read as high * 100 + low too.
+ */
+function hundredsPairs(run: string): number[] {
+  const numbers = numbersInWords(run);
+  const pairs: number[] = [];
+  for (const [i, low] of numbers.entries()) {
+    const high = numbers[i - 1];
+    if (!high || high.value < 10 || high.value > 99 || low.value < 10 || low.value > 99) continue;
+    if (/^[\s-]+$/.test(run.slice(high.index + high.length, low.index))) pairs.push(high.value * 100 + low.value);
+  }
+  return pairs;
+}
+
 export function wordRuns(text: string): WordRun[] {
   const runs: WordRun[] = [];
   for (const run of text.matchAll(RUN)) {
@@ -203,6 +218,7 @@ export function wordRuns(text: string): WordRun[] {
         }
       }
     }
+    for (const pair of hundredsPairs(run[0])) values.add(pair);
     runs.push({ index: run.index, length: run[0].length, values: [...values] });
   }
   return runs;

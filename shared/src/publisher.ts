@@ -9,6 +9,7 @@ import {
 } from '@charter/events';
 import { issuesOf } from './http';
 import { EventTooLargeError, EventValidationError, NotConfiguredError, PublishError } from './errors';
+import { lazy } from './lazy';
 
 /** EventBridge refuses a PutEvents entry over 256 KB (sum of Time, Source, DetailType, Detail, Resources). */
 export const MAX_ENTRY_BYTES = 256 * 1024;
@@ -24,7 +25,7 @@ export function entrySize(entry: PutEventsRequestEntry): number {
   return size;
 }
 
-const events = new EventBridgeClient({});
+const events = lazy(() => new EventBridgeClient({}));
 
 function busName(): string {
   const name = process.env.EVENT_BUS_NAME;

@@ -77,14 +77,34 @@ export function mergePrivateFacts(...facts: Array<PrivateFacts | undefined>): Pr
 }
 
 /**
+ * Unicode's compatibility forms folded (NFKC): full-width "dana＠example．com" and "Captain gets ３００", circled or
+ * superscript digits, ligatures read as the ASCII every rule below is written for, and show the same to a reader.
+ */
+const compatible = (text: string) => text.normalize('NFKC');
+
+/**
  * Free text crew or guests may see, without contact details or money; undefined when nothing is left. Untouched text
- * stays as written.
+ * stays as written, but for its compatibility forms (NFKC).
  */
 export function scrubText(text: string | undefined | null, facts: PrivateFacts = NO_PRIVATE_FACTS): string | undefined {
   if (!text) return undefined;
-  const scrubbed = redactMoney(removeContacts(text, facts), facts.amounts);
+  const scrubbed = redactMoney(removeContacts(compatible(text), facts), facts.amounts);
   return scrubbed === '' ? undefined : scrubbed;
 }
+
+// C0 controls and DEL: line breaks and tabs read as spaces; the rest (NUL, ESC...) are dropped.
+const CONTROL_SPACES = /[\t\n\v\f\r]+/g;
+const CONTROLS = /[\u0000-\u001f\u007f]/g; // eslint-disable-line no-control-regex -- what it removes
+// Bidi embeddings, overrides and isolates (LRE..RLO, LRI..PDI): they make text read other than it is written.
+const BIDI_CONTROLS = /[\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * A person's words without control characters or Unicode bidi controls, on one line: a NUL or an escape sequence can
+ * break a mail header or a terminal reading the log, and a bidi override can make "refund" read as something else in
+ * the captain's inbox ("Trojan Source", CVE-2021-42574). A fixed set of code points, so a regex, not a library.
+ */
+export const stripControls = (text: string) =>
+  text.replace(CONTROL_SPACES, ' ').replace(CONTROLS, '').replace(BIDI_CONTROLS, '').replace(/ {2,}/g, ' ').trim();
 
 /** What a required one-line field shows when all of it was private: it cannot be empty. */
 export const WITHHELD = 'Ask the operator';
@@ -102,6 +122,6 @@ export function scrubField(text: string, facts: PrivateFacts, maxLength: number)
 
 /** The guest's first name for a greeting, unless it is a contact detail ("dana@example.com" as the name). */
 export function safeFirstName(name: string, facts: PrivateFacts = NO_PRIVATE_FACTS): string | undefined {
-  const first = removeContacts(name.trim(), facts).split(/\s+/)[0];
+  const first = removeContacts(compatible(name).trim(), facts).split(/\s+/)[0];
   return first && !first.startsWith(CONTACT_REMOVED.slice(0, 1)) ? first : undefined;
 }

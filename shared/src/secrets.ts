@@ -5,6 +5,7 @@ import {
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import { NotConfiguredError } from './errors';
+import { lazy } from './lazy';
 
 export interface SecretVersions {
   current: string;
@@ -33,7 +34,7 @@ export class SecretReader {
   >();
 
   constructor(
-    private readonly client: SecretsManagerClient = new SecretsManagerClient({}),
+    private readonly client: SecretsManagerClient = lazy(() => new SecretsManagerClient({})),
     private readonly maxAgeSeconds = Number(process.env.SECRETS_CACHE_SECONDS ?? DEFAULT_MAX_AGE_SECONDS),
   ) {}
 

@@ -29,12 +29,12 @@ describe('applyBookingEvent, against the local DynamoDB', () => {
   });
   afterAll(() => cloud.stop());
 
-  const apply = (bookingId: string, owner: string, revision: number, cancels = false) =>
+  const apply = (bookingId: string, owner: string, revision: number, cancels = false, content?: string) =>
     revisions.applyBookingEvent<Item>({
       dynamo,
       table,
       key: { booking_id: bookingId },
-      ref: { owner, revision, cancels },
+      ref: { owner, revision, cancels, ...(content === undefined ? {} : { content }) },
       set: { assignments: ['#data = :data'], names: { '#data': 'data' }, values: { ':data': `${owner}@${revision}` } },
     });
 
@@ -58,6 +58,27 @@ describe('applyBookingEvent, against the local DynamoDB', () => {
     expect(await apply(id, 'direct', 1)).toEqual({ kind: 'stale', current: 2 });
     expect(await apply(id, 'direct', 2)).toEqual({ kind: 'redelivery' });
     expect(await apply(id, 'direct', 3)).toMatchObject({ kind: 'applied', item: { revision: 3, data: 'direct@3' } });
+  });
+
+  it('refuses the same revision with other content (revision_conflict); the same content is a redelivery', async () => {
+    const id = nextId();
+    await apply(id, 'direct', 1, false, 'hash-a');
+    expect(await apply(id, 'direct', 1, false, 'hash-b')).toEqual({ kind: 'revision_conflict', revision: 1 });
+    expect(await apply(id, 'direct', 1, false, 'hash-a')).toEqual({ kind: 'redelivery' });
+    expect(await apply(id, 'direct', 2, false, 'hash-b')).toMatchObject({
+      kind: 'applied',
+      item: { revision: 2, content_hash: 'hash-b' },
+    });
+    // A cancellation keeps its own rule: final whatever its revision, redelivered as such.
+    expect(await apply(id, 'direct', 2, true)).toMatchObject({ kind: 'applied', item: { lifecycle: 'cancelled' } });
+    expect(await apply(id, 'direct', 2, true)).toEqual({ kind: 'redelivery' });
+    expect(await apply(id, 'direct', 2, false, 'hash-c')).toEqual({ kind: 'cancelled' });
+  });
+
+  it('takes the same revision as a redelivery on an item written before the content was kept', async () => {
+    const id = nextId();
+    await apply(id, 'direct', 1);
+    expect(await apply(id, 'direct', 1, false, 'hash-a')).toEqual({ kind: 'redelivery' });
   });
 
   it('keeps a cancellation that came first as a tombstone: the create after it does nothing', async () => {

@@ -1,4 +1,11 @@
-import { admits, bookingEventRef, refusalOf, type BookingEventRef, type RevisionHead } from '../src/booking-revision';
+import {
+  admits,
+  bookingEventRef,
+  contentHashOf,
+  refusalOf,
+  type BookingEventRef,
+  type RevisionHead,
+} from '../src/booking-revision';
 import { InvalidEventError } from '../src/errors';
 
 describe('refusalOf: why a guarded write was refused', () => {
@@ -16,6 +23,24 @@ describe('refusalOf: why a guarded write was refused', () => {
       'not_owner',
     ],
     ['the same revision', { owner: 'boatsetter', revision: 2, lifecycle: 'live' }, ref(2), 'redelivery'],
+    [
+      'the same revision with the same content',
+      { owner: 'boatsetter', revision: 2, lifecycle: 'live', content_hash: 'a' },
+      { ...ref(2), content: 'a' },
+      'redelivery',
+    ],
+    [
+      'the same revision with other content',
+      { owner: 'boatsetter', revision: 2, lifecycle: 'live', content_hash: 'a' },
+      { ...ref(2), content: 'b' },
+      'revision_conflict',
+    ],
+    [
+      'the same revision on a head kept before content was',
+      { owner: 'boatsetter', revision: 2, lifecycle: 'live' },
+      { ...ref(2), content: 'b' },
+      'redelivery',
+    ],
     ['an older revision', { owner: 'boatsetter', revision: 3, lifecycle: 'live' }, ref(2), 'stale'],
     [
       'anything after a cancellation',
@@ -59,12 +84,23 @@ describe('admits: the guard said of an item already read', () => {
 
 describe('bookingEventRef', () => {
   const detail = { booking_id: 'xhqgmdh', source: 'boatsetter', revision: 2 };
-  it('takes the owner from the bus source', () => {
+  it('takes the owner from the bus source, and the content hash of a booking (not of a cancellation)', () => {
     expect(bookingEventRef({ source: 'partner.boatsetter' }, detail, false)).toEqual({
       owner: 'boatsetter',
       revision: 2,
       cancels: false,
+      content: contentHashOf(detail),
     });
+    expect(bookingEventRef({ source: 'partner.boatsetter' }, detail, true)).toEqual({
+      owner: 'boatsetter',
+      revision: 2,
+      cancels: true,
+    });
+  });
+  it('hashes the content whatever its key order, and tells any other content apart', () => {
+    const reordered = { revision: 2, source: 'boatsetter', booking_id: 'xhqgmdh' };
+    expect(contentHashOf(reordered)).toBe(contentHashOf(detail));
+    expect(contentHashOf({ ...detail, guest_count: 4 })).not.toBe(contentHashOf({ ...detail, guest_count: 5 }));
   });
   it.each(['partner.getmyboat', 'charter.scc'])('refuses a detail whose source is not the publisher (%s)', (source) => {
     expect(() => bookingEventRef({ source }, detail, true)).toThrow(InvalidEventError);

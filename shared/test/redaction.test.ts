@@ -6,6 +6,7 @@ import {
   safeFirstName,
   scrubField,
   scrubText,
+  stripControls,
 } from '../src/redaction';
 
 describe('redactMoney', () => {
@@ -192,6 +193,8 @@ describe("the booking's own amounts, in words, in thousands and as a share", () 
   it.each([
     ['Captain gets three hundred'],
     ['Charter was fourteen hundred fifty'],
+    ['Charter was fourteen fifty'],
+    ['Owner keeps eleven fifty'],
     ['Charter was one thousand four hundred and fifty'],
     ['Charter was one thousand, four hundred fifty'],
     ['Owner keeps eleven hundred fifty after the captain'],
@@ -276,6 +279,23 @@ describe('scrubText: contact details, then money', () => {
     expect(scrubText(text)).toBe(expected);
   });
 
+  it.each([
+    ['Guest is dana\uff20example.com', 'Guest is [contact removed]'],
+    ['Photos to dana@example\uff0ecom please', 'Photos to [contact removed] please'],
+    ['Agent: bob\uff20agency\uff0eco\uff0euk', 'Agent: [contact removed]'],
+    ['Bring ice.\nCaptain gets \uff13\uff10\uff10', 'Bring ice.'],
+    ['Bring ice.\nCharter was \uff11\uff14\uff15\uff10', 'Bring ice.'],
+  ])('reads full-width and other compatibility characters as what they stand for (NFKC): %s', (text, expected) => {
+    expect(scrubText(text, facts)).toBe(expected);
+  });
+
+  it('reads a price said as two numbers as hundreds, and only where both are 10-99', () => {
+    expect(scrubText('Bring ice.\nCharter was fourteen fifty', facts)).toBe('Bring ice.');
+    expect(scrubText('Bring ice.\nFourteen-fifty all in', facts)).toBe('Bring ice.');
+    expect(scrubText('Twelve guests, fifty towels', facts)).toBe('Twelve guests, fifty towels');
+    expect(scrubText('Meet at dock fourteen', facts)).toBe('Meet at dock fourteen');
+  });
+
   it('scrubs a location that holds the money and the guest’s cell', () => {
     expect(scrubField('Shelter Island, $1,450, capt fee $300, guest cell 619 555 0100', facts, 200)).toBe(
       'Shelter Island, guest cell [contact removed]',
@@ -309,5 +329,15 @@ describe('scrubText: contact details, then money', () => {
       emails: ['dana@example.com'],
       phones: ['+1 (619) 555-0100'],
     });
+  });
+});
+
+describe('stripControls', () => {
+  it('drops C0 controls, DEL and bidi overrides and isolates, and puts the text on one line', () => {
+    const hostile = 'a\u0000b\u001b\u007fc\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069d\r\n\te';
+    expect(stripControls(hostile)).toBe('abcd e');
+  });
+  it('leaves ordinary text, accents and emoji as written', () => {
+    expect(stripControls('Désolée — sick kid 🤒, sorry!')).toBe('Désolée — sick kid 🤒, sorry!');
   });
 });

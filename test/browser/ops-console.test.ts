@@ -197,6 +197,21 @@ describe('the ops console in headless Chromium against the local cloud', () => {
       cloud.runtime!.invoke('charter-ops-local-watch', scheduledEvent('charter-ops-local-watch-schedule-1', at));
     await watch(new Date());
     await watch(new Date(Date.now() + 73 * 3_600_000));
+    // Names no partner has: one row however many, with the last names tried (after the watch three days on, which
+    // forgets the counts older than its day).
+    await putEvents(
+      ['made-up-1', 'made-up-2', 'made-up-3'].map((partner) =>
+        asService('PartnerRequestRefused', {
+          schema_version: 1,
+          partner,
+          reason: 'unknown_partner',
+          status: 404,
+          at: new Date().toISOString(),
+          route: 'create',
+        }),
+      ),
+    );
+    await cloud.idle();
     phone = await launchPhone();
   }, TIMEOUT);
 
@@ -348,6 +363,11 @@ describe('the ops console in headless Chromium against the local cloud', () => {
       expect(letters).toContain('InvalidEventError: invalid event: detail.charter_end: must be after charter_start');
       const getmyboat = await page.locator('.partner[data-partner="getmyboat"]').innerText();
       expect(getmyboat).toMatch(/Last refused: stale_timestamp \(401\)/);
+      expect(await page.locator('.partner[data-partner^="made-up"]').count()).toBe(0);
+      const unknown = await page.locator('.partner[data-partner="(unknown)"]').innerText();
+      expect(unknown).toMatch(/Not onboarded \(any name\)/);
+      expect(unknown).toMatch(/Names tried lately: (made-up-\d, ){2}made-up-\d/);
+      expect(unknown).toMatch(/Last refused: unknown_partner \(404\), .* 3 refused in the last day/);
       // Each queue's total, and what to do about a letter.
       expect(await page.locator('#letter-list .queues').innerText()).toMatch(/calendar 1\b/);
       expect(letters).toContain('What to do: Fix the cause, then replay it: npm run dlq -- redrive');

@@ -205,6 +205,37 @@ describe('the booking lifecycle, end to end in the local cloud', () => {
     }, 60_000);
   });
 
+  describe('one revision published twice with other content, past the intake (PutEvents)', () => {
+    const b = booking(4, { booking_id: 'lc-conflict', charter_date: '2027-09-12' }) as Booking;
+    let before: Awaited<ReturnType<typeof seen>>;
+
+    beforeAll(async () => {
+      await publish([created(b)]);
+      before = await seen(b.booking_id, [2027]);
+      // Revision 1 again, as an update, with another date: not a redelivery, whatever its detail-type.
+      await publish([updated(b, 1, { charter_date: '2027-09-13' })]);
+    }, 60_000);
+
+    it('changes nothing anywhere', async () => {
+      expect(await seen(b.booking_id, [2027])).toEqual(before);
+    });
+
+    it('dead-letters it as revision_conflict in guest-pages, scc and calendar, rather than ignore it', async () => {
+      const letters = (await readDeadLetters(sqs(), { peek: true })).filter((l) => l.bookingId === b.booking_id);
+      const refusals = letters.map((l) => `${l.functionName.replace(/^charter-|-local-.*$/g, '')}:${l.errorMessage}`);
+      for (const service of ['guest-pages', 'scc', 'calendar']) {
+        expect(refusals.filter((r) => r.startsWith(`${service}:`) && r.includes('revision_conflict'))).toHaveLength(1);
+      }
+    });
+
+    it('still takes the same content again as a redelivery, as a create or an update', async () => {
+      await publish([created(b), updated(b, 1, {})]);
+      expect(await seen(b.booking_id, [2027])).toEqual(before);
+      const letters = (await readDeadLetters(sqs(), { peek: true })).filter((l) => l.bookingId === b.booking_id);
+      expect(letters).toHaveLength(3);
+    });
+  });
+
   describe("another partner's events for an owned booking", () => {
     const b = booking(3, { booking_id: 'lc-owned', charter_date: '2027-09-09', source: 'boatsetter' }) as Booking;
     let before: Awaited<ReturnType<typeof seen>>;

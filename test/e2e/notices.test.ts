@@ -5,7 +5,7 @@
  */
 import type { BookingCreatedInput } from '@charter/events';
 import { publishBookingEvents, startLocalCloud, type BookingEvent, type LocalCloud } from '@charter/local/testing';
-import { inviteIn, type StoredNotice } from '../../services/notifications/test/harness';
+import { inviteIn, isCaptainCopy, type StoredNotice } from '../../services/notifications/test/harness';
 import { booking, crewLinkIn, emails, fetchJson, moneyIn, serviceKey } from '../support/e2e';
 
 const CAPTAIN = 'captain@crew.example.com';
@@ -20,8 +20,11 @@ describe('crew notices, end to end in the local cloud', () => {
     await publishBookingEvents(events);
     await cloud.idle();
   };
-  const mailOf = async (bookingId: string) =>
+  const allMailOf = async (bookingId: string) =>
     ((await emails(cloud)) as StoredNotice[]).filter((m) => m.subject.includes(bookingId));
+  /** The crew's own notices; the captain's copies apart. */
+  const mailOf = async (bookingId: string) => (await allMailOf(bookingId)).filter((m) => !isCaptainCopy(m));
+  const copiesOf = async (bookingId: string) => (await allMailOf(bookingId)).filter(isCaptainCopy);
   const to = (all: StoredNotice[], address: string) => all.filter((m) => m.destination.to[0] === address);
 
   beforeAll(async () => {
@@ -77,11 +80,22 @@ describe('crew notices, end to end in the local cloud', () => {
       }
     });
 
-    it('says what changed, old -> new, and BCCs the captain on everyone else’s messages', () => {
+    it('says what changed, old -> new, to each member alone: no message has a BCC', () => {
       const change = to(all, 'mate@crew.example.com')[1]!;
       expect(change.body.text).toMatch(/10:00 AM\s*->\s*11:00 AM|10:00 AM → 11:00 AM/);
-      for (const message of all) {
-        expect(message.destination.bcc).toEqual(message.destination.to[0] === CAPTAIN ? [] : [CAPTAIN]);
+      for (const message of all) expect(message.destination.bcc).toEqual([]);
+    });
+
+    it('sends the captain a copy of everyone else’s notices, with no invite and no member link', async () => {
+      const copies = await copiesOf(b.booking_id);
+      expect(copies.map((m) => m.subject.split(':').slice(0, 2).join(':')).sort()).toEqual(
+        ['Cancelled', 'Cancelled', 'Changed', 'Changed', 'Crew call', 'Crew call'].map((k) => `Copy: ${k}`),
+      );
+      for (const copy of copies) {
+        expect(copy.destination).toMatchObject({ to: [CAPTAIN], bcc: [] });
+        // No text/calendar part: nothing a copy carries can reach the captain's own calendar.
+        expect((copy.attachments ?? []).filter((a) => a.contentType.startsWith('text/calendar'))).toEqual([]);
+        expect(crewLinkIn(copy, cloud.endpoints.api)).toBeUndefined();
       }
     });
 
@@ -149,6 +163,58 @@ describe('crew notices, end to end in the local cloud', () => {
       expect(removedLink).toBeTruthy();
       const res = await fetch(removedLink!, { headers: { accept: 'application/json' } });
       expect(res.status).toBe(403);
+    });
+  });
+
+  describe("the operator changes a member's email (the same member)", () => {
+    const b = booking(42, { booking_id: 'nt-email', charter_date: '2027-08-20' }) as Booking;
+    const NEW_ADDRESS = 'isla.moreno@crew.example.com';
+    let before: StoredNotice[];
+    let after: StoredNotice[];
+    let copies: StoredNotice[];
+
+    beforeAll(async () => {
+      await publish([{ detailType: 'BookingCreated', detail: b }]);
+      before = await mailOf(b.booking_id);
+      const { events } = await fetchJson<{
+        events: Array<{ event_id: string; version: number; crew: Array<Record<string, unknown>> }>;
+      }>(`${cloud.endpoints.api}/events?booking_id=${b.booking_id}`, {
+        headers: { 'x-service-key': serviceKey(cloud) },
+      });
+      const event = events[0]!;
+      const crew = event.crew.map(({ member_id, name, email, role }) => ({
+        member_id,
+        name,
+        email: email === 'mate@crew.example.com' ? NEW_ADDRESS : email,
+        role,
+      }));
+      const copiesBefore = (await copiesOf(b.booking_id)).length;
+      const res = await fetch(`${cloud.endpoints.api}/events/${event.event_id}`, {
+        method: 'PATCH',
+        headers: { 'content-type': 'application/json', 'x-service-key': serviceKey(cloud) },
+        body: JSON.stringify({ expected_version: event.version, crew }),
+      });
+      expect(res.status).toBe(200);
+      await cloud.idle();
+      after = (await mailOf(b.booking_id)).slice(before.length);
+      copies = (await copiesOf(b.booking_id)).slice(copiesBefore);
+    }, 90_000);
+
+    it('tells the old address it is off the crew and calls the new one, and nobody else', () => {
+      expect(after.map((m) => `${m.destination.to[0]} ${m.subject.split(':')[0]}`)).toEqual([
+        'mate@crew.example.com Off the crew',
+        `${NEW_ADDRESS} Crew call`,
+      ]);
+      const [removal, call] = after.map(inviteIn);
+      // The old address's calendar loses the event; the new one's gets it, the same event (UID) at a later SEQUENCE.
+      expect(removal).toMatchObject({ method: 'CANCEL', attendees: ['mate@crew.example.com'] });
+      expect(call).toMatchObject({ method: 'REQUEST', uid: removal!.uid, attendees: [NEW_ADDRESS] });
+      expect(call!.sequence).toBeGreaterThan(removal!.sequence);
+      expect(crewLinkIn(to(after, NEW_ADDRESS)[0]!, cloud.endpoints.api)).toBeDefined();
+      expect(copies.map((m) => m.subject.split(':').slice(0, 2).join(':'))).toEqual([
+        'Copy: Off the crew',
+        'Copy: Crew call',
+      ]);
     });
   });
 });

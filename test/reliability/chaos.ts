@@ -436,7 +436,8 @@ async function verify(cloud: LocalCloud, plans: Plan[]) {
     }
     const ofRun = (m: StoredEmail) => m.subject.includes(`chaos-${plans[0]?.id.split('-')[1] ?? ''}-`);
     return {
-      crewEmails: mail.filter((m) => ofRun(m) && !m.subject.startsWith('Booking ')).length,
+      crewEmails: mail.filter((m) => ofRun(m) && !m.subject.startsWith('Booking ') && !m.subject.startsWith('Copy: '))
+        .length,
       alerts: mail.filter((m) => ofRun(m) && m.subject.startsWith('Booking ')).length,
       lost,
       doubled,

@@ -16,6 +16,19 @@ export { mailbox, type StoredEmail } from './mailbox';
 export { faultProxy, type FaultProxy, type ProxiedRequest, type ProxyAction } from './fault-proxy';
 export { publishBookingEvents, publishBookings, type BookingEvent, type PublishOptions } from '../partner';
 
+const UNLIMITED = { throttleRate: 100_000, throttleBurst: 100_000 };
+/**
+ * Every route's throttling out of the way (`startLocalCloud({ params: UNTHROTTLED })`), for a test about what the
+ * handlers answer to more requests a second than a route allows (throttling has its own tests, with the real limits).
+ */
+export const UNTHROTTLED: NonNullable<LocalCloudOptions['params']> = {
+  bus: { ...UNLIMITED, webhookRate: 100_000, webhookBurst: 100_000 },
+  'guest-pages': { ...UNLIMITED, presignRate: 100_000, presignBurst: 100_000 },
+  scc: { ...UNLIMITED, crewRouteRate: 100_000, crewRouteBurst: 100_000 },
+  calendar: UNLIMITED,
+  ops: UNLIMITED,
+};
+
 /**
  * The local cloud for tests: random 127.0.0.1 ports, a fresh state directory, short Lambda
  * retry waits, schedules off (a test invokes a scheduled function when it wants it), and the

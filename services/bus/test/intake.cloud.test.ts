@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startLocalCloud, type LocalCloud } from '@charter/local/testing';
+import { startLocalCloud, UNTHROTTLED, type LocalCloud } from '@charter/local/testing';
 import { signatureHeader } from '../src/domain/signature';
 import { onboardPartners } from './support/partners';
 
@@ -19,7 +19,8 @@ describe('POST /partners/{partner}/bookings through the local HTTP API', () => {
   let partnerSecrets: Record<string, string>;
 
   beforeAll(async () => {
-    cloud = await startLocalCloud({ services: ['bus'], run: true });
+    // Many requests a second, one after another: these tests are not about throttling.
+    cloud = await startLocalCloud({ services: ['bus'], run: true, params: UNTHROTTLED });
     partnerSecrets = await onboardPartners(['boatsetter', 'getmyboat', 'direct']);
   });
   afterAll(() => cloud.stop());

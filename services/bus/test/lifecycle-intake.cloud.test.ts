@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startLocalCloud, type LocalCloud } from '@charter/local/testing';
+import { startLocalCloud, UNTHROTTLED, type LocalCloud } from '@charter/local/testing';
 import { signatureHeader } from '../src/domain/signature';
 import { onboardPartners } from './support/partners';
 
@@ -30,7 +30,8 @@ describe('the lifecycle routes of the intake through the local HTTP API', () => 
   let partnerSecrets: Record<string, string>;
 
   beforeAll(async () => {
-    cloud = await startLocalCloud({ services: ['bus'], run: true });
+    // Many requests a second, one after another: these tests are not about throttling.
+    cloud = await startLocalCloud({ services: ['bus'], run: true, params: UNTHROTTLED });
     partnerSecrets = await onboardPartners(['boatsetter', 'getmyboat', 'direct']);
   });
   afterAll(() => cloud.stop());
@@ -146,7 +147,44 @@ describe('the lifecycle routes of the intake through the local HTTP API', () => 
     expect(onBus(route.detailType, bookingId)).toHaveLength(2);
   });
 
-  it('keys duplicates by detail-type too: an update and a cancellation of one revision are two events', async () => {
+  describe('a create and an update of one revision are one revision', () => {
+    const create = (bookingId: string, fields: Record<string, unknown> = {}) => {
+      const body = JSON.stringify({ ...updated, booking_id: bookingId, ...fields });
+      return fetch(`${cloud.endpoints.api}/partners/getmyboat/bookings`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'x-charter-signature': signatureHeader(partnerSecrets.getmyboat!, body),
+        },
+        body,
+      });
+    };
+
+    it('with the same content: the update is answered with the create’s event id, nothing more published', async () => {
+      const first = await accepted(await create('one-revision-same', { revision: 1 }));
+      const again = await accepted(await signed(UPDATE, 'getmyboat', 'one-revision-same', { revision: 1 }));
+      expect(again).toEqual({ ...first, duplicate: true });
+      expect(onBus('BookingCreated', 'one-revision-same')).toHaveLength(1);
+      expect(onBus('BookingUpdated', 'one-revision-same')).toHaveLength(0);
+    });
+
+    it.each([
+      { first: 'create', then: 'update' },
+      { first: 'update', then: 'create' },
+    ])('with other content ($first, then $then): 409 revision_conflict naming the revision', async ({ first }) => {
+      const bookingId = `one-revision-${first}-first`;
+      const byCreate = () => create(bookingId, { revision: 1 });
+      const byUpdate = () => signed(UPDATE, 'getmyboat', bookingId, { revision: 1, guest_count: 9 });
+      const accept = await accepted(await (first === 'create' ? byCreate() : byUpdate()));
+      const res = await (first === 'create' ? byUpdate() : byCreate());
+      expect(res.status).toBe(409);
+      expect(await refusal(res)).toMatchObject({ error: 'revision_conflict', revision: 1 });
+      const published = [...onBus('BookingCreated', bookingId), ...onBus('BookingUpdated', bookingId)];
+      expect(published.map((e) => e.id)).toEqual([accept.event_id]);
+    });
+  });
+
+  it('keys a cancellation apart: an update and a cancellation of one revision are two events', async () => {
     await accepted(await signed(UPDATE, 'getmyboat', 'same-revision', { revision: 5 }));
     await accepted(await signed(CANCEL, 'getmyboat', 'same-revision', { revision: 5 }));
     expect(onBus('BookingUpdated', 'same-revision')).toHaveLength(1);

@@ -7,7 +7,7 @@ import {
   PutSecretValueCommand,
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
-import { startLocalCloud, type LocalCloud } from '@charter/local/testing';
+import { startLocalCloud, UNTHROTTLED, type LocalCloud } from '@charter/local/testing';
 import { finishRotation, main, migratePartnerMap, partnerSecretName, rotateSecret } from '../../../scripts/rotate';
 import { signatureHeader } from '../src/domain/signature';
 import { onboardPartners } from './support/partners';
@@ -26,7 +26,8 @@ let client: SecretsManagerClient;
 let bookings = 0;
 
 beforeAll(async () => {
-  cloud = await startLocalCloud({ services: ['bus'], run: true });
+  // Many requests a second, one after another: these tests are not about throttling.
+  cloud = await startLocalCloud({ services: ['bus'], run: true, params: UNTHROTTLED });
   client = new SecretsManagerClient({});
 });
 afterAll(async () => {

@@ -29,7 +29,12 @@ let secrets: Record<string, string>;
 let requests = 0;
 
 beforeAll(async () => {
-  cloud = await startLocalCloud({ services: ['bus'], run: true });
+  // More requests a route than its burst of 10, one after another: this file is about refusals, not throttling.
+  cloud = await startLocalCloud({
+    services: ['bus'],
+    run: true,
+    params: { bus: { webhookRate: 1_000, webhookBurst: 1_000 } },
+  });
   secrets = await onboardPartners(['refused-co']);
 });
 afterAll(() => cloud.stop());
@@ -111,6 +116,15 @@ describe.each(ROUTES)('PartnerRequestRefused on the $route route', (route) => {
       expect.objectContaining({ partner: 'never-onboarded', reason: 'unknown_partner', status: 404 }),
     ]);
     expectNothingSent(sent.heard[0]!, sent);
+  });
+
+  it('404 for a made-up partner whatever the body, so ops counts it with the other unknown names', async () => {
+    const body = JSON.stringify({ ...route.body, notes: 'n'.repeat(70_000) });
+    const sent = await send(route, { partner: 'made-up-413', body });
+    expect(sent.status).toBe(404);
+    expect(sent.heard.map((e) => e.detail as unknown)).toEqual([
+      expect.objectContaining({ partner: 'made-up-413', reason: 'unknown_partner', status: 404 }),
+    ]);
   });
 
   it('400 for a signed body that is not JSON, reported as bad_json', async () => {

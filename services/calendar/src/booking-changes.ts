@@ -1,4 +1,4 @@
-import { assertOwner, type BookingEventRef } from '@charter/shared/booking-revision';
+import { assertApplicable, type BookingEventRef } from '@charter/shared/booking-revision';
 import { checkPublishingSettings } from './config';
 import { entryOf, headReflects, type StoredEntry } from './domain/booking-head';
 import type { CalendarEntry } from './domain/entry';
@@ -27,7 +27,7 @@ export async function applyBookingChange(
   // Refuse a stage that could not publish before the head changes for good.
   checkPublishingSettings();
   const outcome = await applyToHead(bookingId, ref, change);
-  assertOwner(outcome, bookingId, ref.owner);
+  assertApplicable(outcome, bookingId, ref.owner);
   if (outcome.kind === 'applied') return { kind: 'applied', ...(await fileAndAnnounce(outcome.item, invocation)) };
   if (outcome.kind === 'stale' || outcome.kind === 'cancelled') return { kind: 'ignored', reason: outcome.kind };
   // A redelivery (not_owner was thrown above): repeat the effects from the head, unless it moved on meanwhile.

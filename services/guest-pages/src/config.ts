@@ -1,4 +1,5 @@
 import { defineConfig, envInt, envString, envUrl } from '@charter/shared/config';
+import { NotConfiguredError } from '@charter/shared/errors';
 import * as z from '@charter/events/zod';
 import { DEFAULT_UPLOAD_LIMITS, type UploadLimits } from './domain/uploads';
 
@@ -37,6 +38,27 @@ export const setting = defineConfig({
   /** Param uploadMaxBytes: bytes presigned per booking (5 GB). */
   UPLOAD_MAX_BYTES: envInt(DEFAULT_UPLOAD_LIMITS.maxBytes),
 });
+
+/**
+ * What the booking consumer needs to apply an event and publish its page. Read before it writes anything: a stage
+ * missing one (its site bucket, say) fails naming it with no item written, rather than after the item took the
+ * revision, when a retry would find it applied and no page would ever be put.
+ */
+const PUBLISHING_SETTINGS = [
+  'GUEST_PAGES_TABLE',
+  'SITE_BUCKET',
+  'UPLOAD_KEY_SECRET_NAME',
+  'API_URL',
+  'GUEST_SITE_URL',
+  'UPLOAD_OPENS_DAYS_BEFORE',
+  'UPLOAD_GRACE_HOURS',
+] as const;
+
+/** Reads every setting publishing a page needs, and the bus the consumer announces on (read by the publisher). */
+export function checkPublishingSettings(): void {
+  for (const name of PUBLISHING_SETTINGS) setting(name);
+  if (!process.env.EVENT_BUS_NAME) throw new NotConfiguredError('environment variable EVENT_BUS_NAME');
+}
 
 /** The upload window and quota: the page's and presign's, from the same settings. */
 export const uploadLimits = (): UploadLimits => ({

@@ -4,6 +4,7 @@ import { createPresignedPost, type PresignedPost } from '@aws-sdk/s3-presigned-p
 import { s3ClientConfig } from '@charter/shared/aws';
 import { applyBookingEvent, type BookingEventRef, type RevisionOutcome } from '@charter/shared/booking-revision';
 import { conditionally, documentClient } from '@charter/shared/dynamo';
+import { lazy } from '@charter/shared/lazy';
 import { setting } from './config';
 import type { Lifecycle } from '@charter/shared/booking-revision';
 import type { GuestPageItem, PageFacts } from './domain/page-state';
@@ -17,7 +18,7 @@ import { presignedPostInput, type QuotaLimit, type UploadLimits, type UploadPlan
  * used of the quota (`upload_files`, `upload_bytes`, written only by `reserveUpload`).
  */
 const dynamo = documentClient();
-const s3 = new S3Client(s3ClientConfig());
+const s3 = lazy(() => new S3Client(s3ClientConfig()));
 
 /**
  * A page may be re-rendered (a re-delivered or corrected booking), and the distribution caches
@@ -28,13 +29,14 @@ const s3 = new S3Client(s3ClientConfig());
 export const PAGE_CACHE_CONTROL = 'public, max-age=60, must-revalidate';
 
 /** What a booking event writes besides the head: the page's facts (a live event) or when it was cancelled. */
-export type PageChange = { kind: 'live'; facts: PageFacts; candidateSlug: string } | { kind: 'cancelled'; at: string };
+export type PageChange =
+  { kind: 'live'; facts: PageFacts; candidateSlug: string; redaction: string[] } | { kind: 'cancelled'; at: string };
 
 /**
  * Applies a booking event to its item in one conditional UpdateItem (`applyBookingEvent`: ownership, revision,
  * cancellation). A live event keeps the booking's first slug (`if_not_exists`, so concurrent deliveries end with one)
- * and sets the page's facts; a cancellation sets only when it happened, so one that comes first leaves a tombstone
- * with no slug and no page.
+ * and sets the page's facts, adding the revision's private facts to `redaction`; a cancellation sets only when it
+ * happened, so one that comes first leaves a tombstone with no slug and no page.
  */
 export function applyToGuestPage(
   bookingId: string,
@@ -45,6 +47,7 @@ export function applyToGuestPage(
   const names: Record<string, string> = { '#created': 'created_at', '#updated': 'updated_at' };
   const values: Record<string, unknown> = { ':now': now.toISOString() };
   const assignments = ['#created = if_not_exists(#created, :now)', '#updated = :now'];
+  const additions: string[] = [];
   const set = (attribute: string, value: unknown, expression = (v: string) => v) => {
     names[`#${attribute}`] = attribute;
     values[`:${attribute}`] = value;
@@ -56,6 +59,12 @@ export function applyToGuestPage(
     set('slug', change.candidateSlug, (v) => `if_not_exists(#slug, ${v})`);
     for (const [attribute, value] of Object.entries(change.facts))
       if (attribute !== 'booking_id') set(attribute, value);
+    // Every revision's private facts, unioned into the item's string set (an empty set cannot be written).
+    if (change.redaction.length) {
+      names['#redaction'] = 'redaction';
+      values[':redaction'] = new Set(change.redaction);
+      additions.push('#redaction :redaction');
+    }
   } else {
     set('cancelled_at', change.at);
   }
@@ -65,6 +74,7 @@ export function applyToGuestPage(
     key: { booking_id: bookingId },
     ref,
     set: { assignments, names, values },
+    add: additions,
   });
 }
 

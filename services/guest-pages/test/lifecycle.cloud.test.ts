@@ -162,8 +162,16 @@ const operator = (bookingId: string) =>
 const normalised = (page: string, bookingId: string) =>
   page.replaceAll(mintUploadToken(uploadKey, bookingId), '<token>').replaceAll(bookingId, '<booking>');
 /** The item's state, without what differs between two bookings by construction. */
+/** The item but what differs between two bookings by id (the content hash covers the booking id too). */
 const stateOf = (item: GuestPageItem | undefined) => {
-  const { booking_id: _id, slug: _slug, created_at: _created, updated_at: _updated, ...state } = item ?? {};
+  const {
+    booking_id: _id,
+    slug: _slug,
+    created_at: _created,
+    updated_at: _updated,
+    content_hash: _hash,
+    ...state
+  } = item ?? {};
   return state;
 };
 /** Every dead letter of the service's queue, read with the real SQS client. */
@@ -217,6 +225,21 @@ describe('a change', () => {
     // One page object for the booking, however often it changed.
     expect((await pageKeys()).filter((key) => !before.includes(key))).toEqual([pageKey(first!.slug)]);
     expect(await itemOf('gp-move-1')).toMatchObject({ revision: 2, lifecycle: 'live', charter_date: '2028-01-05' });
+  });
+
+  it("keeps every revision's amounts: an update without them cannot show the first's in its location", async () => {
+    const money = { revenue_cents: 145_000, captain_fee_cents: 30_000 };
+    await deliver(CREATE(created('gp-money-1', { ...money, location: 'Shelter Island' })));
+    const { revenue_cents: _r, captain_fee_cents: _c, ...withoutAmounts } = updated('gp-money-1');
+    await deliver(UPDATE({ ...withoutAmounts, location: 'Shelter Island, charter was 1450, skipper 300' }));
+    const [first] = published('gp-money-1');
+    const page = await pageOf(first!.slug);
+    expect(page).toContain('<dd id="charter-location">Shelter Island</dd>');
+    expect(page).not.toMatch(/1450|1,450|skipper|charter was/);
+    // Kept server-side as one string set, every revision's: the update added nothing, and took nothing away.
+    expect((await itemOf('gp-money-1'))!.redaction).toEqual(
+      new Set(['amount:145000/30000', `email:${sampleBooking().guest.email}`, `phone:${sampleBooking().guest.phone}`]),
+    );
   });
 
   it('closes uploads when a change moves the charter into the past (the window follows the end)', async () => {

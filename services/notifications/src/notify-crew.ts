@@ -15,8 +15,8 @@ import {
   type CrewNotice,
   type DueNotice,
 } from './domain/join';
-import { renderNotice } from './domain/notice-email';
-import { needsV1Adoption, type JoinState } from './domain/state';
+import { captainCopyOf, renderNotice } from './domain/notice-email';
+import { needsV1Adoption, type CaptainCopy, type JoinState } from './domain/state';
 import { CLAIM_LEASE_MS } from './domain/stall';
 import {
   adoptV1,
@@ -35,7 +35,7 @@ import {
   voidClaim,
 } from './store/join';
 import { sendEmail } from './store/mail';
-import { tellCaptainOfDeclines } from './tell-captain';
+import { sendCaptainCopies, tellCaptainOfDeclines } from './tell-captain';
 
 /**
  * Rounds of "read the state, send what is due" per invocation. A round that sent something re-reads, since the
@@ -84,6 +84,8 @@ export async function settleBooking(
     const outcomes = await deliverNotices(state, plan.due, claimer, logger);
     deliveries.push(...outcomes);
     state = await getJoin(bookingId);
+    // The captain's copies of this round's notices, before the next round's notice to a member replaces one.
+    if (state && (await sendCaptainCopies(state, claimer, logger, deliveries))) state = await getJoin(bookingId);
     // A released notice waits for Lambda's retry (minutes later), not for another round now: the SES policy is
     // four attempts per invocation.
     if (!outcomes.some((d) => d.kind === 'sent') || outcomes.some((d) => d.kind === 'released')) break;
@@ -92,6 +94,7 @@ export async function settleBooking(
   for (const { group, notice } of noticesToPublish(state)) {
     await publishCrewNotifiedOnce(group, notice, claimer, logger);
   }
+  await sendCaptainCopies(state, claimer, logger, deliveries);
   deliveries.push(...(await tellCaptainOfDeclines(state, claimer, logger)));
   const after = await getJoin(bookingId);
   if (after && isSettled(after)) await stopWatching(after);
@@ -148,7 +151,7 @@ async function deliverNotices(
       });
       const crewPageLink = crewPageUrl(setting('SCC_API_URL'), notice.event_id, token);
       const email = renderNotice({ bookingId: state.booking_id, notice, captain, crewPageLink, from, now });
-      return deliverOnce(state.booking_id, notice, email, claimer, logger);
+      return deliverOnce(state.booking_id, notice, email, captainCopyOf(notice, captain), claimer, logger);
     }),
   );
   const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
@@ -161,6 +164,7 @@ async function deliverOnce(
   bookingId: string,
   notice: DueNotice,
   email: OutgoingEmail,
+  copy: CaptainCopy | undefined,
   claimer: string,
   logger: Logger,
 ): Promise<Delivery> {
@@ -169,7 +173,7 @@ async function deliverOnce(
     markSending: () => markNoticeSending(bookingId, notice, claimer, new Date()),
     unmarkSending: () => unmarkNoticeSending(bookingId, notice, claimer),
     send: (attempt) => sendEmail(email, { tags: { booking_id: bookingId, kind: `crew-${notice.kind}` }, attempt }),
-    record: ({ messageId }) => recordNoticeSent(bookingId, notice, claimer, messageId, new Date()),
+    record: ({ messageId }) => recordNoticeSent(bookingId, notice, claimer, messageId, new Date(), copy),
     release: () => releaseNotice(bookingId, notice, claimer),
     keep: (status, reason) => markNoticeFailed(bookingId, notice, claimer, status, reason, new Date()),
   });
@@ -182,7 +186,7 @@ async function deliverOnce(
     ...(notice.base.status === 'claimed' ? { took_over_from: notice.base.claimedBy } : {}),
     ...(notice.resends.length ? { resend_requests: notice.resends } : {}),
   };
-  logOutcome(logger, `${notice.kind} notice`, outcome, { ...log, bcc: email.bcc.length });
+  logOutcome(logger, `${notice.kind} notice`, outcome, { ...log, captain_copy: copy !== undefined });
   return { label: `${notice.member.member_id} (${notice.kind})`, ...outcome };
 }
 

@@ -75,8 +75,13 @@ async function publishSuccess(bookingId: string): Promise<void> {
   await cloud.idle();
 }
 
+/** A claim of the member's own notice (not of the captain's copy of it, whose path names `copy`). */
 const isClaimOf = (r: ProxiedRequest, member: string) =>
-  r.target === 'dynamodb' && r.operation === 'UpdateItem' && r.body.includes(member) && r.body.includes('claimed_at');
+  r.target === 'dynamodb' &&
+  r.operation === 'UpdateItem' &&
+  r.body.includes(member) &&
+  r.body.includes('claimed_at') &&
+  !r.body.includes('"copy"');
 const concerns = (r: ProxiedRequest, who: typeof DECKHAND) =>
   (r.target === 'dynamodb' && r.operation === 'UpdateItem' && r.body.includes(who.member)) ||
   (r.target === 'ses' && r.body.includes(who.address));

@@ -65,8 +65,7 @@ const everyone = ROSTER.map((m) => m.email).sort();
 function expectOneCallPerMember(emails: StoredNotice[]) {
   expect(recipients(emails)).toEqual(everyone);
   for (const email of emails) {
-    const toCaptain = email.destination.to[0] === 'captain@crew.example.com';
-    expect(email.destination.bcc).toEqual(toCaptain ? [] : ['captain@crew.example.com']);
+    expect(email.destination.bcc).toEqual([]);
     expect(email.from).toBe('crew-desk@crew.example.com');
     expect(email.body.html).toBeTruthy();
     expect(email.body.text).toBeTruthy();
@@ -307,7 +306,7 @@ describe("the operator's resend (CrewResendRequested, from SCC's POST .../crew/{
     const fresh = await freshNotices(id);
     expect(fresh.map((m) => m.destination.to[0])).toEqual(['deckhand@crew.example.com']);
     expect(fresh[0]!.subject).toMatch(new RegExp(`^Crew details: JADA, .+ \\(booking ${id}\\)$`));
-    expect(fresh[0]!.destination.bcc).toEqual(['captain@crew.example.com']);
+    expect(fresh[0]!.destination.bcc).toEqual([]);
     const link = /https?:\/\/[^\s]+\/crew\/[^\s]+/.exec(fresh[0]!.body.text!)![0];
     const token = new URL(link).searchParams.get('token')!;
     expect(verifyCrewToken([magicLinkKey], eventCreated(id).event_id, token)).toMatchObject({

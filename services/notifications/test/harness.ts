@@ -7,6 +7,7 @@ import {
   type LocalCloud,
   type StoredEmail,
 } from '@charter/local/testing';
+import { COPY_PREFIX } from '../src/domain/notice-email';
 import { checkInvite, type CheckedInvite } from './invite-check';
 
 /** An EventBridge envelope as Lambda receives it from a rule, from the detail type's source in the catalog. */
@@ -26,10 +27,21 @@ export type StoredNotice = StoredEmail & {
   attachments?: Array<{ filename: string; contentType: string; content: string }>;
 };
 
+/** A captain's copy of a member's notice (its own message, no invite): its subject is marked. */
+export const isCaptainCopy = (m: StoredEmail) => m.subject.startsWith(`${COPY_PREFIX} `);
+
 /** Every message of one booking the local SES accepted (each subject names the booking), oldest first. */
-export async function mailFor(cloud: LocalCloud, bookingId: string): Promise<StoredNotice[]> {
+export async function allMailFor(cloud: LocalCloud, bookingId: string): Promise<StoredNotice[]> {
   return ((await mailbox(cloud.endpoints.ses)) as StoredNotice[]).filter((m) => m.subject.includes(bookingId));
 }
+
+/** The messages of one booking but the captain's copies, oldest first: the crew's own notices, declines, alerts. */
+export const mailFor = async (cloud: LocalCloud, bookingId: string) =>
+  (await allMailFor(cloud, bookingId)).filter((m) => !isCaptainCopy(m));
+
+/** The captain's copies of the members' notices of one booking, oldest first. */
+export const copiesFor = async (cloud: LocalCloud, bookingId: string) =>
+  (await allMailFor(cloud, bookingId)).filter(isCaptainCopy);
 
 /** The messages of one booking to one address, oldest first. */
 export const mailTo = (all: StoredNotice[], address: string) => all.filter((m) => m.destination.to[0] === address);

@@ -115,6 +115,38 @@ describe('what a member is due (memberDue)', () => {
     });
   });
 
+  describe('a member whose email changed on the crew (the same member_id)', () => {
+    const moved = { ...mate, email: 'Isla.Moreno@crew.example.com' };
+    const toldOld = toldRecord(mate, 'call', fieldsOf(rescheduled));
+
+    it('the old address first: a removal of what it was told, to the old address', () => {
+      expect(memberDue(live, moved, toldOld, true)).toMatchObject({
+        kind: 'notice',
+        notice: { kind: 'removal', member: { member_id: mate.member_id, email: mate.email }, sequence: 1 },
+      });
+    });
+
+    it('then the new address: the call, once the old one was told it is off', () => {
+      const removed = { ...toldRecord(mate, 'removal', fieldsOf(rescheduled), 2) };
+      expect(memberDue(live, moved, removed, true)).toMatchObject({
+        kind: 'notice',
+        notice: { kind: 'call', member: { email: moved.email }, sequence: 2 },
+      });
+    });
+
+    it('a cancellation goes where the invite went', () => {
+      expect(memberDue(over, moved, toldOld, true)).toMatchObject({
+        kind: 'notice',
+        notice: { kind: 'cancel', member: { email: mate.email } },
+      });
+    });
+
+    it('the same address in another case is the same address: nothing', () => {
+      const upper = { ...mate, email: mate.email.toUpperCase() };
+      expect(memberDue(live, upper, toldOld, true)).toEqual({ kind: 'none' });
+    });
+  });
+
   it('a member told the same details already: nothing', () => {
     expect(memberDue(live, mate, toldRecord(mate, 'call', fieldsOf(rescheduled)), true)).toEqual({ kind: 'none' });
   });

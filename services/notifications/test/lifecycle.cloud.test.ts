@@ -13,7 +13,16 @@ import {
   eventCreated,
   eventUpdated,
 } from './fixtures';
-import { busEvent, crewNotifiedOf, inviteIn, lambdaContext, mailFor, mailTo, type StoredNotice } from './harness';
+import {
+  busEvent,
+  copiesFor,
+  crewNotifiedOf,
+  inviteIn,
+  lambdaContext,
+  mailFor,
+  mailTo,
+  type StoredNotice,
+} from './harness';
 
 /**
  * A booking's whole life as the notifier sees it, through the local cloud's real stores (dynalite, aws-ses-v2-local,
@@ -91,9 +100,23 @@ async function expectCallChangeCancel(id: string, eventId: string) {
     expect(
       invites.every((i) => i.attendees.join() === member.email && i.organizer === 'crew-desk@crew.example.com'),
     ).toBe(true);
-    // The local store keeps To and BCC apart, as SES's Simple content sends them: the captain is on everyone else's.
-    const toCaptain = member.role === 'captain';
-    for (const email of mine) expect(email.destination.bcc).toEqual(toCaptain ? [] : ['captain@crew.example.com']);
+    // The local store keeps To and BCC apart, as SES's Simple content sends them: no member's message has a BCC.
+    for (const email of mine) expect(email.destination.bcc).toEqual([]);
+  }
+  // The captain sees everyone else's notices as copies of their own, with no invite that could reach their calendar.
+  const copies = await copiesFor(cloud, id);
+  expect(copies.map((c) => c.subject.split(':')[1]!.trim()).sort()).toEqual([
+    'Cancelled',
+    'Cancelled',
+    'Changed',
+    'Changed',
+    'Crew call',
+    'Crew call',
+  ]);
+  for (const copy of copies) {
+    expect(copy.destination).toMatchObject({ to: ['captain@crew.example.com'], bcc: [] });
+    expect(copy.attachments ?? []).toEqual([]);
+    expect(copy.body.text).not.toMatch(/\/crew\/evt_/);
   }
   expect(crewNotifiedOf(cloud, id).map((e) => [e.detail.kind, e.detail.revision, e.detail.recipients.length])).toEqual([
     ['call', 1, 3],

@@ -3,7 +3,7 @@ import { renderDeclineEmail } from '../src/domain/decline-email';
 import type { OutgoingEmail } from '../src/domain/email';
 import { inviteUid } from '../src/domain/invite';
 import { captainOf, planNotices, type DueNotice } from '../src/domain/join';
-import { renderNotice } from '../src/domain/notice-email';
+import { captainCopyOf, renderCaptainCopy, renderNotice } from '../src/domain/notice-email';
 import { fieldsOf, type JoinState } from '../src/domain/state';
 import { renderDeliveryAlert, renderStallAlert } from '../src/domain/stall-email';
 import {
@@ -59,11 +59,11 @@ describe('the crew call', () => {
   const state = joined(created);
   const mate = emailTo(state, 'mate@crew.example.com');
 
-  it('goes from the configured sender to the member, with the captain in BCC and replies to the captain', () => {
+  it('goes from the configured sender to the member alone (no BCC), with replies to the captain', () => {
     expect(mate).toMatchObject({
       from: FROM,
       to: 'mate@crew.example.com',
-      bcc: ['captain@crew.example.com'],
+      bcc: [],
       replyTo: ['captain@crew.example.com'],
     });
   });
@@ -224,7 +224,7 @@ describe('the cancellation', () => {
     expect(mate.subject).toBe('Cancelled: JADA, Friday, May 31, 2024 (booking xhqgmdh)');
     expect(mate.text).toContain('Reason given: Small craft advisory <b>today</b>');
     expect(mate.html).toContain('Reason given: Small craft advisory &lt;b&gt;today&lt;/b&gt;');
-    expect(mate.bcc).toEqual(['captain@crew.example.com']);
+    expect(mate.bcc).toEqual([]);
   });
 
   it('carries an invite that cancels the same event: METHOD:CANCEL, STATUS:CANCELLED, SEQUENCE higher still', () => {
@@ -243,9 +243,9 @@ describe('the removal', () => {
   const patched = eventUpdated(created, { cause: 'crew', crew: [ROSTER[0]!, ROSTER[1]!] });
   const deckhand = emailTo(joined(patched, toldCall()), 'deckhand@crew.example.com');
 
-  it('starts its subject with "Off the crew:", BCCs the captain and cancels the invite', () => {
+  it('starts its subject with "Off the crew:", goes to the member alone and cancels the invite', () => {
     expect(deckhand.subject).toBe('Off the crew: JADA, Thursday, May 30, 2024 (booking xhqgmdh)');
-    expect(deckhand.bcc).toEqual(['captain@crew.example.com']);
+    expect(deckhand.bcc).toEqual([]);
     expect(inviteOf(deckhand)).toMatchObject({
       method: 'CANCEL',
       status: 'CANCELLED',
@@ -253,6 +253,77 @@ describe('the removal', () => {
       attendees: ['deckhand@crew.example.com'],
     });
     expect(linkIn(deckhand.text)).toBeDefined();
+  });
+});
+
+describe("the captain's copy of a member's notice", () => {
+  const copiesOf = (state: JoinState) =>
+    noticesOf(state).flatMap(({ notice }) => {
+      const copy = captainCopyOf(notice, captainOf(state.crew_event));
+      return copy
+        ? [
+            {
+              notice,
+              copy: renderCaptainCopy({ bookingId: state.booking_id, member: notice.member, copy, from: FROM }),
+            },
+          ]
+        : [];
+    });
+  const patched = eventUpdated(created, { cause: 'crew', crew: [ROSTER[0]!, ROSTER[1]!] });
+  const states = {
+    call: joined(created),
+    change: joined(rescheduled, toldCall()),
+    cancel: joined(cancelled, toldChange()),
+    removal: joined(patched, toldCall()),
+  };
+
+  it.each(Object.entries(states))(
+    'is its own message to the captain for a %s: no invite, no BCC, subject marked as a copy',
+    (kind, state) => {
+      const copies = copiesOf(state);
+      expect(copies.length).toBeGreaterThan(0);
+      for (const { notice, copy } of copies) {
+        expect(notice.kind).toBe(kind);
+        expect(copy).toMatchObject({ to: 'captain@crew.example.com', bcc: [], attachments: [] });
+        const own = renderNotice({
+          bookingId: state.booking_id,
+          notice,
+          captain: captainOf(state.crew_event),
+          crewPageLink: 'https://scc.example.com/crew/evt?token=t',
+          from: FROM,
+          now: NOW,
+        });
+        expect(copy.subject).toBe(`Copy: ${own.subject}`);
+        expect(copy.text).toContain(`notice sent to ${notice.member.name} <${notice.member.email}>`);
+      }
+    },
+  );
+
+  it("leaves out the member's crew-page link, so the captain cannot confirm or decline as them", () => {
+    for (const state of Object.values(states)) {
+      for (const { copy } of copiesOf(state)) {
+        expect(linkIn(copy.text)).toBeUndefined();
+        expect(copy.html).not.toContain('/crew/');
+        expect(copy.text).not.toContain('invite.ics');
+      }
+    }
+  });
+
+  it('shows what the member was told: old -> new for a change, the reason for a cancellation', () => {
+    const [change] = copiesOf(states.change);
+    expect(change!.copy.text).toContain('What changed:');
+    expect(change!.copy.text).toMatch(/Date: Thursday, May 30, 2024 -> Friday, May 31, 2024/);
+    const [cancel] = copiesOf(states.cancel);
+    expect(cancel!.copy.html).toContain('Reason given: Small craft advisory &lt;b&gt;today&lt;/b&gt;');
+  });
+
+  it("is not made of the captain's own notice, which keeps its invite, nor when the crew has no captain", () => {
+    const state = joined(created);
+    const own = noticesOf(state).find((n) => n.email.to === 'captain@crew.example.com')!;
+    expect(captainCopyOf(own.notice, captainOf(state.crew_event))).toBeUndefined();
+    expect(inviteOf(own.email).method).toBe('REQUEST');
+    const noCaptain = joined(eventCreated('xhqgmdh', { crew: [ROSTER[1]!, ROSTER[2]!] }));
+    expect(copiesOf(noCaptain)).toEqual([]);
   });
 });
 

@@ -17,6 +17,8 @@ type Script = (to: string, attempt: number) => Behaviour;
 
 interface Call {
   to: string;
+  /** A captain's copy of a member's notice (its own message), told apart from the notices the scripts aim at. */
+  copy: boolean;
   bcc: string[];
   subject: string;
   outcome: Behaviour;
@@ -59,12 +61,15 @@ beforeAll(async () => {
     req.on('end', () => {
       const input = JSON.parse(body || '{}') as SendEmailBody;
       const to = String(input.Destination?.ToAddresses?.[0]);
-      const attempt = calls.filter((c) => c.to === to).length + 1;
-      const outcome = req.url === '/v2/email/outbound-emails' ? script(to, attempt) : 'reject';
+      const subject = input.Content?.Simple?.Subject?.Data ?? '';
+      const copy = subject.startsWith('Copy: ');
+      const attempt = calls.filter((c) => c.to === to && c.copy === copy).length + 1;
+      const outcome = req.url !== '/v2/email/outbound-emails' ? 'reject' : copy ? 'accept' : script(to, attempt);
       calls.push({
         to,
+        copy,
         bcc: input.Destination?.BccAddresses ?? [],
-        subject: input.Content?.Simple?.Subject?.Data ?? '',
+        subject,
         outcome,
         body: input,
       });
@@ -118,7 +123,8 @@ function crewFor(bookingId: string, mate: string, deckhand: string) {
 
 const deliver = (detailType: 'EventCreated' | 'CalendarUpdated', detail: unknown) =>
   onSuccessEvent(busEvent(detailType, detail), lambdaContext());
-const callsTo = (address: string) => calls.filter((c) => c.to === address);
+const callsTo = (address: string) => calls.filter((c) => c.to === address && !c.copy);
+const copiesTo = (address: string) => calls.filter((c) => c.to === address && c.copy);
 const acceptedTo = (address: string) => callsTo(address).filter((c) => c.outcome === 'accept');
 const crewNotified = (bookingId: string) =>
   cloud
@@ -139,7 +145,17 @@ describe('SES throttling', () => {
     expect(callsTo(`mate+${id}@crew.example.com`).map((c) => c.outcome)).toEqual(['throttle', 'throttle', 'accept']);
     for (const who of ['captain', 'mate', 'deckhand'])
       expect(acceptedTo(`${who}+${id}@crew.example.com`)).toHaveLength(1);
-    expect(acceptedTo(`mate+${id}@crew.example.com`)[0]!.bcc).toEqual([`captain+${id}@crew.example.com`]);
+    expect(acceptedTo(`mate+${id}@crew.example.com`)[0]!.bcc).toEqual([]);
+    // The captain's copies: one per other member, each its own message with no invite.
+    const copies = copiesTo(`captain+${id}@crew.example.com`);
+    expect(copies.map((c) => c.subject).sort()).toEqual([
+      expect.stringMatching(/^Copy: Crew call: /),
+      expect.stringMatching(/^Copy: Crew call: /),
+    ]);
+    for (const c of copies) {
+      expect(c.bcc).toEqual([]);
+      expect(c.body.Content?.Simple?.Attachments ?? []).toEqual([]);
+    }
     expect(crewNotified(id)).toHaveLength(1);
   });
 
@@ -187,7 +203,7 @@ describe('a permanent SES rejection', () => {
       deliver('CalendarUpdated', calendarUpdated(id)),
     ]);
     expect(callsTo(`bounce+${id}@crew.example.com`)).toHaveLength(1);
-    expect(calls.filter((c) => c.to.endsWith(`+${id}@crew.example.com`))).toHaveLength(3);
+    expect(calls.filter((c) => c.to.endsWith(`+${id}@crew.example.com`) && !c.copy)).toHaveLength(3);
     // The call went to the two others: CrewNotified names them (the stall check reports the mate).
     expect(crewNotified(id)).toHaveLength(1);
     expect(recipientIds(id)).toEqual(['rowan-hale', 'theo-park']);
@@ -210,7 +226,7 @@ describe('an SES answer lost on the way back', () => {
 });
 
 describe('what SES is asked to send', () => {
-  it('is Simple content: To and BCC apart, no headers of ours, the invite as a text/calendar part', async () => {
+  it('is Simple content to the member alone, no headers of ours, the invite as a text/calendar part', async () => {
     const id = 'request-shape';
     script = () => 'accept';
     await deliver('EventCreated', crewFor(id, 'mate', 'deckhand'));
@@ -220,17 +236,14 @@ describe('what SES is asked to send', () => {
     expect(content.Raw).toBeUndefined();
     // The configuration set ops defines: SES publishes this message's bounce or delivery to ops through it.
     expect(mate!.body.ConfigurationSetName).toBe('charter-crew-mail-local');
-    // SES writes the message's headers from these fields; with no Headers of ours, no Bcc header can reach the mate.
+    // SES writes the message's headers from these fields, with no Headers of ours; nobody else is a destination.
     expect(content.Simple!.Headers).toBeUndefined();
-    expect(mate!.body.Destination).toEqual({
-      ToAddresses: [`mate+${id}@crew.example.com`],
-      BccAddresses: [`captain+${id}@crew.example.com`],
-    });
+    expect(mate!.body.Destination).toEqual({ ToAddresses: [`mate+${id}@crew.example.com`] });
     expect(content.Simple!.Attachments).toEqual([
       expect.objectContaining({
         FileName: 'invite.ics',
         ContentType: 'text/calendar; charset=UTF-8; method=REQUEST',
-        ContentDisposition: 'ATTACHMENT',
+        ContentDisposition: 'INLINE',
         ContentTransferEncoding: 'BASE64',
       }),
     ]);

@@ -1,5 +1,5 @@
 import type { DetailOf, DetailType } from '@charter/events';
-import { refusalFromIntake } from './domain/partners';
+import { refusalBucket, refusalFromIntake } from './domain/partners';
 import { entryFromBusEvent, isPartnerSource, isTimelineDetailType, serviceOf, type Envelope } from './domain/timeline';
 import { recordAccepted, recordRefusal } from './store/partners';
 import { recordBookingDate, recordEntry } from './store/timeline';
@@ -10,7 +10,8 @@ export type Recorded =
 /**
  * One bus event, received at `receivedAt`, into the read model. Every write is idempotent and order-free: the entry
  * is keyed by its event id, the partner's head and last accepted event only move forward. A booking event costs three
- * writes (entry, head, partner), any other event one, a refusal two.
+ * writes (entry, head, partner), any other event one, a refusal two (a
+ * made-up partner's three: its name is kept too).
  */
 export async function recordBusEvent<T extends DetailType>(
   detailType: T,
@@ -20,8 +21,9 @@ export async function recordBusEvent<T extends DetailType>(
 ): Promise<Recorded> {
   if (detailType === 'PartnerRequestRefused') {
     const refused = detail as DetailOf<'PartnerRequestRefused'>;
-    await recordRefusal(refused.partner, refusalFromIntake(refused, envelope.id));
-    return { kind: 'refusal', partner: refused.partner };
+    const bucket = refusalBucket(refused.partner, refused.reason);
+    await recordRefusal({ bucket, name: refused.partner, refusal: refusalFromIntake(refused, envelope.id) });
+    return { kind: 'refusal', partner: bucket };
   }
   if (!isTimelineDetailType(detailType)) return { kind: 'ignored', reason: `${detailType} has no timeline entry` };
   const entry = entryFromBusEvent(

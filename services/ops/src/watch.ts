@@ -4,7 +4,7 @@ import { entryFromDeadLetter } from './domain/dead-letters';
 import { refusalFromDeadLetter, silenceOf, silentPartnerAlert } from './domain/partners';
 import { raiseAlert } from './store/alerts';
 import { peekDeadLetters } from './store/dead-letter-queues';
-import { readPartners, recordRefusal } from './store/partners';
+import { forgetStaleHours, readPartners, recordRefusal } from './store/partners';
 import { recordEntry } from './store/timeline';
 
 /**
@@ -26,9 +26,9 @@ export interface WatchSummary {
 
 /**
  * One run of the watch, as of `now`: every dead letter onto its booking's timeline (and a `not_owner` one onto the
- * refused partner's health), then an alert, once, for each partner silent for longer than its limit. An alert is a
- * stored item the console lists and one ERROR log line with an `alert` field, which the stack's metric filter turns
- * into an alarm mailed to the operator.
+ * refused partner's health), the partners' refusal counts older than a day forgotten, then an alert, once, for each
+ * partner silent for longer than its limit. An alert is a stored item the console lists and one ERROR log line with
+ * an `alert` field, which the stack's metric filter turns into an alarm mailed to the operator.
  */
 export async function watchOnce(now: Date, logger: Logger): Promise<WatchSummary> {
   const peek = await peekDeadLetters(setting('DEAD_LETTER_QUEUES'), RECORDED_PER_QUEUE);
@@ -39,7 +39,7 @@ export async function watchOnce(now: Date, logger: Logger): Promise<WatchSummary
     const entry = entryFromDeadLetter(letter);
     if (entry) await recordEntry(entry);
     const refused = refusalFromDeadLetter(letter);
-    if (refused) await recordRefusal(refused.partner, refused.refusal);
+    if (refused) await recordRefusal({ bucket: refused.partner, name: refused.partner, refusal: refused.refusal });
     recorded.add(letter.message_id);
     fresh++;
     logger.warn('dead letter', {
@@ -51,8 +51,9 @@ export async function watchOnce(now: Date, logger: Logger): Promise<WatchSummary
     });
   }
   let raised = 0;
-  const partners = await readPartners();
+  const { partners } = await readPartners();
   const hours = setting('PARTNER_SILENCE_HOURS');
+  for (const state of partners) await forgetStaleHours(state, now);
   for (const state of partners) {
     const silence = silenceOf(state, hours, now);
     if (silence.kind !== 'silent') continue;

@@ -2,7 +2,15 @@ import { createHash } from 'node:crypto';
 import { CONSOLE_CSP, renderConsole } from '../src/domain/console-page';
 import { CONSOLE_SCRIPT, CONSOLE_STYLE } from '../src/domain/console-assets';
 import { parseDeadLetter, serviceOfQueue } from '../src/domain/dead-letters';
-import { silenceOf, silentPartnerAlert, type PartnerState } from '../src/domain/partners';
+import {
+  UNKNOWN_PARTNER,
+  refusalBucket,
+  refusedLastDay,
+  silenceOf,
+  silentPartnerAlert,
+  staleHours,
+  type PartnerState,
+} from '../src/domain/partners';
 import { DateRange, monthsOf } from '../src/domain/range';
 import { SesEmailEvent, entryFromSesEvent } from '../src/domain/ses-event';
 import { sesEvent, secondsAfter } from './fixtures';
@@ -164,6 +172,22 @@ describe('partner silence', () => {
       return silentPartnerAlert(quiet, silence, new Date(t), 'https://ops.example.com/console').id;
     };
     expect(at('2027-01-03T01:00:00.000Z')).toBe(at('2027-01-05T00:00:00.000Z'));
+  });
+});
+
+describe('refusal counts', () => {
+  it('counts every name no partner has under one row, and a partner its own refusals', () => {
+    expect(refusalBucket('p12345', 'unknown_partner')).toBe(UNKNOWN_PARTNER);
+    expect(refusalBucket('boatsetter', 'bad_signature')).toBe('boatsetter');
+    expect(refusalBucket('getmyboat', 'not_owner')).toBe('getmyboat');
+  });
+
+  it("reads the last day from the row's hourly counts, and names the older hours to forget", () => {
+    const now = new Date('2027-03-02T10:30:00Z');
+    const hours = { '2027-03-01T09': 4, '2027-03-01T10': 2, '2027-03-02T00': 3, '2027-03-02T10': 1 };
+    expect(refusedLastDay(hours, now)).toBe(6);
+    expect(staleHours(hours, now)).toEqual(['2027-03-01T09']);
+    expect(refusedLastDay(undefined, now)).toBe(0);
   });
 });
 

@@ -5,6 +5,8 @@ import {
   SendMessageCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { documentClient } from '@charter/shared/dynamo';
 import { startLocalCloud, type LocalCloud } from '@charter/local/testing';
 import { serviceOfQueue } from '../src/domain/dead-letters';
 import type { Alert } from '../src/domain/partners';
@@ -421,6 +423,77 @@ describe('the watch', () => {
     expect(Date.parse(accepted)).toBeLessThanOrEqual(Date.now());
     await watch(tick(new Date(Date.now() + 73 * 3_600_000)), context('watch'));
     expect((await health()).alerts.filter((a) => a.partner === 'skewed')).toHaveLength(1);
+  });
+});
+
+describe('a stranger naming made-up partners at the intake', () => {
+  interface Health {
+    partners: Array<{
+      partner: string;
+      refused_last_day: number;
+      last_refused?: { reason: string };
+      recent_names?: Array<{ name: string; at: string }>;
+    }>;
+    partners_truncated?: boolean;
+  }
+  const refused = (partner: string, reason: 'unknown_partner' | 'bad_signature', at: Date) =>
+    busEvent(
+      'PartnerRequestRefused',
+      {
+        schema_version: 1,
+        partner,
+        reason,
+        status: reason === 'unknown_partner' ? 404 : 401,
+        at: at.toISOString(),
+        route: 'create',
+      },
+      at,
+    );
+
+  it('counts them in one (unknown) row with the last five names, and health stays two Queries', async () => {
+    const start = Date.now() - 60_000;
+    const names = Array.from({ length: 300 }, (_, i) => `flood${String(i).padStart(3, '0')}`);
+    const events = names.map((name, i) => refused(name, 'unknown_partner', new Date(start + i * 10)));
+    // As the consumer's environments take them: 25 at a time, then the last five one after another.
+    for (let i = 0; i < 295; i += 25) await Promise.all(events.slice(i, i + 25).map((e) => deliver(e)));
+    for (const e of events.slice(295)) await deliver(e);
+    // A redelivery of one (same event id) and a real partner's own refusal.
+    await deliver(events[7]!);
+    await deliver(refused('boatsetter', 'bad_signature', new Date(start)));
+
+    const before = cloud.requestCounts();
+    const response = await getHealth(get('/ops/health', '/ops/health', token), context('getHealth'));
+    expect((cloud.requestCounts()['dynamodb:Query'] ?? 0) - (before['dynamodb:Query'] ?? 0)).toBe(2);
+    const health = body<Health>(response);
+    expect(health.partners.filter((p) => p.partner.startsWith('flood'))).toEqual([]);
+    expect(health.partners.at(-1)).toMatchObject({
+      partner: '(unknown)',
+      refused_last_day: 300,
+      last_refused: { reason: 'unknown_partner' },
+    });
+    expect(health.partners.at(-1)!.recent_names!.map((n) => n.name)).toEqual(names.slice(295).reverse());
+    expect(health.partners.find((p) => p.partner === 'boatsetter')).toMatchObject({
+      refused_last_day: 1,
+      last_refused: { reason: 'bad_signature' },
+    });
+    expect(health.partners_truncated).toBeUndefined();
+    expect(Buffer.byteLength(response.body ?? '')).toBeLessThan(8_000);
+  });
+
+  it('forgets the hourly counts older than a day at the watch, and never counts them', async () => {
+    const old = new Date(Date.now() - 30 * 3_600_000);
+    await deliver(refused('stale-co', 'bad_signature', old));
+    const staleCo = async () =>
+      body<Health>(await getHealth(get('/ops/health', '/ops/health', token), context('getHealth'))).partners.find(
+        (p) => p.partner === 'stale-co',
+      );
+    expect(await staleCo()).toMatchObject({ refused_last_day: 0, last_refused: { reason: 'bad_signature' } });
+    await watch(tick(new Date()), context('watch'));
+    const { Item: item } = await documentClient().send(
+      new GetCommand({ TableName: process.env.OPS_TABLE, Key: { pk: 'partners', sk: 'partner#stale-co' } }),
+    );
+    expect(Object.keys(item ?? {})).toContain('last_refused');
+    expect(Object.keys(item ?? {}).filter((key) => key.startsWith('refused#'))).toEqual([]);
   });
 });
 

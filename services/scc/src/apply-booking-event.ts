@@ -1,7 +1,7 @@
 import type { BookingCancelled, BookingCreated, BookingUpdated } from '@charter/events';
 import {
   admits,
-  assertOwner,
+  assertApplicable,
   refusalOf,
   type BookingEventRef,
   type RevisionRefusal,
@@ -60,7 +60,7 @@ function refusalFor(item: StoredItem, ref: BookingEventRef, bookingId: string): 
   const head = item.kind === 'event' ? item.event : item.tombstone;
   if (admits(head, ref)) return undefined;
   const refusal = refusalOf(head, ref);
-  assertOwner(refusal, bookingId, ref.owner);
+  assertApplicable(refusal, bookingId, ref.owner);
   if (refusal.kind !== 'redelivery' || item.kind !== 'event') return { kind: 'refused', refusal };
   return { kind: 'refused', refusal, publish: bookingEventOf(item.event) };
 }

@@ -177,7 +177,7 @@ describe('BookingCreated', () => {
 
   it('keeps one crew event when BookingCreated arrives twice, and publishes the same event id again', async () => {
     await deliver(bookingInput({ booking_id: 'bk-twice' }));
-    await deliver(bookingInput({ booking_id: 'bk-twice', guest_count: 9 }));
+    await deliver(bookingInput({ booking_id: 'bk-twice' }));
     const items = await eventItems('bk-twice');
     expect(items).toHaveLength(1);
     expect(items[0]).toMatchObject({ guest_count: 6, version: 1 });
@@ -185,6 +185,14 @@ describe('BookingCreated', () => {
       eventIdFor('bk-twice'),
       eventIdFor('bk-twice'),
     ]);
+  });
+
+  it('refuses revision 1 again with other content (revision_conflict): nothing changes or is published', async () => {
+    await deliver(bookingInput({ booking_id: 'bk-other-content' }));
+    // Dead-lettered by busHandler (a PermanentFailure), so the delivery itself resolves.
+    await deliver(bookingInput({ booking_id: 'bk-other-content', guest_count: 9 }));
+    expect(await eventItems('bk-other-content')).toEqual([expect.objectContaining({ guest_count: 6, version: 1 })]);
+    expect(published('bk-other-content')).toHaveLength(1);
   });
 
   it('keeps one crew event when five deliveries arrive at once, and exactly one of them creates it', async () => {

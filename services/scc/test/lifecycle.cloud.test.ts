@@ -526,3 +526,45 @@ describe('a burst', () => {
     expect(elapsed).toBeLessThan(60_000);
   }, 120_000);
 });
+
+describe('free text with no booking amounts known: crew notes, a cancellation and a decline', () => {
+  const id = 'bk-bare-numbers';
+  const BARE = 'Captain gets 300. Call Dana 619 555 0101 about the cooler.';
+  const HOSTILE = 'Sick\u0000 today,\u202e sorry\u2066\u2069\u202a \u001b[31mred\u007f\nsee you';
+  let eventId: string;
+
+  beforeAll(async () => {
+    // No revenue, no captain fee, no guest phone: nothing of this booking to match "300" or the number against.
+    const bare = { ...created(id, { notes: undefined, guest: { name: 'Ann Lee' } }) };
+    delete bare.revenue_cents;
+    delete bare.captain_fee_cents;
+    await deliver('BookingCreated', bare);
+    eventId = eventIdFor(id);
+    const view = bodyOf<EventView>(await getEvent(eventId));
+    expect((await patchEvent(eventId, { expected_version: view.version, crew_notes: BARE })).statusCode).toBe(200);
+    expect((await answer('decline', eventId, 'theo-park', HOSTILE)).statusCode).toBe(200);
+    await deliver('BookingCancelled', cancelled(id, 2, { reason: BARE }));
+  });
+
+  it('reach no crew surface with the amount or the contact: items, events, GET /events, the crew page', async () => {
+    const pages = await Promise.all(ROSTER.map(async (m) => String((await crewPage(eventId, m.member_id)).body)));
+    const surfaces = [
+      JSON.stringify(withoutPrivateFacts((await eventItem(id))!)),
+      JSON.stringify(sccEventsFor(cloud, id)),
+      String((await getEvent(eventId)).body),
+      ...pages,
+    ];
+    for (const surface of surfaces) {
+      expect(surface).not.toMatch(/300|619|555|0101/);
+      expect(surface).toContain('about the cooler');
+    }
+  });
+
+  it('keep a decline reason free of control characters and bidi overrides, as stored and as published', async () => {
+    const declined = sccEventsFor(cloud, id).find(([type]) => type === 'CrewDeclined')![1];
+    // ESC and DEL go; what followed the ESC is plain text then.
+    expect(declined.reason).toBe('Sick today, sorry [31mred see you');
+    const stored = (await eventItem(id))!.declines as Record<string, { reason?: string }>;
+    expect(stored['theo-park']!.reason).toBe(declined.reason);
+  });
+});

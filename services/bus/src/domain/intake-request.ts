@@ -56,12 +56,17 @@ export function intakeDetail(
 }
 
 /**
- * What makes two deliveries the same one (ARCHITECTURE.md: "a repeat of the same (booking, revision, type) answers
- * with the first event id"): the partner, the booking, the detail-type and the revision. The content is not part
- * of the key: a repeat with other content is a conflict (the store compares it), not a new event.
+ * What makes two deliveries the same one: the partner, the booking, the revision, and whether it is the booking or
+ * its cancellation. BookingCreated and BookingUpdated share one key: both are "the whole booking as it stands at
+ * this revision", so a created and an updated of one revision with other content are one revision told two ways,
+ * which the consumers would apply one or the other of (whichever came first), and the services would disagree. The
+ * content is not part of the key: a repeat with other content is a conflict (the store compares it), not a new
+ * event. A cancellation keeps its own key (it applies whatever its revision, and is final).
  */
-export const intakeKey = (partner: string, event: BookingEvent): string =>
-  `${partner}#${event.detail.booking_id}#${event.detailType}#${event.detail.revision}`;
+export function intakeKey(partner: string, event: BookingEvent): string {
+  const kind = event.detailType === 'BookingCancelled' ? 'cancel' : 'booking';
+  return `${partner}#${event.detail.booking_id}#${kind}#${event.detail.revision}`;
+}
 
 /** A body naming another booking than its path: the path wins, and the intake logs that it did. */
 export function bookingIdOverridden(payload: unknown, pathBookingId: string | undefined): string | undefined {

@@ -1,6 +1,7 @@
 import { CloudFrontClient, CreateInvalidationCommand } from '@aws-sdk/client-cloudfront';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { s3ClientConfig } from '@charter/shared/aws';
+import { lazy } from '@charter/shared/lazy';
 import { setting } from '../config';
 import {
   PUBLIC_CALENDAR_CACHE_CONTROL,
@@ -10,8 +11,8 @@ import {
 } from '../domain/public-calendar';
 
 /** The public site: `calendar/<year>.json` in the calendar bucket, served by the CloudFront distribution. */
-const s3 = new S3Client(s3ClientConfig());
-const cloudfront = new CloudFrontClient({});
+const s3 = lazy(() => new S3Client(s3ClientConfig()));
+const cloudfront = lazy(() => new CloudFrontClient({}));
 
 export async function putPublicCalendar(year: number, body: string, version: number): Promise<void> {
   await s3.send(

@@ -2,6 +2,7 @@ import type { BookingCreated, BookingUpdated } from '@charter/events';
 import type { Lifecycle, RevisionHead } from '@charter/shared/booking-revision';
 import {
   NO_PRIVATE_FACTS,
+  mergePrivateFacts,
   privateFactsOf,
   safeFirstName,
   scrubField,
@@ -52,6 +53,40 @@ export function pageFactsOf(booking: BookingCreated | BookingUpdated): PageFacts
   };
 }
 
+/**
+ * The item's `redaction`: every revision's private facts (amounts, guest contacts) as one DynamoDB string set, which
+ * each booking event's guarded UpdateItem adds to (`ADD`: a union, so a redelivery or a repeated value adds nothing).
+ * A page is scrubbed against all of them: a revision that drops its amounts must not let its location show the
+ * earlier ones ("Shelter Island, charter was 1450"). Server-side only: no page, route or event carries it.
+ */
+export function redactionEntries(booking: BookingCreated | BookingUpdated): string[] {
+  const { amounts, emails, phones } = privateFactsOf(booking);
+  return [
+    ...amounts.map((a) => `amount:${a.revenue_cents ?? ''}/${a.captain_fee_cents ?? ''}`),
+    ...emails.map((email) => `email:${email}`),
+    ...phones.map((phone) => `phone:${phone}`),
+  ];
+}
+
+/** The private facts an item's `redaction` holds (none on an item written before it existed). */
+export function redactionOf(item: Pick<GuestPageItem, 'redaction'>): PrivateFacts {
+  const facts: PrivateFacts = { amounts: [], emails: [], phones: [] };
+  for (const entry of item.redaction ?? []) {
+    const colon = entry.indexOf(':');
+    const [kind, value] = [entry.slice(0, colon), entry.slice(colon + 1)];
+    if (kind === 'email') facts.emails.push(value);
+    else if (kind === 'phone') facts.phones.push(value);
+    else if (kind === 'amount') {
+      const [revenue = '', fee = ''] = value.split('/');
+      facts.amounts.push({
+        ...(revenue ? { revenue_cents: Number(revenue) } : {}),
+        ...(fee ? { captain_fee_cents: Number(fee) } : {}),
+      });
+    }
+  }
+  return mergePrivateFacts(facts);
+}
+
 /** What a page shows: the booking, live (with the upload widget) or cancelled (saying when). */
 export type PageView = PageFacts & ({ status: 'live' } | { status: 'cancelled'; cancelled_at: string });
 
@@ -67,6 +102,8 @@ export interface GuestPageItem extends RevisionHead, Partial<PageFacts> {
   records_page_stored?: boolean;
   created_at: string;
   updated_at: string;
+  /** Every revision's private facts (`redactionEntries`), never shown: what a page is scrubbed against. */
+  redaction?: Set<string>;
   /** Uploads presigned so far, and the bytes they may carry (the quota's counters). */
   upload_files?: number;
   upload_bytes?: number;
@@ -98,12 +135,14 @@ export function pageDecision(item: GuestPageItem): PageDecision {
     ['booking_id', item.booking_id],
     ...FACT_KEYS.map((k) => [k, item[k]]),
   ]) as PageFacts;
-  // Scrubbed when stored; again on the way out, so an item written before a rule existed cannot show what it catches.
+  // Scrubbed when stored against the revision's own facts; again on the way out against every revision's, so neither an
+  // earlier revision's amounts nor an item written before a rule existed can show what they catch.
+  const redaction = redactionOf(item);
   const facts: PageFacts = {
     ...stored,
-    guest_first_name: firstName(stored.guest_first_name),
-    vessel: scrubField(stored.vessel, NO_PRIVATE_FACTS, MAX_VESSEL),
-    location: scrubField(stored.location, NO_PRIVATE_FACTS, MAX_LOCATION),
+    guest_first_name: firstName(stored.guest_first_name, redaction),
+    vessel: scrubField(stored.vessel, redaction, MAX_VESSEL),
+    location: scrubField(stored.location, redaction, MAX_LOCATION),
   };
   const status: Lifecycle = item.lifecycle ?? 'live';
   const view: PageView =

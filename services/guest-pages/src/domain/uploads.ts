@@ -1,4 +1,3 @@
-import type { PresignedPostOptions } from '@aws-sdk/s3-presigned-post';
 import { BookingId } from '@charter/events';
 import { charterEndsAt, marinaTimeToInstant, type CharterTimes } from '@charter/shared/time';
 import * as z from '@charter/events/zod';
@@ -254,13 +253,25 @@ export function planUpload(input: {
 }
 
 /**
+ * The presigned POST's policy as plain data: the part of `@aws-sdk/s3-presigned-post`'s PresignedPostOptions it uses
+ * (domain code imports no AWS package; the store passes this to createPresignedPost, which type-checks it there).
+ */
+export interface PostPolicy {
+  Bucket: string;
+  Key: string;
+  Conditions: Array<['eq', string, string] | ['content-length-range', number, number]>;
+  Fields: Record<string, string>;
+  Expires: number;
+}
+
+/**
  * The input for `@aws-sdk/s3-presigned-post`'s createPresignedPost. The policy it signs pins
  * the exact key (`{key}`), the exact Content-Type (the field is sent, and an `eq` condition
  * holds it), a content-length-range of 1 byte to the size the page declared (checked against
  * the type's limit), and an expiration no later than the charter's end; S3 refuses any POST
  * that differs, whatever the page's script does.
  */
-export function presignedPostInput(bucket: string, plan: UploadPlan): PresignedPostOptions {
+export function presignedPostInput(bucket: string, plan: UploadPlan): PostPolicy {
   return {
     Bucket: bucket,
     Key: plan.key,

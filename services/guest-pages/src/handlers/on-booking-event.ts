@@ -1,7 +1,9 @@
-import { assertOwner, bookingEventRef } from '@charter/shared/booking-revision';
+import type { BookingCreated, BookingUpdated } from '@charter/events';
+import { assertApplicable, bookingEventRef } from '@charter/shared/booking-revision';
 import { busHandler, type BusEnvelope } from '@charter/shared/consumer';
 import { createLogger } from '@charter/shared/logger';
-import { pageFactsOf } from '../domain/page-state';
+import { checkPublishingSettings } from '../config';
+import { pageFactsOf, redactionEntries } from '../domain/page-state';
 import { newSlug } from '../domain/slug';
 import { publishPageFromHead } from '../publish-page';
 import { applyToGuestPage, type PageChange } from '../store';
@@ -20,8 +22,9 @@ async function onBookingEvent(
   change: PageChange,
 ): Promise<void> {
   const ref = bookingEventRef(envelope, detail, change.kind === 'cancelled');
+  checkPublishingSettings();
   const outcome = await applyToGuestPage(detail.booking_id, ref, change);
-  assertOwner(outcome, detail.booking_id, ref.owner);
+  assertApplicable(outcome, detail.booking_id, ref.owner);
   if (outcome.kind === 'stale' || outcome.kind === 'cancelled') {
     // The head is newer than this event, and its page is put again (the same bytes): a put of an older page whose
     // answer was lost, retried by the SDK after a newer page had landed, may have left the older one behind; this
@@ -47,11 +50,16 @@ async function onBookingEvent(
   }
 }
 
+const liveChange = (booking: BookingCreated | BookingUpdated): PageChange => ({
+  kind: 'live',
+  facts: pageFactsOf(booking),
+  candidateSlug: newSlug(),
+  redaction: redactionEntries(booking),
+});
+
 export const handler = busHandler(logger, {
-  BookingCreated: (booking, envelope) =>
-    onBookingEvent(envelope, booking, { kind: 'live', facts: pageFactsOf(booking), candidateSlug: newSlug() }),
-  BookingUpdated: (booking, envelope) =>
-    onBookingEvent(envelope, booking, { kind: 'live', facts: pageFactsOf(booking), candidateSlug: newSlug() }),
+  BookingCreated: (booking, envelope) => onBookingEvent(envelope, booking, liveChange(booking)),
+  BookingUpdated: (booking, envelope) => onBookingEvent(envelope, booking, liveChange(booking)),
   BookingCancelled: (cancellation, envelope) =>
     onBookingEvent(envelope, cancellation, { kind: 'cancelled', at: cancellation.cancelled_at }),
 });

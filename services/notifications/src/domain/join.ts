@@ -2,6 +2,7 @@ import type { CrewMember, CrewNotified, NoticeKind } from '@charter/events';
 import {
   NOTICE_FIELDS,
   fieldsOf,
+  type CaptainCopy,
   type Claim,
   type CrewEventSnapshot,
   type JoinState,
@@ -175,11 +176,22 @@ export function memberDue(
   if (record?.status === 'rejected' && !asked) return { kind: 'held', status: 'rejected' };
   const { base, expected } = baseOf(record);
   const now = fieldsOf(snapshot);
-  const notice = (kind: NoticeKind, fields: NoticeFields, changes: FieldChange[] = []): MemberDecision => ({
+  // The address their invite went to, when the crew list now gives them another (a PATCH changed their email): that
+  // address hears they are off the crew (its invite cancelled), then the new one gets the call.
+  const toldAt =
+    record && record.email.toLowerCase() !== member.email.toLowerCase()
+      ? { ...member, name: record.name, email: record.email }
+      : undefined;
+  const notice = (
+    kind: NoticeKind,
+    fields: NoticeFields,
+    changes: FieldChange[] = [],
+    to: CrewMember = member,
+  ): MemberDecision => ({
     kind: 'notice',
     notice: {
       kind,
-      member,
+      member: to,
       expected,
       sequence: expected,
       base,
@@ -196,9 +208,12 @@ export function memberDue(
   const told = lastTold(record);
   let decision: MemberDecision = { kind: 'none' };
   if (snapshot.status === 'cancelled') {
-    if (called(told)) decision = notice('cancel', told!.fields);
+    // The cancel goes where the invite went.
+    if (called(told)) decision = notice('cancel', told!.fields, [], toldAt);
   } else if (!onCrew) {
     if (called(told)) decision = notice('removal', told!.fields);
+  } else if (called(told) && toldAt) {
+    decision = notice('removal', told!.fields, [], toldAt);
   } else if (!called(told)) {
     decision = notice('call', now);
   } else {
@@ -301,10 +316,15 @@ export function unreportedKept(state: JoinState): Array<[string, MemberRecord]> 
  * Nothing more will happen without a new event: joined (or nothing to tell), nobody due, nothing in flight, every
  * CrewNotified out, every refused or unanswered notice reported. The handler then takes the booking off the watch list.
  */
+/** A captain's copy not sent yet, or claimed by an invocation that never reached SES (taken over). */
+export const copyPending = (copy: CaptainCopy | undefined): copy is CaptainCopy =>
+  copy !== undefined && (copy.sent === undefined || copy.sent.status === 'claimed');
+
 export function isSettled(state: JoinState): boolean {
   const plan = planNotices(state);
   if (plan.join.kind === 'waiting' || plan.due.length > 0) return false;
   if (Object.values(state.members).some(inFlight)) return false;
   if (unreportedKept(state).length > 0) return false;
+  if (Object.values(state.members).some((m) => copyPending(m.copy))) return false;
   return Object.values(state.notices).every((g) => g.published?.status === 'done' || !hasRecipients(g));
 }

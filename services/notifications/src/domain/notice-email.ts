@@ -3,7 +3,7 @@ import { clockInWords, dateInWords, durationInWords, html, zoneAbbreviation, typ
 import { LABEL_STYLE, factLines, factTable, htmlPage, oneLine, type Fact, type OutgoingEmail } from './email';
 import { methodOf, renderInvite, type InviteMethod } from './invite';
 import type { DueNotice, FieldChange } from './join';
-import type { NoticeFields } from './state';
+import type { CaptainCopy, NoticeFields } from './state';
 
 /**
  * The four crew notices (ARCHITECTURE.md, "Crew notices (v2)"): call, change, cancel, removal; and the resend the
@@ -12,9 +12,11 @@ import type { NoticeFields } from './state';
  * crew event SCC published (its crew-safe projection: no money, no guest contact details); the vessel, location and
  * a cancellation's reason are partner text, escaped in HTML and flattened to one line in the subject.
  *
- * The captain is BCC'd on everyone else's notice (they see who was told what) and gets their own without a BCC to
- * themselves; replies go to the captain. The BCC copy carries the member's link and invite, which the captain, as
- * the crew's lead, is trusted with.
+ * The captain sees who was told what by a copy of everyone else's notice, sent as its own message
+ * (`renderCaptainCopy`), not as a BCC: a BCC would put each member's invite, with the crew event's one UID, into the
+ * captain's own calendar, and a member's removal (METHOD:CANCEL) would then cancel the charter there. The copy has
+ * no invite and no crew-page link (the link is the member's alone: with it the captain could confirm or decline as
+ * them). Replies to a member's notice go to the captain.
  */
 
 export interface NoticeEmailInput {
@@ -103,7 +105,7 @@ interface Wording {
   button: string;
 }
 
-function wordingOf(bookingId: string, notice: DueNotice): Wording {
+function wordingOf(bookingId: string, notice: NoticeShown): Wording {
   const { fields, kind, changes } = notice;
   const onDate = `${fields.vessel}, ${dateInWords(fields.charter_date)} (booking ${bookingId})`;
   switch (kind) {
@@ -162,7 +164,7 @@ function wordingOf(bookingId: string, notice: DueNotice): Wording {
 }
 
 /** The charter's facts as this notice tells them (for a cancel or removal: as the member knew them). */
-function factsOf(bookingId: string, notice: DueNotice, captain: CrewMember | undefined, bccCaptain: boolean): Fact[] {
+function factsOf(bookingId: string, notice: NoticeShown, captain: CrewMember | undefined): Fact[] {
   const { fields, member } = notice;
   const rows: Fact[] = [
     ['Booking', bookingId],
@@ -172,7 +174,7 @@ function factsOf(bookingId: string, notice: DueNotice, captain: CrewMember | und
     ['Guests', guests(fields.guest_count)],
     ['Your role', member.role],
   ];
-  if (bccCaptain && captain) rows.push(['Captain', `${captain.name} <${captain.email}>`]);
+  if (captain) rows.push(['Captain', `${captain.name} <${captain.email}>`]);
   return rows;
 }
 
@@ -197,16 +199,29 @@ const INVITE_NOTE: Record<InviteMethod, string> = {
   CANCEL: 'The calendar invite attached (invite.ics) removes this charter from your calendar.',
 };
 
-export function renderNotice(input: NoticeEmailInput): OutgoingEmail {
-  const { bookingId, notice, captain, crewPageLink, from } = input;
-  const { member } = notice;
-  const bccCaptain = captain !== undefined && captain.email.toLowerCase() !== member.email.toLowerCase();
-  const words = wordingOf(bookingId, notice);
-  const subject = oneLine(words.subject);
-  const rows = factsOf(bookingId, notice, captain, bccCaptain);
-  const changes = notice.kind === 'change' ? notice.changes : [];
+/** What a notice shows, whether to the member or in the captain's copy. */
+type NoticeShown = Pick<DueNotice, 'kind' | 'member' | 'fields' | 'changes' | 'reason'>;
 
+/** The member's crew-page link and what the invite does, in a member's own notice; neither in the captain's copy. */
+interface Action {
+  link: string;
+  inviteNote: string;
+}
+
+/** The text and HTML of a notice: the member's own (with their link) or the captain's copy (`copyNote`, no link). */
+function noticeBody(
+  bookingId: string,
+  notice: NoticeShown,
+  rows: Fact[],
+  action: Action | undefined,
+  copyNote: string | undefined,
+): { subject: string; text: string; html: string } {
+  const { member } = notice;
+  const words = wordingOf(bookingId, notice);
+  const subject = oneLine(copyNote ? `${COPY_PREFIX} ${words.subject}` : words.subject);
+  const changes = notice.kind === 'change' ? notice.changes : [];
   const text = [
+    ...(copyNote ? [copyNote, '', '----', ''] : []),
     `Hi ${member.name},`,
     '',
     words.headline,
@@ -216,26 +231,36 @@ export function renderNotice(input: NoticeEmailInput): OutgoingEmail {
       : []),
     '',
     ...factLines(rows),
-    '',
-    words.action,
-    crewPageLink,
-    '',
-    KEEP_IT_PRIVATE,
+    ...(action ? ['', words.action, action.link, '', KEEP_IT_PRIVATE] : []),
   ].join('\n');
 
-  const content = html`<p>Hi ${member.name},</p>
+  const content = html`${copyNote ? html`<p style="${COPY_STYLE}">${copyNote}</p>\n` : ''}<p>Hi ${member.name},</p>
 <p style="${BANNER[notice.kind]}">${words.headline}</p>
 ${words.intro.map((line) => html`<p>${line}</p>\n`)}${
     changes.length
       ? html`<p><strong>What changed</strong></p>\n${changeTable(changes)}<p><strong>The charter now</strong></p>\n`
       : ''
   }${factTable(rows)}
-<p>${words.action}</p>
-<p><a href="${crewPageLink}" style="${BUTTON_STYLE}">${words.button}</a></p>
-<p style="${NOTE_STYLE}">Or paste this link into your browser: ${crewPageLink}<br>${KEEP_IT_PRIVATE}<br>
-${INVITE_NOTE[methodOf(notice.kind)]}</p>
-`;
+${
+  action
+    ? html`<p>${words.action}</p>
+<p><a href="${action.link}" style="${BUTTON_STYLE}">${words.button}</a></p>
+<p style="${NOTE_STYLE}">Or paste this link into your browser: ${action.link}<br>${KEEP_IT_PRIVATE}<br>
+${action.inviteNote}</p>
+`
+    : ''
+}`;
+  return { subject, text, html: htmlPage(subject, content) };
+}
 
+/** The member's own notice: To the member alone (no BCC), replies to the captain, their link and their invite. */
+export function renderNotice(input: NoticeEmailInput): OutgoingEmail {
+  const { bookingId, notice, captain, crewPageLink, from } = input;
+  const { member } = notice;
+  const toCaptain = captain !== undefined && captain.email.toLowerCase() !== member.email.toLowerCase();
+  const rows = factsOf(bookingId, notice, toCaptain ? captain : undefined);
+  const action = { link: crewPageLink, inviteNote: INVITE_NOTE[methodOf(notice.kind)] };
+  const { subject, text, html } = noticeBody(bookingId, notice, rows, action, undefined);
   const invite = renderInvite({
     kind: notice.kind,
     bookingId,
@@ -250,11 +275,58 @@ ${INVITE_NOTE[methodOf(notice.kind)]}</p>
   return {
     from,
     to: member.email,
-    bcc: bccCaptain ? [captain.email] : [],
-    replyTo: bccCaptain ? [captain.email] : [],
+    bcc: [],
+    replyTo: toCaptain ? [captain.email] : [],
     subject,
-    html: htmlPage(subject, content),
+    html,
     text,
     attachments: [{ fileName: invite.fileName, contentType: invite.contentType, content: invite.ics }],
+  };
+}
+
+/** A copy's subject starts with this, before the member's notice's own subject. */
+export const COPY_PREFIX = 'Copy:';
+const COPY_STYLE = `${NOTE_STYLE}; border-left: 3px solid #999; padding-left: 8px`;
+
+/**
+ * The captain's copy of a member's notice (`captainCopyOf`): what the member was told, as its own message to the
+ * captain, with no calendar invite (it would land in the captain's own calendar under the crew event's UID) and no
+ * crew-page link (the member's alone).
+ */
+export function renderCaptainCopy(input: {
+  bookingId: string;
+  member: CrewMember;
+  copy: CaptainCopy;
+  from: string;
+}): OutgoingEmail {
+  const { bookingId, member, copy, from } = input;
+  const notice: NoticeShown = { ...copy, member };
+  const copyNote =
+    `A copy for you, ${copy.captain_name}, of the notice sent to ${member.name} <${member.email}> (${member.role}). ` +
+    'Their crew-page link and calendar invite are theirs alone and are left out of this copy.';
+  const { subject, text, html } = noticeBody(
+    bookingId,
+    notice,
+    factsOf(bookingId, notice, undefined),
+    undefined,
+    copyNote,
+  );
+  return { from, to: copy.to, bcc: [], replyTo: [], subject, html, text, attachments: [] };
+}
+
+/** The captain's copy due with a member's notice, or none (the captain's own notice, or no captain on the crew). */
+export function captainCopyOf(notice: DueNotice, captain: CrewMember | undefined): CaptainCopy | undefined {
+  if (!captain || captain.email.toLowerCase() === notice.member.email.toLowerCase()) return undefined;
+  return {
+    to: captain.email,
+    captain_name: captain.name,
+    kind: notice.kind,
+    fields: notice.fields,
+    changes: notice.changes,
+    ...(notice.reason ? { reason: notice.reason } : {}),
+    revision: notice.revision,
+    version: notice.version,
+    sequence: notice.sequence,
+    event_id: notice.event_id,
   };
 }

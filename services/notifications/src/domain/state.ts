@@ -99,6 +99,35 @@ export const Claim = z.object({
 });
 export type Claim = z.infer<typeof Claim>;
 
+/** One field of a change notice, old -> new. */
+export const FieldChangeRecord = z.object({
+  field: CrewSafeField,
+  from: z.union([z.string(), z.number()]),
+  to: z.union([z.string(), z.number()]),
+});
+
+/**
+ * The captain's copy of a member's notice, kept with the member's record by the same write that records the notice,
+ * so it cannot be lost between the two: what the member was told (to render the copy again after a crash) and the
+ * one-off record of its own send. The copy is its own message with no invite and no link (see notice-email.ts).
+ * Only the latest notice's copy is kept: a newer notice recorded before the copy went replaces it.
+ */
+export const CaptainCopy = z.object({
+  to: z.string(),
+  captain_name: z.string(),
+  kind: NoticeKind,
+  fields: NoticeFields,
+  changes: z._default(z.array(FieldChangeRecord), []),
+  reason: z.optional(z.string()),
+  revision: Revision,
+  version: z.number().check(z.int()),
+  /** The member's notice's invite SEQUENCE: what the copy's claim is pinned to. */
+  sequence: z.number().check(z.int(), z.minimum(0)),
+  event_id: z.string(),
+  sent: z.optional(z.lazy(() => OnceRecord)),
+});
+export type CaptainCopy = z.infer<typeof CaptainCopy>;
+
 export const MemberRecord = z.object({
   name: z.string(),
   email: z.string(),
@@ -110,6 +139,8 @@ export const MemberRecord = z.object({
   claim: z.optional(Claim),
   /** The `sequence` at which the stall check last reported this member as not reached. */
   reported: z.optional(z.number().check(z.int())),
+  /** The captain's copy of the last notice, until sent (then kept with its `sent` record). */
+  copy: z.optional(CaptainCopy),
 });
 export type MemberRecord = z.infer<typeof MemberRecord>;
 

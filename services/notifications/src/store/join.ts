@@ -8,6 +8,7 @@ import {
   JoinState,
   v1Adoption,
   type CalendarState,
+  type CaptainCopy,
   type Claim,
   type CrewEventSnapshot,
   type Decline,
@@ -333,6 +334,7 @@ export async function recordNoticeSent(
   claimer: string,
   messageId: string,
   now: Date,
+  copy?: CaptainCopy,
 ): Promise<void> {
   const expr = new Expression();
   const id = notice.member.member_id;
@@ -356,6 +358,8 @@ export async function recordNoticeSent(
       `${expr.path('members', id, 'told')} = ${expr.value(told)}`,
       `${expr.path('notices', notice.group, 'recipients', id)} = ${expr.value(recipient)}`,
       ...notice.resends.map((key) => `${expr.path('resends', key, 'served')} = ${expr.value(notice.sequence)}`),
+      // In the same write as the notice: a copy due is never lost to a crash between the two.
+      ...(copy ? [`${expr.path('members', id, 'copy')} = ${expr.value(copy)}`] : []),
     ],
     remove: [expr.path('members', id, 'claim')],
     condition: `${held} OR ${recordedAlready}`,
@@ -462,14 +466,24 @@ export async function recordResend(detail: CrewResendRequested, now: Date): Prom
 
 /** Where a one-off action's record lives: a CrewNotified, a decline email, an alert. */
 export type OncePath =
-  { kind: 'crew_notified'; group: string } | { kind: 'decline'; key: string } | { kind: 'alert'; key: string };
+  | { kind: 'crew_notified'; group: string }
+  | { kind: 'decline'; key: string }
+  | { kind: 'alert'; key: string }
+  /** The captain's copy of a member's notice, the one at `sequence` (a newer notice's copy replaces it). */
+  | { kind: 'copy'; member: string; sequence: number };
 
-const segmentsOf = (at: OncePath): string[] =>
-  at.kind === 'crew_notified'
-    ? ['notices', at.group, 'published']
-    : at.kind === 'decline'
-      ? ['declines', at.key, 'told']
-      : ['alerts', at.key];
+const segmentsOf = (at: OncePath): string[] => {
+  switch (at.kind) {
+    case 'crew_notified':
+      return ['notices', at.group, 'published'];
+    case 'decline':
+      return ['declines', at.key, 'told'];
+    case 'alert':
+      return ['alerts', at.key];
+    case 'copy':
+      return ['members', at.member, 'copy', 'sent'];
+  }
+};
 
 export interface OnceClaimOptions {
   /** A claim older than this (left by an invocation that died) may be taken over. */
@@ -507,6 +521,9 @@ export function claimOnce(
     );
   }
   let condition = `attribute_exists(${parent}) AND (${open.join(' OR ')})`;
+  // A copy claimed as read: a newer notice's copy may have replaced it since.
+  if (at.kind === 'copy')
+    condition += ` AND ${expr.path(...segments.slice(0, -1), 'sequence')} = ${expr.value(at.sequence)}`;
   if (options.unchangedSince) condition += ` AND ${expr.path('updated_at')} = ${expr.value(options.unchangedSince)}`;
   return updateIf(bookingId, expr, {
     set: [`${path} = ${expr.value({ status: 'claimed', claimed_at: now.toISOString(), claimed_by: claimer })}`],

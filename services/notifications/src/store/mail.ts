@@ -1,4 +1,5 @@
 import { SESv2Client, SendEmailCommand, type Attachment } from '@aws-sdk/client-sesv2';
+import { lazy } from '@charter/shared/lazy';
 import { setting } from '../config';
 import type { EmailAttachment, OutgoingEmail } from '../domain/email';
 import { classifySesError, type SendFailure } from '../domain/delivery';
@@ -9,7 +10,7 @@ import { classifySesError, type SendFailure } from '../domain/delivery';
  * retry policy is ours, in one place (`claimSendRecord`: throttling and server faults only, jittered backoff, each
  * attempt marked sending just before it and the mark taken back before each wait).
  */
-const ses = new SESv2Client({ maxAttempts: 1 });
+const ses = lazy(() => new SESv2Client({ maxAttempts: 1 }));
 
 export type EmailSent = { ok: true; messageId: string; attempts: number };
 export type SendResult = EmailSent | SendFailure;
@@ -22,14 +23,15 @@ export interface SendOptions {
 }
 
 /**
- * A file part as SES builds it into the message. Simple content (not Raw MIME) keeps To and BCC as separate
- * destinations: SES never writes a Bcc header, so the captain's copy cannot show to the member. Base64, because
- * partner text in an invite may be beyond 7-bit ASCII.
+ * A file part as SES builds it into the message (Simple content, not Raw MIME: SES writes every header from the
+ * request). Base64, because partner text in an invite may be beyond 7-bit ASCII. The invite is `inline` with
+ * `method=` in its content type: Gmail and Apple Mail read a text/calendar part as an invite whatever its
+ * disposition, and Outlook takes an inline one as the meeting request itself rather than a file to open.
  */
 const attachmentOf = (a: EmailAttachment): Attachment => ({
   FileName: a.fileName,
   ContentType: a.contentType,
-  ContentDisposition: 'ATTACHMENT',
+  ContentDisposition: 'INLINE',
   ContentTransferEncoding: 'BASE64',
   RawContent: Buffer.from(a.content, 'utf8'),
 });

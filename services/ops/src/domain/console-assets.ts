@@ -324,9 +324,17 @@ export const CONSOLE_SCRIPT = `
         var silence = p.silence.kind === 'silent'
           ? ['silent ' + Math.floor(p.silence.quiet_hours) + ' h (limit ' + p.silence.limit_hours + ' h)', 'overdue']
           : p.silence.kind === 'publishing' ? ['publishing', 'done'] : ['not watched', ''];
-        add(row, add(el('div'), el('span', 'name', p.partner + ' '), chip(silence[0], silence[1])));
-        add(row, el('div', 'meta', p.last_accepted ? 'Last booking event: ' + p.last_accepted.detail_type + ' ' +
-          p.last_accepted.booking_id + ', ' + ago(p.last_accepted.at) : 'No booking event accepted yet'));
+        // Names no partner has share one row: requests anyone could send, shown with the last few names tried.
+        var unknown = p.partner === '(unknown)';
+        add(row, add(el('div'), el('span', 'name', unknown ? 'Not onboarded (any name) ' : p.partner + ' '),
+          unknown ? chip('refused', '') : chip(silence[0], silence[1])));
+        if (unknown) {
+          add(row, el('div', 'meta', 'Names tried lately: ' +
+            (p.recent_names || []).map(function (n) { return n.name; }).join(', ')));
+        } else {
+          add(row, el('div', 'meta', p.last_accepted ? 'Last booking event: ' + p.last_accepted.detail_type + ' ' +
+            p.last_accepted.booking_id + ', ' + ago(p.last_accepted.at) : 'No booking event accepted yet'));
+        }
         if (p.last_refused) {
           add(row, el('div', 'meta', 'Last refused: ' + p.last_refused.reason +
             (p.last_refused.status ? ' (' + p.last_refused.status + ')' : '') + ', ' + ago(p.last_refused.at) +

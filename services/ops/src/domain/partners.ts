@@ -27,6 +27,42 @@ export interface PartnerState {
   partner: string;
   last_accepted?: AcceptedEvent;
   last_refused?: Refusal;
+  /** Refusals counted per hour of their instant (`YYYY-MM-DDTHH`, UTC): the last day's count is read from these. */
+  refused_hours?: Record<string, number>;
+  /** The unknown bucket only: the last names refused, newest first, at most `RECENT_UNKNOWN_NAMES`. */
+  recent_names?: Array<{ name: string; at: string }>;
+}
+
+/**
+ * A name in a request path that is no onboarded partner (the intake answered 404 `unknown_partner`) is anyone's to
+ * make up: 1,200 unsigned requests once made 1,200 "partners" here, each its own row and Query. They all count under
+ * this one row instead, whose name cannot be a partner's (`PartnerName` has no parentheses), keeping the last few names
+ * seen for the operator to read.
+ */
+export const UNKNOWN_PARTNER = '(unknown)';
+export const RECENT_UNKNOWN_NAMES = 5;
+
+/** The row a refusal counts under: its partner's own, or the one row of names no partner has. */
+export const refusalBucket = (partner: string, reason: Refusal['reason']) =>
+  reason === 'unknown_partner' ? UNKNOWN_PARTNER : partner;
+
+/** The hour a refusal is counted in: `YYYY-MM-DDTHH` of its instant (UTC). */
+export const hourOf = (at: string) => new Date(at).toISOString().slice(0, 13);
+
+/** Hours counted as "the last day": the current hour and the 24 before it (a whole day, counted by the hour). */
+const DAY_HOURS = 24;
+
+/** The hours of `hours` older than the last day: the watch removes them, so a partner row stays a day's size. */
+export function staleHours(hours: Record<string, number>, now: Date): string[] {
+  const oldest = hourOf(new Date(now.getTime() - DAY_HOURS * 3_600_000).toISOString());
+  return Object.keys(hours).filter((hour) => hour < oldest);
+}
+
+/** The refusals of the last day, from the partner row's hourly counts (no Query of the refusals themselves). */
+export function refusedLastDay(hours: Record<string, number> | undefined, now: Date): number {
+  if (!hours) return 0;
+  const stale = new Set(staleHours(hours, now));
+  return Object.entries(hours).reduce((sum, [hour, count]) => sum + (stale.has(hour) ? 0 : count), 0);
 }
 
 export type Silence =

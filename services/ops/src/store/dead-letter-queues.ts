@@ -1,4 +1,5 @@
 import { GetQueueUrlCommand, QueueDoesNotExist, SQSClient } from '@aws-sdk/client-sqs';
+import { lazy } from '@charter/shared/lazy';
 import { readQueue, releaseMessages } from '@charter/shared/queue-read';
 import { parseDeadLetter, serviceOfQueue, type DeadLetter } from '../domain/dead-letters';
 
@@ -8,7 +9,7 @@ import { parseDeadLetter, serviceOfQueue, type DeadLetter } from '../domain/dead
  * `npm run dlq -- redrive` and the alarms still see them. The queues are read at once, side by side. A reader running
  * at the same moment may miss a message hidden by the other; the next read has it.
  */
-const sqs = new SQSClient({});
+const sqs = lazy(() => new SQSClient({}));
 /** Longer than the longest read (the watch's 30 s timeout): a message is not handed out twice within one read. */
 const HIDE_SECONDS = 30;
 

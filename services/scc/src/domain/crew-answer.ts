@@ -1,5 +1,5 @@
 import type { CrewConfirmed, CrewDeclined } from '@charter/events';
-import { scrubText, type PrivateFacts } from '@charter/shared/redaction';
+import { scrubText, stripControls, type PrivateFacts } from '@charter/shared/redaction';
 import * as z from '@charter/events/zod';
 import type { CrewEvent } from './crew-event';
 
@@ -12,11 +12,16 @@ import type { CrewEvent } from './crew-event';
 export const MAX_DECLINE_REASON = 500;
 
 /**
- * A decline's reason as the captain and the crew page show it: the member's words without money or contact details
- * (a member may pass on the guest's number), scrubbed against the booking's private facts.
+ * A decline's reason as the captain and the crew page show it: the member's words without control characters or
+ * bidi overrides (before it is stored or mailed), and without money or contact details (a member may pass on the
+ * guest's number), scrubbed against the booking's private facts.
  */
 export function crewSafeDeclineReason(reason: string | undefined, known?: PrivateFacts): string | undefined {
-  return scrubText(reason, known)?.slice(0, MAX_DECLINE_REASON).trim() || undefined;
+  return (
+    scrubText(reason && stripControls(reason), known)
+      ?.slice(0, MAX_DECLINE_REASON)
+      .trim() || undefined
+  );
 }
 
 /** The reason a member may give with a decline: their own words for the captain, optional. */

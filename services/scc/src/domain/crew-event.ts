@@ -90,6 +90,8 @@ export interface CrewEvent extends CrewEventFields {
   owner?: string;
   /** The booking revision the event reflects. */
   revision: number;
+  /** The hash of that revision's booking event (the revision guard's): other content at that revision is refused. */
+  content_hash?: string;
   lifecycle: Lifecycle;
   cancellation?: Cancellation;
   /** The success event of the booking revision applied last (EventCreated, EventUpdated or EventCancelled). */

@@ -29,6 +29,8 @@ import {
 export interface Ownership {
   owner: string;
   revision: number;
+  /** The hash of the booking event's content (a partner's event; none for POST /events). */
+  content?: string;
 }
 
 export type CreateResult = { kind: 'created'; event: CrewEvent } | { kind: 'exists'; item: StoredItem };
@@ -76,6 +78,7 @@ export async function createCrewEvent(
     created_at: at,
     updated_at: at,
     owner: ownership.owner,
+    ...(ownership.content === undefined ? {} : { content_hash: ownership.content }),
     lifecycle: 'live',
     booking_event: { detail_type: 'EventCreated', detail: eventCreatedDetail(base) },
   };
