@@ -1,4 +1,4 @@
-import { findPhoneNumbersInText, parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
+import { findPhoneNumbersInText, parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/min';
 
 /**
  * Email addresses and phone numbers out of free text crew or guests see: any address and any number (crew reach
@@ -71,6 +71,8 @@ function replaceSpans(text: string, spans: Array<[number, number]>): string {
  * Phone numbers as libphonenumber (a port of Google's PhoneNumberMatcher, with its numbering plans) finds them in
  * text: international ones, and national ones in the US or the guest's own country. `extended` accepts every possible
  * number (the right length for its plan), not only assigned ones: a fictional or newly opened range is still a number.
+ * The `min` metadata (lengths and country codes, no per-range patterns) is enough for that, and 53 KB smaller in every
+ * bundle that scrubs than `max` (issue 17); the redaction tests and the no-money property test pass with either.
  */
 function removePhoneNumbers(text: string, countries: readonly CountryCode[]): string {
   let out = text;
