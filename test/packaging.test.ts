@@ -12,6 +12,7 @@ import { DEFAULT_PORTS } from '@charter/local/cloud';
 import {
   busNameOf,
   distributionEndpointKey,
+  type DistributionConfig,
   IntrinsicResolver,
   loadService,
   localScheme,
@@ -958,4 +959,23 @@ describe('guest-pages: the uploads bucket ages out what guests upload', () => {
       UPLOAD_GRACE_HOURS: '24',
     });
   });
+});
+
+describe('CloudFront: no error from the origin is kept (guest pages, the calendar JSON)', () => {
+  const distributions = (service: string) =>
+    Object.values(templates.get(service)!.Resources)
+      .filter((r) => r.Type === 'AWS::CloudFront::Distribution')
+      .map((r) => (r.Properties as { DistributionConfig: DistributionConfig }).DistributionConfig);
+
+  it.each(['guest-pages', 'calendar'])(
+    '%s: 403, 404 and every 5xx S3 may answer with ErrorCachingMinTTL 0 (else CloudFront keeps it 10 s)',
+    (service) => {
+      const [config, ...others] = distributions(service);
+      expect(others).toEqual([]);
+      const ttl = Object.fromEntries(
+        (config?.CustomErrorResponses ?? []).map((r) => [Number(r.ErrorCode), Number(r.ErrorCachingMinTTL)]),
+      );
+      expect(ttl).toEqual({ 403: 0, 404: 0, 500: 0, 502: 0, 503: 0, 504: 0 });
+    },
+  );
 });

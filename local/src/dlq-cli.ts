@@ -1,7 +1,9 @@
 /**
  * `npm run dlq`: lists what every service's dead-letter queue holds, with the error and the booking id.
  * `npm run dlq -- redrive`: replays each one to its function as Lambda would (an asynchronous Invoke) and removes it
- * from the queue once the Invoke is accepted.
+ * from the queue once the Invoke is accepted. Both shapes a queue holds are read: Lambda's onFailure record, and the
+ * event EventBridge could not deliver to a rule's target (its function from the TARGET_ARN attribute). A message that
+ * is neither is a warning naming it, left in its queue.
  *
  * Without `--stage` it talks to the running local cloud (found through `.local/endpoints.json`). With
  * `--stage <stage> [--region <region>]` it talks to that deployed stage in AWS with the operator's own credentials
@@ -65,8 +67,15 @@ async function main(): Promise<void> {
     return;
   }
   for (const l of letters) {
+    if (l.shape === 'unreadable') {
+      console.warn(`${l.failedAt}  warning: unreadable, in ${l.queueUrl.split('/').pop()}: ${l.errorMessage}`);
+      continue;
+    }
     const booking = `booking ${l.bookingId ?? '-'}`;
-    console.log(`${l.failedAt}  ${l.functionName}  ${booking}  ${l.condition}: ${l.errorType}: ${l.errorMessage}`);
+    const from = l.shape === 'eventbridge-target' ? ' (EventBridge could not deliver it)' : '';
+    console.log(
+      `${l.failedAt}  ${l.functionName}  ${booking}  ${l.condition}: ${l.errorType}: ${l.errorMessage}${from}`,
+    );
   }
   const again = options.stage ? `npm run dlq -- --stage ${options.stage} redrive` : 'npm run dlq -- redrive';
   if (options.redriving) console.log(`Redrove ${await redrive(sqs, lambda, letters)} dead letter(s) in ${where}.`);

@@ -1,14 +1,19 @@
 /**
- * `@charter/local/dlq`: the dead letters of every service's onFailure queue, read and replayed
+ * `@charter/local/dlq`: the dead letters of every service's queue (Lambda's onFailure records and the events
+ * EventBridge could not deliver to a rule's target), read and replayed
  * with the real SDK (SQS and Lambda's Invoke API), as `npm run dlq` and the tests do.
  */
 import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
-import { DeleteMessageCommand, ListQueuesCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { DeleteMessageCommand, ListQueuesCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
+import { readDeadLetter, type DeadLetterShape } from '@charter/shared/dead-letter-read';
 import { readQueue, releaseMessages } from '@charter/shared/queue-read';
 
 export interface DeadLetter {
   queueUrl: string;
   receiptHandle: string;
+  /** Which record it is (`@charter/shared/dead-letter-read`); an `unreadable` one is listed, never redriven. */
+  shape: DeadLetterShape | 'unreadable';
+  /** The function to replay it to; empty for an unreadable letter. */
   functionName: string;
   bookingId?: string;
   errorType: string;
@@ -18,24 +23,35 @@ export interface DeadLetter {
   payload: unknown;
 }
 
-export function parseDeadLetter(queueUrl: string, receiptHandle: string, body: string): DeadLetter {
-  const record = JSON.parse(body) as {
-    timestamp: string;
-    requestContext: { functionArn: string; condition: string };
-    requestPayload: { detail?: { booking_id?: string } };
-    responsePayload?: { errorType?: string; errorMessage?: string };
-  };
-  const functionName = record.requestContext.functionArn.split(':')[6] ?? record.requestContext.functionArn;
+/** One message of a dead-letter queue as `npm run dlq` lists it, whichever shape AWS wrote (see readDeadLetter). */
+export function parseDeadLetter(queueUrl: string, message: Message): DeadLetter {
+  const receiptHandle = message.ReceiptHandle ?? '';
+  const letter = readDeadLetter(message);
+  if (letter.kind === 'unreadable') {
+    return {
+      queueUrl,
+      receiptHandle,
+      shape: 'unreadable',
+      functionName: '',
+      errorType: 'Unreadable',
+      errorMessage: `message ${message.MessageId ?? '?'}: ${letter.reason}`,
+      condition: 'unknown',
+      failedAt: letter.failedAt,
+      payload: message.Body,
+    };
+  }
+  const detail = (letter.payload as { detail?: { booking_id?: unknown } } | null)?.detail;
   return {
     queueUrl,
     receiptHandle,
-    functionName,
-    ...(record.requestPayload?.detail?.booking_id ? { bookingId: record.requestPayload.detail.booking_id } : {}),
-    errorType: record.responsePayload?.errorType ?? 'Error',
-    errorMessage: record.responsePayload?.errorMessage ?? '',
-    condition: record.requestContext.condition,
-    failedAt: record.timestamp,
-    payload: record.requestPayload,
+    shape: letter.kind,
+    functionName: letter.functionName,
+    ...(typeof detail?.booking_id === 'string' ? { bookingId: detail.booking_id } : {}),
+    errorType: letter.errorType,
+    errorMessage: letter.errorMessage,
+    condition: letter.condition,
+    failedAt: letter.failedAt,
+    payload: letter.payload,
   };
 }
 
@@ -82,15 +98,30 @@ export async function readDeadLetters(
       });
       const receipts = read.messages.map((m) => m.ReceiptHandle!);
       if (options.peek) await releaseMessages(sqs, queueUrl, receipts);
-      return read.messages.map((m) => parseDeadLetter(queueUrl, m.ReceiptHandle!, m.Body!));
+      return read.messages.map((m) => parseDeadLetter(queueUrl, m));
     }),
   );
   return perQueue.flat();
 }
 
-export async function redrive(sqs: SQSClient, lambda: LambdaClient, letters: DeadLetter[]): Promise<number> {
+/**
+ * Replays each letter to its function as Lambda would (an asynchronous Invoke, the event as the payload, whichever
+ * shape held it), then deletes it. An unreadable letter is not replayed: it is made visible again and named in a
+ * warning, so one odd message never stops the others' redrive.
+ */
+export async function redrive(
+  sqs: SQSClient,
+  lambda: LambdaClient,
+  letters: DeadLetter[],
+  warn: (line: string) => void = (line) => console.warn(line),
+): Promise<number> {
   let count = 0;
   for (const letter of letters) {
+    if (letter.shape === 'unreadable') {
+      warn(`not redriven (left in ${letter.queueUrl.split('/').pop()}): ${letter.errorMessage}`);
+      await releaseMessages(sqs, letter.queueUrl, [letter.receiptHandle]);
+      continue;
+    }
     await lambda.send(
       new InvokeCommand({
         FunctionName: letter.functionName,

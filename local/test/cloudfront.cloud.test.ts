@@ -206,7 +206,35 @@ describe('the local CloudFront caches errors as CloudFront does (ErrorCachingMin
 
   it('reads ErrorCachingMinTTL per error code from the definition', () => {
     expect(sites.defaultErrors.distribution.wiring.errorCachingMinTtl).toEqual({});
-    expect(sites.uncachedErrors.distribution.wiring.errorCachingMinTtl).toEqual({ 403: 0, 404: 0, 503: 30 });
+    expect(sites.uncachedErrors.distribution.wiring.errorCachingMinTtl).toEqual({ 403: 0, 404: 0, 500: 0, 503: 30 });
+  });
+
+  it("passes S3's own 500 on, kept 10 s by default and not at all with ErrorCachingMinTTL 0", async () => {
+    await publish('g/flaky.html');
+    // The origin's next GetObject answers InternalError (500) past the SDK's retries, as S3 can.
+    const origin = (site: keyof typeof sites) =>
+      (sites[site].distribution as unknown as { s3: { send: (command: unknown) => Promise<unknown> } }).s3;
+    const failOnce = (site: keyof typeof sites) => {
+      const client = origin(site);
+      const send = client.send.bind(client);
+      client.send = () => {
+        client.send = send;
+        const error = Object.assign(new Error('We encountered an internal error.'), {
+          name: 'InternalError',
+          $metadata: { httpStatusCode: 500 },
+        });
+        return Promise.reject(error);
+      };
+    };
+    failOnce('uncachedErrors');
+    expect((await get('uncachedErrors', '/g/flaky.html'))[0]).toBe(500);
+    expect(await get('uncachedErrors', '/g/flaky.html')).toEqual([200, 'Miss from cloudfront', 'published']);
+    failOnce('defaultErrors');
+    expect(await get('defaultErrors', '/g/flaky.html')).toEqual([500, 'Error from cloudfront', expect.any(String)]);
+    clock += 9_000;
+    expect((await get('defaultErrors', '/g/flaky.html'))[0]).toBe(500);
+    clock += 1_001;
+    expect((await get('defaultErrors', '/g/flaky.html'))[0]).toBe(200);
   });
 
   it('without the setting, keeps a 403 for 10 s: a page stored meanwhile stays 403 until then', async () => {

@@ -61,6 +61,9 @@ export async function readQueue(sqs: SQSClient, queueUrl: string, options: Queue
         VisibilityTimeout: options.hideSeconds,
         WaitTimeSeconds: options.waitSeconds ?? 1,
         MessageSystemAttributeNames: ['SentTimestamp'],
+        // EventBridge says why it dead-lettered an event in message attributes (ERROR_CODE, TARGET_ARN...), which
+        // SQS hands out only when asked for.
+        MessageAttributeNames: ['All'],
       }),
     );
     calls++;

@@ -152,19 +152,25 @@ const s3: WireFaults = {
 /** SES v2 sends mail at these two routes; the mail viewer and GET /store are the local cloud's, not SES's. */
 const SES_SENDS = new Set(['/v2/email/outbound-emails', '/v2/email/outbound-bulk-emails']);
 
-/** TooManyRequestsException (429): SES did not take the message. */
+/**
+ * Two thirds TooManyRequestsException (429), a third InternalFailure (500, SES v2's common error for "the request
+ * processing has failed because of an unknown error"): SES documents both as a failed request, so SES did not take
+ * the message (never applied here).
+ */
 const ses: WireFaults = {
   dataPlane: (req, url) => req.method === 'POST' && SES_SENDS.has(url.pathname),
-  fault: () =>
-    jsonFault(
-      'application/json',
-      'TooManyRequestsException',
-      429,
-      { message: 'Too many requests.' },
-      {
-        'x-amzn-errortype': 'TooManyRequestsException:http://internal.amazon.com/coral/com.amazon.sesv2/',
-      },
-    ),
+  fault: (_req, _url, [kind]) =>
+    kind < 2 / 3
+      ? jsonFault(
+          'application/json',
+          'TooManyRequestsException',
+          429,
+          { message: 'Too many requests.' },
+          { 'x-amzn-errortype': 'TooManyRequestsException:http://internal.amazon.com/coral/com.amazon.sesv2/' },
+        )
+      : jsonFault('application/json', 'InternalFailure', 500, {
+          message: 'The request processing has failed because of an unknown error, exception or failure.',
+        }),
 };
 
 const SECRETS_DATA_PLANE = new Set(['GetSecretValue', 'BatchGetSecretValue', 'PutSecretValue']);

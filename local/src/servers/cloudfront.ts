@@ -223,6 +223,13 @@ export class Distribution {
         );
         return { status: 403, headers: { 'content-type': 'application/xml' }, body, ttlMs: this.errorTtlMs(403) };
       }
+      // S3's own fault (SlowDown 503, InternalError 500) reaches the viewer as that status, kept for its
+      // ErrorCachingMinTTL like any error (10 s unless the distribution says otherwise).
+      const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode ?? 0;
+      if (status >= 500) {
+        const body = Buffer.from(`${XML_DECLARATION}<Error><Code>${name}</Code><Message>${name}</Message></Error>`);
+        return { status, headers: { 'content-type': 'application/xml' }, body, ttlMs: this.errorTtlMs(status) };
+      }
       throw error;
     }
   }

@@ -21,6 +21,14 @@ interface Message {
   receipt?: string;
   /** Which of the queue's servers holds it (see sampleShortPolls); absent in files written before. */
   server?: number;
+  /** What the sender attached (EventBridge's ERROR_CODE, TARGET_ARN... on a rule target's dead letter). */
+  attributes?: Record<string, MessageAttribute>;
+}
+
+interface MessageAttribute {
+  DataType: string;
+  StringValue?: string;
+  BinaryValue?: string;
 }
 
 /** SQS's own bounds (ReceiveMessage, ChangeMessageVisibility and the batch calls). */
@@ -36,6 +44,17 @@ interface ReceiveInput {
   MaxNumberOfMessages?: number;
   VisibilityTimeout?: number;
   WaitTimeSeconds?: number;
+  /** Which message attributes to hand out: `All` or `.*`, a name, or a prefix `name.*`; none when absent, as SQS. */
+  MessageAttributeNames?: string[];
+}
+
+/** The message attributes a receive asked for (SQS hands out none unless asked). */
+function attributesAsked(attributes: Message['attributes'], names: string[] | undefined) {
+  if (!attributes || !names?.length) return undefined;
+  const wanted = (name: string) =>
+    names.some((n) => n === 'All' || n === '.*' || n === name || (n.endsWith('.*') && name.startsWith(n.slice(0, -1))));
+  const picked = Object.entries(attributes).filter(([name]) => wanted(name));
+  return picked.length > 0 ? Object.fromEntries(picked) : undefined;
 }
 
 interface VisibilityBatchInput {
@@ -110,7 +129,11 @@ export class SqsState {
     return [name, messages];
   }
 
-  send(queueUrl: string, body: string): { MessageId: string; MD5OfMessageBody: string } {
+  send(
+    queueUrl: string,
+    body: string,
+    attributes?: Record<string, MessageAttribute>,
+  ): { MessageId: string; MD5OfMessageBody: string } {
     const [name, messages] = this.queueOf(queueUrl);
     if (!body) throw new AwsError('MissingParameter', 'The request must contain the parameter MessageBody.');
     if (Buffer.byteLength(body) > 256 * 1024)
@@ -125,6 +148,7 @@ export class SqsState {
       receiveCount: 0,
       invisibleUntil: 0,
       server: this.sent++ % SERVERS,
+      ...(attributes && Object.keys(attributes).length > 0 ? { attributes } : {}),
     };
     messages.push(message);
     this.save();
@@ -174,12 +198,14 @@ export class SqsState {
       message.receiveCount++;
       message.invisibleUntil = now + visibility * 1000;
       message.receipt = `${message.id}#${randomUUID()}`;
+      const messageAttributes = attributesAsked(message.attributes, input.MessageAttributeNames);
       out.push({
         MessageId: message.id,
         ReceiptHandle: message.receipt,
         Body: message.body,
         MD5OfBody: md5(message.body),
         Attributes: { SentTimestamp: String(message.sentAt), ApproximateReceiveCount: String(message.receiveCount) },
+        ...(messageAttributes ? { MessageAttributes: messageAttributes } : {}),
       });
     }
     if (out.length > 0) this.save();
@@ -264,7 +290,11 @@ export class SqsState {
           .filter((n) => !input.QueueNamePrefix || n.startsWith(input.QueueNamePrefix))
           .map((n) => this.url(n)),
       }),
-      SendMessage: (input: { QueueUrl: string; MessageBody: string }) => this.send(input.QueueUrl, input.MessageBody),
+      SendMessage: (input: {
+        QueueUrl: string;
+        MessageBody: string;
+        MessageAttributes?: Record<string, MessageAttribute>;
+      }) => this.send(input.QueueUrl, input.MessageBody, input.MessageAttributes),
       ReceiveMessage: async (input: ReceiveInput) => {
         const received = await this.receiveWaiting(input);
         // On the wire SQS answers an empty receive with no Messages at all.

@@ -10,9 +10,10 @@ import { crc32 } from 'node:zlib';
  * - `forward`: passed on as it came (its signature still matches) and answered with the stand-in's answer;
  * - `lose-answer`: passed on, so DynamoDB applies it, then answered with the InternalServerError (500) DynamoDB sends
  *   when the answer is lost, which the SDK retries: a retried conditional write then meets its own first attempt;
- * - `hold`: never answered, as when the function is stopped at its timeout while it waits.
+ * - `hold`: never answered, as when the function is stopped at its timeout while it waits;
+ * - `throttle`: not passed on, answered with SES's TooManyRequestsException (429): SES did not take the message.
  */
-export type ProxyAction = 'forward' | 'lose-answer' | 'hold';
+export type ProxyAction = 'forward' | 'lose-answer' | 'hold' | 'throttle';
 
 export interface ProxiedRequest {
   target: 'dynamodb' | 'ses';
@@ -47,6 +48,7 @@ export async function faultProxy(
       const action = decide(proxied);
       log.push({ ...proxied, action });
       if (action === 'hold') return;
+      if (action === 'throttle') return sesThrottled(res);
       const endpoint = endpoints[proxied.target];
       if (!endpoint) {
         res.writeHead(502, { 'content-type': 'text/plain' });
@@ -106,6 +108,17 @@ function relay(res: ServerResponse, answer: Answer): void {
   delete headers['transfer-encoding'];
   res.writeHead(answer.status, headers);
   res.end(answer.body);
+}
+
+/** SES v2's TooManyRequestsException, as the service sends it. */
+function sesThrottled(res: ServerResponse): void {
+  const body = JSON.stringify({ message: 'Too many requests.' });
+  res.writeHead(429, {
+    'content-type': 'application/json',
+    'x-amzn-errortype': 'TooManyRequestsException:http://internal.amazon.com/coral/com.amazon.sesv2/',
+    'content-length': String(Buffer.byteLength(body)),
+  });
+  res.end(body);
 }
 
 /** DynamoDB's InternalServerError, as the service sends it (with the CRC32 it sends of every body). */

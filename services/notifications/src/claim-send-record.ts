@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
-import { backoffDelayMs, isRetriable, type BackoffPolicy, type SendFailure } from './domain/delivery';
+import { SES_BACKOFF, backoffDelayMs, isRetriable, type BackoffPolicy, type SendFailure } from './domain/delivery';
 
 /** Who holds a claim: unique per attempt, since Lambda keeps the request id when it retries an invocation. */
 export const claimerOf = (context: Context) => `${context.awsRequestId}/${randomUUID().slice(0, 8)}`;
@@ -18,13 +18,23 @@ export interface ClaimSendRecordSteps<Sent extends { ok: true }> {
   /** The conditional write that makes this invocation the only one that may send; false when another holds it. */
   claim: () => Promise<boolean>;
   /**
-   * Written just before `send` (an email): from here what is sent may have gone. Until then the claim is only a
-   * right to send, which another invocation may take over (this one then sends nothing: false), so one that dies
-   * between its claim and its send costs nothing. Left out where a repeat is harmless (CrewNotified).
+   * Written just before each request `send` makes (an email): from here what is sent may have gone. Until then the
+   * claim is only a right to send, which another invocation may take over (this one then sends nothing: false), so
+   * one that dies between its claim and its send costs nothing. Left out where a repeat is harmless (CrewNotified).
    */
   markSending?: () => Promise<boolean>;
-  /** SES SendEmail or EventBridge PutEvents. A throw counts as not sent: the claim is released, the error rethrown. */
-  send: () => Promise<Sent | SendFailure>;
+  /**
+   * The mark taken back (`sending` -> `claimed`, conditional on still holding it): before each backoff wait after SES
+   * certainly did not take the message (throttled, a server fault), and after a mark whose write failed. So an
+   * invocation killed while it waits to try again, or whose mark's answer was lost, leaves a claim anyone takes over,
+   * not one judged `unconfirmed`: only "a request went out and its answer was lost" stays unknown. False when the
+   * claim is no longer held so (nothing more is sent). Required with `markSending`.
+   */
+  unmarkSending?: () => Promise<boolean>;
+  /** One request (SES SendEmail, EventBridge PutEvents), `attempt` counting from 1. A throw counts as not sent. */
+  send: (attempt: number) => Promise<Sent | SendFailure>;
+  /** Attempts of a send that certainly did not go out (throttled, a server fault) within this invocation. */
+  sendPolicy?: BackoffPolicy;
   /** It went out: the claim becomes a record of it. Tried again on a failure (see RECORD_POLICY). */
   record: (sent: Sent) => Promise<unknown>;
   /** It certainly did not go out (throttled, a server fault): the claim is given back for a later attempt. */
@@ -83,25 +93,49 @@ export async function claimSendRecord<Sent extends { ok: true }>(
   steps: ClaimSendRecordSteps<Sent>,
 ): Promise<ClaimSendRecordOutcome<Sent>> {
   if (!(await steps.claim())) return { kind: 'claimed_elsewhere' };
-  // A throw here leaves the claim as it is: not sent, so whoever comes next takes it over.
-  if (steps.markSending && !(await steps.markSending())) return { kind: 'claimed_elsewhere' };
-  let result: Sent | SendFailure;
+  const policy = steps.sendPolicy ?? SES_BACKOFF;
+  const sleep = steps.sleep ?? defaultSleep;
+  // Our own retry loop rather than the SDK's (its retries are off for SendEmail): each attempt is marked, and the mark
+  // taken back before each wait, which the SDK's retry loop has no hook between attempts for.
+  for (let attempt = 1; ; attempt++) {
+    // A throw here leaves the claim as it is (or takes the mark back): not sent, so whoever comes next takes it over.
+    if (steps.markSending && !(await markOrTakeBack(steps))) return { kind: 'claimed_elsewhere' };
+    let result: Sent | SendFailure;
+    try {
+      result = await steps.send(attempt);
+    } catch (error) {
+      await steps.release();
+      throw error;
+    }
+    if (result.ok) {
+      await recordPersistently(() => steps.record(result), sleep);
+      return { kind: 'sent', sent: result };
+    }
+    const { reason, attempts } = result;
+    if (isRetriable(result) && attempt < policy.attempts) {
+      if (steps.unmarkSending && !(await steps.unmarkSending())) return { kind: 'claimed_elsewhere' };
+      await sleep(backoffDelayMs(attempt, policy));
+      continue;
+    }
+    if (isRetriable(result)) {
+      await steps.release();
+      return { kind: 'released', reason, attempts };
+    }
+    const status = result.kind === 'rejected' ? 'rejected' : 'unconfirmed';
+    await steps.keep?.(status, reason);
+    return { kind: status, reason, attempts };
+  }
+}
+
+/**
+ * The sending mark, taken back if its write failed: nothing was sent, and a mark DynamoDB applied while its answer
+ * was lost would otherwise leave `sending` behind, which the next attempt would judge "may have gone".
+ */
+async function markOrTakeBack(steps: Pick<ClaimSendRecordSteps<{ ok: true }>, 'markSending' | 'unmarkSending'>) {
   try {
-    result = await steps.send();
+    return await steps.markSending!();
   } catch (error) {
-    await steps.release();
+    await steps.unmarkSending?.().catch(() => false);
     throw error;
   }
-  if (result.ok) {
-    await recordPersistently(() => steps.record(result), steps.sleep ?? defaultSleep);
-    return { kind: 'sent', sent: result };
-  }
-  const { reason, attempts } = result;
-  if (isRetriable(result)) {
-    await steps.release();
-    return { kind: 'released', reason, attempts };
-  }
-  const status = result.kind === 'rejected' ? 'rejected' : 'unconfirmed';
-  await steps.keep?.(status, reason);
-  return { kind: status, reason, attempts };
 }

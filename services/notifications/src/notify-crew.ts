@@ -31,6 +31,7 @@ import {
   releaseNotice,
   releaseOnce,
   stopWatching,
+  unmarkNoticeSending,
   voidClaim,
 } from './store/join';
 import { sendEmail } from './store/mail';
@@ -158,7 +159,7 @@ async function deliverNotices(
   return settled.map((s) => (s as PromiseFulfilledResult<Delivery>).value);
 }
 
-/** Claim, mark sending, send, record: the claim makes this invocation the only one that may send this notice. */
+/** Claim, mark sending (each attempt), send, record: the claim makes this invocation the only one that may send it. */
 async function deliverOnce(
   bookingId: string,
   notice: DueNotice,
@@ -170,7 +171,8 @@ async function deliverOnce(
   const outcome = await claimSendRecord({
     claim: () => claimNotice(bookingId, notice, claimer, new Date()),
     markSending: () => markNoticeSending(bookingId, notice, claimer, new Date()),
-    send: () => sendEmail(email, { tags: { booking_id: bookingId, kind: `crew-${notice.kind}` } }),
+    unmarkSending: () => unmarkNoticeSending(bookingId, notice, claimer),
+    send: (attempt) => sendEmail(email, { tags: { booking_id: bookingId, kind: `crew-${notice.kind}` }, attempt }),
     record: ({ messageId }) => recordNoticeSent(bookingId, notice, claimer, messageId, new Date(), copy),
     release: () => releaseNotice(bookingId, notice, claimer),
     keep: (status, reason) => markNoticeFailed(bookingId, notice, claimer, status, reason, new Date()),

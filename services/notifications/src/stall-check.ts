@@ -11,6 +11,7 @@ import {
   getJoin,
   markOnceKept,
   markOnceSending,
+  unmarkOnceSending,
   recordOnce,
   releaseOnce,
   stopWatching,
@@ -129,7 +130,9 @@ async function alertOnce(
         ...(alert.kind === 'missing_step' ? { unchangedSince: state.updated_at } : {}),
       }),
     markSending: () => markOnceSending(bookingId, at, claimer),
-    send: () => sendEmail(email, { tags: { booking_id: bookingId, kind: alert.kind.replace('_', '-') } }),
+    unmarkSending: () => unmarkOnceSending(bookingId, at, claimer),
+    send: (attempt) =>
+      sendEmail(email, { tags: { booking_id: bookingId, kind: alert.kind.replace('_', '-') }, attempt }),
     record: ({ messageId }) => recordOnce(bookingId, at, claimer, messageId, new Date(), { unwatch: true, reported }),
     // The next run (a minute later) tries again.
     release: () => releaseOnce(bookingId, at, claimer),

@@ -7,7 +7,15 @@ import { renderCaptainCopy } from './domain/notice-email';
 import { copyPending } from './domain/join';
 import type { JoinState } from './domain/state';
 import { logOutcome, type Delivery } from './deliveries';
-import { claimOnce, markOnceKept, markOnceSending, recordOnce, releaseOnce, type OncePath } from './store/join';
+import {
+  claimOnce,
+  markOnceKept,
+  markOnceSending,
+  recordOnce,
+  releaseOnce,
+  unmarkOnceSending,
+  type OncePath,
+} from './store/join';
 import { sendEmail } from './store/mail';
 
 /**
@@ -83,7 +91,8 @@ function sendOnce(
   return claimSendRecord({
     claim: () => claimOnce(bookingId, at, claimer, new Date(), takeOverFrom ? { takeOverFrom } : {}),
     markSending: () => markOnceSending(bookingId, at, claimer),
-    send: () => sendEmail(email, { tags: { booking_id: bookingId, kind } }),
+    unmarkSending: () => unmarkOnceSending(bookingId, at, claimer),
+    send: (attempt) => sendEmail(email, { tags: { booking_id: bookingId, kind }, attempt }),
     record: ({ messageId }) => recordOnce(bookingId, at, claimer, messageId, new Date()),
     release: () => releaseOnce(bookingId, at, claimer),
     // Refused, or perhaps gone with the answer lost: kept so, and the captain is never told twice.

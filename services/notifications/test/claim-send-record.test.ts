@@ -37,10 +37,32 @@ describe('claim, send, record', () => {
     expect(ran).toEqual(['claim', 'send', 'record m-1']);
   });
 
-  it.each(['throttled', 'transient'] as const)('gives the claim back when the send was %s', async (kind) => {
+  it.each(['throttled', 'transient'] as const)('gives the claim back when the send was %s four times', async (kind) => {
     const { ran, step } = steps(() => Promise.resolve(failure(kind)));
     expect(await claimSendRecord(step)).toEqual({ kind: 'released', reason: `${kind} reason`, attempts: 4 });
-    expect(ran).toEqual(['claim', 'send', 'release']);
+    expect(ran).toEqual(['claim', 'send', 'send', 'send', 'send', 'release']);
+  });
+
+  it('marks each attempt sending just before it, and takes the mark back before each wait', async () => {
+    const answers = [failure('throttled'), failure('transient')];
+    const { ran, step } = steps(() => Promise.resolve(answers.shift() ?? { ok: true, messageId: 'm-1' }));
+    step.markSending = () => (ran.push('mark'), Promise.resolve(true));
+    step.unmarkSending = () => (ran.push('unmark'), Promise.resolve(true));
+    step.sleep = (ms) => (ran.push(`wait ${ms < 3000 ? 'backoff' : ms}`), Promise.resolve());
+    expect(await claimSendRecord(step)).toEqual({ kind: 'sent', sent: { ok: true, messageId: 'm-1' } });
+    expect(ran).toEqual([
+      ...['claim', 'mark', 'send', 'unmark', 'wait backoff'],
+      ...['mark', 'send', 'unmark', 'wait backoff'],
+      ...['mark', 'send', 'record m-1'],
+    ]);
+  });
+
+  it('takes the mark back when its write failed (its answer lost: it may be applied), and sends nothing', async () => {
+    const { ran, step } = steps(() => Promise.resolve({ ok: true, messageId: 'm-1' }));
+    step.markSending = () => (ran.push('mark'), Promise.reject(new Error('InternalServerError')));
+    step.unmarkSending = () => (ran.push('unmark'), Promise.resolve(true));
+    await expect(claimSendRecord(step)).rejects.toThrow('InternalServerError');
+    expect(ran).toEqual(['claim', 'mark', 'unmark']);
   });
 
   it.each([

@@ -1,4 +1,6 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { CrewNotified, eventCatalog, type DetailType } from '@charter/events';
 import {
   faultProxy,
@@ -25,6 +27,7 @@ let cloud: LocalCloud;
 let proxy: FaultProxy;
 let decide: (request: ProxiedRequest) => ProxyAction = () => 'forward';
 const bus = new EventBridgeClient({});
+const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient({}));
 
 beforeAll(async () => {
   process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
@@ -41,6 +44,7 @@ afterAll(async () => {
   await cloud?.stop();
   await proxy?.close();
   bus.destroy();
+  dynamo.destroy();
 });
 
 /** One success event put on the bus as its service publishes it. */
@@ -132,6 +136,45 @@ describe('a crew email survives the notifier dying halfway', () => {
     // It died before SES had the message: the mark, not SendEmail, was what it waited for.
     expect(held?.target).toBe('dynamodb');
     expect(held?.body).toContain('"sending"');
+  }, 60_000);
+
+  it('emails the member once when the invocation is killed while it waits to try again after a 429', async () => {
+    const id = 'killed-in-backoff';
+    let throttled = false;
+    let held: ProxiedRequest | undefined;
+    const before = invocations().length;
+    decide = (r) => {
+      if (held || !r.body.includes(id) || !concerns(r, DECKHAND)) return 'forward';
+      if (!throttled && r.target === 'ses') {
+        throttled = true;
+        return 'throttle';
+      }
+      // After the 429 the invocation takes its sending mark back (a REMOVE of sending_at), waits, and tries again:
+      // whatever it does next for the deckhand (mark the next attempt, or ask SES) never gets an answer, so it is
+      // killed at its timeout before its second request reached SES.
+      if (throttled && !r.body.includes('REMOVE')) {
+        held = r;
+        return 'hold';
+      }
+      return 'forward';
+    };
+    await publishSuccess(id);
+
+    // SES never had the message: the retry sent it, once, and nobody is told it "may have gone".
+    await expectEachMemberEmailedOnce(id);
+    expect(deadLetters()).toBe(0);
+    expect(
+      invocations()
+        .slice(before)
+        .filter((h) => !h.ok).length,
+    ).toBeGreaterThanOrEqual(1);
+    expect(held?.target).toBe('dynamodb');
+    const { Item } = await dynamo.send(
+      new GetCommand({ TableName: 'charter-notifications-local', Key: { booking_id: id } }),
+    );
+    const deckhand = (Item?.members as Record<string, Record<string, unknown>>)[DECKHAND.member];
+    expect(deckhand).toMatchObject({ status: 'idle', told: { kind: 'call' } });
+    expect(deckhand?.reported).toBeUndefined();
   }, 60_000);
 
   it("accepts its own claim when DynamoDB applied it and lost the answer (the SDK's retry meets it)", async () => {

@@ -424,8 +424,8 @@ describe('the stall alerts', () => {
     // Each names the way to send that member a fresh link, and the booking's page in the ops console.
     const eventId = created.event_id;
     expect(alert.text).toContain(
-      `not re-sent automatically, to avoid a duplicate. Fresh link: POST https://scc.example.com/events/${eventId}` +
-        '/crew/isla-moreno/resend',
+      'not re-sent automatically, to avoid a duplicate. To do: ask them; if they did not get it, a fresh link: ' +
+        `POST https://scc.example.com/events/${eventId}/crew/isla-moreno/resend`,
     );
     expect(alert.text).toContain(`/events/${eventId}/crew/theo-park/resend`);
     expect(alert.text).toContain(`${CONSOLE}#/booking/xhqgmdh`);
@@ -433,5 +433,33 @@ describe('the stall alerts', () => {
       '(deckhand), "Crew call:" notice: not delivered: SES refused it (MessageRejected: <bad> address)',
     );
     expect(alert.html).toContain('MessageRejected: &lt;bad&gt; address');
+  });
+
+  it('says to phone a member whose cancellation or removal may not have reached them, with no resend route', () => {
+    const member = {
+      name: 'Isla Moreno',
+      email: 'mate@crew.example.com',
+      role: 'mate',
+      status: 'unconfirmed' as const,
+    };
+    const alert = renderDeliveryAlert({
+      state: joined(created),
+      undelivered: [
+        { ...member, member_id: 'isla-moreno', kind: 'cancel', sequence: 2 } as const,
+        { ...member, member_id: 'theo-park', name: 'Theo Park', kind: 'removal', sequence: 2 } as const,
+      ],
+      from: FROM,
+      to: 'captain@crew.example.com',
+      consoleUrl: CONSOLE,
+      sccApiUrl: 'https://scc.example.com/',
+    });
+    expect(alert.text).toContain(
+      '"Cancelled:" notice: possibly sent: SES gave no answer; it is not re-sent automatically, ' +
+        'to avoid a duplicate. To do: phone them to tell them the charter is cancelled (no fresh notice can be sent)',
+    );
+    expect(alert.text).toContain('"Off the crew:" notice: possibly sent');
+    expect(alert.text).toContain('To do: phone them to tell them they are off the crew');
+    // SCC answers the resend route 409 for both: the alert never offers it.
+    expect(alert.text).not.toContain('/resend');
   });
 });

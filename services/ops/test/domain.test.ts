@@ -62,18 +62,59 @@ describe("SES's email events", () => {
 describe('dead letters', () => {
   it('names the service from the queue, and lists a message that is not a failure record', () => {
     expect(serviceOfQueue('charter-guest-pages-dlq-prod')).toBe('guest-pages');
-    expect(parseDeadLetter('charter-scc-dlq-local', 'm-1', 'not json', '2027-01-01T00:00:00.000Z')).toMatchObject({
+    const sent = { SentTimestamp: String(Date.parse('2027-01-01T00:00:00.000Z')) };
+    expect(parseDeadLetter('charter-scc-dlq-local', 'm-1', { Body: 'not json', Attributes: sent })).toMatchObject({
       service: 'scc',
       error_type: 'Unreadable',
       failed_at: '2027-01-01T00:00:00.000Z',
     });
+    // An event with no TARGET_ARN attribute: not EventBridge's dead letter either (and not a failure of the list).
+    const bare = JSON.stringify({
+      id: 'e-1',
+      source: 'partner.boatsetter',
+      'detail-type': 'BookingCreated',
+      detail: {},
+    });
+    expect(parseDeadLetter('charter-scc-dlq-local', 'm-2', { Body: bare }).error_type).toBe('Unreadable');
+  });
+
+  it("reads the event EventBridge could not deliver to a rule's target, with its reasons in message attributes", () => {
+    const attribute = (StringValue: string) => ({ DataType: 'String', StringValue });
+    const letter = parseDeadLetter('charter-scc-dlq-prod', 'm-3', {
+      Body: JSON.stringify({
+        version: '0',
+        id: 'e-9',
+        'detail-type': 'BookingCreated',
+        source: 'partner.boatsetter',
+        time: '2027-01-01T00:00:00Z',
+        detail: { schema_version: 1, booking_id: 'xhqgmdh', revision: 2 },
+      }),
+      Attributes: { SentTimestamp: String(Date.parse('2027-01-02T03:04:05.000Z')) },
+      MessageAttributes: {
+        RULE_ARN: attribute('arn:aws:events:us-west-2:1:rule/charter-bookings-prod/scc-booking'),
+        TARGET_ARN: attribute('arn:aws:lambda:us-west-2:1:function:charter-scc-prod-onBookingEvent'),
+        ERROR_CODE: attribute('THROTTLING'),
+        ERROR_MESSAGE: attribute('Rate Exceeded.'),
+        EXHAUSTED_RETRY_CONDITION: attribute('MaximumRetryAttempts'),
+      },
+    });
+    expect(letter).toEqual({
+      service: 'scc',
+      queue: 'charter-scc-dlq-prod',
+      message_id: 'm-3',
+      function_name: 'charter-scc-prod-onBookingEvent',
+      booking_id: 'xhqgmdh',
+      failed_at: '2027-01-02T03:04:05.000Z',
+      condition: 'MaximumRetryAttempts',
+      error_type: 'THROTTLING',
+      reason: 'Rate Exceeded.',
+      event: { id: 'e-9', detail_type: 'BookingCreated', source: 'partner.boatsetter', revision: 2 },
+    });
   });
 
   it('recognises a not_owner refusal and the partner refused', () => {
-    const letter = parseDeadLetter(
-      'charter-calendar-dlq-local',
-      'm-2',
-      JSON.stringify({
+    const letter = parseDeadLetter('charter-calendar-dlq-local', 'm-2', {
+      Body: JSON.stringify({
         timestamp: '2027-01-01T00:00:00.000Z',
         requestContext: {
           functionArn: 'arn:aws:lambda:us-west-2:1:function:charter-calendar-local-fn',
@@ -87,7 +128,7 @@ describe('dead letters', () => {
         },
         responsePayload: { errorType: 'NotOwnerError', errorMessage: 'not_owner: booking b-123 belongs to boatsetter' },
       }),
-    );
+    });
     expect(letter).toMatchObject({
       function_name: 'charter-calendar-local-fn',
       booking_id: 'b-123',

@@ -31,7 +31,7 @@ const confirmAll = (from = 60) =>
 
 /** A dead letter, as the watch reads it from the queue. */
 function deadLetterEntry(input: Parameters<typeof failureRecord>[0] & { queue: string }): TimelineEntry {
-  return entryFromDeadLetter(parseDeadLetter(input.queue, 'm-1', JSON.stringify(failureRecord(input))))!;
+  return entryFromDeadLetter(parseDeadLetter(input.queue, 'm-1', { Body: JSON.stringify(failureRecord(input)) }))!;
 }
 
 describe('readiness', () => {

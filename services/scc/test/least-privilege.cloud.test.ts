@@ -114,6 +114,12 @@ describe("scc's table rights, held to what its functions do", () => {
     expect(patch.status).toBe(200);
     const resend = await api(`/events/${eventId}/crew/rowan-hale/resend`, { method: 'POST', headers: key });
     expect(resend.status).toBe(202);
+    // With an Idempotency-Key, twice: its record (Powertools' writes and read) is held to the role too.
+    for (let i = 0; i < 2; i++) {
+      const keyed = { ...key, 'idempotency-key': 'lp-resend-1' };
+      const again = await api(`/events/${eventId}/crew/isla-moreno/resend`, { method: 'POST', headers: keyed });
+      expect(again.status).toBe(202);
+    }
 
     const token = mintCrewToken(cloud.secrets['charter/local/magic-link-key']!, {
       eventId,
@@ -136,6 +142,11 @@ describe("scc's table rights, held to what its functions do", () => {
       return allowed(fn, call.operation, pk) ? [] : [`${fn}: ${call.operation} ${pk}`];
     });
     expect(refused).toEqual([]);
+    // The Idempotency-Key's record was written and read by the route's function (Powertools' own client, named too).
+    const records = calls.filter((c) => JSON.stringify(c.input.Key ?? c.input.Item ?? {}).includes('EVENT#resend#'));
+    expect(new Set(records.map((c) => `${c.functionName} ${c.operation}`))).toContain(
+      'charter-scc-local-resendCrewNotice PutItem',
+    );
     // Every function was exercised, each on the item kinds it is given.
     expect([...new Set(calls.map((c) => c.functionName!.replace('charter-scc-local-', '')))].sort()).toEqual(
       [...FUNCTIONS].sort(),

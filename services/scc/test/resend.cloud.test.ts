@@ -30,14 +30,14 @@ beforeAll(async () => {
 afterAll(() => cloud?.stop());
 
 const bodyOf = <T = Record<string, unknown>>(result: HttpResult) => JSON.parse(String(result.body)) as T;
-const resend = (eventId: string, memberId: string, key = serviceKey) =>
+const resend = (eventId: string, memberId: string, key = serviceKey, headers: Record<string, string> = {}) =>
   h.resend(
     httpApiEvent({
       method: 'POST',
       route: 'POST /events/{event_id}/crew/{member_id}/resend',
       path: `/events/${eventId}/crew/${memberId}/resend`,
       pathParameters: { event_id: eventId, member_id: memberId },
-      headers: { 'x-service-key': key },
+      headers: { 'x-service-key': key, ...headers },
     }),
     lambdaContext(),
   );
@@ -73,6 +73,37 @@ describe('POST /events/{event_id}/crew/{member_id}/resend', () => {
       requested_at: bodyOf(first).requested_at,
     });
     expect(details[0]!.requested_at).not.toBe(details[1]!.requested_at);
+  });
+
+  it('answers a repeat of the same Idempotency-Key with the first 202 body, and publishes nothing more', async () => {
+    const eventId = await booked('bk-resend-idem');
+    const once = { 'idempotency-key': 'op-7f3a9c' };
+    const first = await resend(eventId, 'isla-moreno', serviceKey, once);
+    expect(first.statusCode).toBe(202);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const again = await resend(eventId, 'isla-moreno', serviceKey, once);
+    expect(again.statusCode).toBe(202);
+    expect(bodyOf(again)).toEqual(bodyOf(first));
+    expect(again.headers?.['idempotent-replayed']).toBe('true');
+    expect(requested(eventId)).toHaveLength(1);
+    // The key is per event and member, and a new key is a new request.
+    expect((await resend(eventId, 'theo-park', serviceKey, once)).statusCode).toBe(202);
+    expect((await resend(eventId, 'isla-moreno', serviceKey, { 'idempotency-key': 'op-other' })).statusCode).toBe(202);
+    expect(requested(eventId).map((d) => d.member_id)).toEqual(['isla-moreno', 'theo-park', 'isla-moreno']);
+  });
+
+  it('refuses an Idempotency-Key that is not 1-255 visible ASCII characters (400), publishing nothing', async () => {
+    const eventId = await booked('bk-resend-idem-bad');
+    const result = await resend(eventId, 'isla-moreno', serviceKey, { 'idempotency-key': 'x'.repeat(256) });
+    expect([result.statusCode, bodyOf(result).error]).toEqual([400, 'invalid_idempotency_key']);
+    expect(requested(eventId)).toHaveLength(0);
+  });
+
+  it('keeps no answer for a refusal: the same key is tried afresh', async () => {
+    const eventId = await booked('bk-resend-idem-404');
+    const once = { 'idempotency-key': 'op-404' };
+    expect((await resend(eventId, 'nobody-here', serviceKey, once)).statusCode).toBe(404);
+    expect((await resend(eventId, 'nobody-here', serviceKey, once)).statusCode).toBe(404);
   });
 
   it('refuses a wrong service key (403), before saying anything about the event', async () => {

@@ -128,10 +128,21 @@ export function renderStallAlert(input: {
 }
 
 /**
- * Crew members whose notice did not certainly go out, each with what to do: ask them, and if they did not get it,
- * have the crew desk send them a fresh notice with a fresh crew-page link (the resend route, counted as one more
- * notice).
+ * What a person does about one member's notice. A call, a change or a resend: ask them, and if they did not get it,
+ * the crew desk sends a fresh notice with a fresh crew-page link (the resend route, counted as one more notice). A
+ * cancellation or a removal cannot be sent afresh (SCC answers the route 409 for a cancelled charter or a member off
+ * the crew), nor can anything once the charter is cancelled: then the only way is to phone them.
  */
+function whatToDoFor(u: Undelivered, state: JoinState, sccApiUrl: string): string {
+  if (u.kind === 'cancel') return 'phone them to tell them the charter is cancelled (no fresh notice can be sent)';
+  if (u.kind === 'removal') return 'phone them to tell them they are off the crew (no fresh notice can be sent)';
+  const event = state.crew_event;
+  if (!event || event.status === 'cancelled')
+    return 'phone them: the charter is cancelled since, so no fresh notice can be sent';
+  return `ask them; if they did not get it, a fresh link: ${resendRoute(sccApiUrl, event.event_id, u.member_id)}`;
+}
+
+/** Crew members whose notice did not certainly go out, each with why and what a person does about it. */
 export function renderDeliveryAlert(input: {
   state: JoinState;
   undelivered: Undelivered[];
@@ -142,24 +153,23 @@ export function renderDeliveryAlert(input: {
 }): OutgoingEmail {
   const { state, undelivered } = input;
   const whom = undelivered.length === 1 ? 'one crew member' : `${undelivered.length} crew members`;
-  const eventId = state.crew_event?.event_id;
   return assemble(
     input.from,
     input.to,
     `Booking ${state.booking_id}: the crew email did not reach ${whom}`,
     [
       `A crew notice for booking ${state.booking_id} did not certainly reach everyone. ` +
-        'Nobody is emailed twice automatically: please ask the people below whether they got it. ' +
-        'To send one of them a fresh notice with a fresh link to their crew page, the crew desk calls the route ' +
-        'named with them (X-Service-Key); it counts as one more notice.',
+        'Nobody is emailed twice automatically: below, for each person, what to do. A call or a change can be sent ' +
+        'afresh with a fresh link to their crew page: the crew desk calls the route named with them (X-Service-Key), ' +
+        'counted as one more notice. A cancellation or a removal cannot: phone them.',
       `The booking in the ops console: ${consoleLink(input.consoleUrl, state.booking_id)}`,
     ],
     facts(state, input.consoleUrl),
-    undelivered.map(({ member_id, name, email, role, kind, status, reason }) => {
-      const why = reason ? ` (${reason})` : '';
-      const resend = eventId ? `. Fresh link: ${resendRoute(input.sccApiUrl, eventId, member_id)}` : '';
-      const notice = `"${SUBJECT_PREFIX[kind]}" notice`;
-      return `${name} <${email}> (${role}), ${notice}: ${UNDELIVERED_TEXT[status]}${why}${resend}`;
+    undelivered.map((u) => {
+      const why = u.reason ? ` (${u.reason})` : '';
+      const notice = `"${SUBJECT_PREFIX[u.kind]}" notice`;
+      const todo = whatToDoFor(u, state, input.sccApiUrl);
+      return `${u.name} <${u.email}> (${u.role}), ${notice}: ${UNDELIVERED_TEXT[u.status]}${why}. To do: ${todo}`;
     }),
   );
 }

@@ -310,6 +310,23 @@ export function markNoticeSending(bookingId: string, notice: DueNotice, claimer:
   });
 }
 
+/**
+ * The sending mark taken back (`sending` -> `claimed`): SES certainly did not take the notice (throttled, a server
+ * fault) and this invocation waits before trying again, or the mark's own write failed. Killed while it waits, it
+ * leaves a claim that never reached SES, which the next delivery takes over and sends, rather than one judged
+ * `unconfirmed`. False when the claim is no longer this invocation's sending claim.
+ */
+export function unmarkNoticeSending(bookingId: string, notice: DueNotice, claimer: string): Promise<boolean> {
+  const expr = new Expression();
+  const id = notice.member.member_id;
+  return updateIf(bookingId, expr, {
+    set: [`${expr.path('members', id, 'status')} = ${expr.value('claimed')}`],
+    remove: [expr.path('members', id, 'claim', 'sending_at')],
+    // `claimed` too: the SDK's retry of this write after a lost answer meets its own change.
+    condition: claimHeldBy(expr, id, claimer, notice.expected + 1, ['sending', 'claimed']),
+  });
+}
+
 /** SES accepted the notice: it becomes what the member was last told, and a recipient of its CrewNotified. */
 export async function recordNoticeSent(
   bookingId: string,
@@ -515,12 +532,28 @@ export function claimOnce(
 }
 
 /** Just before SendEmail: from here the email may have gone, and no one takes the claim over. */
-export function markOnceSending(bookingId: string, at: OncePath, claimer: string): Promise<boolean> {
+export const markOnceSending = (bookingId: string, at: OncePath, claimer: string) =>
+  setHeldOnceStatus(bookingId, at, claimer, 'sending');
+
+/** The mark taken back before a backoff wait, or after the mark's write failed (see unmarkNoticeSending). */
+export const unmarkOnceSending = (bookingId: string, at: OncePath, claimer: string) =>
+  setHeldOnceStatus(bookingId, at, claimer, 'claimed');
+
+/**
+ * A claim this invocation holds, `claimed` or `sending`, set to one of the two. Either status is accepted, so the SDK's
+ * retry of the write after a lost answer meets its own change.
+ */
+function setHeldOnceStatus(
+  bookingId: string,
+  at: OncePath,
+  claimer: string,
+  to: 'claimed' | 'sending',
+): Promise<boolean> {
   const expr = new Expression();
   const segments = segmentsOf(at);
   const status = expr.path(...segments, 'status');
   return updateIf(bookingId, expr, {
-    set: [`${status} = ${expr.value('sending')}`],
+    set: [`${status} = ${expr.value(to)}`],
     condition:
       `${expr.path(...segments, 'claimed_by')} = ${expr.value(claimer)} AND ` +
       `(${status} = ${expr.value('claimed')} OR ${status} = ${expr.value('sending')})`,

@@ -2,19 +2,13 @@ import { SESv2Client, SendEmailCommand, type Attachment } from '@aws-sdk/client-
 import { lazy } from '@charter/shared/lazy';
 import { setting } from '../config';
 import type { EmailAttachment, OutgoingEmail } from '../domain/email';
-import {
-  SES_BACKOFF,
-  backoffDelayMs,
-  classifySesError,
-  isRetriable,
-  type BackoffPolicy,
-  type SendFailure,
-} from '../domain/delivery';
+import { classifySesError, type SendFailure } from '../domain/delivery';
 
 /**
  * SDK retries are off for this client (maxAttempts 1): the SDK would retry a throttled send on
  * its own schedule, and also a send whose answer was lost, which may double a crew email. The
- * retry policy is ours, in one place: throttling and server faults only, jittered backoff.
+ * retry policy is ours, in one place (`claimSendRecord`: throttling and server faults only, jittered backoff, each
+ * attempt marked sending just before it and the mark taken back before each wait).
  */
 const ses = lazy(() => new SESv2Client({ maxAttempts: 1 }));
 
@@ -22,13 +16,11 @@ export type EmailSent = { ok: true; messageId: string; attempts: number };
 export type SendResult = EmailSent | SendFailure;
 
 export interface SendOptions {
-  policy?: BackoffPolicy;
   /** SES tags (booking_id, kind) so bounces and complaints can be traced to a booking. */
   tags?: Record<string, string>;
-  sleep?: (ms: number) => Promise<void>;
+  /** Which attempt this is (from 1), for the result and the logs. */
+  attempt?: number;
 }
-
-const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * A file part as SES builds it into the message (Simple content, not Raw MIME: SES writes every header from the
@@ -45,13 +37,11 @@ const attachmentOf = (a: EmailAttachment): Attachment => ({
 });
 
 /**
- * Sends one message with SES v2 SendEmail (Simple content: HTML, text, attachments), with the crew mail's
- * configuration set, so that SES publishes its bounces, complaints and deliveries to ops. Never throws for SES's
- * answer.
+ * One SES v2 SendEmail request (Simple content: HTML, text, attachments), with the crew mail's configuration set, so
+ * that SES publishes its bounces, complaints and deliveries to ops. Never throws for SES's answer.
  */
 export async function sendEmail(email: OutgoingEmail, options: SendOptions = {}): Promise<SendResult> {
-  const policy = options.policy ?? SES_BACKOFF;
-  const sleep = options.sleep ?? defaultSleep;
+  const attempts = options.attempt ?? 1;
   const command = new SendEmailCommand({
     FromEmailAddress: email.from,
     ConfigurationSetName: setting('CREW_MAIL_CONFIGURATION_SET'),
@@ -66,16 +56,12 @@ export async function sendEmail(email: OutgoingEmail, options: SendOptions = {})
     },
     ...(options.tags ? { EmailTags: Object.entries(options.tags).map(([Name, Value]) => ({ Name, Value })) } : {}),
   });
-  for (let attempt = 1; ; attempt++) {
-    try {
-      const result = await ses.send(command);
-      if (!result.MessageId)
-        return { ok: false, attempts: attempt, kind: 'no_response', reason: 'SES answered without a MessageId' };
-      return { ok: true, messageId: result.MessageId, attempts: attempt };
-    } catch (error) {
-      const failure = classifySesError(error);
-      if (!isRetriable(failure) || attempt >= policy.attempts) return { ok: false, attempts: attempt, ...failure };
-      await sleep(backoffDelayMs(attempt, policy));
-    }
+  try {
+    const result = await ses.send(command);
+    if (!result.MessageId)
+      return { ok: false, attempts, kind: 'no_response', reason: 'SES answered without a MessageId' };
+    return { ok: true, messageId: result.MessageId, attempts };
+  } catch (error) {
+    return { ok: false, attempts, ...classifySesError(error) };
   }
 }

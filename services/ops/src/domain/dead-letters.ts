@@ -1,19 +1,8 @@
 import { BookingId } from '@charter/events';
 import * as z from '@charter/events/zod';
+import { readDeadLetter, type DeadLetterMessage } from '@charter/shared/dead-letter-read';
 import { instant, type DeadLetterFacts, type EntryOf } from './timeline';
 import { WHAT_TO_DO } from './what-to-do';
-
-/**
- * A dead letter as it sits in a service's queue: the record Lambda's onFailure destination writes after the retries
- * (`RetriesExhausted`), or the same shape written by `@charter/shared`'s `deadLetter` for a permanent failure
- * (`PermanentFailure`), holding the event the function was invoked with.
- */
-const Record = z.object({
-  timestamp: z.string(),
-  requestContext: z.object({ functionArn: z.string(), condition: z.string() }),
-  requestPayload: z.unknown(),
-  responsePayload: z.nullish(z.object({ errorType: z.optional(z.string()), errorMessage: z.optional(z.string()) })),
-});
 
 /** The bus event a bus consumer's dead letter holds (a scheduled or HTTP function's payload is none of these). */
 const HeldEvent = z.object({
@@ -52,49 +41,47 @@ export const redriveCommand = (stage: string | undefined) =>
 /** What the operator does about one dead letter, in a line. */
 export function whatToDoWith(letter: Pick<DeadLetter, 'code' | 'queue' | 'error_type' | 'refused_partner'>): string {
   if (letter.code === 'not_owner') return WHAT_TO_DO.not_owner(letter.refused_partner ?? 'the partner');
-  if (letter.error_type === 'Unreadable') return 'Read it with npm run dlq: it is not a Lambda failure record.';
+  if (letter.error_type === 'Unreadable')
+    return 'Read it with npm run dlq: neither a Lambda failure record nor an event EventBridge could not deliver.';
   return WHAT_TO_DO.dead_letter(redriveCommand(stageOfQueue(letter.queue)));
 }
 
-/** One message of a dead-letter queue, read whatever it holds: a body that is not a record is still listed. */
-export function parseDeadLetter(queue: string, messageId: string, body: string, sentAt?: string): DeadLetter {
+/**
+ * One message of a dead-letter queue, read whatever it holds (`readDeadLetter`: Lambda's onFailure record, or the event
+ * EventBridge could not deliver to a rule's target with its reasons in message attributes); a message that is neither
+ * is still listed, as `Unreadable`.
+ */
+export function parseDeadLetter(queue: string, messageId: string, message: DeadLetterMessage): DeadLetter {
   const service = serviceOfQueue(queue);
-  let record: z.infer<typeof Record> | undefined;
-  try {
-    const parsed = Record.safeParse(JSON.parse(body));
-    record = parsed.success ? parsed.data : undefined;
-  } catch {
-    record = undefined;
-  }
-  if (!record) {
+  const letter = readDeadLetter(message);
+  if (letter.kind === 'unreadable') {
     return {
       service,
       queue,
       message_id: messageId,
       function_name: 'unknown',
-      failed_at: instant(sentAt ?? new Date(0)),
+      failed_at: instant(letter.failedAt),
       condition: 'unknown',
       error_type: 'Unreadable',
-      reason: 'The message is not a Lambda failure record; read it with npm run dlq.',
+      reason: `The message is ${letter.reason}; read it with npm run dlq.`,
     };
   }
-  const held = HeldEvent.safeParse(record.requestPayload);
+  const held = HeldEvent.safeParse(letter.payload);
   const event = held.success ? held.data : undefined;
   const bookingId = BookingId.safeParse(event?.detail.booking_id);
-  const errorType = record.responsePayload?.errorType ?? 'Error';
-  const reason = record.responsePayload?.errorMessage ?? record.requestContext.condition;
-  const notOwner = errorType === 'NotOwnerError' || reason.startsWith('not_owner');
+  const reason = letter.errorMessage;
+  const notOwner = letter.errorType === 'NotOwnerError' || reason.startsWith('not_owner');
   // Every booking and service event without a revision is of revision 1 (the contracts' default).
   const revision = event ? (typeof event.detail.revision === 'number' ? event.detail.revision : 1) : undefined;
   return {
     service,
     queue,
     message_id: messageId,
-    function_name: record.requestContext.functionArn.split(':')[6] ?? record.requestContext.functionArn,
+    function_name: letter.functionName,
     ...(bookingId.success ? { booking_id: bookingId.data } : {}),
-    failed_at: instant(Number.isNaN(Date.parse(record.timestamp)) ? (sentAt ?? new Date(0)) : record.timestamp),
-    condition: record.requestContext.condition,
-    error_type: errorType,
+    failed_at: instant(letter.failedAt),
+    condition: letter.condition,
+    error_type: letter.errorType,
     reason,
     ...(notOwner ? { code: 'not_owner' as const } : {}),
     ...(event

@@ -76,10 +76,7 @@ async function peekQueue(name: string, max: number) {
     url,
     read.messages.map((m) => m.ReceiptHandle!),
   );
-  const letters = read.messages.map((m) => {
-    const sent = m.Attributes?.SentTimestamp ? new Date(Number(m.Attributes.SentTimestamp)).toISOString() : undefined;
-    return parseDeadLetter(name, m.MessageId ?? '', m.Body ?? '', sent);
-  });
+  const letters = read.messages.map((m) => parseDeadLetter(name, m.MessageId ?? '', m));
   // The count is approximate (and lags a send): never say a queue holds fewer than were read from it.
   const total = Math.max(read.visible + read.inFlight, letters.length);
   const count: QueueCount = { queue: name, service: serviceOfQueue(name), total, listed: letters.length };

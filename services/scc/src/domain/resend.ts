@@ -4,7 +4,8 @@ import type { CrewEvent } from './crew-event';
 /**
  * The operator's "send this crew member a fresh notice" (POST /events/{event_id}/crew/{member_id}/resend): the crew
  * error page tells a member whose link failed to "ask the captain to send you a fresh link", and the stall check's
- * report of a notice that may not have reached someone names this route. SCC only decides whether the member may get
+ * report of a call or change that may not have reached someone names this route (for a cancellation or a removal,
+ * which this route refuses with 409, the report says to phone them). SCC only decides whether the member may get
  * one and says so on the bus (CrewResendRequested); the notifier sends it, counted as one more notice.
  */
 export type ResendDecision =

@@ -21,6 +21,7 @@ import type { Cancellation, CrewEvent } from '../domain/crew-event';
  *                        revision, lifecycle `cancelled`, cancellation), so the create that follows does nothing
  *   BOOKING#<booking_id> the booking's one event: { event_id } (uniqueness and lookup)
  *   ROSTER               the crew roster new events get
+ *   EVENT#resend#<hash>  the resend route's Idempotency-Key records (store/resend-once.ts, Powertools idempotency)
  * Only crew-safe fields are written where crew can see them: the functions here take CrewEventFields and crew-safe
  * details, never a booking; the private facts go only to `redaction`, which `toEvent` leaves out.
  */
