@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { CONSOLE_CSP, renderConsole } from '../src/domain/console-page';
 import { CONSOLE_SCRIPT, CONSOLE_STYLE } from '../src/domain/console-assets';
-import { parseDeadLetter, serviceOfQueue } from '../src/domain/dead-letters';
+import { parseDeadLetter, serviceOfQueue, whatToDoWith } from '../src/domain/dead-letters';
 import {
   UNKNOWN_PARTNER,
   refusalBucket,
@@ -136,6 +136,29 @@ describe('dead letters', () => {
       refused_partner: 'getmyboat',
       event: { id: 'e-1', detail_type: 'BookingUpdated', revision: 4 },
     });
+  });
+});
+
+describe('what to do with a dead letter', () => {
+  const letter = (error_type: string, source: string) => ({
+    queue: 'charter-scc-dlq-prod',
+    error_type,
+    event: { id: 'e-1', detail_type: 'BookingUpdated', source },
+  });
+
+  it("asks the partner for a correction when a replay would be refused again (its event is what's wrong)", () => {
+    for (const type of ['InvalidEventError', 'RevisionConflictError']) {
+      expect(whatToDoWith(letter(type, 'partner.getmyboat'))).toBe(
+        'Nothing to replay (it would be refused again): ask getmyboat to send the booking corrected, as a ' +
+          'BookingUpdated with a higher revision.',
+      );
+    }
+  });
+
+  it('says to replay what a fix or time cures: a throttle, our own bug', () => {
+    for (const type of ['THROTTLING', 'EventValidationError', 'Error']) {
+      expect(whatToDoWith(letter(type, 'partner.getmyboat'))).toContain('npm run dlq -- --stage prod redrive');
+    }
   });
 });
 

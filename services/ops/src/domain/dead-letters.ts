@@ -38,9 +38,20 @@ export const stageOfQueue = (queue: string | undefined) => /^charter-.+-dlq-([^-
 export const redriveCommand = (stage: string | undefined) =>
   stage === 'local' ? 'npm run dlq -- redrive' : `npm run dlq -- --stage ${stage ?? '<stage>'} redrive`;
 
+/** Errors a replay meets again: the partner's event itself is wrong (invalid, or another content for a revision). */
+const PARTNERS_TO_CORRECT = new Set(['InvalidEventError', 'RevisionConflictError']);
+
 /** What the operator does about one dead letter, in a line. */
-export function whatToDoWith(letter: Pick<DeadLetter, 'code' | 'queue' | 'error_type' | 'refused_partner'>): string {
+export function whatToDoWith(
+  letter: Pick<DeadLetter, 'code' | 'queue' | 'error_type' | 'refused_partner' | 'event'>,
+): string {
   if (letter.code === 'not_owner') return WHAT_TO_DO.not_owner(letter.refused_partner ?? 'the partner');
+  if (PARTNERS_TO_CORRECT.has(letter.error_type) && letter.event?.source.startsWith('partner.')) {
+    return (
+      `Nothing to replay (it would be refused again): ask ${letter.event.source.slice(8)} to send the booking ` +
+      'corrected, as a BookingUpdated with a higher revision.'
+    );
+  }
   if (letter.error_type === 'Unreadable')
     return 'Read it with npm run dlq: neither a Lambda failure record nor an event EventBridge could not deliver.';
   return WHAT_TO_DO.dead_letter(redriveCommand(stageOfQueue(letter.queue)));
