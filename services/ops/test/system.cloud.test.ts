@@ -41,9 +41,17 @@ describe('the samples, each event delivered three times', () => {
         .published()
         .filter((e) => (e.detail as { booking_id?: string }).booking_id === id)
         .map((e) => e.id);
-      // Each service published its success three times (one per delivery of BookingCreated): one step, three ids.
+      // Each service published its success at least three times (once per delivery of BookingCreated, and once more
+      // for an invocation that timed out on a loaded machine and was retried): one step, every id in it.
       expect(timeline.flatMap((e) => e.event_ids).sort()).toEqual([...onTheBus].sort());
-      expect(timeline.find((e) => e.kind === 'GuestPagePublished')?.event_ids).toHaveLength(3);
+      const pagesOnTheBus = cloud
+        .published()
+        .filter(
+          (e) => e['detail-type'] === 'GuestPagePublished' && (e.detail as { booking_id: string }).booking_id === id,
+        )
+        .map((e) => e.id);
+      expect(pagesOnTheBus.length).toBeGreaterThanOrEqual(3);
+      expect(timeline.find((e) => e.kind === 'GuestPagePublished')?.event_ids.sort()).toEqual(pagesOnTheBus.sort());
       const kinds = timeline.map((e) => e.kind);
       expect([...kinds].sort()).toEqual(
         ['BookingCreated', 'CalendarUpdated', 'CrewNotified', 'EventCreated', 'GuestPagePublished'].sort(),
