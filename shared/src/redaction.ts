@@ -80,11 +80,38 @@ export function mergePrivateFacts(...facts: Array<PrivateFacts | undefined>): Pr
  * Unicode's compatibility forms folded (NFKC): full-width "dana＠example．com" and "Captain gets ３００", circled or
  * superscript digits, ligatures read as the ASCII every rule below is written for, and show the same to a reader.
  */
-const compatible = (text: string) => text.normalize('NFKC');
+const folded = (text: string) => text.normalize('NFKC');
+
+/**
+ * What shows as nothing: format characters (zero-width space and joiners, soft hyphen, LRM/RLM, word joiner, bidi
+ * controls) and C1 controls. "3\u200b00" reads as 300 to a person and as two numbers to every rule below, so they go
+ * before scrubbing (an emoji joined with ZWJ shows as its parts).
+ */
+const INVISIBLE = /[\p{Cf}\u0080-\u009f]/gu;
+const LINE_SEPARATORS = /[\u0085\u2028\u2029]/g;
+/** A zero-width space between letters is where a word may break: "fourteen\u200bfifty" is two words. */
+const WORD_BREAK = /(?<=\p{L})\u200b(?=\p{L})/gu;
+
+/**
+ * Decimal digits of every script ("١٤٥٠", Devanagari, Thai...) as ASCII, which NFKC leaves as they are. Unicode lays
+ * each script's digits out in runs of ten from zero, so a digit's value is its distance from the start of its run.
+ */
+function asciiDigits(text: string): string {
+  return text.replace(/\p{Nd}/gu, (digit) => {
+    if (digit >= '0' && digit <= '9') return digit;
+    const at = digit.codePointAt(0)!;
+    let start = at;
+    while (/\p{Nd}/u.test(String.fromCodePoint(start - 1))) start -= 1;
+    return String((at - start) % 10);
+  });
+}
+
+const compatible = (text: string) =>
+  asciiDigits(folded(text).replace(LINE_SEPARATORS, ' ').replace(WORD_BREAK, ' ').replace(INVISIBLE, ''));
 
 /**
  * Free text crew or guests may see, without contact details or money; undefined when nothing is left. Untouched text
- * stays as written, but for its compatibility forms (NFKC).
+ * stays as written, but for its compatibility forms (NFKC), invisible characters and other scripts' digits.
  */
 export function scrubText(text: string | undefined | null, facts: PrivateFacts = NO_PRIVATE_FACTS): string | undefined {
   if (!text) return undefined;
@@ -92,11 +119,12 @@ export function scrubText(text: string | undefined | null, facts: PrivateFacts =
   return scrubbed === '' ? undefined : scrubbed;
 }
 
-// C0 controls and DEL: line breaks and tabs read as spaces; the rest (NUL, ESC...) are dropped.
-const CONTROL_SPACES = /[\t\n\v\f\r]+/g;
-const CONTROLS = /[\u0000-\u001f\u007f]/g; // eslint-disable-line no-control-regex -- what it removes
-// Bidi embeddings, overrides and isolates (LRE..RLO, LRI..PDI): they make text read other than it is written.
-const BIDI_CONTROLS = /[\u202a-\u202e\u2066-\u2069]/g;
+// C0 and C1 controls and DEL: line breaks and tabs read as spaces; the rest (NUL, ESC, CSI...) are dropped.
+const CONTROL_SPACES = /[\t\n\v\f\r\u0085\u2028\u2029]+/g;
+const CONTROLS = /[\u0000-\u001f\u007f-\u009f]/g; // eslint-disable-line no-control-regex -- what it removes
+// Bidi marks, embeddings, overrides and isolates (ALM, LRM, RLM, LRE..RLO, LRI..PDI): they make text read other
+// than it is written.
+const BIDI_CONTROLS = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 
 /**
  * A person's words without control characters or Unicode bidi controls, on one line: a NUL or an escape sequence can

@@ -289,6 +289,18 @@ describe('scrubText: contact details, then money', () => {
     expect(scrubText(text, facts)).toBe(expected);
   });
 
+  it.each([
+    ['Bring ice.\nCaptain gets 3\u200b00', 'Bring ice.'],
+    ['Bring ice.\nCharter was 1\u00ad450', 'Bring ice.'],
+    ['Bring ice.\nCharter was fourteen\u200bfifty', 'Bring ice.'],
+    ['Bring ice.\nCharter was \u0661\u0664\u0665\u0660', 'Bring ice.'],
+    ['Bring ice.\nCaptain gets \u0969\u0966\u0966', 'Bring ice.'],
+    ['Guest is dana\u200d@example.com', 'Guest is [contact removed]'],
+    ['Call 619\u2060555\u20600100 at the dock', 'Call [contact removed] at the dock'],
+  ])('sees through characters that show as nothing and other scripts’ digits: %s', (text, expected) => {
+    expect(scrubText(text, facts)).toBe(expected);
+  });
+
   it('reads a price said as two numbers as hundreds, and only where both are 10-99', () => {
     expect(scrubText('Bring ice.\nCharter was fourteen fifty', facts)).toBe('Bring ice.');
     expect(scrubText('Bring ice.\nFourteen-fifty all in', facts)).toBe('Bring ice.');
@@ -336,6 +348,9 @@ describe('stripControls', () => {
   it('drops C0 controls, DEL and bidi overrides and isolates, and puts the text on one line', () => {
     const hostile = 'a\u0000b\u001b\u007fc\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069d\r\n\te';
     expect(stripControls(hostile)).toBe('abcd e');
+  });
+  it('drops C1 controls and bidi marks, and reads NEL and line separators as spaces', () => {
+    expect(stripControls('a\u0085b\u009b31mc\u200e\u200f\u061cd\u2028e\u2029f')).toBe('a b31mcd e f');
   });
   it('leaves ordinary text, accents and emoji as written', () => {
     expect(stripControls('Désolée — sick kid 🤒, sorry!')).toBe('Désolée — sick kid 🤒, sorry!');
