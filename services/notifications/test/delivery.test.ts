@@ -33,6 +33,18 @@ describe('reading an SES failure', () => {
     expect(classifySesError(sesError('InternalFailure', 500)).kind).toBe('transient');
   });
 
+  it('treats any other 5xx (a 502, a 504, an unnamed 500) as no response: it may have gone', () => {
+    expect(classifySesError(sesError('InternalFailure', 500)).kind).toBe('transient');
+    expect(classifySesError(sesError('ServiceUnavailable', 503)).kind).toBe('transient');
+    for (const [name, status] of [
+      ['BadGateway', 502],
+      ['GatewayTimeout', 504],
+      ['Error', 500],
+    ] as const) {
+      expect(classifySesError(sesError(name, status)).kind).toBe('no_response');
+    }
+  });
+
   it('treats a refused connection as transient: nothing reached SES', () => {
     expect(classifySesError(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' })).kind).toBe(
       'transient',

@@ -37,6 +37,9 @@ const PERMANENT = new Set([
   'InvalidParameterValue',
 ]);
 
+/** SES's own answers that a request failed on its side (SES v2 error types): the message was not taken. */
+const SES_FAILED = new Set(['InternalFailure', 'InternalServiceErrorException', 'ServiceUnavailable']);
+
 /** Errors raised before a request left this machine or reached SES: nothing was sent. */
 const NEVER_CONNECTED = new Set([
   'ECONNREFUSED',
@@ -62,7 +65,10 @@ export function classifySesError(error: unknown): SesFailure {
   const status = e.$metadata?.httpStatusCode;
   if (THROTTLING.has(name) || status === 429) return { kind: 'throttled', reason };
   if (PERMANENT.has(name)) return { kind: 'rejected', reason };
-  if (status !== undefined && status >= 500) return { kind: 'transient', reason };
+  // Only SES's own answers that it failed (InternalFailure, or 503 ServiceUnavailable) say the message did not go; a
+  // 502 or 504 from something in between, or an unnamed 500, may come after SES took it: never sent again.
+  if (SES_FAILED.has(name) || status === 503) return { kind: 'transient', reason };
+  if (status !== undefined && status >= 500) return { kind: 'no_response', reason };
   if (status !== undefined && status >= 400) return { kind: 'rejected', reason };
   if (NEVER_CONNECTED.has(e.code ?? '') || NEVER_CONNECTED.has(name)) return { kind: 'transient', reason };
   return { kind: 'no_response', reason };
