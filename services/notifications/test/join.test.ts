@@ -155,9 +155,9 @@ describe('what a member is due (memberDue)', () => {
         ['called, then a notice refused', refusedAfterCall, 2],
         ['the call itself refused', refusedCall, 1],
       ])('%s: the call to the new address, nothing to the old', (_, record, sequence) => {
-        expect(memberDue(live, moved, record, true)).toEqual({
+        expect(memberDue(live, moved, record, true)).toMatchObject({
           kind: 'notice',
-          notice: expect.objectContaining({
+          notice: {
             kind: 'call',
             member: moved,
             fields: fieldsOf(rescheduled),
@@ -166,7 +166,7 @@ describe('what a member is due (memberDue)', () => {
             base: { status: 'rejected', claim: record.claim },
             group: `call-v${live.version}`,
             resends: [],
-          }),
+          },
         });
       });
 

@@ -182,7 +182,7 @@ export function memberDue(
   const now = fieldsOf(snapshot);
   // The address their invite went to, when the crew list now gives them another (a PATCH changed their email): that
   // address hears they are off the crew (its invite cancelled), then the new one gets the call.
-  const toldAt = moved && !corrected ? { ...member, name: record!.name, email: record!.email } : undefined;
+  const toldAt = moved && !corrected ? { ...member, name: record.name, email: record.email } : undefined;
   const notice = (
     kind: NoticeKind,
     fields: NoticeFields,
