@@ -7,7 +7,7 @@ import {
   planNotices,
   type DueNotice,
 } from '../src/domain/join';
-import { fieldsOf, snapshotOf, type JoinState } from '../src/domain/state';
+import { fieldsOf, snapshotOf, type JoinState, type MemberRecord } from '../src/domain/state';
 import {
   NEW_HAND,
   ROSTER,
@@ -138,6 +138,73 @@ describe('what a member is due (memberDue)', () => {
       expect(memberDue(over, moved, toldOld, true)).toMatchObject({
         kind: 'notice',
         notice: { kind: 'cancel', member: { email: mate.email } },
+      });
+    });
+
+    describe('after SES refused the old address (record `rejected`)', () => {
+      const asked = ['isla-moreno@2024-05-20T10:00:00.000Z'];
+      // Called at the old address, then a later notice to it refused; and refused from the first (never told).
+      const refusedAfterCall: MemberRecord = {
+        ...toldRecord(mate, 'call', was, 2),
+        status: 'rejected',
+        claim: { ...claimedRecord(mate, was, 'rejected').claim!, kind: 'resend', sequence: 1, group: 'resend-s1' },
+      };
+      const refusedCall = claimedRecord(mate, was, 'rejected');
+
+      it.each([
+        ['called, then a notice refused', refusedAfterCall, 2],
+        ['the call itself refused', refusedCall, 1],
+      ])('%s: the call to the new address, nothing to the old', (_, record, sequence) => {
+        expect(memberDue(live, moved, record, true)).toMatchObject({
+          kind: 'notice',
+          notice: {
+            kind: 'call',
+            member: moved,
+            fields: fieldsOf(rescheduled),
+            expected: sequence,
+            sequence,
+            base: { status: 'rejected', claim: record.claim },
+            group: `call-v${live.version}`,
+            resends: [],
+          },
+        });
+      });
+
+      it.each([
+        ['called, then a notice refused', refusedAfterCall],
+        ['the call itself refused', refusedCall],
+      ])("%s, with the operator's resend: the same call, serving it", (_, record) => {
+        expect(memberDue(live, moved, record, true, asked)).toMatchObject({
+          kind: 'notice',
+          notice: { kind: 'call', member: moved, base: { status: 'rejected' }, resends: asked },
+        });
+      });
+
+      it('a removal to the old address refused in its turn: the call to the new one, not the removal again', () => {
+        const removalRefused: MemberRecord = {
+          ...refusedAfterCall,
+          claim: { ...refusedAfterCall.claim!, kind: 'removal', group: 'removal-v2' },
+        };
+        expect(memberDue(live, moved, removalRefused, true, asked)).toMatchObject({
+          kind: 'notice',
+          notice: { kind: 'call', member: moved, resends: asked },
+        });
+      });
+
+      it('still held at the same address, off the crew, or for a cancelled charter', () => {
+        expect(memberDue(live, mate, refusedAfterCall, true)).toEqual({ kind: 'held', status: 'rejected' });
+        expect(memberDue(live, moved, refusedAfterCall, false)).toEqual({ kind: 'held', status: 'rejected' });
+        expect(memberDue(over, moved, refusedAfterCall, true)).toEqual({ kind: 'held', status: 'rejected' });
+      });
+
+      it('the booking: one call, to the new address, and nothing to anyone else', () => {
+        const patched = eventUpdated(created, { cause: 'crew', crew: [captain, moved, deckhand] });
+        const state = joined(patched, { ...everyoneTold(), [mate.member_id]: refusedAfterCall });
+        const plan = planNotices(state);
+        expect(plan.due.map((n) => [n.member.member_id, n.kind, n.member.email])).toEqual([
+          [mate.member_id, 'call', moved.email],
+        ]);
+        expect(plan.held).toEqual([]);
       });
     });
 

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { CrewNotified } from '@charter/events';
 import type { Context, EventBridgeEvent } from 'aws-lambda';
 import { startLocalCloud, type LocalCloud } from '@charter/local/testing';
-import { calendarUpdated, eventCreated } from './fixtures';
+import { calendarUpdated, eventCreated, eventUpdated } from './fixtures';
 import { busEvent, lambdaContext } from './harness';
 
 /**
@@ -121,8 +121,10 @@ function crewFor(bookingId: string, mate: string, deckhand: string) {
   });
 }
 
-const deliver = (detailType: 'EventCreated' | 'CalendarUpdated', detail: unknown) =>
-  onSuccessEvent(busEvent(detailType, detail), lambdaContext());
+const deliver = (
+  detailType: 'EventCreated' | 'EventUpdated' | 'CalendarUpdated' | 'CrewResendRequested',
+  detail: unknown,
+) => onSuccessEvent(busEvent(detailType, detail), lambdaContext());
 const callsTo = (address: string) => calls.filter((c) => c.to === address && !c.copy);
 const copiesTo = (address: string) => calls.filter((c) => c.to === address && c.copy);
 const acceptedTo = (address: string) => callsTo(address).filter((c) => c.outcome === 'accept');
@@ -207,6 +209,73 @@ describe('a permanent SES rejection', () => {
     // The call went to the two others: CrewNotified names them (the stall check reports the mate).
     expect(crewNotified(id)).toHaveLength(1);
     expect(recipientIds(id)).toEqual(['rowan-hale', 'theo-park']);
+  });
+});
+
+describe('a refused address', () => {
+  const resendOf = (bookingId: string, requestedAt: string) => ({
+    schema_version: 1,
+    booking_id: bookingId,
+    event_id: eventCreated(bookingId).event_id,
+    member_id: 'isla-moreno',
+    revision: 1,
+    version: 1,
+    requested_at: requestedAt,
+  });
+  /** The crew PATCH that gives the mate a working address. */
+  const corrected = (created: ReturnType<typeof crewFor>, bookingId: string) =>
+    eventUpdated(created, {
+      cause: 'crew',
+      crew: created.crew.map((m) =>
+        m.member_id === 'isla-moreno' ? { ...m, email: `mate+${bookingId}@crew.example.com` } : m,
+      ),
+    });
+  const mateRecord = async (bookingId: string) => (await getJoin(bookingId))?.members['isla-moreno'];
+
+  it("an operator's resend refused again is served once: later deliveries do not send it again", async () => {
+    const id = 'refused-resend';
+    script = (to) => (to.startsWith('bounce+') ? 'reject' : 'accept');
+    const created = crewFor(id, 'bounce', 'deckhand');
+    await deliver('EventCreated', created);
+    await deliver('CalendarUpdated', calendarUpdated(id));
+    await deliver('CrewResendRequested', resendOf(id, '2024-05-20T10:00:00.000Z'));
+    expect(callsTo(`bounce+${id}@crew.example.com`).map((c) => c.outcome)).toEqual(['reject', 'reject']);
+    expect((await getJoin(id))?.resends['isla-moreno@2024-05-20T10:00:00.000Z']?.served).toBe(1);
+
+    await deliver('EventCreated', created);
+    await deliver('CalendarUpdated', calendarUpdated(id));
+    expect(callsTo(`bounce+${id}@crew.example.com`)).toHaveLength(2);
+    expect(await mateRecord(id)).toMatchObject({ status: 'rejected', sequence: 2 });
+  });
+
+  it('corrected by a crew PATCH, reaches the new address with the call; the refused one gets nothing', async () => {
+    const id = 'refused-corrected';
+    // The call is taken, the operator's resend refused (the address went bad), then the crew PATCH corrects it.
+    script = (to, attempt) => (to.startsWith('bounce+') && attempt > 1 ? 'reject' : 'accept');
+    const created = crewFor(id, 'bounce', 'deckhand');
+    await deliver('EventCreated', created);
+    await deliver('CalendarUpdated', calendarUpdated(id));
+    await deliver('CrewResendRequested', resendOf(id, '2024-05-20T10:00:00.000Z'));
+    expect(await mateRecord(id)).toMatchObject({ status: 'rejected', claim: { kind: 'resend' } });
+
+    await deliver('EventUpdated', corrected(created, id));
+    // Another resend and redeliveries: still nothing to the refused address.
+    await deliver('CrewResendRequested', resendOf(id, '2024-05-20T11:00:00.000Z'));
+    await deliver('EventUpdated', corrected(created, id));
+
+    expect(callsTo(`bounce+${id}@crew.example.com`).map((c) => c.outcome)).toEqual(['accept', 'reject']);
+    const fresh = callsTo(`mate+${id}@crew.example.com`);
+    expect(fresh.map((c) => [c.outcome, c.subject.split(':')[0]])).toEqual([
+      ['accept', 'Crew call'],
+      ['accept', 'Crew details'],
+    ]);
+    expect(await mateRecord(id)).toMatchObject({
+      status: 'idle',
+      email: `mate+${id}@crew.example.com`,
+      sequence: 4,
+      told: { kind: 'resend' },
+    });
+    expect(Object.values((await getJoin(id))!.resends).every((r) => r.served !== undefined)).toBe(true);
   });
 });
 

@@ -173,15 +173,16 @@ export function memberDue(
 ): MemberDecision {
   const asked = resends.length > 0 && onCrew && snapshot.status === 'live';
   if (record?.status === 'sending') return { kind: 'held', status: 'sending' };
-  if (record?.status === 'rejected' && !asked) return { kind: 'held', status: 'rejected' };
+  const moved = record !== undefined && record.email.toLowerCase() !== member.email.toLowerCase();
+  // SES refused the record's address and a PATCH gave the member another one: the refused address is let go (no
+  // removal: it refused the last notice, and one to it would be refused again) and the new address gets the call.
+  const corrected = record?.status === 'rejected' && moved && onCrew && snapshot.status === 'live';
+  if (record?.status === 'rejected' && !asked && !corrected) return { kind: 'held', status: 'rejected' };
   const { base, expected } = baseOf(record);
   const now = fieldsOf(snapshot);
   // The address their invite went to, when the crew list now gives them another (a PATCH changed their email): that
   // address hears they are off the crew (its invite cancelled), then the new one gets the call.
-  const toldAt =
-    record && record.email.toLowerCase() !== member.email.toLowerCase()
-      ? { ...member, name: record.name, email: record.email }
-      : undefined;
+  const toldAt = moved && !corrected ? { ...member, name: record.name, email: record.email } : undefined;
   const notice = (
     kind: NoticeKind,
     fields: NoticeFields,
@@ -214,7 +215,8 @@ export function memberDue(
     if (called(told)) decision = notice('removal', told!.fields);
   } else if (called(told) && toldAt) {
     decision = notice('removal', told!.fields, [], toldAt);
-  } else if (!called(told)) {
+  } else if (!called(told) || corrected) {
+    // `corrected`: the new address never had an invite, whatever the refused one was told.
     decision = notice('call', now);
   } else {
     const changes = changesBetween(told!.fields, now);

@@ -327,6 +327,10 @@ export function unmarkNoticeSending(bookingId: string, notice: DueNotice, claime
   });
 }
 
+/** The operator's resend requests a notice carried, marked served at its sequence (in the write that ends it). */
+const servedBy = (expr: Expression, notice: DueNotice) =>
+  notice.resends.map((key) => `${expr.path('resends', key, 'served')} = ${expr.value(notice.sequence)}`);
+
 /** SES accepted the notice: it becomes what the member was last told, and a recipient of its CrewNotified. */
 export async function recordNoticeSent(
   bookingId: string,
@@ -357,7 +361,7 @@ export async function recordNoticeSent(
       `${expr.path('members', id, 'status')} = ${expr.value('idle')}`,
       `${expr.path('members', id, 'told')} = ${expr.value(told)}`,
       `${expr.path('notices', notice.group, 'recipients', id)} = ${expr.value(recipient)}`,
-      ...notice.resends.map((key) => `${expr.path('resends', key, 'served')} = ${expr.value(notice.sequence)}`),
+      ...servedBy(expr, notice),
       // In the same write as the notice: a copy due is never lost to a crash between the two.
       ...(copy ? [`${expr.path('members', id, 'copy')} = ${expr.value(copy)}`] : []),
     ],
@@ -394,7 +398,11 @@ export function releaseNotice(bookingId: string, notice: DueNotice, claimer: str
   return updateIf(bookingId, expr, { set: back, remove: [expr.path('members', id, 'claim')], condition });
 }
 
-/** The notice ends without a message id: refused for good, or possibly sent with the answer lost. It stays so. */
+/**
+ * The notice ends without a message id: refused for good, or possibly sent with the answer lost. It stays so. The
+ * operator's resend requests it carried are served by it all the same (at its sequence, whose record says how it
+ * ended): one request, one attempt; left unserved, every later delivery and stall check would try it again.
+ */
 export function markNoticeFailed(
   bookingId: string,
   notice: DueNotice,
@@ -410,6 +418,7 @@ export function markNoticeFailed(
       `${expr.path('members', id, 'status')} = ${expr.value(status)}`,
       `${expr.path('members', id, 'claim', 'reason')} = ${expr.value(reason)}`,
       `${expr.path('members', id, 'claim', 'failed_at')} = ${expr.value(now.toISOString())}`,
+      ...servedBy(expr, notice),
     ],
     condition: claimHeldBy(expr, id, claimer, notice.expected + 1, ['sending', status]),
   });
