@@ -27,8 +27,7 @@ export interface CrewTokenClaims {
 export type CrewLinkSubject = Pick<CrewTokenClaims, 'eventId' | 'email'>;
 
 export type CrewTokenParts =
-  | { ok: true; memberId: string; expiresAt: number; signature: Buffer }
-  | { ok: false; reason: 'missing' | 'malformed' };
+  { ok: true; memberId: string; expiresAt: number; signature: Buffer } | { ok: false; reason: 'missing' | 'malformed' };
 
 export type CrewTokenCheck =
   | { ok: true; memberId: string; expiresAt: number }
@@ -45,7 +44,8 @@ export function mintCrewToken(key: string, claims: CrewTokenClaims): string {
   if (!key) throw new Error('mintCrewToken needs the magic-link key');
   if (!/^[a-z0-9][a-z0-9-]{0,63}$/.test(claims.memberId))
     throw new Error(`member id ${claims.memberId} cannot be put in a token`);
-  if (!normalEmail(claims.email)) throw new Error(`mintCrewToken needs the address the link for ${claims.memberId} goes to`);
+  if (!normalEmail(claims.email))
+    throw new Error(`mintCrewToken needs the address the link for ${claims.memberId} goes to`);
   return `${claims.memberId}.${claims.expiresAt}.${sign(key, claims).toString('base64url')}`;
 }
 
