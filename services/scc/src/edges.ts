@@ -60,9 +60,7 @@ export function jsonObjectBody(event: HttpEvent): Record<string, unknown> {
 const TOKEN_REFUSALS: Record<Exclude<CrewTokenCheck, { ok: true }>['reason'], string> = {
   missing: 'This page needs the link from your crew email; the token is missing.',
   malformed: 'The link is incomplete or was changed; the token is not one we issue.',
-  invalid:
-    'The link is not valid for this crew event: it may have been sent to an address the crew list no longer has. ' +
-    'Ask the captain for a fresh link.',
+  invalid: 'The link is not valid for this crew event. It may have gone to an address the crew list no longer has.',
   expired: 'The link has expired: crew links stop working a day after the charter.',
 };
 

@@ -656,7 +656,7 @@ describe('the crew page, GET /crew/{event_id}?token=', () => {
     await patchEvent(other, { crew: [ROSTER[0]], expected_version: 1 });
     const result = await crewPage(other, tokenFor(other, 'theo-park'));
     expect(result.statusCode).toBe(401);
-    expect(String(result.body)).toContain('Ask the captain for a fresh link');
+    expect(String(result.body)).toContain('Ask the captain to send you a fresh link');
   });
 
   it('answers a link to an event that does not exist like a forged one (401), naming no event', async () => {
@@ -677,7 +677,7 @@ describe('the crew page, GET /crew/{event_id}?token=', () => {
 
     const page = await crewPage(other, oldLink);
     expect(page.statusCode).toBe(401);
-    expect(String(page.body)).toContain('Ask the captain for a fresh link');
+    expect(String(page.body)).toContain('Ask the captain to send you a fresh link');
     expect(String(page.body)).not.toContain('JADA');
     const asJson = { accept: 'application/json' };
     for (const path of ['confirm', 'decline'] as const) {

@@ -328,7 +328,8 @@ describe('a cancellation that arrives first', () => {
       headers: { 'x-service-key': serviceKey },
     });
     expect(bodyOf(listed)).toEqual({ events: [] });
-    expect((await crewPage(eventIdFor('lc-first'), 'isla-moreno')).statusCode).toBe(404);
+    // No crew event to check the link against: refused like a forged link, naming no event.
+    expect((await crewPage(eventIdFor('lc-first'), 'isla-moreno')).statusCode).toBe(401);
   });
 });
 
