@@ -70,6 +70,7 @@ let valid: {
   serviceKey: string;
   dashboardToken: string;
   uploadToken: string;
+  memberEmail: string;
   magicLink: string;
   expiredMagicLink: string;
 };
@@ -90,6 +91,8 @@ beforeAll(async () => {
   const { 'hostile-co': partnerSecret } = await onboardPartners(['hostile-co']);
   const magicKey = cloud.secrets['charter/local/magic-link-key']!;
   const memberId = 'rowan-hale';
+  const crew = (created?.detail as { crew: { member_id: string; email: string }[] }).crew;
+  const email = crew.find((m) => m.member_id === memberId)!.email;
   const expiresAt = Math.floor(Date.now() / 1000) + 30 * 24 * 3600;
   valid = {
     partner: 'hostile-co',
@@ -100,8 +103,9 @@ beforeAll(async () => {
     serviceKey: cloud.secrets['charter/local/scc-service-key']!,
     dashboardToken: cloud.secrets['charter/local/dashboard-token']!,
     uploadToken: mintUploadToken(cloud.secrets['charter/local/guest-upload-key']!, bookingId),
-    magicLink: mintCrewToken(magicKey, { eventId, memberId, expiresAt }),
-    expiredMagicLink: mintCrewToken(magicKey, { eventId, memberId, expiresAt: 1_000_000_000 }),
+    memberEmail: email,
+    magicLink: mintCrewToken(magicKey, { eventId, memberId, email, expiresAt }),
+    expiredMagicLink: mintCrewToken(magicKey, { eventId, memberId, email, expiresAt: 1_000_000_000 }),
   };
 }, 120_000);
 afterAll(() => cloud?.stop());
@@ -222,7 +226,12 @@ function wrongMagicLink(n: number): string {
     'x',
     valid.expiredMagicLink,
     `${valid.memberId}.${Math.floor(Date.now() / 1000) + 3600}.${'A'.repeat(43)}`,
-    mintCrewToken(valid.serviceKey, { eventId: valid.eventId, memberId: valid.memberId, expiresAt: 4_000_000_000 }),
+    mintCrewToken(valid.serviceKey, {
+      eventId: valid.eventId,
+      memberId: valid.memberId,
+      email: valid.memberEmail,
+      expiresAt: 4_000_000_000,
+    }),
     `${valid.magicLink.slice(0, -1)}B`,
     `nobody.${valid.magicLink.split('.').slice(1).join('.')}`,
     'm'.repeat(3000),

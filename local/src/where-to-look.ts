@@ -38,7 +38,12 @@ function crewPageLines(cloud: LocalCloud, crewEvent: DetailOf<'EventCreated'> | 
   // Links expire a day after the charter: a sample from the past prints links that will say so.
   const expired = expiresAt * 1000 < Date.now() ? `, expired: the charter was on ${crewEvent.charter_date}` : '';
   return crewEvent.crew.map((member) => {
-    const token = mintCrewToken(key, { eventId: crewEvent.event_id, memberId: member.member_id, expiresAt });
+    const token = mintCrewToken(key, {
+      eventId: crewEvent.event_id,
+      memberId: member.member_id,
+      email: member.email,
+      expiresAt,
+    });
     const url = crewPageUrl(cloud.endpoints.api, crewEvent.event_id, token);
     return `  crew page      ${url}  (${member.name}, ${member.role}${expired})`;
   });

@@ -1,41 +1,56 @@
 import { crewPageUrl, crewTokenExpiry, mintCrewToken, verifyCrewToken } from '../src/magic-link';
 
 const key = 'k'.repeat(64);
-const claims = { eventId: 'evt_abcdefghij', memberId: 'isla-moreno', expiresAt: 1_900_000_000 };
+const claims = {
+  eventId: 'evt_abcdefghij',
+  memberId: 'isla-moreno',
+  email: 'mate@crew.example.com',
+  expiresAt: 1_900_000_000,
+};
+const subject = { eventId: claims.eventId, email: claims.email };
 const now = new Date(1_800_000_000_000);
 
 describe('crew magic links', () => {
   const token = mintCrewToken(key, claims);
 
   it('verifies a token for its own event and member until it expires', () => {
-    expect(verifyCrewToken([key], claims.eventId, token, now)).toEqual({
+    expect(verifyCrewToken([key], subject, token, now)).toEqual({
       ok: true,
       memberId: 'isla-moreno',
       expiresAt: claims.expiresAt,
     });
-    expect(verifyCrewToken([key], claims.eventId, token, new Date(claims.expiresAt * 1000))).toEqual({
+    expect(verifyCrewToken([key], subject, token, new Date(claims.expiresAt * 1000))).toEqual({
       ok: false,
       reason: 'expired',
     });
   });
 
   it('refuses it on another event, for another member, or with another key', () => {
-    expect(verifyCrewToken([key], 'evt_otherevent1', token, now)).toEqual({ ok: false, reason: 'invalid' });
-    expect(verifyCrewToken([key], claims.eventId, token.replace('isla-moreno', 'theo-park'), now)).toEqual({
+    expect(verifyCrewToken([key], { ...subject, eventId: 'evt_otherevent1' }, token, now)).toEqual({
       ok: false,
       reason: 'invalid',
     });
-    expect(verifyCrewToken(['another-key'], claims.eventId, token, now)).toEqual({ ok: false, reason: 'invalid' });
+    expect(verifyCrewToken([key], subject, token.replace('isla-moreno', 'theo-park'), now)).toEqual({
+      ok: false,
+      reason: 'invalid',
+    });
+    expect(verifyCrewToken(['another-key'], subject, token, now)).toEqual({ ok: false, reason: 'invalid' });
+  });
+
+  it('is bound to the address it was sent to: another address fails, case and surrounding spaces do not matter', () => {
+    expect(verifyCrewToken([key], { ...subject, email: 'new-mate@crew.example.com' }, token, now)).toEqual({
+      ok: false,
+      reason: 'invalid',
+    });
+    expect(verifyCrewToken([key], { ...subject, email: '  MATE@Crew.Example.COM ' }, token, now).ok).toBe(true);
+    // The token's text carries no address: the same format as before, <member>.<expiry>.<mac>.
+    expect(token).toMatch(/^isla-moreno\.1900000000\.[A-Za-z0-9_-]{43}$/);
+    expect(() => mintCrewToken(key, { ...claims, email: ' ' })).toThrow(/address/);
   });
 
   it('refuses a later expiry written into the token, since the signature covers it', () => {
     expect(
-      verifyCrewToken(
-        [key],
-        claims.eventId,
-        token.replace(String(claims.expiresAt), String(claims.expiresAt + 86400)),
-        now,
-      ),
+      verifyCrewToken([key], subject, token.replace(String(claims.expiresAt), String(claims.expiresAt + 86400)), now),
     ).toEqual({ ok: false, reason: 'invalid' });
   });
 
@@ -46,17 +61,17 @@ describe('crew magic links', () => {
     const last = alphabet.indexOf(signature.at(-1)!);
     const twin = `${token.slice(0, -1)}${alphabet[last ^ 1]}`;
     expect(Buffer.from(twin.split('.')[2]!, 'base64url')).toEqual(Buffer.from(signature, 'base64url'));
-    expect(verifyCrewToken([key], claims.eventId, twin, now)).toEqual({ ok: false, reason: 'malformed' });
+    expect(verifyCrewToken([key], subject, twin, now)).toEqual({ ok: false, reason: 'malformed' });
   });
 
   it('accepts a token minted with the previous key while the key rotates', () => {
-    expect(verifyCrewToken(['new-key', key], claims.eventId, token, now).ok).toBe(true);
+    expect(verifyCrewToken(['new-key', key], subject, token, now).ok).toBe(true);
   });
 
   it.each([undefined, '', 'not-a-token', `${claims.memberId}.abc.${'A'.repeat(43)}`])(
     'refuses %p without verifying anything',
     (bad) => {
-      expect(verifyCrewToken([key], claims.eventId, bad, now).ok).toBe(false);
+      expect(verifyCrewToken([key], subject, bad, now).ok).toBe(false);
     },
   );
 

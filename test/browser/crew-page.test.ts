@@ -67,6 +67,7 @@ describe('the crew page in headless Chromium against the local cloud', () => {
   let otherEventId: string;
   let mateUrl: string;
   let mateToken: string;
+  let mateEmail: string;
   let otherMateToken: string;
   /** A second tab the mate opened on the page before confirming in the first. */
   let staleTab: Page;
@@ -89,14 +90,22 @@ describe('the crew page in headless Chromium against the local cloud', () => {
     otherEventId = otherDetail.event_id;
 
     const key = cloud.secrets[MAGIC_LINK_KEY]!;
-    mateToken = mintCrewToken(key, { eventId, memberId: MATE, expiresAt: crewTokenExpiry(detail) });
+    const emailOf = (memberId: string) => detail.crew.find((m) => m.member_id === memberId)!.email;
+    mateEmail = emailOf(MATE);
+    mateToken = mintCrewToken(key, { eventId, memberId: MATE, email: mateEmail, expiresAt: crewTokenExpiry(detail) });
     otherMateToken = mintCrewToken(key, {
       eventId: otherEventId,
       memberId: MATE,
+      email: mateEmail,
       expiresAt: crewTokenExpiry(otherDetail),
     });
     mateUrl = crewPageUrl(cloud.endpoints.api, eventId, mateToken);
-    const deckhandToken = mintCrewToken(key, { eventId, memberId: DECKHAND, expiresAt: crewTokenExpiry(detail) });
+    const deckhandToken = mintCrewToken(key, {
+      eventId,
+      memberId: DECKHAND,
+      email: emailOf(DECKHAND),
+      expiresAt: crewTokenExpiry(detail),
+    });
     deckhandUrl = crewPageUrl(cloud.endpoints.api, eventId, deckhandToken);
 
     phone = await launchPhone();
@@ -257,7 +266,7 @@ describe('the crew page in headless Chromium against the local cloud', () => {
     async () => {
       const tampered = tamper(mateToken);
       expect(tampered).not.toBe(mateToken);
-      expect(verifyCrewToken([cloud.secrets[MAGIC_LINK_KEY]!], eventId, tampered)).toEqual({
+      expect(verifyCrewToken([cloud.secrets[MAGIC_LINK_KEY]!], { eventId, email: mateEmail }, tampered)).toEqual({
         ok: false,
         reason: 'invalid',
       });

@@ -147,6 +147,7 @@ async function deliverNotices(
       const token = mintCrewToken(key, {
         eventId: notice.event_id,
         memberId,
+        email: notice.member.email,
         expiresAt: crewTokenExpiry(notice.fields),
       });
       const crewPageLink = crewPageUrl(setting('SCC_API_URL'), notice.event_id, token);

@@ -110,7 +110,8 @@ describe('the crew call goes out once scc and the calendar are at the same revis
       expect(`${link.origin}${link.pathname}`).toBe(`${sccApi.replace(/\/$/, '')}/crew/${event.event_id}`);
       expect(email.body.text).toContain(link.toString());
       const member = ROSTER.find((m) => m.email === email.destination.to[0])!;
-      expect(verifyCrewToken([magicLinkKey], event.event_id, link.searchParams.get('token')!)).toMatchObject({
+      const sentTo = { eventId: event.event_id, email: email.destination.to[0]! };
+      expect(verifyCrewToken([magicLinkKey], sentTo, link.searchParams.get('token')!)).toMatchObject({
         ok: true,
         memberId: member.member_id,
       });
@@ -309,7 +310,8 @@ describe("the operator's resend (CrewResendRequested, from SCC's POST .../crew/{
     expect(fresh[0]!.destination.bcc).toEqual([]);
     const link = /https?:\/\/[^\s]+\/crew\/[^\s]+/.exec(fresh[0]!.body.text!)![0];
     const token = new URL(link).searchParams.get('token')!;
-    expect(verifyCrewToken([magicLinkKey], eventCreated(id).event_id, token)).toMatchObject({
+    const sentTo = { eventId: eventCreated(id).event_id, email: 'deckhand@crew.example.com' };
+    expect(verifyCrewToken([magicLinkKey], sentTo, token)).toMatchObject({
       ok: true,
       memberId: 'theo-park',
     });

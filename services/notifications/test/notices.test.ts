@@ -36,7 +36,12 @@ const toldChange = () =>
 function noticesOf(state: JoinState): Array<{ notice: DueNotice; email: OutgoingEmail }> {
   return planNotices(state).due.map((notice) => {
     const memberId = notice.member.member_id;
-    const token = mintCrewToken(KEY, { eventId: notice.event_id, memberId, expiresAt: crewTokenExpiry(notice.fields) });
+    const token = mintCrewToken(KEY, {
+      eventId: notice.event_id,
+      memberId,
+      email: notice.member.email,
+      expiresAt: crewTokenExpiry(notice.fields),
+    });
     const crewPageLink = crewPageUrl(SCC, notice.event_id, token);
     const captain = captainOf(state.crew_event);
     return {
@@ -99,11 +104,14 @@ describe('the crew call', () => {
     const textLink = linkIn(mate.text)!;
     expect(mate.html).toContain(`href="${textLink}"`);
     const token = new URL(textLink).searchParams.get('token')!;
-    expect(verifyCrewToken([KEY], created.event_id, token, minutesAfter(0))).toMatchObject({
-      ok: true,
-      memberId: 'isla-moreno',
-    });
-    expect(verifyCrewToken([KEY], 'evt_someotherevent', token, minutesAfter(0)).ok).toBe(false);
+    const sentTo = { eventId: created.event_id, email: 'mate@crew.example.com' };
+    expect(verifyCrewToken([KEY], sentTo, token, minutesAfter(0))).toMatchObject({ ok: true, memberId: 'isla-moreno' });
+    // Case and spaces around the address do not matter; another address or event does.
+    expect(verifyCrewToken([KEY], { ...sentTo, email: ' Mate@Crew.Example.com ' }, token, minutesAfter(0)).ok).toBe(
+      true,
+    );
+    expect(verifyCrewToken([KEY], { ...sentTo, eventId: 'evt_someotherevent' }, token, minutesAfter(0)).ok).toBe(false);
+    expect(verifyCrewToken([KEY], { ...sentTo, email: 'old@crew.example.com' }, token, minutesAfter(0)).ok).toBe(false);
     expect(new Set(noticesOf(state).map((n) => linkIn(n.email.text))).size).toBe(3);
   });
 

@@ -24,7 +24,7 @@ import {
   validate,
 } from '@charter/shared/http';
 import { withBookingId } from '@charter/shared/logger';
-import { verifyCrewToken, type CrewTokenCheck } from '@charter/shared/magic-link';
+import { readCrewToken, verifyCrewToken, type CrewTokenCheck } from '@charter/shared/magic-link';
 import { acceptedValues, secrets } from '@charter/shared/secrets';
 import { setting } from './config';
 import {
@@ -60,25 +60,27 @@ export function jsonObjectBody(event: HttpEvent): Record<string, unknown> {
 const TOKEN_REFUSALS: Record<Exclude<CrewTokenCheck, { ok: true }>['reason'], string> = {
   missing: 'This page needs the link from your crew email; the token is missing.',
   malformed: 'The link is incomplete or was changed; the token is not one we issue.',
-  invalid: 'The link is not valid for this crew event.',
+  invalid: 'The link is not valid for this crew event. It may have gone to an address the crew list no longer has.',
   expired: 'The link has expired: crew links stop working a day after the charter.',
 };
 
 /**
- * The crew member a magic link belongs to, verified against the magic-link key (and, while it
- * rotates, the previous key). A forged-looking token may be one signed with a key rotated a moment
- * ago, so only that result sends secrets.check back to Secrets Manager. Any token fault is 401:
- * the link does not identify anyone.
+ * A magic link checked against the magic-link key (and, while it rotates, the previous key) and the
+ * member's current address, so a link sent to an address the roster has since changed stops working.
+ * A forged-looking token may be one signed with a key rotated a moment ago, so only that result
+ * sends secrets.check back to Secrets Manager. Any token fault is 401: the link does not identify anyone.
  */
-async function verifyCrewLink(eventId: string, token: string | undefined): Promise<string> {
+async function verifyCrewLink(eventId: string, email: string, token: string | undefined): Promise<void> {
   const check = await secrets.check(
     setting('MAGIC_LINK_KEY_SECRET_NAME'),
-    (accepted) => verifyCrewToken(acceptedValues(accepted), eventId, token),
+    (accepted) => verifyCrewToken(acceptedValues(accepted), { eventId, email }, token),
     (result) => !result.ok && result.reason === 'invalid',
   );
-  if (!check.ok) throw unauthorized(TOKEN_REFUSALS[check.reason], `token_${check.reason}`);
-  return check.memberId;
+  if (!check.ok) throw refusedLink(check.reason);
 }
+
+const refusedLink = (reason: Exclude<CrewTokenCheck, { ok: true }>['reason']) =>
+  unauthorized(TOKEN_REFUSALS[reason], `token_${reason}`);
 
 /** The refusal of a genuine link of someone taken off the crew since it was sent. */
 export const notOnCrew = () => forbidden('You are no longer on the crew of this event.', 'not_on_crew');
@@ -102,21 +104,26 @@ export function answeredEvent(result: AnswerResult, eventId: string): CrewEvent 
 }
 
 /**
- * The crew event a magic link opens, and the member it belongs to. The token is checked before the
- * event is looked up, so a stranger learns nothing about which events exist; then 404 when the
- * event is gone, 403 when the member was taken off its crew since the link was sent.
+ * The crew event a magic link opens, and the member it belongs to. The link is signed over the
+ * member's address, so the event is read (for the member's current address) before the signature is
+ * checked; a junk token is refused before any read. A link whose event is gone, or whose member is not
+ * on its crew, cannot be checked (there is no address to check it against), so it is refused as an
+ * invalid link (401), the same as a forgery: a stranger learns nothing about which events exist or who
+ * is on them. A genuine link of someone taken off the crew reads the same way (ask the captain).
  */
 export async function openCrewEvent(
   logger: Logger,
   eventId: string,
   token: string | undefined,
 ): Promise<{ crewEvent: CrewEvent; memberId: string }> {
-  const memberId = await verifyCrewLink(eventId, token);
-  const crewEvent = await getCrewEvent(eventId);
-  if (!crewEvent) throw eventGone();
+  const parts = readCrewToken(token);
+  if (!parts.ok) throw refusedLink(parts.reason);
+  const crewEvent = EventId.safeParse(eventId).success ? await getCrewEvent(eventId) : undefined;
+  const member = crewEvent?.crew.find((m) => m.member_id === parts.memberId);
+  if (!crewEvent || !member) throw refusedLink('invalid');
+  await verifyCrewLink(eventId, member.email, token);
   withBookingId(logger, crewEvent.booking_id);
-  if (!crewEvent.crew.some((member) => member.member_id === memberId)) throw notOnCrew();
-  return { crewEvent, memberId };
+  return { crewEvent, memberId: member.member_id };
 }
 
 /** An operator route's event: 404 for an unknown id, and for a malformed one without reading the table. */

@@ -8,6 +8,13 @@ export const ROSTER: CrewMember[] = [
   { member_id: 'theo-park', name: 'Theo Park', email: 'deckhand@crew.example.com', role: 'deckhand' },
 ];
 
+/** The address a ROSTER member's crew link is sent to (and signed over). */
+export const rosterEmail = (memberId: string): string => {
+  const member = ROSTER.find((m) => m.member_id === memberId);
+  if (!member) throw new Error(`${memberId} is not on ROSTER`);
+  return member.email;
+};
+
 /** The test booking for six with Ann Lee as the guest, and money in its notes. */
 export const bookingInput = (overrides: Partial<BookingCreatedInput> = {}): BookingCreatedInput =>
   sampleBooking({

@@ -5,7 +5,7 @@ import type { HttpHandler, HttpResult } from '@charter/shared/http';
 import { mintCrewToken } from '@charter/shared/magic-link';
 import { httpApiEvent, type HttpApiRequest, type LocalCloud } from '@charter/local/testing';
 import { eventIdFor, type eventView } from '../src/domain/crew-event';
-import { PROJECTED_FIELDS, ROSTER, bookingInput, manualEvent } from './fixtures';
+import { PROJECTED_FIELDS, ROSTER, bookingInput, manualEvent, rosterEmail } from './fixtures';
 import {
   bookingEnvelope,
   eventCreatedFor,
@@ -116,8 +116,9 @@ const confirmForm = (eventId: string, token: string, headers: Record<string, str
   });
 
 const inADay = () => Math.floor(Date.now() / 1000) + 24 * 3600;
-const tokenFor = (eventId: string, memberId: string, expiresAt = inADay()) =>
-  mintCrewToken(magicKey, { eventId, memberId, expiresAt });
+const tokenFor = (eventId: string, memberId: string, expiresAt = inADay(), email = rosterEmail(memberId)) =>
+  mintCrewToken(magicKey, { eventId, memberId, email, expiresAt });
+const mate = { memberId: 'isla-moreno', email: rosterEmail('isla-moreno') };
 const published = (bookingId: string) => eventCreatedFor(cloud, bookingId);
 const eventItems = async (bookingId: string) =>
   (await tableItems()).filter((item) => item.kind === 'event' && item.booking_id === bookingId);
@@ -634,7 +635,7 @@ describe('the crew page, GET /crew/{event_id}?token=', () => {
     ],
     [
       'a token signed with another key',
-      (id: string) => mintCrewToken('another-key', { eventId: id, memberId: 'isla-moreno', expiresAt: inADay() }),
+      (id: string) => mintCrewToken('another-key', { eventId: id, ...mate, expiresAt: inADay() }),
       'token_invalid',
     ],
   ])('answers %s with a 401 page', async (_, token, code) => {
@@ -648,19 +649,60 @@ describe('the crew page, GET /crew/{event_id}?token=', () => {
     expect(bodyOf(asJson)).toMatchObject({ error: code });
   });
 
-  it('answers a genuine link of someone no longer on the crew with a 403 page', async () => {
+  // A link is signed over the member's address, which only the event's crew holds: with the member
+  // off the crew, or the event gone, there is nothing to check the link against, so it reads as invalid.
+  it('answers a link of someone no longer on the crew with a 401 page that says to ask the captain', async () => {
     const other = await eventFromBooking('bk-page-removed');
     await patchEvent(other, { crew: [ROSTER[0]], expected_version: 1 });
     const result = await crewPage(other, tokenFor(other, 'theo-park'));
-    expect(result.statusCode).toBe(403);
-    expect(String(result.body)).toContain('no longer on the crew');
+    expect(result.statusCode).toBe(401);
+    expect(String(result.body)).toContain('Ask the captain to send you a fresh link');
   });
 
-  it('answers a valid link to an event that does not exist with a 404 page', async () => {
+  it('answers a link to an event that does not exist like a forged one (401), naming no event', async () => {
     const missing = eventIdFor('bk-never');
-    const result = await crewPage(missing, tokenFor(missing, 'isla-moreno'));
-    expect(result.statusCode).toBe(404);
-    expect(String(result.body)).toContain('Crew event not found');
+    const result = await crewPage(missing, tokenFor(missing, 'isla-moreno'), { accept: 'application/json' });
+    expect(result.statusCode).toBe(401);
+    expect(bodyOf(result)).toMatchObject({ error: 'token_invalid' });
+  });
+
+  it('stops a link sent to an address the crew list has since changed, on the page, confirm and decline', async () => {
+    const other = await eventFromBooking('bk-page-email');
+    const oldLink = tokenFor(other, 'isla-moreno');
+    expect((await crewPage(other, oldLink)).statusCode).toBe(200);
+    const moved = { ...ROSTER[1]!, email: 'isla.new@crew.example.com' };
+    expect((await patchEvent(other, { crew: [ROSTER[0], moved, ROSTER[2]], expected_version: 1 })).statusCode).toBe(
+      200,
+    );
+
+    const page = await crewPage(other, oldLink);
+    expect(page.statusCode).toBe(401);
+    expect(String(page.body)).toContain('Ask the captain to send you a fresh link');
+    expect(String(page.body)).not.toContain('JADA');
+    const asJson = { accept: 'application/json' };
+    for (const path of ['confirm', 'decline'] as const) {
+      const refused = await call(path === 'confirm' ? h.confirm : h.decline, {
+        method: 'POST',
+        route: `POST /crew/{event_id}/${path}`,
+        path: `/crew/${other}/${path}`,
+        pathParameters: { event_id: other },
+        headers: { 'content-type': 'application/x-www-form-urlencoded', ...asJson },
+        body: new URLSearchParams({ token: oldLink, reason: 'Not me any more.' }).toString(),
+      });
+      expect([path, refused.statusCode, bodyOf(refused)]).toEqual([
+        path,
+        401,
+        expect.objectContaining({ error: 'token_invalid' }),
+      ]);
+    }
+    const [item] = await eventItems('bk-page-email');
+    expect([item!.confirmations, item!.declines ?? {}]).toEqual([{}, {}]);
+
+    const newLink = tokenFor(other, 'isla-moreno', inADay(), ' Isla.New@crew.example.com');
+    const fresh = await crewPage(other, newLink);
+    expect(fresh.statusCode).toBe(200);
+    expect(String(fresh.body)).toContain('Isla Moreno (you)');
+    expect((await confirmForm(other, newLink, asJson)).statusCode).toBe(200);
   });
 });
 
@@ -729,7 +771,7 @@ describe('POST /crew/{event_id}/confirm', () => {
   });
 
   it('refuses a bad token: a 401 page for a browser, JSON for a JSON caller; nothing recorded', async () => {
-    const forged = mintCrewToken('another-key', { eventId, memberId: 'isla-moreno', expiresAt: inADay() });
+    const forged = mintCrewToken('another-key', { eventId, ...mate, expiresAt: inADay() });
     const other = await eventFromBooking('bk-confirm-refused');
     const page = await confirmForm(other, forged);
     expect(page.statusCode).toBe(401);
@@ -740,12 +782,12 @@ describe('POST /crew/{event_id}/confirm', () => {
     expect((await eventItems('bk-confirm-refused'))[0]!.confirmations).toEqual({});
   });
 
-  it('refuses someone taken off the crew with 403', async () => {
+  it('refuses someone taken off the crew with 401 (their link can no longer be checked)', async () => {
     const other = await eventFromBooking('bk-confirm-removed');
     await patchEvent(other, { crew: [ROSTER[0]], expected_version: 1 });
     const result = await confirmForm(other, tokenFor(other, 'isla-moreno'), { accept: 'application/json' });
-    expect(result.statusCode).toBe(403);
-    expect(bodyOf(result)).toMatchObject({ error: 'not_on_crew' });
+    expect(result.statusCode).toBe(401);
+    expect(bodyOf(result)).toMatchObject({ error: 'token_invalid' });
   });
 
   it('does not record a confirmation whose write lands after a PATCH took the member off the crew', async () => {
@@ -880,16 +922,16 @@ describe('POST /crew/{event_id}/decline', () => {
     expect(declinedFor('bk-decline-switch')).toEqual([expect.objectContaining({ reason: 'Plans changed.' })]);
   });
 
-  it('refuses a bad token (401) and someone taken off the crew (403), recording and publishing nothing', async () => {
+  it('refuses a bad token and someone taken off the crew (401 both), recording and publishing nothing', async () => {
     const eventId = await eventFromBooking('bk-decline-refused');
     await patchEvent(eventId, { crew: [ROSTER[0]], expected_version: 1 });
-    const forged = mintCrewToken('another-key', { eventId, memberId: 'isla-moreno', expiresAt: inADay() });
+    const forged = mintCrewToken('another-key', { eventId, ...mate, expiresAt: inADay() });
     const bad = await declineForm(eventId, { token: forged });
     expect(bad.statusCode).toBe(401);
     expect(String(bad.body)).toContain('This crew link does not work');
     const removed = await declineForm(eventId, { token: tokenFor(eventId, 'isla-moreno') }, asJson);
-    expect(removed.statusCode).toBe(403);
-    expect(bodyOf(removed)).toMatchObject({ error: 'not_on_crew' });
+    expect(removed.statusCode).toBe(401);
+    expect(bodyOf(removed)).toMatchObject({ error: 'token_invalid' });
     expect((await eventItems('bk-decline-refused'))[0]!.declines).toEqual({});
     expect(declinedFor('bk-decline-refused')).toEqual([]);
   });

@@ -2,7 +2,7 @@ import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge
 import { mintCrewToken } from '@charter/shared/magic-link';
 import { startLocalCloud, type LocalCloud } from '@charter/local/testing';
 import type { eventView } from '../src/domain/crew-event';
-import { ROSTER, bookingInput } from './fixtures';
+import { ROSTER, bookingInput, rosterEmail } from './fixtures';
 
 type EventView = ReturnType<typeof eventView>;
 type EventList = { events: EventView[] };
@@ -62,6 +62,7 @@ it('lets a crew member open their page, press Confirm (a plain form post) and se
   const token = mintCrewToken(cloud.secrets['charter/local/magic-link-key']!, {
     eventId,
     memberId: 'isla-moreno',
+    email: rosterEmail('isla-moreno'),
     expiresAt: Math.floor(Date.now() / 1000) + 3600,
   });
   const pageUrl = `${api}/crew/${eventId}?token=${encodeURIComponent(token)}`;
@@ -115,6 +116,7 @@ it("routes BookingUpdated and BookingCancelled from the bus, and serves the crew
   const token = mintCrewToken(cloud.secrets['charter/local/magic-link-key']!, {
     eventId,
     memberId: 'theo-park',
+    email: rosterEmail('theo-park'),
     expiresAt: Math.floor(Date.now() / 1000) + 3600,
   });
   const pageUrl = `${api}/crew/${eventId}?token=${encodeURIComponent(token)}`;

@@ -124,6 +124,7 @@ describe("scc's table rights, held to what its functions do", () => {
     const token = mintCrewToken(cloud.secrets['charter/local/magic-link-key']!, {
       eventId,
       memberId: 'rowan-hale',
+      email: 'captain@crew.example.com',
       expiresAt: Math.floor(Date.now() / 1000) + 40 * 24 * 3600,
     });
     const asCrew = { accept: 'application/json', 'content-type': 'application/json' };

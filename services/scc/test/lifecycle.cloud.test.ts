@@ -6,7 +6,7 @@ import { readDeadLetters } from '@charter/local/dlq';
 import { httpApiEvent, type HttpApiRequest, type LocalCloud } from '@charter/local/testing';
 import type { EventBridgeEvent } from 'aws-lambda';
 import { eventIdFor, type eventView } from '../src/domain/crew-event';
-import { ROSTER, bookingInput } from './fixtures';
+import { ROSTER, bookingInput, rosterEmail } from './fixtures';
 import {
   lambdaContext,
   partnerEnvelope,
@@ -85,7 +85,12 @@ const getEvent = (eventId: string) =>
     headers: { 'x-service-key': serviceKey },
   });
 const tokenFor = (eventId: string, memberId: string) =>
-  mintCrewToken(magicKey, { eventId, memberId, expiresAt: Math.floor(Date.now() / 1000) + 3600 });
+  mintCrewToken(magicKey, {
+    eventId,
+    memberId,
+    email: rosterEmail(memberId),
+    expiresAt: Math.floor(Date.now() / 1000) + 3600,
+  });
 const crewPage = (eventId: string, memberId: string) =>
   call(h.crewPage, {
     method: 'GET',
@@ -323,7 +328,8 @@ describe('a cancellation that arrives first', () => {
       headers: { 'x-service-key': serviceKey },
     });
     expect(bodyOf(listed)).toEqual({ events: [] });
-    expect((await crewPage(eventIdFor('lc-first'), 'isla-moreno')).statusCode).toBe(404);
+    // No crew event to check the link against: refused like a forged link, naming no event.
+    expect((await crewPage(eventIdFor('lc-first'), 'isla-moreno')).statusCode).toBe(401);
   });
 });
 

@@ -37,7 +37,7 @@ import {
   type CrewEvent,
 } from '../src/domain/crew-event';
 import { renderCrewPage } from '../src/domain/crew-page';
-import { ROSTER, booking } from './fixtures';
+import { ROSTER, booking, rosterEmail } from './fixtures';
 import {
   bookingEnvelope,
   eventCreatedFor,
@@ -795,6 +795,7 @@ describe('no money and no guest contact details reach crew (through the local cl
     mintCrewToken(cloud.secrets['charter/local/magic-link-key']!, {
       eventId: eventIdFor(bookingId),
       memberId,
+      email: rosterEmail(memberId),
       expiresAt: Math.floor(Date.now() / 1000) + 3600,
     });
 

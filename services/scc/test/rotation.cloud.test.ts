@@ -7,7 +7,7 @@ import { mintCrewToken } from '@charter/shared/magic-link';
 import { httpApiEvent, type LocalCloud } from '@charter/local/testing';
 import { main, parseArgs, rotateSecret } from '../../../scripts/rotate';
 import { eventIdFor } from '../src/domain/crew-event';
-import { bookingInput } from './fixtures';
+import { bookingInput, rosterEmail } from './fixtures';
 import { bookingEnvelope, lambdaContext, startScc } from './harness';
 
 const SERVICE_KEY = 'charter/local/scc-service-key';
@@ -85,7 +85,14 @@ describe('rotating the magic-link key', () => {
             route: 'GET /crew/{event_id}',
             path: `/crew/${eventId}`,
             pathParameters: { event_id: eventId },
-            query: { token: mintCrewToken(key, { eventId, memberId: 'isla-moreno', expiresAt }) },
+            query: {
+              token: mintCrewToken(key, {
+                eventId,
+                memberId: 'isla-moreno',
+                email: rosterEmail('isla-moreno'),
+                expiresAt,
+              }),
+            },
           }),
           lambdaContext(),
         )
