@@ -37,7 +37,7 @@ import {
 } from './domain/crew-event';
 import { CREW_PAGE_HEADERS, renderCrewErrorPage } from './domain/crew-page';
 import type { AnswerResult } from './store/answers';
-import { getCrewEvent } from './store/events';
+import { formerAddressesOf, getCrewEvent } from './store/events';
 import type { StoredItem } from './store/table';
 
 /** JSON bodies here are an event or a roster: a few KB. Anything far larger is refused with 413. */
@@ -79,6 +79,16 @@ async function verifyCrewLink(eventId: string, email: string, token: string | un
   if (!check.ok) throw refusedLink(check.reason);
 }
 
+/** Whether a link is genuine for that address (the key's current or previous value). */
+async function linkHolds(eventId: string, email: string, token: string | undefined): Promise<boolean> {
+  const check = await secrets.check(
+    setting('MAGIC_LINK_KEY_SECRET_NAME'),
+    (accepted) => verifyCrewToken(acceptedValues(accepted), { eventId, email }, token),
+    (result) => !result.ok && result.reason === 'invalid',
+  );
+  return check.ok;
+}
+
 const refusedLink = (reason: Exclude<CrewTokenCheck, { ok: true }>['reason']) =>
   unauthorized(TOKEN_REFUSALS[reason], `token_${reason}`);
 
@@ -106,10 +116,11 @@ export function answeredEvent(result: AnswerResult, eventId: string): CrewEvent 
 /**
  * The crew event a magic link opens, and the member it belongs to. The link is signed over the
  * member's address, so the event is read (for the member's current address) before the signature is
- * checked; a junk token is refused before any read. A link whose event is gone, or whose member is not
+ * checked; a junk token is refused before any read. A link whose event is gone, or whose member was never
  * on its crew, cannot be checked (there is no address to check it against), so it is refused as an
  * invalid link (401), the same as a forgery: a stranger learns nothing about which events exist or who
- * is on them. A genuine link of someone taken off the crew reads the same way (ask the captain).
+ * is on them. A genuine link of someone taken off the crew by a PATCH is checked against the address it
+ * was sent to (kept as `former_crew_links`) and answered 403 `not_on_crew`.
  */
 export async function openCrewEvent(
   logger: Logger,
@@ -120,6 +131,13 @@ export async function openCrewEvent(
   if (!parts.ok) throw refusedLink(parts.reason);
   const crewEvent = EventId.safeParse(eventId).success ? await getCrewEvent(eventId) : undefined;
   const member = crewEvent?.crew.find((m) => m.member_id === parts.memberId);
+  if (crewEvent && !member) {
+    // Someone taken off the crew: their link is checked against the address it was sent to, and a genuine one is
+    // told so (403); anything else is refused as a forgery.
+    for (const email of await formerAddressesOf(eventId, parts.memberId)) {
+      if (await linkHolds(eventId, email, token)) throw notOnCrew();
+    }
+  }
   if (!crewEvent || !member) throw refusedLink('invalid');
   await verifyCrewLink(eventId, member.email, token);
   withBookingId(logger, crewEvent.booking_id);

@@ -651,12 +651,15 @@ describe('the crew page, GET /crew/{event_id}?token=', () => {
 
   // A link is signed over the member's address, which only the event's crew holds: with the member
   // off the crew, or the event gone, there is nothing to check the link against, so it reads as invalid.
-  it('answers a link of someone no longer on the crew with a 401 page that says to ask the captain', async () => {
+  it('answers a genuine link of someone no longer on the crew with a 403 page', async () => {
     const other = await eventFromBooking('bk-page-removed');
     await patchEvent(other, { crew: [ROSTER[0]], expected_version: 1 });
     const result = await crewPage(other, tokenFor(other, 'theo-park'));
-    expect(result.statusCode).toBe(401);
+    expect(result.statusCode).toBe(403);
     expect(String(result.body)).toContain('Ask the captain to send you a fresh link');
+    // A made-up link for that member (any other address) learns nothing: refused as a forgery.
+    const forged = await crewPage(other, tokenFor(other, 'theo-park', inADay(), 'someone@else.example'));
+    expect(forged.statusCode).toBe(401);
   });
 
   it('answers a link to an event that does not exist like a forged one (401), naming no event', async () => {
@@ -782,12 +785,12 @@ describe('POST /crew/{event_id}/confirm', () => {
     expect((await eventItems('bk-confirm-refused'))[0]!.confirmations).toEqual({});
   });
 
-  it('refuses someone taken off the crew with 401 (their link can no longer be checked)', async () => {
+  it('refuses someone taken off the crew with 403 (the link checked against the address it went to)', async () => {
     const other = await eventFromBooking('bk-confirm-removed');
     await patchEvent(other, { crew: [ROSTER[0]], expected_version: 1 });
     const result = await confirmForm(other, tokenFor(other, 'isla-moreno'), { accept: 'application/json' });
-    expect(result.statusCode).toBe(401);
-    expect(bodyOf(result)).toMatchObject({ error: 'token_invalid' });
+    expect(result.statusCode).toBe(403);
+    expect(bodyOf(result)).toMatchObject({ error: 'not_on_crew' });
   });
 
   it('does not record a confirmation whose write lands after a PATCH took the member off the crew', async () => {
@@ -922,7 +925,7 @@ describe('POST /crew/{event_id}/decline', () => {
     expect(declinedFor('bk-decline-switch')).toEqual([expect.objectContaining({ reason: 'Plans changed.' })]);
   });
 
-  it('refuses a bad token and someone taken off the crew (401 both), recording and publishing nothing', async () => {
+  it('refuses a bad token (401) and someone taken off the crew (403), recording and publishing nothing', async () => {
     const eventId = await eventFromBooking('bk-decline-refused');
     await patchEvent(eventId, { crew: [ROSTER[0]], expected_version: 1 });
     const forged = mintCrewToken('another-key', { eventId, ...mate, expiresAt: inADay() });
@@ -930,8 +933,8 @@ describe('POST /crew/{event_id}/decline', () => {
     expect(bad.statusCode).toBe(401);
     expect(String(bad.body)).toContain('This crew link does not work');
     const removed = await declineForm(eventId, { token: tokenFor(eventId, 'isla-moreno') }, asJson);
-    expect(removed.statusCode).toBe(401);
-    expect(bodyOf(removed)).toMatchObject({ error: 'token_invalid' });
+    expect(removed.statusCode).toBe(403);
+    expect(bodyOf(removed)).toMatchObject({ error: 'not_on_crew' });
     expect((await eventItems('bk-decline-refused'))[0]!.declines).toEqual({});
     expect(declinedFor('bk-decline-refused')).toEqual([]);
   });

@@ -103,6 +103,20 @@ export async function getCrewEvent(eventId: string): Promise<CrewEvent | undefin
   return item?.kind === 'event' ? item.event : undefined;
 }
 
+/** The addresses a member taken off the crew was sent links at (none for someone never on it). */
+export async function formerAddressesOf(eventId: string, memberId: string): Promise<string[]> {
+  const { Item } = await dynamo.send(
+    new GetCommand({
+      TableName: table(),
+      Key: eventKey(eventId),
+      ProjectionExpression: '#links',
+      ExpressionAttributeNames: { '#links': 'former_crew_links' },
+    }),
+  );
+  const links = Item?.former_crew_links instanceof Set ? [...(Item.former_crew_links as Set<string>)] : [];
+  return links.filter((link) => link.startsWith(`${memberId} `)).map((link) => link.slice(memberId.length + 1));
+}
+
 export async function findEventIdByBooking(bookingId: string): Promise<string | undefined> {
   const { Item } = await dynamo.send(
     new GetCommand({ TableName: table(), Key: bookingKey(bookingId), ConsistentRead: true }),
@@ -166,6 +180,11 @@ export async function changeCrew(
     names['#former'] = 'former_crew_ids';
     values[':former'] = crewIdsOf(plan.removed);
     adds.push('#former :former');
+    // And the address each was sent links at (`<member_id> <email>`, server-side only): a genuine link of someone
+    // taken off the crew is then still checkable, and answered 403 `not_on_crew` rather than as a forgery.
+    names['#former_links'] = 'former_crew_links';
+    values[':former_links'] = new Set(plan.removed.map((m) => `${m.member_id} ${m.email.trim().toLowerCase()}`));
+    adds.push('#former_links :former_links');
   }
   try {
     const { Attributes } = await withAnswerMaps(event.event_id, () =>

@@ -57,6 +57,7 @@ export function toEvent(item: Record<string, unknown>): CrewEvent {
     crew_ids: _crewIds,
     redaction: _redaction,
     former_crew_ids: former,
+    former_crew_links: _formerLinks,
     ...event
   } = item;
   const formerCrew = former instanceof Set ? { former_crew: [...(former as Set<string>)].sort() } : {};
