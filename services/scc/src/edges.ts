@@ -71,23 +71,17 @@ const TOKEN_REFUSALS: Record<Exclude<CrewTokenCheck, { ok: true }>['reason'], st
  * sends secrets.check back to Secrets Manager. Any token fault is 401: the link does not identify anyone.
  */
 async function verifyCrewLink(eventId: string, email: string, token: string | undefined): Promise<void> {
-  const check = await secrets.check(
-    setting('MAGIC_LINK_KEY_SECRET_NAME'),
-    (accepted) => verifyCrewToken(acceptedValues(accepted), { eventId, email }, token),
-    (result) => !result.ok && result.reason === 'invalid',
-  );
+  const check = await checkCrewLink(eventId, email, token);
   if (!check.ok) throw refusedLink(check.reason);
 }
 
-/** Whether a link is genuine for that address (the key's current or previous value). */
-async function linkHolds(eventId: string, email: string, token: string | undefined): Promise<boolean> {
-  const check = await secrets.check(
+/** A link checked for that address against the key's current or previous value. */
+const checkCrewLink = (eventId: string, email: string, token: string | undefined) =>
+  secrets.check(
     setting('MAGIC_LINK_KEY_SECRET_NAME'),
     (accepted) => verifyCrewToken(acceptedValues(accepted), { eventId, email }, token),
     (result) => !result.ok && result.reason === 'invalid',
   );
-  return check.ok;
-}
 
 const refusedLink = (reason: Exclude<CrewTokenCheck, { ok: true }>['reason']) =>
   unauthorized(TOKEN_REFUSALS[reason], `token_${reason}`);
@@ -135,7 +129,7 @@ export async function openCrewEvent(
     // Someone taken off the crew: their link is checked against the address it was sent to, and a genuine one is
     // told so (403); anything else is refused as a forgery.
     for (const email of await formerAddressesOf(eventId, parts.memberId)) {
-      if (await linkHolds(eventId, email, token)) throw notOnCrew();
+      if ((await checkCrewLink(eventId, email, token)).ok) throw notOnCrew();
     }
   }
   if (!crewEvent || !member) throw refusedLink('invalid');
