@@ -370,7 +370,8 @@ describe('the ops console in headless Chromium against the local cloud', () => {
       expect(unknown).toMatch(/Last refused: unknown_partner \(404\), .* 3 refused in the last day/);
       // Each queue's total, and what to do about a letter.
       expect(await page.locator('#letter-list .queues').innerText()).toMatch(/calendar 1\b/);
-      expect(letters).toContain('What to do: Fix the cause, then replay it: npm run dlq -- redrive');
+      // The partner's invalid booking would be refused again: the advice is to ask them, not to replay.
+      expect(letters).toContain('What to do: Nothing to replay (it would be refused again): ask boatsetter to send');
       await page.locator('#letter-list').scrollIntoViewIfNeeded();
       await page.screenshot({ path: join(SCREENSHOTS, 'ops-console-dead-letters.png') });
 
