@@ -37,8 +37,8 @@ import {
 } from './domain/crew-event';
 import { CREW_PAGE_HEADERS, renderCrewErrorPage } from './domain/crew-page';
 import type { AnswerResult } from './store/answers';
-import { formerAddressesOf, getCrewEvent } from './store/events';
-import type { StoredItem } from './store/table';
+import { getCrewEvent } from './store/events';
+import { formerAddressesOf, readItem, type StoredItem } from './store/table';
 
 /** JSON bodies here are an event or a roster: a few KB. Anything far larger is refused with 413. */
 export const MAX_BODY_BYTES = 32 * 1024;
@@ -123,12 +123,13 @@ export async function openCrewEvent(
 ): Promise<{ crewEvent: CrewEvent; memberId: string }> {
   const parts = readCrewToken(token);
   if (!parts.ok) throw refusedLink(parts.reason);
-  const crewEvent = EventId.safeParse(eventId).success ? await getCrewEvent(eventId) : undefined;
+  const item = EventId.safeParse(eventId).success ? await readItem(eventId) : undefined;
+  const crewEvent = item?.kind === 'event' ? item.event : undefined;
   const member = crewEvent?.crew.find((m) => m.member_id === parts.memberId);
-  if (crewEvent && !member) {
+  if (item?.kind === 'event' && !member) {
     // Someone taken off the crew: their link is checked against the address it was sent to, and a genuine one is
     // told so (403); anything else is refused as a forgery.
-    for (const email of await formerAddressesOf(eventId, parts.memberId)) {
+    for (const email of formerAddressesOf(item.formerLinks, parts.memberId)) {
       if ((await checkCrewLink(eventId, email, token)).ok) throw notOnCrew();
     }
   }

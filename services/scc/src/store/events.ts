@@ -103,20 +103,6 @@ export async function getCrewEvent(eventId: string): Promise<CrewEvent | undefin
   return item?.kind === 'event' ? item.event : undefined;
 }
 
-/** The addresses a member taken off the crew was sent links at (none for someone never on it). */
-export async function formerAddressesOf(eventId: string, memberId: string): Promise<string[]> {
-  const { Item } = await dynamo.send(
-    new GetCommand({
-      TableName: table(),
-      Key: eventKey(eventId),
-      ProjectionExpression: '#links',
-      ExpressionAttributeNames: { '#links': 'former_crew_links' },
-    }),
-  );
-  const links = Item?.former_crew_links instanceof Set ? [...(Item.former_crew_links as Set<string>)] : [];
-  return links.filter((link) => link.startsWith(`${memberId} `)).map((link) => link.slice(memberId.length + 1));
-}
-
 export async function findEventIdByBooking(bookingId: string): Promise<string | undefined> {
   const { Item } = await dynamo.send(
     new GetCommand({ TableName: table(), Key: bookingKey(bookingId), ConsistentRead: true }),

@@ -43,7 +43,8 @@ export interface Tombstone extends RevisionHead {
 }
 
 export type StoredItem =
-  { kind: 'event'; event: CrewEvent; redaction: PrivateFacts } | { kind: 'tombstone'; tombstone: Tombstone };
+  | { kind: 'event'; event: CrewEvent; redaction: PrivateFacts; formerLinks: string[] }
+  | { kind: 'tombstone'; tombstone: Tombstone };
 
 /**
  * A stored event as the service reads it, without its private facts. Items written before revisions existed count as
@@ -86,8 +87,13 @@ export async function readItem(eventId: string): Promise<StoredItem | undefined>
     const { pk: _pk, kind: _kind, ...tombstone } = Item;
     return { kind: 'tombstone', tombstone: tombstone as Tombstone };
   }
-  return { kind: 'event', event: toEvent(Item), redaction: redactionOf(Item) };
+  const formerLinks = Item.former_crew_links instanceof Set ? [...(Item.former_crew_links as Set<string>)] : [];
+  return { kind: 'event', event: toEvent(Item), redaction: redactionOf(Item), formerLinks };
 }
+
+/** The addresses a member taken off the crew was sent links at, from `former_crew_links` (`<member_id> <email>`). */
+export const formerAddressesOf = (formerLinks: string[], memberId: string): string[] =>
+  formerLinks.filter((link) => link.startsWith(`${memberId} `)).map((link) => link.slice(memberId.length + 1));
 
 /** The private facts kept with an event, for scrubbing what a PATCH or a decline writes; none for an unknown event. */
 export async function readPrivateFacts(eventId: string): Promise<PrivateFacts> {
