@@ -2,6 +2,7 @@
 // rules that would fight it), and a 120-column limit for what Prettier does not wrap (strings, comments).
 import js from '@eslint/js';
 import prettier from 'eslint-config-prettier';
+import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
@@ -43,6 +44,11 @@ export default tseslint.config(
     // their import.
     files: ['**/*.js', '**/*.cjs'],
     rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
+    // A static site's script (the ops console, services/ops/site) runs in the browser, not in Node: ES2019, no module.
+    files: ['services/*/site/**/*.js'],
+    languageOptions: { sourceType: 'script', ecmaVersion: 2019, globals: { ...globals.browser } },
   },
   prettier,
   {

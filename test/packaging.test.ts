@@ -154,13 +154,7 @@ const CONTRACT_ROUTES: Record<string, string[]> = {
   ],
   calendar: ['POST /calendar/entries', 'GET /calendar/entries'],
   notifications: [],
-  ops: [
-    'GET /console',
-    'GET /ops/bookings',
-    'GET /ops/bookings/{booking_id}',
-    'GET /ops/health',
-    'GET /ops/dead-letters',
-  ],
+  ops: ['GET /ops/bookings', 'GET /ops/bookings/{booking_id}', 'GET /ops/health', 'GET /ops/dead-letters'],
 };
 
 /** Who consumes what on the bus: [detail-type, source pattern]. */
@@ -967,7 +961,7 @@ describe('CloudFront: no error from the origin is kept (guest pages, the calenda
       .filter((r) => r.Type === 'AWS::CloudFront::Distribution')
       .map((r) => (r.Properties as { DistributionConfig: DistributionConfig }).DistributionConfig);
 
-  it.each(['guest-pages', 'calendar'])(
+  it.each(['guest-pages', 'calendar', 'ops'])(
     '%s: 403, 404 and every 5xx S3 may answer with ErrorCachingMinTTL 0 (else CloudFront keeps it 10 s)',
     (service) => {
       const [config, ...others] = distributions(service);
@@ -978,4 +972,115 @@ describe('CloudFront: no error from the origin is kept (guest pages, the calenda
       expect(ttl).toEqual({ 403: 0, 404: 0, 500: 0, 502: 0, 503: 0, 504: 0 });
     },
   );
+});
+
+/** The ops console's distribution, as far as the test below reads it. */
+interface ConsoleSiteConfig {
+  DefaultRootObject?: string;
+  Origins: Array<{ Id: string; DomainName: unknown; OriginAccessControlId?: unknown; CustomOriginConfig?: object }>;
+  DefaultCacheBehavior: { TargetOriginId: string; ResponseHeadersPolicyId?: unknown };
+  CacheBehaviors: Array<Record<string, unknown>>;
+}
+interface HeadersPolicyConfig {
+  SecurityHeadersConfig: { ContentSecurityPolicy: { ContentSecurityPolicy: string }; FrameOptions: unknown };
+  CustomHeadersConfig: { Items: unknown[] };
+}
+
+describe('ops: the console is a static site, served with its API on one origin (no function)', () => {
+  const ops = () => templates.get('ops')!;
+  const byType = (type: string) => Object.entries(ops().Resources).filter(([, r]) => r.Type === type);
+  /** The one resource of a type (of a logical id, if given): the test fails if there is none or more than one. */
+  const one = (type: string, logicalId?: string): [string, CloudResource] => {
+    const found = byType(type).filter(([id]) => logicalId === undefined || id === logicalId);
+    expect(found).toHaveLength(1);
+    return found[0]!;
+  };
+  const distribution = () => {
+    const [id, resource] = one('AWS::CloudFront::Distribution');
+    return { id, config: (resource.Properties as { DistributionConfig: ConsoleSiteConfig }).DistributionConfig };
+  };
+
+  it('serves the site bucket through origin access control, and /ops/* from the ops HTTP API, uncached', () => {
+    const { config } = distribution();
+    const origins = Object.fromEntries(config.Origins.map((o) => [o.Id, o]));
+    expect(origins.site).toMatchObject({
+      DomainName: { 'Fn::GetAtt': ['SiteBucket', 'RegionalDomainName'] },
+      OriginAccessControlId: { 'Fn::GetAtt': ['OpsSiteOriginAccessControl', 'Id'] },
+    });
+    expect(origins.api).toMatchObject({
+      DomainName: { 'Fn::Select': [2, { 'Fn::Split': ['/', { 'Fn::GetAtt': ['HttpApi', 'ApiEndpoint'] }] }] },
+      CustomOriginConfig: { OriginProtocolPolicy: 'https-only' },
+    });
+    expect(config.DefaultCacheBehavior.TargetOriginId).toBe('site');
+    expect(config.DefaultRootObject).toBe('console');
+    expect(config.CacheBehaviors).toEqual([
+      expect.objectContaining({
+        PathPattern: '/ops/*',
+        TargetOriginId: 'api',
+        AllowedMethods: ['GET', 'HEAD', 'OPTIONS'],
+        CachePolicyId: '4135ea2d-6df8-44a3-9df3-4b5a84be39ad', // CachingDisabled
+        OriginRequestPolicyId: 'b689b0a8-53d0-40ab-baf2-68738e2966ac', // AllViewerExceptHostHeader
+      }),
+    ]);
+    // Every ops route the page reads is under /ops/, so it reaches them on its own origin.
+    expect(CONTRACT_ROUTES.ops!.every((route) => route.startsWith('GET /ops/'))).toBe(true);
+  });
+
+  it("sends the page's CSP and security headers with every file of the site, and with nothing of the API", () => {
+    const { config } = distribution();
+    const [policyId, policy] = one('AWS::CloudFront::ResponseHeadersPolicy');
+    expect(config.DefaultCacheBehavior.ResponseHeadersPolicyId).toEqual({ Ref: policyId });
+    expect(config.CacheBehaviors[0]!.ResponseHeadersPolicyId).toBeUndefined();
+    const headers = (policy.Properties as { ResponseHeadersPolicyConfig: HeadersPolicyConfig })
+      .ResponseHeadersPolicyConfig;
+    const csp = headers.SecurityHeadersConfig.ContentSecurityPolicy.ContentSecurityPolicy;
+    expect(csp.split(/;\s*/).sort()).toEqual(
+      [
+        "default-src 'none'",
+        "script-src 'self'",
+        "style-src 'self'",
+        'img-src data:',
+        "connect-src 'self'",
+        "form-action 'none'",
+        "base-uri 'none'",
+        "frame-ancestors 'none'",
+      ].sort(),
+    );
+    expect(headers.SecurityHeadersConfig.FrameOptions).toEqual({ FrameOption: 'DENY', Override: true });
+    expect(headers.CustomHeadersConfig.Items).toEqual([
+      { Header: 'X-Robots-Tag', Value: 'noindex, nofollow', Override: true },
+    ]);
+  });
+
+  it('lets only this distribution read the site bucket, which is private', () => {
+    const { id } = distribution();
+    const [, bucket] = one('AWS::S3::Bucket', 'SiteBucket');
+    expect(bucket.Properties).toMatchObject({
+      BucketName: 'charter-ops-site-ci',
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+    });
+    const [, policy] = one('AWS::S3::BucketPolicy', 'SiteBucketPolicy');
+    const { PolicyDocument } = policy.Properties as { PolicyDocument: { Statement: unknown[] } };
+    expect(PolicyDocument.Statement).toEqual([
+      expect.objectContaining({ Principal: { Service: 'cloudfront.amazonaws.com' }, Action: 's3:GetObject' }),
+    ]);
+    expect(JSON.stringify(PolicyDocument)).toContain(JSON.stringify({ Ref: id }));
+  });
+
+  it('links the console at the distribution (alarms, the exported ConsoleUrl), and no function serves a page', () => {
+    const { id } = distribution();
+    const outputs = (ops() as Template & { Outputs: Record<string, { Value: unknown }> }).Outputs;
+    const url = JSON.stringify(outputs.ConsoleUrl!.Value);
+    expect(url).toContain(JSON.stringify({ 'Fn::GetAtt': [id, 'DomainName'] }));
+    expect(url).toContain('/console');
+    for (const [, alarm] of byType('AWS::CloudWatch::Alarm'))
+      expect(JSON.stringify(alarm.Properties)).toContain(JSON.stringify({ 'Fn::GetAtt': [id, 'DomainName'] }));
+    const handlers = byType('AWS::Lambda::Function').map(([, f]) => (f.Properties as { Handler: string }).Handler);
+    expect(handlers.filter((h) => /console/.test(h))).toEqual([]);
+  });
 });

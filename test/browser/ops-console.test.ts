@@ -90,7 +90,8 @@ describe('the ops console in headless Chromium against the local cloud', () => {
   beforeAll(async () => {
     cloud = await startLocalCloud({ services: 'all', run: true });
     token = cloud.secrets['charter/local/dashboard-token']!;
-    consoleUrl = `${cloud.endpoints.api}/console`;
+    // The console's own distribution: its three files from S3, and the ops API behind the same origin (/ops/*).
+    consoleUrl = `${cloud.endpoints.opsSite}/console`;
     await publishBookings(week.map((c) => c.booking));
     await cloud.idle();
 
@@ -234,7 +235,9 @@ describe('the ops console in headless Chromium against the local cloud', () => {
       const csp = response.headers()['content-security-policy'];
       expect(csp).toContain("default-src 'none'");
       expect(csp).toContain("connect-src 'self'");
+      expect(csp).toContain("script-src 'self'");
       expect(csp).not.toContain('unsafe-inline');
+      expect(response.headers()['x-frame-options']).toBe('DENY');
       await page.locator('#sign-in').waitFor({ state: 'visible' });
       await page.screenshot({ path: join(SCREENSHOTS, 'ops-console-sign-in.png') });
 
@@ -246,6 +249,8 @@ describe('the ops console in headless Chromium against the local cloud', () => {
       const refused = page.waitForResponse((r) => r.url().endsWith('/ops/health'));
       await signIn(page, 'not-the-token');
       expect((await refused).status()).toBe(403);
+      // Read through the page's own origin: the distribution passes /ops/* to the ops API.
+      expect(new URL((await refused).url()).origin).toBe(new URL(consoleUrl).origin);
       expect(await page.locator('#token-error').innerText()).toContain('not valid');
       expect(await page.evaluate(() => sessionStorage.getItem('charter-ops-token'))).toBeNull();
       // The token is tried with one request: Chromium logs its 403 as a console error, and nothing else happened.

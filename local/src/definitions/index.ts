@@ -6,6 +6,7 @@
 export type * from './cloudformation';
 export { loadComposedServices, readCompose, type ComposeService } from './compose';
 export { IntrinsicResolver, localScheme, type LocalEnvironment } from './intrinsics';
+export { readYaml } from './yaml';
 export {
   busNameOf,
   distributionEndpointKey,

@@ -54,7 +54,14 @@ function alarm({ name, what, namespace, metric, statistic, dimension }) {
     Properties: {
       AlarmName: name,
       AlarmDescription: {
-        'Fn::Join': ['', [`${what} See it in the console: `, { 'Fn::GetAtt': ['HttpApi', 'ApiEndpoint'] }, '/console']],
+        'Fn::Join': [
+          '',
+          [
+            `${what} See it in the console: https://`,
+            { 'Fn::GetAtt': ['OpsSiteDistribution', 'DomainName'] },
+            '/console',
+          ],
+        ],
       },
       Namespace: namespace,
       MetricName: metric,

@@ -6,7 +6,7 @@ export const SilenceHours = z.record(z.string(), z.number().check(z.minimum(0)))
 
 /**
  * Every environment variable the service reads (serverless.yml sets them per function). Each is validated when a
- * function first asks for it, so the console page, which reads none, never fails for a missing table.
+ * function first asks for it, so a function never fails for a setting only another function needs.
  */
 export const setting = defineConfig({
   OPS_TABLE: envString,

@@ -185,7 +185,7 @@ describe('a silent partner', () => {
       .split('\n')
       .filter((line) => line.includes('"alert":"partner_silent"'));
     expect(log).toHaveLength(2);
-    expect(log[0]).toContain(`${cloud.endpoints.api}/console`);
+    expect(log[0]).toContain(`${cloud.endpoints.opsSite}/console`);
   });
 
   it('refuses the routes without the dashboard token', async () => {
