@@ -74,7 +74,10 @@ function printReady(cloud: LocalCloud, seconds: number): void {
   console.log(`  secrets     ${join('.local', 'secrets.json')}`);
   console.log(`  logs        ${join('.local', 'logs')}/<service>.log  (JSON lines, each with the booking id)`);
   console.log(`  mail viewer ${cloud.endpoints.ses}/`);
-  console.log(`  ops console ${cloud.endpoints.api}/console  (token: charter/local/dashboard-token in secrets.json)`);
+  // The ops service's OpsSiteDistribution: the page from its bucket, /ops/* to the API, one origin.
+  console.log(
+    `  ops console ${cloud.endpoints.opsSite}/console  (token: charter/local/dashboard-token in secrets.json)`,
+  );
   console.log(`  dead letters: npm run dlq   (redrive: npm run dlq -- redrive)`);
   if (cloud.faults.describe() !== 'off') console.log(`  faults      ${cloud.faults.describe()}`);
 }

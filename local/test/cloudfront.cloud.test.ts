@@ -116,13 +116,19 @@ describe('the local CloudFront distributions', () => {
     ).rejects.toMatchObject({ name: 'NoSuchDistribution' });
   });
 
-  it('keeps objects for s-maxage, else max-age, and never for no-store', () => {
+  it("keeps objects for s-maxage, else max-age, within the policy's TTLs; no-store or no-cache for its MinTTL", () => {
+    const disabled = { min: 0, default: 0, max: 0 };
     expect([
       ttlOf('public, max-age=60, s-maxage=600'),
       ttlOf('max-age=60'),
+      ttlOf('max-age=0'),
       ttlOf('no-store'),
+      ttlOf('no-cache'),
       ttlOf(undefined),
-    ]).toEqual([600, 60, 0, 86400]);
+      ttlOf('max-age=99999999'),
+      ttlOf('max-age=60', disabled),
+      ttlOf('no-cache', disabled),
+    ]).toEqual([600, 60, 1, 1, 1, 86400, 31536000, 0, 0]);
   });
 });
 

@@ -1,4 +1,4 @@
-/** The ports of ../shared/ARCHITECTURE.md ("The local cloud"), plus SQS and Lambda's Invoke API. */
+/** The ports of ../shared/ARCHITECTURE.md ("The local cloud"), plus SQS, Lambda's Invoke API and the ops site. */
 export const DEFAULT_PORTS = {
   api: 4700,
   guestSite: 4701,
@@ -11,6 +11,7 @@ export const DEFAULT_PORTS = {
   cloudfront: 4708,
   sqs: 4709,
   lambda: 4710,
+  opsSite: 4711,
 } as const;
 export type EndpointKey = keyof typeof DEFAULT_PORTS;
 export type Endpoints = Record<EndpointKey, string>;

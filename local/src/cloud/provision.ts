@@ -4,8 +4,15 @@ import {
   ListTablesCommand,
   type CreateTableCommandInput,
 } from '@aws-sdk/client-dynamodb';
-import { CreateBucketCommand, PutBucketCorsCommand, S3Client, type CORSRule } from '@aws-sdk/client-s3';
-import type { BucketWiring, ServiceWiring, TableProperties } from '../definitions/service';
+import { readFileSync } from 'node:fs';
+import {
+  CreateBucketCommand,
+  PutBucketCorsCommand,
+  PutObjectCommand,
+  S3Client,
+  type CORSRule,
+} from '@aws-sdk/client-s3';
+import type { BucketWiring, ServiceWiring, SiteUploadWiring, TableProperties } from '../definitions/service';
 import { INTERNAL_USER_AGENT } from '../faults/gate';
 import { Distribution } from '../servers/cloudfront';
 import { CREDENTIALS, REGION } from './account';
@@ -20,12 +27,17 @@ export interface Provisioned {
   s3: S3Client;
 }
 
-/** Creates what the stacks define, from their own resources: tables, buckets, queues, secrets, buses, distributions. */
+/**
+ * Creates what the stacks define, from their own resources: tables, buckets (and the files `custom.siteUploads` puts
+ * in them), queues, secrets, buses, distributions.
+ */
 export async function provision(
   services: ServiceWiring[],
   standIns: StandIns,
   endpoints: Endpoints,
   stateDir: string,
+  /** The edges' clock (tests move it past a TTL instead of waiting). */
+  edgeClock: () => number = Date.now,
 ): Promise<Provisioned> {
   // The local cloud's own calls (and CloudFront's reads of its origins, with this S3 client) never meet a fault.
   const clientConfig = { region: REGION, credentials: CREDENTIALS, customUserAgent: INTERNAL_USER_AGENT };
@@ -38,11 +50,12 @@ export async function provision(
       for (const table of wiring.tables)
         if (!existingTables.has(table.name)) await dynamodb.send(new CreateTableCommand(tableInput(table.properties)));
       for (const bucket of wiring.buckets) await createBucket(s3, bucket);
+      for (const upload of wiring.siteUploads) await putSiteFiles(s3, upload);
       for (const queue of wiring.queues) standIns.sqs.ensure(queue.name);
       provisionSecrets(wiring, standIns, secrets);
       for (const bus of wiring.buses) standIns.eventBridge.addBus(bus.name);
       for (const d of wiring.distributions) {
-        const distribution = new Distribution(d, s3);
+        const distribution = new Distribution(d, s3, edgeClock);
         standIns.distributions.set(d.id, distribution);
         standIns.sites.set(d.endpointKey, distribution);
       }
@@ -90,6 +103,24 @@ async function createBucket(s3: S3Client, bucket: BucketWiring): Promise<void> {
     ...(r.MaxAge !== undefined ? { MaxAgeSeconds: Number(r.MaxAge) } : {}),
   }));
   await s3.send(new PutBucketCorsCommand({ Bucket: bucket.name, CORSConfiguration: { CORSRules } }));
+}
+
+/**
+ * What the site-uploads deploy plugin (services/serverless/site-uploads.js) does after `sls deploy`: each file put at
+ * its key with its Content-Type and the entry's Cache-Control. Put again at every start, as every deploy puts them.
+ */
+async function putSiteFiles(s3: S3Client, upload: SiteUploadWiring): Promise<void> {
+  for (const file of upload.files) {
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: upload.bucket,
+        Key: file.key,
+        Body: readFileSync(file.file),
+        ContentType: file.contentType,
+        ...(upload.cacheControl ? { CacheControl: upload.cacheControl } : {}),
+      }),
+    );
+  }
 }
 
 /**

@@ -25,7 +25,7 @@ export interface StandIns {
   sqs: SqsState;
   /** CloudFront distributions by id, as the CloudFront API names them. */
   distributions: Map<string, Distribution>;
-  /** The same distributions by the endpoint key that serves them (guestSite, calendarSite). */
+  /** The same distributions by the endpoint key that serves them (guestSite, calendarSite, opsSite). */
   sites: Map<string, Distribution>;
 }
 
@@ -59,7 +59,8 @@ export async function startStandIns(listeners: Listeners, options: StandInOption
   const domainName = (d: Distribution) => new URL(listeners.endpoints[d.wiring.endpointKey as EndpointKey]).host;
   await listeners.serve('cloudfront', cloudFrontApiHandler(distributions, { domainName, accountId: ACCOUNT_ID }));
   const sites = new Map<string, Distribution>();
-  for (const key of ['guestSite', 'calendarSite'] as const) await listeners.serve(key, siteHandler(sites, key));
+  for (const key of ['guestSite', 'calendarSite', 'opsSite'] as const)
+    await listeners.serve(key, siteHandler(sites, key));
   return { secretsManager, eventBridge, sqs, distributions, sites };
 }
 

@@ -1,7 +1,7 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadComposedServices } from '../definitions/compose';
-import { distributionEndpointKey, type ServiceWiring } from '../definitions/service';
+import { distributionEndpointKey, loadService, type ServiceWiring } from '../definitions/service';
 import { FaultInjector, type LocalFaults } from '../faults/injector';
 import type { FaultOptions } from '../faults/options';
 import type { LambdaRuntime } from '../lambda/runtime';
@@ -51,6 +51,13 @@ export interface LocalCloudOptions {
   params?: Record<string, Record<string, string | number>>;
   /** Keep every DynamoDB request with the function that made it (`dynamodbCalls()`): tests of least privilege. */
   recordCalls?: boolean;
+  /**
+   * Services outside serverless-compose.yml, by directory (test fixtures): loaded after the composed ones (their
+   * exports visible), provisioned and run like the chosen services.
+   */
+  serviceDirs?: string[];
+  /** The CloudFront edges' clock: a test moves it past a TTL instead of waiting. Default Date.now. */
+  edgeClock?: () => number;
 }
 
 /**
@@ -144,8 +151,11 @@ async function assemble(
   if (options.setProcessEnv ?? true) Object.assign(process.env, baseEnv);
 
   const loaded = loadServices(listeners.endpoints, options.params);
-  const chosen = chooseServices(loaded, options.services).map((s) => s.wiring);
-  const provisioned = await provision(chosen, standIns, listeners.endpoints, stateDir);
+  const chosen = [
+    ...chooseServices(loaded, options.services).map((s) => s.wiring),
+    ...extraServices(options.serviceDirs ?? [], listeners.endpoints, loaded),
+  ];
+  const provisioned = await provision(chosen, standIns, listeners.endpoints, stateDir, options.edgeClock);
   writeFileSync(join(stateDir, 'endpoints.json'), `${JSON.stringify(listeners.endpoints, null, 2)}\n`);
   const wiring = { stateDir, schedules: options.schedules ?? true };
   const timers = handlers
@@ -197,6 +207,21 @@ function loadServices(endpoints: Endpoints, params: LocalCloudOptions['params'])
     local: { endpoints, distributionEndpoint: distributionEndpointKey },
     ...(params ? { params } : {}),
   });
+}
+
+/** Services read from their own directories, with the composed services' exports. */
+function extraServices(dirs: string[], endpoints: Endpoints, loaded: LoadedService[]): ServiceWiring[] {
+  const exports = new Map(loaded.flatMap((s) => Object.entries(s.wiring.exports)));
+  return dirs.map((dir) =>
+    loadService(dir, {
+      stage: STAGE,
+      region: REGION,
+      accountId: ACCOUNT_ID,
+      params: {},
+      env: {},
+      local: { endpoints, distributionEndpoint: distributionEndpointKey, exports },
+    }),
+  );
 }
 
 /** The services asked for, and the bus they all publish on; a key compose does not know is an error. */

@@ -71,17 +71,17 @@ export interface DistributionConfig<I = Intrinsic> {
   IPV6Enabled?: boolean | I;
   Aliases?: string[] | I;
   DefaultRootObject?: string | I;
-  Origins?: Array<{ Id?: string; DomainName?: string | I; OriginPath?: string; OriginAccessControlId?: string | I }>;
-  DefaultCacheBehavior?: {
-    TargetOriginId?: string;
-    ViewerProtocolPolicy?: string;
-    Compress?: boolean | I;
-    CachePolicyId?: string;
-    AllowedMethods?: string[];
-    CachedMethods?: string[];
-    ResponseHeadersPolicyId?: string;
-    FunctionAssociations?: Array<{ EventType?: string; FunctionARN?: string | I }>;
-  };
+  Origins?: Array<{
+    Id?: string;
+    DomainName?: string | I;
+    OriginPath?: string;
+    OriginAccessControlId?: string | I;
+    S3OriginConfig?: { OriginAccessIdentity?: string | I };
+    CustomOriginConfig?: CustomOriginConfig<I>;
+  }>;
+  DefaultCacheBehavior?: CacheBehavior<I>;
+  /** The other behaviours, tried in order before the default: the first whose PathPattern matches serves. */
+  CacheBehaviors?: Array<CacheBehavior<I> & { PathPattern?: string }>;
   /** How long CloudFront caches each error status (ErrorCachingMinTTL, seconds), and the page it serves instead. */
   CustomErrorResponses?: Array<{
     ErrorCode?: number | string | I;
@@ -89,6 +89,56 @@ export interface DistributionConfig<I = Intrinsic> {
     ResponseCode?: number | string | I;
     ResponsePagePath?: string | I;
   }>;
+}
+
+/** A cache behaviour (the default one has no PathPattern). */
+export interface CacheBehavior<I = Intrinsic> {
+  TargetOriginId?: string;
+  ViewerProtocolPolicy?: string;
+  Compress?: boolean | I;
+  CachePolicyId?: string;
+  OriginRequestPolicyId?: string;
+  ResponseHeadersPolicyId?: string | I;
+  AllowedMethods?: string[];
+  CachedMethods?: string[];
+  FunctionAssociations?: Array<{ EventType?: string; FunctionARN?: string | I }>;
+}
+
+/** An origin that is not S3: CloudFront connects to its DomainName over HTTP(S). */
+export interface CustomOriginConfig<I = Intrinsic> {
+  HTTPPort?: number | I;
+  HTTPSPort?: number | I;
+  OriginProtocolPolicy?: string | I;
+  OriginSSLProtocols?: string[] | I;
+  OriginReadTimeout?: number | I;
+  OriginKeepaliveTimeout?: number | I;
+}
+
+/** An AWS::CloudFront::ResponseHeadersPolicy's config: the parts the local CloudFront applies. */
+export interface ResponseHeadersPolicyConfig {
+  Name?: string;
+  Comment?: string;
+  SecurityHeadersConfig?: {
+    ContentSecurityPolicy?: { ContentSecurityPolicy?: string; Override?: boolean };
+    ContentTypeOptions?: { Override?: boolean };
+    FrameOptions?: { FrameOption?: string; Override?: boolean };
+    ReferrerPolicy?: { ReferrerPolicy?: string; Override?: boolean };
+    StrictTransportSecurity?: {
+      AccessControlMaxAgeSec?: number | string;
+      IncludeSubdomains?: boolean;
+      Preload?: boolean;
+      Override?: boolean;
+    };
+    XSSProtection?: { Protection?: boolean; ModeBlock?: boolean; ReportUri?: string; Override?: boolean };
+  };
+  CustomHeadersConfig?: { Items?: Array<{ Header?: string; Value?: string; Override?: boolean }> };
+  CorsConfig?: unknown;
+  RemoveHeadersConfig?: unknown;
+  ServerTimingHeadersConfig?: unknown;
+}
+
+export interface ResponseHeadersPolicyProperties {
+  ResponseHeadersPolicyConfig?: Value<ResponseHeadersPolicyConfig>;
 }
 
 /** A DistributionConfig with its intrinsics resolved, as the local cloud keeps it. */

@@ -1,21 +1,21 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import {
   propertiesOf,
   type BucketProperties,
-  type CloudFrontFunctionProperties,
   type CloudResource,
   type CorsRule,
-  type ResolvedDistributionConfig,
-  type DistributionProperties,
   type GenerateSecretString,
   type SecretProperties,
   type TableProperties,
 } from './cloudformation';
+import { distributionWiring } from './distribution';
 import { secretArn } from './intrinsics';
 import {
   DefinitionError,
-  distributionEndpointKey,
-  type DistributionWiring,
+  type BucketWiring,
   type ServiceWiring,
+  type SiteUploadWiring,
   type StackReader,
 } from './service';
 
@@ -77,67 +77,31 @@ function secretWiring(logicalId: string, properties: SecretProperties, stack: St
   };
 }
 
-/** A distribution runs locally when its origin is a bucket of the stack and its function, if any, too. */
-function distributionWiring(
-  logicalId: string,
-  properties: DistributionProperties,
-  resources: Record<string, CloudResource>,
-  stack: StackReader,
-): DistributionWiring {
-  const { name: service, intrinsics } = stack;
-  const config = properties.DistributionConfig ?? {};
-  const behavior = config.DefaultCacheBehavior ?? {};
-  const origin = (config.Origins ?? []).find((o) => o.Id === behavior.TargetOriginId) ?? config.Origins?.[0];
-  const originDomain = intrinsics.resolve(origin?.DomainName ?? '') as string;
-  const bucket = /^(.+)\.s3[.-]/.exec(originDomain)?.[1];
-  if (!bucket) throw new DefinitionError(`${service}: ${logicalId} must have an S3 bucket origin to run locally`);
-  const association = (behavior.FunctionAssociations ?? []).find((a) => a.EventType === 'viewer-request');
-  let viewerRequestFunction: DistributionWiring['viewerRequestFunction'];
-  if (association) {
-    const arn = association.FunctionARN;
-    const target = typeof arn === 'object' ? (arn['Fn::GetAtt'] as [string, string] | undefined)?.[0] : undefined;
-    const fnResource = target ? resources[target] : undefined;
-    if (fnResource?.Type !== 'AWS::CloudFront::Function') {
-      throw new DefinitionError(
-        `${service}: ${logicalId}'s viewer-request function must be an AWS::CloudFront::Function of the same stack`,
-      );
-    }
-    const fn = propertiesOf<CloudFrontFunctionProperties>(fnResource);
-    viewerRequestFunction = {
-      name: intrinsics.resolve(fn.Name) as string,
-      code: intrinsics.resolve(fn.FunctionCode) as string,
-    };
-  }
-  const resolved = stack.resolve(config) as ResolvedDistributionConfig;
-  return {
-    service,
-    logicalId,
-    id: intrinsics.ref(logicalId),
-    endpointKey: distributionEndpointKey(logicalId),
-    originBucket: bucket,
-    ...(viewerRequestFunction ? { viewerRequestFunction } : {}),
-    ...(behavior.ResponseHeadersPolicyId ? { responseHeadersPolicyId: String(behavior.ResponseHeadersPolicyId) } : {}),
-    errorCachingMinTtl: errorCachingMinTtl(logicalId, resolved, stack),
-    config: resolved,
-  };
-}
-
-/** ErrorCachingMinTTL by error code, for the CustomErrorResponses that set one; a code given twice is an error. */
-function errorCachingMinTtl(logicalId: string, config: ResolvedDistributionConfig, { name }: StackReader) {
-  const ttls: Record<number, number> = {};
-  const seen = new Set<number>();
-  for (const response of config.CustomErrorResponses ?? []) {
-    const code = Number(response.ErrorCode);
-    if (!Number.isInteger(code) || code < 400 || code > 599)
-      throw new DefinitionError(`${name}: ${logicalId} has a CustomErrorResponse without a 4xx/5xx ErrorCode`);
-    // CloudFormation refuses a distribution that names a code twice.
-    if (seen.has(code)) throw new DefinitionError(`${name}: ${logicalId} lists ErrorCode ${code} twice`);
-    seen.add(code);
-    if (response.ErrorCachingMinTTL === undefined) continue;
-    const ttl = Number(response.ErrorCachingMinTTL);
-    if (!Number.isInteger(ttl) || ttl < 0)
-      throw new DefinitionError(`${name}: ${logicalId}'s ErrorCachingMinTTL for ${code} must be whole seconds >= 0`);
-    ttls[code] = ttl;
-  }
-  return ttls;
+/**
+ * `custom.siteUploads` of serverless.yml: what the site-uploads deploy plugin puts in a bucket of the stack after the
+ * deploy. A file that is not there, or a bucket the stack does not define, is an error here as it is there.
+ */
+export function siteUploads(value: unknown, buckets: BucketWiring[], { name, dir }: StackReader): SiteUploadWiring[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) throw new DefinitionError(`${name}: custom.siteUploads must be a list`);
+  return value.map((entry: Record<string, unknown>, index) => {
+    const where = `${name}: custom.siteUploads[${index}]`;
+    const bucket = typeof entry?.bucket === 'string' ? entry.bucket : '';
+    if (!buckets.some((b) => b.name === bucket))
+      throw new DefinitionError(`${where} names bucket ${bucket || '(none)'}, which is no bucket of the stack`);
+    if (!Array.isArray(entry.files) || entry.files.length === 0)
+      throw new DefinitionError(`${where} (bucket ${bucket}) has no files`);
+    const files = (entry.files as Record<string, unknown>[]).map((f) => {
+      const { key, file, contentType } = f ?? {};
+      if (typeof key !== 'string' || !key || typeof file !== 'string' || typeof contentType !== 'string')
+        throw new DefinitionError(`${where}: each file needs a key, a file and a contentType`);
+      const path = resolve(dir, file);
+      if (!existsSync(path)) throw new DefinitionError(`${where}: file ${file} (key ${key}) does not exist in ${dir}`);
+      return { key, file: path, contentType };
+    });
+    if (entry.cacheControl !== undefined && typeof entry.cacheControl !== 'string')
+      throw new DefinitionError(`${where}: cacheControl must be a string`);
+    const cacheControl = entry.cacheControl;
+    return { bucket, ...(cacheControl ? { cacheControl } : {}), files };
+  });
 }

@@ -20,6 +20,8 @@ export interface ServerlessConfig {
     extensions?: Record<string, { Properties?: Record<string, unknown> } | undefined>;
   };
   params?: Record<string, Record<string, unknown> | undefined>;
+  /** `siteUploads` is read (the site-uploads deploy plugin's files); the rest is the plugins' own. */
+  custom?: { siteUploads?: unknown } & Record<string, unknown>;
 }
 
 export interface HttpApiCorsConfig {

@@ -9,7 +9,7 @@ import type {
 } from './cloudformation';
 import { functionWirings, httpApiCors } from './functions';
 import { IntrinsicResolver, localScheme, type LocalEnvironment } from './intrinsics';
-import { resourceWirings } from './resources';
+import { resourceWirings, siteUploads } from './resources';
 import type { ServerlessConfig } from './serverless-config';
 import { VariableResolver } from './variables';
 import { readYaml } from './yaml';
@@ -31,6 +31,7 @@ export interface ServiceWiring {
   secrets: SecretWiring[];
   buses: { name: string; arn: string }[];
   distributions: DistributionWiring[];
+  siteUploads: SiteUploadWiring[];
   outputs: Record<string, unknown>;
   exports: Record<string, unknown>;
 }
@@ -118,14 +119,64 @@ export interface DistributionWiring {
   logicalId: string;
   id: string;
   endpointKey: string;
+  /** The bucket of the default behaviour's origin if it is S3, else of the first S3 origin. */
   originBucket: string;
-  viewerRequestFunction?: { name: string; code: string };
-  /** Managed response-headers policy ids, e.g. SimpleCORS. */
-  responseHeadersPolicyId?: string;
+  /** What a request for `/` is served as (`/<DefaultRootObject>`). */
+  defaultRootObject?: string;
+  /** The CacheBehaviors in order, then the default behaviour (no pathPattern): the first that matches serves. */
+  behaviors: BehaviorWiring[];
   /** Seconds an error status stays cached, where CustomErrorResponses sets its ErrorCachingMinTTL (else 10). */
   errorCachingMinTtl: Record<number, number>;
   /** The DistributionConfig as the stack defines it, its intrinsics resolved: what the CloudFront API describes. */
   config: ResolvedDistributionConfig;
+}
+
+/** One cache behaviour as the local CloudFront serves it. */
+export interface BehaviorWiring {
+  /** CloudFront's path pattern (`*` and `?` wildcards, case-sensitive); none for the default behaviour. */
+  pathPattern?: string;
+  origin: OriginWiring;
+  /** The methods the behaviour takes; any other is CloudFront's 403. */
+  allowedMethods: string[];
+  /** The cache policy's TTLs, in seconds. */
+  ttl: CacheTtl;
+  /** What of the viewer's request reaches a custom origin: nothing (no origin request policy), or all but Host. */
+  forward: 'nothing' | 'all-except-host';
+  viewerRequestFunction?: { name: string; code: string };
+  responseHeaders?: ResponseHeadersWiring;
+}
+
+/** An S3 bucket of the stack, or a local endpoint standing for a custom origin (an HTTP API's host). */
+export type OriginWiring =
+  | { kind: 's3'; id: string; bucket: string; path: string }
+  | { kind: 'custom'; id: string; endpoint: string; path: string };
+
+/** A cache policy's MinTTL, DefaultTTL and MaxTTL. */
+export interface CacheTtl {
+  min: number;
+  default: number;
+  max: number;
+}
+
+/** A response-headers policy: the headers it sets (`override` false: the origin's own value wins). */
+export interface ResponseHeadersWiring {
+  id: string;
+  headers: PolicyHeader[];
+  /** Headers set only on a CORS request (one with an Origin header): SimpleCORS's. */
+  corsHeaders: PolicyHeader[];
+}
+export interface PolicyHeader {
+  name: string;
+  value: string;
+  override: boolean;
+}
+
+/** `custom.siteUploads`: files put in a bucket of the stack after it exists (the site-uploads deploy plugin). */
+export interface SiteUploadWiring {
+  bucket: string;
+  cacheControl?: string;
+  /** Each file's absolute path, the key it is stored at and its Content-Type. */
+  files: { key: string; file: string; contentType: string }[];
 }
 
 export interface LoadServiceOptions {
@@ -180,6 +231,7 @@ export function loadService(dir: string, options: LoadServiceOptions): ServiceWi
   const stack = stackReader(dir, config, options);
   const { functions, routes, rules } = functionWirings(config, stack);
   const cors = httpApiCors(config.provider?.httpApi?.cors, stack);
+  const resources = resourceWirings(config.resources?.Resources ?? {}, stack);
   const outputs: Record<string, unknown> = {};
   const exported: Record<string, unknown> = {};
   for (const [outputName, output] of Object.entries(config.resources?.Outputs ?? {})) {
@@ -197,7 +249,8 @@ export function loadService(dir: string, options: LoadServiceOptions): ServiceWi
     routes,
     rules,
     ...(cors ? { cors } : {}),
-    ...resourceWirings(config.resources?.Resources ?? {}, stack),
+    ...resources,
+    siteUploads: siteUploads(config.custom?.siteUploads, resources.buckets, stack),
     outputs,
     exports: exported,
   };

@@ -57,26 +57,45 @@ export interface CloudFrontApiContext {
   accountId: string;
 }
 
-/** The fields a DistributionSummary and a DistributionConfig share, from the stack's own DistributionConfig. */
-function configFieldsXml(config: ResolvedDistributionConfig): string {
-  const behavior = config.DefaultCacheBehavior ?? {};
-  const methods = (names: string[] | undefined) => list('Method', names ?? ['HEAD', 'GET']);
-  const origins = (config.Origins ?? []).map(
-    (o) =>
-      tag('Id', xmlEscape(String(o.Id))) +
-      tag('DomainName', xmlEscape(String(o.DomainName))) +
-      tag('OriginPath', xmlEscape(o.OriginPath ?? '')) +
-      tag('CustomHeaders', list('OriginCustomHeader', [])) +
-      tag('S3OriginConfig', tag('OriginAccessIdentity', '')) +
-      tag('ConnectionAttempts', '3') +
-      tag('ConnectionTimeout', '10') +
-      optional('OriginAccessControlId', o.OriginAccessControlId),
+type ResolvedOrigin = NonNullable<ResolvedDistributionConfig['Origins']>[number];
+type ResolvedBehavior = NonNullable<ResolvedDistributionConfig['CacheBehaviors']>[number];
+
+const methods = (names: string[] | undefined) => list('Method', names ?? ['HEAD', 'GET']);
+
+/** An Origin: S3's with its (empty) origin access identity, a custom one with its CustomOriginConfig. */
+function originXml(o: ResolvedOrigin): string {
+  const custom = o.CustomOriginConfig;
+  const customXml = custom
+    ? tag(
+        'CustomOriginConfig',
+        tag('HTTPPort', String(custom.HTTPPort ?? 80)) +
+          tag('HTTPSPort', String(custom.HTTPSPort ?? 443)) +
+          tag('OriginProtocolPolicy', xmlEscape(String(custom.OriginProtocolPolicy ?? 'https-only'))) +
+          tag('OriginSslProtocols', list('SslProtocol', (custom.OriginSSLProtocols ?? ['TLSv1.2']).map(String))) +
+          tag('OriginReadTimeout', String(custom.OriginReadTimeout ?? 30)) +
+          tag('OriginKeepaliveTimeout', String(custom.OriginKeepaliveTimeout ?? 5)),
+      )
+    : tag('S3OriginConfig', tag('OriginAccessIdentity', ''));
+  return (
+    tag('Id', xmlEscape(String(o.Id))) +
+    tag('DomainName', xmlEscape(String(o.DomainName))) +
+    tag('OriginPath', xmlEscape(o.OriginPath ?? '')) +
+    tag('CustomHeaders', list('OriginCustomHeader', [])) +
+    customXml +
+    tag('ConnectionAttempts', '3') +
+    tag('ConnectionTimeout', '10') +
+    optional('OriginAccessControlId', o.OriginAccessControlId)
   );
+}
+
+/** A DefaultCacheBehavior or CacheBehavior's fields (a CacheBehavior starts with its PathPattern). */
+function behaviorXml(behavior: ResolvedBehavior): string {
   const functions = (behavior.FunctionAssociations ?? []).map(
     (f) => tag('FunctionARN', xmlEscape(String(f.FunctionARN))) + tag('EventType', xmlEscape(String(f.EventType))),
   );
   const notSigned = tag('Enabled', 'false') + tag('Quantity', '0');
-  const defaultCacheBehavior =
+  return (
+    optional('PathPattern', behavior.PathPattern) +
     tag('TargetOriginId', xmlEscape(String(behavior.TargetOriginId))) +
     tag('TrustedSigners', notSigned) +
     tag('TrustedKeyGroups', notSigned) +
@@ -88,7 +107,13 @@ function configFieldsXml(config: ResolvedDistributionConfig): string {
     tag('FunctionAssociations', list('FunctionAssociation', functions)) +
     tag('FieldLevelEncryptionId', '') +
     optional('CachePolicyId', behavior.CachePolicyId) +
-    optional('ResponseHeadersPolicyId', behavior.ResponseHeadersPolicyId);
+    optional('OriginRequestPolicyId', behavior.OriginRequestPolicyId) +
+    optional('ResponseHeadersPolicyId', behavior.ResponseHeadersPolicyId)
+  );
+}
+
+/** The fields a DistributionSummary and a DistributionConfig share, from the stack's own DistributionConfig. */
+function configFieldsXml(config: ResolvedDistributionConfig): string {
   const errors = (config.CustomErrorResponses ?? []).map(
     (e) =>
       tag('ErrorCode', String(e.ErrorCode)) +
@@ -98,9 +123,9 @@ function configFieldsXml(config: ResolvedDistributionConfig): string {
   );
   return (
     tag('Aliases', list('CNAME', (config.Aliases ?? []).map(xmlEscape))) +
-    tag('Origins', list('Origin', origins)) +
-    tag('DefaultCacheBehavior', defaultCacheBehavior) +
-    tag('CacheBehaviors', list('CacheBehavior', [])) +
+    tag('Origins', list('Origin', (config.Origins ?? []).map(originXml))) +
+    tag('DefaultCacheBehavior', behaviorXml(config.DefaultCacheBehavior ?? {})) +
+    tag('CacheBehaviors', list('CacheBehavior', (config.CacheBehaviors ?? []).map(behaviorXml))) +
     tag('CustomErrorResponses', list('CustomErrorResponse', errors)) +
     tag('Comment', xmlEscape(String(config.Comment ?? ''))) +
     tag('PriceClass', String(config.PriceClass ?? 'PriceClass_All')) +
