@@ -1,4 +1,5 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CloudFrontClient, GetDistributionCommand } from '@aws-sdk/client-cloudfront';
@@ -111,6 +112,34 @@ describe('the local CloudFront with two origins (S3 and the HTTP API) and a cust
     const upper = await fetch(`${site}/API/dead-letters`);
     expect([upper.status, upper.headers.get('x-origin')]).toEqual([403, null]);
     expect(await upper.text()).toContain('<Code>AccessDenied</Code>');
+  });
+
+  it("drops what the viewer's Connection header names, and appends the viewer to its X-Forwarded-For", async () => {
+    // fetch refuses to set Connection: a plain node:http request does.
+    const body = await new Promise<{ headers: Record<string, string> }>((resolve, reject) => {
+      const req = request(
+        `${site}/api/hop`,
+        {
+          headers: {
+            connection: 'keep-alive, x-hop',
+            'x-hop': 'for the next hop only',
+            'x-kept': 'yes',
+            'x-forwarded-for': '203.0.113.7',
+          },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('end', () =>
+            resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')) as { headers: Record<string, string> }),
+          );
+        },
+      );
+      req.on('error', reject);
+      req.end();
+    });
+    expect(body.headers).toMatchObject({ 'x-kept': 'yes', 'x-forwarded-for': '203.0.113.7, 127.0.0.1' });
+    expect(body.headers).not.toHaveProperty('x-hop');
   });
 
   it('forwards no viewer header and no query string without an origin request policy', async () => {
@@ -271,6 +300,12 @@ describe('what the local CloudFront cannot serve is a DefinitionError naming it'
       'file: site/console.js',
       'file: site/missing.js',
       'charter-two-origin-site: custom.siteUploads[0]: file site/missing.js (key console.js) does not exist',
+    ],
+    [
+      'a site upload without a Cache-Control (CloudFront would keep it a day)',
+      'cacheControl: no-cache',
+      'cacheControl: ""',
+      'charter-two-origin-site: custom.siteUploads[0]: cacheControl must be set',
     ],
     [
       'a site bucket that is no bucket of the stack',

@@ -65,18 +65,38 @@ class SiteUploads {
     }
   }
 
+  /**
+   * Everything in each site bucket, not only today's keys: a file an earlier deploy put there (since renamed) would
+   * otherwise keep the bucket, and so the stack, from being deleted.
+   */
   async remove() {
     const provider = this.serverless.getProvider('aws');
-    for (const { bucket, files } of this.uploads()) {
-      try {
-        await provider.request('S3', 'deleteObjects', {
-          Bucket: bucket,
-          Delete: { Objects: files.map((f) => ({ Key: f.key })), Quiet: true },
-        });
-      } catch (error) {
-        // Never deployed, or already removed: nothing to empty.
-        if (error?.providerError?.code !== 'NoSuchBucket') throw error;
-      }
+    for (const { bucket } of this.uploads()) {
+      let token;
+      do {
+        let listed;
+        try {
+          listed = await provider.request('S3', 'listObjectsV2', { Bucket: bucket, ContinuationToken: token });
+        } catch (error) {
+          // Never deployed, or already removed: nothing to empty.
+          if (error?.providerError?.code === 'NoSuchBucket') break;
+          throw error;
+        }
+        const keys = (listed.Contents ?? []).map(({ Key }) => ({ Key }));
+        if (keys.length > 0) {
+          const { Errors = [] } = await provider.request('S3', 'deleteObjects', {
+            Bucket: bucket,
+            Delete: { Objects: keys, Quiet: true },
+          });
+          if (Errors.length > 0) {
+            const first = Errors[0];
+            throw new this.serverless.classes.Error(
+              `site: ${Errors.length} object(s) of s3://${bucket} not deleted (${first.Key}: ${first.Code} ${first.Message})`,
+            );
+          }
+        }
+        token = listed.IsTruncated ? listed.NextContinuationToken : undefined;
+      } while (token);
     }
   }
 }

@@ -117,7 +117,7 @@ async function putSiteFiles(s3: S3Client, upload: SiteUploadWiring): Promise<voi
         Key: file.key,
         Body: readFileSync(file.file),
         ContentType: file.contentType,
-        ...(upload.cacheControl ? { CacheControl: upload.cacheControl } : {}),
+        CacheControl: upload.cacheControl,
       }),
     );
   }

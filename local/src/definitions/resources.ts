@@ -99,9 +99,11 @@ export function siteUploads(value: unknown, buckets: BucketWiring[], { name, dir
       if (!existsSync(path)) throw new DefinitionError(`${where}: file ${file} (key ${key}) does not exist in ${dir}`);
       return { key, file: path, contentType };
     });
-    if (entry.cacheControl !== undefined && typeof entry.cacheControl !== 'string')
-      throw new DefinitionError(`${where}: cacheControl must be a string`);
+    // The same rule as the deploy plugin (services/serverless/site-uploads.js): a file without one would be cached a
+    // day by CloudFront's CachingOptimized, so it must be said.
+    if (typeof entry.cacheControl !== 'string' || !entry.cacheControl)
+      throw new DefinitionError(`${where}: cacheControl must be set (a Cache-Control value)`);
     const cacheControl = entry.cacheControl;
-    return { bucket, ...(cacheControl ? { cacheControl } : {}), files };
+    return { bucket, cacheControl, files };
   });
 }

@@ -174,7 +174,7 @@ export interface PolicyHeader {
 /** `custom.siteUploads`: files put in a bucket of the stack after it exists (the site-uploads deploy plugin). */
 export interface SiteUploadWiring {
   bucket: string;
-  cacheControl?: string;
+  cacheControl: string;
   /** Each file's absolute path, the key it is stored at and its Content-Type. */
   files: { key: string; file: string; contentType: string }[];
 }

@@ -31,6 +31,16 @@ const HOP_BY_HOP = new Set([
 /** CloudFront's origin response timeout (30 s by default). */
 const ORIGIN_READ_TIMEOUT_MS = 30_000;
 const VIA = '1.1 local.cloudfront.net (CloudFront)';
+
+/** A message's hop-by-hop headers: the fixed ones and every header its own Connection header names. */
+function hopByHop(headers: IncomingHttpHeaders): Set<string> {
+  const connection = headers.connection;
+  const named = (Array.isArray(connection) ? connection.join(',') : (connection ?? ''))
+    .split(',')
+    .map((name) => name.trim().toLowerCase())
+    .filter(Boolean);
+  return new Set([...HOP_BY_HOP, ...named]);
+}
 /** CloudFront keeps an error this long unless CustomErrorResponses sets the code's ErrorCachingMinTTL. */
 export const DEFAULT_ERROR_CACHING_SECONDS = 10;
 /** The error statuses CloudFront caches (416 it never does). */
@@ -210,11 +220,15 @@ export class Distribution {
     const body = await readBody(req);
     const all = behavior.forward === 'all-except-host';
     const headers: IncomingHttpHeaders = {};
-    if (all) for (const [name, value] of Object.entries(req.headers)) if (!HOP_BY_HOP.has(name)) headers[name] = value;
+    const dropped = hopByHop(req.headers);
+    if (all) for (const [name, value] of Object.entries(req.headers)) if (!dropped.has(name)) headers[name] = value;
+    // CloudFront appends the viewer's address to an X-Forwarded-For the viewer sent.
+    const viewer = req.socket.remoteAddress ?? '127.0.0.1';
+    const forwardedFor = all ? req.headers['x-forwarded-for'] : undefined;
     Object.assign(headers, {
       host: new URL(origin.endpoint).host,
       via: VIA,
-      'x-forwarded-for': req.socket.remoteAddress ?? '127.0.0.1',
+      'x-forwarded-for': forwardedFor ? `${String(forwardedFor)}, ${viewer}` : viewer,
       'x-amz-cf-id': randomUUID(),
     });
     delete headers['content-length'];
@@ -232,8 +246,9 @@ export class Distribution {
       return send(res, timedOut ? 504 : 502, headers, Buffer.from(text), method);
     }
     const relayed: Record<string, string | string[]> = {};
+    const droppedFromOrigin = hopByHop(response.headers);
     for (const [name, value] of Object.entries(response.headers))
-      if (value !== undefined && !HOP_BY_HOP.has(name) && name !== 'content-length') relayed[name] = value;
+      if (value !== undefined && !droppedFromOrigin.has(name) && name !== 'content-length') relayed[name] = value;
     res.writeHead(response.status, {
       ...withPolicy(relayed, behavior.responseHeaders, req),
       'x-cache': response.status < 400 ? 'Miss from cloudfront' : 'Error from cloudfront',

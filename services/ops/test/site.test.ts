@@ -66,7 +66,7 @@ describe("the console's files", () => {
 describe('serverless/site-uploads.js (the deploy step)', () => {
   const calls: Array<[string, string, Record<string, unknown>]> = [];
   const logged: string[] = [];
-  let answer: (method: string) => Promise<unknown> = () => Promise.resolve({});
+  let answer: (method: string, params: Record<string, unknown>) => Promise<unknown> = () => Promise.resolve({});
   const plugin = (uploads: unknown) =>
     new SiteUploads(
       {
@@ -76,7 +76,7 @@ describe('serverless/site-uploads.js (the deploy step)', () => {
         getProvider: () => ({
           request: (service, method, params) => {
             calls.push([service, method, params]);
-            return answer(method);
+            return answer(method, params);
           },
         }),
       },
@@ -111,19 +111,34 @@ describe('serverless/site-uploads.js (the deploy step)', () => {
     expect(calls).toEqual([]);
   });
 
-  it('empties the keys before `sls remove` (CloudFormation cannot delete a bucket holding objects)', async () => {
+  it('empties the whole bucket, page by page, before `sls remove` (a bucket holding objects stays)', async () => {
+    // Two pages: today's files and one an earlier deploy left (since renamed).
+    const pages: Record<string, unknown> = {
+      first: { Contents: [{ Key: 'console' }, { Key: 'console.js' }], IsTruncated: true, NextContinuationToken: 'p2' },
+      p2: { Contents: [{ Key: 'old-console.js' }], IsTruncated: false },
+    };
+    answer = (method, params) =>
+      Promise.resolve(method === 'listObjectsV2' ? pages[(params.ContinuationToken as string) ?? 'first'] : {});
     await plugin(withBucket).hooks['before:remove:remove']!();
-    expect(calls).toEqual([
-      [
-        'S3',
-        'deleteObjects',
-        {
-          Bucket: 'charter-ops-site-test',
-          Delete: { Objects: [{ Key: 'console' }, { Key: 'console.js' }, { Key: 'console.css' }], Quiet: true },
-        },
-      ],
+    expect(calls.map(([, method, p]) => [method, p.ContinuationToken ?? (p.Delete as object | undefined)])).toEqual([
+      ['listObjectsV2', undefined],
+      ['deleteObjects', { Objects: [{ Key: 'console' }, { Key: 'console.js' }], Quiet: true }],
+      ['listObjectsV2', 'p2'],
+      ['deleteObjects', { Objects: [{ Key: 'old-console.js' }], Quiet: true }],
     ]);
-    // A stage never deployed has no bucket: nothing to empty. Any other error stops the remove.
+  });
+
+  it('stops `sls remove` on an object S3 would not delete, and on any error but a missing bucket', async () => {
+    answer = (method) =>
+      Promise.resolve(
+        method === 'listObjectsV2'
+          ? { Contents: [{ Key: 'console' }], IsTruncated: false }
+          : { Errors: [{ Key: 'console', Code: 'AccessDenied', Message: 'Access Denied' }] },
+      );
+    await expect(plugin(withBucket).hooks['before:remove:remove']!()).rejects.toThrow(
+      'site: 1 object(s) of s3://charter-ops-site-test not deleted (console: AccessDenied Access Denied)',
+    );
+    // A stage never deployed has no bucket: nothing to empty.
     answer = () => Promise.reject(Object.assign(new Error('gone'), { providerError: { code: 'NoSuchBucket' } }));
     await expect(plugin(withBucket).hooks['before:remove:remove']!()).resolves.toBeUndefined();
     answer = () => Promise.reject(Object.assign(new Error('denied'), { providerError: { code: 'AccessDenied' } }));
