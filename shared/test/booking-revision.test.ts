@@ -1,7 +1,10 @@
+import { BookingCreated, BookingUpdated } from '@charter/events';
 import {
   admits,
   bookingEventRef,
+  CONTENT_HASH_VERSION,
   contentHashOf,
+  contentHashVersion,
   refusalOf,
   type BookingEventRef,
   type RevisionHead,
@@ -40,6 +43,18 @@ describe('refusalOf: why a guarded write was refused', () => {
       { owner: 'boatsetter', revision: 2, lifecycle: 'live' },
       { ...ref(2), content: 'b' },
       'redelivery',
+    ],
+    [
+      'the same revision hashed by another version of contentHashOf (cannot tell)',
+      { owner: 'boatsetter', revision: 2, lifecycle: 'live', content_hash: 'a' },
+      { ...ref(2), content: 'v2:b' },
+      'redelivery',
+    ],
+    [
+      'the same revision with other content, both hashed by version 2',
+      { owner: 'boatsetter', revision: 2, lifecycle: 'live', content_hash: 'v2:a' },
+      { ...ref(2), content: 'v2:b' },
+      'revision_conflict',
     ],
     ['an older revision', { owner: 'boatsetter', revision: 3, lifecycle: 'live' }, ref(2), 'stale'],
     [
@@ -104,5 +119,41 @@ describe('bookingEventRef', () => {
   });
   it.each(['partner.getmyboat', 'charter.scc'])('refuses a detail whose source is not the publisher (%s)', (source) => {
     expect(() => bookingEventRef({ source }, detail, true)).toThrow(InvalidEventError);
+  });
+});
+
+describe('the content hash across releases', () => {
+  /** A booking with only what a partner must send: every default is validation's. */
+  const minimal = {
+    schema_version: 1,
+    booking_id: 'hash-guard',
+    source: 'direct',
+    charter_date: '2027-06-01',
+    charter_start: '10:00',
+    charter_end: '13:00',
+    guest_count: 2,
+    guest: { name: 'A Guest' },
+    vessel: 'JADA',
+    location: 'Shelter Island',
+  };
+
+  it('writes version 1 bare (what every stored head holds) and a later version with its prefix', () => {
+    expect(contentHashOf(minimal)).toMatch(/^[\w-]{43}$/);
+    expect(contentHashVersion(contentHashOf(minimal))).toBe(1);
+    expect(contentHashOf(minimal, 2)).toBe(`v2:${contentHashOf(minimal, 1)}`);
+    expect(contentHashVersion(contentHashOf(minimal, 2))).toBe(2);
+  });
+
+  it('is pinned for one partner input: bump CONTENT_HASH_VERSION when validation makes something else of it', () => {
+    // Pinned: a new default, a renamed field or a transform in BookingCreated or BookingUpdated changes this hash, and
+    // every booking applied before the release would then be a revision_conflict when redriven. If this fails, bump
+    // CONTENT_HASH_VERSION (shared/src/booking-revision.ts) and pin the new hash under the new version.
+    const pinned: Record<number, string> = { 1: 'XPQjyNPI88ll8hocL1JOmNeRj5DSow0iExLwkOnTP0E' };
+    expect({ version: CONTENT_HASH_VERSION, hash: contentHashOf(BookingCreated.parse(minimal)) }).toEqual({
+      version: CONTENT_HASH_VERSION,
+      hash: pinned[CONTENT_HASH_VERSION],
+    });
+    // BookingUpdated carries the whole booking too: the same revision of it hashes the same.
+    expect(contentHashOf(BookingUpdated.parse({ ...minimal, revision: 1 }))).toBe(pinned[CONTENT_HASH_VERSION]);
   });
 });
