@@ -182,8 +182,11 @@ export function assertApplicable(outcome: RevisionOutcome<unknown>, bookingId: s
  * The version of `contentHashOf`. The hash is of the validated detail (defaults applied), so a release that changes
  * what validation makes of the same input (a new default, a transform) changes the hash of every booking already
  * applied: a redrive of one would then be refused as a `revision_conflict`. Such a release bumps this; hashes of
- * different versions are never compared (a same-revision event is then a redelivery, as before hashes were kept).
- * shared/test/booking-revision.test.ts fails, naming this constant, when validation's output changes.
+ * different versions are never compared: after a bump, a same-revision event with other content for a booking applied
+ * before it is answered as a redelivery (not applied, not dead-lettered: as before hashes were kept) until its next
+ * revision. shared/test/booking-revision.test.ts fails, naming this constant, when validation's output changes for its
+ * pinned inputs. The bus intake's idempotency record (Powertools, 24 h) hashes the validated detail too: a partner's
+ * retry within a day that spans such a release is answered 409 `revision_conflict`, and a new revision goes through.
  */
 export const CONTENT_HASH_VERSION = 1;
 
@@ -194,6 +197,8 @@ export const CONTENT_HASH_VERSION = 1;
  * is written `v<n>:<hash>`.
  */
 export function contentHashOf(detail: object, version: number = CONTENT_HASH_VERSION): string {
+  if (!Number.isInteger(version) || version < 1)
+    throw new RangeError(`content hash version ${version}: a whole number >= 1`);
   const hash = createHash('sha256').update(stableStringify(detail)).digest('base64url');
   return version === 1 ? hash : `v${version}:${hash}`;
 }

@@ -136,24 +136,54 @@ describe('the content hash across releases', () => {
     vessel: 'JADA',
     location: 'Shelter Island',
   };
+  /**
+   * Every optional field, with values a normalisation would change (spaces, case): a trim, a case change, a removed
+   * field or a new default in BookingCreated or BookingUpdated changes one of the two hashes.
+   */
+  const maximal = {
+    ...minimal,
+    booking_id: 'hash-guard-max',
+    timezone: 'America/Los_Angeles',
+    guest: { name: '  Dana  Whitfield ', email: 'Dana.Whitfield@Example.com', phone: ' +1 619 555 0142 ' },
+    vessel: 'Sea Breeze ',
+    location: ' Shelter Island, San Diego',
+    revenue_cents: 145000,
+    captain_fee_cents: 30000,
+    currency: 'USD',
+    notes: '  Birthday cruise.\nCake on board.  ',
+    revision: 3,
+  };
 
   it('writes version 1 bare (what every stored head holds) and a later version with its prefix', () => {
-    expect(contentHashOf(minimal)).toMatch(/^[\w-]{43}$/);
-    expect(contentHashVersion(contentHashOf(minimal))).toBe(1);
+    expect(contentHashOf(minimal, 1)).toMatch(/^[\w-]{43}$/);
+    expect(contentHashVersion(contentHashOf(minimal, 1))).toBe(1);
     expect(contentHashOf(minimal, 2)).toBe(`v2:${contentHashOf(minimal, 1)}`);
     expect(contentHashVersion(contentHashOf(minimal, 2))).toBe(2);
+    for (const version of [0, 1.5, NaN]) expect(() => contentHashOf(minimal, version)).toThrow(RangeError);
   });
 
-  it('is pinned for one partner input: bump CONTENT_HASH_VERSION when validation makes something else of it', () => {
-    // Pinned: a new default, a renamed field or a transform in BookingCreated or BookingUpdated changes this hash, and
-    // every booking applied before the release would then be a revision_conflict when redriven. If this fails, bump
-    // CONTENT_HASH_VERSION (shared/src/booking-revision.ts) and pin the new hash under the new version.
-    const pinned: Record<number, string> = { 1: 'XPQjyNPI88ll8hocL1JOmNeRj5DSow0iExLwkOnTP0E' };
-    expect({ version: CONTENT_HASH_VERSION, hash: contentHashOf(BookingCreated.parse(minimal)) }).toEqual({
+  it('is pinned for two partner inputs: bump CONTENT_HASH_VERSION when validation makes something else of them', () => {
+    // If this fails, what validation makes of a booking changed: every booking applied before the release would be a
+    // revision_conflict when redriven. Bump CONTENT_HASH_VERSION (shared/src/booking-revision.ts) and pin the new
+    // hashes under the new version.
+    const pinned: Record<number, { minimal: string; maximal: string }> = {
+      1: {
+        minimal: 'XPQjyNPI88ll8hocL1JOmNeRj5DSow0iExLwkOnTP0E',
+        maximal: 'cIcSEWjHryUpFI5vnpV2bNk5qfiJypnSyraEX4t-9yk',
+      },
+    };
+    const created = {
+      minimal: contentHashOf(BookingCreated.parse(minimal)),
+      maximal: contentHashOf(BookingCreated.parse(maximal)),
+    };
+    expect({ version: CONTENT_HASH_VERSION, ...created }).toEqual({
       version: CONTENT_HASH_VERSION,
-      hash: pinned[CONTENT_HASH_VERSION],
+      ...pinned[CONTENT_HASH_VERSION],
     });
-    // BookingUpdated carries the whole booking too: the same revision of it hashes the same.
-    expect(contentHashOf(BookingUpdated.parse({ ...minimal, revision: 1 }))).toBe(pinned[CONTENT_HASH_VERSION]);
+    // BookingUpdated carries the whole booking too (its revision is required): the same content hashes the same.
+    expect({
+      minimal: contentHashOf(BookingUpdated.parse({ ...minimal, revision: 1 })),
+      maximal: contentHashOf(BookingUpdated.parse(maximal)),
+    }).toEqual(pinned[CONTENT_HASH_VERSION]);
   });
 });
