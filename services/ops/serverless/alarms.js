@@ -22,10 +22,14 @@ class Alarms {
   addAlarms() {
     const stage = this.serverless.getProvider('aws').getStage();
     const resources = this.serverless.service.provider.compiledCloudFormationTemplate.Resources;
+    // The console's URL as serverless.yml defines it once (custom.consoleUrl, a CloudFormation value).
+    const consoleUrl = this.serverless.service.custom?.consoleUrl;
+    if (!consoleUrl) throw new this.serverless.classes.Error('alarms.js: custom.consoleUrl is not set');
     const root = path.resolve(this.serverless.serviceDir, '..', '..');
     for (const service of watchedServices(root, stage, this.serverless.classes.Error)) {
       const queueId = `DeadLetters${pascal(service.key)}Alarm`;
       resources[queueId] = alarm({
+        consoleUrl,
         name: `${service.queue}-visible`,
         what: `Dead letters in ${service.queue} (${service.key}): an event a service could not process.`,
         namespace: 'AWS/SQS',
@@ -35,6 +39,7 @@ class Alarms {
       });
       for (const fn of service.functions) {
         resources[`Errors${pascal(service.key)}${pascal(fn.key)}Alarm`] = alarm({
+          consoleUrl,
           name: `${fn.name}-errors`,
           what: `${fn.name} failed (Lambda retries it; what still fails lands in ${service.queue}).`,
           namespace: 'AWS/Lambda',
@@ -48,21 +53,12 @@ class Alarms {
 }
 
 /** One alarm on one metric that crosses zero, to the AlertTopic; the description names the console. */
-function alarm({ name, what, namespace, metric, statistic, dimension }) {
+function alarm({ consoleUrl, name, what, namespace, metric, statistic, dimension }) {
   return {
     Type: 'AWS::CloudWatch::Alarm',
     Properties: {
       AlarmName: name,
-      AlarmDescription: {
-        'Fn::Join': [
-          '',
-          [
-            `${what} See it in the console: https://`,
-            { 'Fn::GetAtt': ['OpsSiteDistribution', 'DomainName'] },
-            '/console',
-          ],
-        ],
-      },
+      AlarmDescription: { 'Fn::Join': ['', [`${what} See it in the console: `, consoleUrl]] },
       Namespace: namespace,
       MetricName: metric,
       Dimensions: [dimension],
